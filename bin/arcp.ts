@@ -1,0 +1,17 @@
+// The `arcp` command line: parses flags and hands off to library code. One module per command.
+import { Command } from 'commander';
+import { registerGenerate } from './commands/generate.js';
+import { registerServe } from './commands/serve.js';
+import { registerSubmit } from './commands/submit.js';
+import { registerConformance } from './commands/conformance.js';
+
+const program = new Command('arcp')
+  .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
+  .version('0.1.0');
+
+registerGenerate(program);
+registerServe(program);
+registerSubmit(program);
+registerConformance(program);
+
+await program.parseAsync(process.argv);
