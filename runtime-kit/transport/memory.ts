@@ -1,0 +1,76 @@
+// In-memory linked transport pair (style.md item 9): used by unit tests, the conformance
+// self-run and in-process embedding. Delivery is asynchronous (a macrotask per batch, so
+// timers and I/O still run while two peers stream at each other) and strictly in order.
+import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+import { InboundDispatcher } from './inbound.js';
+import type { CloseInfo, Transport, TransportHandlers } from './types.js';
+
+class MemoryTransport implements Transport {
+  readonly kind = 'memory' as const;
+  readonly bufferedAmount = 0;
+  peer!: MemoryTransport;
+  private readonly inbound = new InboundDispatcher();
+  // Items sent to us by the peer, waiting for the next delivery turn.
+  private pending: Array<{ frame: string } | { close: CloseInfo }> = [];
+  private scheduled = false;
+  private open = true;
+  private closeWaiters: Array<() => void> = [];
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  start(handlers: TransportHandlers): void {
+    this.inbound.start(handlers);
+  }
+
+  send(frame: string): void {
+    if (!this.open) {
+      throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'memory transport is closed');
+    }
+    this.peer.enqueue({ frame });
+  }
+
+  close(reason?: string): Promise<void> {
+    if (this.open) {
+      const info: CloseInfo = reason === undefined ? { code: 1000 } : { code: 1000, reason };
+      this.open = false;
+      this.peer.open = false;
+      // Frames already sent by either side are delivered before the close on that side.
+      this.enqueue({ close: info });
+      this.peer.enqueue({ close: info });
+    }
+    if (this.inbound.isClosed) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  private enqueue(item: { frame: string } | { close: CloseInfo }): void {
+    this.pending.push(item);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    for (const item of batch) {
+      if ('frame' in item) this.inbound.message(item.frame);
+      else {
+        this.inbound.close(item.close);
+        for (const resolve of this.closeWaiters.splice(0)) resolve();
+      }
+    }
+  }
+}
+
+/** Two linked transports: what one sends, the other receives. Closing either closes both. */
+export function createMemoryTransportPair(): [Transport, Transport] {
+  const a = new MemoryTransport();
+  const b = new MemoryTransport();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}

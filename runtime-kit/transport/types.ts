@@ -1,0 +1,40 @@
+// The one transport interface (contracts.md §3 transport/, style.md item 9).
+// A transport moves JSON text frames and knows nothing of ARCP: no envelope, no session.
+import type { KitError } from '../errors/kit-error.js';
+
+export interface CloseInfo {
+  code?: number;
+  reason?: string;
+  /** Set when the close was caused by a failure (socket error, child spawn failure, ...). */
+  error?: Error;
+}
+
+export interface TransportHandlers {
+  /** One complete JSON text frame, in arrival order. */
+  message(frame: string): void;
+  /** Called exactly once, when the transport is closed (by either side or by failure). */
+  close(info: CloseInfo): void;
+  /**
+   * Non-fatal, per-frame problems (binary frame, oversized frame). The frame was dropped and
+   * the transport stays open. Fatal failures arrive through `close(info.error)` instead.
+   */
+  error(err: KitError): void;
+}
+
+export interface Transport {
+  readonly kind: 'memory' | 'websocket' | 'stdio';
+  /** Frames (and a close) that arrive before start() are queued and delivered after it. */
+  start(handlers: TransportHandlers): void;
+  /** Throws KitError ARCP_KIT_TRANSPORT_CLOSED when closed. Never drops an accepted frame. */
+  send(frame: string): void;
+  close(reason?: string): Promise<void>;
+  readonly isOpen: boolean;
+  /**
+   * Bytes accepted by send() but not yet handed to the OS (ws bufferedAmount, stream
+   * writableLength; 0 for memory). Lets a producer slow down; send() never refuses on it.
+   */
+  readonly bufferedAmount?: number;
+}
+
+/** Default cap for one inbound frame (contracts.md: 1 MiB). */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;

@@ -1,0 +1,163 @@
+// WebSocket server side: listens standalone or attaches to an existing Node http.Server at a
+// path, and hands out one Transport per accepted connection. ws runs in `noServer` mode so we
+// route upgrades by path ourselves; that lets several servers share one http.Server.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
+
+export const DEFAULT_WS_PORT = 7777;
+export const DEFAULT_WS_PATH = '/arcp';
+export const DEFAULT_WS_HOST = '127.0.0.1';
+
+export interface ConnectionInfo {
+  /** The HTTP upgrade request (headers, url, socket.remoteAddress). */
+  request: IncomingMessage;
+}
+
+export type ConnectionCallback = (transport: WebSocketTransport, info: ConnectionInfo) => void;
+
+export interface ListenOptions extends WebSocketFrameOptions {
+  host?: string;
+  /** Default 7777; 0 picks a free port (read it back from `address()`). */
+  port?: number;
+  path?: string;
+}
+
+export interface AttachOptions extends WebSocketFrameOptions {
+  path?: string;
+}
+
+export class WebSocketServerTransport {
+  private readonly wss: WebSocketServer;
+  private readonly frameOpts: WebSocketFrameOptions;
+  private path = DEFAULT_WS_PATH;
+  private httpServer: Server | undefined;
+  private ownsHttpServer = false;
+  private onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
+  private callback: ConnectionCallback | undefined;
+  // Connections accepted before onConnection() was called wait here instead of being lost.
+  private waiting: Array<[WebSocketTransport, ConnectionInfo]> = [];
+  private readonly live = new Set<WebSocketTransport>();
+
+  constructor(opts: WebSocketFrameOptions = {}) {
+    this.frameOpts = opts;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: hardCeilingBytes(opts), perMessageDeflate: false });
+  }
+
+  /** `await WebSocketServerTransport.listen({ port: 0 })` — a standalone server. */
+  static listen(opts: ListenOptions = {}): Promise<WebSocketServerTransport> {
+    return new WebSocketServerTransport(opts).listen(opts);
+  }
+
+  /** Attach a new server to an existing http.Server at `opts.path` (default `/arcp`). */
+  static attach(server: Server, opts: AttachOptions = {}): WebSocketServerTransport {
+    return new WebSocketServerTransport(opts).attach(server, opts);
+  }
+
+  listen(opts: ListenOptions = {}): Promise<this> {
+    const server = createServer((_req, res) => {
+      // Plain HTTP requests get a short answer; only upgrades at `path` are served.
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('ARCP WebSocket endpoint: upgrade required\n');
+    });
+    this.ownsHttpServer = true;
+    this.attach(server, opts);
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        this.detach();
+        reject(
+          new KitError(KIT_ERROR_CODES.LISTEN_FAILED, `websocket server could not listen: ${err.message}`, {
+            cause: err,
+          }),
+        );
+      };
+      server.once('error', onError);
+      server.listen(opts.port ?? DEFAULT_WS_PORT, opts.host ?? DEFAULT_WS_HOST, () => {
+        server.off('error', onError);
+        resolve(this);
+      });
+    });
+  }
+
+  attach(server: Server, opts: AttachOptions = {}): this {
+    if (this.httpServer) throw new Error('WebSocketServerTransport is already attached');
+    this.httpServer = server;
+    this.path = opts.path ?? DEFAULT_WS_PATH;
+    this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);
+    server.on('upgrade', this.onUpgrade);
+    return this;
+  }
+
+  /** Register the per-connection callback; connections that arrived earlier are handed over now. */
+  onConnection(cb: ConnectionCallback): this {
+    this.callback = cb;
+    for (const [transport, info] of this.waiting.splice(0)) cb(transport, info);
+    return this;
+  }
+
+  /** Bound address of a standalone server (undefined when attached to someone else's server). */
+  address(): { host: string; port: number } | undefined {
+    const addr = this.ownsHttpServer ? (this.httpServer?.address() as AddressInfo | null) : null;
+    return addr ? { host: addr.address, port: addr.port } : undefined;
+  }
+
+  /** `ws://host:port/path` of a standalone server. */
+  get url(): string | undefined {
+    const addr = this.address();
+    if (!addr) return undefined;
+    const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
+    return `ws://${host}:${addr.port}${this.path}`;
+  }
+
+  get connectionCount(): number {
+    return this.live.size;
+  }
+
+  /** Closes every live connection (1001) and stops accepting; closes the http.Server if we own it. */
+  async close(reason = 'server shutting down'): Promise<void> {
+    const server = this.httpServer;
+    this.detach();
+    await Promise.all([...this.live].map((t) => t.close(reason)));
+    for (const [transport] of this.waiting.splice(0)) await transport.close(reason);
+    this.wss.close();
+    if (server && this.ownsHttpServer) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private detach(): void {
+    if (this.httpServer && this.onUpgrade) this.httpServer.off('upgrade', this.onUpgrade);
+    this.onUpgrade = undefined;
+    if (!this.ownsHttpServer) this.httpServer = undefined;
+  }
+
+  private handleUpgrade(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (pathOf(req) !== this.path) {
+      // Another attached server may own this path; answer 404 only if nobody else is listening.
+      if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const transport = new WebSocketTransport(ws, this.frameOpts);
+      this.live.add(transport);
+      ws.once('close', () => this.live.delete(transport));
+      const info = { request: req };
+      if (this.callback) this.callback(transport, info);
+      else this.waiting.push([transport, info]);
+    });
+  }
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.on('error', () => {}); // the peer may already be gone; nothing to report
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,140 @@
+// Wraps one open `ws` socket (client or server side) as a Transport.
+// Framing (catalog §1.4): one JSON object per *text* message. Binary and oversized frames are
+// reported through handlers.error and dropped; the connection keeps working. We never rely on
+// ws `maxPayload` for the cap because ws closes the socket (1009) when it is exceeded; it is set
+// to a larger hard ceiling instead (see hardCeilingBytes) purely as memory protection.
+import type { RawData, WebSocket } from 'ws';
+import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+import { InboundDispatcher } from './inbound.js';
+import { DEFAULT_MAX_FRAME_BYTES, type Transport, type TransportHandlers } from './types.js';
+
+export interface WebSocketFrameOptions {
+  /** Largest accepted inbound frame in bytes; bigger ones are reported and dropped. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /**
+   * Frames above this size make ws close the connection (1009) instead of buffering them.
+   * Default max(16 × maxFrameBytes, 16 MiB).
+   */
+  hardMaxFrameBytes?: number;
+  /** How long close() waits for the peer's close handshake before terminating. Default 2000 ms. */
+  closeTimeoutMs?: number;
+}
+
+export function hardCeilingBytes(opts: WebSocketFrameOptions): number {
+  const max = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  return Math.max(opts.hardMaxFrameBytes ?? Math.max(16 * max, 16 * 1024 * 1024), max);
+}
+
+const OPEN = 1; // WebSocket.OPEN, without importing the value into this type-level module
+// Close reasons are limited to 123 bytes by RFC 6455 §5.5.
+const MAX_REASON_BYTES = 123;
+
+export class WebSocketTransport implements Transport {
+  readonly kind = 'websocket' as const;
+  private readonly inbound = new InboundDispatcher();
+  private readonly maxFrameBytes: number;
+  private readonly closeTimeoutMs: number;
+  private closing = false;
+  private failure: Error | undefined;
+  private readonly closed: Promise<void>;
+
+  constructor(
+    private readonly socket: WebSocket,
+    opts: WebSocketFrameOptions = {},
+  ) {
+    this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('error', (err) => {
+      this.failure = new KitError(KIT_ERROR_CODES.TRANSPORT_ERROR, `websocket error: ${err.message}`, {
+        cause: err,
+      });
+    });
+    this.closed = new Promise((resolve) => {
+      socket.once('close', (code: number, reason: Buffer) => {
+        const text = reason.toString('utf8');
+        this.inbound.close({
+          code,
+          ...(text ? { reason: text } : {}),
+          ...(this.failure ? { error: this.failure } : {}),
+        });
+        resolve();
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.socket.readyState === OPEN;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  start(handlers: TransportHandlers): void {
+    this.inbound.start(handlers);
+  }
+
+  send(frame: string): void {
+    if (!this.isOpen) {
+      throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'websocket transport is closed');
+    }
+    // ws queues internally when the socket is not writable; bufferedAmount exposes that queue.
+    this.socket.send(frame);
+  }
+
+  close(reason?: string): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      const state = this.socket.readyState;
+      if (state === OPEN || state === 0 /* CONNECTING */) {
+        this.socket.close(1000, truncateReason(reason));
+        const timer = setTimeout(() => this.socket.terminate(), this.closeTimeoutMs);
+        timer.unref();
+        void this.closed.then(() => clearTimeout(timer));
+      }
+    }
+    return this.closed;
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closing) return;
+    const size = rawSize(data);
+    if (isBinary) {
+      this.inbound.error(
+        new KitError(KIT_ERROR_CODES.BINARY_FRAME, 'binary websocket frame dropped: ARCP frames are JSON text', {
+          details: { bytes: size },
+        }),
+      );
+      return;
+    }
+    if (size > this.maxFrameBytes) {
+      this.inbound.error(
+        new KitError(KIT_ERROR_CODES.FRAME_TOO_LARGE, `frame of ${size} bytes exceeds the ${this.maxFrameBytes}-byte cap`, {
+          details: { bytes: size, maxFrameBytes: this.maxFrameBytes },
+        }),
+      );
+      return;
+    }
+    this.inbound.message(rawToString(data));
+  }
+}
+
+function rawSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function truncateReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const buf = Buffer.from(reason, 'utf8');
+  if (buf.length <= MAX_REASON_BYTES) return reason;
+  // Cut on a character boundary: decoding a truncated buffer may end in U+FFFD, so drop it.
+  return buf.subarray(0, MAX_REASON_BYTES).toString('utf8').replace(/\uFFFD+$/, '');
+}
