@@ -190,8 +190,8 @@ if (protocol.features) {
   const names = protocol.features.features.map((x) => x.name);
   if (!sameSet(names, docs['defs/feature.json'].enum)) fail('protocol/features.json', 'must list exactly defs/feature.json enum');
   for (const ft of protocol.features.features) {
-    for (const m of ft.gates.messages ?? []) if (docs[`messages/${m}.json`]?.['x-arcp'].feature !== ft.name) fail('protocol/features.json', `${ft.name} gates ${m} but its x-arcp.feature differs`);
-    for (const k of ft.gates.event_kinds ?? []) if (docs[`events/${k}.json`]?.['x-arcp'].feature !== ft.name) fail('protocol/features.json', `${ft.name} gates ${k} but its x-arcp.feature differs`);
+    for (const m of ft.gated.messages ?? []) if (docs[`messages/${m}.json`]?.['x-arcp'].feature !== ft.name) fail('protocol/features.json', `${ft.name} gates ${m} but its x-arcp.feature differs`);
+    for (const k of ft.gated.event_kinds ?? []) if (docs[`events/${k}.json`]?.['x-arcp'].feature !== ft.name) fail('protocol/features.json', `${ft.name} gates ${k} but its x-arcp.feature differs`);
   }
   for (const [rel, d] of Object.entries(docs)) {
     const f = d['x-arcp']?.feature;
