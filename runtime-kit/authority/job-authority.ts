@@ -1,0 +1,242 @@
+// Per-job enforcement object (contracts.md "authority/"): every authority-bearing operation
+// of a job goes through `check` synchronously before dispatch (§9.3), in the order
+//   expiry (§9.5) -> budget (§9.6) -> capability (§9.1-§9.3).
+// LEASE_EXPIRED and BUDGET_EXHAUSTED carry retryable false (§12); a miss is PERMISSION_DENIED.
+//
+// Delegation (§9.4, §10): `checkDelegation` first runs the parent's own `agent.delegate`
+// operation check. An agent name the parent's `agent.delegate` does not cover is therefore
+// PERMISSION_DENIED (an operation not covered by the lease, §9.3), not LEASE_SUBSET_VIOLATION:
+// that code is kept for a child lease that would expand authority. By default the child's
+// budget is reserved (taken out of the parent's counters) so that a parent cannot hand the
+// same money to many children (catalog §9 #43, §14 "budget bypass"); `settleDelegation`
+// gives a finished child's unspent remainder back.
+
+import { Decimal } from 'decimal.js';
+import { BudgetCounters, type CostOutcome } from './budget.js';
+import { targetKindOf } from './capability-names.js';
+import { canonicalizeTarget } from './canonicalize.js';
+import { CompiledLease } from './compiled-lease.js';
+import { ExpiryClock } from './expiry.js';
+import { parseUtcTimestamp } from './expires-at.js';
+import { leaseSubsetViolation, type ModelPolicy } from './lease-subset.js';
+import { validateLeaseConstraints, validateLeaseRequest } from './lease-validation.js';
+import { sumBudgetAmounts } from './budget-amount.js';
+import { ARCPError, arcpError, type Clock, type Lease, type LeaseConstraints, type MetricBody } from './deps.js';
+
+export type Decision = { allowed: true; target?: string } | { allowed: false; error: ARCPError };
+
+export interface JobAuthorityOptions {
+  lease: Lease;
+  constraints?: LeaseConstraints;
+  clock: Clock;
+  /** Grace after expires_at, 0..1000 ms (default 1000); see expiry.ts for the side. */
+  graceMs?: number;
+  /** Deployment policy for a lease without `model.use` (§9.7). Default 'forbid'. */
+  modelPolicy?: ModelPolicy;
+  /** Minimum counter movement, as a fraction of the initial amount, between remaining gauges. */
+  gaugeStep?: number;
+  /** 'reserve' (default) takes a child's budget out of the parent; 'check-only' does not. */
+  delegatedBudget?: 'reserve' | 'check-only';
+}
+
+export interface DelegationRequest {
+  agent: string;
+  lease_request?: Lease;
+  lease_constraints?: LeaseConstraints;
+}
+
+/** Budget taken from the parent for one child; hand it back to `settleDelegation`. */
+export interface BudgetReservation {
+  readonly amounts: Readonly<Record<string, string>>;
+}
+
+export type DelegationDecision =
+  | { ok: true; lease: Lease; constraints?: LeaseConstraints; reservation?: BudgetReservation }
+  | { ok: false; error: ARCPError };
+
+function deny(error: ARCPError): Decision {
+  return { allowed: false, error };
+}
+
+function denied(capability: string, reason: string): Decision {
+  return deny(arcpError('PERMISSION_DENIED', `${capability}: ${reason}`, { details: { capability, reason } }));
+}
+
+export class JobAuthority {
+  readonly lease: Lease;
+  readonly constraints?: LeaseConstraints;
+  readonly expiresAtMs?: number;
+  private readonly compiled: CompiledLease;
+  private readonly counters: BudgetCounters;
+  private readonly hasBudget: boolean;
+  private readonly expiry?: ExpiryClock;
+  private readonly expiryUnreadable: boolean;
+  private readonly modelPolicy: ModelPolicy;
+  private readonly reserveChildren: boolean;
+  private readonly settled = new WeakSet<BudgetReservation>();
+
+  constructor(private readonly opts: JobAuthorityOptions) {
+    this.lease = validateLeaseRequest(opts.lease);
+    this.compiled = new CompiledLease(this.lease);
+    this.hasBudget = this.lease['cost.budget'] !== undefined;
+    this.counters = new BudgetCounters(this.lease['cost.budget'] ?? [], { gaugeStep: opts.gaugeStep });
+    this.modelPolicy = opts.modelPolicy ?? 'forbid';
+    this.reserveChildren = (opts.delegatedBudget ?? 'reserve') === 'reserve';
+    if (opts.constraints !== undefined) this.constraints = { ...opts.constraints };
+    const raw = opts.constraints?.expires_at;
+    const at = raw === undefined ? undefined : parseUtcTimestamp(raw);
+    // Fail closed on an unreadable expires_at (TS SDK #122): every operation is refused.
+    this.expiryUnreadable = raw !== undefined && at === undefined;
+    if (at !== undefined) {
+      this.expiresAtMs = at;
+      this.expiry = new ExpiryClock(at, opts.clock, opts.graceMs ?? 1000);
+    }
+  }
+
+  /** Is `capability` on `target` allowed now? On success `target` is the canonical form to use. */
+  check(capability: string, target: string): Decision {
+    const gate = this.gate();
+    if (gate !== undefined) return gate;
+    if (capability === 'model.use') return this.modelDecision(target);
+    const canonical = canonicalizeTarget(targetKindOf(capability), target);
+    if (!canonical.ok) return denied(capability, canonical.reason);
+    if (!this.compiled.covers(capability, canonical.target)) return denied(capability, 'not covered by the lease');
+    return { allowed: true, target: canonical.target };
+  }
+
+  /** §9.7 model-invocation gate (expiry and budget first: a model call is cost-bearing). */
+  checkModel(model: string): Decision {
+    return this.gate() ?? this.modelDecision(model);
+  }
+
+  /** Applies a `metric` body to the budget (see budget.ts for the rules and the gauge policy). */
+  recordCost(metric: MetricBody): CostOutcome {
+    return this.counters.record(metric);
+  }
+
+  /** Current counters as JSON numbers; undefined when the lease has no `cost.budget`. */
+  budget(): Record<string, number> | undefined {
+    return this.hasBudget ? this.counters.snapshot() : undefined;
+  }
+
+  isExpired(): boolean {
+    return this.expiryUnreadable || (this.expiry?.isExpired() ?? false);
+  }
+
+  isBudgetExhausted(): boolean {
+    return this.counters.isExhausted();
+  }
+
+  /** Milliseconds until operations start failing LEASE_EXPIRED; undefined without expires_at. */
+  msUntilExpiry(): number | undefined {
+    if (this.expiryUnreadable) return 0;
+    return this.expiry?.msUntilExpiry();
+  }
+
+  /** Validates a delegation and returns the child's effective lease and constraints. */
+  checkDelegation(req: DelegationRequest): DelegationDecision {
+    const gate = this.check('agent.delegate', typeof req?.agent === 'string' ? req.agent : '');
+    if (!gate.allowed) return { ok: false, error: gate.error };
+    let child: Lease;
+    let childConstraints: LeaseConstraints | undefined;
+    try {
+      child = req.lease_request === undefined ? {} : validateLeaseRequest(req.lease_request);
+      childConstraints = validateLeaseConstraints(req.lease_constraints, this.opts.clock.now());
+    } catch (err) {
+      if (err instanceof ARCPError) return { ok: false, error: err };
+      throw err;
+    }
+    // Inherit what absence would otherwise widen: the remaining budget, and the model set under
+    // the 'allow' policy (where no model.use means any model).
+    if (this.hasBudget && child['cost.budget'] === undefined) child['cost.budget'] = this.counters.asAmounts();
+    if (this.modelPolicy === 'allow' && this.lease['model.use'] !== undefined && child['model.use'] === undefined) {
+      child['model.use'] = [...this.lease['model.use']];
+    }
+    const parentBudget = this.hasBudget ? this.remainingExact() : undefined;
+    const violation = leaseSubsetViolation(this.lease, child, { parentBudget, modelPolicy: this.modelPolicy });
+    if (violation !== undefined) return { ok: false, error: subsetViolation(violation) };
+
+    const constraints = this.childConstraints(childConstraints);
+    if (!('ok' in constraints)) return { ok: false, error: constraints.error };
+    const reservation = this.reserve(child);
+    return {
+      ok: true,
+      lease: child,
+      ...(constraints.value !== undefined ? { constraints: constraints.value } : {}),
+      ...(reservation !== undefined ? { reservation } : {}),
+    };
+  }
+
+  /** Gives a finished child's unspent budget back to this parent (once per reservation). */
+  settleDelegation(reservation: BudgetReservation, childRemaining: Record<string, number> | undefined): void {
+    if (this.settled.has(reservation)) return;
+    this.settled.add(reservation);
+    for (const [currency, reserved] of Object.entries(reservation.amounts)) {
+      const left = childRemaining?.[currency];
+      if (typeof left !== 'number' || !Number.isFinite(left)) continue;
+      this.counters.refund(currency, Decimal.min(new Decimal(reserved), new Decimal(left)));
+    }
+  }
+
+  // ---- internals
+
+  private gate(): Decision | undefined {
+    if (this.isExpired()) {
+      return deny(arcpError('LEASE_EXPIRED', 'the lease has expired', {
+        retryable: false,
+        details: { expires_at: this.constraints?.expires_at },
+      }));
+    }
+    if (this.counters.isExhausted()) {
+      return deny(arcpError('BUDGET_EXHAUSTED', 'a cost.budget counter is exhausted', {
+        retryable: false,
+        details: { currencies: this.counters.exhaustedCurrencies(), budget: this.counters.snapshot() },
+      }));
+    }
+    return undefined;
+  }
+
+  private modelDecision(model: string): Decision {
+    const canonical = canonicalizeTarget('name', model);
+    if (!canonical.ok) return denied('model.use', canonical.reason);
+    if (!this.compiled.has('model.use')) {
+      return this.modelPolicy === 'allow' ? { allowed: true, target: canonical.target } : denied('model.use', 'the lease grants no model (deployment policy: forbid)');
+    }
+    return this.compiled.covers('model.use', canonical.target) ? { allowed: true, target: canonical.target } : denied('model.use', 'model not covered by the lease');
+  }
+
+  private remainingExact(): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    for (const c of this.counters.currencies()) out.set(c, this.counters.exact(c)!);
+    return out;
+  }
+
+  /** Child expiry: its own if not later than ours, else a violation; ours when absent (§9.4). */
+  private childConstraints(child: LeaseConstraints | undefined): { ok: true; value?: LeaseConstraints } | { error: ARCPError } {
+    const parentAt = this.constraints?.expires_at;
+    if (parentAt === undefined || this.expiresAtMs === undefined) return { ok: true, value: child };
+    const childAt = child?.expires_at;
+    if (childAt === undefined) return { ok: true, value: { ...child, expires_at: parentAt } };
+    if (parseUtcTimestamp(childAt)! > this.expiresAtMs) {
+      return { error: subsetViolation(`expires_at ${childAt} is later than the parent's ${parentAt}`) };
+    }
+    return { ok: true, value: child };
+  }
+
+  private reserve(child: Lease): BudgetReservation | undefined {
+    if (!this.reserveChildren || !this.hasBudget || child['cost.budget'] === undefined) return undefined;
+    const amounts: Record<string, string> = {};
+    for (const [currency, amount] of sumBudgetAmounts(child['cost.budget'])) {
+      this.counters.reserve(currency, amount);
+      amounts[currency] = amount.toFixed();
+    }
+    return { amounts };
+  }
+}
+
+function subsetViolation(reason: string): ARCPError {
+  return arcpError('LEASE_SUBSET_VIOLATION', `delegated lease is not a subset of the parent's: ${reason}`, {
+    retryable: false,
+    details: { reason },
+  });
+}
