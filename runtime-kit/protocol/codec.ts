@@ -1,0 +1,117 @@
+// Envelope codec (contracts.md §3 protocol/codec): send the strict form, accept every documented
+// variant (catalog §9 preamble, App. A). decodeFrame never throws; every bad input becomes an
+// InvalidRequestError whose message and `details.field` name the offending JSON pointer.
+import type { ArcpMessage } from '../../generated/types.js';
+import { isKnownMessageType, validateMessage, type ValidationIssue } from '../../generated/validators.js';
+import { InvalidRequestError } from '../errors/classes.js';
+import type { ARCPError } from '../errors/arcp-error.js';
+import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+
+export interface PartialIds {
+  id?: string;
+  type?: string;
+  session_id?: string;
+  job_id?: string;
+}
+
+export type Decoded =
+  | { ok: true; message: ArcpMessage }
+  | { ok: false; error: ARCPError; partial: PartialIds }
+  | { ok: 'ignore'; reason: string };
+
+export interface EncodeOptions {
+  /**
+   * Strict-validate before serialising (default true). Hot paths that build messages from
+   * already-validated parts (e.g. the event stream) may pass false.
+   */
+  validate?: boolean;
+}
+
+/** Serialise one message as a JSON text frame; throws KitError ARCP_KIT_ENCODE_INVALID if not strict. */
+export function encodeMessage(msg: ArcpMessage, opts: EncodeOptions = {}): string {
+  if (opts.validate !== false) {
+    const result = validateMessage('strict', msg);
+    if (!result.ok) {
+      const issue = pickIssue(result.issues);
+      const type = typeof (msg as { type?: unknown }).type === 'string' ? (msg as { type: string }).type : '?';
+      throw new KitError(KIT_ERROR_CODES.ENCODE_INVALID, `refusing to send invalid ${type}: ${describeIssue(issue)}`, {
+        details: { type, field: issue?.path ?? '', issues: result.issues.slice(0, MAX_ISSUES) },
+      });
+    }
+  }
+  return JSON.stringify(msg);
+}
+
+// Vendor message types (catalog §1.1 VENDOR_EXTENSION_PATTERN, §2.17).
+const VENDOR_TYPE = /^x-vendor\.[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
+const MAX_ISSUES = 10;
+
+/** Parse and leniently validate one inbound frame. */
+export function decodeFrame(frame: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(frame);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return reject(`malformed JSON: ${why}`, '', {});
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reject(`frame must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, '', {});
+  }
+  const envelope = value as Record<string, unknown>;
+  const partial = partialIds(envelope);
+  const type = envelope.type;
+  if (typeof type !== 'string' || type === '') {
+    return reject(type === undefined ? 'missing required field /type' : '/type must be a non-empty string', '/type', partial);
+  }
+  if (type.startsWith('x-vendor.')) {
+    if (!VENDOR_TYPE.test(type)) {
+      return reject(`/type '${type}' is not a valid vendor type (x-vendor.<vendor>.<name>)`, '/type', partial);
+    }
+    const ext = envelope.extensions;
+    if (typeof ext === 'object' && ext !== null && (ext as { optional?: unknown }).optional === true) {
+      return { ok: 'ignore', reason: `optional vendor message type ${type}` };
+    }
+    return reject(`/type: vendor message type '${type}' is not supported (not marked extensions.optional)`, '/type', partial);
+  }
+  if (!isKnownMessageType(type)) {
+    return reject(`/type: unknown message type '${type}'`, '/type', partial);
+  }
+  const result = validateMessage('lenient', value);
+  if (!result.ok) {
+    const issue = pickIssue(result.issues);
+    return reject(`invalid ${type}: ${describeIssue(issue)}`, issue?.path ?? '', partial, result.issues);
+  }
+  return { ok: true, message: result.message };
+}
+
+function reject(message: string, field: string, partial: PartialIds, issues?: ValidationIssue[]): Decoded {
+  const details: Record<string, unknown> = { field };
+  if (issues) details.issues = issues.slice(0, MAX_ISSUES);
+  return { ok: false, error: new InvalidRequestError(message, { details }), partial };
+}
+
+function partialIds(envelope: Record<string, unknown>): PartialIds {
+  const partial: PartialIds = {};
+  for (const key of ['id', 'type', 'session_id', 'job_id'] as const) {
+    const v = envelope[key];
+    if (typeof v === 'string' && v !== '') partial[key] = v;
+  }
+  return partial;
+}
+
+// ajv reports every failed anyOf branch; the deepest path is the most specific complaint.
+function pickIssue(issues: ValidationIssue[]): ValidationIssue | undefined {
+  let best: ValidationIssue | undefined;
+  for (const issue of issues) if (!best || depth(issue.path) > depth(best.path)) best = issue;
+  return best;
+}
+
+function depth(path: string): number {
+  return path === '' ? 0 : path.split('/').length;
+}
+
+function describeIssue(issue: ValidationIssue | undefined): string {
+  if (!issue) return 'schema violation';
+  return `${issue.path || '/'} ${issue.message}`;
+}

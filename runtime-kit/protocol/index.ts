@@ -1,0 +1,16 @@
+// protocol/: envelope codec and validation, ids, request correlation, clock (style.md item 9).
+export { decodeFrame, encodeMessage, type Decoded, type EncodeOptions, type PartialIds } from './codec.js';
+export { RequestCorrelator, type ReplyLike } from './correlation.js';
+export { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
+export { ManualClock } from './manual-clock.js';
+export {
+  ID_PATTERNS,
+  isTraceId,
+  newJobId,
+  newMessageId,
+  newNonce,
+  newResultId,
+  newResumeToken,
+  newSessionId,
+  newTraceId,
+} from './ids.js';
