@@ -1,9 +1,64 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import pc from 'picocolors';
+import { generate, SchemaLoadError } from '../../generator/index.js';
+import { writeOutputs } from '../../generator/output/write.js';
 
-/** Registers `arcp generate`. Placeholder until its owner lands the real command. */
+interface GenerateOptions {
+  schema: string;
+  out: string;
+  docs: string;
+  check?: boolean;
+  quiet?: boolean;
+}
+
+/** Runs `arcp generate`; returns the exit code (0 ok, 1 stale in --check, 2 bad schema). */
+export async function runGenerate(opts: GenerateOptions): Promise<number> {
+  const log = (line: string) => {
+    if (!opts.quiet) process.stdout.write(`${line}\n`);
+  };
+  const started = performance.now();
+  let result;
+  try {
+    result = await generate(resolve(opts.schema), (step, ms) => log(pc.dim(`  ${step.padEnd(16)} ${ms.toFixed(0).padStart(5)} ms`)));
+  } catch (err) {
+    if (err instanceof SchemaLoadError) {
+      process.stderr.write(`${pc.red('arcp generate: schema problems')}\n${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const report = writeOutputs(result.files, { generated: resolve(opts.out), docs: resolve(opts.docs) }, { check: opts.check === true });
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (opts.check) {
+    if (report.stale.length === 0) {
+      log(`${pc.green('up to date')}: ${result.files.length} files (${seconds} s)`);
+      return 0;
+    }
+    process.stderr.write(`${pc.red(`${report.stale.length} generated file(s) are stale`)}; run \`npx arcp generate\`:\n`);
+    for (const s of report.stale) {
+      process.stderr.write(`  ${s.reason.padEnd(7)} ${s.path}\n`);
+      if (s.diff) process.stderr.write(`${s.diff.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    }
+    return 1;
+  }
+  for (const path of report.written) log(`  wrote   ${path}`);
+  for (const path of report.removed) log(`  removed ${path}`);
+  log(`${pc.green('generated')} ${result.files.length} files (${report.written.length} changed, ${report.unchanged} unchanged, ${report.removed.length} removed) in ${seconds} s`);
+  return 0;
+}
+
+/** Registers `arcp generate [--schema DIR] [--out DIR] [--docs DIR] [--check]`. */
 export function registerGenerate(program: Command): void {
-  program.command('generate').description('(not yet implemented)').action(() => {
-    process.stderr.write('arcp generate: not implemented yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('generate')
+    .description('regenerate generated/ and docs/reference/ from schema/ (types, validators, registry, machines, docs)')
+    .option('--schema <dir>', 'schema directory', 'schema')
+    .option('--out <dir>', 'output directory for TypeScript and validators', 'generated')
+    .option('--docs <dir>', 'output directory for the Markdown reference', 'docs/reference')
+    .option('--check', 'write nothing; exit 1 naming stale files if regenerating would change anything')
+    .option('--quiet', 'print only errors')
+    .action(async (opts: GenerateOptions) => {
+      process.exitCode = await runGenerate(opts);
+    });
 }

@@ -1,0 +1,143 @@
+// generated/validators.ts: the typed ESM API of contracts.md §2 over the standalone CommonJS
+// validators. Loads them through createRequire (no ESM `require(`, no ajv compile at start-up)
+// and maps ajv errors to ValidationIssue with a JSON pointer naming the field.
+import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { ProtocolModel } from '../model/ir.js';
+import { codeHeader, documentSources } from './header.js';
+import type { OutputFile } from './output-file.js';
+import { literal, newSourceFile, printSource } from './ts-source.js';
+import { validatorModuleName } from './validators-code.js';
+
+/** §8.1: `job.event` carries an event body whose shape is chosen by `payload.kind`. */
+export const EVENT_CARRIER = 'job.event';
+
+const SUPPORT_CODE = `
+interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }
+type CompiledValidator = ((value: unknown) => boolean) & { errors?: AjvError[] | null };
+
+const load = createRequire(import.meta.url);
+const COMPILED: Record<Mode, Record<string, CompiledValidator>> = {
+  strict: load('./${validatorModuleName('strict')}') as Record<string, CompiledValidator>,
+  lenient: load('./${validatorModuleName('lenient')}') as Record<string, CompiledValidator>,
+};
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\\//g, '~1');
+}
+
+/** ajv reports a missing or extra key at its parent; the issue path names the key itself. */
+function toIssues(errors: AjvError[] | null | undefined, prefix: string): ValidationIssue[] {
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of errors ?? []) {
+    let path = prefix + error.instancePath;
+    const key = error.params.missingProperty ?? error.params.additionalProperty ?? error.params.unevaluatedProperty;
+    if (typeof key === 'string') path += '/' + escapePointer(key);
+    const issue = { path, keyword: error.keyword, message: error.message ?? error.keyword };
+    const id = issue.path + '\\u0000' + issue.keyword + '\\u0000' + issue.message;
+    if (!seen.has(id)) {
+      seen.add(id);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
+  const validate = COMPILED[mode][name];
+  return validate(value) ? null : toIssues(validate.errors, prefix);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+`;
+
+const API_CODE = `
+/** Validates a whole message: the envelope plus the payload schema of its \`type\`. */
+export function validateMessage(mode: Mode, value: unknown):
+  { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  if (!isRecord(value)) return { ok: false, issues: [{ path: '', keyword: 'type', message: 'must be object' }] };
+  const type = value.type;
+  if (typeof type !== 'string') {
+    return { ok: false, issues: [{ path: '/type', keyword: 'required', message: 'must have string property type' }] };
+  }
+  if (!isKnownMessageType(type)) {
+    return { ok: false, issues: [{ path: '/type', keyword: 'enum', message: 'unknown message type ' + JSON.stringify(type) }] };
+  }
+  if (mode === 'strict' && LEGACY_MESSAGE_TYPES.has(type)) {
+    return { ok: false, issues: [{ path: '/type', keyword: 'x-arcp-legacy', message: type + ' is accepted for compatibility but never sent (legacy)' }] };
+  }
+  const issues = run(mode, MESSAGE_VALIDATORS[type], value, '');
+  if (issues !== null) return { ok: false, issues };
+  if (type === ${JSON.stringify(EVENT_CARRIER)}) {
+    const payload = value.payload as Record<string, unknown>;
+    const body = validateEventBody(mode, String(payload.kind), payload.body);
+    if (body.ok === false) return { ok: false, issues: body.issues.map((i) => ({ ...i, path: '/payload/body' + i.path })) };
+  }
+  return { ok: true, message: value as unknown as ArcpMessage };
+}
+
+/** Validates only the shared envelope fields (§5), whatever the \`type\`. */
+export function validateEnvelope(mode: Mode, value: unknown):
+  { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  const issues = run(mode, 'Envelope', value, '');
+  return issues === null ? { ok: true, message: value as ArcpMessage } : { ok: false, issues };
+}
+
+/** Validates a \`job.event\` body against its kind; unknown (e.g. vendor) kinds are reported, not failed. */
+export function validateEventBody(mode: Mode, kind: string, body: unknown):
+  { ok: true } | { ok: false; issues: ValidationIssue[] } | { ok: 'unknown-kind' } {
+  if (!Object.prototype.hasOwnProperty.call(EVENT_VALIDATORS, kind)) return { ok: 'unknown-kind' };
+  const issues = run(mode, EVENT_VALIDATORS[kind as EventKind], body, '');
+  return issues === null ? { ok: true } : { ok: false, issues };
+}
+
+/** True for the wire types of schema/messages/ (vendor \`x-vendor.*\` types are not known). */
+export function isKnownMessageType(type: string): type is MessageType {
+  return Object.prototype.hasOwnProperty.call(MESSAGE_VALIDATORS, type);
+}
+`;
+
+export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
+  const file = newSourceFile('validators.ts');
+  file.addImportDeclaration({ moduleSpecifier: 'node:module', namedImports: ['createRequire'] });
+  file.addImportDeclaration({
+    moduleSpecifier: './types.js', isTypeOnly: true, namedImports: ['ArcpMessage', 'EventKind', 'MessageType'],
+  });
+  file.addInterface({
+    isExported: true,
+    name: 'ValidationIssue',
+    docs: ['One validation failure. `path` is a JSON pointer naming the field, e.g. `/payload/agent`.'],
+    properties: [
+      { name: 'path', type: 'string' }, { name: 'keyword', type: 'string' }, { name: 'message', type: 'string' },
+    ],
+  });
+  file.addTypeAlias({
+    isExported: true, name: 'Mode', type: `'strict' | 'lenient'`,
+    docs: ['`strict`: what we send (Appendix A "emit"); `lenient`: what we accept (Appendix A "accept").'],
+  });
+  const messageTable = Object.fromEntries(model.messages.map((m) => [m.type, m.names.typeName]));
+  const eventTable = Object.fromEntries(model.eventKinds.map((e) => [e.kind, e.names.typeName]));
+  const legacy = model.messages.filter((m) => m.legacy).map((m) => m.type);
+  file.addVariableStatements([
+    {
+      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
+      docs: ['Wire type -> standalone validator export name.'],
+      declarations: [{ name: 'MESSAGE_VALIDATORS', type: 'Readonly<Record<MessageType, string>>', initializer: literal(messageTable) }],
+    },
+    {
+      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
+      docs: ['Event kind -> standalone validator export name.'],
+      declarations: [{ name: 'EVENT_VALIDATORS', type: 'Readonly<Record<EventKind, string>>', initializer: literal(eventTable) }],
+    },
+    {
+      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
+      docs: ['x-arcp legacy types: accepted (lenient) but never sent, so strict rejects them.'],
+      declarations: [{ name: 'LEGACY_MESSAGE_TYPES', type: 'ReadonlySet<string>', initializer: `new Set(${literal(legacy)})` }],
+    },
+  ]);
+  file.addStatements(SUPPORT_CODE.trim());
+  file.addStatements(API_CODE.trim());
+  return [{ root: 'generated', path: 'validators.ts', contents: printSource(codeHeader(documentSources(model.sources)), file) }];
+}

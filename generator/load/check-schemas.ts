@@ -1,0 +1,178 @@
+// Enforces the schema authoring rules of schema/README.md and contracts.md §1: file name ==
+// wire type, `type` const, canonical `$id`, PascalCase `title`, complete `x-arcp` data, examples,
+// and `$ref`s that resolve. Returns the typed x-arcp metadata so nothing else parses it again.
+import type { Correlation, Direction, Json, JsonObject } from '../model/ir.js';
+import { eventNames, messageNames, schemaIdFor } from '../model/names.js';
+import { forEachSchema, getPointer, isObject } from '../model/schema-walk.js';
+import type { SchemaFile } from './read-schemas.js';
+import { resolveRef } from './refs.js';
+import type { ProblemList } from './schema-error.js';
+
+/** x-arcp data of one message schema, checked. */
+export interface MessageMeta {
+  readonly type: string;
+  readonly spec: string;
+  readonly direction: Direction;
+  readonly feature: string | null;
+  readonly sequenced: boolean;
+  readonly replies: readonly string[];
+  readonly answers: readonly string[];
+  readonly correlation: Correlation;
+  readonly legacy: boolean;
+}
+
+/** x-arcp data of one event-body schema, checked. */
+export interface EventMeta {
+  readonly kind: string;
+  readonly spec: string;
+  readonly feature: string | null;
+}
+
+const DIRECTIONS: readonly Direction[] = ['client_to_runtime', 'runtime_to_client', 'both'];
+const CORRELATIONS: readonly Correlation[] = ['connection', 'request_id', 'job_id', 'nonce', 'none'];
+const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+function baseName(file: SchemaFile): string {
+  return file.relPath.slice(file.relPath.lastIndexOf('/') + 1, -'.json'.length);
+}
+
+/** Rules shared by every schema document: object, `$id`, `title`, `$schema`, examples array. */
+function checkDocument(file: SchemaFile, problems: ProblemList): file is SchemaFile & { json: JsonObject } {
+  const where = file.source.path;
+  if (!isObject(file.json)) {
+    problems.add(where, 'must be a JSON object (a JSON Schema)');
+    return false;
+  }
+  const doc = file.json;
+  const expectedId = schemaIdFor(file.relPath);
+  if (doc.$id !== expectedId) problems.add(where, `"$id" must be "${expectedId}" (found ${JSON.stringify(doc.$id)})`);
+  if (typeof doc.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(doc.title)) {
+    problems.add(where, `"title" must be a PascalCase TypeScript name (found ${JSON.stringify(doc.title)})`);
+  }
+  if (doc.$schema !== undefined && doc.$schema !== DRAFT_2020) {
+    problems.add(where, `"$schema" must be "${DRAFT_2020}" when present`);
+  }
+  if (doc.examples !== undefined && !Array.isArray(doc.examples)) problems.add(where, '"examples" must be an array');
+  checkLenientKeywords(file, problems);
+  return true;
+}
+
+/** x-arcp-accept-optional / x-arcp-accept-extra must be well-formed wherever they appear. */
+function checkLenientKeywords(file: SchemaFile, problems: ProblemList): void {
+  forEachSchema(file.json, (schema, pointer) => {
+    const optional = schema['x-arcp-accept-optional'];
+    if (optional !== undefined) {
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      if (!Array.isArray(optional) || optional.some((k) => typeof k !== 'string' || !required.includes(k))) {
+        problems.add(file.source.path, `${pointer || '/'}: "x-arcp-accept-optional" must list keys of "required"`);
+      }
+    }
+    const extra = schema['x-arcp-accept-extra'];
+    if (extra !== undefined && !isObject(extra)) {
+      problems.add(file.source.path, `${pointer || '/'}: "x-arcp-accept-extra" must map alias keys to schemas`);
+    }
+  });
+}
+
+/** Every `$ref` must land on a known document and an existing pointer inside it. */
+export function checkRefs(files: readonly SchemaFile[], problems: ProblemList): void {
+  const byId = new Map<string, Json>();
+  for (const file of files) if (isObject(file.json) && typeof file.json.$id === 'string') byId.set(file.json.$id, file.json);
+  for (const file of files) {
+    const baseId = isObject(file.json) && typeof file.json.$id === 'string' ? file.json.$id : schemaIdFor(file.relPath);
+    forEachSchema(file.json, (schema, pointer) => {
+      if (typeof schema.$ref !== 'string') return;
+      const { docId, pointer: target } = resolveRef(baseId, schema.$ref);
+      const doc = byId.get(docId);
+      if (doc === undefined) problems.add(file.source.path, `${pointer}/$ref "${schema.$ref}" names no schema file`);
+      else if (getPointer(doc, target) === undefined) {
+        problems.add(file.source.path, `${pointer}/$ref "${schema.$ref}": no "${target}" in ${docId}`);
+      }
+    });
+  }
+}
+
+/** Finds `properties.<key>.const`, looking through `allOf` members too. */
+function findConst(schema: JsonObject, key: string): Json | undefined {
+  const props = schema.properties;
+  if (isObject(props) && isObject(props[key]) && props[key].const !== undefined) return props[key].const;
+  if (Array.isArray(schema.allOf)) {
+    for (const member of schema.allOf) {
+      const found = isObject(member) ? findConst(member, key) : undefined;
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function stringList(value: Json | undefined): string[] | null {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...(value as string[])] : null;
+}
+
+/** Checks one messages/<type>.json and returns its x-arcp metadata (null if unusable). */
+export function checkMessageSchema(file: SchemaFile, problems: ProblemList): MessageMeta | null {
+  if (!checkDocument(file, problems)) return null;
+  const where = file.source.path;
+  const doc = file.json as JsonObject;
+  const type = baseName(file);
+  if (findConst(doc, 'type') !== type) {
+    problems.add(where, `properties.type must be { "const": "${type}" } (the file name is the wire type)`);
+  }
+  const expectedTitle = messageNames(type).typeName;
+  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for wire type ${type}`);
+  if (!Array.isArray(doc.examples) || doc.examples.length === 0) problems.add(where, 'needs at least one entry in "examples"');
+  const x = doc['x-arcp'];
+  if (!isObject(x)) {
+    problems.add(where, 'needs an "x-arcp" object (spec, direction, feature, sequenced, replies, answers, correlation)');
+    return null;
+  }
+  const bad = (key: string, want: string) => problems.add(where, `x-arcp.${key} must be ${want} (found ${JSON.stringify(x[key])})`);
+  if (typeof x.spec !== 'string' || !x.spec.startsWith('§')) bad('spec', 'a section like "§7.1"');
+  if (!DIRECTIONS.includes(x.direction as Direction)) bad('direction', DIRECTIONS.join(' | '));
+  if (x.feature !== null && typeof x.feature !== 'string') bad('feature', 'null or a feature flag');
+  if (typeof x.sequenced !== 'boolean') bad('sequenced', 'true or false');
+  const replies = stringList(x.replies);
+  const answers = stringList(x.answers);
+  if (replies === null) bad('replies', 'an array of message types');
+  if (answers === null) bad('answers', 'an array of message types');
+  if (!CORRELATIONS.includes(x.correlation as Correlation)) bad('correlation', CORRELATIONS.join(' | '));
+  if (x.legacy !== undefined && typeof x.legacy !== 'boolean') bad('legacy', 'true or false');
+  return {
+    type,
+    spec: typeof x.spec === 'string' ? x.spec : '',
+    direction: x.direction as Direction,
+    feature: typeof x.feature === 'string' ? x.feature : null,
+    sequenced: x.sequenced === true,
+    replies: (replies ?? []).sort(),
+    answers: (answers ?? []).sort(),
+    correlation: x.correlation as Correlation,
+    legacy: x.legacy === true,
+  };
+}
+
+/** Checks one events/<kind>.json and returns its x-arcp metadata (null if unusable). */
+export function checkEventSchema(file: SchemaFile, problems: ProblemList): EventMeta | null {
+  if (!checkDocument(file, problems)) return null;
+  const where = file.source.path;
+  const doc = file.json as JsonObject;
+  const kind = baseName(file);
+  const expectedTitle = eventNames(kind).typeName;
+  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for event kind ${kind}`);
+  if (!Array.isArray(doc.examples) || doc.examples.length === 0) problems.add(where, 'needs at least one entry in "examples"');
+  const x = doc['x-arcp'];
+  if (!isObject(x)) {
+    problems.add(where, 'needs an "x-arcp" object ({ "spec", "kind", "feature" })');
+    return null;
+  }
+  if (x.kind !== kind) problems.add(where, `x-arcp.kind must be "${kind}" (the file name)`);
+  if (typeof x.spec !== 'string' || !x.spec.startsWith('§')) problems.add(where, 'x-arcp.spec must be a section like "§8.2"');
+  if (x.feature !== null && x.feature !== undefined && typeof x.feature !== 'string') {
+    problems.add(where, 'x-arcp.feature must be null or a feature flag');
+  }
+  return { kind, spec: typeof x.spec === 'string' ? x.spec : '', feature: typeof x.feature === 'string' ? x.feature : null };
+}
+
+/** Checks one defs/<name>.json (document rules only). */
+export function checkDefSchema(file: SchemaFile, problems: ProblemList): boolean {
+  return checkDocument(file, problems);
+}
