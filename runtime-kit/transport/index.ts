@@ -12,6 +12,7 @@ export {
   type ConnectionCallback,
   type ConnectionInfo,
   type ListenOptions,
+  type UpgradeServer,
 } from './websocket-server.js';
 export { WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
 export {

@@ -1,7 +1,8 @@
 // WebSocket server side: listens standalone or attaches to an existing Node http.Server at a
 // path, and hands out one Transport per accepted connection. ws runs in `noServer` mode so we
 // route upgrades by path ourselves; that lets several servers share one http.Server.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -11,6 +12,9 @@ import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from
 export const DEFAULT_WS_PORT = 7777;
 export const DEFAULT_WS_PATH = '/arcp';
 export const DEFAULT_WS_HOST = '127.0.0.1';
+
+/** Anything that emits HTTP 'upgrade' events: http.Server or https.Server (for wss://). */
+export type UpgradeServer = HttpServer | HttpsServer;
 
 export interface ConnectionInfo {
   /** The HTTP upgrade request (headers, url, socket.remoteAddress). */
@@ -34,7 +38,7 @@ export class WebSocketServerTransport {
   private readonly wss: WebSocketServer;
   private readonly frameOpts: WebSocketFrameOptions;
   private path = DEFAULT_WS_PATH;
-  private httpServer: Server | undefined;
+  private httpServer: UpgradeServer | undefined;
   private ownsHttpServer = false;
   private onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
   private callback: ConnectionCallback | undefined;
@@ -53,7 +57,7 @@ export class WebSocketServerTransport {
   }
 
   /** Attach a new server to an existing http.Server at `opts.path` (default `/arcp`). */
-  static attach(server: Server, opts: AttachOptions = {}): WebSocketServerTransport {
+  static attach(server: UpgradeServer, opts: AttachOptions = {}): WebSocketServerTransport {
     return new WebSocketServerTransport(opts).attach(server, opts);
   }
 
@@ -81,7 +85,7 @@ export class WebSocketServerTransport {
     });
   }
 
-  attach(server: Server, opts: AttachOptions = {}): this {
+  attach(server: UpgradeServer, opts: AttachOptions = {}): this {
     if (this.httpServer) throw new Error('WebSocketServerTransport is already attached');
     this.httpServer = server;
     this.path = opts.path ?? DEFAULT_WS_PATH;
@@ -133,7 +137,7 @@ export class WebSocketServerTransport {
     if (!this.ownsHttpServer) this.httpServer = undefined;
   }
 
-  private handleUpgrade(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private handleUpgrade(server: UpgradeServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (pathOf(req) !== this.path) {
       // Another attached server may own this path; answer 404 only if nobody else is listening.
       if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');

@@ -56,7 +56,7 @@ describe('websocket transport', () => {
     const seen = new Promise<string | undefined>((resolve) =>
       server.onConnection((t, info) => {
         t.start({ message() {}, close() {}, error() {} });
-        resolve(info.request.headers['x-test']);
+        resolve(String(info.request.headers['x-test']));
       }),
     );
     await connect(server.url!, { headers: { 'x-test': 'hello' } });
@@ -233,6 +233,30 @@ describe('websocket server attached to an existing http.Server', () => {
     expect(server.listening).toBe(true);
     expect(server.listenerCount('upgrade')).toBe(0);
     await expect(connectWebSocket(`ws://127.0.0.1:${port}/arcp`)).rejects.toMatchObject({
+      code: 'ARCP_KIT_CONNECT_FAILED',
+    });
+  });
+});
+
+describe('wss:// (TLS)', () => {
+  it('round-trips over an https.Server with a test certificate', async () => {
+    const { createServer: createHttpsServer } = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixture('test-cert.pem');
+    const server = createHttpsServer({ cert, key: fixture('test-key.pem') });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(r)));
+    const wss = WebSocketServerTransport.attach(server);
+    cleanups.push(() => wss.close());
+    wss.onConnection((t) => t.start({ message: (f) => t.send(f), close() {}, error() {} }));
+    const port = (server.address() as AddressInfo).port;
+    const client = await connect(`wss://127.0.0.1:${port}/arcp`, { tls: { ca: cert } });
+    const got = collect(client);
+    client.send('{"secure":true}');
+    expect(await got.frameCount(1)).toEqual(['{"secure":true}']);
+    // Without trusting the test CA the handshake fails cleanly.
+    await expect(connectWebSocket(`wss://127.0.0.1:${port}/arcp`)).rejects.toMatchObject({
       code: 'ARCP_KIT_CONNECT_FAILED',
     });
   });
