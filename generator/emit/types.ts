@@ -1,13 +1,29 @@
 // generated/types.ts: the data types, compiled by json-schema-to-typescript from the one bundled
 // root schema so every shared def is declared once (style.md items 3 and 7).
 import { compile } from 'json-schema-to-typescript';
-import type { ProtocolModel } from '../model/ir.js';
+import type { JsonObject, ProtocolModel } from '../model/ir.js';
+import { mapSchema } from '../model/schema-walk.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
 
+const ANNOTATIONS = new Set(['description', '$comment', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', 'title']);
+
+/**
+ * `{ "$ref": X, "description": ... }` makes jstt declare a copy of X named `X1`; a ref whose
+ * siblings are annotations only is the same type, so the siblings are dropped for typing.
+ */
+function withoutRefSiblings(bundle: JsonObject): JsonObject {
+  return mapSchema(bundle, (withAccept) => {
+    // Types describe the strict form; the lenient x-arcp-accept* marks only matter to validators.
+    const { 'x-arcp-accept': _a, 'x-arcp-accept-optional': _o, 'x-arcp-accept-extra': _e, ...schema } = withAccept;
+    if (typeof schema.$ref !== 'string' || !Object.keys(schema).every((k) => k === '$ref' || ANNOTATIONS.has(k))) return schema;
+    return { $ref: schema.$ref };
+  }) as JsonObject;
+}
+
 export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
   // jstt annotates the schema it is given; hand it a private copy so the model stays untouched.
-  const schema = structuredClone(model.bundle) as Parameters<typeof compile>[0];
+  const schema = structuredClone(withoutRefSiblings(model.bundle)) as Parameters<typeof compile>[0];
   const body = await compile(schema, 'ArcpMessage', {
     bannerComment: '',
     // Index signatures would make every typo type-check; objects stay open on the wire (§5).

@@ -4,6 +4,8 @@
 import type { Json, JsonObject } from './ir.js';
 
 const DATA_KEYWORDS = new Set(['examples', 'const', 'enum', 'default', 'x-arcp']);
+/** Keywords whose value maps names to subschemas: a key inside them is a name, never a keyword. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'x-arcp-accept-extra']);
 
 export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -18,7 +20,12 @@ export function mapSchema(node: Json, rewrite: (schema: JsonObject) => Json): Js
   if (!isObject(node)) return node;
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = DATA_KEYWORDS.has(key) ? value : mapSchema(value, rewrite);
+    if (DATA_KEYWORDS.has(key)) out[key] = value;
+    else if (NAME_MAPS.has(key) && isObject(value)) {
+      const named: { [name: string]: Json } = {};
+      for (const [name, sub] of Object.entries(value)) named[name] = mapSchema(sub, rewrite);
+      out[key] = named;
+    } else out[key] = mapSchema(value, rewrite);
   }
   return rewrite(out);
 }
@@ -32,7 +39,11 @@ export function forEachSchema(node: Json, visit: (schema: JsonObject, pointer: s
   if (!isObject(node)) return;
   visit(node, pointer);
   for (const [key, value] of Object.entries(node)) {
-    if (!DATA_KEYWORDS.has(key)) forEachSchema(value, visit, `${pointer}/${escapePointer(key)}`);
+    if (DATA_KEYWORDS.has(key)) continue;
+    const here = `${pointer}/${escapePointer(key)}`;
+    if (NAME_MAPS.has(key) && isObject(value)) {
+      for (const [name, sub] of Object.entries(value)) forEachSchema(sub, visit, `${here}/${escapePointer(name)}`);
+    } else forEachSchema(value, visit, here);
   }
 }
 
