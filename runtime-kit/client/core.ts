@@ -1,0 +1,324 @@
+/**
+ * The client's session state and connection lifecycle: binding a transport, the hello/welcome
+ * handshake (fresh or resume), sending, and what happens when the transport drops, the
+ * heartbeat is lost or a seq gap appears (resume when a reconnect factory exists, else a typed
+ * error on every live handle and pending request). Inbound routing lives in router.ts.
+ */
+import { KitError } from '../errors/kit-error.js';
+import { errorFromPayload } from '../errors/index.js';
+import type { CloseInfo, Transport } from '../transport/types.js';
+import { AutoAcker } from './auto-ack.js';
+import { ClientEvents } from './client-events.js';
+import { helloPayload, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
+import { JobHandle, type HandleOwner, type HandleRole } from './job-handle.js';
+import { Liveness } from './liveness.js';
+import { isObject } from './normalize.js';
+import { PendingRequests } from './pending.js';
+import { SeqTracker } from './seq-tracker.js';
+import { sleep, systemClock, type Clock, type TimerHandle } from '../protocol/clock.js';
+import type { ARCPClientOptions, ResumeOptions, WelcomeInfo } from './types.js';
+import { decodeInbound, encodeOutbound, envelope, newMessageId, type EnvelopeFields } from './wire.js';
+import { routeInbound } from './router.js';
+
+export type ClientState = 'idle' | 'handshaking' | 'open' | 'resuming' | 'broken' | 'closing' | 'closed';
+
+/** One transport bound to this client; frames from a superseded link are ignored. */
+export interface Link {
+  readonly transport: Transport;
+  /** Set while the hello is outstanding. */
+  handshake?: { resolve(w: WelcomeInfo): void; reject(e: unknown): void; timer: TimerHandle; resume?: ResumeOptions };
+  /** Set while close() waits for `session.closed`. */
+  closing?: () => void;
+  dead: boolean;
+}
+
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+const RECENT_HANDLES = 256;
+
+export class ClientCore {
+  readonly clock: Clock;
+  readonly pending = new PendingRequests();
+  readonly handles = new Map<string, JobHandle>();
+  /** Recently settled handles, so a late subscribe, idempotent hit or client.job() still finds them. */
+  readonly recent = new Map<string, JobHandle>();
+  readonly tracker = new SeqTracker();
+  readonly events = new ClientEvents();
+  readonly advertised: readonly string[];
+  state: ClientState = 'idle';
+  welcome: WelcomeInfo | undefined;
+  link: Link | undefined;
+  acker: AutoAcker | undefined;
+  liveness: Liveness | undefined;
+  reconnect: (() => Promise<Transport>) | undefined;
+  private resuming: Promise<void> | undefined;
+
+  constructor(readonly opts: ARCPClientOptions, private readonly owner: HandleOwner) {
+    this.clock = opts.clock ?? systemClock;
+    this.advertised = [...(opts.features ?? ALL_FEATURES)];
+    const ar = opts.autoResume;
+    if (typeof ar === 'object' && ar !== null) this.reconnect = ar.reconnect;
+  }
+
+  has(feature: string): boolean {
+    return this.welcome?.features.includes(feature) ?? false;
+  }
+
+  sessionFields(extra: EnvelopeFields = {}): EnvelopeFields {
+    return { session_id: this.welcome?.sessionId, ...extra };
+  }
+
+  /** Strict-encodes and sends; throws KitError when the transport is gone or the message is invalid. */
+  send(type: string, payload: Record<string, unknown>, fields: EnvelopeFields = {}, id?: string): string {
+    const link = this.link;
+    if (!link || link.dead || !link.transport.isOpen) {
+      throw new KitError('ARCP_KIT_TRANSPORT_CLOSED', `cannot send ${type}: no open session transport`);
+    }
+    const env = envelope(type, payload, this.sessionFields(fields), id ?? newMessageId());
+    link.transport.send(encodeOutbound(env));
+    this.liveness?.noteOutbound();
+    return env.id as string;
+  }
+
+  /** Returns the handle for a job, creating one (buffering from now on) if none exists. */
+  handleFor(jobId: string, role: HandleRole): JobHandle {
+    let h = this.handles.get(jobId) ?? this.recent.get(jobId);
+    if (!h) {
+      h = new JobHandle(jobId, role, this.owner);
+      this.handles.set(jobId, h);
+    }
+    return h;
+  }
+
+  /** Moves a settled handle out of the live map into the bounded recent map. */
+  retire(handle: JobHandle): void {
+    this.handles.delete(handle.jobId);
+    this.recent.delete(handle.jobId);
+    this.recent.set(handle.jobId, handle);
+    if (this.recent.size > RECENT_HANDLES) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  /** Binds `transport`, sends the hello (with `resume` when given) and waits for the welcome. */
+  openSession(transport: Transport, resume?: ResumeOptions): Promise<WelcomeInfo> {
+    const link: Link = { transport, dead: false };
+    this.link = link;
+    const result = new Promise<WelcomeInfo>((resolve, reject) => {
+      const timer = this.clock
+        .setTimeout(() => {
+          this.failHandshake(link, new KitError('ARCP_KIT_HANDSHAKE_TIMEOUT', 'no session.welcome in time'));
+        }, this.opts.handshakeTimeoutMs ?? 10_000)
+        .unref();
+      link.handshake = { resolve, reject, timer, ...(resume ? { resume } : {}) };
+    });
+    transport.start({
+      message: (frame) => this.onFrame(link, frame),
+      close: (info) => this.onTransportClose(link, info),
+      error: (err) => this.events.emit('protocolError', err),
+    });
+    try {
+      const env = envelope('session.hello', helloPayload({ ...this.opts, features: this.advertised }, resume));
+      transport.send(encodeOutbound(env));
+    } catch (err) {
+      this.failHandshake(link, err);
+    }
+    return result;
+  }
+
+  failHandshake(link: Link, err: unknown): void {
+    const hs = link.handshake;
+    if (!hs) return;
+    link.handshake = undefined;
+    hs.timer.cancel();
+    link.dead = true;
+    if (this.link === link) this.link = undefined;
+    void link.transport.close('handshake failed').catch(() => undefined);
+    hs.reject(err);
+  }
+
+  /** Applies a welcome to the session state; called by the router on `session.welcome`. */
+  acceptWelcome(link: Link, env: Record<string, unknown>): void {
+    const hs = link.handshake;
+    if (!hs) return; // an unsolicited second welcome is ignored
+    const info = welcomeInfoFrom(env, this.advertised);
+    if ('error' in info) return this.failHandshake(link, new KitError('ARCP_KIT_BAD_WELCOME', info.error));
+    link.handshake = undefined;
+    hs.timer.cancel();
+    this.welcome = info;
+    this.state = 'open';
+    // §6.3: a resumed session continues the seq space from the client's last seq.
+    this.tracker.seed(hs.resume ? hs.resume.lastEventSeq : 0);
+    this.startTimers(info);
+    hs.resolve(info);
+  }
+
+  private startTimers(info: WelcomeInfo): void {
+    this.acker?.stop();
+    this.acker = undefined;
+    const aa = this.opts.autoAck;
+    if (aa && info.features.includes('ack')) {
+      this.acker = new AutoAcker(aa === true ? {} : aa, this.clock, (seq) => this.sendAck(seq));
+      this.acker.reset(this.tracker.latest);
+    }
+    this.liveness?.stop();
+    this.liveness = undefined;
+    if (this.opts.heartbeat !== false && info.features.includes('heartbeat') && info.heartbeatIntervalSec) {
+      const link = this.link!;
+      this.liveness = new Liveness(info.heartbeatIntervalSec, this.clock, {
+        ping: () => this.trySend('session.ping', { nonce: newMessageId(), sent_at: new Date(this.clock.now()).toISOString() }),
+        lost: (ms) => this.onHeartbeatLost(link, ms),
+      });
+    }
+  }
+
+  sendAck(seq: number): void {
+    this.trySend('session.ack', { last_processed_seq: seq });
+  }
+
+  /** Best-effort send for control traffic (pong, ping, ack): a dead transport is not an error here. */
+  trySend(type: string, payload: Record<string, unknown>, fields?: EnvelopeFields): void {
+    try {
+      this.send(type, payload, fields);
+    } catch {
+      // the close handler deals with the dead transport
+    }
+  }
+
+  private onFrame(link: Link, frame: string): void {
+    if (link.dead) return;
+    this.liveness?.noteInbound();
+    const max = this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (frame.length > max || (frame.length * 3 > max && Buffer.byteLength(frame) > max)) {
+      this.events.emit('protocolError', new KitError('ARCP_KIT_FRAME_TOO_LARGE', `inbound frame over ${max} bytes dropped`));
+      return;
+    }
+    const d = decodeInbound(frame);
+    if (d.ok === 'ignore') return;
+    if (d.ok === false) {
+      this.events.emit('protocolError', d.error);
+      // Count the seq of an event we could not read, so it does not masquerade as a gap.
+      if (d.seq !== undefined && link.handshake === undefined) this.tracker.observe(d.seq);
+      if (link.handshake && d.type === 'session.error') {
+        this.failHandshake(link, new KitError('ARCP_KIT_BAD_WELCOME', 'handshake refused with an unreadable session.error'));
+      }
+      return;
+    }
+    routeInbound(this, link, d.message);
+  }
+
+  private onTransportClose(link: Link, info: CloseInfo): void {
+    if (link.handshake) {
+      const err = new KitError('ARCP_KIT_TRANSPORT_CLOSED', `transport closed during handshake${info.reason ? `: ${info.reason}` : ''}`, info.error ? { cause: info.error } : {});
+      return this.failHandshake(link, err);
+    }
+    const wasCurrent = this.link === link && !link.dead;
+    link.dead = true;
+    link.closing?.();
+    if (!wasCurrent) return;
+    this.link = undefined;
+    this.stopTimers();
+    if (this.state !== 'open') return;
+    this.events.emit('disconnected', { ...(info.reason ? { reason: info.reason } : {}), ...(info.error ? { error: info.error } : {}) });
+    const err = new KitError('ARCP_KIT_TRANSPORT_CLOSED', 'transport closed; the session can be resumed with latestEventSeq', info.error ? { cause: info.error } : {});
+    this.breakSession(err);
+  }
+
+  private onHeartbeatLost(link: Link, silentMs: number): void {
+    if (this.link !== link || link.dead) return;
+    const err = errorFromPayload({ code: 'HEARTBEAT_LOST', message: `no frame from the runtime for ${silentMs} ms (§6.4)`, retryable: true });
+    this.events.emit('heartbeatLost', err);
+    this.dropLink(link);
+    this.breakSession(err);
+  }
+
+  /** An unexpected seq jump (§8.3): the session is broken; resume from the last contiguous seq. */
+  onGap(link: Link, got: number): void {
+    this.events.emit('gap', { expected: this.tracker.latest + 1, got });
+    this.dropLink(link);
+    this.breakSession(new KitError('ARCP_KIT_SEQ_GAP', `event_seq jumped from ${this.tracker.latest} to ${got}`, { details: { expected: this.tracker.latest + 1, got } }));
+  }
+
+  /** Abandons a transport without `session.close`, so the runtime keeps the session resumable. */
+  dropLink(link: Link): void {
+    link.dead = true;
+    if (this.link === link) this.link = undefined;
+    this.stopTimers();
+    void link.transport.close('client dropped the transport').catch(() => undefined);
+  }
+
+  stopTimers(): void {
+    this.acker?.stop();
+    this.liveness?.stop();
+    this.liveness = undefined;
+  }
+
+  /** Resume automatically when we can; otherwise fail everything waiting on this session. */
+  breakSession(err: unknown): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    if (this.reconnect && this.welcome && !this.resuming) {
+      this.state = 'resuming';
+      this.resuming = this.autoResume(err).finally(() => {
+        this.resuming = undefined;
+      });
+      return;
+    }
+    if (this.resuming) return;
+    this.state = 'broken';
+    this.failEverything(err);
+  }
+
+  failEverything(err: unknown): void {
+    this.pending.failAll(err);
+    // Not retired: after a manual resume, replayed events of these jobs get fresh handles.
+    for (const h of this.handles.values()) h.fail(err);
+    this.handles.clear();
+  }
+
+  private async autoResume(cause: unknown): Promise<void> {
+    const ar = this.opts.autoResume;
+    const attempts = typeof ar === 'object' && ar?.attempts ? ar.attempts : 5;
+    const backoff = typeof ar === 'object' && ar?.backoffMs !== undefined ? ar.backoffMs : 100;
+    let last: unknown = cause;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await sleep(this.clock, Math.min(backoff * 2 ** (i - 1), 5_000));
+      if (this.state !== 'resuming') return; // closed meanwhile
+      try {
+        const transport = await this.reconnect!();
+        const w = this.welcome!;
+        const info = await this.openSession(transport, { sessionId: w.sessionId, resumeToken: w.resumeToken, lastEventSeq: this.tracker.latest });
+        this.afterResume(info);
+        return;
+      } catch (err) {
+        last = err;
+        // RESUME_WINDOW_EXPIRED is final: the runtime no longer holds this session.
+        if (isObject(err) && (err as { code?: unknown }).code === 'RESUME_WINDOW_EXPIRED') break;
+      }
+    }
+    this.state = 'broken';
+    this.failEverything(last);
+  }
+
+  /** After a resume: replay already arrived in order; re-send requests whose reply may be lost. */
+  afterResume(info: WelcomeInfo): void {
+    this.events.emit('resumed', info);
+    this.resendPending();
+  }
+
+  /** Re-sends requests that are safe to repeat; fails submits without an idempotency key. */
+  private resendPending(): void {
+    for (const req of this.pending.drainAll()) {
+      if (!req.resend || (req.sent && req.kind === 'submit' && !req.resend.idempotent)) {
+        req.reject(new KitError('ARCP_KIT_SUBMIT_UNCONFIRMED', 'the transport dropped before job.accepted; the job may or may not exist (no idempotency_key to retry safely)', { details: { traceId: req.traceId } }));
+        continue;
+      }
+      try {
+        // A fresh envelope id: the runtime dedupes ids, so repeating the old one could go unanswered.
+        if (req.sent) req.requestId = newMessageId();
+        req.sent = true;
+        this.pending.add(req);
+        this.send(req.resend.type, req.resend.payload, req.resend.fields, req.requestId);
+      } catch (err) {
+        this.pending.takeById(req.requestId);
+        req.reject(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// client/: the embeddable ARCP client (contracts.md §3 "runtime/ and client/ public names").
+export { ARCPClient } from './client.js';
+export { JobHandle, type HandleRole } from './job-handle.js';
+export type { SubscribeResult } from './subscription.js';
+export type { ClientEventMap } from './client-events.js';
+export { ALL_FEATURES } from './handshake.js';
+export type {
+  ARCPClientOptions,
+  AgentInfo,
+  AutoAckOptions,
+  ClientIdentity,
+  CredentialView,
+  FinalStatus,
+  JobEvent,
+  JobListing,
+  JobResult,
+  JobSummary,
+  Lease,
+  LeaseConstraintsInput,
+  ListJobsFilter,
+  ListJobsOptions,
+  ResumeOptions,
+  SubmitOptions,
+  SubscribeOptions,
+  WelcomeInfo,
+} from './types.js';

@@ -1,0 +1,140 @@
+/**
+ * The caller's view of one job (submitted here, subscribed to, or adopted after a resume):
+ * its accepted descriptor, an ordered and buffered `events()` stream that ends after the
+ * terminal, a `done` promise with the typed result or the typed ARCPError, and `cancel()`.
+ */
+import { PermissionDeniedError } from '../errors/index.js';
+import { KitError } from '../errors/kit-error.js';
+import { ChunkAssembler } from './chunk-assembler.js';
+import { EventQueue } from './event-queue.js';
+import { budgetFrom, credentialsFrom, isObject, leaseFrom, str, type CredentialView } from './normalize.js';
+import type { FinalStatus, JobEvent, JobResult, Lease } from './types.js';
+
+/** What a handle needs from its client. */
+export interface HandleOwner {
+  cancelJob(jobId: string, reason: string): Promise<void>;
+}
+
+export type HandleRole = 'owner' | 'subscriber' | 'adopted';
+
+export class JobHandle {
+  readonly jobId: string;
+  /** 'owner' may cancel; 'subscriber' is read-only (§7.6); 'adopted' came from a resume replay. */
+  role: HandleRole;
+  lease: Lease = {};
+  leaseConstraints: { expires_at?: string } | undefined;
+  /** Budget counters at acceptance (or current ones for a subscription), currency -> number. */
+  budget: Record<string, number> | undefined;
+  /** Resolved `name@version` (or the bare name of an unversioned agent). */
+  agentRef: string | undefined;
+  credentials: CredentialView[] | undefined;
+  traceId: string | undefined;
+  acceptedAt: string | undefined;
+  parentJobId: string | undefined;
+  /** Final status once the terminal arrived; undefined while the job is live. */
+  finalStatus: FinalStatus | undefined;
+  readonly done: Promise<JobResult>;
+
+  private readonly queue = new EventQueue<JobEvent>();
+  private readonly chunks = new ChunkAssembler();
+  private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
+  private settled = false;
+
+  constructor(jobId: string, role: HandleRole, private readonly owner: HandleOwner) {
+    this.jobId = jobId;
+    this.role = role;
+    this.done = new Promise<JobResult>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    // A caller that only iterates events() must not trip Node's unhandled-rejection crash.
+    this.done.catch(() => undefined);
+  }
+
+  /** True once the job reached a terminal state or the handle was failed. */
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
+  /** Ordered events of this job; ends after the terminal (or throws if the session broke). */
+  events(): AsyncIterable<JobEvent> {
+    return this.queue;
+  }
+
+  /**
+   * Asks the runtime to cancel (§7.4). Resolves on `job.cancelled` or on the terminal; rejects
+   * with the typed error when the runtime refuses (PERMISSION_DENIED, JOB_NOT_FOUND).
+   */
+  async cancel(reason = 'cancelled by client'): Promise<void> {
+    if (this.settled) return;
+    if (this.role === 'subscriber') {
+      throw new PermissionDeniedError('a subscription carries no cancel authority (§7.6)');
+    }
+    await this.owner.cancelJob(this.jobId, reason);
+  }
+
+  /** Fills the descriptor from `job.accepted` or `job.subscribed` (lenient readers). */
+  applyDescriptor(p: Record<string, unknown>): void {
+    if (p.lease !== undefined) this.lease = leaseFrom(p.lease);
+    if (isObject(p.lease_constraints)) this.leaseConstraints = p.lease_constraints as { expires_at?: string };
+    const budget = budgetFrom(p.budget);
+    if (budget) this.budget = budget;
+    const agent = str(p.agent);
+    if (agent) this.agentRef = agent;
+    const creds = credentialsFrom(p.credentials);
+    if (creds) this.credentials = creds;
+    if (str(p.trace_id)) this.traceId = p.trace_id as string;
+    if (str(p.accepted_at)) this.acceptedAt = p.accepted_at as string;
+    if (str(p.parent_job_id)) this.parentJobId = p.parent_job_id as string;
+  }
+
+  /** One `job.event`; result chunks are also collected for assembly. */
+  pushEvent(ev: JobEvent): void {
+    if (this.settled) return;
+    if (ev.kind === 'result_chunk') this.chunks.add(ev.body);
+    this.queue.push(ev);
+  }
+
+  /** `job.result` with final_status success (§8.4 assembly when `result_id` is present). */
+  complete(payload: Record<string, unknown>): void {
+    if (this.settled) return;
+    const resultId = str(payload.result_id);
+    const out: JobResult = { finalStatus: 'success', result: payload.result ?? payload.output };
+    if (resultId) {
+      out.resultId = resultId;
+      if (this.chunks.has(resultId)) {
+        const assembled = this.chunks.take(resultId);
+        if (!assembled.ok) {
+          return this.fail(new KitError('ARCP_KIT_RESULT_INCOMPLETE', assembled.reason, { details: { resultId } }), 'error');
+        }
+        out.result = assembled.value;
+      }
+    }
+    if (typeof payload.result_size === 'number') out.resultSize = payload.result_size;
+    if (typeof payload.summary === 'string') out.summary = payload.summary;
+    this.finalStatus = 'success';
+    this.settled = true;
+    this.queue.end();
+    this.settle.resolve(out);
+  }
+
+  /** A terminal failure (`job.error`, or a non-success `job.result` from a Py peer). */
+  terminate(err: unknown, finalStatus: FinalStatus): void {
+    if (this.settled) return;
+    this.finalStatus = finalStatus;
+    this.settled = true;
+    this.queue.end();
+    this.settle.reject(err);
+  }
+
+  /**
+   * The session broke under this handle (heartbeat lost, gap with no resume, client closed):
+   * the job may still be running server-side, but this handle will see nothing more.
+   */
+  fail(err: unknown, finalStatus?: FinalStatus): void {
+    if (this.settled) return;
+    if (finalStatus) this.finalStatus = finalStatus;
+    this.settled = true;
+    this.queue.fail(err);
+    this.settle.reject(err);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Public, camelCase shapes of the client API (mirroring the Python SDK README). Wire payloads
+ * stay snake_case and are typed by generated/; these are what callers hold.
+ */
+import type { AgentInfo, CredentialView } from './normalize.js';
+import type { AutoAckOptions } from './auto-ack.js';
+import type { Clock } from '../protocol/clock.js';
+import type { Transport } from '../transport/types.js';
+
+export type { AgentInfo, CredentialView, AutoAckOptions };
+
+export type Lease = Record<string, string[]>;
+export interface LeaseConstraintsInput {
+  /** ISO 8601 UTC with a `Z` suffix (§9.5). */
+  expires_at?: string;
+  expiresAt?: string;
+}
+
+export interface ClientIdentity {
+  name: string;
+  version: string;
+  fingerprint?: string;
+}
+
+export interface ARCPClientOptions {
+  client: ClientIdentity;
+  /** Bearer token sent in `session.hello.payload.auth.token` (§6.1). */
+  token: string;
+  /** Features to advertise (default: every v1.1 flag). The effective set is the intersection. */
+  features?: readonly string[];
+  /** Coalesced `session.ack`; `true` uses the defaults (32 events / 250 ms). Needs `ack`. */
+  autoAck?: AutoAckOptions | boolean;
+  /**
+   * Reconnect factory for automatic resume after a transport drop, a heartbeat loss or a seq gap.
+   * `true` without a factory only enables it for callers that pass `reconnect` to connect().
+   */
+  autoResume?: boolean | { reconnect: () => Promise<Transport>; attempts?: number; backoffMs?: number };
+  /** Client heartbeat (§6.4): ping when idle, HEARTBEAT_LOST after two silent intervals. Default on. */
+  heartbeat?: boolean;
+  /** Inbound frames above this size are dropped and reported (default 1 MiB). */
+  maxFrameBytes?: number;
+  /** How long to wait for `session.welcome` (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** How long close() waits for `session.closed` (default 1 s, catalog §9 #2). */
+  closeTimeoutMs?: number;
+  /** Injected clock (tests use protocol/'s ManualClock). */
+  clock?: Clock;
+}
+
+export interface WelcomeInfo {
+  sessionId: string;
+  resumeToken: string;
+  resumeWindowSec: number;
+  heartbeatIntervalSec?: number;
+  /** The effective feature set: what we advertised ∩ what the welcome lists (§6.2). */
+  features: string[];
+  agents: AgentInfo[];
+  runtime: { name: string; version: string; fingerprint?: string };
+}
+
+export interface ResumeOptions {
+  sessionId: string;
+  resumeToken: string;
+  lastEventSeq: number;
+}
+
+export interface SubmitOptions {
+  agent: string;
+  input?: unknown;
+  leaseRequest?: Lease;
+  leaseConstraints?: LeaseConstraintsInput;
+  idempotencyKey?: string;
+  maxRuntimeSec?: number;
+  /** 32 lower-case hex; minted when absent so replies correlate by trace (catalog §5). */
+  traceId?: string;
+}
+
+/** One `job.event` as delivered to `JobHandle.events()`. */
+export interface JobEvent {
+  jobId: string;
+  seq: number;
+  kind: string;
+  ts: string;
+  body: any;
+  traceId?: string;
+}
+
+export type FinalStatus = 'success' | 'error' | 'cancelled' | 'timed_out';
+
+export interface JobResult {
+  finalStatus: 'success';
+  /** Inline result (`result`, or Go's `output`) or the assembled result-chunk stream. */
+  result: unknown;
+  resultId?: string;
+  resultSize?: number;
+  summary?: string;
+}
+
+export interface ListJobsFilter {
+  status?: readonly string[];
+  agent?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+}
+
+export interface ListJobsOptions {
+  filter?: ListJobsFilter;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface JobSummary {
+  jobId: string;
+  agent: string;
+  status: string;
+  lease: Lease;
+  parentJobId: string | null;
+  createdAt: string;
+  traceId?: string;
+  /** The job's last seq in the owner session's space: the input for subscribe's fromEventSeq. */
+  lastEventSeq: number;
+}
+
+export interface JobListing {
+  jobs: JobSummary[];
+  nextCursor: string | null;
+}
+
+export interface SubscribeOptions {
+  history?: boolean;
+  fromEventSeq?: number;
+}

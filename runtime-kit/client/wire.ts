@@ -1,0 +1,61 @@
+/**
+ * The client's one door to protocol/: building envelopes (strict on the way out), decoding
+ * frames (lenient on the way in), and minting ids. Keeping it in one file means the rest of the
+ * client speaks plain objects and never depends on codec details.
+ */
+import { decodeFrame, encodeMessage } from '../protocol/codec.js';
+import { newMessageId, newTraceId } from '../protocol/ids.js';
+
+export { newMessageId, newTraceId };
+
+export interface EnvelopeFields {
+  session_id?: string;
+  job_id?: string;
+  trace_id?: string;
+}
+
+/** Builds an envelope (`arcp` "1.1", fresh `id`) ready for `encodeOutbound`. */
+export function envelope(
+  type: string,
+  payload: Record<string, unknown>,
+  fields: EnvelopeFields = {},
+  id: string = newMessageId(),
+): Record<string, unknown> {
+  const env: Record<string, unknown> = { arcp: '1.1', id, type };
+  if (fields.session_id !== undefined) env.session_id = fields.session_id;
+  if (fields.job_id !== undefined) env.job_id = fields.job_id;
+  if (fields.trace_id !== undefined) env.trace_id = fields.trace_id;
+  env.payload = payload;
+  return env;
+}
+
+/** Strict encode: throws KitError ARCP_KIT_ENCODE_INVALID when the message breaks the emit schema. */
+export function encodeOutbound(env: Record<string, unknown>): string {
+  return encodeMessage(env as never);
+}
+
+export type InboundFrame =
+  | { ok: true; message: Record<string, unknown> }
+  | { ok: false; error: Error; seq?: number; type?: string }
+  | { ok: 'ignore' };
+
+/**
+ * Lenient decode. On a schema failure we still recover `event_seq` (one extra parse, only on
+ * this rare path) so a single malformed event does not look like a seq gap (catalog §7).
+ */
+export function decodeInbound(frame: string): InboundFrame {
+  const d = decodeFrame(frame);
+  if (d.ok === true) return { ok: true, message: d.message as unknown as Record<string, unknown> };
+  if (d.ok === 'ignore') return { ok: 'ignore' };
+  let seq: number | undefined;
+  try {
+    const raw = JSON.parse(frame) as Record<string, unknown>;
+    if (typeof raw?.event_seq === 'number' && Number.isInteger(raw.event_seq)) seq = raw.event_seq;
+  } catch {
+    // not JSON at all: nothing to recover
+  }
+  const out: InboundFrame = { ok: false, error: d.error };
+  if (seq !== undefined) out.seq = seq;
+  if (typeof d.partial?.type === 'string') out.type = d.partial.type;
+  return out;
+}
