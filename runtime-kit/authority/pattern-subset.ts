@@ -9,11 +9,16 @@
 //   - a lone parent `**` covers everything;
 //   - parent `*` absorbs exactly one child segment that cannot span a slash (a literal or a
 //     single-segment glob — not `**`, not `a**`);
-//   - any other parent segment (a literal, `foo*`, `a**b`) covers only the identical child
-//     segment. (The TS SDK's `?` wildcard in its subset check is dropped: `?` is literal.)
+//   - a parent single-segment glob (`tool.*`) covers a child literal or single-segment glob
+//     when it matches the child segment's text, a child `*` being absorbable only by a parent
+//     `*` (`tool.*` covers `tool.read` and `tool.r*`; `/a/b*` does not cover `/a/*`);
+//   - any other parent segment (a literal, `a**b`) covers only the identical child segment.
+//     (The TS SDK's `?` wildcard in its subset check is dropped: `?` is literal.)
 //
 // Go's "lease subset check sound against wildcard widening (#147)" is the bug class guarded
 // here; the property test checks soundness against a reference matcher.
+
+import { matchGlob } from './glob.js';
 
 type Seg =
   | { kind: 'lit'; text: string } // no `*`
@@ -61,8 +66,13 @@ export function patternCovers(parent: string, child: string): boolean {
         case 'oneOrMore':
           ok = j < c.length && (covers(i + 1, j + 1) || covers(i, j + 1));
           break;
-        case 'one':
-          ok = j < c.length && (seg.text === '*' ? singleSegment(c[j]) : sameSegment(seg, c[j])) && covers(i + 1, j + 1);
+        case 'one': {
+          // The child text as a target: the parent's literal characters can never match a child
+          // `*` (they are not `*`), while a parent `*` absorbs anything within the segment.
+          const child = c[j];
+          ok = j < c.length && singleSegment(child) && matchGlob(seg.text, (child as { text: string }).text) && covers(i + 1, j + 1);
+          break;
+        }
           break;
         default: // lit, cross
           ok = j < c.length && sameSegment(seg, c[j]) && covers(i + 1, j + 1);
