@@ -2,7 +2,9 @@
 // validators. Loads them through createRequire (no ESM `require(`, no ajv compile at start-up)
 // and maps ajv errors to ValidationIssue with a JSON pointer naming the field.
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
+import { resolveRef } from '../load/refs.js';
 import type { ProtocolModel } from '../model/ir.js';
+import { forEachSchema } from '../model/schema-walk.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
 import { literal, newSourceFile, printSource } from './ts-source.js';
@@ -53,6 +55,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 `;
 
+/** Used only when the job.event schema does not itself dispatch bodies by kind. */
+const BODY_CHECK = `
+  if (type === ${JSON.stringify(EVENT_CARRIER)}) {
+    const payload = value.payload as Record<string, unknown>;
+    const body = validateEventBody(mode, String(payload.kind), payload.body);
+    if (body.ok === false) return { ok: false, issues: body.issues.map((i) => ({ ...i, path: '/payload/body' + i.path })) };
+  }`;
+
+/** True when the carrier's schema already \`$ref\`s every event-body schema (so bodies are checked once). */
+export function carrierDispatchesBodies(model: ProtocolModel): boolean {
+  const carrier = model.messages.find((m) => m.type === EVENT_CARRIER);
+  const doc = model.strictSchemas.find((d) => d.id === carrier?.schemaId);
+  if (doc === undefined) return false;
+  const referenced = new Set<string>();
+  forEachSchema(doc.schema, (schema) => {
+    if (typeof schema.$ref === 'string') referenced.add(resolveRef(doc.id, schema.$ref).docId);
+  });
+  return model.eventKinds.every((e) => referenced.has(e.schemaId));
+}
+
 const API_CODE = `
 /** Validates a whole message: the envelope plus the payload schema of its \`type\`. */
 export function validateMessage(mode: Mode, value: unknown):
@@ -70,11 +92,7 @@ export function validateMessage(mode: Mode, value: unknown):
   }
   const issues = run(mode, MESSAGE_VALIDATORS[type], value, '');
   if (issues !== null) return { ok: false, issues };
-  if (type === ${JSON.stringify(EVENT_CARRIER)}) {
-    const payload = value.payload as Record<string, unknown>;
-    const body = validateEventBody(mode, String(payload.kind), payload.body);
-    if (body.ok === false) return { ok: false, issues: body.issues.map((i) => ({ ...i, path: '/payload/body' + i.path })) };
-  }
+BODY_CHECK
   return { ok: true, message: value as unknown as ArcpMessage };
 }
 
@@ -138,6 +156,6 @@ export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
     },
   ]);
   file.addStatements(SUPPORT_CODE.trim());
-  file.addStatements(API_CODE.trim());
+  file.addStatements(API_CODE.trim().replace('BODY_CHECK', carrierDispatchesBodies(model) ? '' : BODY_CHECK));
   return [{ root: 'generated', path: 'validators.ts', contents: printSource(codeHeader(documentSources(model.sources)), file) }];
 }
