@@ -82,7 +82,19 @@ export function decodeFrame(frame: string): Decoded {
     const issue = pickIssue(result.issues);
     return reject(`invalid ${type}: ${describeIssue(issue)}`, issue?.path ?? '', partial, result.issues);
   }
+  normaliseTraceId(envelope);
   return { ok: true, message: result.message };
+}
+
+// Lenient accepts a full W3C traceparent in `trace_id` (what §11 literally says); reduce it to
+// its 32-hex trace-id so whatever echoes it back (job.accepted, events) stays strict.
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+function normaliseTraceId(envelope: Record<string, unknown>): void {
+  const trace = envelope.trace_id;
+  if (typeof trace !== 'string' || trace.length === 32) return;
+  const m = TRACEPARENT.exec(trace);
+  if (m) envelope.trace_id = m[1];
 }
 
 function reject(message: string, field: string, partial: PartialIds, issues?: ValidationIssue[]): Decoded {
