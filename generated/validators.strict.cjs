@@ -9420,15 +9420,352 @@ return errors === 0;
 }
 validate85.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionClose = validate86;
-const schema201 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.close.json","title":"SessionClose","description":"Graceful close (§6.7). In-flight jobs keep running and stay resumable. Payload `{reason?}` (Go; catalog §10 #10); we always send a reason.","x-arcp":{"spec":"§6.7","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.closed"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.close"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionClosePayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionClosePayload":{"title":"SessionClosePayload","type":"object","properties":{"reason":{"type":"string","description":"Why the client closes (Appendix A: always sent by us)."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M009","type":"session.close","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"reason":"client shutdown"}}]};
-const schema208 = {"title":"SessionClosePayload","type":"object","properties":{"reason":{"type":"string","description":"Why the client closes (Appendix A: always sent by us)."}}};
+exports.SessionBye = validate86;
+const schema201 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.bye.json","title":"SessionBye","description":"LEGACY (v1.0 / TS SDK, catalog §2.4, §9 #2): graceful close without reply. Accepted, never sent — its strict validator rejects everything; we send session.close. Examples here validate in the lenient form only.","x-arcp":{"spec":"§6.7","direction":"both","feature":null,"sequenced":false,"replies":[],"answers":[],"correlation":"none","legacy":true},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.bye"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionByePayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionByePayload":{"title":"SessionByePayload","type":"object","properties":{"reason":{"type":"string","description":"Optional in TS, required by Py."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M011","type":"session.bye","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"reason":"client closing"}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M012","type":"session.bye","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{}}]};
+const schema208 = {"title":"SessionByePayload","type":"object","properties":{"reason":{"type":"string","description":"Optional in TS, required by Py."}}};
 
 function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://arcp-kit.dev/schema/messages/session.close.json" */;
+/*# sourceURL="https://arcp-kit.dev/schema/messages/session.bye.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate86.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.arcp === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.payload === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.session_id === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.arcp !== undefined){
+if("1.1" !== data.arcp){
+const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data1 = data.id;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}$"},message:"must match pattern \""+"^([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+const _errs8 = errors;
+if(typeof data1 === "string"){
+if(!pattern5.test(data1)){
+const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.type !== undefined){
+if("session.bye" !== data.type){
+const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.bye"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.event_seq !== undefined){
+const err17 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs22 = errors;
+if(typeof key0 === "string"){
+if(!pattern8.test(key0)){
+const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid8 = _errs22 === errors;
+if(!valid8){
+const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data7.optional !== undefined){
+if(typeof data7.optional !== "boolean"){
+const err20 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.payload !== undefined){
+let data9 = data.payload;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.reason !== undefined){
+if(typeof data9.reason !== "string"){
+const err22 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionByePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionByePayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+validate86.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+
+exports.SessionClose = validate87;
+const schema209 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.close.json","title":"SessionClose","description":"Graceful close (§6.7). In-flight jobs keep running and stay resumable. Payload `{reason?}` (Go; catalog §10 #10); we always send a reason.","x-arcp":{"spec":"§6.7","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.closed"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.close"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionClosePayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionClosePayload":{"title":"SessionClosePayload","type":"object","properties":{"reason":{"type":"string","description":"Why the client closes (Appendix A: always sent by us)."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M009","type":"session.close","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"reason":"client shutdown"}}]};
+const schema216 = {"title":"SessionClosePayload","type":"object","properties":{"reason":{"type":"string","description":"Why the client closes (Appendix A: always sent by us)."}}};
+
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://arcp-kit.dev/schema/messages/session.close.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate87.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9752,20 +10089,20 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate86.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
-validate86.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate87.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionClosed = validate87;
-const schema209 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.closed.json","title":"SessionClosed","description":"Acknowledges session.close (§6.7); the runtime then closes the transport (catalog §10 #10). Echoes the reason.","x-arcp":{"spec":"§6.7","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.close"],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.closed"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionClosedPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionClosedPayload":{"title":"SessionClosedPayload","type":"object","properties":{"reason":{"type":"string","description":"Echo of the close reason."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M010","type":"session.closed","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"reason":"client shutdown"}}]};
-const schema216 = {"title":"SessionClosedPayload","type":"object","properties":{"reason":{"type":"string","description":"Echo of the close reason."}}};
+exports.SessionClosed = validate88;
+const schema217 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.closed.json","title":"SessionClosed","description":"Acknowledges session.close (§6.7); the runtime then closes the transport (catalog §10 #10). Echoes the reason.","x-arcp":{"spec":"§6.7","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.close"],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.closed"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionClosedPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionClosedPayload":{"title":"SessionClosedPayload","type":"object","properties":{"reason":{"type":"string","description":"Echo of the close reason."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M010","type":"session.closed","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"reason":"client shutdown"}}]};
+const schema224 = {"title":"SessionClosedPayload","type":"object","properties":{"reason":{"type":"string","description":"Echo of the close reason."}}};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.closed.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate87.evaluated;
+const evaluated0 = validate88.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10089,19 +10426,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
-validate87.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate88.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionError = validate88;
-const schema217 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.error.json","title":"SessionError","description":"Session-level error (only in the §13.8 diagram; catalog §2.3, §10 #11). Payload = the error payload plus our additive `request_id` (the offending request envelope id) and `job_id` (Go form, catalog §9 #4). Strict always carries session_id (we mint one for a rejected hello, §9 #26); lenient accepts a pre-welcome error without it. Fatal (transport closed): UNAUTHENTICATED / RESUME_WINDOW_EXPIRED before the welcome, HEARTBEAT_LOST, cap INTERNAL_ERROR.","x-arcp":{"spec":"§13.8","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.hello","session.resume","session.list_jobs","job.submit","job.cancel","job.subscribe"],"correlation":"request_id","legacy":false,"correlation_fallback":"connection (before the welcome); uncorrelated codes are session-wide (catalog §10 #11)"},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.error"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionErrorPayload"}},"x-arcp-accept-optional":["session_id"],"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionErrorPayload":{"title":"SessionErrorPayload","type":"object","allOf":[{"$ref":"../defs/error-payload.json"}],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M005","type":"session.error","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"code":"AGENT_VERSION_NOT_AVAILABLE","message":"code-refactor@3.0.0 is not registered","retryable":false,"request_id":"msg_01JDXKC0D1E2F3G4H5J6K7M040"}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M006","type":"session.error","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"code":"HEARTBEAT_LOST","message":"no traffic for 60s","retryable":true}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M007","type":"session.error","session_id":"sess_01JDXK9M2N3P4Q5R6S7T8V9W0X","payload":{"code":"UNAUTHENTICATED","message":"unknown bearer token","retryable":false}}]};
-const schema224 = {"title":"SessionErrorPayload","type":"object","allOf":[{"$ref":"../defs/error-payload.json"}],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}};
+exports.SessionError = validate89;
+const schema225 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.error.json","title":"SessionError","description":"Session-level error (only in the §13.8 diagram; catalog §2.3, §10 #11). Payload = the error payload plus our additive `request_id` (the offending request envelope id) and `job_id` (Go form, catalog §9 #4). Strict always carries session_id (we mint one for a rejected hello, §9 #26); lenient accepts a pre-welcome error without it. Fatal (transport closed): UNAUTHENTICATED / RESUME_WINDOW_EXPIRED before the welcome, HEARTBEAT_LOST, cap INTERNAL_ERROR.","x-arcp":{"spec":"§13.8","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.hello","session.resume","session.list_jobs","job.submit","job.cancel","job.subscribe"],"correlation":"request_id","legacy":false,"correlation_fallback":"connection (before the welcome); uncorrelated codes are session-wide (catalog §10 #11)"},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.error"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionErrorPayload"}},"x-arcp-accept-optional":["session_id"],"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionErrorPayload":{"title":"SessionErrorPayload","type":"object","allOf":[{"$ref":"../defs/error-payload.json"}],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M005","type":"session.error","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"code":"AGENT_VERSION_NOT_AVAILABLE","message":"code-refactor@3.0.0 is not registered","retryable":false,"request_id":"msg_01JDXKC0D1E2F3G4H5J6K7M040"}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M006","type":"session.error","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"code":"HEARTBEAT_LOST","message":"no traffic for 60s","retryable":true}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M007","type":"session.error","session_id":"sess_01JDXK9M2N3P4Q5R6S7T8V9W0X","payload":{"code":"UNAUTHENTICATED","message":"unknown bearer token","retryable":false}}]};
+const schema232 = {"title":"SessionErrorPayload","type":"object","allOf":[{"$ref":"../defs/error-payload.json"}],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate90.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10182,18 +10519,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate90.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate89.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate90.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.error.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10480,8 +10817,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate89(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate90(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -10496,18 +10833,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
-validate88.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate89.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionHello = validate92;
-const schema227 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.hello.json","title":"SessionHello","description":"First message on a transport (§6.1, §6.2). No session_id on the envelope (catalog §2.1). `resume` is the TS/Go/Py resume form (v1.0 §6.3), equivalent to session.resume (catalog §10 #8).","x-arcp":{"spec":"§6.2","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.welcome","session.error"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.hello"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionHelloPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionHelloPayload":{"title":"SessionHelloPayload","type":"object","required":["client","auth"],"properties":{"client":{"$ref":"../defs/client-info.json"},"auth":{"$ref":"../defs/auth.json"},"capabilities":{"$ref":"../defs/capabilities.json"},"resume":{"$ref":"../defs/resume-request.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M001","type":"session.hello","payload":{"client":{"name":"examplectl","version":"0.4.1"},"auth":{"scheme":"bearer","token":"..."},"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]}}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M002","type":"session.hello","payload":{"client":{"name":"arcp-kit","version":"0.1.0"},"auth":{"scheme":"bearer","token":"tok_demo"},"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]},"resume":{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827}}}]};
-const schema234 = {"title":"SessionHelloPayload","type":"object","required":["client","auth"],"properties":{"client":{"$ref":"../defs/client-info.json"},"auth":{"$ref":"../defs/auth.json"},"capabilities":{"$ref":"../defs/capabilities.json"},"resume":{"$ref":"../defs/resume-request.json"}}};
-const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/client-info.json","title":"ClientInfo","description":"session.hello `client` (§6.2; catalog §2.1). Rust calls `name` `kind` (not interoperable, not accepted).","type":"object","required":["name","version"],"properties":{"name":{"type":"string","minLength":1},"version":{"type":"string","minLength":1},"fingerprint":{"type":"string"},"principal":{"type":"string"}},"examples":[{"name":"examplectl","version":"0.4.1"}]};
-const schema236 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/auth.json","title":"AuthCredential","description":"session.hello `auth` (§6.1): a bearer token (the only scheme TS accepts, catalog §2.1). Lenient accepts any scheme so the runtime answers UNAUTHENTICATED rather than INVALID_REQUEST.","type":"object","required":["scheme","token"],"properties":{"scheme":{"const":"bearer","x-arcp-accept":{"type":"string","minLength":1}},"token":{"type":"string","minLength":1}},"x-arcp-accept-optional":["token"],"examples":[{"scheme":"bearer","token":"..."}]};
-const schema237 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/capabilities.json","title":"Capabilities","description":"hello/welcome capabilities (§6.2; catalog §2.1, §6.1). The welcome lists the negotiated intersection. `agents` (runtime side): strict emits inventory entries; lenient also accepts the plain string list TS sends without agent_versions.","type":"object","properties":{"encodings":{"type":"array","items":{"type":"string","minLength":1}},"features":{"type":"array","items":{"$ref":"feature.json"}},"agents":{"type":"array","items":{"$ref":"agent.json","x-arcp-accept":{"type":"string","minLength":1}}}},"examples":[{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]},{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"agents":[{"name":"code-refactor","versions":["1.0.0","2.0.0"],"default":"2.0.0"},{"name":"test-runner","versions":["1.0.0"],"default":"1.0.0"},{"name":"report-builder","versions":["0.9.0"],"default":"0.9.0"}]}]};
-const schema238 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/feature.json","title":"Feature","description":"A v1.1 feature flag (§6.2; catalog §6.1). Strict: the 11 flags. Lenient: any non-empty string — unknown flags simply fall out of the intersection. Details: protocol/features.json.","type":"string","enum":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"x-arcp-accept":{"type":"string","minLength":1},"examples":["heartbeat","result_chunk"]};
+exports.SessionHello = validate93;
+const schema235 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.hello.json","title":"SessionHello","description":"First message on a transport (§6.1, §6.2). No session_id on the envelope (catalog §2.1). `resume` is the TS/Go/Py resume form (v1.0 §6.3), equivalent to session.resume (catalog §10 #8).","x-arcp":{"spec":"§6.2","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.welcome","session.error"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.hello"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionHelloPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionHelloPayload":{"title":"SessionHelloPayload","type":"object","required":["client","auth"],"properties":{"client":{"$ref":"../defs/client-info.json"},"auth":{"$ref":"../defs/auth.json"},"capabilities":{"$ref":"../defs/capabilities.json"},"resume":{"$ref":"../defs/resume-request.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M001","type":"session.hello","payload":{"client":{"name":"examplectl","version":"0.4.1"},"auth":{"scheme":"bearer","token":"..."},"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]}}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M002","type":"session.hello","payload":{"client":{"name":"arcp-kit","version":"0.1.0"},"auth":{"scheme":"bearer","token":"tok_demo"},"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]},"resume":{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827}}}]};
+const schema242 = {"title":"SessionHelloPayload","type":"object","required":["client","auth"],"properties":{"client":{"$ref":"../defs/client-info.json"},"auth":{"$ref":"../defs/auth.json"},"capabilities":{"$ref":"../defs/capabilities.json"},"resume":{"$ref":"../defs/resume-request.json"}}};
+const schema243 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/client-info.json","title":"ClientInfo","description":"session.hello `client` (§6.2; catalog §2.1). Rust calls `name` `kind` (not interoperable, not accepted).","type":"object","required":["name","version"],"properties":{"name":{"type":"string","minLength":1},"version":{"type":"string","minLength":1},"fingerprint":{"type":"string"},"principal":{"type":"string"}},"examples":[{"name":"examplectl","version":"0.4.1"}]};
+const schema244 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/auth.json","title":"AuthCredential","description":"session.hello `auth` (§6.1): a bearer token (the only scheme TS accepts, catalog §2.1). Lenient accepts any scheme so the runtime answers UNAUTHENTICATED rather than INVALID_REQUEST.","type":"object","required":["scheme","token"],"properties":{"scheme":{"const":"bearer","x-arcp-accept":{"type":"string","minLength":1}},"token":{"type":"string","minLength":1}},"x-arcp-accept-optional":["token"],"examples":[{"scheme":"bearer","token":"..."}]};
+const schema245 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/capabilities.json","title":"Capabilities","description":"hello/welcome capabilities (§6.2; catalog §2.1, §6.1). The welcome lists the negotiated intersection. `agents` (runtime side): strict emits inventory entries; lenient also accepts the plain string list TS sends without agent_versions.","type":"object","properties":{"encodings":{"type":"array","items":{"type":"string","minLength":1}},"features":{"type":"array","items":{"$ref":"feature.json"}},"agents":{"type":"array","items":{"$ref":"agent.json","x-arcp-accept":{"type":"string","minLength":1}}}},"examples":[{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"]},{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"agents":[{"name":"code-refactor","versions":["1.0.0","2.0.0"],"default":"2.0.0"},{"name":"test-runner","versions":["1.0.0"],"default":"1.0.0"},{"name":"report-builder","versions":["0.9.0"],"default":"0.9.0"}]}]};
+const schema246 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/feature.json","title":"Feature","description":"A v1.1 feature flag (§6.2; catalog §6.1). Strict: the 11 flags. Lenient: any non-empty string — unknown flags simply fall out of the intersection. Details: protocol/features.json.","type":"string","enum":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"x-arcp-accept":{"type":"string","minLength":1},"examples":["heartbeat","result_chunk"]};
 const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/agent.json","title":"AgentInventoryEntry","description":"One agent of the welcome inventory (§6.2, §7.5; catalog §6.11): `{name, versions, default?}`; an unversioned agent has `versions: []`; `default` only if registered. Go adds `bare` (ignored).","type":"object","required":["name","versions"],"properties":{"name":{"$ref":"#/$defs/AgentName"},"versions":{"type":"array","items":{"$ref":"#/$defs/AgentVersion"}},"default":{"$ref":"#/$defs/AgentVersion"}},"$defs":{"AgentName":{"title":"AgentName","description":"§7.5 `name ::= [a-z0-9][a-z0-9._-]*`. Lenient: any non-empty string (Py allows an upper-case first letter).","type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$","x-arcp-accept":{"type":"string","minLength":1},"examples":["code-refactor"]},"AgentVersion":{"title":"AgentVersion","description":"§7.5 `version ::= [a-zA-Z0-9.+_-]+` (opaque).","type":"string","pattern":"^[a-zA-Z0-9.+_-]+$","x-arcp-accept":{"type":"string","minLength":1},"examples":["2.0.0"]},"AgentRef":{"title":"AgentRef","description":"§7.5 `agent ::= name | name \"@\" version` (split at the first `@`). Lenient: any non-empty string, so a bad reference reaches the runtime and is answered with a job-scoped INVALID_REQUEST (catalog §4.4).","type":"string","pattern":"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$","x-arcp-accept":{"type":"string","minLength":1},"examples":["code-refactor@2.0.0","code-refactor"]}},"examples":[{"name":"code-refactor","versions":["1.0.0","2.0.0"],"default":"2.0.0"},{"name":"test-runner","versions":["1.0.0"],"default":"1.0.0"},{"name":"report-builder","versions":["0.9.0"],"default":"0.9.0"},{"name":"echo","versions":[]}]};
 const schema52 = {"title":"AgentName","description":"§7.5 `name ::= [a-z0-9][a-z0-9._-]*`. Lenient: any non-empty string (Py allows an upper-case first letter).","type":"string","pattern":"^[a-z0-9][a-z0-9._-]*$","x-arcp-accept":{"type":"string","minLength":1},"examples":["code-refactor"]};
 const schema53 = {"title":"AgentVersion","description":"§7.5 `version ::= [a-zA-Z0-9.+_-]+` (opaque).","type":"string","pattern":"^[a-zA-Z0-9.+_-]+$","x-arcp-accept":{"type":"string","minLength":1},"examples":["2.0.0"]};
@@ -10654,11 +10991,11 @@ return errors === 0;
 validate24.evaluated = {"props":{"name":true,"versions":true,"default":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/defs/capabilities.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate94.evaluated;
+const evaluated0 = validate95.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10724,7 +11061,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((((((((((data3 === "heartbeat") || (data3 === "ack")) || (data3 === "list_jobs")) || (data3 === "subscribe")) || (data3 === "lease_expires_at")) || (data3 === "cost.budget")) || (data3 === "model.use")) || (data3 === "provisioned_credentials")) || (data3 === "progress")) || (data3 === "result_chunk")) || (data3 === "agent_versions"))){
-const err4 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/enum",keyword:"enum",params:{allowedValues: schema238.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/enum",keyword:"enum",params:{allowedValues: schema246.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10779,19 +11116,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
-validate94.evaluated = {"props":{"encodings":true,"features":true,"agents":true},"dynamicProps":false,"dynamicItems":false};
+validate95.evaluated = {"props":{"encodings":true,"features":true,"agents":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema239 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/resume-request.json","title":"ResumeRequest","description":"session.hello `resume` (v1.0 §6.3; the TS/Go/Py resume form, catalog §2.1, §9 #1).","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"ids.json#/$defs/SessionId"},"resume_token":{"$ref":"ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0}},"examples":[{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827}]};
-const schema241 = {"title":"ResumeToken","description":"Opaque resume token, rotated on every welcome (§6.3; we mint `rt_` + 64 hex).","type":"string","minLength":1,"examples":["rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"]};
+const schema247 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/resume-request.json","title":"ResumeRequest","description":"session.hello `resume` (v1.0 §6.3; the TS/Go/Py resume form, catalog §2.1, §9 #1).","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"ids.json#/$defs/SessionId"},"resume_token":{"$ref":"ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0}},"examples":[{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827}]};
+const schema249 = {"title":"ResumeToken","description":"Opaque resume token, rotated on every welcome (§6.3; we mint `rt_` + 64 hex).","type":"string","minLength":1,"examples":["rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/defs/resume-request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10915,16 +11252,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":{"session_id":true,"resume_token":true,"last_event_seq":true},"dynamicProps":false,"dynamicItems":false};
+validate98.evaluated = {"props":{"session_id":true,"resume_token":true,"last_event_seq":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate93.evaluated;
+const evaluated0 = validate94.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11134,14 +11471,14 @@ errors++;
 }
 }
 if(data.capabilities !== undefined){
-if(!(validate94(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
 if(data.resume !== undefined){
-if(!(validate97(data.resume, {instancePath:instancePath+"/resume",parentData:data,parentDataProperty:"resume",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate98(data.resume, {instancePath:instancePath+"/resume",parentData:data,parentDataProperty:"resume",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 }
@@ -11156,17 +11493,17 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
-validate93.evaluated = {"props":{"client":true,"auth":true,"capabilities":true,"resume":true},"dynamicProps":false,"dynamicItems":false};
+validate94.evaluated = {"props":{"client":true,"auth":true,"capabilities":true,"resume":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.hello.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate92.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11443,8 +11780,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate93(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
@@ -11459,21 +11796,21 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate92.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionJobs = validate100;
-const schema242 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.jobs.json","title":"SessionJobs","description":"Job inventory page (§6.6). `request_id` = the list_jobs envelope id. `next_cursor` must be present (null on the last page; TS rejects its absence, Go omits it — lenient tolerates that).","x-arcp":{"spec":"§6.6","direction":"runtime_to_client","feature":"list_jobs","sequenced":false,"replies":[],"answers":["session.list_jobs"],"correlation":"request_id","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.jobs"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionJobsPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionJobsPayload":{"title":"SessionJobsPayload","type":"object","required":["request_id","jobs","next_cursor"],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"jobs":{"type":"array","items":{"$ref":"../defs/job-list-entry.json"}},"next_cursor":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"x-arcp-accept-optional":["next_cursor"]}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M016","type":"session.jobs","session_id":"sess_...","payload":{"request_id":"01JDXKH0J1K2M3N4P5Q6R7S8T9","jobs":[{"job_id":"job_01JABC...","agent":"code-refactor@2.0.0","status":"running","lease":{"fs.read":["/workspace/myapp/**"],"fs.write":["/workspace/myapp/src/**"],"cost.budget":["USD:5.00"],"model.use":["tier-fast/*"]},"parent_job_id":null,"created_at":"2026-05-13T19:30:00Z","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","last_event_seq":1822}],"next_cursor":null}}]};
-const schema249 = {"title":"SessionJobsPayload","type":"object","required":["request_id","jobs","next_cursor"],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"jobs":{"type":"array","items":{"$ref":"../defs/job-list-entry.json"}},"next_cursor":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"x-arcp-accept-optional":["next_cursor"]};
-const schema251 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/job-list-entry.json","title":"JobListEntry","description":"One entry of session.jobs (§6.6; catalog §2.9). `lease` and `last_event_seq` are always sent (TS requires them; Go omits them, so lenient tolerates absence). `parent_job_id` may be null (the only nulls besides cursors, catalog §10 #5). Py sends `submitted_at` instead of `created_at` (accepted). Credentials are never listed (our position, catalog §10 #28).","type":"object","required":["job_id","agent","status","lease","created_at","last_event_seq"],"properties":{"job_id":{"$ref":"ids.json#/$defs/JobId"},"agent":{"$ref":"agent.json#/$defs/AgentRef"},"status":{"$ref":"job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"lease":{"$ref":"lease.json"},"parent_job_id":{"anyOf":[{"$ref":"ids.json#/$defs/JobId"},{"type":"null"}]},"created_at":{"$ref":"timestamp.json"},"submitted_at":{"$ref":"timestamp.json"},"trace_id":{"$ref":"ids.json#/$defs/TraceId"},"last_event_seq":{"type":"integer","minimum":0,"description":"The job's last seq in the OWNER session's space; the only valid input for from_event_seq (catalog §7)."}},"x-arcp-accept-optional":["lease","created_at","last_event_seq"],"examples":[{"job_id":"job_01JABC...","agent":"code-refactor@2.0.0","status":"running","lease":{"fs.read":["/workspace/myapp/**"],"fs.write":["/workspace/myapp/src/**"],"cost.budget":["USD:5.00"],"model.use":["tier-fast/*"]},"parent_job_id":null,"created_at":"2026-05-13T19:30:00Z","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","last_event_seq":1822}]};
+exports.SessionJobs = validate101;
+const schema250 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.jobs.json","title":"SessionJobs","description":"Job inventory page (§6.6). `request_id` = the list_jobs envelope id. `next_cursor` must be present (null on the last page; TS rejects its absence, Go omits it — lenient tolerates that).","x-arcp":{"spec":"§6.6","direction":"runtime_to_client","feature":"list_jobs","sequenced":false,"replies":[],"answers":["session.list_jobs"],"correlation":"request_id","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.jobs"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionJobsPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionJobsPayload":{"title":"SessionJobsPayload","type":"object","required":["request_id","jobs","next_cursor"],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"jobs":{"type":"array","items":{"$ref":"../defs/job-list-entry.json"}},"next_cursor":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"x-arcp-accept-optional":["next_cursor"]}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M016","type":"session.jobs","session_id":"sess_...","payload":{"request_id":"01JDXKH0J1K2M3N4P5Q6R7S8T9","jobs":[{"job_id":"job_01JABC...","agent":"code-refactor@2.0.0","status":"running","lease":{"fs.read":["/workspace/myapp/**"],"fs.write":["/workspace/myapp/src/**"],"cost.budget":["USD:5.00"],"model.use":["tier-fast/*"]},"parent_job_id":null,"created_at":"2026-05-13T19:30:00Z","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","last_event_seq":1822}],"next_cursor":null}}]};
+const schema257 = {"title":"SessionJobsPayload","type":"object","required":["request_id","jobs","next_cursor"],"properties":{"request_id":{"$ref":"../defs/ids.json#/$defs/RequestId"},"jobs":{"type":"array","items":{"$ref":"../defs/job-list-entry.json"}},"next_cursor":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]}},"x-arcp-accept-optional":["next_cursor"]};
+const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/job-list-entry.json","title":"JobListEntry","description":"One entry of session.jobs (§6.6; catalog §2.9). `lease` and `last_event_seq` are always sent (TS requires them; Go omits them, so lenient tolerates absence). `parent_job_id` may be null (the only nulls besides cursors, catalog §10 #5). Py sends `submitted_at` instead of `created_at` (accepted). Credentials are never listed (our position, catalog §10 #28).","type":"object","required":["job_id","agent","status","lease","created_at","last_event_seq"],"properties":{"job_id":{"$ref":"ids.json#/$defs/JobId"},"agent":{"$ref":"agent.json#/$defs/AgentRef"},"status":{"$ref":"job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"lease":{"$ref":"lease.json"},"parent_job_id":{"anyOf":[{"$ref":"ids.json#/$defs/JobId"},{"type":"null"}]},"created_at":{"$ref":"timestamp.json"},"submitted_at":{"$ref":"timestamp.json"},"trace_id":{"$ref":"ids.json#/$defs/TraceId"},"last_event_seq":{"type":"integer","minimum":0,"description":"The job's last seq in the OWNER session's space; the only valid input for from_event_seq (catalog §7)."}},"x-arcp-accept-optional":["lease","created_at","last_event_seq"],"examples":[{"job_id":"job_01JABC...","agent":"code-refactor@2.0.0","status":"running","lease":{"fs.read":["/workspace/myapp/**"],"fs.write":["/workspace/myapp/src/**"],"cost.budget":["USD:5.00"],"model.use":["tier-fast/*"]},"parent_job_id":null,"created_at":"2026-05-13T19:30:00Z","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","last_event_seq":1822}]};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/defs/job-list-entry.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate102.evaluated;
+const evaluated0 = validate103.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11795,16 +12132,16 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
-validate102.evaluated = {"props":{"job_id":true,"agent":true,"status":true,"lease":true,"parent_job_id":true,"created_at":true,"submitted_at":true,"trace_id":true,"last_event_seq":true},"dynamicProps":false,"dynamicItems":false};
+validate103.evaluated = {"props":{"job_id":true,"agent":true,"status":true,"lease":true,"parent_job_id":true,"created_at":true,"submitted_at":true,"trace_id":true,"last_event_seq":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate102.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11872,8 +12209,8 @@ let data1 = data.jobs;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate102(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate103(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 }
@@ -11964,17 +12301,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":{"request_id":true,"jobs":true,"next_cursor":true},"dynamicProps":false,"dynamicItems":false};
+validate102.evaluated = {"props":{"request_id":true,"jobs":true,"next_cursor":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.jobs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate100.evaluated;
+const evaluated0 = validate101.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12261,8 +12598,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate101(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate102(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 }
@@ -12277,19 +12614,19 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
-validate100.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate101.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionListJobs = validate106;
-const schema259 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.list_jobs.json","title":"SessionListJobs","description":"Job inventory request (§6.6). The envelope `id` is the request id echoed in session.jobs. `created_before` is a TS addition. `cursor` may be null (§10 #5).","x-arcp":{"spec":"§6.6","direction":"client_to_runtime","feature":"list_jobs","sequenced":false,"replies":["session.jobs","session.error"],"answers":[],"correlation":"request_id","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.list_jobs"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionListJobsPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionListJobsPayload":{"title":"SessionListJobsPayload","type":"object","properties":{"filter":{"type":"object","properties":{"status":{"type":"array","items":{"$ref":"../defs/job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"description":"Unknown statuses are ignored by the runtime (catalog §10 #28)."},"agent":{"type":"string","minLength":1},"created_after":{"$ref":"../defs/timestamp.json"},"created_before":{"$ref":"../defs/timestamp.json"}}},"limit":{"type":"integer","minimum":1},"cursor":{"anyOf":[{"type":"string"},{"type":"null"}]}}}},"examples":[{"arcp":"1.1","type":"session.list_jobs","session_id":"sess_...","id":"01JDXKH0J1K2M3N4P5Q6R7S8T9","payload":{"filter":{"status":["running","pending"],"agent":"code-refactor","created_after":"2026-05-13T00:00:00Z"},"limit":100,"cursor":null}}]};
-const schema266 = {"title":"SessionListJobsPayload","type":"object","properties":{"filter":{"type":"object","properties":{"status":{"type":"array","items":{"$ref":"../defs/job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"description":"Unknown statuses are ignored by the runtime (catalog §10 #28)."},"agent":{"type":"string","minLength":1},"created_after":{"$ref":"../defs/timestamp.json"},"created_before":{"$ref":"../defs/timestamp.json"}}},"limit":{"type":"integer","minimum":1},"cursor":{"anyOf":[{"type":"string"},{"type":"null"}]}}};
+exports.SessionListJobs = validate107;
+const schema267 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.list_jobs.json","title":"SessionListJobs","description":"Job inventory request (§6.6). The envelope `id` is the request id echoed in session.jobs. `created_before` is a TS addition. `cursor` may be null (§10 #5).","x-arcp":{"spec":"§6.6","direction":"client_to_runtime","feature":"list_jobs","sequenced":false,"replies":["session.jobs","session.error"],"answers":[],"correlation":"request_id","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.list_jobs"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionListJobsPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionListJobsPayload":{"title":"SessionListJobsPayload","type":"object","properties":{"filter":{"type":"object","properties":{"status":{"type":"array","items":{"$ref":"../defs/job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"description":"Unknown statuses are ignored by the runtime (catalog §10 #28)."},"agent":{"type":"string","minLength":1},"created_after":{"$ref":"../defs/timestamp.json"},"created_before":{"$ref":"../defs/timestamp.json"}}},"limit":{"type":"integer","minimum":1},"cursor":{"anyOf":[{"type":"string"},{"type":"null"}]}}}},"examples":[{"arcp":"1.1","type":"session.list_jobs","session_id":"sess_...","id":"01JDXKH0J1K2M3N4P5Q6R7S8T9","payload":{"filter":{"status":["running","pending"],"agent":"code-refactor","created_after":"2026-05-13T00:00:00Z"},"limit":100,"cursor":null}}]};
+const schema274 = {"title":"SessionListJobsPayload","type":"object","properties":{"filter":{"type":"object","properties":{"status":{"type":"array","items":{"$ref":"../defs/job-status.json","x-arcp-accept":{"type":"string","minLength":1}},"description":"Unknown statuses are ignored by the runtime (catalog §10 #28)."},"agent":{"type":"string","minLength":1},"created_after":{"$ref":"../defs/timestamp.json"},"created_before":{"$ref":"../defs/timestamp.json"}}},"limit":{"type":"integer","minimum":1},"cursor":{"anyOf":[{"type":"string"},{"type":"null"}]}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate107.evaluated;
+const evaluated0 = validate108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12514,17 +12851,17 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
-validate107.evaluated = {"props":{"filter":true,"limit":true,"cursor":true},"dynamicProps":false,"dynamicItems":false};
+validate108.evaluated = {"props":{"filter":true,"limit":true,"cursor":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.list_jobs.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate106.evaluated;
+const evaluated0 = validate107.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12811,8 +13148,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate107(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate108(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 }
@@ -12827,20 +13164,20 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
-validate106.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate107.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionPing = validate109;
-const schema270 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.ping.json","title":"SessionPing","description":"Heartbeat from an idle peer (§6.4). Not counted in event_seq. Always answered, even if heartbeat was not negotiated (catalog §10 #12).","x-arcp":{"spec":"§6.4","direction":"both","feature":"heartbeat","sequenced":false,"replies":["session.pong"],"answers":[],"correlation":"nonce","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.ping"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionPingPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionPingPayload":{"title":"SessionPingPayload","type":"object","required":["nonce","sent_at"],"properties":{"nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"sent_at":{"$ref":"../defs/timestamp.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M013","type":"session.ping","session_id":"sess_...","payload":{"nonce":"p_01J...","sent_at":"2026-05-13T19:42:13.000Z"}}]};
-const schema277 = {"title":"SessionPingPayload","type":"object","required":["nonce","sent_at"],"properties":{"nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"sent_at":{"$ref":"../defs/timestamp.json"}}};
-const schema278 = {"title":"Nonce","description":"Heartbeat nonce (§6.4), echoed as `ping_nonce`.","type":"string","minLength":1,"examples":["p_01JDXKF0G1H2J3K4M5N6P7Q8R9"]};
+exports.SessionPing = validate110;
+const schema278 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.ping.json","title":"SessionPing","description":"Heartbeat from an idle peer (§6.4). Not counted in event_seq. Always answered, even if heartbeat was not negotiated (catalog §10 #12).","x-arcp":{"spec":"§6.4","direction":"both","feature":"heartbeat","sequenced":false,"replies":["session.pong"],"answers":[],"correlation":"nonce","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.ping"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionPingPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionPingPayload":{"title":"SessionPingPayload","type":"object","required":["nonce","sent_at"],"properties":{"nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"sent_at":{"$ref":"../defs/timestamp.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M013","type":"session.ping","session_id":"sess_...","payload":{"nonce":"p_01J...","sent_at":"2026-05-13T19:42:13.000Z"}}]};
+const schema285 = {"title":"SessionPingPayload","type":"object","required":["nonce","sent_at"],"properties":{"nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"sent_at":{"$ref":"../defs/timestamp.json"}}};
+const schema286 = {"title":"Nonce","description":"Heartbeat nonce (§6.4), echoed as `ping_nonce`.","type":"string","minLength":1,"examples":["p_01JDXKF0G1H2J3K4M5N6P7Q8R9"]};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate110.evaluated;
+const evaluated0 = validate111.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12929,17 +13266,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
-validate110.evaluated = {"props":{"nonce":true,"sent_at":true},"dynamicProps":false,"dynamicItems":false};
+validate111.evaluated = {"props":{"nonce":true,"sent_at":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.ping.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate109.evaluated;
+const evaluated0 = validate110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13226,8 +13563,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate110(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate111(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 }
@@ -13242,19 +13579,19 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate110.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionPong = validate112;
-const schema280 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.pong.json","title":"SessionPong","description":"Heartbeat reply (§6.4): `ping_nonce` echoes the ping `nonce`.","x-arcp":{"spec":"§6.4","direction":"both","feature":"heartbeat","sequenced":false,"replies":[],"answers":["session.ping"],"correlation":"nonce","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.pong"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionPongPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionPongPayload":{"title":"SessionPongPayload","type":"object","required":["ping_nonce","received_at"],"properties":{"ping_nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"received_at":{"$ref":"../defs/timestamp.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M014","type":"session.pong","session_id":"sess_...","payload":{"ping_nonce":"p_01J...","received_at":"2026-05-13T19:42:13.020Z"}}]};
-const schema287 = {"title":"SessionPongPayload","type":"object","required":["ping_nonce","received_at"],"properties":{"ping_nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"received_at":{"$ref":"../defs/timestamp.json"}}};
+exports.SessionPong = validate113;
+const schema288 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.pong.json","title":"SessionPong","description":"Heartbeat reply (§6.4): `ping_nonce` echoes the ping `nonce`.","x-arcp":{"spec":"§6.4","direction":"both","feature":"heartbeat","sequenced":false,"replies":[],"answers":["session.ping"],"correlation":"nonce","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.pong"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionPongPayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionPongPayload":{"title":"SessionPongPayload","type":"object","required":["ping_nonce","received_at"],"properties":{"ping_nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"received_at":{"$ref":"../defs/timestamp.json"}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M014","type":"session.pong","session_id":"sess_...","payload":{"ping_nonce":"p_01J...","received_at":"2026-05-13T19:42:13.020Z"}}]};
+const schema295 = {"title":"SessionPongPayload","type":"object","required":["ping_nonce","received_at"],"properties":{"ping_nonce":{"$ref":"../defs/ids.json#/$defs/Nonce"},"received_at":{"$ref":"../defs/timestamp.json"}}};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13343,17 +13680,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":{"ping_nonce":true,"received_at":true},"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":{"ping_nonce":true,"received_at":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.pong.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13640,8 +13977,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate113(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 }
@@ -13656,19 +13993,19 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate113.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionResume = validate115;
-const schema290 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.resume.json","title":"SessionResume","description":"Spec resume form (§6.3; catalog §2.6, §10 #8): first message on a new transport (or after hello); answered by session.welcome (same session_id, fresh token) then the replay of seq-bearing envelopes > last_event_seq. Strict puts session_id on the envelope and in the payload; lenient accepts the Rust form {resume_token, last_event_seq}. Bearer auth optional. Equivalent to session.hello{resume}.","x-arcp":{"spec":"§6.3","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.welcome","session.error"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.resume"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionResumePayload"}},"x-arcp-accept-optional":["session_id"],"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionResumePayload":{"title":"SessionResumePayload","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0},"auth":{"$ref":"../defs/auth.json"},"client":{"$ref":"../defs/client-info.json"},"capabilities":{"$ref":"../defs/capabilities.json"}},"x-arcp-accept-optional":["session_id"]}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M008","type":"session.resume","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827,"auth":{"scheme":"bearer","token":"tok_demo"}}}]};
-const schema297 = {"title":"SessionResumePayload","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0},"auth":{"$ref":"../defs/auth.json"},"client":{"$ref":"../defs/client-info.json"},"capabilities":{"$ref":"../defs/capabilities.json"}},"x-arcp-accept-optional":["session_id"]};
+exports.SessionResume = validate116;
+const schema298 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.resume.json","title":"SessionResume","description":"Spec resume form (§6.3; catalog §2.6, §10 #8): first message on a new transport (or after hello); answered by session.welcome (same session_id, fresh token) then the replay of seq-bearing envelopes > last_event_seq. Strict puts session_id on the envelope and in the payload; lenient accepts the Rust form {resume_token, last_event_seq}. Bearer auth optional. Equivalent to session.hello{resume}.","x-arcp":{"spec":"§6.3","direction":"client_to_runtime","feature":null,"sequenced":false,"replies":["session.welcome","session.error"],"answers":[],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.resume"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionResumePayload"}},"x-arcp-accept-optional":["session_id"],"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionResumePayload":{"title":"SessionResumePayload","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0},"auth":{"$ref":"../defs/auth.json"},"client":{"$ref":"../defs/client-info.json"},"capabilities":{"$ref":"../defs/capabilities.json"}},"x-arcp-accept-optional":["session_id"]}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M008","type":"session.resume","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","last_event_seq":1827,"auth":{"scheme":"bearer","token":"tok_demo"}}}]};
+const schema305 = {"title":"SessionResumePayload","type":"object","required":["session_id","resume_token","last_event_seq"],"properties":{"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"last_event_seq":{"type":"integer","minimum":0},"auth":{"$ref":"../defs/auth.json"},"client":{"$ref":"../defs/client-info.json"},"capabilities":{"$ref":"../defs/capabilities.json"}},"x-arcp-accept-optional":["session_id"]};
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13963,8 +14300,8 @@ errors++;
 }
 }
 if(data.capabilities !== undefined){
-if(!(validate94(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
@@ -13979,17 +14316,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":{"session_id":true,"resume_token":true,"last_event_seq":true,"auth":true,"client":true,"capabilities":true},"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":{"session_id":true,"resume_token":true,"last_event_seq":true,"auth":true,"client":true,"capabilities":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.resume.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14276,8 +14613,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate116(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate117(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -14292,20 +14629,20 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.SessionWelcome = validate119;
-const schema302 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.welcome.json","title":"SessionWelcome","description":"Handshake reply (§6.2). session_id on the envelope (also on resume: the resumed id). `capabilities` is the negotiated intersection (catalog §6.1). A fresh resume_token on every welcome (§6.3). `payload.session_id` is our additive copy for Py (catalog §9 #15).","x-arcp":{"spec":"§6.2","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.hello","session.resume"],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.welcome"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionWelcomePayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionWelcomePayload":{"title":"SessionWelcomePayload","type":"object","required":["runtime","resume_token","resume_window_sec","capabilities"],"properties":{"runtime":{"$ref":"../defs/runtime-info.json"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"resume_window_sec":{"type":"integer","minimum":1},"heartbeat_interval_sec":{"type":"integer","minimum":1,"description":"Present only when heartbeat was negotiated (catalog §2.2)."},"capabilities":{"$ref":"../defs/capabilities.json"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId","description":"Additive (Py requires it, catalog §9 #15); equals the envelope session_id."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M003","type":"session.welcome","session_id":"sess_01J...","payload":{"runtime":{"name":"example-runtime","version":"1.1.0"},"resume_token":"rt_4f8c...","resume_window_sec":600,"heartbeat_interval_sec":30,"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"agents":[{"name":"code-refactor","versions":["1.0.0","2.0.0"],"default":"2.0.0"},{"name":"test-runner","versions":["1.0.0"],"default":"1.0.0"},{"name":"report-builder","versions":["0.9.0"],"default":"0.9.0"}]}}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M004","type":"session.welcome","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"runtime":{"name":"arcp-kit","version":"0.1.0"},"resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","resume_window_sec":600,"capabilities":{"encodings":["json"],"features":["list_jobs","subscribe"],"agents":[{"name":"echo","versions":[]}]},"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B"}}]};
-const schema309 = {"title":"SessionWelcomePayload","type":"object","required":["runtime","resume_token","resume_window_sec","capabilities"],"properties":{"runtime":{"$ref":"../defs/runtime-info.json"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"resume_window_sec":{"type":"integer","minimum":1},"heartbeat_interval_sec":{"type":"integer","minimum":1,"description":"Present only when heartbeat was negotiated (catalog §2.2)."},"capabilities":{"$ref":"../defs/capabilities.json"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId","description":"Additive (Py requires it, catalog §9 #15); equals the envelope session_id."}}};
-const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/runtime-info.json","title":"RuntimeInfo","description":"session.welcome `runtime` (§6.2; catalog §2.2).","type":"object","required":["name","version"],"properties":{"name":{"type":"string","minLength":1},"version":{"type":"string","minLength":1},"fingerprint":{"type":"string"}},"examples":[{"name":"example-runtime","version":"1.1.0"}]};
+exports.SessionWelcome = validate120;
+const schema310 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/messages/session.welcome.json","title":"SessionWelcome","description":"Handshake reply (§6.2). session_id on the envelope (also on resume: the resumed id). `capabilities` is the negotiated intersection (catalog §6.1). A fresh resume_token on every welcome (§6.3). `payload.session_id` is our additive copy for Py (catalog §9 #15).","x-arcp":{"spec":"§6.2","direction":"runtime_to_client","feature":null,"sequenced":false,"replies":[],"answers":["session.hello","session.resume"],"correlation":"connection","legacy":false},"type":"object","required":["arcp","id","type","payload","session_id"],"properties":{"arcp":{"$ref":"../defs/envelope.json#/$defs/ProtocolVersion"},"id":{"$ref":"../defs/ids.json#/$defs/MessageId"},"type":{"const":"session.welcome"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId"},"job_id":{"$ref":"../defs/ids.json#/$defs/JobId"},"trace_id":{"$ref":"../defs/ids.json#/$defs/TraceId"},"event_seq":false,"extensions":{"$ref":"../defs/envelope.json#/$defs/Extensions"},"payload":{"$ref":"#/$defs/SessionWelcomePayload"}},"x-arcp-accept-extra":{"event_seq":{"$ref":"../defs/envelope.json#/$defs/LenientEventSeq"}},"$defs":{"SessionWelcomePayload":{"title":"SessionWelcomePayload","type":"object","required":["runtime","resume_token","resume_window_sec","capabilities"],"properties":{"runtime":{"$ref":"../defs/runtime-info.json"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"resume_window_sec":{"type":"integer","minimum":1},"heartbeat_interval_sec":{"type":"integer","minimum":1,"description":"Present only when heartbeat was negotiated (catalog §2.2)."},"capabilities":{"$ref":"../defs/capabilities.json"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId","description":"Additive (Py requires it, catalog §9 #15); equals the envelope session_id."}}}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M003","type":"session.welcome","session_id":"sess_01J...","payload":{"runtime":{"name":"example-runtime","version":"1.1.0"},"resume_token":"rt_4f8c...","resume_window_sec":600,"heartbeat_interval_sec":30,"capabilities":{"encodings":["json"],"features":["heartbeat","ack","list_jobs","subscribe","lease_expires_at","cost.budget","model.use","provisioned_credentials","progress","result_chunk","agent_versions"],"agents":[{"name":"code-refactor","versions":["1.0.0","2.0.0"],"default":"2.0.0"},{"name":"test-runner","versions":["1.0.0"],"default":"1.0.0"},{"name":"report-builder","versions":["0.9.0"],"default":"0.9.0"}]}}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M004","type":"session.welcome","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"runtime":{"name":"arcp-kit","version":"0.1.0"},"resume_token":"rt_4f8c2a9d0b1e3f5a6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d","resume_window_sec":600,"capabilities":{"encodings":["json"],"features":["list_jobs","subscribe"],"agents":[{"name":"echo","versions":[]}]},"session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B"}}]};
+const schema317 = {"title":"SessionWelcomePayload","type":"object","required":["runtime","resume_token","resume_window_sec","capabilities"],"properties":{"runtime":{"$ref":"../defs/runtime-info.json"},"resume_token":{"$ref":"../defs/ids.json#/$defs/ResumeToken"},"resume_window_sec":{"type":"integer","minimum":1},"heartbeat_interval_sec":{"type":"integer","minimum":1,"description":"Present only when heartbeat was negotiated (catalog §2.2)."},"capabilities":{"$ref":"../defs/capabilities.json"},"session_id":{"$ref":"../defs/ids.json#/$defs/SessionId","description":"Additive (Py requires it, catalog §9 #15); equals the envelope session_id."}}};
+const schema318 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/runtime-info.json","title":"RuntimeInfo","description":"session.welcome `runtime` (§6.2; catalog §2.2).","type":"object","required":["name","version"],"properties":{"name":{"type":"string","minLength":1},"version":{"type":"string","minLength":1},"fingerprint":{"type":"string"}},"examples":[{"name":"example-runtime","version":"1.1.0"}]};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14526,8 +14863,8 @@ errors++;
 }
 }
 if(data.capabilities !== undefined){
-if(!(validate94(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 }
@@ -14567,17 +14904,17 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":{"runtime":true,"resume_token":true,"resume_window_sec":true,"heartbeat_interval_sec":true,"capabilities":true,"session_id":true},"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"props":{"runtime":true,"resume_token":true,"resume_window_sec":true,"heartbeat_interval_sec":true,"capabilities":true,"session_id":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/messages/session.welcome.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14864,8 +15201,8 @@ errors++;
 }
 }
 if(data.payload !== undefined){
-if(!(validate120(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
@@ -14880,18 +15217,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.ArtifactRefBody = validate123;
+exports.ArtifactRefBody = validate124;
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/artifact_ref.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15030,20 +15367,20 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":{"uri":true,"content_type":true,"byte_size":true,"sha256":true},"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"props":{"uri":true,"content_type":true,"byte_size":true,"sha256":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.DelegateBody = validate54;
 
-exports.LogBody = validate124;
+exports.LogBody = validate125;
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/log.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15145,20 +15482,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":{"level":true,"message":true,"attributes":true,"fields":true},"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":{"level":true,"message":true,"attributes":true,"fields":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.MetricBody = validate52;
 
-exports.ProgressBody = validate125;
+exports.ProgressBody = validate126;
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/progress.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15274,20 +15611,20 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":{"current":true,"total":true,"units":true,"message":true},"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":{"current":true,"total":true,"units":true,"message":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ResultChunkBody = validate58;
 
-exports.StatusBody = validate126;
+exports.StatusBody = validate127;
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/status.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15521,19 +15858,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate127.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate126.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate127.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports.ThoughtBody = validate127;
+exports.ThoughtBody = validate128;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/thought.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15574,18 +15911,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":{"text":true},"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":{"text":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.ToolCallBody = validate128;
+exports.ToolCallBody = validate129;
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/tool_call.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15699,10 +16036,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"props":{"tool":true,"args":true,"call_id":true},"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"props":{"tool":true,"args":true,"call_id":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ToolResultBody = validate49;
 

@@ -87,10 +87,12 @@ export function validateMessage(mode: Mode, value: unknown):
   if (!isKnownMessageType(type)) {
     return { ok: false, issues: [{ path: '/type', keyword: 'enum', message: 'unknown message type ' + JSON.stringify(type) }] };
   }
-  if (mode === 'strict' && LEGACY_MESSAGE_TYPES.has(type)) {
-    return { ok: false, issues: [{ path: '/type', keyword: 'x-arcp-legacy', message: type + ' is accepted for compatibility but never sent (legacy)' }] };
-  }
   const issues = run(mode, MESSAGE_VALIDATORS[type], value, '');
+  if (mode === 'strict' && LEGACY_MESSAGE_TYPES.has(type)) {
+    // Never sent: always rejected, with any shape problems listed after the reason.
+    const legacy = { path: '/type', keyword: 'x-arcp-legacy', message: type + ' is accepted for compatibility but never sent (legacy)' };
+    return { ok: false, issues: [legacy, ...(issues ?? [])] };
+  }
   if (issues !== null) return { ok: false, issues };
 BODY_CHECK
   return { ok: true, message: value as unknown as ArcpMessage };

@@ -15,10 +15,10 @@ export function validatorModuleName(mode: Mode): string {
   return `validators.${mode}.cjs`;
 }
 
-/** Export name -> schema `$id` for one mode. Legacy messages get no strict validator (never sent). */
-export function validatorExports(model: ProtocolModel, mode: Mode): Record<string, string> {
+/** Export name -> schema `$id` for one mode (legacy messages too: the API rejects them in strict). */
+export function validatorExports(model: ProtocolModel): Record<string, string> {
   const exports: Record<string, string> = { Envelope: model.envelope.schemaId };
-  for (const m of model.messages) if (mode === 'lenient' || !m.legacy) exports[m.names.typeName] = m.schemaId;
+  for (const m of model.messages) exports[m.names.typeName] = m.schemaId;
   for (const e of model.eventKinds) exports[e.names.typeName] = e.schemaId;
   return exports;
 }
@@ -28,7 +28,7 @@ const standalone = ((standaloneCode as unknown as { default?: unknown }).default
 
 function emitMode(model: ProtocolModel, mode: Mode, docs: readonly SchemaDoc[]): OutputFile {
   const ajv = createAjv(docs, { forStandalone: true });
-  const code = standalone(ajv, validatorExports(model, mode));
+  const code = standalone(ajv, validatorExports(model));
   return { root: 'generated', path: validatorModuleName(mode), contents: `${codeHeader(documentSources(model.sources))}${code}\n` };
 }
 

@@ -29,9 +29,9 @@ function examplesOf(schema: JsonObject): readonly Json[] {
   return Array.isArray(schema.examples) ? schema.examples : [];
 }
 
-/** Cross-file consistency: reply pairing, feature names, unique titles, the envelope def. */
+/** Cross-file consistency: reply pairing, feature names, unique titles, derived enums, the envelope def. */
 function crossCheck(
-  messages: readonly MessageMeta[], events: readonly EventMeta[], features: readonly string[],
+  messages: readonly MessageMeta[], events: readonly EventMeta[], features: readonly string[], errorCodes: readonly string[],
   documents: readonly SchemaFile[], tree: SchemaTree, problems: ProblemList,
 ): void {
   const types = new Set(messages.map((m) => m.type));
@@ -54,6 +54,20 @@ function crossCheck(
     const prev = titles.get(title);
     if (prev !== undefined) problems.add(file.source.path, `"title" ${title} is already used by ${prev}`);
     titles.set(title, file.source.path);
+  }
+  // A def may spell out an enum the generator also derives (EventKind from events/, ...); the
+  // two must agree or the registry would not type-check against types.ts.
+  const derived: Record<string, readonly string[]> = {
+    EventKind: events.map((e) => e.kind), ErrorCode: errorCodes, Feature: features, MessageType: messages.map((m) => m.type),
+  };
+  for (const file of tree.defs) {
+    const d = file.json;
+    if (!isObject(d) || typeof d.title !== 'string' || !(d.title in derived) || !Array.isArray(d.enum)) continue;
+    const want = [...derived[d.title]].sort();
+    const have = d.enum.map(String).sort();
+    if (want.join() !== have.join()) {
+      problems.add(file.source.path, `enum of ${d.title} must list exactly ${JSON.stringify(want)} (found ${JSON.stringify(have)})`);
+    }
   }
   if (!tree.defs.some((f) => f.relPath === 'defs/envelope.json')) {
     problems.add('schema/defs/envelope.json', 'is missing (the envelope every message shares, §5)');
@@ -84,7 +98,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
     .filter((name) => name.endsWith('-machine'))
     .map((name) => checkMachine(tree.protocol[name], problems))
     .filter((m) => m !== null);
-  crossCheck(messagePairs.map((p) => p[1]), eventPairs.map((p) => p[1]), features.map((f) => f.name), documents, tree, problems);
+  crossCheck(messagePairs.map((p) => p[1]), eventPairs.map((p) => p[1]), features.map((f) => f.name), errorCodes.map((c) => c.code), documents, tree, problems);
   problems.throwIfAny();
 
   const byId = new Map<string, JsonObject>(documents.map((f) => [String(doc(f).$id), doc(f)]));
