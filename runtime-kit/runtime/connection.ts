@@ -1,0 +1,205 @@
+// One transport's life inside the runtime: frame checks, decoding, the pre-handshake gate,
+// session_id checks, heartbeats, and binding to a Session. Every bad frame gets a typed
+// `session.error INVALID_REQUEST` and processing continues (issue 3 "Bad input").
+import type { ArcpMessage, SessionError, SessionPing } from '../../generated/index.js';
+import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import { isKitError, KIT_ERROR_CODES, type KitError } from '../errors/kit-error.js';
+import { decodeFrame, newMessageId, newSessionId } from '../protocol/index.js';
+import type { CloseInfo, Transport } from '../transport/index.js';
+import type { RuntimeCore } from './core.js';
+import { envelope, errorPayload, type Correlation } from './envelope.js';
+import { HeartbeatMonitor } from './heartbeat.js';
+import type { Session } from './session.js';
+import { isoTime } from './timers.js';
+
+export class Connection {
+  session: Session | undefined;
+  /** session_id for errors before a session exists (catalog §9 #26), and for a fresh welcome. */
+  readonly provisionalSessionId = newSessionId();
+  private lastInbound: number;
+  private lastOutbound: number;
+  private heartbeat: HeartbeatMonitor | undefined;
+  private busy: Promise<void> | undefined;
+  private backlog: string[] = [];
+  private closed = false;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly core: RuntimeCore,
+  ) {
+    this.lastInbound = this.lastOutbound = core.timers.now();
+  }
+
+  start(): void {
+    this.transport.start({
+      message: (frame) => this.onFrame(frame),
+      error: (err) => this.onTransportError(err),
+      close: (info) => this.onClose(info),
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.transport.isOpen;
+  }
+
+  /** Encodes and sends an unsequenced message. */
+  send(msg: ArcpMessage): void {
+    this.sendFrame(this.core.encode(msg));
+  }
+
+  sendFrame(frame: string): void {
+    if (this.closed) return;
+    try {
+      this.transport.send(frame);
+      this.lastOutbound = this.core.timers.now();
+    } catch (err) {
+      // A closing transport: its close callback detaches the session; the event stays buffered.
+      if (!isKitError(err, KIT_ERROR_CODES.TRANSPORT_CLOSED)) throw err;
+    }
+  }
+
+  /** `session.error` on the bound session's id, else `sessionId`, else the provisional id. */
+  sendError(err: ARCPError, corr: Correlation = {}, sessionId = this.session?.id ?? this.provisionalSessionId): void {
+    this.send(envelope<SessionError>('session.error', { session_id: sessionId }, errorPayload(err, corr)));
+  }
+
+  /** Binds this transport to a session (fresh or resumed) and starts heartbeats if negotiated. */
+  bind(session: Session): void {
+    if (this.session && this.session !== session) this.unbind();
+    const previous = session.connection;
+    if (previous && previous !== this) {
+      // A resume while an old transport is still open (half-open): the newest transport wins.
+      previous.session = undefined;
+      previous.stopHeartbeat();
+      void previous.close('session resumed on another transport');
+    }
+    if (previous && previous !== this) session.detach();
+    this.session = session;
+    session.attach(this);
+    this.stopHeartbeat();
+    if (session.has('heartbeat')) {
+      this.heartbeat = new HeartbeatMonitor(this.core.timers, this.core.options.heartbeatIntervalMs, {
+        lastInboundMs: () => this.lastInbound,
+        lastOutboundMs: () => this.lastOutbound,
+        ping: () => this.ping(),
+        lost: () => this.onHeartbeatLost(),
+      });
+      this.heartbeat.start();
+    }
+  }
+
+  /** Leaves the session detached (still resumable; its jobs keep running). */
+  unbind(event: 'transport_closed' | 'heartbeat_lost' = 'transport_closed'): void {
+    const session = this.session;
+    this.stopHeartbeat();
+    if (!session) return;
+    if (session.connection === this) session.detach(event);
+    this.session = undefined;
+  }
+
+  async close(reason?: string): Promise<void> {
+    this.stopHeartbeat();
+    await this.transport.close(reason);
+  }
+
+  private stopHeartbeat(): void {
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+  }
+
+  private ping(): void {
+    if (!this.session) return;
+    this.send(
+      envelope<SessionPing>('session.ping', { session_id: this.session.id }, { nonce: newMessageId(), sent_at: isoTime(this.core.timers.now()) }),
+    );
+  }
+
+  // §6.4: surface HEARTBEAT_LOST, close the transport; jobs are untouched (catalog §9 #24: retryable).
+  private onHeartbeatLost(): void {
+    this.sendError(
+      arcpError('HEARTBEAT_LOST', `no frames from the client for ${(2 * this.core.options.heartbeatIntervalMs) / 1000} s`, {
+        retryable: true,
+      }),
+    );
+    this.unbind('heartbeat_lost');
+    void this.close('heartbeat lost');
+  }
+
+  private onFrame(frame: string): void {
+    if (this.closed) return;
+    this.lastInbound = this.core.timers.now();
+    this.session?.touch();
+    if (this.busy) {
+      this.backlog.push(frame);
+      return;
+    }
+    this.process(frame);
+  }
+
+  private process(frame: string): void {
+    const result = this.handleFrame(frame);
+    if (result) this.waitFor(result);
+  }
+
+  // Handlers are synchronous except where they must wait (e.g. an async authenticator); then
+  // later frames wait in order behind them.
+  private waitFor(pending: Promise<void>): void {
+    this.busy = pending
+      .catch((err) => this.reportHandlerFailure(err, undefined))
+      .then(() => {
+        this.busy = undefined;
+        while (!this.busy && this.backlog.length > 0 && !this.closed) this.process(this.backlog.shift()!);
+      });
+  }
+
+  private handleFrame(frame: string): void | Promise<void> {
+    // The transport caps ws/stdio frames; this check also covers the memory transport.
+    const max = this.core.options.maxFrameBytes;
+    if (frame.length > max || (frame.length * 3 > max && Buffer.byteLength(frame, 'utf8') > max)) {
+      this.sendError(arcpError('INVALID_REQUEST', `frame exceeds the ${max}-byte cap and was dropped`, { details: { max_frame_bytes: max } }));
+      return;
+    }
+    const decoded = decodeFrame(frame);
+    if (decoded.ok === 'ignore') return;
+    if (decoded.ok === false) {
+      const corr: Correlation = {};
+      if (decoded.partial.id !== undefined) corr.request_id = decoded.partial.id;
+      if (decoded.partial.job_id !== undefined) corr.job_id = decoded.partial.job_id;
+      this.sendError(decoded.error, corr);
+      return;
+    }
+    const msg = decoded.message;
+    if (this.session && msg.type !== 'session.hello' && msg.type !== 'session.resume') {
+      const sid = (msg as { session_id?: unknown }).session_id;
+      if (sid !== this.session.id) {
+        const what = sid === undefined ? 'missing session_id' : `session_id "${String(sid)}" does not match this session`;
+        this.sendError(arcpError('INVALID_REQUEST', `${what} (expected ${this.session.id})`), { request_id: msg.id });
+        return;
+      }
+    }
+    try {
+      return this.core.dispatch.dispatch(msg, { core: this.core, connection: this, session: this.session });
+    } catch (err) {
+      this.reportHandlerFailure(err, msg);
+    }
+  }
+
+  // A handler bug must not kill the connection: report INTERNAL_ERROR and go on.
+  private reportHandlerFailure(err: unknown, msg: ArcpMessage | undefined): void {
+    this.core.options.logger('error', 'handler failed', { type: msg?.type, error: String(err) });
+    const error = isARCPError(err) ? err : arcpError('INTERNAL_ERROR', 'internal error while handling the message', { retryable: true });
+    this.sendError(error, msg ? { request_id: msg.id } : {});
+  }
+
+  private onTransportError(err: KitError): void {
+    // Binary / oversized frames: dropped by the transport; tell the peer and keep going.
+    this.sendError(arcpError('INVALID_REQUEST', err.message, { details: { reason: err.code } }));
+  }
+
+  private onClose(_info: CloseInfo): void {
+    this.closed = true;
+    this.backlog = [];
+    this.unbind();
+    this.core.connectionClosed(this);
+  }
+}

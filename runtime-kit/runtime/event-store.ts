@@ -1,0 +1,56 @@
+// Where a session's sequenced envelopes wait for resume (§6.3) until acknowledged (§6.5).
+// The interface is synchronous on purpose: the session does allocate-seq -> append -> send in one
+// synchronous step, which is what keeps wire order == seq order with no per-session queue
+// (catalog §7; the TS SDK fixed "persist outbound events before sending them", #145).
+// A durable implementation must therefore be synchronous too (e.g. better-sqlite3).
+import { KitError } from '../errors/kit-error.js';
+
+export interface StoredEvent {
+  seq: number;
+  /** job.event / job.result / job.error */
+  type: string;
+  jobId?: string;
+  /** The exact encoded envelope: resume replays it verbatim. */
+  frame: string;
+}
+
+export interface EventStoreStats {
+  /** Events currently held. */
+  events: number;
+  /** Bytes of the frames currently held (UTF-16 length, a cheap and stable proxy). */
+  bytes: number;
+  /** Highest seq appended so far (0 = none). */
+  lastSeq: number;
+  /** Every seq <= freedThrough is gone (acknowledged or evicted); resume below it is impossible. */
+  freedThrough: number;
+  /** Highest seq the client acknowledged (0 = none). */
+  ackedThrough: number;
+}
+
+export interface EventStore {
+  /** Throws EventStoreFullError when the session's caps are exceeded even after freeing acked events. */
+  append(sessionId: string, event: StoredEvent): void;
+  /** Held events with seq > afterSeq, in seq order. */
+  readAfter(sessionId: string, afterSeq: number): StoredEvent[];
+  /** Records the client's ack and frees every held event with seq <= seq (§6.5 MAY). */
+  ack(sessionId: string, seq: number): void;
+  stats(sessionId: string): EventStoreStats;
+  /** Forgets the session (resume window over). */
+  drop(sessionId: string): void;
+}
+
+export const EVENT_STORE_FULL = 'ARCP_KIT_EVENT_STORE_FULL' as const;
+
+/** The session's buffer would exceed a cap; the event was not stored. */
+export class EventStoreFullError extends KitError {
+  constructor(
+    readonly sessionId: string,
+    readonly limit: 'events' | 'bytes',
+    readonly cap: number,
+  ) {
+    super(EVENT_STORE_FULL, `event store for ${sessionId} is full: more than ${cap} ${limit} unacknowledged`, {
+      details: { session_id: sessionId, limit, cap },
+    });
+    this.name = 'EventStoreFullError';
+  }
+}

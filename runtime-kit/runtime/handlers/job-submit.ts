@@ -1,0 +1,118 @@
+// job.submit (§7.1-§7.2, §7.5). Order: idempotency (principal-scoped) -> agent resolution ->
+// lease validation and policy -> authority -> credentials -> job.accepted -> status running.
+// Rejections (catalog §9 #5): job.error with a fresh job_id, the submit's trace_id and
+// payload.request_id; AGENT_VERSION_NOT_AVAILABLE alone goes as session.error (§13.8).
+import type { ArcpMessage, Credential, JobAccepted, JobAcceptedPayload, JobSubmit } from '../../../generated/index.js';
+import { arcpError, isARCPError, type ARCPError } from '../../errors/index.js';
+import { newJobId, newTraceId } from '../../protocol/index.js';
+import type { ResolvedAgent } from '../agent-registry.js';
+import type { HandlerContext, MessageHandler } from '../dispatch.js';
+import { envelope, errorPayload } from '../envelope.js';
+import { Job } from '../job.js';
+import type { Session } from '../session.js';
+import { isoTime } from '../timers.js';
+
+export const jobSubmitHandler: MessageHandler = {
+  types: ['job.submit'],
+  phase: 'session',
+  handle(msg: ArcpMessage, ctx: HandlerContext) {
+    return submit(msg as JobSubmit, ctx);
+  },
+};
+
+function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
+  const { core } = ctx;
+  const session = ctx.session!;
+  const p = msg.payload;
+  const traceId = (msg as { trace_id?: string }).trace_id ?? newTraceId();
+  const now = core.timers.now();
+  const reject = (error: ARCPError): void => rejectSubmit(session, msg.id, traceId, error);
+
+  const key = p.idempotency_key;
+  if (key !== undefined) {
+    const hit = core.idempotency.lookup(session.principal, key, p, now);
+    if (hit.kind === 'same') return replayIdempotent(session, msg.id, hit.job);
+    if (hit.kind === 'conflict') {
+      return reject(
+        arcpError('DUPLICATE_KEY', `idempotency_key "${key}" was used with different parameters`, {
+          details: { existing_job_id: hit.job.jobId },
+        }),
+      );
+    }
+  }
+
+  let agent: ResolvedAgent;
+  let lease: JobAcceptedPayload['lease'];
+  let constraints: JobAcceptedPayload['lease_constraints'];
+  try {
+    agent = core.agents.resolve(p.agent);
+    const validated = core.hooks.validateLease!(p.lease_request, p.lease_constraints, now);
+    lease = core.hooks.leasePolicy!(validated.lease, { principal: session.principal, sessionId: session.id, agentRef: agent.ref, nowMs: now });
+    constraints = validated.constraints;
+  } catch (err) {
+    const error = asArcpError(err);
+    if (error.code === 'AGENT_VERSION_NOT_AVAILABLE') return session.sendError(error, { request_id: msg.id });
+    return reject(error);
+  }
+
+  const job = new Job({
+    jobId: newJobId(),
+    owner: session,
+    agent,
+    input: p.input,
+    lease,
+    ...(constraints !== undefined ? { leaseConstraints: constraints } : {}),
+    traceId,
+    createdAtMs: now,
+    ...(p.max_runtime_sec !== undefined ? { maxRuntimeSec: p.max_runtime_sec } : {}),
+  });
+  try {
+    job.authority = core.hooks.createAuthority!({ lease, ...(constraints ? { constraints } : {}), nowMs: () => core.timers.now(), job });
+  } catch (err) {
+    return reject(asArcpError(err));
+  }
+
+  const accept = (credentials: Credential[] | undefined): void => {
+    const payload: JobAcceptedPayload = { request_id: msg.id, job_id: job.jobId, agent: agent.ref, lease, accepted_at: isoTime(now), trace_id: traceId };
+    if (constraints !== undefined) payload.lease_constraints = constraints;
+    const budget = job.authority.budget();
+    if (budget !== undefined) payload.budget = budget;
+    if (credentials && credentials.length > 0) payload.credentials = credentials;
+    job.acceptedPayload = payload;
+    core.jobs.add(job);
+    if (key !== undefined) core.idempotency.remember(session.principal, key, p, job, now);
+    session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: traceId }, job.acceptedPayload));
+    core.runner.start(job);
+  };
+
+  const issue = core.hooks.issueCredentials;
+  if (!issue || !session.has('provisioned_credentials')) return accept(undefined);
+  // catalog §6.18: a provisioner failure -> job.error INTERNAL_ERROR instead of job.accepted.
+  try {
+    const issued = issue(job);
+    if (issued instanceof Promise) {
+      return issued.then(accept, (err) => reject(arcpError('INTERNAL_ERROR', `credential provisioning failed: ${String(err)}`, { retryable: true })));
+    }
+    accept(issued);
+  } catch (err) {
+    reject(arcpError('INTERNAL_ERROR', `credential provisioning failed: ${String(err)}`, { retryable: true }));
+  }
+}
+
+function rejectSubmit(session: Session, requestId: string, traceId: string, error: ARCPError): void {
+  const payload = { final_status: 'error', ...errorPayload(error, { request_id: requestId }) };
+  session.emitSequenced('job.error', newJobId(), traceId, payload);
+}
+
+// catalog §9 #30: the same job.accepted payload (request_id of *this* submit), and if the job
+// is already terminal its terminal envelope again, re-stamped with a new seq in this session.
+function replayIdempotent(session: Session, requestId: string, job: Job): void {
+  const payload = { ...job.acceptedPayload, request_id: requestId } as JobAcceptedPayload;
+  session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
+  if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
+}
+
+function asArcpError(err: unknown): ARCPError {
+  if (isARCPError(err)) return err;
+  return arcpError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), { retryable: true });
+}

@@ -1,0 +1,37 @@
+// session.resume (§6.3 spec form; catalog §10 #8): first message on a new transport or after a
+// hello. session_id from the payload or the envelope; bearer auth optional (must match if given).
+import type { ArcpMessage, SessionResume } from '../../../generated/index.js';
+import { arcpError } from '../../errors/index.js';
+import type { Authenticated } from '../authenticator.js';
+import type { HandlerContext, MessageHandler } from '../dispatch.js';
+import { performResume } from './resume.js';
+
+interface ResumeFields {
+  session_id?: string;
+  resume_token: string;
+  last_event_seq: number;
+  auth?: { scheme: string; token?: string };
+}
+
+export const sessionResumeHandler: MessageHandler = {
+  types: ['session.resume'],
+  phase: 'any',
+  handle(msg: ArcpMessage, ctx: HandlerContext) {
+    const resume = msg as SessionResume;
+    const p = resume.payload as unknown as ResumeFields;
+    const sessionId = p.session_id ?? (resume as { session_id?: string }).session_id;
+    const request = { sessionId, resumeToken: p.resume_token, lastEventSeq: p.last_event_seq, requestId: msg.id };
+    if (!p.auth) return performResume(ctx, request);
+    const result = ctx.core.authenticator.authenticate(p.auth);
+    const proceed = (who: Authenticated | undefined): void => {
+      if (!who) {
+        ctx.connection.sendError(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), { request_id: msg.id }, sessionId);
+        if (!ctx.connection.session) void ctx.connection.close('unauthenticated');
+        return;
+      }
+      performResume(ctx, { ...request, principal: who.principal });
+    };
+    if (result instanceof Promise) return result.then(proceed);
+    proceed(result);
+  },
+};

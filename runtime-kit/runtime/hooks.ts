@@ -1,0 +1,60 @@
+// Extension points of the runtime (issue 4 fills them: leases, budgets, models, credentials,
+// delegation). Each hook has a safe default (authority-bridge.ts) so the runtime works alone.
+import type { Credential, Lease, LeaseConstraints, MetricBody } from '../../generated/index.js';
+import type { ARCPError } from '../errors/index.js';
+
+export type Decision = { allowed: true } | { allowed: false; error: ARCPError };
+
+/** What JobContext needs from the per-job enforcement object (authority/ JobAuthority). */
+export interface JobAuthorityLike {
+  /** §9.3: synchronous, before dispatch; expiry -> budget -> capability. */
+  check(capability: string, target: string): Decision;
+  /** §9.7 model gate. */
+  checkModel(model: string): Decision;
+  /** §9.6 budget decrement on `cost.*` metrics; `error` rejects the metric (not emitted). */
+  recordCost(metric: MetricBody): { error?: ARCPError; remaining?: { currency: string; value: number }[] };
+  /** Current budget counters (job.accepted.budget), undefined without cost.budget. */
+  budget(): Record<string, number> | undefined;
+  readonly expiresAtMs?: number;
+}
+
+/** Read-only facts about a job, as hooks see them. */
+export interface JobInfo {
+  readonly jobId: string;
+  readonly principal: string;
+  /** The submitting session (owner: cancel authority). */
+  readonly sessionId: string;
+  /** Resolved `name@version` (or bare name). */
+  readonly agentRef: string;
+  readonly lease: Lease;
+  readonly leaseConstraints?: LeaseConstraints;
+  readonly traceId: string;
+  readonly parentJobId?: string;
+  readonly createdAtMs: number;
+}
+
+export interface SubmitInfo {
+  principal: string;
+  sessionId: string;
+  agentRef: string;
+  nowMs: number;
+}
+
+export interface RuntimeHooks {
+  /**
+   * Validates `lease_request` / `lease_constraints` of a submit (§9.1-§9.5). Throw an ARCPError
+   * (INVALID_REQUEST) to reject. Default: authority/ validators when present.
+   */
+  validateLease?(leaseRequest: unknown, leaseConstraints: unknown, nowMs: number): { lease: Lease; constraints?: LeaseConstraints };
+  /** Narrows the requested lease (§7.1 "effective lease"). MUST NOT widen it. Default: identity. */
+  leasePolicy?(requested: Lease, info: SubmitInfo): Lease;
+  /** Builds the per-job enforcement object. Default: authority/ JobAuthority. */
+  createAuthority?(args: { lease: Lease; constraints?: LeaseConstraints; nowMs: () => number; job: JobInfo }): JobAuthorityLike;
+  /**
+   * Issues provisioned credentials before job.accepted (§9.8). Providing this hook (together with
+   * revocation in onJobTerminal) makes the runtime advertise `provisioned_credentials`.
+   */
+  issueCredentials?(job: JobInfo): Credential[] | Promise<Credential[]>;
+  /** Called once, after the job's terminal envelope was emitted (e.g. revoke credentials). */
+  onJobTerminal?(job: JobInfo, finalStatus: string): void;
+}

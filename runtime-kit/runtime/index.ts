@@ -1,0 +1,17 @@
+// runtime/: ARCPRuntime and its pieces (sessions, jobs, JobContext, event store, resume).
+export { ARCPRuntime } from './runtime.js';
+export type { RuntimeOptions, RuntimeLogger } from './options.js';
+export type { AgentHandler, JobContext, LogLevel, MetricOptions, ProgressOptions } from './job-context.js';
+export type { ResultStream } from './result-stream.js';
+export { AgentRegistry, type RegisterAgentOptions, type ResolvedAgent } from './agent-registry.js';
+export { parseAgentRef, formatAgentRef, type AgentRef } from './agent-ref.js';
+export { StaticTokenAuthenticator, type Authenticator, type Authenticated, type BearerCredential } from './authenticator.js';
+export { EventStoreFullError, EVENT_STORE_FULL, type EventStore, type EventStoreStats, type StoredEvent } from './event-store.js';
+export { MemoryEventStore, type MemoryEventStoreOptions } from './memory-event-store.js';
+export { FAULTS, FAULT_NAMES, FaultSet, type FaultName } from './faults.js';
+export type { Decision, JobAuthorityLike, JobInfo, RuntimeHooks, SubmitInfo } from './hooks.js';
+export { passThroughAuthority } from './authority-bridge.js';
+export type { HandlerContext, MessageHandler } from './dispatch.js';
+export type { RuntimeCore } from './core.js';
+export type { Job, JobSink } from './job.js';
+export type { Session } from './session.js';

@@ -1,0 +1,228 @@
+// The agent-facing API (§8.2 event kinds, §9.3 enforcement hooks). An agent is
+// `(input, ctx) => result`: return a value for an inline result, throw an ARCPError for a typed
+// failure, or stream with ctx.resultStream(). Emits after the job's terminal are ignored.
+import type {
+  ArtifactRefBody,
+  Feature,
+  Lease,
+  LeaseConstraints,
+  LogBody,
+  MetricBody,
+  ToolResultBody,
+} from '../../generated/index.js';
+import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import { newMessageId, newResultId } from '../protocol/index.js';
+import type { Decision } from './hooks.js';
+import type { Job } from './job.js';
+import { ResultStreamWriter, type ResultStream } from './result-stream.js';
+
+export type AgentHandler = (input: unknown, ctx: JobContext) => unknown | Promise<unknown>;
+
+export type LogLevel = LogBody['level'];
+
+export interface MetricOptions {
+  unit?: string;
+  dimensions?: Record<string, string>;
+}
+
+export interface ProgressOptions {
+  total?: number;
+  units?: string;
+  message?: string;
+}
+
+export interface JobContext {
+  readonly jobId: string;
+  readonly input: unknown;
+  readonly lease: Lease;
+  readonly leaseConstraints?: LeaseConstraints;
+  readonly traceId: string;
+  /** Resolved `name@version`. */
+  readonly agent: string;
+  /** Aborted on cancel, timeout, or a fatal lease/budget/result failure. */
+  readonly signal: AbortSignal;
+  /** The owner session's negotiated features (progress/result_chunk are gated on them). */
+  readonly features: ReadonlySet<Feature>;
+  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void;
+  thought(text: string): void;
+  status(phase: string, message?: string): void;
+  /** `cost.*` metrics in a budgeted currency decrement the budget (§9.6). */
+  metric(name: string, value: number, opts?: MetricOptions): void;
+  /** §8.2.1; returns false (nothing sent) when `progress` was not negotiated. */
+  progress(current: number, opts?: ProgressOptions): boolean;
+  artifactRef(ref: ArtifactRefBody): void;
+  /** `x-vendor.<vendor>.<name>` kinds only (catalog §3.5). */
+  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): void;
+  /**
+   * §9.3: synchronous lease check before an authority-bearing operation. A denial is reported as
+   * a `tool_result` error (call_id `callId`, or a fresh one) and returned for the agent to handle.
+   */
+  authorize(capability: string, target: string, opts?: { callId?: string }): Decision;
+  /** tool_call -> lease check (`tool.call`) -> fn -> tool_result. Denials and failures throw. */
+  toolCall<T>(tool: string, args: Record<string, unknown>, fn: () => T | Promise<T>): Promise<T>;
+  /** §9.7 model gate, then fn. A denial is reported as a tool_result error and thrown. */
+  invokeModel<T>(model: string, fn: () => T | Promise<T>): Promise<T>;
+  /** §8.4; throws INVALID_REQUEST when `result_chunk` was not negotiated. One stream per job. */
+  resultStream(): ResultStream;
+}
+
+/** What the context needs from the job runner. */
+export interface JobControl {
+  emitEvent(kind: string, body: unknown): void;
+  /** Ends the job now with this error (lease expired, result caps). */
+  fail(error: ARCPError): void;
+  maxChunkBytes: number;
+  maxResultBytes: number;
+  /** Fault `feature-outside-negotiated`: ignore the gates. */
+  ignoreFeatureGates: boolean;
+}
+
+export class JobContextImpl implements JobContext {
+  readonly signal: AbortSignal;
+  private stream: ResultStreamWriter | undefined;
+
+  constructor(
+    private readonly job: Job,
+    private readonly control: JobControl,
+  ) {
+    this.signal = job.abort.signal;
+  }
+
+  get jobId(): string {
+    return this.job.jobId;
+  }
+  get input(): unknown {
+    return this.job.input;
+  }
+  get lease(): Lease {
+    return this.job.lease;
+  }
+  get leaseConstraints(): LeaseConstraints | undefined {
+    return this.job.leaseConstraints;
+  }
+  get traceId(): string {
+    return this.job.traceId;
+  }
+  get agent(): string {
+    return this.job.agentRef;
+  }
+  get features(): ReadonlySet<Feature> {
+    return this.job.owner.features;
+  }
+
+  /** The stream, if the agent opened one (the runner finishes it). */
+  get openStream(): ResultStreamWriter | undefined {
+    return this.stream;
+  }
+
+  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void {
+    const body: LogBody = { level, message };
+    if (attributes !== undefined) (body as { attributes?: Record<string, unknown> }).attributes = attributes;
+    this.control.emitEvent('log', body);
+  }
+
+  thought(text: string): void {
+    this.control.emitEvent('thought', { text });
+  }
+
+  status(phase: string, message?: string): void {
+    this.control.emitEvent('status', message === undefined ? { phase } : { phase, message });
+  }
+
+  metric(name: string, value: number, opts: MetricOptions = {}): void {
+    const body: MetricBody = { name, value };
+    if (opts.unit !== undefined) body.unit = opts.unit;
+    if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
+    const costly = name.startsWith('cost.') && name !== 'cost.budget.remaining';
+    const outcome = costly ? this.job.authority.recordCost(body) : undefined;
+    if (outcome?.error) throw outcome.error;
+    this.control.emitEvent('metric', body);
+    for (const r of outcome?.remaining ?? []) {
+      this.control.emitEvent('metric', { name: 'cost.budget.remaining', value: r.value, unit: r.currency });
+    }
+  }
+
+  progress(current: number, opts: ProgressOptions = {}): boolean {
+    if (!this.gate('progress')) return false;
+    const body: Record<string, unknown> = { current };
+    if (opts.total !== undefined) body.total = opts.total;
+    if (opts.units !== undefined) body.units = opts.units;
+    if (opts.message !== undefined) body.message = opts.message;
+    this.control.emitEvent('progress', body);
+    return true;
+  }
+
+  artifactRef(ref: ArtifactRefBody): void {
+    this.control.emitEvent('artifact_ref', ref);
+  }
+
+  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): void {
+    if (!/^x-vendor\.[a-z0-9_-]+\.[a-z0-9_.-]+$/.test(kind)) {
+      throw new TypeError(`event kind "${kind}" must be x-vendor.<vendor>.<name> (catalog §3.5)`);
+    }
+    this.control.emitEvent(kind, body);
+  }
+
+  authorize(capability: string, target: string, opts: { callId?: string } = {}): Decision {
+    return this.report(this.job.authority.check(capability, target), opts.callId ?? newCallId());
+  }
+
+  async toolCall<T>(tool: string, args: Record<string, unknown>, fn: () => T | Promise<T>): Promise<T> {
+    const callId = newCallId();
+    this.control.emitEvent('tool_call', { tool, args, call_id: callId });
+    const decision = this.report(this.job.authority.check('tool.call', tool), callId);
+    if (!decision.allowed) throw decision.error;
+    return this.runReported(callId, fn);
+  }
+
+  async invokeModel<T>(model: string, fn: () => T | Promise<T>): Promise<T> {
+    const callId = newCallId();
+    this.control.emitEvent('tool_call', { tool: 'model.invoke', args: { model }, call_id: callId });
+    const decision = this.report(this.job.authority.checkModel(model), callId);
+    if (!decision.allowed) throw decision.error;
+    return this.runReported(callId, fn);
+  }
+
+  resultStream(): ResultStream {
+    if (this.stream) return this.stream;
+    if (!this.gate('result_chunk')) {
+      throw arcpError('INVALID_REQUEST', 'result_chunk was not negotiated on this session; return the result inline');
+    }
+    this.stream = new ResultStreamWriter(
+      newResultId(),
+      { maxChunkBytes: this.control.maxChunkBytes, maxTotalBytes: this.control.maxResultBytes },
+      { chunk: (body) => this.control.emitEvent('result_chunk', body), fail: (err) => this.control.fail(err) },
+    );
+    return this.stream;
+  }
+
+  private gate(feature: Feature): boolean {
+    return this.job.owner.has(feature) || this.control.ignoreFeatureGates;
+  }
+
+  // A denial becomes a tool_result error the agent can handle (§9.3, §13.4). LEASE_EXPIRED also
+  // ends the job (§9.5 MUST: job.error LEASE_EXPIRED once an op is attempted after expiry).
+  private report(decision: Decision, callId: string): Decision {
+    if (decision.allowed) return decision;
+    this.control.emitEvent('tool_result', { call_id: callId, error: decision.error.toPayload() } satisfies ToolResultBody);
+    if (decision.error.code === 'LEASE_EXPIRED') this.control.fail(decision.error);
+    return decision;
+  }
+
+  private async runReported<T>(callId: string, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      const result = await fn();
+      // catalog §9 #39: exactly one of result/error; a void tool reports `{}`.
+      this.control.emitEvent('tool_result', { call_id: callId, result: result === undefined ? {} : result });
+      return result;
+    } catch (err) {
+      const error = isARCPError(err) ? err : arcpError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), { retryable: true });
+      this.control.emitEvent('tool_result', { call_id: callId, error: error.toPayload() });
+      throw err;
+    }
+  }
+}
+
+function newCallId(): string {
+  return `call_${newMessageId().replace(/^msg_/, '')}`;
+}

@@ -1,0 +1,149 @@
+// Runs a job after job.accepted: status running, the agent call, max_runtime_sec, cancellation
+// with a grace period, and exactly one terminal envelope (§7.3, §7.4; catalog §8.1, §10 #18).
+import type { JobErrorPayload, JobResultPayload } from '../../generated/index.js';
+import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import type { RuntimeCore } from './core.js';
+import { JobContextImpl } from './job-context.js';
+import type { TerminalState } from './job-state.js';
+import type { Job } from './job.js';
+import { isoTime, schedule, type TimerHandle } from './timers.js';
+
+interface JobTimers {
+  runtime?: TimerHandle;
+  cancelGrace?: TimerHandle;
+}
+
+export class JobRunner {
+  private readonly timers = new Map<string, JobTimers>();
+
+  constructor(private readonly core: RuntimeCore) {}
+
+  /** pending -> running (`status running`), then the agent runs asynchronously. */
+  start(job: Job): void {
+    job.transition('running');
+    job.owner.trackJob(job.jobId, job.traceId);
+    this.emitEvent(job, 'status', { phase: 'running' });
+    const t: JobTimers = {};
+    if (job.maxRuntimeSec !== undefined) {
+      t.runtime = schedule(this.core.timers, () => {
+        this.finishError(job, arcpError('TIMEOUT', `job exceeded max_runtime_sec (${job.maxRuntimeSec} s)`, { retryable: true }));
+      }, job.maxRuntimeSec * 1000);
+    }
+    this.timers.set(job.jobId, t);
+    const ctx = new JobContextImpl(job, {
+      emitEvent: (kind, body) => this.emitEvent(job, kind, body),
+      fail: (error) => this.finishError(job, error),
+      maxChunkBytes: this.core.options.maxResultChunkBytes,
+      maxResultBytes: this.core.options.maxResultBytes,
+      ignoreFeatureGates: this.core.faults.has('feature-outside-negotiated'),
+    });
+    // Start on a fresh turn so job.accepted and status running are out before agent output.
+    queueMicrotask(() => void this.run(job, ctx));
+  }
+
+  /** §7.4 from the owning session: the caller already sent job.cancelled. */
+  cancel(job: Job, reason: string): void {
+    if (job.isTerminal || job.cancelRequested) return;
+    job.cancelRequested = true;
+    job.abort.abort(arcpError('CANCELLED', reason));
+    const t = this.timers.get(job.jobId) ?? {};
+    t.cancelGrace = schedule(this.core.timers, () => this.finishCancelled(job, reason), this.core.options.cancelGraceMs);
+    this.timers.set(job.jobId, t);
+    job.cancelReason = reason;
+  }
+
+  /** Job-scoped event; ignored once the job is terminal (catalog §8.1). */
+  emitEvent(job: Job, kind: string, body: unknown): void {
+    if (job.isTerminal) return;
+    job.emit('job.event', { kind, ts: isoTime(this.core.timers.now()), body });
+  }
+
+  finishError(job: Job, error: ARCPError): void {
+    if (job.isTerminal) return;
+    const state: TerminalState = error.code === 'CANCELLED' ? 'cancelled' : error.code === 'TIMEOUT' ? 'timed_out' : 'error';
+    const payload = { final_status: state, ...error.toPayload(), completed_at: isoTime(this.core.timers.now()) } as JobErrorPayload;
+    // The agent learns why it must stop (timeout, lease expiry, caps) through its signal.
+    if (!job.abort.signal.aborted) job.abort.abort(error);
+    this.terminate(job, 'job.error', payload, state);
+  }
+
+  private finishCancelled(job: Job, reason: string): void {
+    this.finishError(job, arcpError('CANCELLED', reason || 'cancelled by client'));
+  }
+
+  private async run(job: Job, ctx: JobContextImpl): Promise<void> {
+    let value: unknown;
+    try {
+      value = await job.agent.handler(job.input, ctx);
+    } catch (err) {
+      if (job.isTerminal) return;
+      if (job.cancelRequested) return this.finishCancelled(job, job.cancelReason ?? 'cancelled by client');
+      const error = isARCPError(err)
+        ? err
+        : arcpError('INTERNAL_ERROR', `agent failed: ${err instanceof Error ? err.message : String(err)}`, { retryable: true });
+      return this.finishError(job, error);
+    }
+    if (job.isTerminal) return;
+    // §7.4 / catalog §10 #18: after cancel the terminal MUST be CANCELLED, even on a normal return.
+    if (job.cancelRequested && !this.core.faults.has('cancel-ignored')) {
+      return this.finishCancelled(job, job.cancelReason ?? 'cancelled by client');
+    }
+    this.finishSuccess(job, ctx, value);
+  }
+
+  private finishSuccess(job: Job, ctx: JobContextImpl, value: unknown): void {
+    const completed_at = isoTime(this.core.timers.now());
+    const stream = ctx.openStream;
+    if (stream) {
+      // §8.4: once chunks flowed the terminal carries result_id; an inline value is not mixed in.
+      stream.end();
+      if (job.isTerminal) return;
+      const payload: JobResultPayload = { final_status: 'success', result_id: stream.resultId, result_size: stream.size, completed_at };
+      if (stream.summary !== undefined) payload.summary = stream.summary;
+      return this.terminate(job, 'job.result', payload, 'success');
+    }
+    const payload: JobResultPayload = { final_status: 'success', completed_at };
+    if (value !== undefined) {
+      try {
+        JSON.stringify(value);
+      } catch {
+        return this.finishError(job, arcpError('INTERNAL_ERROR', 'agent returned a result that is not JSON-serialisable', { retryable: true }));
+      }
+      payload.result = value as JobResultPayload['result']; // any JSON value (§8.4 inline result)
+    }
+    this.terminate(job, 'job.result', payload, 'success');
+  }
+
+  private terminate(job: Job, type: 'job.result' | 'job.error', payload: JobResultPayload | JobErrorPayload, state: TerminalState): void {
+    job.transition(state);
+    job.terminal = { type, payload };
+    this.clearTimers(job);
+    try {
+      job.emit(type, payload);
+    } catch (err) {
+      // Only an outbound-validation failure lands here (a bug, or an agent result the strict
+      // schema refuses): the job still needs a terminal on the wire.
+      this.core.options.logger('error', 'terminal envelope rejected by the encoder', { job_id: job.jobId, error: String(err) });
+      const fallback = { final_status: 'error', ...arcpError('INTERNAL_ERROR', 'the job result could not be encoded', { retryable: true }).toPayload() };
+      job.terminal = { type: 'job.error', payload: fallback };
+      job.emit('job.error', fallback);
+    }
+    if (this.core.faults.has('double-terminal')) job.emit(job.terminal.type, job.terminal.payload);
+    job.owner.untrackJob(job.jobId);
+    this.core.jobs.markTerminal(job, this.core.timers.now());
+    if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));
+    try {
+      this.core.hooks.onJobTerminal?.(job, state);
+    } catch (err) {
+      this.core.options.logger('error', 'onJobTerminal hook failed', { job_id: job.jobId, error: String(err) });
+    }
+  }
+
+  private clearTimers(job: Job): void {
+    const t = this.timers.get(job.jobId);
+    if (!t) return;
+    t.runtime?.cancel();
+    t.cancelGrace?.cancel();
+    this.timers.delete(job.jobId);
+  }
+}

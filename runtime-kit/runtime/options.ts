@@ -1,0 +1,96 @@
+// Options of ARCPRuntime and their defaults, resolved once at construction.
+import type { Feature } from '../../generated/index.js';
+import type { Authenticator } from './authenticator.js';
+import type { EventStore } from './event-store.js';
+import type { FaultName } from './faults.js';
+import type { RuntimeHooks } from './hooks.js';
+import type { Clock } from './timers.js';
+
+export interface RuntimeOptions {
+  /** `session.welcome.payload.runtime`. */
+  runtime?: { name: string; version: string };
+  /** Verifies `session.hello.payload.auth`. Default: a StaticTokenAuthenticator over `tokens`. */
+  authenticator?: Authenticator;
+  /** Static bearer tokens -> principals, used when no `authenticator` is given. */
+  tokens?: Record<string, string>;
+  /**
+   * Features this runtime may advertise (default: every feature it can honour, see features.ts).
+   * The welcome lists the intersection with the client's hello (§6.2).
+   */
+  features?: readonly Feature[];
+  /** `resume_window_sec`, measured from the session's last activity (catalog §10 #9). Default 600. */
+  resumeWindowSec?: number;
+  /** Heartbeat interval in seconds (fractions allowed for tests). Default 30. */
+  heartbeatIntervalSec?: number;
+  /** Ack lag above which one `status back_pressure` event is emitted (§6.5). Default 1000. */
+  backPressureThreshold?: number;
+  /** Inbound frame cap (bytes). Default 1 MiB. */
+  maxFrameBytes?: number;
+  /** Resume buffer. Default: MemoryEventStore with the caps below. */
+  eventStore?: EventStore;
+  maxEventsPerSession?: number;
+  maxBytesPerSession?: number;
+  /** Validate every outbound envelope strictly. Default: on under test/development, off otherwise. */
+  validateOutbound?: boolean;
+  /** Clock and timers (tests inject a fake). */
+  clock?: Clock;
+  /** How long a cancelled agent may take to unwind before the runtime ends the job. Default 30 s. */
+  cancelGraceMs?: number;
+  /** result_chunk caps (§14): per decoded chunk (default 1 MiB) and per result (default 256 MiB). */
+  maxResultChunkBytes?: number;
+  maxResultBytes?: number;
+  /** Idempotency key lifetime. Default 24 h. */
+  idempotencyTtlMs?: number;
+  /** Test-only fault injection (faults.ts). */
+  faults?: Iterable<FaultName>;
+  /** Extension points (authority, lease policy, credentials, lifecycle observers). */
+  hooks?: RuntimeHooks;
+  /** Operational log sink (never receives secrets). Default: silent. */
+  logger?: RuntimeLogger;
+}
+
+export type RuntimeLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+
+export interface ResolvedOptions {
+  runtimeInfo: { name: string; version: string };
+  resumeWindowMs: number;
+  resumeWindowSec: number;
+  heartbeatIntervalMs: number;
+  backPressureThreshold: number;
+  maxFrameBytes: number;
+  validateOutbound: boolean;
+  cancelGraceMs: number;
+  maxResultChunkBytes: number;
+  maxResultBytes: number;
+  idempotencyTtlMs: number;
+  logger: RuntimeLogger;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function defaultValidateOutbound(): boolean {
+  const env = process.env.NODE_ENV;
+  return env === 'test' || env === 'development' || process.env.VITEST !== undefined;
+}
+
+export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
+  const resumeWindowSec = positive('resumeWindowSec', opts.resumeWindowSec, 600);
+  return {
+    runtimeInfo: opts.runtime ?? { name: 'arcp-kit', version: '0.1.0' },
+    resumeWindowSec,
+    resumeWindowMs: resumeWindowSec * 1000,
+    heartbeatIntervalMs: positive('heartbeatIntervalSec', opts.heartbeatIntervalSec, 30) * 1000,
+    backPressureThreshold: positive('backPressureThreshold', opts.backPressureThreshold, 1000),
+    maxFrameBytes: positive('maxFrameBytes', opts.maxFrameBytes, 1024 * 1024),
+    validateOutbound: opts.validateOutbound ?? defaultValidateOutbound(),
+    cancelGraceMs: positive('cancelGraceMs', opts.cancelGraceMs, 30_000),
+    maxResultChunkBytes: positive('maxResultChunkBytes', opts.maxResultChunkBytes, 1024 * 1024),
+    maxResultBytes: positive('maxResultBytes', opts.maxResultBytes, 256 * 1024 * 1024),
+    idempotencyTtlMs: positive('idempotencyTtlMs', opts.idempotencyTtlMs, 24 * 60 * 60 * 1000),
+    logger: opts.logger ?? (() => {}),
+  };
+}

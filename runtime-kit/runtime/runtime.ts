@@ -1,0 +1,174 @@
+// ARCPRuntime: hosts agents and serves ARCP sessions over any Transport (memory, ws, stdio).
+import type { Server } from 'node:http';
+import type { ArcpMessage, Feature } from '../../generated/index.js';
+import { encodeMessage, systemClock } from '../protocol/index.js';
+import {
+  serveStdioTransport,
+  WebSocketServerTransport,
+  type AttachOptions,
+  type ListenOptions,
+  type Transport,
+} from '../transport/index.js';
+import { AgentRegistry, type RegisterAgentOptions } from './agent-registry.js';
+import { StaticTokenAuthenticator, type Authenticator } from './authenticator.js';
+import { resolveHooks } from './authority-bridge.js';
+import { Connection } from './connection.js';
+import type { RuntimeCore } from './core.js';
+import { DispatchTable, type MessageHandler } from './dispatch.js';
+import type { EventStore } from './event-store.js';
+import { FaultSet } from './faults.js';
+import { advertisedFeatures, supportedFeatures } from './features.js';
+import { CORE_HANDLERS } from './handlers/index.js';
+import type { RuntimeHooks } from './hooks.js';
+import { IdempotencyStore } from './idempotency.js';
+import type { AgentHandler } from './job-context.js';
+import { JobRegistry } from './job-registry.js';
+import { JobRunner } from './job-runner.js';
+import type { Job } from './job.js';
+import { MemoryEventStore } from './memory-event-store.js';
+import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from './options.js';
+import { mintResumeToken, SessionRegistry } from './session-registry.js';
+import { Session } from './session.js';
+import { schedule, type Clock, type TimerHandle } from './timers.js';
+
+export class ARCPRuntime implements RuntimeCore {
+  readonly options: ResolvedOptions;
+  readonly timers: Clock;
+  readonly faults: FaultSet;
+  readonly store: EventStore;
+  readonly agents = new AgentRegistry();
+  readonly sessions: SessionRegistry;
+  readonly jobs = new JobRegistry();
+  readonly idempotency: IdempotencyStore<Job>;
+  readonly authenticator: Authenticator;
+  readonly hooks: ReturnType<typeof resolveHooks>;
+  readonly dispatch = new DispatchTable();
+  readonly runner: JobRunner;
+  private readonly configuredFeatures: readonly Feature[] | undefined;
+  private readonly rawHooks: RuntimeHooks;
+  private advertised: Feature[] | undefined;
+  private readonly connections = new Set<Connection>();
+  private readonly servers = new Set<WebSocketServerTransport>();
+  private sweepHandle: TimerHandle | undefined;
+  private closing = false;
+
+  constructor(opts: RuntimeOptions = {}) {
+    this.options = resolveOptions(opts);
+    this.timers = opts.clock ?? systemClock;
+    this.faults = new FaultSet(opts.faults);
+    this.store = opts.eventStore ?? new MemoryEventStore({
+      ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
+      ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
+    });
+    this.sessions = new SessionRegistry(this.store);
+    this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
+    this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
+    this.rawHooks = opts.hooks ?? {};
+    this.hooks = resolveHooks(this.rawHooks);
+    this.configuredFeatures = opts.features;
+    this.runner = new JobRunner(this);
+    for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
+  }
+
+  /** Hosts an agent (§7.5): `registerAgent('demo.echo', (input) => input, { version: '1.0.0', default: true })`. */
+  registerAgent(name: string, handler: AgentHandler, opts: RegisterAgentOptions = {}): this {
+    this.agents.register(name, handler, opts);
+    return this;
+  }
+
+  /** Adds an inbound message handler (e.g. session.list_jobs); call before serving. */
+  registerHandler(handler: MessageHandler): this {
+    this.dispatch.register(handler);
+    this.advertised = undefined;
+    return this;
+  }
+
+  advertisedFeatures(): readonly Feature[] {
+    this.advertised ??= advertisedFeatures(supportedFeatures(this.dispatch, this.rawHooks), this.configuredFeatures);
+    return this.advertised;
+  }
+
+  encode(msg: ArcpMessage): string {
+    return encodeMessage(msg, { validate: this.options.validateOutbound });
+  }
+
+  createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string): Session {
+    const session = new Session(sessionId, principal, features, mintResumeToken(), {
+      store: this.store,
+      faults: this.faults,
+      timers: this.timers,
+      options: this.options,
+      encode: (m) => this.encode(m),
+    });
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** Serves one connected transport. */
+  accept(transport: Transport): void {
+    if (this.closing) {
+      void transport.close('runtime is shutting down');
+      return;
+    }
+    const connection = new Connection(transport, this);
+    this.connections.add(connection);
+    this.armSweep();
+    connection.start();
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  /** Standalone WebSocket server (default 127.0.0.1:7777/arcp). */
+  async listen(opts: ListenOptions = {}): Promise<WebSocketServerTransport> {
+    const server = await WebSocketServerTransport.listen({ maxFrameBytes: this.options.maxFrameBytes, ...opts });
+    this.serve(server);
+    return server;
+  }
+
+  /** Attaches to an existing http.Server at `opts.path` (default /arcp). */
+  attach(httpServer: Server, opts: AttachOptions = {}): WebSocketServerTransport {
+    const server = WebSocketServerTransport.attach(httpServer, { maxFrameBytes: this.options.maxFrameBytes, ...opts });
+    this.serve(server);
+    return server;
+  }
+
+  /** Serves one session on this process's stdin/stdout (newline-delimited JSON). */
+  serveStdio(): Transport {
+    const transport = serveStdioTransport({ maxFrameBytes: this.options.maxFrameBytes });
+    this.accept(transport);
+    return transport;
+  }
+
+  /** Graceful shutdown: stop accepting, close transports. Jobs are not cancelled by close. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.sweepHandle?.cancel();
+    this.sweepHandle = undefined;
+    await Promise.all([...this.servers].map((s) => s.close()));
+    this.servers.clear();
+    await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));
+    this.connections.clear();
+  }
+
+  private serve(server: WebSocketServerTransport): void {
+    this.servers.add(server);
+    server.onConnection((transport) => this.accept(transport));
+  }
+
+  // Periodic housekeeping: forget sessions past their resume window, expired idempotency keys
+  // and old terminal jobs. One unref'd timer per runtime, re-armed while anything is alive.
+  private armSweep(): void {
+    if (this.sweepHandle !== undefined || this.closing) return;
+    const every = Math.max(1000, Math.min(60_000, this.options.resumeWindowMs / 2));
+    this.sweepHandle = schedule(this.timers, () => {
+      this.sweepHandle = undefined;
+      const now = this.timers.now();
+      this.sessions.sweep(now);
+      this.idempotency.sweep(now);
+      this.jobs.sweep(now);
+      if (this.sessions.size > 0 || this.connections.size > 0) this.armSweep();
+    }, every);
+  }
+}

@@ -1,0 +1,61 @@
+// All sessions of a runtime by session_id, resume tokens, and the resume-window sweep.
+// Tokens: `rt_` + 64 hex (256 bits), rotated on every welcome, compared in constant time
+// (TS SDK #142). A session detached longer than the window is forgotten with its buffer.
+import { timingSafeEqual } from 'node:crypto';
+import type { EventStore } from './event-store.js';
+import type { Session } from './session.js';
+import { newResumeToken } from '../protocol/index.js';
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly store: EventStore) {}
+
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  values(): IterableIterator<Session> {
+    return this.sessions.values();
+  }
+
+  /** Looks a session up for resume, forgetting it first if its window is over. */
+  getResumable(id: string, nowMs: number): Session | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    if (session.isWindowOver(nowMs)) {
+      this.expire(session);
+      return undefined;
+    }
+    return session.isResumable ? session : undefined;
+  }
+
+  /** Forgets every detached session whose resume window is over. */
+  sweep(nowMs: number): void {
+    for (const session of this.sessions.values()) if (session.isWindowOver(nowMs)) this.expire(session);
+  }
+
+  expire(session: Session): void {
+    session.terminate();
+    this.sessions.delete(session.id);
+    this.store.drop(session.id);
+  }
+}
+
+export function mintResumeToken(): string {
+  return newResumeToken();
+}
+
+export function tokensEqual(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

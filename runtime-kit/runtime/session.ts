@@ -1,0 +1,248 @@
+// A session: bound to its session_id, not to a transport (catalog §9 #27). A resumed transport
+// re-binds to the same object, so jobs (which belong to the session) keep their cancel
+// authority and events emitted while no transport is attached are buffered for replay.
+//
+// Sequenced output (§8.3): allocate seq -> build -> encode -> store -> send, all synchronous, so
+// seqs are strictly monotonic, gap-free and in wire order across every job of the session.
+import type { ArcpMessage, Feature, SessionError, SessionMachineEvent } from '../../generated/index.js';
+import { SESSION_MACHINE, StateMachine, type SessionState } from '../machines/index.js';
+import { arcpError } from '../errors/index.js';
+import type { Connection } from './connection.js';
+import { envelope, errorPayload } from './envelope.js';
+import { BackPressureGauge } from './back-pressure.js';
+import { EventStoreFullError, type EventStore } from './event-store.js';
+import type { FaultSet } from './faults.js';
+import type { ResolvedOptions } from './options.js';
+import type { Clock } from './timers.js';
+
+/** What a session needs from its runtime. */
+export interface SessionEnv {
+  store: EventStore;
+  faults: FaultSet;
+  timers: Clock;
+  options: ResolvedOptions;
+  encode(msg: ArcpMessage): string;
+}
+
+type SequencedType = 'job.event' | 'job.result' | 'job.error';
+
+export class Session {
+  /** Negotiated feature intersection (§6.2); replaced on a hello-form resume. */
+  features: ReadonlySet<Feature>;
+  resumeToken: string;
+  connection: Connection | undefined;
+  /** Last activity (ms): the resume window runs from here while detached (catalog §10 #9). */
+  lastActivityMs: number;
+  /**
+   * Lifecycle per the generated SESSION_MACHINE (§6): accepted <-> detached (drop / heartbeat
+   * loss / close / resume), closing, terminated (buffer overflow, window elapsed).
+   */
+  readonly machine = new StateMachine<SessionState, SessionMachineEvent>(SESSION_MACHINE);
+  private lastSeq = 0;
+  private sequencedCount = 0;
+  private readonly gauge: BackPressureGauge;
+  /** Non-terminal jobs submitted here, newest last (back_pressure attaches to the newest). */
+  private readonly liveJobs = new Map<string, string | undefined>();
+
+  constructor(
+    readonly id: string,
+    readonly principal: string,
+    features: ReadonlySet<Feature>,
+    resumeToken: string,
+    private readonly env: SessionEnv,
+  ) {
+    this.features = features;
+    this.resumeToken = resumeToken;
+    this.lastActivityMs = env.timers.now();
+    this.gauge = new BackPressureGauge(env.options.backPressureThreshold);
+    this.machine.fire('hello_accepted'); // created only once the welcome is about to go out
+  }
+
+  /** The buffer could not hold an event: the session is dead and cannot be resumed. */
+  get overflowed(): boolean {
+    return this.machine.is('terminated') && this.terminatedBy === 'fatal_error';
+  }
+
+  /** Terminated (overflow or resume window over): output is dropped. */
+  get expired(): boolean {
+    return this.machine.is('terminated');
+  }
+
+  private terminatedBy: 'fatal_error' | 'window_elapsed' | undefined;
+
+  /** A transport (fresh or resumed) now carries this session. */
+  attach(connection: Connection): void {
+    if (this.machine.is('detached')) this.machine.fire('resumed');
+    this.connection = connection;
+    this.touch();
+  }
+
+  /** The transport went away (drop, heartbeat loss, after close/bye); jobs keep running. */
+  detach(event: 'transport_closed' | 'heartbeat_lost' = 'transport_closed'): void {
+    this.connection = undefined;
+    this.touch();
+    if (this.machine.is('accepted')) this.machine.fire(event);
+    else if (this.machine.is('closing')) this.machine.fire('transport_closed');
+  }
+
+  /** session.close (closed reply follows) or legacy session.bye. */
+  beginClose(kind: 'close' | 'bye'): void {
+    if (this.machine.is('accepted')) this.machine.fire(kind === 'close' ? 'close_requested' : 'bye_received');
+  }
+
+  /** session.closed was sent (§6.7): the session is now detached and resumable. */
+  completeClose(): void {
+    this.connection = undefined;
+    this.touch();
+    if (this.machine.is('closing')) this.machine.fire('close_completed');
+  }
+
+  /** Resume window over: forgotten for good. */
+  terminate(): void {
+    if (this.machine.is('detached')) {
+      this.terminatedBy = 'window_elapsed';
+      this.machine.fire('window_elapsed');
+    }
+  }
+
+  /** Resumable now: detached, or still attached to a (possibly half-open) transport. */
+  get isResumable(): boolean {
+    return this.machine.is('detached', 'accepted', 'closing');
+  }
+
+  has(feature: Feature): boolean {
+    return this.features.has(feature);
+  }
+
+  get latestSeq(): number {
+    return this.lastSeq;
+  }
+
+  get isAttached(): boolean {
+    return this.connection !== undefined;
+  }
+
+  touch(): void {
+    this.lastActivityMs = this.env.timers.now();
+  }
+
+  /** Detached for longer than the resume window. */
+  isWindowOver(nowMs: number): boolean {
+    return this.machine.is('detached') && nowMs - this.lastActivityMs > this.env.options.resumeWindowMs;
+  }
+
+  trackJob(jobId: string, traceId: string | undefined): void {
+    this.liveJobs.set(jobId, traceId);
+  }
+
+  untrackJob(jobId: string): void {
+    this.liveJobs.delete(jobId);
+  }
+
+  liveJobIds(): string[] {
+    return [...this.liveJobs.keys()];
+  }
+
+  /** Unsequenced control message (welcome, errors, accepted, cancelled, pong, closed). */
+  sendControl(msg: ArcpMessage): void {
+    if (this.expired) return;
+    this.connection?.send(msg);
+  }
+
+  /** Per-request `session.error` with correlation (catalog §9 #4). */
+  sendError(err: Parameters<typeof errorPayload>[0], corr: Parameters<typeof errorPayload>[1] = {}): void {
+    this.sendControl(envelope<SessionError>('session.error', { session_id: this.id }, errorPayload(err, corr)));
+  }
+
+  /**
+   * Emits a sequenced envelope. Returns the seq, or undefined when the session can no longer
+   * carry output (overflowed / expired). Throws (with no seq consumed) if `build` produces an
+   * envelope the encoder rejects, so an agent passing a bad body learns it synchronously.
+   */
+  emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
+    if (this.overflowed || this.expired) return undefined;
+    const previous = this.lastSeq;
+    const seq = this.allocateSeq();
+    const msg = envelope(type, { session_id: this.id, job_id: jobId, trace_id: traceId, event_seq: seq }, payload as never);
+    let frame: string;
+    try {
+      frame = this.env.encode(msg);
+    } catch (err) {
+      this.lastSeq = previous;
+      throw err;
+    }
+    const away = this.connection === undefined;
+    if (!(away && this.env.faults.has('drop-while-away'))) {
+      try {
+        this.env.store.append(this.id, { seq, type, jobId, frame });
+      } catch (err) {
+        this.lastSeq = previous;
+        if (err instanceof EventStoreFullError) {
+          this.onStoreFull(err);
+          return undefined;
+        }
+        throw err;
+      }
+    }
+    this.connection?.sendFrame(frame);
+    if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.env.store.stats(this.id).ackedThrough)) {
+      this.emitBackPressure();
+    }
+    return seq;
+  }
+
+  /** `session.ack` (§6.5): record, free, maybe re-arm back-pressure. Acks above latest are clamped. */
+  ack(lastProcessedSeq: number): void {
+    this.env.store.ack(this.id, Math.min(lastProcessedSeq, this.lastSeq));
+    this.gauge.onAck(this.lastSeq, this.env.store.stats(this.id).ackedThrough);
+  }
+
+  /** Resume range check (§6.3): every event after `lastEventSeq` must still be held. */
+  covers(lastEventSeq: number): boolean {
+    if (lastEventSeq > this.lastSeq) return false;
+    return lastEventSeq >= this.env.store.stats(this.id).freedThrough;
+  }
+
+  /** Stored frames after `lastEventSeq`, for verbatim replay. */
+  framesAfter(lastEventSeq: number): string[] {
+    return this.env.store.readAfter(this.id, lastEventSeq).map((e) => e.frame);
+  }
+
+  private allocateSeq(): number {
+    const n = ++this.sequencedCount;
+    if (n % 5 === 0 && this.env.faults.any) {
+      if (this.env.faults.has('seq-skip')) return (this.lastSeq += 2);
+      if (this.env.faults.has('seq-repeat') && this.lastSeq > 0) return this.lastSeq;
+    }
+    return ++this.lastSeq;
+  }
+
+  private emitBackPressure(): void {
+    let newest: [string, string | undefined] | undefined;
+    for (const entry of this.liveJobs) newest = entry;
+    if (!newest) return; // catalog §10 #13: attach to a live job, or to none
+    const lag = this.lastSeq - this.env.store.stats(this.id).ackedThrough;
+    this.emitSequenced('job.event', newest[0], newest[1], {
+      kind: 'status',
+      ts: new Date(this.env.timers.now()).toISOString(),
+      body: { phase: 'back_pressure', message: `event_seq lag ${lag} exceeds ${this.env.options.backPressureThreshold}` },
+    });
+  }
+
+  // catalog §9 #23: INTERNAL_ERROR is always retryable on the wire; "do not retry" goes in details.
+  private onStoreFull(err: EventStoreFullError): void {
+    const connection = this.connection;
+    this.env.options.logger('warn', 'session event buffer full; closing session', { session_id: this.id, limit: err.limit });
+    const error = arcpError('INTERNAL_ERROR', `session event buffer is full (${err.cap} ${err.limit}); acknowledge events with session.ack`, {
+      retryable: true,
+      details: { reason: 'event_store_full', limit: err.limit, cap: err.cap, do_not_retry: true },
+    });
+    this.sendError(error);
+    this.connection = undefined;
+    if (this.machine.is('accepted')) {
+      this.terminatedBy = 'fatal_error';
+      this.machine.fire('fatal_error');
+    }
+    void connection?.close('event buffer full');
+  }
+}

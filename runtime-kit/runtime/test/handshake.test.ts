@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ARCPRuntime } from '../runtime.js';
+import { connected, makeRuntime } from './support/runtime-fixture.js';
+import { ALL_FEATURES, TestPeer } from './support/test-peer.js';
+
+let runtime: ARCPRuntime;
+afterEach(async () => runtime?.close());
+
+describe('handshake (§6.1-§6.2)', () => {
+  it('welcomes with session_id in envelope and payload, a fresh rt_ token, window and inventory', async () => {
+    runtime = makeRuntime({ heartbeatIntervalSec: 30, resumeWindowSec: 600 });
+    runtime.registerAgent('multi', () => 1, { version: '1.0.0' });
+    runtime.registerAgent('multi', () => 2, { version: '2.0.0', default: true });
+    const peer = TestPeer.connect(runtime);
+    const welcome = await peer.hello();
+    expect(welcome.type).toBe('session.welcome');
+    expect(welcome.session_id).toMatch(/^sess_/);
+    expect(welcome.payload.session_id).toBe(welcome.session_id);
+    expect(welcome.payload.resume_token).toMatch(/^rt_[0-9a-f]{64}$/);
+    expect(welcome.payload.resume_window_sec).toBe(600);
+    expect(welcome.payload.heartbeat_interval_sec).toBe(30);
+    expect(welcome.payload.capabilities.agents).toContainEqual({ name: 'multi', versions: ['1.0.0', '2.0.0'], default: '2.0.0' });
+    expect(welcome.payload.capabilities.agents).toContainEqual({ name: 'echo', versions: [] });
+  });
+
+  it('lists the intersection of hello and runtime features', async () => {
+    runtime = makeRuntime();
+    const peer = TestPeer.connect(runtime);
+    const welcome = await peer.hello({ features: ['ack', 'progress', 'x-unknown', 'subscribe'] });
+    // subscribe has no handler in this runtime, so it is not advertised
+    expect(welcome.payload.capabilities.features).toEqual(['ack', 'progress']);
+    expect(welcome.payload.heartbeat_interval_sec).toBeUndefined();
+  });
+
+  it('does not advertise features it cannot honour', async () => {
+    runtime = makeRuntime();
+    const peer = TestPeer.connect(runtime);
+    const welcome = await peer.hello({ features: ALL_FEATURES });
+    const features: string[] = welcome.payload.capabilities.features;
+    expect(features).toEqual(expect.arrayContaining(['heartbeat', 'ack', 'progress', 'result_chunk', 'agent_versions']));
+    for (const f of ['list_jobs', 'subscribe', 'provisioned_credentials']) expect(features).not.toContain(f);
+  });
+
+  it('refuses a bad token with UNAUTHENTICATED on a minted session_id, then closes', async () => {
+    runtime = makeRuntime();
+    const peer = TestPeer.connect(runtime);
+    const reply = await peer.hello({ token: 'wrong' });
+    expect(reply.type).toBe('session.error');
+    expect(reply.payload.code).toBe('UNAUTHENTICATED');
+    expect(reply.session_id).toMatch(/^sess_/);
+    expect(reply.payload.request_id).toMatch(/^msg_test/);
+    await peer.closed;
+    expect(peer.isOpen).toBe(false);
+  });
+
+  it('rejects a second hello on an established session, and the session goes on', async () => {
+    runtime = makeRuntime();
+    const peer = await connected(runtime);
+    const id = peer.send('session.hello', { client: { name: 'x', version: '1' }, auth: { scheme: 'bearer', token: 't' } });
+    const err = await peer.next((m) => m.type === 'session.error');
+    expect(err.payload).toMatchObject({ code: 'INVALID_REQUEST', request_id: id });
+    const req = peer.submit('echo', { a: 1 });
+    expect((await peer.accepted(req)).type).toBe('job.accepted');
+  });
+});

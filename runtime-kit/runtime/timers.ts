@@ -1,0 +1,14 @@
+// Time for the runtime: protocol/'s Clock (tests inject ManualClock). Every timer the runtime
+// arms is unref'd so a runtime never keeps a process alive by itself (its servers do that).
+import type { Clock, TimerHandle } from '../protocol/index.js';
+
+export type { Clock, TimerHandle };
+
+export function schedule(clock: Clock, fn: () => void, ms: number): TimerHandle {
+  return clock.setTimeout(fn, ms).unref();
+}
+
+/** ISO-8601 UTC with milliseconds and `Z` (catalog §6.20). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
