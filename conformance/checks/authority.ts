@@ -1,0 +1,168 @@
+// §9 leases, expiry, budgets, models and §9.4/§10 delegation, driven through the conformance
+// agents (tools, spender, model, delegator) and judged by the harness's own oracle (model/).
+import { field, type Envelope } from '../driver/wire.js';
+import type { Session } from '../driver/session.js';
+import type { CheckContext, SubmitOptions } from '../runner/context.js';
+import { leaseAllows } from '../model/lease-oracle.js';
+import { AGENTS, inlineResult, requireErrorCode, scenario } from './define.js';
+import { require_, Violation } from './outcomes.js';
+import type { CheckDef } from './types.js';
+
+export interface Outcome {
+  allowed: boolean;
+  code?: string;
+}
+
+/** Runs an authority agent and returns its terminal and reported outcomes. */
+export async function runOps(
+  ctx: CheckContext,
+  s: Session,
+  agent: string,
+  input: unknown,
+  opts: SubmitOptions,
+): Promise<{ term: Envelope; outcomes: Outcome[] | undefined; jobId: string }> {
+  const jobId = await ctx.submit(s, agent, input, opts);
+  const term = await ctx.terminal(s, jobId);
+  const raw = field(inlineResult(term), 'outcomes');
+  const outcomes = Array.isArray(raw) ? raw.map((o) => ({ allowed: field(o, 'allowed') === true, code: field(o, 'code') as string | undefined })) : undefined;
+  return { term, outcomes, jobId };
+}
+
+function requireOutcomes(outcomes: Outcome[] | undefined, expected: Outcome[], what: string): void {
+  if (!outcomes) throw new Violation(`${what}: the agent reported no outcomes`);
+  require_(outcomes.length === expected.length, `${what}: ${outcomes.length} outcomes, expected ${expected.length}`);
+  expected.forEach((e, i) => {
+    const got = outcomes[i];
+    if (got.allowed !== e.allowed) throw new Violation(`${what}: op ${i + 1} ${got.allowed ? 'allowed' : `denied (${String(got.code)})`}, expected ${e.allowed ? 'allowed' : `denied ${String(e.code)}`}`);
+    if (!e.allowed && e.code && got.code !== e.code) throw new Violation(`${what}: op ${i + 1} denied with ${String(got.code)}, expected ${e.code}`);
+  });
+}
+
+const DENIED: Outcome = { allowed: false, code: 'PERMISSION_DENIED' };
+const ALLOWED: Outcome = { allowed: true };
+
+export const authorityChecks: CheckDef[] = [
+  scenario({
+    id: '9.2/glob/star-is-one-segment',
+    spec: '§9.2, §9.3',
+    level: 'MUST',
+    title: 'a lease pattern `*` matches one path segment only, `**` any depth (catalog §6.14)',
+    agents: [AGENTS.tools],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const lease = { 'fs.read': ['/w/*'], 'fs.write': ['/w/**'] };
+      const ops = [
+        { capability: 'fs.read', target: '/w/a' },
+        { capability: 'fs.read', target: '/w/a/b' },
+        { capability: 'fs.write', target: '/w/a/b/c' },
+        { capability: 'net.fetch', target: 'https://example.com/x' },
+      ];
+      const { outcomes } = await runOps(ctx, s, AGENTS.tools, { ops }, { lease_request: lease });
+      requireOutcomes(outcomes, ops.map((o) => (leaseAllows(lease, o.capability, o.target) ? ALLOWED : DENIED)), 'glob segments');
+    },
+  }),
+  scenario({
+    id: '9.5/expiry/invalid-rejected',
+    spec: '§9.5',
+    level: 'MUST',
+    title: 'lease_constraints.expires_at in the past or not UTC `Z` is rejected with INVALID_REQUEST',
+    feature: 'lease_expires_at',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      for (const bad of ['2001-01-01T00:00:00Z', new Date(Date.now() + 3_600_000).toISOString().replace('Z', '+00:00')]) {
+        const reply = await ctx.submitRaw(s, AGENTS.echo, {}, { lease_constraints: { expires_at: bad } });
+        requireErrorCode(reply, ['INVALID_REQUEST'], `expires_at ${bad}`);
+      }
+    },
+  }),
+  scenario({
+    id: '9.5/expiry/ops-after-expiry-fail',
+    spec: '§9.5, §12',
+    level: 'MUST',
+    title: 'an operation after expires_at fails LEASE_EXPIRED and the job ends in job.error LEASE_EXPIRED, final_status "error", retryable false',
+    feature: 'lease_expires_at',
+    agents: [AGENTS.tools],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      // expiry 1 s ahead, the op 2.5 s after submit: past any ~1 s grace (§14), so only a real
+      // grant after expiry fails the check, never scheduling noise.
+      const ops = [{ capability: 'fs.read', target: '/w/a' }];
+      const late = await ctx.submitRaw(s, AGENTS.tools, { ops, delay_ms: 2500 }, { lease_request: { 'fs.read': ['/w/**'] }, lease_constraints: { expires_at: new Date(Date.now() + 1000).toISOString() } });
+      require_(late.type === 'job.accepted', `submit answered by ${late.type}`);
+      const term = await ctx.terminal(s, String(late.job_id), Math.max(ctx.timeoutMs, 8000));
+      const allowedLate = s.conn.messages().filter((m) => m.job_id === late.job_id && field(m, 'payload', 'kind') === 'tool_result' && field(m, 'payload', 'body', 'result', 'allowed') === true);
+      require_(allowedLate.length === 0, 'an operation 1.5 s after expires_at was allowed');
+      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'LEASE_EXPIRED', `expired job ended with ${term.type} ${String(field(term, 'payload', 'code'))}`);
+      require_(field(term, 'payload', 'final_status') === 'error', `final_status ${String(field(term, 'payload', 'final_status'))}`);
+      require_(field(term, 'payload', 'retryable') === false, 'LEASE_EXPIRED sent with retryable true');
+    },
+  }),
+  scenario({
+    id: '9.6/budget/exact-decimal',
+    spec: '§9.6',
+    level: 'MUST',
+    title: 'budget arithmetic is exact: USD:0.30 minus three 0.10 costs is exhausted (BUDGET_EXHAUSTED on the next op)',
+    feature: 'cost.budget',
+    agents: [AGENTS.spender],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const costs = [0.1, 0.1, 0.1].map((amount) => ({ amount, currency: 'USD' }));
+      const { outcomes, term } = await runOps(ctx, s, AGENTS.spender, { costs, op: { capability: 'tool.call', target: 'search' } }, {
+        lease_request: { 'cost.budget': ['USD:0.30'], 'tool.call': ['search'] },
+      });
+      if (term.type === 'job.error') {
+        require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `spender ended with ${String(field(term, 'payload', 'code'))}`);
+        return; // the fatal form is allowed (§9.6 MAY)
+      }
+      requireOutcomes(outcomes, [ALLOWED, ALLOWED, { allowed: false, code: 'BUDGET_EXHAUSTED' }], 'budget 0.30 - 3 x 0.10');
+    },
+  }),
+  scenario({
+    id: '9.6/budget/accepted-counters',
+    spec: '§7.1, §9.6',
+    level: 'MUST',
+    title: 'job.accepted echoes initial budget counters per currency (duplicates add up)',
+    feature: 'cost.budget',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await ctx.submitRaw(s, AGENTS.echo, {}, { lease_request: { 'cost.budget': ['USD:5.00', 'credits:1000'] } });
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      const b = field(reply, 'payload', 'budget');
+      require_(Number(field(b, 'USD')) === 5 && Number(field(b, 'credits')) === 1000, `job.accepted budget is ${JSON.stringify(b)}`);
+    },
+  }),
+  scenario({
+    id: '9.7/model/gate',
+    spec: '§9.7',
+    level: 'MUST',
+    title: 'model invocations outside the lease\'s model.use globs fail PERMISSION_DENIED',
+    feature: 'model.use',
+    agents: [AGENTS.model],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const lease = { 'model.use': ['tier-fast/*'] };
+      const models = ['tier-fast/a', 'tier-slow/a', 'tier-fast/a/b'];
+      const { outcomes } = await runOps(ctx, s, AGENTS.model, { models }, { lease_request: lease });
+      requireOutcomes(outcomes, models.map((m) => (leaseAllows(lease, 'model.use', m) ? ALLOWED : DENIED)), 'model gate');
+    },
+  }),
+  scenario({
+    id: '9.4/delegation/subset-enforced',
+    spec: '§9.4, §10',
+    level: 'MUST',
+    title: 'delegating a wider lease fails LEASE_SUBSET_VIOLATION; a narrower one runs the child',
+    agents: [AGENTS.delegator, AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const parent = { 'agent.delegate': ['conformance.*'], 'fs.read': ['/w/**'] };
+      const wide = await runOps(ctx, s, AGENTS.delegator, { agent: AGENTS.echo, input: { a: 1 }, lease_request: { 'fs.read': ['/**'] } }, { lease_request: parent });
+      const o = wide.outcomes?.[0];
+      require_(o && o.allowed === false && o.code === 'LEASE_SUBSET_VIOLATION', `wider delegation reported ${JSON.stringify(wide.outcomes ?? inlineResult(wide.term))}`);
+      const narrow = await runOps(ctx, s, AGENTS.delegator, { agent: AGENTS.echo, input: { a: 1 }, lease_request: { 'fs.read': ['/w/a/**'] } }, { lease_request: parent });
+      require_(narrow.term.type === 'job.result', `narrow delegation ended with ${narrow.term.type}`);
+      require_(typeof field(inlineResult(narrow.term), 'child_job_id') === 'string', 'narrow delegation reported no child_job_id');
+    },
+  }),
+];

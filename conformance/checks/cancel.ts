@@ -1,0 +1,74 @@
+// §7.4 cancellation and §7.2 idempotency.
+import { envelope, field } from '../driver/wire.js';
+import { AGENTS, canonicalJson, requireErrorCode, scenario } from './define.js';
+import { require_ } from './outcomes.js';
+import type { CheckDef } from './types.js';
+
+export const cancelChecks: CheckDef[] = [
+  scenario({
+    id: '7.4/cancel/ack-then-cancelled',
+    spec: '§7.4',
+    level: 'MUST',
+    title: 'job.cancel from the submitting session is acknowledged with job.cancelled, then job.error CANCELLED / final_status "cancelled"',
+    agents: [AGENTS.slow],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 50, interval_ms: 50 });
+      s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
+      const term = await ctx.terminal(s, jobId);
+      require_(term.type === 'job.error', `cancelled job ended with ${term.type}`);
+      require_(field(term, 'payload', 'code') === 'CANCELLED', `code is ${String(field(term, 'payload', 'code'))}`);
+      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
+      const ack = s.conn.messages().find((m) => m.type === 'job.cancelled' && m.job_id === jobId);
+      require_(ack !== undefined, 'no job.cancelled acknowledgement');
+    },
+  }),
+  scenario({
+    id: '7.4/cancel/unknown-job',
+    spec: '§7.4, §12',
+    level: 'interop',
+    title: 'job.cancel for an unknown job gets JOB_NOT_FOUND (catalog §10 #18)',
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const ghost = 'job_01JZZZZZZZZZZZZZZZZZZZZZZZ';
+      s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: ghost }));
+      const reply = await s.conn.expectType(['job.error', 'session.error']);
+      requireErrorCode(reply, ['JOB_NOT_FOUND'], 'cancel of an unknown job');
+    },
+  }),
+  scenario({
+    id: '7.2/idempotency/same-accepted',
+    spec: '§7.2',
+    level: 'MUST',
+    title: 'the same idempotency_key with identical parameters returns the same job.accepted payload (same job_id)',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const key = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      await ctx.terminal(s, String(first.job_id));
+      const second = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
+      require_(second.type === 'job.accepted', `repeat submit answered by ${second.type}`);
+      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'repeat submit created a different job');
+      // catalog §9 #30 H: the same payload (request_id correlation keys may differ)
+      const strip = (p: unknown) => ({ ...(p as object), request_id: undefined });
+      require_(canonicalJson(strip(first.payload)) === canonicalJson(strip(second.payload)), 'repeat job.accepted payload differs');
+    },
+  }),
+  scenario({
+    id: '7.2/idempotency/conflict-duplicate-key',
+    spec: '§7.2, §12',
+    level: 'MUST',
+    title: 'the same idempotency_key with different parameters gets DUPLICATE_KEY',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const key = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      const second = await ctx.submitRaw(s, AGENTS.echo, { v: 2 }, { idempotency_key: key });
+      requireErrorCode(second, ['DUPLICATE_KEY'], 'conflicting reuse of an idempotency key');
+    },
+  }),
+];

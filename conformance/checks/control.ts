@@ -1,0 +1,103 @@
+// §6.4 heartbeats, §6.5 acknowledgement, §6.7 close: session control messages.
+import { envelope, field, isoNow } from '../driver/wire.js';
+import { closeSession, resume } from '../driver/session.js';
+import { SeqOracle } from '../model/seq-oracle.js';
+import { AGENTS, scenario } from './define.js';
+import { require_ } from './outcomes.js';
+import type { CheckDef } from './types.js';
+
+export const controlChecks: CheckDef[] = [
+  scenario({
+    id: '6.4/pong/answers-ping',
+    spec: '§6.4',
+    level: 'MUST',
+    title: 'a session.ping is answered by session.pong echoing the nonce, within heartbeat_interval_sec',
+    feature: 'heartbeat',
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const nonce = `p_conf_${Date.now()}`;
+      s.conn.send(envelope('session.ping', { nonce, sent_at: isoNow() }, { session_id: s.sessionId }));
+      const interval = Number(field(s.welcome.payload, 'heartbeat_interval_sec') ?? 30) * 1000;
+      // "within the interval": wait the full interval (at least the expect timeout), never less
+      await s.conn.expect(
+        (m) => m.type === 'session.pong' && field(m, 'payload', 'ping_nonce') === nonce,
+        `session.pong for nonce ${nonce}`,
+        Math.max(interval, ctx.timeoutMs),
+      );
+    },
+  }),
+  scenario({
+    id: '6.4/heartbeat/outside-seq-space',
+    spec: '§6.4, §6.5, §8.3',
+    level: 'MUST',
+    title: 'pings, pongs and acks carry no event_seq and do not consume one: job events stay gap-free around them',
+    agents: [AGENTS.chatty],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const a = await ctx.submit(s, AGENTS.chatty, { n: 3 });
+      await ctx.terminal(s, a);
+      s.conn.send(envelope('session.ping', { nonce: 'p_conf_1', sent_at: isoNow() }, { session_id: s.sessionId }));
+      await s.conn.expect((m) => m.type === 'session.pong', 'session.pong');
+      if (s.features.includes('ack')) {
+        const last = Math.max(...s.conn.messages().map((m) => (typeof m.event_seq === 'number' ? m.event_seq : 0)));
+        s.conn.send(envelope('session.ack', { last_processed_seq: last }, { session_id: s.sessionId }));
+      }
+      const b = await ctx.submit(s, AGENTS.chatty, { n: 3 });
+      await ctx.terminal(s, b);
+      const oracle = new SeqOracle().observeAll(s.conn.messages());
+      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+    },
+  }),
+  scenario({
+    id: '6.5/ack/accepted-silently',
+    spec: '§6.5',
+    level: 'MUST',
+    title: 'session.ack (also one above the latest seq) gets no error and the session keeps working',
+    feature: 'ack',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const a = await ctx.submit(s, AGENTS.echo, { a: 1 });
+      const t = await ctx.terminal(s, a);
+      s.conn.send(envelope('session.ack', { last_processed_seq: Number(t.event_seq ?? 0) }, { session_id: s.sessionId }));
+      s.conn.send(envelope('session.ack', { last_processed_seq: 1_000_000 }, { session_id: s.sessionId }));
+      const b = await ctx.submit(s, AGENTS.echo, { b: 2 });
+      await ctx.terminal(s, b);
+      const errs = s.conn.messages().filter((m) => m.type === 'session.error');
+      require_(errs.length === 0, `ack answered by session.error ${String(field(errs[0], 'payload', 'code'))}`);
+    },
+  }),
+  scenario({
+    id: '6.7/close/closed-reply',
+    spec: '§6.7',
+    level: 'MUST',
+    title: 'session.close is acknowledged with session.closed (spec profile)',
+    needs: ['spec-profile'],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const how = await closeSession(s, 'spec', ctx.timeoutMs);
+      require_(how === 'closed', `session.close answered by ${how}`);
+    },
+  }),
+  scenario({
+    id: '6.7/close/jobs-survive',
+    spec: '§6.7',
+    level: 'MUST',
+    title: 'in-flight jobs keep running after a graceful close and stay resumable (their events are replayed)',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 4, interval_ms: 60 });
+      const seen = s.conn.messages().filter((m) => typeof m.event_seq === 'number');
+      const last = seen.length ? Math.max(...seen.map((m) => Number(m.event_seq))) : 0;
+      await closeSession(s, ctx.profile, ctx.timeoutMs);
+      ctx.note('session closed; waiting while the job runs');
+      await ctx.sleep(400);
+      const conn = await ctx.connect('A');
+      const r = await resume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
+      const term = await ctx.terminal(r, jobId);
+      require_(term.type === 'job.result', `job ended with ${term.type} ${String(field(term, 'payload', 'code'))} after the close`);
+    },
+  }),
+];

@@ -1,0 +1,66 @@
+// The check registry: every scenario and property, in spec-section order. Ids are stable;
+// adding a check means adding it to one of the section modules listed here.
+import { authorityChecks } from './authority.js';
+import { cancelChecks } from './cancel.js';
+import { controlChecks } from './control.js';
+import { eventChecks } from './events.js';
+import { jobChecks } from './jobs.js';
+import { principalChecks } from './principals.js';
+import { resumeChecks } from './resume.js';
+import { robustnessChecks } from './robustness.js';
+import { sessionChecks } from './session.js';
+import { idempotencyProperties } from '../properties/idempotency.js';
+import { leaseProperties } from '../properties/leases.js';
+import { negotiationProperties } from '../properties/negotiation.js';
+import { resumeProperties } from '../properties/resume.js';
+import { robustnessProperties } from '../properties/robustness.js';
+import { sequencingProperties } from '../properties/sequencing.js';
+import { matchesAny } from './pattern.js';
+import type { CheckDef } from './types.js';
+
+/** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
+function sectionKey(id: string): number[] {
+  return id
+    .split('/')[0]
+    .split('.')
+    .map((n) => Number(n) || 0);
+}
+
+function compareIds(a: string, b: string): number {
+  const ka = sectionKey(a);
+  const kb = sectionKey(b);
+  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+    const d = (ka[i] ?? -1) - (kb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** All checks, sorted by section (stable within a section: scenarios before properties). */
+export const ALL_CHECKS: readonly CheckDef[] = [
+  ...robustnessChecks,
+  ...sessionChecks,
+  ...resumeChecks,
+  ...controlChecks,
+  ...principalChecks,
+  ...jobChecks,
+  ...cancelChecks,
+  ...eventChecks,
+  ...authorityChecks,
+  ...robustnessProperties,
+  ...negotiationProperties,
+  ...resumeProperties,
+  ...idempotencyProperties,
+  ...sequencingProperties,
+  ...leaseProperties,
+].sort((a, b) => compareIds(a.id, b.id));
+
+/** The checks whose id matches any pattern (all when `patterns` is empty). */
+export function selectChecks(patterns: readonly string[], checks: readonly CheckDef[] = ALL_CHECKS): CheckDef[] {
+  return checks.filter((c) => matchesAny(c.id, patterns));
+}
+
+/** The section a check belongs to (first id segment), for grouping in displays and reports. */
+export function sectionOf(id: string): string {
+  return id.split('/')[0];
+}

@@ -1,0 +1,154 @@
+// §7.1 submission, §7.3 lifecycle (exactly one terminal), §7.5 agent versions, §12 submit errors.
+import { field } from '../driver/wire.js';
+import { SeqOracle } from '../model/seq-oracle.js';
+import { AGENTS, canonicalJson, inlineResult, requireErrorCode, scenario } from './define.js';
+import { require_ } from './outcomes.js';
+import type { CheckDef } from './types.js';
+
+export const jobChecks: CheckDef[] = [
+  scenario({
+    id: '7.1/submit/accepted-then-result',
+    spec: '§7.1, §7.3',
+    level: 'MUST',
+    title: 'conformance.echo is accepted (job.accepted with job_id and lease) and succeeds with its input as result',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const input = { hello: 'world', n: [1, 2, 3], nested: { ok: true } };
+      const reply = await ctx.submitRaw(s, AGENTS.echo, input);
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      require_(field(reply, 'payload', 'lease') !== undefined, 'job.accepted has no effective lease (§7.1)');
+      const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
+      const term = await ctx.terminal(s, jobId);
+      require_(term.type === 'job.result', `echo ended with ${term.type}`);
+      require_(field(term, 'payload', 'final_status') === 'success', 'job.result final_status is not success');
+      require_(canonicalJson(inlineResult(term)) === canonicalJson(input), 'echo result differs from its input');
+    },
+  }),
+  scenario({
+    id: '7.3/terminal/exactly-one',
+    spec: '§7.3',
+    level: 'MUST',
+    title: 'each job has exactly one terminal (job.result or job.error) and nothing follows it',
+    agents: [AGENTS.chatty],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const a = await ctx.submit(s, AGENTS.chatty, { n: 3 });
+      const b = await ctx.submit(s, AGENTS.echo, { x: 1 });
+      await ctx.terminal(s, a);
+      await ctx.terminal(s, b);
+      // quiet period: a second terminal would arrive right behind the first
+      await ctx.sleep(Math.min(300, ctx.timeoutMs / 4));
+      const oracle = new SeqOracle().observeAll(s.conn.messages());
+      oracle.requireTerminals([a, b]);
+      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+    },
+  }),
+  scenario({
+    id: '7.3/error/failer-code',
+    spec: '§7.3, §12',
+    level: 'MUST',
+    title: 'conformance.failer ends in job.error final_status "error" with the requested code and message',
+    agents: [AGENTS.failer],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const jobId = await ctx.submit(s, AGENTS.failer, { code: 'PERMISSION_DENIED', message: 'nope' });
+      const term = await ctx.terminal(s, jobId);
+      require_(term.type === 'job.error', `failer ended with ${term.type}`);
+      require_(field(term, 'payload', 'final_status') === 'error', 'final_status is not "error"');
+      require_(field(term, 'payload', 'code') === 'PERMISSION_DENIED', `code is ${String(field(term, 'payload', 'code'))}`);
+      require_(typeof field(term, 'payload', 'message') === 'string', 'job.error has no message');
+    },
+  }),
+  scenario({
+    id: '7.1/max-runtime/timeout',
+    spec: '§7.3, §12',
+    level: 'MUST',
+    title: 'a job exceeding max_runtime_sec ends in job.error TIMEOUT with final_status "timed_out"',
+    agents: [AGENTS.slow],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 100, interval_ms: 100 }, { max_runtime_sec: 1 });
+      // generous: only absent after 5x the limit counts (style: no timing flakes)
+      const term = await ctx.terminal(s, jobId, Math.max(5_000, ctx.timeoutMs));
+      require_(term.type === 'job.error', `ended with ${term.type}`);
+      require_(field(term, 'payload', 'code') === 'TIMEOUT', `code is ${String(field(term, 'payload', 'code'))}`);
+      require_(field(term, 'payload', 'final_status') === 'timed_out', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
+    },
+  }),
+  scenario({
+    id: '12/submit/agent-not-available',
+    spec: '§12',
+    level: 'MUST',
+    title: 'submitting an unregistered agent gets AGENT_NOT_AVAILABLE',
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await ctx.submitRaw(s, 'conformance.no-such-agent', {});
+      requireErrorCode(reply, ['AGENT_NOT_AVAILABLE'], 'unknown agent');
+    },
+  }),
+  scenario({
+    id: '7.5/versions/pinned',
+    spec: '§7.5',
+    level: 'MUST',
+    title: 'name@version runs exactly that version; job.accepted names it as name@version',
+    feature: 'agent_versions',
+    agents: [AGENTS.versioned],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await ctx.submitRaw(s, `${AGENTS.versioned}@1.0.0`, {});
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      require_(field(reply, 'payload', 'agent') === `${AGENTS.versioned}@1.0.0`, `job.accepted agent is ${String(field(reply, 'payload', 'agent'))}`);
+      const term = await ctx.terminal(s, String(reply.job_id));
+      require_(field(inlineResult(term), 'version') === '1.0.0', `ran version ${String(field(inlineResult(term), 'version'))}`);
+    },
+  }),
+  scenario({
+    id: '7.5/versions/default',
+    spec: '§7.5',
+    level: 'MUST',
+    title: 'a bare agent name resolves to the advertised default version (2.0.0)',
+    feature: 'agent_versions',
+    agents: [AGENTS.versioned],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const jobId = await ctx.submit(s, AGENTS.versioned, {});
+      const term = await ctx.terminal(s, jobId);
+      require_(field(inlineResult(term), 'version') === '2.0.0', `bare name ran version ${String(field(inlineResult(term), 'version'))}`);
+    },
+  }),
+  scenario({
+    id: '7.5/versions/unknown-version',
+    spec: '§7.5, §12',
+    level: 'MUST',
+    title: 'name@version with an unregistered version gets AGENT_VERSION_NOT_AVAILABLE',
+    feature: 'agent_versions',
+    agents: [AGENTS.versioned],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await ctx.submitRaw(s, `${AGENTS.versioned}@9.9.9`, {});
+      requireErrorCode(reply, ['AGENT_VERSION_NOT_AVAILABLE'], 'unknown version');
+    },
+  }),
+  scenario({
+    id: '12/errors/pinned-retryable',
+    spec: '§12',
+    level: 'MUST',
+    title: 'LEASE_EXPIRED and BUDGET_EXHAUSTED are sent with retryable false, INTERNAL_ERROR with true, whatever the agent asked',
+    agents: [AGENTS.failer],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const cases: [string, boolean, boolean][] = [
+        ['LEASE_EXPIRED', true, false],
+        ['BUDGET_EXHAUSTED', true, false],
+        ['INTERNAL_ERROR', false, true],
+      ];
+      for (const [code, asked, must] of cases) {
+        const jobId = await ctx.submit(s, AGENTS.failer, { code, message: `pinned ${code}`, retryable: asked });
+        const term = await ctx.terminal(s, jobId);
+        require_(field(term, 'payload', 'code') === code, `failer(${code}) ended with ${String(field(term, 'payload', 'code'))}`);
+        require_(field(term, 'payload', 'retryable') === must, `${code} sent with retryable ${String(field(term, 'payload', 'retryable'))}`);
+      }
+    },
+  }),
+];

@@ -1,0 +1,140 @@
+// §6.6 listing, §7.6 subscription, §9.8/§14 credential redaction: isolation between principals
+// and between sessions. Needs --token-b for the two-principal checks.
+import { envelope, field, type Envelope } from '../driver/wire.js';
+import type { Session } from '../driver/session.js';
+import { SeqOracle } from '../model/seq-oracle.js';
+import { AGENTS, requireErrorCode, scenario } from './define.js';
+import { require_ } from './outcomes.js';
+import type { CheckDef } from './types.js';
+
+async function listJobs(s: Session): Promise<Envelope> {
+  const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: s.sessionId });
+  s.conn.send(req);
+  return s.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+}
+
+function listedIds(reply: Envelope): string[] {
+  const jobs = field(reply, 'payload', 'jobs');
+  return Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [];
+}
+
+function subscribe(s: Session, jobId: string, history = false): void {
+  s.conn.send(envelope('job.subscribe', { job_id: jobId, history }, { session_id: s.sessionId }));
+}
+
+export const principalChecks: CheckDef[] = [
+  scenario({
+    id: '6.6/list/own-jobs-listed',
+    spec: '§6.6',
+    level: 'MUST',
+    title: 'session.list_jobs answers with request_id and lists the principal\'s running job',
+    feature: 'list_jobs',
+    agents: [AGENTS.slow],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
+      const reply = await listJobs(a);
+      require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+      require_(listedIds(reply).includes(jobId), 'the running job is missing from its own principal\'s listing');
+    },
+  }),
+  scenario({
+    id: '6.6/list/other-principal-hidden',
+    spec: '§6.6, §14',
+    level: 'MUST',
+    title: 'a job is never listed to a principal not authorised to know about it',
+    feature: 'list_jobs',
+    agents: [AGENTS.slow],
+    needs: ['two-principals'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
+      const b = await ctx.open('B');
+      const reply = await listJobs(b);
+      require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+      require_(!listedIds(reply).includes(jobId), 'principal B sees principal A\'s job in its listing');
+    },
+  }),
+  scenario({
+    id: '7.6/subscribe/other-principal-denied',
+    spec: '§7.6, §14',
+    level: 'MUST',
+    title: 'by default, subscribing to another principal\'s job gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['two-principals'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
+      const b = await ctx.open('B');
+      subscribe(b, jobId, true);
+      const reply = await b.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], 'cross-principal subscribe');
+    },
+  }),
+  scenario({
+    id: '7.6/subscribe/no-cancel-authority',
+    spec: '§7.6, §7.7, §14',
+    level: 'MUST',
+    title: 'a subscriber (same principal, other session) cannot cancel the job (catalog §9 #35: the job is not cancelled)',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps: 6, interval_ms: 40 });
+      const watcher = await ctx.open('A');
+      subscribe(watcher, jobId);
+      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      watcher.conn.send(envelope('job.cancel', { reason: 'not mine' }, { session_id: watcher.sessionId, job_id: jobId }));
+      const term = await ctx.terminal(a, jobId);
+      require_(term.type === 'job.result', `the subscriber's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code'))}`);
+    },
+  }),
+  scenario({
+    id: '7.6/subscribe/live-events-own-seq-space',
+    spec: '§7.6, §8.3',
+    level: 'MUST',
+    title: 'a subscriber receives the job\'s live events in its own gap-free seq space, through the terminal',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps: 5, interval_ms: 40 });
+      const watcher = await ctx.open('A');
+      subscribe(watcher, jobId, true);
+      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      await ctx.terminal(watcher, jobId);
+      const oracle = new SeqOracle().observeAll(watcher.conn.messages());
+      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+    },
+  }),
+  scenario({
+    id: '9.8/credentials/redacted-for-non-submitters',
+    spec: '§7.6, §9.8, §14',
+    level: 'MUST',
+    title: 'credentials never reach a principal other than the submitter (listings or job.subscribed)',
+    feature: 'provisioned_credentials',
+    agents: [AGENTS.slow],
+    needs: ['two-principals'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const accepted = await ctx.submitRaw(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
+      require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type}`);
+      const jobId = String(accepted.job_id);
+      const secrets = ((field(accepted, 'payload', 'credentials') as unknown[]) ?? []).map((c) => String(field(c, 'value')));
+      const b = await ctx.open('B');
+      if (b.features.includes('list_jobs')) await listJobs(b);
+      if (b.features.includes('subscribe')) {
+        subscribe(b, jobId, true);
+        await b.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      }
+      await ctx.sleep(50);
+      const leaked = b.conn.received.filter((f) => f.text.includes('"credentials"') || secrets.some((v) => v && f.text.includes(v)));
+      require_(leaked.length === 0, `principal B received credential material: ${leaked[0]?.text.slice(0, 200)}`);
+    },
+  }),
+];

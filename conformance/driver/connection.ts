@@ -1,0 +1,200 @@
+// One raw connection to the peer. The harness sends envelopes (strict-validated unless marked
+// raw, so harness bugs are never blamed on the peer) or arbitrary text, and consumes inbound
+// frames with `expect`, which waits for the first unconsumed frame matching a predicate.
+import { HarnessError, PeerGone, Violation } from '../checks/outcomes.js';
+import type { Recorder } from './recorder.js';
+import { checkHarnessFrame, checkPeerFrame } from './validation.js';
+import { envelope, field, isoNow, type Envelope } from './wire.js';
+
+/** The transport contract of runtime-kit (contracts.md §3), restated structurally. */
+export interface WireTransport {
+  start(handlers: {
+    message(frame: string): void;
+    close(info: { code?: number; reason?: string; error?: Error }): void;
+    error(err: Error): void;
+  }): void;
+  send(frame: string): void;
+  close(reason?: string): Promise<void>;
+  readonly isOpen: boolean;
+}
+
+/** An inbound frame: the parsed message (non-objects are kept as text only). */
+export interface Inbound {
+  readonly index: number;
+  readonly at: number;
+  readonly text: string;
+  readonly msg: Envelope | undefined;
+}
+
+interface Waiter {
+  pred: (m: Envelope) => boolean;
+  resolve(m: Envelope): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface ConnectionOptions {
+  /** Answer peer pings automatically (§6.4 "always pong"). */
+  autoPong?: boolean;
+  /** Default timeout for `expect`, ms. */
+  timeoutMs: number;
+}
+
+export class PeerConnection {
+  /** Every inbound frame, consumed or not, in arrival order. */
+  readonly received: Inbound[] = [];
+  private readonly unconsumed: Inbound[] = [];
+  private waiters: Waiter[] = [];
+  private closedInfo: { code?: number; reason?: string } | undefined;
+  private closeListeners: Array<() => void> = [];
+  sessionId: string | undefined;
+  autoPong: boolean;
+
+  constructor(
+    readonly label: string,
+    private readonly transport: WireTransport,
+    private readonly recorder: Recorder,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.autoPong = opts.autoPong ?? true;
+    transport.start({
+      message: (text) => this.onFrame(text),
+      close: (info) => this.onClose(info),
+      error: (err) => recorder.note(label, `transport error: ${err.message}`),
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.closedInfo === undefined && this.transport.isOpen;
+  }
+
+  get closeInfo(): { code?: number; reason?: string } | undefined {
+    return this.closedInfo;
+  }
+
+  private onFrame(text: string): void {
+    this.recorder.received(this.label, text);
+    let msg: Envelope | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) msg = parsed as Envelope;
+    } catch {
+      /* recorded below */
+    }
+    if (!msg) {
+      this.recorder.peerProblem(this.label, 'frame is not a JSON object');
+    } else {
+      const problem = checkPeerFrame(msg);
+      if (problem) this.recorder.peerProblem(this.label, `${problem.where}: ${problem.issues}`);
+    }
+    const inbound: Inbound = { index: this.received.length, at: performance.now(), text, msg };
+    this.received.push(inbound);
+    if (msg && this.autoPong && msg.type === 'session.ping') {
+      const nonce = field(msg, 'payload', 'nonce');
+      if (typeof nonce === 'string' && this.isOpen) {
+        this.send(
+          envelope('session.pong', { ping_nonce: nonce, received_at: isoNow() }, { session_id: this.sessionId ?? '' }),
+        );
+      }
+    }
+    if (msg) {
+      const i = this.waiters.findIndex((w) => w.pred(msg!));
+      if (i >= 0) {
+        const [w] = this.waiters.splice(i, 1);
+        clearTimeout(w.timer);
+        w.resolve(msg);
+        return;
+      }
+    }
+    this.unconsumed.push(inbound);
+  }
+
+  private onClose(info: { code?: number; reason?: string; error?: Error }): void {
+    if (this.closedInfo) return;
+    this.closedInfo = { code: info.code, reason: info.reason ?? info.error?.message };
+    this.recorder.note(this.label, `transport closed${info.reason ? `: ${info.reason}` : ''}`);
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(new PeerGone(`${this.label}: transport closed while waiting`));
+    }
+    this.waiters = [];
+    for (const l of this.closeListeners) l();
+  }
+
+  /** Sends an envelope. Unless `raw`, it must satisfy the strict schema (else HarnessError). */
+  send(env: Envelope, opts: { raw?: boolean } = {}): void {
+    if (!opts.raw) {
+      const problem = checkHarnessFrame(env);
+      if (problem) throw new HarnessError(`harness frame ${problem.where} fails the strict schema: ${problem.issues}`);
+    }
+    this.sendText(JSON.stringify(env));
+  }
+
+  /** Sends arbitrary text (malformed JSON, non-objects, oversized frames...). */
+  sendText(text: string): void {
+    this.recorder.sent(this.label, text.length > 2000 ? `${text.slice(0, 2000)}... (${text.length} chars)` : text);
+    if (!this.isOpen) throw new PeerGone(`${this.label}: cannot send, transport closed`);
+    this.transport.send(text);
+  }
+
+  /**
+   * Resolves with the first not-yet-consumed frame matching `pred`, consuming it.
+   * Rejects with a Violation naming `what` after `timeoutMs`.
+   */
+  expect(pred: (m: Envelope) => boolean, what: string, timeoutMs = this.opts.timeoutMs): Promise<Envelope> {
+    const i = this.unconsumed.findIndex((f) => f.msg !== undefined && pred(f.msg));
+    if (i >= 0) return Promise.resolve(this.unconsumed.splice(i, 1)[0].msg!);
+    if (!this.isOpen) return Promise.reject(new PeerGone(`${this.label}: transport closed before ${what}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.timer !== timer);
+        reject(new Violation(`${this.label}: no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push({ pred, resolve, reject, timer });
+    });
+  }
+
+  /** `expect` by message type (and optional job id). */
+  expectType(type: string | readonly string[], jobId?: string, timeoutMs?: number): Promise<Envelope> {
+    const types = typeof type === 'string' ? [type] : type;
+    return this.expect(
+      (m) => types.includes(m.type) && (jobId === undefined || m.job_id === jobId),
+      `${types.join(' | ')}${jobId ? ` for ${jobId}` : ''}`,
+      timeoutMs,
+    );
+  }
+
+  /** Resolves true if a matching frame arrives within `ms`, false otherwise (nothing consumed on false). */
+  async arrives(pred: (m: Envelope) => boolean, ms: number): Promise<boolean> {
+    try {
+      await this.expect(pred, 'frame', ms);
+      return true;
+    } catch (e) {
+      if (e instanceof Violation || e instanceof PeerGone) return false;
+      throw e;
+    }
+  }
+
+  /** Waits until the peer closes the transport, or `ms` passes; true if it closed. */
+  waitClosed(ms: number): Promise<boolean> {
+    if (!this.isOpen) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.closeListeners.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** All inbound messages so far (consumed or not). */
+  messages(): Envelope[] {
+    return this.received.flatMap((f) => (f.msg ? [f.msg] : []));
+  }
+
+  async close(reason = 'harness done'): Promise<void> {
+    if (!this.transport.isOpen) return;
+    this.recorder.note(this.label, `harness closes transport (${reason})`);
+    await this.transport.close(reason).catch(() => undefined);
+  }
+}

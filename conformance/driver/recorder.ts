@@ -1,0 +1,55 @@
+// Records every frame of one check, with direction, connection and time, so a failure can be
+// printed as the exact exchange (style.md item 13). Also collects peer frames that fail the
+// lenient schema: each is a peer failure even when the check's own assertion held.
+import type { TraceFrame } from '../checks/types.js';
+
+export class Recorder {
+  private readonly t0 = performance.now();
+  private frames: TraceFrame[] = [];
+  readonly peerProblems: string[] = [];
+  /** When false (property runs other than the last), frames are counted but not kept. */
+  keep = true;
+
+  private push(dir: TraceFrame['dir'], conn: string, text: string): void {
+    if (!this.keep) return;
+    this.frames.push({ t: Math.round(performance.now() - this.t0), dir, conn, text });
+  }
+
+  sent(conn: string, text: string): void {
+    this.push('send', conn, text);
+  }
+
+  received(conn: string, text: string): void {
+    this.push('recv', conn, text);
+  }
+
+  /** A harness-side remark in the trace (drops, reconnects, waits): the "nemesis" events. */
+  note(conn: string, text: string): void {
+    this.push('note', conn, text);
+  }
+
+  peerProblem(conn: string, text: string): void {
+    this.peerProblems.push(`${conn}: ${text}`);
+    this.note(conn, `INVALID PEER FRAME: ${text}`);
+  }
+
+  /** Forgets everything (a property starts each case with a clean trace). */
+  reset(): void {
+    this.frames = [];
+    this.peerProblems.length = 0;
+  }
+
+  trace(): readonly TraceFrame[] {
+    return this.frames;
+  }
+}
+
+/** Renders a trace as text lines: `+12ms A1 -> {...}`. */
+export function formatTrace(trace: readonly TraceFrame[], maxLines = 200): string {
+  const arrow = { send: '->', recv: '<-', note: '..' } as const;
+  const lines = trace.map((f) => `+${String(f.t).padStart(5)}ms ${f.conn.padEnd(3)} ${arrow[f.dir]} ${f.text}`);
+  if (lines.length <= maxLines) return lines.join('\n');
+  const head = lines.slice(0, maxLines / 2);
+  const tail = lines.slice(-maxLines / 2);
+  return [...head, `... ${lines.length - maxLines} frames elided ...`, ...tail].join('\n');
+}

@@ -1,0 +1,143 @@
+// Runs the selected checks one after another against the peer and grades each verdict.
+// Checks run sequentially: a 2-core CI machine, and a peer that may not like parallel load.
+import { HarnessError, NotApplicable, PeerGone, Skip, Violation } from '../checks/outcomes.js';
+import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
+import { PropertyFailure } from '../properties/run-property.js';
+import { applyBaseline, type BaselineEntry } from './baseline.js';
+import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
+import { exitCodeFor } from './exit-code.js';
+import { probePeer } from './probe.js';
+import { replayCommand } from './replay.js';
+
+export interface RunOptions {
+  readonly config: RunConfig;
+  readonly checks: readonly CheckDef[];
+  readonly baseline?: readonly BaselineEntry[];
+  /** Called when each check starts / ends (live display). */
+  readonly onStart?: (check: CheckDef) => void;
+  readonly onVerdict?: (v: Verdict) => void;
+  /** Extra CLI arguments the replay command must repeat (target, tokens, profile). */
+  readonly replayArgs?: readonly string[];
+  /** Hard cap per check, ms. */
+  readonly checkTimeoutMs?: number;
+}
+
+export interface RunResult {
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly peer: PeerInfo & { readonly describe: string };
+  readonly profile: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly verdicts: readonly Verdict[];
+  readonly fuzz: { readonly cases: number; readonly seconds: number; readonly casesPerSecond: number };
+  readonly exitCode: 0 | 1;
+}
+
+function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Outcome; message: string } | undefined {
+  if (check.feature && !peer.features.includes(check.feature)) {
+    return { outcome: 'not-applicable', message: `feature ${check.feature} not negotiated` };
+  }
+  for (const need of check.needs ?? []) {
+    if (need === 'two-principals' && !config.target.tokenB) return { outcome: 'skipped', message: 'needs a second principal (--token-b)' };
+    if (need === 'reconnect' && !config.target.multiConnection) {
+      return { outcome: 'skipped', message: 'needs reconnects to the same runtime (not possible over --stdio)' };
+    }
+    if (need === 'spec-profile' && config.profile !== 'spec') return { outcome: 'skipped', message: 'runs under --profile spec only' };
+    if (need === 'interop-profile' && config.profile !== 'interop') return { outcome: 'skipped', message: 'runs under --profile interop only' };
+  }
+  if (check.agents && peer.agents.length > 0) {
+    const hosted = new Set(peer.agents.map((a) => a.name));
+    const missing = check.agents.filter((a) => !hosted.has(a));
+    if (missing.length) return { outcome: 'not-applicable', message: `peer does not host ${missing.join(', ')}` };
+  }
+  return undefined;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HarnessError(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
+  const { config } = opts;
+  const base = { id: check.id, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
+  const gated = gate(check, config, peer);
+  if (gated) return { verdict: { ...base, ...gated, durationMs: 0 }, cases: 0, ms: 0 };
+  const ctx = new CheckContext(config, peer, check);
+  const t0 = performance.now();
+  let outcome: Outcome = 'pass';
+  let message: string | undefined;
+  let property: Verdict['property'];
+  try {
+    const cap = opts.checkTimeoutMs ?? (check.kind === 'property' ? 45_000 : 20_000);
+    await withTimeout(check.run(ctx), cap, `check ${check.id}`);
+    if (ctx.recorder.peerProblems.length) {
+      outcome = 'fail';
+      message = `peer sent frames that fail the lenient schema: ${ctx.recorder.peerProblems.slice(0, 3).join(' | ')}`;
+    }
+  } catch (e) {
+    const err = e as Error;
+    message = err?.message ?? String(e);
+    if (e instanceof PropertyFailure) property = { runs: e.runs, seed: e.seed, path: e.path, counterexample: e.counterexample };
+    if (e instanceof Violation) outcome = check.level === 'SHOULD' || check.level === 'MAY' ? 'warn' : 'fail';
+    else if (e instanceof Skip) outcome = 'skipped';
+    else if (e instanceof NotApplicable) outcome = 'not-applicable';
+    else if (e instanceof PeerGone) {
+      outcome = 'errored';
+      message = `peer crashed or closed: ${message}`;
+    } else {
+      outcome = 'errored';
+      message = `${e instanceof HarnessError ? 'harness error' : 'error'}: ${message}`;
+    }
+  } finally {
+    await ctx.dispose().catch(() => undefined);
+  }
+  const ms = performance.now() - t0;
+  if (check.kind === 'property' && !property) property = { runs: ctx.cases, seed: config.seed };
+  const failing = outcome === 'fail' || outcome === 'warn' || outcome === 'errored';
+  const verdict: Verdict = {
+    ...base,
+    outcome,
+    message,
+    durationMs: Math.round(ms),
+    trace: failing ? [...ctx.recorder.trace()] : undefined,
+    property,
+    replay: failing ? replayCommand(check.id, config.seed, property?.path, opts.replayArgs ?? []) : undefined,
+  };
+  return { verdict, cases: check.kind === 'property' ? ctx.cases : 0, ms };
+}
+
+/** Probes the peer, then runs and grades every check. */
+export async function runChecks(opts: RunOptions): Promise<RunResult> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const peer = await probePeer(opts.config.target, opts.config.timeoutMs);
+  const verdicts: Verdict[] = [];
+  let cases = 0;
+  let propertyMs = 0;
+  for (const check of opts.checks) {
+    opts.onStart?.(check);
+    const r = await runOne(check, opts, peer);
+    const graded = opts.baseline ? applyBaseline(r.verdict, opts.baseline) : r.verdict;
+    cases += r.cases;
+    if (check.kind === 'property') propertyMs += r.ms;
+    verdicts.push(graded);
+    opts.onVerdict?.(graded);
+  }
+  const seconds = propertyMs / 1000;
+  return {
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    peer: { ...peer, describe: opts.config.target.describe },
+    profile: opts.config.profile,
+    seed: opts.config.seed,
+    runs: opts.config.runs,
+    verdicts,
+    fuzz: { cases, seconds: Math.round(seconds * 100) / 100, casesPerSecond: seconds > 0 ? Math.round((cases / seconds) * 10) / 10 : 0 },
+    exitCode: exitCodeFor(verdicts),
+  };
+}
