@@ -7,8 +7,9 @@ import type { CloseInfo, Transport, TransportHandlers } from './types.js';
 
 class MemoryTransport implements Transport {
   readonly kind = 'memory' as const;
-  readonly bufferedAmount = 0;
   peer!: MemoryTransport;
+  // UTF-16 length of frames queued for this side and not yet delivered (cheap byte estimate).
+  private pendingChars = 0;
   private readonly inbound = new InboundDispatcher();
   // Items sent to us by the peer, waiting for the next delivery turn.
   private pending: Array<{ frame: string } | { close: CloseInfo }> = [];
@@ -18,6 +19,11 @@ class MemoryTransport implements Transport {
 
   get isOpen(): boolean {
     return this.open;
+  }
+
+  /** What we sent that the peer has not consumed yet. */
+  get bufferedAmount(): number {
+    return this.peer.pendingChars;
   }
 
   start(handlers: TransportHandlers): void {
@@ -46,6 +52,7 @@ class MemoryTransport implements Transport {
 
   private enqueue(item: { frame: string } | { close: CloseInfo }): void {
     this.pending.push(item);
+    if ('frame' in item) this.pendingChars += item.frame.length;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.drain());
@@ -56,6 +63,7 @@ class MemoryTransport implements Transport {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     for (const item of batch) {
       if ('frame' in item) this.inbound.message(item.frame);
       else {

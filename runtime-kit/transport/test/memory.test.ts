@@ -16,11 +16,16 @@ describe('memory transport pair', () => {
     expect(a.kind).toBe('memory');
   });
 
-  it('delivers asynchronously, never inside send()', () => {
+  it('delivers asynchronously, never inside send(), and reports what is still queued', async () => {
     const [a, b] = createMemoryTransportPair();
     const rb = collect(b);
     a.send('{}');
+    a.send('{"x":1}');
     expect(rb.frames).toEqual([]);
+    expect(a.bufferedAmount).toBe(9);
+    expect(b.bufferedAmount).toBe(0);
+    await rb.frameCount(2);
+    expect(a.bufferedAmount).toBe(0);
   });
 
   it('queues frames sent before start() and delivers them after', async () => {

@@ -111,6 +111,21 @@ describe('serveStdioTransport over given streams', () => {
     expect(output.read()?.toString()).toBe('{"out":1}\n{"out":2}\n');
   });
 
+  it('buffers writes the reader has not consumed and loses none', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough({ highWaterMark: 16 });
+    const t = serveStdioTransport({ input, output });
+    collect(t);
+    for (let i = 0; i < 100; i++) t.send(JSON.stringify({ i }));
+    expect(t.bufferedAmount).toBeGreaterThan(16);
+    let text = '';
+    for await (const chunk of output) {
+      text += chunk.toString();
+      if (text.split('\n').length > 100) break;
+    }
+    expect(text.trim().split('\n').map((l) => JSON.parse(l).i)).toEqual([...Array(100).keys()]);
+  });
+
   it('reports an oversized line and keeps reading', async () => {
     const { input, t } = pair();
     const got = collect(t);

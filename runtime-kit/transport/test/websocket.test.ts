@@ -50,6 +50,19 @@ describe('websocket transport', () => {
     expect(client.isOpen).toBe(true);
   });
 
+  it('keeps every frame of a burst larger than the socket buffers, exposing bufferedAmount', async () => {
+    const server = await echoServer();
+    const client = await connect(server.url!);
+    const got = collect(client);
+    const pad = 'p'.repeat(10_000);
+    for (let i = 0; i < 2000; i++) client.send(JSON.stringify({ i, pad }));
+    // 20 MB written in one tick cannot all be in the kernel yet: the rest waits in our buffer.
+    expect(client.bufferedAmount).toBeGreaterThan(0);
+    const frames = await got.frameCount(2000);
+    expect(frames.map((f) => JSON.parse(f).i)).toEqual([...Array(2000).keys()]);
+    expect(client.bufferedAmount).toBe(0);
+  });
+
   it('passes connection headers to the server callback', async () => {
     const server = await WebSocketServerTransport.listen({ port: 0 });
     cleanups.push(() => server.close());
