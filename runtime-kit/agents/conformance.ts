@@ -1,0 +1,108 @@
+// The conformance agents of design/conformance-agents.md that belong to sessions/jobs/streams:
+// echo, chatty, slow, streamer, failer, versioned (tools/spender/model/delegator come with the
+// authority wiring). Inputs are JSON objects; unknown keys are ignored; bad inputs fail the job
+// with INVALID_REQUEST so the harness sees a typed error, never a crash.
+import { arcpError, isErrorCode } from '../errors/index.js';
+import { sleep, systemClock, type Clock } from '../protocol/index.js';
+import type { AgentHandler } from '../runtime/job-context.js';
+import type { ARCPRuntime } from '../runtime/runtime.js';
+
+type Input = Record<string, unknown>;
+
+function obj(input: unknown): Input {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Input) : {};
+}
+
+function count(input: Input, key: string, agent: string, max = 10_000_000): number {
+  const v = input[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw arcpError('INVALID_REQUEST', `${agent}: input.${key} must be an integer in [0, ${max}]`, { details: { field: key } });
+  }
+  return v;
+}
+
+/** `conformance.echo`: the input, inline. */
+export const echo: AgentHandler = (input) => input;
+
+/** `conformance.chatty {n, message?}`: n info logs "<message or event> <i>"; result {count: n}. */
+export const chatty: AgentHandler = (input, ctx) => {
+  const i = obj(input);
+  const n = count(i, 'n', 'conformance.chatty');
+  const message = typeof i.message === 'string' && i.message !== '' ? i.message : 'event';
+  for (let k = 1; k <= n; k++) ctx.log('info', `${message} ${k}`);
+  return { count: n };
+};
+
+/** `conformance.slow {steps, interval_ms}`: wait, then progress i/steps; stops promptly on cancel. */
+export function slow(clock: Clock = systemClock): AgentHandler {
+  return async (input, ctx) => {
+    const i = obj(input);
+    const steps = count(i, 'steps', 'conformance.slow');
+    const interval = count(i, 'interval_ms', 'conformance.slow', 3_600_000);
+    for (let k = 1; k <= steps; k++) {
+      await sleep(clock, interval, ctx.signal); // rejects with the abort reason on cancel
+      ctx.progress(k, { total: steps });
+    }
+    return { steps };
+  };
+}
+
+/**
+ * `conformance.streamer {chunks, chunk_size, encoding}`: chunks x chunk_size bytes as
+ * result_chunk events; byte k is "a" + (k mod 26) for utf8, k mod 256 for base64.
+ */
+export const streamer: AgentHandler = (input, ctx) => {
+  const i = obj(input);
+  const chunks = count(i, 'chunks', 'conformance.streamer', 1_000_000);
+  const size = count(i, 'chunk_size', 'conformance.streamer', 64 * 1024 * 1024);
+  const encoding = i.encoding ?? 'utf8';
+  if (encoding !== 'utf8' && encoding !== 'base64') {
+    throw arcpError('INVALID_REQUEST', 'conformance.streamer: encoding must be "utf8" or "base64"', { details: { field: 'encoding' } });
+  }
+  const stream = ctx.resultStream();
+  for (let c = 0; c < chunks; c++) {
+    const base = c * size;
+    if (encoding === 'utf8') {
+      let text = '';
+      for (let k = 0; k < size; k++) text += String.fromCharCode(97 + ((base + k) % 26));
+      stream.write(text);
+    } else {
+      const bytes = new Uint8Array(size);
+      for (let k = 0; k < size; k++) bytes[k] = (base + k) % 256;
+      stream.write(bytes);
+    }
+  }
+  stream.end({ summary: `${chunks} chunks of ${size} bytes` });
+};
+
+/** `conformance.failer {code, message, retryable?}`: ends in job.error with that code and message. */
+export const failer: AgentHandler = (input) => {
+  const i = obj(input);
+  const code = i.code;
+  const message = typeof i.message === 'string' && i.message !== '' ? i.message : 'conformance.failer';
+  if (!isErrorCode(code)) {
+    throw arcpError('INVALID_REQUEST', 'conformance.failer: input.code must be one of the 15 ARCP error codes', { details: { field: 'code' } });
+  }
+  throw arcpError(code, message, typeof i.retryable === 'boolean' ? { retryable: i.retryable } : {});
+};
+
+/** `conformance.versioned@<v>`: `{version}`. */
+export function versioned(version: string): AgentHandler {
+  return () => ({ version });
+}
+
+export const CONFORMANCE_VERSIONS = ['1.0.0', '2.0.0'] as const;
+export const CONFORMANCE_DEFAULT_VERSION = '2.0.0';
+
+/** Registers the session/job/stream conformance agents on a runtime. */
+export function registerConformanceAgents(runtime: ARCPRuntime, opts: { clock?: Clock } = {}): ARCPRuntime {
+  runtime.registerAgent('conformance.echo', echo);
+  runtime.registerAgent('conformance.chatty', chatty);
+  runtime.registerAgent('conformance.slow', slow(opts.clock ?? runtime.timers));
+  runtime.registerAgent('conformance.streamer', streamer);
+  runtime.registerAgent('conformance.failer', failer);
+  for (const v of CONFORMANCE_VERSIONS) {
+    runtime.registerAgent('conformance.versioned', versioned(v), { version: v, default: v === CONFORMANCE_DEFAULT_VERSION });
+  }
+  return runtime;
+}
