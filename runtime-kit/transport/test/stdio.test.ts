@@ -83,6 +83,18 @@ describe('spawnStdioTransport', () => {
     expect(t.child.exitCode).toBe(0);
   });
 
+  it('close() escalates to SIGTERM when the child ignores stdin EOF', async () => {
+    const t = spawnStdioTransport(process.execPath, ['-e', 'process.stdin.resume(); process.stdin.on("end", () => {}); setInterval(() => {}, 1000);'], {
+      killAfterMs: 50,
+    });
+    children.push(t);
+    const got = collect(t);
+    await t.close();
+    const info = await got.closed;
+    expect(info.reason).toBe('child exited on SIGTERM');
+    expect(t.child.signalCode).toBe('SIGTERM');
+  });
+
   it('a command that cannot be spawned closes with ARCP_KIT_CONNECT_FAILED', async () => {
     const t = spawnStdioTransport('/nonexistent/arcp-child-binary', []);
     const got = collect(t);
