@@ -16,6 +16,7 @@
 // | ARCP_KIT_LISTEN_FAILED        | the WebSocket server could not bind                                 |
 // | ARCP_KIT_INVALID_TRANSITION   | a state-machine event has no entry for the current state           |
 // | ARCP_KIT_ENCODE_INVALID       | `encodeMessage` strict validation rejected an outbound message      |
+// | ARCP_KIT_ALREADY_STARTED      | `start()` called twice on a transport, or a server attached twice   |
 //
 // The same table lives in runtime-kit/errors/README.md.
 
@@ -31,6 +32,7 @@ export const KIT_ERROR_CODES = {
   LISTEN_FAILED: 'ARCP_KIT_LISTEN_FAILED',
   INVALID_TRANSITION: 'ARCP_KIT_INVALID_TRANSITION',
   ENCODE_INVALID: 'ARCP_KIT_ENCODE_INVALID',
+  ALREADY_STARTED: 'ARCP_KIT_ALREADY_STARTED',
 } as const satisfies Record<string, KitErrorCode>;
 
 // A global (registry) symbol, so a KitError thrown by one installed copy of arcp-kit is still

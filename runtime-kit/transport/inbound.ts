@@ -1,6 +1,6 @@
 // Inbound side shared by every transport: queues frames, errors and the final close until
 // start() is called, then delivers them in order. Guarantees `close` is delivered once, last.
-import type { KitError } from '../errors/kit-error.js';
+import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
 import type { CloseInfo, TransportHandlers } from './types.js';
 
 type Item =
@@ -23,7 +23,7 @@ export class InboundDispatcher {
   }
 
   start(handlers: TransportHandlers): void {
-    if (this.handlers) throw new Error('transport already started');
+    if (this.handlers) throw new KitError(KIT_ERROR_CODES.ALREADY_STARTED, 'transport already started');
     this.handlers = handlers;
     const queued = this.queue;
     this.queue = [];

@@ -86,7 +86,9 @@ export class WebSocketServerTransport {
   }
 
   attach(server: UpgradeServer, opts: AttachOptions = {}): this {
-    if (this.httpServer) throw new Error('WebSocketServerTransport is already attached');
+    if (this.httpServer) {
+      throw new KitError(KIT_ERROR_CODES.ALREADY_STARTED, 'WebSocketServerTransport is already attached or listening');
+    }
     this.httpServer = server;
     this.path = opts.path ?? DEFAULT_WS_PATH;
     this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);

@@ -67,6 +67,14 @@ describe('memory transport pair', () => {
     }
   });
 
+  it('start() twice throws ARCP_KIT_ALREADY_STARTED', () => {
+    const [a] = createMemoryTransportPair();
+    collect(a);
+    expect(() => a.start({ message() {}, close() {}, error() {} })).toThrowError(
+      expect.objectContaining({ code: 'ARCP_KIT_ALREADY_STARTED' }),
+    );
+  });
+
   it('delivers close exactly once even when both sides close', async () => {
     const [a, b] = createMemoryTransportPair();
     let closes = 0;
