@@ -46,7 +46,8 @@ function toIssues(errors: AjvError[] | null | undefined, prefix: string): Valida
 }
 
 function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
-  const validate = COMPILED[mode][name];
+  // Names come from the generated tables above, so the export always exists.
+  const validate = COMPILED[mode][name] as CompiledValidator;
   return validate(value) ? null : toIssues(validate.errors, prefix);
 }
 

@@ -61,7 +61,8 @@ function unifiedDiff(label: string, current: string, expected: string): string {
     } catch (err) {
       out = String((err as { stdout?: string }).stdout ?? '');
     }
-    const lines = out.split('\n').slice(2).map((l) => l.replace(/^(---|\+\+\+) (a|b)\//, `$1 $2/${label}:`));
+    const lines = out.split('\n').slice(2).map((l) =>
+      l.replace(/^--- a\/committed$/, `--- ${label} (on disk)`).replace(/^\+\+\+ b\/regenerated$/, `+++ ${label} (regenerated)`));
     return lines.length > DIFF_LINE_LIMIT
       ? `${lines.slice(0, DIFF_LINE_LIMIT).join('\n')}\n... (${lines.length - DIFF_LINE_LIMIT} more diff lines)`
       : lines.join('\n');
