@@ -194,10 +194,10 @@ export class ClientCore {
     if (d.ok === 'ignore') return;
     if (d.ok === false) {
       this.events.emit('protocolError', d.error);
+      if (d.salvaged) return routeInbound(this, link, d.salvaged);
       // Count the seq of an event we could not read, so it does not masquerade as a gap.
-      if (d.seq !== undefined && link.handshake === undefined) this.tracker.observe(d.seq);
-      if (link.handshake && d.type === 'session.error') {
-        this.failHandshake(link, new KitError('ARCP_KIT_BAD_WELCOME', 'handshake refused with an unreadable session.error'));
+      if (d.seq !== undefined && link.handshake === undefined) {
+        if (this.tracker.observe(d.seq) === 'next') this.acker?.observe(d.seq);
       }
       return;
     }

@@ -2,23 +2,12 @@
  * `session.hello` construction and `session.welcome` reading (§6.1-§6.3). Resume rides on
  * `session.hello.payload.resume` — the form TS, Go and Py runtimes all accept (catalog §9 #1).
  */
+import { FEATURES } from '../../generated/registry.js';
 import { agentsFrom, isObject, str } from './normalize.js';
 import type { ARCPClientOptions, ResumeOptions, WelcomeInfo } from './types.js';
 
 /** Every v1.1 feature flag (§6.2), advertised unless the caller narrows it. */
-export const ALL_FEATURES: readonly string[] = [
-  'heartbeat',
-  'ack',
-  'list_jobs',
-  'subscribe',
-  'lease_expires_at',
-  'cost.budget',
-  'model.use',
-  'provisioned_credentials',
-  'progress',
-  'result_chunk',
-  'agent_versions',
-];
+export const ALL_FEATURES: readonly string[] = FEATURES;
 
 export function helloPayload(opts: ARCPClientOptions, resume?: ResumeOptions): Record<string, unknown> {
   const client: Record<string, unknown> = { name: opts.client.name, version: opts.client.version };

@@ -36,8 +36,26 @@ export function encodeOutbound(env: Record<string, unknown>): string {
 
 export type InboundFrame =
   | { ok: true; message: Record<string, unknown> }
-  | { ok: false; error: Error; seq?: number; type?: string }
+  | { ok: false; error: Error; seq?: number; type?: string; salvaged?: Record<string, unknown> }
   | { ok: 'ignore' };
+
+/**
+ * Replies and terminals are never dropped for a schema complaint beyond the documented variants:
+ * losing one would leave a request or a job handle waiting forever. They are still reported as
+ * a protocolError, then read by the defensive readers of normalize.ts and errorFromPayload
+ * (which, e.g., keeps LEASE_EXPIRED non-retryable whatever the peer claimed).
+ */
+const SALVAGEABLE = new Set([
+  'session.welcome',
+  'session.error',
+  'session.closed',
+  'session.jobs',
+  'job.accepted',
+  'job.subscribed',
+  'job.cancelled',
+  'job.result',
+  'job.error',
+]);
 
 /**
  * Lenient decode. On a schema failure we still recover `event_seq` (one extra parse, only on
@@ -47,15 +65,20 @@ export function decodeInbound(frame: string): InboundFrame {
   const d = decodeFrame(frame);
   if (d.ok === true) return { ok: true, message: d.message as unknown as Record<string, unknown> };
   if (d.ok === 'ignore') return { ok: 'ignore' };
-  let seq: number | undefined;
-  try {
-    const raw = JSON.parse(frame) as Record<string, unknown>;
-    if (typeof raw?.event_seq === 'number' && Number.isInteger(raw.event_seq)) seq = raw.event_seq;
-  } catch {
-    // not JSON at all: nothing to recover
-  }
   const out: InboundFrame = { ok: false, error: d.error };
-  if (seq !== undefined) out.seq = seq;
   if (typeof d.partial?.type === 'string') out.type = d.partial.type;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(frame);
+  } catch {
+    return out; // not JSON at all: nothing to recover
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return out;
+  const env = raw as Record<string, unknown>;
+  if (typeof env.event_seq === 'number' && Number.isInteger(env.event_seq)) out.seq = env.event_seq;
+  const p = env.payload;
+  if (typeof env.type === 'string' && SALVAGEABLE.has(env.type) && typeof p === 'object' && p !== null && !Array.isArray(p)) {
+    out.salvaged = env;
+  }
   return out;
 }

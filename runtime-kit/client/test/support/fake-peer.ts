@@ -17,6 +17,7 @@ export class FakePeer {
   sessionId = 'sess_FAKE0000000000000000000001';
   seq = 0;
   closed = false;
+  answerClose = true;
   private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
   private cursor = 0;
   private readonly server: Transport;
@@ -37,6 +38,8 @@ export class FakePeer {
   private onFrame(frame: string): void {
     const f = JSON.parse(frame) as Frame;
     this.received.push(f);
+    // Like our runtime: acknowledge session.close (catalog §9 #2) unless a test turns it off.
+    if (f.type === 'session.close' && this.answerClose) this.send('session.closed', { reason: f.payload.reason });
     const i = this.waiters.findIndex((w) => w.match(f));
     if (i >= 0) {
       const [w] = this.waiters.splice(i, 1);
