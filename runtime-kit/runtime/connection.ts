@@ -27,7 +27,7 @@ export class Connection {
     readonly transport: Transport,
     private readonly core: RuntimeCore,
   ) {
-    this.lastInbound = this.lastOutbound = core.timers.now();
+    this.lastInbound = this.lastOutbound = core.timers.monotonic();
   }
 
   start(): void {
@@ -51,7 +51,7 @@ export class Connection {
     if (this.closed) return;
     try {
       this.transport.send(frame);
-      this.lastOutbound = this.core.timers.now();
+      this.lastOutbound = this.core.timers.monotonic();
     } catch (err) {
       // A closing transport: its close callback detaches the session; the event stays buffered.
       if (!isKitError(err, KIT_ERROR_CODES.TRANSPORT_CLOSED)) throw err;
@@ -127,7 +127,7 @@ export class Connection {
 
   private onFrame(frame: string): void {
     if (this.closed) return;
-    this.lastInbound = this.core.timers.now();
+    this.lastInbound = this.core.timers.monotonic();
     this.session?.touch();
     if (this.busy) {
       this.backlog.push(frame);

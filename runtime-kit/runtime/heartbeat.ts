@@ -37,7 +37,7 @@ export class HeartbeatMonitor {
 
   private tick(): void {
     if (this.stopped) return;
-    const now = this.timers.now();
+    const now = this.timers.monotonic();
     if (now - this.peer.lastInboundMs() >= 2 * this.intervalMs) {
       this.stopped = true;
       this.peer.lost();

@@ -130,7 +130,7 @@ export class JobRunner {
     }
     if (this.core.faults.has('double-terminal')) job.emit(job.terminal.type, job.terminal.payload);
     job.owner.untrackJob(job.jobId);
-    this.core.jobs.markTerminal(job, this.core.timers.now());
+    this.core.jobs.markTerminal(job, this.core.timers.monotonic());
     if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));
     try {
       this.core.hooks.onJobTerminal?.(job, state);

@@ -164,10 +164,10 @@ export class ARCPRuntime implements RuntimeCore {
     const every = Math.max(1000, Math.min(60_000, this.options.resumeWindowMs / 2));
     this.sweepHandle = schedule(this.timers, () => {
       this.sweepHandle = undefined;
-      const now = this.timers.now();
+      const now = this.timers.monotonic();
       this.sessions.sweep(now);
-      this.idempotency.sweep(now);
       this.jobs.sweep(now);
+      this.idempotency.sweep(this.timers.now()); // keys are stamped with wall time
       if (this.sessions.size > 0 || this.connections.size > 0) this.armSweep();
     }, every);
   }

@@ -53,7 +53,7 @@ export class Session {
   ) {
     this.features = features;
     this.resumeToken = resumeToken;
-    this.lastActivityMs = env.timers.now();
+    this.lastActivityMs = env.timers.monotonic();
     this.gauge = new BackPressureGauge(env.options.backPressureThreshold);
     this.machine.fire('hello_accepted'); // created only once the welcome is about to go out
   }
@@ -123,7 +123,7 @@ export class Session {
   }
 
   touch(): void {
-    this.lastActivityMs = this.env.timers.now();
+    this.lastActivityMs = this.env.timers.monotonic();
   }
 
   /** Detached for longer than the resume window. */

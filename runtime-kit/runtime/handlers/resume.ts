@@ -35,7 +35,7 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   };
   const opaque = 'resume refused: unknown session, invalid resume_token, or resume window over';
   if (!req.sessionId) return refuse('resume needs the session_id to resume');
-  const session = core.sessions.getResumable(req.sessionId, core.timers.now());
+  const session = core.sessions.getResumable(req.sessionId, core.timers.monotonic());
   if (!session) return refuse(opaque);
   if (!tokenAccepted(ctx, session, req.resumeToken)) return refuse(opaque);
   if (req.principal !== undefined && req.principal !== session.principal) return refuse(opaque);
