@@ -38,12 +38,8 @@ export class ARCPError extends Error {
 
   /** The wire form (catalog §4.1): `message` is never empty, `details` only when present. */
   toPayload(): ErrorPayload {
-    const payload: ErrorPayload = {
-      code: this.code,
-      message: this.message || this.code,
-      retryable: this.retryable,
-    } as ErrorPayload;
-    if (this.details !== undefined) (payload as { details?: Record<string, unknown> }).details = this.details;
+    const payload: ErrorPayload = { code: this.code, message: this.message || this.code, retryable: this.retryable };
+    if (this.details !== undefined) payload.details = this.details;
     return payload;
   }
 
