@@ -37,6 +37,16 @@ describe('memory transport pair', () => {
     expect(await rb.frameCount(2)).toEqual(['{"i":1}', '{"i":2}']);
   });
 
+  it('a close that happens before start() is delivered after the queued frames', async () => {
+    const [a, b] = createMemoryTransportPair();
+    collect(a);
+    a.send('{"before":"close"}');
+    await a.close('early');
+    const rb = collect(b);
+    expect((await rb.closed).reason).toBe('early');
+    expect(rb.frames).toEqual(['{"before":"close"}']);
+  });
+
   it('close propagates to the peer after frames already sent', async () => {
     const [a, b] = createMemoryTransportPair();
     const ra = collect(a);
