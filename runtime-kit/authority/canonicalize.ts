@@ -26,9 +26,14 @@ const ENCODED_DOT_SEGMENT = /^(?:%2e|\.){1,2}$/i;
  * escape attempt, not a typo. Refused too: percent-encoded separators or dot segments,
  * backslashes (a separator on some platforms), control characters.
  */
+/** Anything that needs the slow path: `//`, `.`/`..` segments, a trailing `/`, `%`, `\\`, controls. */
+// eslint-disable-next-line no-control-regex
+const NOT_ALREADY_CANONICAL = /\/\/|(?:^|\/)\.\.?(?:\/|$)|.\/$|[%\\\u0000-\u001f\u007f]/;
+
 export function canonicalizePath(target: string): Canonical {
   if (target.length === 0) return refuse('empty path');
   if (target.length > MAX_TARGET_LENGTH) return refuse('path too long');
+  if (!NOT_ALREADY_CANONICAL.test(target)) return { ok: true, target }; // hot path: already canonical
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(target)) return refuse('control character in path');
   if (target.includes('\\')) return refuse('backslash in path');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileGlob, matchGlob } from '../glob.js';
+import { compileGlob, compileGlobUncached, matchGlob } from '../glob.js';
 import { refMatch } from './reference-glob.js';
 
 // Catalog §10 #30 positions, one row each: [pattern, target, expected].
@@ -67,6 +67,23 @@ describe('glob matcher: properties', () => {
       fc.property(patternArb, targetArb, (pattern, target) => matchGlob(pattern, target) === refMatch(pattern, target)),
       { numRuns: 4000 },
     );
+  });
+
+  it('the state-list NFA (used for long patterns) agrees with the reference too', () => {
+    fc.assert(
+      fc.property(patternArb, targetArb, (pattern, target) =>
+        compileGlobUncached(pattern, { maxBitStates: 0 }).matches(target) === refMatch(pattern, target),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('long patterns (beyond 30 bit states) match like short ones', () => {
+    const long = `/r/${'*x/'.repeat(20)}**/end`;
+    const hit = `/r/${'ax/'.repeat(20)}q/w/end`;
+    expect(matchGlob(long, hit)).toBe(true);
+    expect(refMatch(long, hit)).toBe(true);
+    expect(matchGlob(long, hit.replace('ax/', 'ay/'))).toBe(false);
   });
 
   it('agrees with the reference on targets built from the pattern itself', () => {
