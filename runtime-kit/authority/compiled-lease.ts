@@ -25,7 +25,7 @@ export class CompiledLease {
     for (const [capability, patterns] of Object.entries(lease)) {
       if (capability === 'cost.budget') continue; // amounts, not patterns
       const m: CapabilityMatcher = { literals: new Set(), byDir: new Map(), longestDir: 0, dirLengths: new Set(), unbucketed: [] };
-      for (const p of patterns) {
+      for (const p of patterns ?? []) {
         if (!p.includes('*')) {
           m.literals.add(p);
           continue;

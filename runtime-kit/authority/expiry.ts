@@ -12,7 +12,7 @@
 // credentials carry the exact expires_at as their TTL (§9.8.3), without grace. Use
 // graceMs: 0 for the literal "at or after expires_at" reading of §9.5.
 
-import type { Clock } from './deps.js';
+import type { AuthorityClock } from './deps.js';
 
 export const MAX_GRACE_MS = 1000;
 
@@ -21,7 +21,7 @@ export class ExpiryClock {
   readonly expiresAtMs: number;
   private readonly deadline: number; // monotonic ms at which the check starts failing
 
-  constructor(expiresAtMs: number, private readonly clock: Clock, graceMs: number) {
+  constructor(expiresAtMs: number, private readonly clock: AuthorityClock, graceMs: number) {
     if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
       throw new RangeError(`graceMs must be within 0..${MAX_GRACE_MS}, got ${graceMs}`);
     }

@@ -21,14 +21,14 @@ import { parseUtcTimestamp } from './expires-at.js';
 import { leaseSubsetViolation, type ModelPolicy } from './lease-subset.js';
 import { validateLeaseConstraints, validateLeaseRequest } from './lease-validation.js';
 import { sumBudgetAmounts } from './budget-amount.js';
-import { ARCPError, arcpError, type Clock, type Lease, type LeaseConstraints, type MetricBody } from './deps.js';
+import { ARCPError, arcpError, type AuthorityClock, type Lease, type LeaseConstraints, type MetricBody } from './deps.js';
 
 export type Decision = { allowed: true; target?: string } | { allowed: false; error: ARCPError };
 
 export interface JobAuthorityOptions {
   lease: Lease;
   constraints?: LeaseConstraints;
-  clock: Clock;
+  clock: AuthorityClock;
   /** Grace after expires_at, 0..1000 ms (default 1000); see expiry.ts for the side. */
   graceMs?: number;
   /** Deployment policy for a lease without `model.use` (§9.7). Default 'forbid'. */

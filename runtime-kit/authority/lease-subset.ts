@@ -27,7 +27,7 @@ export interface SubsetOptions {
 
 /** The first reason `child` is not a subset of `parent`, or undefined when it is. */
 export function leaseSubsetViolation(parent: Lease, child: Lease, opts: SubsetOptions): string | undefined {
-  for (const [capability, patterns] of Object.entries(child)) {
+  for (const [capability, patterns = []] of Object.entries(child)) {
     if (capability === 'cost.budget') {
       if (opts.parentBudget === undefined) continue;
       for (const [currency, amount] of sumBudgetAmounts(patterns)) {

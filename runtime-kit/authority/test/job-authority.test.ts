@@ -115,3 +115,21 @@ describe('JobAuthority.checkModel (§9.7)', () => {
     expect(codeOf(restricted.checkModel('gpt-4o'))).toBe('PERMISSION_DENIED');
   });
 });
+
+describe('typed errors', () => {
+  it('denials are the errors/ subclasses with their wire payloads', async () => {
+    const { PermissionDeniedError, BudgetExhaustedError, LeaseExpiredError } = await import('../../errors/index.js');
+    const c = new FakeClock(T0);
+    const auth = new JobAuthority({ lease: { 'cost.budget': ['USD:1'] }, constraints: { expires_at: '2026-05-13T12:00:10Z' }, clock: c, graceMs: 0 });
+    const miss = auth.check('tool.call', 'x');
+    expect(!miss.allowed && miss.error).toBeInstanceOf(PermissionDeniedError);
+    expect(!miss.allowed && miss.error.toPayload()).toMatchObject({ code: 'PERMISSION_DENIED', retryable: false });
+    auth.recordCost({ name: 'cost.x', value: 1, unit: 'USD' });
+    const broke = auth.check('tool.call', 'x');
+    expect(!broke.allowed && broke.error).toBeInstanceOf(BudgetExhaustedError);
+    c.advance(10_000);
+    const late = auth.check('tool.call', 'x');
+    expect(!late.allowed && late.error).toBeInstanceOf(LeaseExpiredError);
+    expect(!late.allowed && late.error.toPayload()).toMatchObject({ code: 'LEASE_EXPIRED', retryable: false });
+  });
+});
