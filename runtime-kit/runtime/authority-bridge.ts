@@ -1,11 +1,11 @@
-// Default implementations of the authority hooks (hooks.ts). Until authority/ provides
-// JobAuthority, the defaults are pass-through: every call site in JobContext already goes
-// through `job.authority`, so wiring the real enforcement is a change to this file only.
+// Default implementations of the authority hooks (hooks.ts), backed by authority/: lease
+// validation (§9.1-§9.5) and one JobAuthority per job (expiry -> budget -> capability, model
+// gate, budget decrements). Embedders replace any of them through RuntimeOptions.hooks.
 import type { Lease, LeaseConstraints } from '../../generated/index.js';
-import { arcpError } from '../errors/index.js';
+import { JobAuthority, validateLeaseConstraints, validateLeaseRequest } from '../authority/index.js';
 import type { JobAuthorityLike, RuntimeHooks } from './hooks.js';
 
-/** Allows every operation; no budget. Used when no authority is configured. */
+/** Allows every operation and tracks no budget (for embedders that enforce elsewhere). */
 export const passThroughAuthority: JobAuthorityLike = {
   check: () => ({ allowed: true }),
   checkModel: () => ({ allowed: true }),
@@ -13,35 +13,33 @@ export const passThroughAuthority: JobAuthorityLike = {
   budget: () => undefined,
 };
 
-/** Shape-only lease validation (the schema already ran): capability -> non-empty pattern strings. */
-export function validateLeaseShape(leaseRequest: unknown, leaseConstraints: unknown): { lease: Lease; constraints?: LeaseConstraints } {
-  const lease: Lease = {};
-  if (leaseRequest !== undefined) {
-    if (typeof leaseRequest !== 'object' || leaseRequest === null || Array.isArray(leaseRequest)) {
-      throw arcpError('INVALID_REQUEST', 'lease_request must be an object of capability -> patterns');
-    }
-    for (const [cap, patterns] of Object.entries(leaseRequest)) {
-      if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string' || p === '')) {
-        throw arcpError('INVALID_REQUEST', `lease_request["${cap}"] must be an array of non-empty strings`, { details: { capability: cap } });
-      }
-      lease[cap] = [...patterns];
-    }
-  }
-  if (leaseConstraints === undefined) return { lease };
-  return { lease, constraints: leaseConstraints as LeaseConstraints };
+export interface AuthorityDefaults {
+  /** §9.7: what an absent `model.use` means. Default 'forbid'. */
+  modelPolicy?: 'forbid' | 'allow';
 }
+
+export type ResolvedHooks = Required<Pick<RuntimeHooks, 'validateLease' | 'leasePolicy' | 'createAuthority'>> & RuntimeHooks;
 
 /** Fills every hook the embedder left out with its default. */
-export function resolveHooks(hooks: RuntimeHooks = {}): Required<Pick<RuntimeHooks, 'validateLease' | 'leasePolicy' | 'createAuthority'>> & RuntimeHooks {
+export function resolveHooks(hooks: RuntimeHooks = {}, defaults: AuthorityDefaults = {}): ResolvedHooks {
   return {
     ...hooks,
-    validateLease: hooks.validateLease ?? ((req, constraints) => validateLeaseShape(req, constraints)),
+    validateLease:
+      hooks.validateLease ??
+      ((req, constraints, nowMs) => {
+        const lease = validateLeaseRequest(req ?? {}) as Lease;
+        const checked = validateLeaseConstraints(constraints, nowMs) as LeaseConstraints | undefined;
+        return checked === undefined ? { lease } : { lease, constraints: checked };
+      }),
     leasePolicy: hooks.leasePolicy ?? ((requested) => requested),
-    createAuthority: hooks.createAuthority ?? (() => passThroughAuthority),
+    createAuthority:
+      hooks.createAuthority ??
+      (({ lease, constraints, clock }) =>
+        new JobAuthority({
+          lease: lease as Record<string, string[]>,
+          ...(constraints !== undefined ? { constraints } : {}),
+          clock,
+          modelPolicy: defaults.modelPolicy ?? 'forbid',
+        }) as unknown as JobAuthorityLike),
   };
-}
-
-/** True when real lease enforcement is configured (lease_expires_at / cost.budget / model.use can be advertised). */
-export function hasAuthority(hooks: RuntimeHooks): boolean {
-  return hooks.createAuthority !== undefined;
 }

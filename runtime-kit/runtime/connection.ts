@@ -2,7 +2,8 @@
 // session_id checks, heartbeats, and binding to a Session. Every bad frame gets a typed
 // `session.error INVALID_REQUEST` and processing continues (issue 3 "Bad input").
 import type { ArcpMessage, SessionError, SessionPing } from '../../generated/index.js';
-import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import { arcpError, type ARCPError } from '../errors/index.js';
+import { toARCPError } from './arcp-errors.js';
 import { isKitError, KIT_ERROR_CODES, type KitError } from '../errors/kit-error.js';
 import { decodeFrame, newMessageId, newSessionId } from '../protocol/index.js';
 import type { CloseInfo, Transport } from '../transport/index.js';
@@ -187,7 +188,7 @@ export class Connection {
   // A handler bug must not kill the connection: report INTERNAL_ERROR and go on.
   private reportHandlerFailure(err: unknown, msg: ArcpMessage | undefined): void {
     this.core.options.logger('error', 'handler failed', { type: msg?.type, error: String(err) });
-    const error = isARCPError(err) ? err : arcpError('INTERNAL_ERROR', 'internal error while handling the message', { retryable: true });
+    const error = toARCPError(err, 'internal error while handling the message');
     this.sendError(error, msg ? { request_id: msg.id } : {});
   }
 

@@ -5,13 +5,22 @@ import { FEATURES, type Feature } from '../../generated/index.js';
 import type { DispatchTable } from './dispatch.js';
 import type { RuntimeHooks } from './hooks.js';
 
-const ALWAYS: ReadonlySet<string> = new Set(['heartbeat', 'ack', 'progress', 'result_chunk', 'agent_versions']);
-const NEEDS_AUTHORITY: ReadonlySet<string> = new Set(['lease_expires_at', 'cost.budget', 'model.use']);
+// Lease expiry, budgets and the model gate are enforced by the default JobAuthority (or the
+// embedder's createAuthority hook), so they are always honoured.
+const ALWAYS: ReadonlySet<string> = new Set([
+  'heartbeat',
+  'ack',
+  'progress',
+  'result_chunk',
+  'agent_versions',
+  'lease_expires_at',
+  'cost.budget',
+  'model.use',
+]);
 
 export function supportedFeatures(dispatch: DispatchTable, hooks: RuntimeHooks): Feature[] {
   return FEATURES.filter((f) => {
     if (ALWAYS.has(f)) return true;
-    if (NEEDS_AUTHORITY.has(f)) return hooks.createAuthority !== undefined;
     if (f === 'provisioned_credentials') return hooks.issueCredentials !== undefined && hooks.onJobTerminal !== undefined;
     return dispatch.supportsFeature(f);
   });

@@ -2,6 +2,7 @@
 // delegation). Each hook has a safe default (authority-bridge.ts) so the runtime works alone.
 import type { Credential, Lease, LeaseConstraints, MetricBody } from '../../generated/index.js';
 import type { ARCPError } from '../errors/index.js';
+import type { Clock } from './timers.js';
 
 export type Decision = { allowed: true } | { allowed: false; error: ARCPError };
 
@@ -49,7 +50,7 @@ export interface RuntimeHooks {
   /** Narrows the requested lease (§7.1 "effective lease"). MUST NOT widen it. Default: identity. */
   leasePolicy?(requested: Lease, info: SubmitInfo): Lease;
   /** Builds the per-job enforcement object. Default: authority/ JobAuthority. */
-  createAuthority?(args: { lease: Lease; constraints?: LeaseConstraints; nowMs: () => number; job: JobInfo }): JobAuthorityLike;
+  createAuthority?(args: { lease: Lease; constraints?: LeaseConstraints; clock: Clock; job: JobInfo }): JobAuthorityLike;
   /**
    * Issues provisioned credentials before job.accepted (§9.8). Providing this hook (together with
    * revocation in onJobTerminal) makes the runtime advertise `provisioned_credentials`.

@@ -10,7 +10,7 @@ export { EventStoreFullError, EVENT_STORE_FULL, type EventStore, type EventStore
 export { MemoryEventStore, type MemoryEventStoreOptions } from './memory-event-store.js';
 export { FAULTS, FAULT_NAMES, FaultSet, type FaultName } from './faults.js';
 export type { Decision, JobAuthorityLike, JobInfo, RuntimeHooks, SubmitInfo } from './hooks.js';
-export { passThroughAuthority } from './authority-bridge.js';
+export { passThroughAuthority, type AuthorityDefaults } from './authority-bridge.js';
 export type { HandlerContext, MessageHandler } from './dispatch.js';
 export type { RuntimeCore } from './core.js';
 export type { Job, JobSink } from './job.js';

@@ -10,7 +10,8 @@ import type {
   MetricBody,
   ToolResultBody,
 } from '../../generated/index.js';
-import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import { arcpError, type ARCPError } from '../errors/index.js';
+import { toARCPError } from './arcp-errors.js';
 import { newMessageId, newResultId } from '../protocol/index.js';
 import type { Decision } from './hooks.js';
 import type { Job } from './job.js';
@@ -216,7 +217,7 @@ export class JobContextImpl implements JobContext {
       this.control.emitEvent('tool_result', { call_id: callId, result: result === undefined ? {} : result });
       return result;
     } catch (err) {
-      const error = isARCPError(err) ? err : arcpError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), { retryable: true });
+      const error = toARCPError(err, 'tool failed');
       this.control.emitEvent('tool_result', { call_id: callId, error: error.toPayload() });
       throw err;
     }

@@ -1,7 +1,8 @@
 // Runs a job after job.accepted: status running, the agent call, max_runtime_sec, cancellation
 // with a grace period, and exactly one terminal envelope (§7.3, §7.4; catalog §8.1, §10 #18).
 import type { JobErrorPayload, JobResultPayload } from '../../generated/index.js';
-import { arcpError, isARCPError, type ARCPError } from '../errors/index.js';
+import { arcpError, type ARCPError } from '../errors/index.js';
+import { toARCPError } from './arcp-errors.js';
 import type { RuntimeCore } from './core.js';
 import { JobContextImpl } from './job-context.js';
 import type { TerminalState } from './job-state.js';
@@ -78,10 +79,7 @@ export class JobRunner {
     } catch (err) {
       if (job.isTerminal) return;
       if (job.cancelRequested) return this.finishCancelled(job, job.cancelReason ?? 'cancelled by client');
-      const error = isARCPError(err)
-        ? err
-        : arcpError('INTERNAL_ERROR', `agent failed: ${err instanceof Error ? err.message : String(err)}`, { retryable: true });
-      return this.finishError(job, error);
+      return this.finishError(job, toARCPError(err, 'agent failed'));
     }
     if (job.isTerminal) return;
     // §7.4 / catalog §10 #18: after cancel the terminal MUST be CANCELLED, even on a normal return.

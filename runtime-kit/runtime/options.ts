@@ -43,6 +43,8 @@ export interface RuntimeOptions {
   idempotencyTtlMs?: number;
   /** Test-only fault injection (faults.ts). */
   faults?: Iterable<FaultName>;
+  /** §9.7: an absent `model.use` forbids (default) or allows every model. */
+  modelPolicy?: 'forbid' | 'allow';
   /** Extension points (authority, lease policy, credentials, lifecycle observers). */
   hooks?: RuntimeHooks;
   /** Operational log sink (never receives secrets). Default: silent. */

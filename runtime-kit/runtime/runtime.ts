@@ -64,7 +64,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};
-    this.hooks = resolveHooks(this.rawHooks);
+    this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});
     this.configuredFeatures = opts.features;
     this.runner = new JobRunner(this);
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);

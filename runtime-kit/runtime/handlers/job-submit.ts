@@ -3,7 +3,8 @@
 // Rejections (catalog §9 #5): job.error with a fresh job_id, the submit's trace_id and
 // payload.request_id; AGENT_VERSION_NOT_AVAILABLE alone goes as session.error (§13.8).
 import type { ArcpMessage, Credential, JobAccepted, JobAcceptedPayload, JobSubmit } from '../../../generated/index.js';
-import { arcpError, isARCPError, type ARCPError } from '../../errors/index.js';
+import { arcpError, type ARCPError } from '../../errors/index.js';
+import { toARCPError } from '../arcp-errors.js';
 import { newJobId, newTraceId } from '../../protocol/index.js';
 import type { ResolvedAgent } from '../agent-registry.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
@@ -50,7 +51,7 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     lease = core.hooks.leasePolicy!(validated.lease, { principal: session.principal, sessionId: session.id, agentRef: agent.ref, nowMs: now });
     constraints = validated.constraints;
   } catch (err) {
-    const error = asArcpError(err);
+    const error = toARCPError(err);
     if (error.code === 'AGENT_VERSION_NOT_AVAILABLE') return session.sendError(error, { request_id: msg.id });
     return reject(error);
   }
@@ -67,9 +68,9 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     ...(p.max_runtime_sec !== undefined ? { maxRuntimeSec: p.max_runtime_sec } : {}),
   });
   try {
-    job.authority = core.hooks.createAuthority!({ lease, ...(constraints ? { constraints } : {}), nowMs: () => core.timers.now(), job });
+    job.authority = core.hooks.createAuthority!({ lease, ...(constraints ? { constraints } : {}), clock: core.timers, job });
   } catch (err) {
-    return reject(asArcpError(err));
+    return reject(toARCPError(err));
   }
 
   const accept = (credentials: Credential[] | undefined): void => {
@@ -112,7 +113,3 @@ function replayIdempotent(session: Session, requestId: string, job: Job): void {
   if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
 }
 
-function asArcpError(err: unknown): ARCPError {
-  if (isARCPError(err)) return err;
-  return arcpError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err), { retryable: true });
-}

@@ -1,0 +1,126 @@
+// The authority layer of one runtime (issue 4), installed by ARCPRuntime's constructor:
+// wraps the resolved hooks so every job gets fault-aware enforcement, proactive expiry,
+// credentials and delegation, and holds the state the new handlers share (subscriptions,
+// audit log, listing policy). Handlers reach it through `authorityServicesOf(ctx.core)`;
+// JobContext reaches it through `authorityServicesOfJob(job)`.
+import type { Credential } from '../../../generated/index.js';
+import type { ARCPError } from '../../errors/index.js';
+import { createAuditSink, type AuditSink } from '../audit/audit-log.js';
+import type { RuntimeCore } from '../core.js';
+import { CredentialService } from '../credentials/credential-service.js';
+import { DelegationService } from '../delegation/delegation-service.js';
+import type { JobAuthorityLike, JobInfo, RuntimeHooks } from '../hooks.js';
+import type { Job } from '../job.js';
+import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js';
+import { resolveAuthorityOptions, type AuthorityRuntimeOptions, type ResolvedAuthorityOptions } from './authority-options.js';
+import { retryableLeaseExpired, starCrossesSlash, withAuthorityFaults, withoutExpiry } from './authority-faults.js';
+import { ExpiryTimers } from './expiry-timers.js';
+
+const byCore = new WeakMap<object, AuthorityServices>();
+const byJob = new WeakMap<object, AuthorityServices>();
+
+export class AuthorityServices {
+  readonly options: ResolvedAuthorityOptions;
+  readonly audit: AuditSink;
+  readonly subscriptions: SubscriptionRegistry;
+  readonly delegation: DelegationService;
+  /** Present only with a provisioner AND a revocation ledger (§14: no ledger, no feature). */
+  readonly credentials: CredentialService | undefined;
+  private readonly expiry: ExpiryTimers;
+
+  constructor(
+    private readonly core: RuntimeCore,
+    opts: AuthorityRuntimeOptions,
+  ) {
+    this.options = resolveAuthorityOptions(opts);
+    const log = core.options.logger;
+    this.audit = createAuditSink(this.options.auditLog, (err) => log('error', 'audit log write failed', { error: String(err) }));
+    this.subscriptions = new SubscriptionRegistry(log);
+    this.delegation = new DelegationService(core);
+    const leakyExpiry = core.faults.has('lease-expired-retryable');
+    this.expiry = new ExpiryTimers(core, (e: ARCPError) => (leakyExpiry ? retryableLeaseExpired(e) : e));
+    const { credentialProvisioner: provisioner, revocationLedgerPath: ledgerPath } = this.options;
+    this.credentials =
+      provisioner && ledgerPath
+        ? new CredentialService({ provisioner, ledgerPath, logger: log, ...(this.options.credentialRetry ? { retry: this.options.credentialRetry } : {}) })
+        : undefined;
+  }
+
+  /** Current credentials of a job for its submitter (after rotations). */
+  credentialsOf(job: Job): Credential[] | undefined {
+    return this.credentials?.credentialsOf(job.jobId) ?? job.acceptedPayload?.credentials;
+  }
+
+  /**
+   * Rotates one credential of a running job (§9.8.2): the provisioner returns a new value for
+   * the same id, the prior value stops working, and a `status credential_rotated` event
+   * {id, value} goes to the submitter (observers get it redacted).
+   */
+  async rotateCredential(jobId: string, credentialId: string): Promise<void> {
+    const job = this.core.jobs.get(jobId);
+    if (!job || job.isTerminal) throw new Error(`job ${jobId} is not running`);
+    if (!this.credentials) throw new Error('no credential provisioner is configured');
+    const body = await this.credentials.rotate(jobId, credentialId);
+    const accepted = job.acceptedPayload?.credentials;
+    if (accepted) {
+      // Keep an idempotent replay of job.accepted from handing out the revoked value.
+      job.acceptedPayload.credentials = accepted.map((c) => (c.id === credentialId ? { ...c, value: body.details.value } : c));
+    }
+    this.core.runner.emitEvent(job, 'status', body);
+  }
+
+  /** Wraps the runtime's resolved hooks (called once, from the constructor). */
+  install(hooks: RuntimeHooks): void {
+    const base = hooks.createAuthority;
+    if (base) {
+      hooks.createAuthority = (args) => {
+        const faults = this.core.faults;
+        const shaped = {
+          ...args,
+          lease: faults.has('glob-star-crosses-slash') ? starCrossesSlash(args.lease) : args.lease,
+          constraints: faults.has('ignore-expires-at') ? withoutExpiry(args.constraints) : args.constraints,
+        };
+        if (shaped.constraints === undefined) delete shaped.constraints;
+        const authority: JobAuthorityLike = withAuthorityFaults(base(shaped), faults);
+        const job = args.job as Job;
+        byJob.set(job, this);
+        if (this.options.proactiveExpiry) this.expiry.arm(job, authority);
+        return authority;
+      };
+    }
+    if (this.credentials && !hooks.issueCredentials) {
+      const credentials = this.credentials;
+      hooks.issueCredentials = (job: JobInfo) => credentials.issue(job as Job);
+    }
+    const userTerminal = hooks.onJobTerminal;
+    hooks.onJobTerminal = (job: JobInfo, state: string) => {
+      this.onTerminal(job as Job, state);
+      userTerminal?.call(hooks, job, state);
+    };
+  }
+
+  private onTerminal(job: Job, state: string): void {
+    this.expiry.cancel(job);
+    this.delegation.endChildren(job, state);
+    // §9.8.2 MUST revoke at every terminal state (children first, via the manager's cascade).
+    this.credentials?.revoke(job.jobId);
+  }
+}
+
+/** Creates the services of `core` and wraps its hooks (ARCPRuntime constructor). */
+export function installAuthorityServices(core: RuntimeCore, opts: AuthorityRuntimeOptions): AuthorityServices {
+  const services = new AuthorityServices(core, opts);
+  services.install(core.hooks);
+  byCore.set(core, services);
+  return services;
+}
+
+export function authorityServicesOf(core: RuntimeCore): AuthorityServices {
+  const s = byCore.get(core);
+  if (!s) throw new Error('authority services are not installed on this runtime');
+  return s;
+}
+
+export function authorityServicesOfJob(job: Job): AuthorityServices | undefined {
+  return byJob.get(job);
+}

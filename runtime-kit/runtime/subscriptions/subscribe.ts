@@ -1,0 +1,103 @@
+// job.subscribe (§7.6; catalog §6.8, §9 #6-#9, §10 #29). Order of the reply: `job.subscribed`
+// FIRST (Spec §13.3, catalog §9 #6), then the optional history replay, then live events — all
+// in the subscriber's own seq space. `subscribed_from` is the subscriber's latest seq just
+// before the first replayed or live event of this job (catalog §9 #7). `from_event_seq` is in
+// the OWNER session's seq space (the space of session.jobs.last_event_seq); `history: true`
+// without it replays everything still buffered (catalog §9 #9).
+import type { JobSubscribed, JobSubscribedPayload } from '../../../generated/index.js';
+import { arcpError } from '../../errors/index.js';
+import type { AuditSink } from '../audit/audit-log.js';
+import type { RuntimeCore } from '../core.js';
+import { envelope } from '../envelope.js';
+import type { Job } from '../job.js';
+import type { Session } from '../session.js';
+import { isoTime } from '../timers.js';
+import { maySeeCredentials, redactForwardedPayload } from './redaction.js';
+import { decideObserve, type SubscribePolicy } from './subscribe-policy.js';
+import type { SubscriptionRegistry } from './subscription-registry.js';
+
+export interface SubscribeRequest {
+  requestId: string;
+  jobId: string;
+  fromEventSeq?: number;
+  history: boolean;
+}
+
+export interface SubscribeDeps {
+  core: RuntimeCore;
+  registry: SubscriptionRegistry;
+  audit: AuditSink;
+  policy?: SubscribePolicy;
+  /** Current credentials of a job (after rotations), if any were issued. */
+  credentialsOf(job: Job): JobSubscribedPayload['credentials'];
+}
+
+const SEQUENCED = new Set(['job.event', 'job.result', 'job.error']);
+
+export function subscribe(session: Session, req: SubscribeRequest, deps: SubscribeDeps): void {
+  const { core } = deps;
+  const corr = { request_id: req.requestId, job_id: req.jobId };
+  const job = core.jobs.get(req.jobId);
+  const audit = (decision: 'allowed' | 'denied' | 'not_found', reason: string): void =>
+    deps.audit.write({
+      ts: isoTime(core.timers.now()),
+      event: 'job.subscribe',
+      subscriber_principal: session.principal,
+      subscriber_session_id: session.id,
+      job_id: req.jobId,
+      ...(job ? { target_principal: job.principal } : {}),
+      decision,
+      reason,
+    });
+
+  if (!job) {
+    audit('not_found', 'unknown job');
+    return session.sendError(arcpError('JOB_NOT_FOUND', `no job ${req.jobId}`), corr);
+  }
+  const decision = decideObserve(deps.policy, { principal: session.principal, sessionId: session.id, job, action: 'subscribe' });
+  audit(decision.allowed ? 'allowed' : 'denied', decision.reason);
+  if (!decision.allowed) {
+    return session.sendError(arcpError('PERMISSION_DENIED', `principal may not observe job ${req.jobId}`, { details: { reason: decision.reason } }), corr);
+  }
+
+  const showCredentials = maySeeCredentials(session.principal, job.principal, core.faults.has('leak-credentials-to-observer'));
+  const history = req.history ? replayable(core, job, req.fromEventSeq ?? 0) : [];
+  const payload: JobSubscribedPayload = {
+    job_id: job.jobId,
+    current_status: job.state,
+    agent: job.agentRef,
+    lease: job.lease,
+    parent_job_id: job.parentJobId ?? null,
+    trace_id: job.traceId,
+    subscribed_from: session.latestSeq,
+    replayed: history.length > 0,
+    request_id: req.requestId,
+  };
+  if (job.leaseConstraints !== undefined) payload.lease_constraints = job.leaseConstraints;
+  const budget = job.authority?.budget();
+  if (budget !== undefined) payload.budget = budget;
+  const credentials = showCredentials ? deps.credentialsOf(job) : undefined;
+  if (credentials && credentials.length > 0) payload.credentials = credentials;
+  session.sendControl(envelope<JobSubscribed>('job.subscribed', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
+
+  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));
+  // The owner already receives the job's events live: no second copy in its own session.
+  if (session !== job.owner) deps.registry.add(job, session, showCredentials);
+}
+
+interface HistoryEntry {
+  type: 'job.event' | 'job.result' | 'job.error';
+  traceId: string | undefined;
+  payload: unknown;
+}
+
+/** The job's envelopes still held in the owner's buffer with seq > fromSeq (owner's space). */
+function replayable(core: RuntimeCore, job: Job, fromSeq: number): HistoryEntry[] {
+  const out: HistoryEntry[] = [];
+  for (const stored of core.store.readAfter(job.owner.id, fromSeq)) {
+    if (stored.jobId !== job.jobId || !SEQUENCED.has(stored.type)) continue;
+    const env = JSON.parse(stored.frame) as { type: HistoryEntry['type']; trace_id?: string; payload: unknown };
+    out.push({ type: env.type, traceId: env.trace_id, payload: env.payload });
+  }
+  return out;
+}
