@@ -1,9 +1,64 @@
-import type { Command } from 'commander';
+// `arcp conformance`: certify an ARCP runtime (arcp-kit's own, in-process, when no target is
+// given). Flag parsing only; the harness lives in conformance/.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ALL_CHECKS, DEFAULT_RUNS, DEFAULT_TIMEOUT_MS, runConformance, selectChecks } from '../../conformance/index.js';
+import { parsePatternList } from '../../conformance/checks/pattern.js';
 
-/** Registers `arcp conformance`. Placeholder until its owner lands the real command. */
+function int(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    return n;
+  };
+}
+
 export function registerConformance(program: Command): void {
-  program.command('conformance').description('(not yet implemented)').action(() => {
-    process.stderr.write('arcp conformance: not implemented yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('conformance')
+    .description('certify an ARCP v1.1 runtime: scenarios and fast-check properties per spec section, with shrunk reproducers and reports')
+    .option('--target <url>', 'WebSocket URL of the runtime under test (ws://host:port/path)')
+    .option('--stdio <command>', 'spawn the runtime under test and speak ARCP over its stdin/stdout')
+    .option('--token <token>', 'bearer token of principal A')
+    .option('--token-b <token>', 'bearer token of principal B (two-principal checks are skipped without it)')
+    .addOption(new Option('--profile <profile>', 'wire profile').choices(['interop', 'spec']).default('interop'))
+    .option('--only <patterns>', 'comma-separated check id patterns (`*` = one segment, `**` = any)')
+    .option('--list', 'list the checks (with --only: the selected ones) and exit')
+    .option('--seed <n>', 'fast-check seed (printed with every failure)', int('--seed'))
+    .option('--runs <n>', `cases per property (default ${DEFAULT_RUNS})`, int('--runs'))
+    .option('--replay-path <path>', 'fast-check path of a shrunk case (printed with a property failure)')
+    .option('--timeout <ms>', `per-expectation timeout (default ${DEFAULT_TIMEOUT_MS})`, int('--timeout'))
+    .option('--report-dir <dir>', 'write report.json, junit.xml, report.html, certification and badges here')
+    .option('--expected-failures <file>', 'baseline of known failures (id or pattern per line, optional `# message`)')
+    .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
+    .option('--verbose', 'longer traces on the terminal')
+    .action(async (o) => {
+      if (o.list) {
+        for (const c of selectChecks(parsePatternList(o.only), ALL_CHECKS)) {
+          process.stdout.write(`${c.level.padEnd(7)} ${c.kind.padEnd(8)} ${c.id.padEnd(52)} ${c.spec.padEnd(14)} ${c.feature ? `[${c.feature}] ` : ''}${c.title}\n`);
+        }
+        return;
+      }
+      try {
+        const result = await runConformance({
+          target: o.target,
+          stdio: o.stdio,
+          token: o.token,
+          tokenB: o.tokenB,
+          profile: o.profile,
+          only: o.only,
+          seed: o.seed,
+          runs: o.runs,
+          replayPath: o.replayPath,
+          timeoutMs: o.timeout,
+          reportDir: o.reportDir,
+          expectedFailures: o.expectedFailures,
+          updateBaseline: o.updateBaseline,
+          write: (s) => process.stdout.write(s),
+        });
+        process.exitCode = result.exitCode;
+      } catch (e) {
+        process.stderr.write(`arcp conformance: ${(e as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    });
 }

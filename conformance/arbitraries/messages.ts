@@ -21,11 +21,18 @@ export function fuzzableTypes(): string[] {
   });
 }
 
+/** Built arbitraries per type: building one compiles regexes, so it is done once. */
+const raw = new Map<string, fc.Arbitrary<unknown>>();
+
 /** A strictly valid message of `type`, bound to `sessionId`. */
 export function validMessageArb(type: string, sessionId: string): fc.Arbitrary<Record<string, unknown>> {
   index ??= indexSchemas(SCHEMA_BUNDLE);
-  const pointer = (MESSAGE_SCHEMA_POINTERS as Record<string, string>)[type];
-  return arbitraryForRef(index, String(SCHEMA_BUNDLE.$id), pointer)
+  let arb = raw.get(type);
+  if (!arb) {
+    arb = arbitraryForRef(index, String(SCHEMA_BUNDLE.$id), (MESSAGE_SCHEMA_POINTERS as Record<string, string>)[type]);
+    raw.set(type, arb);
+  }
+  return arb
     .map((m) => ({ ...(m as Record<string, unknown>), arcp: '1.1', id: newMessageId(), type, session_id: sessionId }))
     .filter((m) => validateMessage('strict', m).ok);
 }
@@ -36,11 +43,23 @@ export interface FuzzCase {
   readonly frame: unknown;
 }
 
-/** A message of a random client type, then one mutation that makes it invalid (lenient). */
+/**
+ * A message of a random client type, then one mutation that makes it invalid (lenient). Many
+ * single edits stay valid (an optional key deleted), so eight candidate edits are drawn at once
+ * and the first invalidating one is kept: far fewer discarded cases than filtering one by one.
+ */
 export function invalidMessageArb(sessionId: string): fc.Arbitrary<FuzzCase> {
   return fc
     .constantFrom(...fuzzableTypes())
     .chain((type) => validMessageArb(type, sessionId).map((msg) => ({ type, msg })))
-    .chain(({ type, msg }) => mutationOf(msg).map((mutation) => ({ type, mutation, frame: applyMutation(msg, mutation) })))
-    .filter((c) => !validateMessage('lenient', c.frame).ok);
+    .chain(({ type, msg }) =>
+      fc.array(mutationOf(msg), { minLength: 8, maxLength: 8 }).map((candidates) => {
+        for (const mutation of candidates) {
+          const frame = applyMutation(msg, mutation);
+          if (!validateMessage('lenient', frame).ok) return { type, mutation, frame };
+        }
+        return undefined;
+      }),
+    )
+    .filter((c): c is FuzzCase => c !== undefined);
 }

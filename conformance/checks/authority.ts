@@ -71,7 +71,8 @@ export const authorityChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       for (const bad of ['2001-01-01T00:00:00Z', new Date(Date.now() + 3_600_000).toISOString().replace('Z', '+00:00')]) {
-        const reply = await ctx.submitRaw(s, AGENTS.echo, {}, { lease_constraints: { expires_at: bad } });
+        // raw: the non-`Z` form fails our own strict schema, which is the point
+        const reply = await ctx.submitRaw(s, AGENTS.echo, {}, { lease_constraints: { expires_at: bad } }, { raw: true });
         requireErrorCode(reply, ['INVALID_REQUEST'], `expires_at ${bad}`);
       }
     },

@@ -1,5 +1,5 @@
-// Id selection: `*` matches exactly one `/`-separated segment (or a run of characters inside
-// one segment), `**` matches zero or more whole segments. Anchored at both ends.
+// Id selection: `*` matches within one `/`-separated segment, `**` as a whole segment matches
+// zero or more segments and inside a segment (`9.**`) anything. Anchored at both ends.
 
 // Compiles an id pattern such as `8.3/**` to an anchored RegExp.
 export function compileIdPattern(pattern: string): RegExp {
@@ -12,10 +12,16 @@ export function compileIdPattern(pattern: string): RegExp {
       re += last ? '(?:.*)' : '(?:[^]*?/)?';
       return;
     }
+    // inside a segment `**` spans anything (`9.**` = all of §9), `*` stays in the segment
     re += seg
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^/]*');
+      .split('**')
+      .map((chunk) =>
+        chunk
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
+      .join('.*');
     if (!last) re += '/';
   });
   // `a/**` must also match `a` itself

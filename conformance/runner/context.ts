@@ -103,10 +103,10 @@ export class CheckContext {
   }
 
   /** Sends job.submit; resolves with the correlated reply (job.accepted, job.error or session.error). */
-  async submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}): Promise<Envelope> {
+  async submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}, send: { raw?: boolean } = {}): Promise<Envelope> {
     const trace = newTraceId();
     const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: trace });
-    s.conn.send(env);
+    s.conn.send(env, send);
     // catalog §5: correlate by payload.request_id, then by the echoed trace_id.
     return s.conn.expect(
       (m) =>

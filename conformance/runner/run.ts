@@ -49,7 +49,7 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
   if (check.agents && peer.agents.length > 0) {
     const hosted = new Set(peer.agents.map((a) => a.name));
     const missing = check.agents.filter((a) => !hosted.has(a));
-    if (missing.length) return { outcome: 'not-applicable', message: `peer does not host ${missing.join(', ')}` };
+    if (missing.length) return { outcome: 'skipped', message: `peer does not host ${missing.join(', ')} (docs/conformance-agents.md)` };
   }
   return undefined;
 }

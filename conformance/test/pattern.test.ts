@@ -29,6 +29,11 @@ describe('compileIdPattern', () => {
     expect(mid.test('6.3/resume/tokens')).toBe(false);
     expect(compileIdPattern('**').test('anything/at/all')).toBe(true);
   });
+  it('** inside a segment spans sections', () => {
+    expect(compileIdPattern('9.**').test('9.6/budget/random-costs')).toBe(true);
+    expect(compileIdPattern('9.**').test('9/x')).toBe(false);
+    expect(compileIdPattern('9.**').test('8.3/x')).toBe(false);
+  });
   it('dots are literal', () => {
     expect(compileIdPattern('8.3/x').test('803/x')).toBe(false);
   });

@@ -1,0 +1,50 @@
+// The default target: arcp-kit's own runtime, in this process, hosting the conformance agents,
+// with two principals, reached over memory transport pairs. No set-up needed (issue 5).
+import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
+import type { FaultName } from '../../runtime-kit/runtime/faults.js';
+import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
+import type { WireTransport } from './connection.js';
+import type { PeerTarget } from './target.js';
+
+export const IN_PROCESS_TOKEN_A = 'conformance-token-a';
+export const IN_PROCESS_TOKEN_B = 'conformance-token-b';
+
+export interface InProcessOptions {
+  /** Test-only misbehaviours of the runtime (runtime-kit/runtime/faults.ts). */
+  faults?: readonly FaultName[];
+}
+
+type RegisterAgents = (runtime: ARCPRuntime) => unknown;
+
+/** Loads `registerConformanceAgents` (runtime-kit/agents), which lands separately from the runtime. */
+async function loadAgents(): Promise<RegisterAgents> {
+  const path = '../../runtime-kit/agents/index.js';
+  const mod = (await import(path)) as { registerConformanceAgents?: RegisterAgents };
+  if (!mod.registerConformanceAgents) throw new Error('runtime-kit/agents does not export registerConformanceAgents');
+  return mod.registerConformanceAgents;
+}
+
+export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
+  const runtime = new ARCPRuntime({
+    runtime: { name: 'arcp-kit (in-process)', version: '0.1.0' },
+    tokens: { [IN_PROCESS_TOKEN_A]: 'principal-a', [IN_PROCESS_TOKEN_B]: 'principal-b' },
+    // Short enough that a cancelled agent that ignores its signal is ended within a check.
+    cancelGraceMs: 2_000,
+    faults: opts.faults,
+  });
+  (await loadAgents())(runtime);
+  return {
+    describe: opts.faults?.length ? `in-process arcp-kit with faults ${opts.faults.join(', ')}` : 'in-process arcp-kit',
+    tokenA: IN_PROCESS_TOKEN_A,
+    tokenB: IN_PROCESS_TOKEN_B,
+    multiConnection: true,
+    connect: async () => {
+      const [client, server] = createMemoryTransportPair();
+      runtime.accept(server);
+      return client as unknown as WireTransport;
+    },
+    dispose: async () => {
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Public entry of the conformance harness: `runConformance` certifies a peer (arcp-kit's own
+// runtime in-process by default) and writes the reports. The CLI is a thin wrapper over it.
+import { ALL_CHECKS, selectChecks } from './checks/index.js';
+import { parsePatternList } from './checks/pattern.js';
+import type { CheckDef, Verdict } from './checks/types.js';
+import { inProcessTarget, type InProcessOptions } from './driver/in-process.js';
+import type { Profile } from './driver/session.js';
+import { stdioTarget, webSocketTarget, type PeerTarget } from './driver/target.js';
+import { loadBaseline, writeBaseline } from './runner/baseline.js';
+import { createDisplay } from './runner/display.js';
+import { runChecks, type RunResult } from './runner/run.js';
+import { writeReports } from './report/write.js';
+
+export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
+export { ALL_CHECKS, selectChecks };
+
+export interface ConformanceOptions {
+  target?: string;
+  stdio?: string;
+  token?: string;
+  tokenB?: string;
+  profile?: Profile;
+  only?: string;
+  seed?: number;
+  runs?: number;
+  timeoutMs?: number;
+  replayPath?: string;
+  reportDir?: string;
+  expectedFailures?: string;
+  updateBaseline?: boolean;
+  /** In-process only: runtime faults to inject (self-certification tests). */
+  faults?: InProcessOptions['faults'];
+  /** Output: 'tty' live display, 'plain' lines, 'silent' nothing. */
+  output?: 'tty' | 'plain' | 'silent';
+  write?: (s: string) => void;
+}
+
+export const DEFAULT_RUNS = 8;
+export const DEFAULT_TIMEOUT_MS = 3_000;
+
+async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
+  if (o.target && o.stdio) throw new Error('give either --target or --stdio, not both');
+  if (o.target) return webSocketTarget(o.target, o.token ?? '', o.tokenB);
+  if (o.stdio) return stdioTarget(o.stdio, o.token ?? '', o.tokenB);
+  return inProcessTarget({ faults: o.faults });
+}
+
+/** Arguments the replay command must repeat to reach the same peer the same way. */
+function replayArgs(o: ConformanceOptions): string[] {
+  const args: string[] = [];
+  if (o.target) args.push('--target', o.target);
+  if (o.stdio) args.push('--stdio', o.stdio);
+  if (o.token) args.push('--token', o.token);
+  if (o.tokenB) args.push('--token-b', o.tokenB);
+  if (o.profile && o.profile !== 'interop') args.push('--profile', o.profile);
+  return args;
+}
+
+export async function runConformance(o: ConformanceOptions = {}): Promise<RunResult> {
+  const patterns = parsePatternList(o.only);
+  const checks = selectChecks(patterns);
+  if (checks.length === 0) throw new Error(`no check matches ${o.only}`);
+  if (o.updateBaseline && patterns.length > 0) throw new Error('--update-baseline needs a full run (drop --only)');
+  if (o.updateBaseline && !o.expectedFailures) throw new Error('--update-baseline needs --expected-failures FILE');
+  const baseline = o.expectedFailures && !o.updateBaseline ? loadBaseline(o.expectedFailures) : undefined;
+  const target = await openTarget(o);
+  const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
+  const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
+  try {
+    const result = await runChecks({
+      config: {
+        target,
+        profile: o.profile ?? 'interop',
+        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        seed: o.seed ?? Date.now() % 2 ** 31,
+        runs: o.runs ?? DEFAULT_RUNS,
+        replayPath: o.replayPath,
+      },
+      checks,
+      baseline,
+      onStart: display?.start,
+      onVerdict: display?.verdict,
+      replayArgs: replayArgs(o),
+    });
+    display?.finish(result);
+    if (o.reportDir) await writeReports(o.reportDir, result);
+    if (o.updateBaseline && o.expectedFailures) {
+      const n = writeBaseline(o.expectedFailures, result.verdicts);
+      o.write?.(`baseline ${o.expectedFailures}: ${n} expected failures\n`);
+      return { ...result, exitCode: 0 };
+    }
+    return result;
+  } finally {
+    await target.dispose();
+  }
+}

@@ -1,0 +1,23 @@
+// Writes every report of a run into one directory.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResult } from '../runner/run.js';
+import { badge, certify } from './certification.js';
+import { buildHtml } from './html.js';
+import { buildJsonReport } from './json.js';
+import { buildJunit } from './junit.js';
+
+export async function writeReports(dir: string, result: RunResult): Promise<string[]> {
+  await mkdir(join(dir, 'badges'), { recursive: true });
+  const cert = certify(result.verdicts, result.peer.features);
+  const files: [string, string][] = [
+    ['report.json', `${JSON.stringify(buildJsonReport(result), null, 2)}\n`],
+    ['junit.xml', buildJunit(result)],
+    ['report.html', buildHtml(result)],
+    ['certification.json', `${JSON.stringify({ peer: result.peer.describe, profile: result.profile, seed: result.seed, ...cert }, null, 2)}\n`],
+    [join('badges', 'core.json'), `${JSON.stringify(badge('ARCP core', cert.core))}\n`],
+    ...Object.entries(cert.features).map(([flag, status]): [string, string] => [join('badges', `${flag}.json`), `${JSON.stringify(badge(`ARCP ${flag}`, status))}\n`]),
+  ];
+  await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text)));
+  return files.map(([name]) => join(dir, name));
+}
