@@ -24,6 +24,18 @@ export const FAULTS = {
   'feature-outside-negotiated': 'progress/result_chunk events are sent even when not negotiated',
   /** §7.4: an agent that returns normally after cancel wins with job.result success. */
   'cancel-ignored': 'after job.cancel, an agent returning normally ends in job.result success',
+
+  // Authority layer (issue 4), applied in enforcement/ and subscriptions/.
+  /** §9.2: `*` matches across `/` (every lone `*` widened to `**`). */
+  'glob-star-crosses-slash': 'lease globs treat * like ** (matches across /)',
+  /** §9.5: the lease's expires_at is never enforced. */
+  'ignore-expires-at': 'operations after lease_constraints.expires_at are still allowed',
+  /** §9.6: costs are rounded to binary32, so exact decimal budgets drift. */
+  'budget-float-drift': 'budget arithmetic uses float32 instead of decimals',
+  /** §12: LEASE_EXPIRED is sent with retryable true. */
+  'lease-expired-retryable': 'LEASE_EXPIRED errors carry retryable: true',
+  /** §7.6/§14: credentials reach an observer who is not the submitter. */
+  'leak-credentials-to-observer': 'job.subscribed / listings include credentials for non-submitters',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
