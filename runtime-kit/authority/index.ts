@@ -19,7 +19,7 @@ export {
   type BudgetReservation,
   type JobAuthorityOptions,
 } from './job-authority.js';
-export { applyLeasePolicy, type LeasePolicy, type LeasePolicyContext, type EffectiveLease } from './lease-policy.js';
+export { applyLeasePolicy, enforceNarrowing, type LeasePolicy, type LeasePolicyContext, type EffectiveLease } from './lease-policy.js';
 export { credentialScopeFor, type CredentialProvisioner, type CredentialJob, type CredentialScope } from './credentials/provisioner.js';
 export { ReferenceProvisioner, type ReferenceProvisionerOptions } from './credentials/reference-provisioner.js';
 export { RevocationLedger, type LedgerEntry, type RetryReport } from './credentials/revocation-ledger.js';
@@ -31,3 +31,5 @@ export {
   type PermanentRevocationFailure,
 } from './credentials/credential-manager.js';
 export { withRetries, type RetryOptions } from './credentials/retry.js';
+export { authorityHooks, type AuthorityHooksOptions } from './runtime-hooks.js';
+export type { AuthorityClock } from './deps.js';

@@ -28,6 +28,23 @@ function widened(reason: string): never {
   throw arcpError('INTERNAL_ERROR', `lease policy widened the requested lease: ${reason}`, { details: { reason } });
 }
 
+/**
+ * Checks that `narrowed` grants no more than `requested` and returns it validated; throws
+ * INTERNAL_ERROR otherwise. For hooks of the shape `(requested) => Lease`.
+ */
+export function enforceNarrowing(requested: Lease, narrowed: Lease, modelPolicy: ModelPolicy = 'forbid'): Lease {
+  let lease: Lease;
+  try {
+    lease = validateLeaseRequest(narrowed);
+  } catch (err) {
+    if (err instanceof ARCPError) widened(`invalid lease: ${err.message}`);
+    throw err;
+  }
+  const why = leaseSubsetViolation(requested, lease, { parentBudget: budgetCeilingOf(requested), modelPolicy });
+  if (why !== undefined) widened(why);
+  return lease;
+}
+
 /** Applies `policy` to a validated request; throws INTERNAL_ERROR if the result is wider. */
 export function applyLeasePolicy(
   policy: LeasePolicy | undefined,
@@ -37,17 +54,7 @@ export function applyLeasePolicy(
   const requested: EffectiveLease = { lease: ctx.lease, ...(ctx.constraints ? { constraints: ctx.constraints } : {}) };
   const out = policy?.(ctx);
   if (out === undefined) return requested;
-  let lease = ctx.lease;
-  if (out.lease !== undefined) {
-    try {
-      lease = validateLeaseRequest(out.lease);
-    } catch (err) {
-      if (err instanceof ARCPError) widened(`invalid lease: ${err.message}`);
-      throw err;
-    }
-    const why = leaseSubsetViolation(ctx.lease, lease, { parentBudget: budgetCeilingOf(ctx.lease), modelPolicy });
-    if (why !== undefined) widened(why);
-  }
+  const lease = out.lease === undefined ? ctx.lease : enforceNarrowing(ctx.lease, out.lease, modelPolicy);
   let constraints = ctx.constraints;
   if (out.constraints !== undefined) {
     const at = out.constraints.expires_at;
