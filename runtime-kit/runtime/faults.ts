@@ -36,6 +36,10 @@ export const FAULTS = {
   'lease-expired-retryable': 'LEASE_EXPIRED errors carry retryable: true',
   /** §7.6/§14: credentials reach an observer who is not the submitter. */
   'leak-credentials-to-observer': 'job.subscribed / listings include credentials for non-submitters',
+  /** §6.6: listings include jobs of principals the caller may not observe. */
+  'list-other-principal': 'session.list_jobs lists every principal\'s jobs',
+  /** §7.6/§14: a subscriber's job.cancel is honoured (subscription confers cancel authority). */
+  'subscriber-can-cancel': 'a subscribed session may cancel the job',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
