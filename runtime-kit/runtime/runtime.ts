@@ -12,6 +12,7 @@ import {
 import { AgentRegistry, type RegisterAgentOptions } from './agent-registry.js';
 import { StaticTokenAuthenticator, type Authenticator } from './authenticator.js';
 import { resolveHooks } from './authority-bridge.js';
+import { installAuthorityServices } from './enforcement/authority-services.js';
 import { Connection } from './connection.js';
 import type { RuntimeCore } from './core.js';
 import { DispatchTable, type MessageHandler } from './dispatch.js';
@@ -67,6 +68,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});
     this.configuredFeatures = opts.features;
     this.runner = new JobRunner(this);
+    installAuthorityServices(this, opts); // issue 4: credentials, delegation, expiry, subscriptions
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
   }
 
@@ -84,7 +86,7 @@ export class ARCPRuntime implements RuntimeCore {
   }
 
   advertisedFeatures(): readonly Feature[] {
-    this.advertised ??= advertisedFeatures(supportedFeatures(this.dispatch, this.rawHooks), this.configuredFeatures);
+    this.advertised ??= advertisedFeatures(supportedFeatures(this.dispatch, this.hooks), this.configuredFeatures);
     return this.advertised;
   }
 
