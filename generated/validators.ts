@@ -53,6 +53,42 @@ const EVENT_VALIDATORS: Readonly<Record<EventKind, string>> = {
   "tool_call": "ToolCallBody",
   "tool_result": "ToolResultBody"
 };
+/** Exports where strict acceptance implies lenient acceptance (generator/model/monotonic.ts). */
+const STRICT_FIRST: ReadonlySet<string> = new Set([
+  "ArtifactRefBody",
+  "DelegateBody",
+  "Envelope",
+  "JobAccepted",
+  "JobCancel",
+  "JobCancelled",
+  "JobError",
+  "JobEvent",
+  "JobResult",
+  "JobSubmit",
+  "JobSubscribe",
+  "JobSubscribed",
+  "JobUnsubscribe",
+  "LogBody",
+  "MetricBody",
+  "ProgressBody",
+  "ResultChunkBody",
+  "SessionAck",
+  "SessionBye",
+  "SessionClose",
+  "SessionClosed",
+  "SessionError",
+  "SessionHello",
+  "SessionJobs",
+  "SessionListJobs",
+  "SessionPing",
+  "SessionPong",
+  "SessionResume",
+  "SessionWelcome",
+  "StatusBody",
+  "ThoughtBody",
+  "ToolCallBody",
+  "ToolResultBody"
+]);
 /** x-arcp legacy types: accepted (lenient) but never sent, so strict rejects them. */
 const LEGACY_MESSAGE_TYPES: ReadonlySet<string> = new Set([
   "session.bye"
@@ -89,6 +125,8 @@ function toIssues(errors: AjvError[] | null | undefined, prefix: string): Valida
 }
 
 function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
+  // Lenient only widens strict, so a strictly valid frame is leniently valid; strict is cheaper.
+  if (mode === 'lenient' && STRICT_FIRST.has(name) && (COMPILED.strict[name] as CompiledValidator)(value)) return null;
   // Names come from the generated tables above, so the export always exists.
   const validate = COMPILED[mode][name] as CompiledValidator;
   return validate(value) ? null : toIssues(validate.errors, prefix);

@@ -4,11 +4,12 @@
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import { resolveRef } from '../load/refs.js';
 import type { ProtocolModel } from '../model/ir.js';
+import { strictFirstSafe } from '../model/monotonic.js';
 import { forEachSchema } from '../model/schema-walk.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
 import { literal, newSourceFile, printSource } from './ts-source.js';
-import { validatorModuleName } from './validators-code.js';
+import { validatorExports, validatorModuleName } from './validators-code.js';
 
 /** §8.1: `job.event` carries an event body whose shape is chosen by `payload.kind`. */
 export const EVENT_CARRIER = 'job.event';
@@ -46,6 +47,8 @@ function toIssues(errors: AjvError[] | null | undefined, prefix: string): Valida
 }
 
 function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
+  // Lenient only widens strict, so a strictly valid frame is leniently valid; strict is cheaper.
+  if (mode === 'lenient' && STRICT_FIRST.has(name) && (COMPILED.strict[name] as CompiledValidator)(value)) return null;
   // Names come from the generated tables above, so the export always exists.
   const validate = COMPILED[mode][name] as CompiledValidator;
   return validate(value) ? null : toIssues(validate.errors, prefix);
@@ -141,6 +144,9 @@ export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
   const messageTable = Object.fromEntries(model.messages.map((m) => [m.type, m.names.typeName]));
   const eventTable = Object.fromEntries(model.eventKinds.map((e) => [e.kind, e.names.typeName]));
   const legacy = model.messages.filter((m) => m.legacy).map((m) => m.type);
+  const exports = Object.entries(validatorExports(model));
+  const safe = strictFirstSafe(model, exports.map(([, id]) => id));
+  const strictFirst = exports.filter(([, id]) => safe.has(id)).map(([name]) => name).sort();
   file.addVariableStatements([
     {
       kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
@@ -151,6 +157,11 @@ export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
       kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
       docs: ['Event kind -> standalone validator export name.'],
       declarations: [{ name: 'EVENT_VALIDATORS', type: 'Readonly<Record<EventKind, string>>', initializer: literal(eventTable) }],
+    },
+    {
+      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
+      docs: ['Exports where strict acceptance implies lenient acceptance (generator/model/monotonic.ts).'],
+      declarations: [{ name: 'STRICT_FIRST', type: 'ReadonlySet<string>', initializer: `new Set(${literal(strictFirst)})` }],
     },
     {
       kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const,
