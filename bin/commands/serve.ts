@@ -1,9 +1,117 @@
-import type { Command } from 'commander';
+// `arcp serve`: host an ARCP runtime over WebSocket (default) or stdio. Parses flags and hands
+// off to runtime-kit; in stdio mode stdout carries protocol frames only, so every message for
+// humans goes to stderr.
+import { randomBytes } from 'node:crypto';
+import { InvalidArgumentError, type Command } from 'commander';
+import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
+import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
+import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
+import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 
-/** Registers `arcp serve`. Placeholder until its owner lands the real command. */
+interface ServeFlags {
+  stdio?: boolean;
+  host: string;
+  port: number;
+  path: string;
+  token: string[];
+  demoAgents: boolean;
+  conformanceAgents?: boolean;
+  heartbeat?: number;
+  resumeWindow?: number;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer port in [0, 65535]');
+  return n;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+function collectToken(value: string, previous: string[]): string[] {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new InvalidArgumentError('expected TOKEN=PRINCIPAL');
+  return [...previous, value];
+}
+
+/** `TOKEN=PRINCIPAL` pairs -> map; with none, mint one for principal "local" and say so. */
+function tokenMap(pairs: string[], say: (line: string) => void): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    tokens[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  if (pairs.length === 0) {
+    const token = randomBytes(16).toString('hex');
+    tokens[token] = 'local';
+    say(`arcp serve: no --token given; accepting bearer token ${token} (principal "local")`);
+  }
+  return tokens;
+}
+
 export function registerServe(program: Command): void {
-  program.command('serve').description('(not yet implemented)').action(() => {
-    process.stderr.write('arcp serve: not implemented yet\n');
-    process.exitCode = 2;
+  program
+    .command('serve')
+    .description('host an ARCP runtime over WebSocket (default) or on stdin/stdout')
+    .option('--stdio', 'serve one session on stdin/stdout (newline-delimited JSON); logs go to stderr')
+    .option('--host <host>', 'WebSocket bind address', DEFAULT_WS_HOST)
+    .option('--port <port>', 'WebSocket port (0 = any free port)', parsePort, DEFAULT_WS_PORT)
+    .option('--path <path>', 'WebSocket upgrade path', DEFAULT_WS_PATH)
+    .option('--token <TOKEN=PRINCIPAL>', 'accept this bearer token for this principal (repeatable)', collectToken, [])
+    .option('--no-demo-agents', 'do not host the demo.* agents')
+    .option('--conformance-agents', 'host the conformance.* agents (design/conformance-agents.md)')
+    .option('--heartbeat <sec>', 'heartbeat interval in seconds (default 30)', parseSeconds)
+    .option('--resume-window <sec>', 'resume window in seconds (default 600)', parseSeconds)
+    .action(async (flags: ServeFlags) => {
+      await serve(flags);
+    });
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  // stdio mode: stdout is the protocol channel.
+  const say = (line: string): void => {
+    (flags.stdio ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  const runtime = new ARCPRuntime({
+    tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
+    ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
+    ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
+    logger: (level, message, data) => {
+      if (level === 'warn' || level === 'error') process.stderr.write(`arcp serve [${level}] ${message}${data ? ` ${JSON.stringify(data)}` : ''}\n`);
+    },
   });
+  if (flags.demoAgents) registerDemoAgents(runtime);
+  if (flags.conformanceAgents) registerConformanceAgents(runtime);
+  const agents = runtime.agents.inventory().map((a) => a.name);
+
+  let stopping = false;
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`arcp serve: ${why}, shutting down\n`);
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  if (flags.stdio) {
+    const { closed } = runtime.serveStdio();
+    say(`arcp serve: serving one session on stdio (agents: ${agents.join(', ') || 'none'})`);
+    await closed; // stdin EOF
+    await stop('stdin closed');
+    return;
+  }
+  try {
+    const server = await runtime.listen({ host: flags.host, port: flags.port, path: flags.path });
+    say(`arcp serve: listening on ${server.url} (agents: ${agents.join(', ') || 'none'})`);
+  } catch (err) {
+    process.stderr.write(`arcp serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+    await runtime.close();
+  }
 }

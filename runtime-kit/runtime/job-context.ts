@@ -14,6 +14,8 @@ import { arcpError, type ARCPError } from '../errors/index.js';
 import { toARCPError } from './arcp-errors.js';
 import { newMessageId, newResultId } from '../protocol/index.js';
 import type { Decision } from './hooks.js';
+import type { DelegateOutcome, DelegateRequest } from './delegation/delegation-service.js';
+import { authorityServicesOfJob } from './enforcement/authority-services.js';
 import type { Job } from './job.js';
 import { ResultStreamWriter, type ResultStream } from './result-stream.js';
 
@@ -65,6 +67,18 @@ export interface JobContext {
   invokeModel<T>(model: string, fn: () => T | Promise<T>): Promise<T>;
   /** §8.4; throws INVALID_REQUEST when `result_chunk` was not negotiated. One stream per job. */
   resultStream(): ResultStream;
+  /**
+   * One authority-bearing operation reported as a tool call: `tool_call {tool, args, call_id}`,
+   * the synchronous lease check (`model.use` goes through the model gate), then `tool_result`
+   * `{allowed: true}` or the error. Returns the decision; never throws for a denial.
+   */
+  operation(capability: string, target: string, opts?: { tool?: string; args?: Record<string, unknown> }): Decision;
+  /**
+   * §10 delegation: emits `delegate`, checks `agent.delegate` and the §9.4 subset rules, runs the
+   * child in this session (same trace_id, parent_job_id) and resolves with its outcome. A refusal
+   * is reported as a `tool_result` error (call_id = delegate_id) and thrown.
+   */
+  delegate(req: DelegateRequest): Promise<DelegateOutcome>;
 }
 
 /** What the context needs from the job runner. */
@@ -182,6 +196,20 @@ export class JobContextImpl implements JobContext {
     const decision = this.report(this.job.authority.checkModel(model), callId);
     if (!decision.allowed) throw decision.error;
     return this.runReported(callId, fn);
+  }
+
+  operation(capability: string, target: string, opts: { tool?: string; args?: Record<string, unknown> } = {}): Decision {
+    const callId = newCallId();
+    this.control.emitEvent('tool_call', { tool: opts.tool ?? capability, args: opts.args ?? { capability, target }, call_id: callId });
+    const decision = capability === 'model.use' ? this.job.authority.checkModel(target) : this.job.authority.check(capability, target);
+    if (decision.allowed) this.control.emitEvent('tool_result', { call_id: callId, result: { allowed: true } });
+    return this.report(decision, callId);
+  }
+
+  delegate(req: DelegateRequest): Promise<DelegateOutcome> {
+    const services = authorityServicesOfJob(this.job);
+    if (!services) return Promise.reject(arcpError('PERMISSION_DENIED', 'delegation is not available for this job'));
+    return services.delegation.delegate(this.job, req, { emitEvent: (kind, body) => this.control.emitEvent(kind, body), fail: (err) => this.control.fail(err) });
   }
 
   resultStream(): ResultStream {

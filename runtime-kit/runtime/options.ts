@@ -1,12 +1,14 @@
 // Options of ARCPRuntime and their defaults, resolved once at construction.
 import type { Feature } from '../../generated/index.js';
 import type { Authenticator } from './authenticator.js';
+import type { AuthorityRuntimeOptions } from './enforcement/authority-options.js';
 import type { EventStore } from './event-store.js';
 import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
 
-export interface RuntimeOptions {
+/** Authority-layer options (credentials, subscriptions, listing, audit, expiry): enforcement/authority-options.ts. */
+export interface RuntimeOptions extends AuthorityRuntimeOptions {
   /** `session.welcome.payload.runtime`. */
   runtime?: { name: string; version: string };
   /** Verifies `session.hello.payload.auth`. Default: a StaticTokenAuthenticator over `tokens`. */

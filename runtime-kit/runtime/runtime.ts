@@ -49,6 +49,7 @@ export class ARCPRuntime implements RuntimeCore {
   private readonly rawHooks: RuntimeHooks;
   private advertised: Feature[] | undefined;
   private readonly connections = new Set<Connection>();
+  private readonly closeWaiters = new Map<Connection, () => void>();
   private readonly servers = new Set<WebSocketServerTransport>();
   private sweepHandle: TimerHandle | undefined;
   private closing = false;
@@ -106,20 +107,21 @@ export class ARCPRuntime implements RuntimeCore {
     return session;
   }
 
-  /** Serves one connected transport. */
-  accept(transport: Transport): void {
-    if (this.closing) {
-      void transport.close('runtime is shutting down');
-      return;
-    }
+  /** Serves one connected transport; resolves when that transport has closed. */
+  accept(transport: Transport): Promise<void> {
+    if (this.closing) return transport.close('runtime is shutting down');
     const connection = new Connection(transport, this);
+    const closed = new Promise<void>((resolve) => this.closeWaiters.set(connection, resolve));
     this.connections.add(connection);
     this.armSweep();
     connection.start();
+    return closed;
   }
 
   connectionClosed(connection: Connection): void {
     this.connections.delete(connection);
+    this.closeWaiters.get(connection)?.();
+    this.closeWaiters.delete(connection);
   }
 
   /** Standalone WebSocket server (default 127.0.0.1:7777/arcp). */
@@ -136,11 +138,10 @@ export class ARCPRuntime implements RuntimeCore {
     return server;
   }
 
-  /** Serves one session on this process's stdin/stdout (newline-delimited JSON). */
-  serveStdio(): Transport {
+  /** Serves one session on this process's stdin/stdout (newline-delimited JSON); `closed` resolves at EOF. */
+  serveStdio(): { transport: Transport; closed: Promise<void> } {
     const transport = serveStdioTransport({ maxFrameBytes: this.options.maxFrameBytes });
-    this.accept(transport);
-    return transport;
+    return { transport, closed: this.accept(transport) };
   }
 
   /** Graceful shutdown: stop accepting, close transports. Jobs are not cancelled by close. */

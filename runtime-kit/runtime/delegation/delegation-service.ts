@@ -85,8 +85,9 @@ export class DelegationService {
       ...(req.lease_constraints !== undefined ? { lease_constraints: req.lease_constraints } : {}),
     });
     if (!decision.ok) return refuse(decision.error);
+    const reservation = 'reservation' in decision ? decision.reservation : undefined;
     const giveBack = (remaining: Record<string, number> | undefined): void => {
-      if (decision.reservation) authority.settleDelegation?.(decision.reservation, remaining);
+      if (reservation) authority.settleDelegation?.(reservation, remaining);
     };
 
     const now = this.core.timers.now();
@@ -107,7 +108,7 @@ export class DelegationService {
       const issue = this.core.hooks.issueCredentials;
       if (issue && parent.owner.has('provisioned_credentials')) credentials = await issue(child);
     } catch (err) {
-      giveBack(decision.reservation ? Object.fromEntries(Object.entries(decision.reservation.amounts).map(([c, v]) => [c, Number(v)])) : undefined);
+      giveBack(reservation ? Object.fromEntries(Object.entries(reservation.amounts).map(([c, v]) => [c, Number(v)])) : undefined);
       return refuse(isARCPError(err) ? err : arcpError('INTERNAL_ERROR', `delegation failed: ${String(err)}`, { retryable: true }));
     }
     if (parent.isTerminal) {

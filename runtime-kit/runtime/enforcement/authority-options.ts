@@ -1,22 +1,13 @@
-// Runtime options of the authority layer (issue 4): lease enforcement, model policy, expiry,
-// provisioned credentials, subscription policy, listing retention and the audit log.
+// Runtime options of the authority layer (issue 4) beside `modelPolicy` (options.ts): proactive
+// expiry, provisioned credentials, subscription policy, listing retention and the audit log.
 // ARCPRuntime's RuntimeOptions extends this interface; resolveAuthorityOptions fills defaults.
-import type { CredentialProvisioner, ModelPolicy, RetryOptions } from '../../authority/index.js';
+import type { CredentialProvisioner, RetryOptions } from '../../authority/index.js';
 import type { AuditSink } from '../audit/audit-log.js';
 import type { SubscribePolicy } from '../subscriptions/subscribe-policy.js';
 
 export interface AuthorityRuntimeOptions {
-  /**
-   * Real lease enforcement (authority/ JobAuthority) for every job. Default true. When false the
-   * runtime allows every operation and does not advertise lease_expires_at / cost.budget / model.use.
-   */
-  enforceLeases?: boolean;
-  /** §9.7 deployment policy for a lease without `model.use`. Default 'forbid'. */
-  modelPolicy?: ModelPolicy;
   /** §9.5 "MAY proactively terminate": end the job with LEASE_EXPIRED at expires_at. Default true. */
   proactiveExpiry?: boolean;
-  /** §14 bounded clock grace after expires_at, 0..1000 ms. Default 1000. */
-  leaseGraceMs?: number;
   /** §9.8 provisioner. Advertised only together with `revocationLedgerPath` (§14). */
   credentialProvisioner?: CredentialProvisioner;
   /** Durable ledger of outstanding credential ids (JSON file), retried at start-up (§14). */
@@ -32,10 +23,7 @@ export interface AuthorityRuntimeOptions {
 }
 
 export interface ResolvedAuthorityOptions {
-  enforceLeases: boolean;
-  modelPolicy: ModelPolicy;
   proactiveExpiry: boolean;
-  leaseGraceMs: number;
   credentialProvisioner?: CredentialProvisioner;
   revocationLedgerPath?: string;
   credentialRetry?: RetryOptions;
@@ -45,17 +33,10 @@ export interface ResolvedAuthorityOptions {
 }
 
 export function resolveAuthorityOptions(opts: AuthorityRuntimeOptions): ResolvedAuthorityOptions {
-  const modelPolicy = opts.modelPolicy ?? 'forbid';
-  if (modelPolicy !== 'forbid' && modelPolicy !== 'allow') throw new TypeError(`modelPolicy must be 'forbid' or 'allow', got ${String(modelPolicy)}`);
-  const grace = opts.leaseGraceMs ?? 1000;
-  if (!Number.isFinite(grace) || grace < 0 || grace > 1000) throw new TypeError(`leaseGraceMs must be within 0..1000, got ${grace}`);
   const retention = opts.listRetentionSec ?? 3600;
   if (!Number.isFinite(retention) || retention < 0) throw new TypeError(`listRetentionSec must be >= 0, got ${retention}`);
   return {
-    enforceLeases: opts.enforceLeases ?? true,
-    modelPolicy,
     proactiveExpiry: opts.proactiveExpiry ?? true,
-    leaseGraceMs: grace,
     ...(opts.credentialProvisioner !== undefined ? { credentialProvisioner: opts.credentialProvisioner } : {}),
     ...(opts.revocationLedgerPath !== undefined ? { revocationLedgerPath: opts.revocationLedgerPath } : {}),
     ...(opts.credentialRetry !== undefined ? { credentialRetry: opts.credentialRetry } : {}),

@@ -4,11 +4,14 @@
 import type { MessageHandler } from '../dispatch.js';
 import { jobCancelHandler } from './job-cancel.js';
 import { jobSubmitHandler } from './job-submit.js';
+import { jobSubscribeHandler, jobUnsubscribeHandler } from './job-subscribe.js';
 import { sessionAckHandler } from './session-ack.js';
 import { sessionCloseHandler } from './session-close.js';
 import { sessionHeartbeatHandler } from './session-heartbeat.js';
 import { sessionHelloHandler } from './session-hello.js';
+import { sessionListJobsHandler } from './session-list-jobs.js';
 import { sessionResumeHandler } from './session-resume.js';
+import { withSubscriberCancelFault } from '../subscriptions/subscriber-cancel-fault.js';
 
 export const CORE_HANDLERS: readonly MessageHandler[] = [
   sessionHelloHandler,
@@ -17,5 +20,8 @@ export const CORE_HANDLERS: readonly MessageHandler[] = [
   sessionAckHandler,
   sessionCloseHandler,
   jobSubmitHandler,
-  jobCancelHandler,
+  withSubscriberCancelFault(jobCancelHandler), // the wrapper is inert unless that test fault is on
+  sessionListJobsHandler,
+  jobSubscribeHandler,
+  jobUnsubscribeHandler,
 ];

@@ -86,7 +86,9 @@ export class TestPeer {
     return id;
   }
 
-  async hello(opts: { token?: string; features?: string[]; resume?: { session_id: string; resume_token: string; last_event_seq: number } } = {}): Promise<Msg> {
+  async hello(
+    opts: { token?: string; features?: string[]; resume?: { session_id: string; resume_token: string; last_event_seq: number }; timeoutMs?: number } = {},
+  ): Promise<Msg> {
     const payload: Record<string, unknown> = {
       client: { name: 'test-peer', version: '0.0.1' },
       auth: { scheme: 'bearer', token: opts.token ?? 't' },
@@ -94,7 +96,7 @@ export class TestPeer {
     };
     if (opts.resume) payload.resume = opts.resume;
     this.send('session.hello', payload);
-    const reply = await this.next((m) => m.type === 'session.welcome' || m.type === 'session.error');
+    const reply = await this.next((m) => m.type === 'session.welcome' || m.type === 'session.error', opts.timeoutMs);
     if (reply.type === 'session.welcome') {
       this.sessionId = reply.session_id;
       this.resumeToken = reply.payload.resume_token;
