@@ -19,6 +19,7 @@ export {
   type BudgetReservation,
   type JobAuthorityOptions,
 } from './job-authority.js';
+export { deriveChildLease, subsetViolation, type ParentView, type ChildLease } from './delegation.js';
 export { applyLeasePolicy, enforceNarrowing, type LeasePolicy, type LeasePolicyContext, type EffectiveLease } from './lease-policy.js';
 export { credentialScopeFor, type CredentialProvisioner, type CredentialJob, type CredentialScope } from './credentials/provisioner.js';
 export { ReferenceProvisioner, type ReferenceProvisionerOptions } from './credentials/reference-provisioner.js';

@@ -18,10 +18,13 @@ import { canonicalizeTarget } from './canonicalize.js';
 import { CompiledLease } from './compiled-lease.js';
 import { ExpiryClock } from './expiry.js';
 import { parseUtcTimestamp } from './expires-at.js';
-import { leaseSubsetViolation, type ModelPolicy } from './lease-subset.js';
-import { validateLeaseConstraints, validateLeaseRequest } from './lease-validation.js';
+import type { ModelPolicy } from './lease-subset.js';
+import { validateLeaseRequest } from './lease-validation.js';
 import { sumBudgetAmounts } from './budget-amount.js';
-import { ARCPError, arcpError, type AuthorityClock, type Lease, type LeaseConstraints, type MetricBody } from './deps.js';
+import { deriveChildLease, type ChildLease, type DelegationRequest } from './delegation.js';
+import { arcpError, type ARCPError, type AuthorityClock, type Lease, type LeaseConstraints, type MetricBody } from './deps.js';
+
+export type { DelegationRequest } from './delegation.js';
 
 export type Decision = { allowed: true; target?: string } | { allowed: false; error: ARCPError };
 
@@ -39,12 +42,6 @@ export interface JobAuthorityOptions {
   delegatedBudget?: 'reserve' | 'check-only';
 }
 
-export interface DelegationRequest {
-  agent: string;
-  lease_request?: Lease;
-  lease_constraints?: LeaseConstraints;
-}
-
 /** Budget taken from the parent for one child; hand it back to `settleDelegation`. */
 export interface BudgetReservation {
   readonly amounts: Readonly<Record<string, string>>;
@@ -52,7 +49,7 @@ export interface BudgetReservation {
 
 export type DelegationDecision =
   | { ok: true; lease: Lease; constraints?: LeaseConstraints; reservation?: BudgetReservation }
-  | { ok: false; error: ARCPError };
+  | Extract<ChildLease, { ok: false }>;
 
 function deny(error: ARCPError): Decision {
   return { allowed: false, error };
@@ -147,38 +144,27 @@ export class JobAuthority {
     return this.expiry?.msUntilExpiry();
   }
 
-  /** Validates a delegation and returns the child's effective lease and constraints. */
+  /**
+   * Validates a delegation (§9.4, §10) and returns the child's effective lease and constraints:
+   * the parent's own `agent.delegate` operation check first, then delegation.ts, then (in
+   * 'reserve' mode) the child's budget is taken out of the parent's counters.
+   */
   checkDelegation(req: DelegationRequest): DelegationDecision {
     const gate = this.check('agent.delegate', typeof req?.agent === 'string' ? req.agent : '');
     if (!gate.allowed) return { ok: false, error: gate.error };
-    let child: Lease;
-    let childConstraints: LeaseConstraints | undefined;
-    try {
-      child = req.lease_request === undefined ? {} : validateLeaseRequest(req.lease_request);
-      childConstraints = validateLeaseConstraints(req.lease_constraints, this.opts.clock.now());
-    } catch (err) {
-      if (err instanceof ARCPError) return { ok: false, error: err };
-      throw err;
-    }
-    // Inherit what absence would otherwise widen: the remaining budget, and the model set under
-    // the 'allow' policy (where no model.use means any model).
-    if (this.hasBudget && child['cost.budget'] === undefined) child['cost.budget'] = this.counters.asAmounts();
-    if (this.modelPolicy === 'allow' && this.lease['model.use'] !== undefined && child['model.use'] === undefined) {
-      child['model.use'] = [...this.lease['model.use']];
-    }
-    const parentBudget = this.hasBudget ? this.remainingExact() : undefined;
-    const violation = leaseSubsetViolation(this.lease, child, { parentBudget, modelPolicy: this.modelPolicy });
-    if (violation !== undefined) return { ok: false, error: subsetViolation(violation) };
-
-    const constraints = this.childConstraints(childConstraints);
-    if (!('ok' in constraints)) return { ok: false, error: constraints.error };
-    const reservation = this.reserve(child);
-    return {
-      ok: true,
-      lease: child,
-      ...(constraints.value !== undefined ? { constraints: constraints.value } : {}),
-      ...(reservation !== undefined ? { reservation } : {}),
-    };
+    const derived = deriveChildLease(
+      {
+        lease: this.lease,
+        expiresAt: this.expiresAtMs === undefined ? undefined : { text: this.constraints!.expires_at!, ms: this.expiresAtMs },
+        budget: this.hasBudget ? { remaining: this.remainingExact(), amounts: this.counters.asAmounts() } : undefined,
+        modelPolicy: this.modelPolicy,
+      },
+      req,
+      this.opts.clock.now(),
+    );
+    if (!derived.ok) return derived;
+    const reservation = this.reserve(derived.lease);
+    return reservation === undefined ? derived : { ...derived, reservation };
   }
 
   /** Gives a finished child's unspent budget back to this parent (once per reservation). */
@@ -225,18 +211,6 @@ export class JobAuthority {
     return out;
   }
 
-  /** Child expiry: its own if not later than ours, else a violation; ours when absent (§9.4). */
-  private childConstraints(child: LeaseConstraints | undefined): { ok: true; value?: LeaseConstraints } | { error: ARCPError } {
-    const parentAt = this.constraints?.expires_at;
-    if (parentAt === undefined || this.expiresAtMs === undefined) return { ok: true, value: child };
-    const childAt = child?.expires_at;
-    if (childAt === undefined) return { ok: true, value: { ...child, expires_at: parentAt } };
-    if (parseUtcTimestamp(childAt)! > this.expiresAtMs) {
-      return { error: subsetViolation(`expires_at ${childAt} is later than the parent's ${parentAt}`) };
-    }
-    return { ok: true, value: child };
-  }
-
   private reserve(child: Lease): BudgetReservation | undefined {
     if (!this.reserveChildren || !this.hasBudget || child['cost.budget'] === undefined) return undefined;
     const amounts: Record<string, string> = {};
@@ -246,11 +220,4 @@ export class JobAuthority {
     }
     return { amounts };
   }
-}
-
-function subsetViolation(reason: string): ARCPError {
-  return arcpError('LEASE_SUBSET_VIOLATION', `delegated lease is not a subset of the parent's: ${reason}`, {
-    retryable: false,
-    details: { reason },
-  });
 }
