@@ -30,6 +30,8 @@ export interface ConformanceOptions {
   updateBaseline?: boolean;
   /** In-process only: runtime faults to inject (self-certification tests). */
   faults?: InProcessOptions['faults'];
+  /** In-process only: observation policy (see InProcessOptions). */
+  observers?: InProcessOptions['observers'];
   /** Output: 'tty' live display, 'plain' lines, 'silent' nothing. */
   output?: 'tty' | 'plain' | 'silent';
   write?: (s: string) => void;
@@ -42,7 +44,7 @@ async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
   if (o.target && o.stdio) throw new Error('give either --target or --stdio, not both');
   if (o.target) return webSocketTarget(o.target, o.token ?? '', o.tokenB);
   if (o.stdio) return stdioTarget(o.stdio, o.token ?? '', o.tokenB);
-  return inProcessTarget({ faults: o.faults });
+  return inProcessTarget({ faults: o.faults, observers: o.observers });
 }
 
 /** Arguments the replay command must repeat to reach the same peer the same way. */

@@ -24,6 +24,23 @@ export const cancelChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.4/cancel/terminal-is-cancelled',
+    spec: '§7.4',
+    level: 'MUST',
+    title: 'after job.cancel the terminal is job.error CANCELLED even when the agent then returns normally (catalog §10 #18)',
+    agents: [AGENTS.tools],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      // conformance.tools waits delay_ms before its op and then returns its outcomes: an agent
+      // that finishes normally after the cancel arrived.
+      const jobId = await ctx.submit(s, AGENTS.tools, { ops: [{ capability: 'tool.call', target: 'search' }], delay_ms: 300 }, { lease_request: { 'tool.call': ['search'] } });
+      await ctx.sleep(30);
+      s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
+      const term = await ctx.terminal(s, jobId);
+      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `cancelled job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
+    },
+  }),
+  scenario({
     id: '7.4/cancel/unknown-job',
     spec: '§7.4, §12',
     level: 'interop',

@@ -1,5 +1,9 @@
 // The default target: arcp-kit's own runtime, in this process, hosting the conformance agents,
 // with two principals, reached over memory transport pairs. No set-up needed (issue 5).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
 import type { FaultName } from '../../runtime-kit/runtime/faults.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
@@ -12,6 +16,12 @@ export const IN_PROCESS_TOKEN_B = 'conformance-token-b';
 export interface InProcessOptions {
   /** Test-only misbehaviours of the runtime (runtime-kit/runtime/faults.ts). */
   faults?: readonly FaultName[];
+  /**
+   * Observation policy: the default is the spec's "same principal only" (§14); 'b-observes-a'
+   * lets principal B subscribe to and list A's jobs, so credential redaction for a non-submitter
+   * observer can be exercised (§7.6).
+   */
+  observers?: 'same-principal' | 'b-observes-a';
 }
 
 type RegisterAgents = (runtime: ARCPRuntime) => unknown;
@@ -25,13 +35,20 @@ async function loadAgents(): Promise<RegisterAgents> {
 }
 
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
-  const runtime = new ARCPRuntime({
+  // §9.8/§14: credentials are advertised only with a durable revocation ledger.
+  const ledgerDir = await mkdtemp(join(tmpdir(), 'arcp-conformance-'));
+  // Authority options (issue 4) are passed through untyped until RuntimeOptions declares them all.
+  const options: Record<string, unknown> = {
     runtime: { name: 'arcp-kit (in-process)', version: '0.1.0' },
     tokens: { [IN_PROCESS_TOKEN_A]: 'principal-a', [IN_PROCESS_TOKEN_B]: 'principal-b' },
     // Short enough that a cancelled agent that ignores its signal is ended within a check.
     cancelGraceMs: 2_000,
     faults: opts.faults,
-  });
+    credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.conformance.invalid/v1', profile: 'generic' }),
+    revocationLedgerPath: join(ledgerDir, 'revocations.json'),
+    ...(opts.observers === 'b-observes-a' ? { subscribePolicy: (req: { principal: string }) => req.principal === 'principal-b' } : {}),
+  };
+  const runtime = new ARCPRuntime(options as ConstructorParameters<typeof ARCPRuntime>[0]);
   (await loadAgents())(runtime);
   return {
     describe: opts.faults?.length ? `in-process arcp-kit with faults ${opts.faults.join(', ')}` : 'in-process arcp-kit',
@@ -45,6 +62,7 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     },
     dispose: async () => {
       await runtime.close();
+      await rm(ledgerDir, { recursive: true, force: true });
     },
   };
 }
