@@ -2,7 +2,7 @@
 // validation (§9.1-§9.5) and one JobAuthority per job (expiry -> budget -> capability, model
 // gate, budget decrements). Embedders replace any of them through RuntimeOptions.hooks.
 import type { Lease, LeaseConstraints } from '../../generated/index.js';
-import { JobAuthority, validateLeaseConstraints, validateLeaseRequest } from '../authority/index.js';
+import { enforceNarrowing, JobAuthority, validateLeaseConstraints, validateLeaseRequest } from '../authority/index.js';
 import type { JobAuthorityLike, RuntimeHooks } from './hooks.js';
 
 /** Allows every operation and tracks no budget (for embedders that enforce elsewhere). */
@@ -31,7 +31,10 @@ export function resolveHooks(hooks: RuntimeHooks = {}, defaults: AuthorityDefaul
         const checked = validateLeaseConstraints(constraints, nowMs) as LeaseConstraints | undefined;
         return checked === undefined ? { lease } : { lease, constraints: checked };
       }),
-    leasePolicy: hooks.leasePolicy ?? ((requested) => requested),
+    // §7.1 effective lease: a policy may narrow, never widen (a widening policy -> INTERNAL_ERROR).
+    leasePolicy: hooks.leasePolicy
+      ? (requested, info) => enforceNarrowing(requested, hooks.leasePolicy!(requested, info), defaults.modelPolicy ?? 'forbid')
+      : (requested) => requested,
     createAuthority:
       hooks.createAuthority ??
       (({ lease, constraints, clock }) =>
