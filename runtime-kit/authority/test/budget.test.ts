@@ -120,3 +120,23 @@ describe('remaining gauges', () => {
     expect(b.record(cost(0.01)).remaining).toEqual([{ currency: 'USD', value: 0 }]); // crossing
   });
 });
+
+describe('budget properties', () => {
+  it('is exhausted exactly when some currency has been charged at least its budget (integer-cent oracle)', () => {
+    const charge = fc.record({ currency: fc.constantFrom('USD', 'EUR'), cents: fc.integer({ min: 0, max: 300 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 2000 }), fc.array(charge, { maxLength: 40 }), (usd, eur, charges) => {
+        const b = new BudgetCounters([`USD:${(usd / 100).toFixed(2)}`, `EUR:${(eur / 100).toFixed(2)}`]);
+        const spent = { USD: 0, EUR: 0 };
+        for (const c of charges) {
+          b.record({ name: 'cost.x', value: c.cents / 100, unit: c.currency });
+          spent[c.currency as 'USD' | 'EUR'] += c.cents;
+          const expected = spent.USD >= usd || spent.EUR >= eur;
+          if (b.isExhausted() !== expected) return false;
+        }
+        return b.snapshot().USD === (usd - spent.USD) / 100 && b.snapshot().EUR === (eur - spent.EUR) / 100;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

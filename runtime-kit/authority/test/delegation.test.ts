@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { JobAuthority, type DelegationDecision } from '../job-authority.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -134,5 +135,20 @@ describe('delegation subset rules (§9.4, §10)', () => {
     expect(d.ok && d.lease['model.use']).toEqual(['tier-fast/*']);
     const strict = parent({ modelPolicy: 'forbid' }).checkDelegation({ agent: 'researcher', lease_request: { 'tool.call': ['search'] } });
     expect(strict.ok && strict.lease['model.use']).toBeUndefined(); // forbid: absence already means none
+  });
+});
+
+describe('delegated budget property', () => {
+  it('a child budget is accepted exactly when it is <= the remaining budget (integer-cent oracle)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), (budget, spent, child) => {
+        fc.pre(spent < budget); // an exhausted parent is refused earlier (BUDGET_EXHAUSTED)
+        const p = new JobAuthority({ lease: { 'agent.delegate': ['*'], 'cost.budget': [`USD:${(budget / 100).toFixed(2)}`] }, clock: new FakeClock(T0) });
+        p.recordCost({ name: 'cost.x', value: spent / 100, unit: 'USD' });
+        const d = p.checkDelegation({ agent: 'c', lease_request: { 'cost.budget': [`USD:${(child / 100).toFixed(2)}`] } });
+        return d.ok === child <= budget - spent && (d.ok || d.error.code === 'LEASE_SUBSET_VIOLATION');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
