@@ -6,6 +6,7 @@ import { arcpError, isErrorCode } from '../errors/index.js';
 import { sleep, systemClock, type Clock } from '../protocol/index.js';
 import type { AgentHandler } from '../runtime/job-context.js';
 import type { ARCPRuntime } from '../runtime/runtime.js';
+import { registerAuthorityConformanceAgents } from './conformance-authority.js';
 
 type Input = Record<string, unknown>;
 
@@ -101,6 +102,7 @@ export function registerConformanceAgents(runtime: ARCPRuntime, opts: { clock?: 
   runtime.registerAgent('conformance.slow', slow(opts.clock ?? runtime.timers));
   runtime.registerAgent('conformance.streamer', streamer);
   runtime.registerAgent('conformance.failer', failer);
+  registerAuthorityConformanceAgents(runtime, opts); // tools, spender, model, delegator
   for (const v of CONFORMANCE_VERSIONS) {
     runtime.registerAgent('conformance.versioned', versioned(v), { version: v, default: v === CONFORMANCE_DEFAULT_VERSION });
   }
