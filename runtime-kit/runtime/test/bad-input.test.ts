@@ -65,7 +65,7 @@ describe('bad input never crashes and never loses a job', () => {
 
   it('rejects a message whose feature was not negotiated (§6.2, catalog §10 #14)', async () => {
     runtime = makeRuntime();
-    runtime.registerHandler({ types: ['session.list_jobs'], phase: 'session', handle: () => {} });
+    if (!runtime.dispatch.get('session.list_jobs')) runtime.registerHandler({ types: ['session.list_jobs'], phase: 'session', handle: () => {} });
     const peer = await connected(runtime, { features: ['ack'] });
     await expectRejected(peer, () => peer.send('session.list_jobs', {}), /list_jobs/);
   });

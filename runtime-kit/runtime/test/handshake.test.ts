@@ -26,8 +26,8 @@ describe('handshake (§6.1-§6.2)', () => {
   it('lists the intersection of hello and runtime features', async () => {
     runtime = makeRuntime();
     const peer = TestPeer.connect(runtime);
-    const welcome = await peer.hello({ features: ['ack', 'progress', 'x-unknown', 'subscribe'] });
-    // subscribe has no handler in this runtime, so it is not advertised
+    const welcome = await peer.hello({ features: ['progress', 'ack', 'x-unknown', 'provisioned_credentials'] });
+    // provisioned_credentials needs a provisioner this runtime lacks, so it is not advertised
     expect(welcome.payload.capabilities.features).toEqual(['ack', 'progress']);
     expect(welcome.payload.heartbeat_interval_sec).toBeUndefined();
   });
@@ -38,7 +38,12 @@ describe('handshake (§6.1-§6.2)', () => {
     const welcome = await peer.hello({ features: ALL_FEATURES });
     const features: string[] = welcome.payload.capabilities.features;
     expect(features).toEqual(expect.arrayContaining(['heartbeat', 'ack', 'progress', 'result_chunk', 'agent_versions']));
-    for (const f of ['list_jobs', 'subscribe', 'provisioned_credentials']) expect(features).not.toContain(f);
+    expect(features).not.toContain('provisioned_credentials');
+    // a runtime configured with a narrower list advertises only that
+    await runtime.close();
+    runtime = makeRuntime({ features: ['ack', 'heartbeat'] });
+    const narrow = TestPeer.connect(runtime);
+    expect([...(await narrow.hello({ features: ALL_FEATURES })).payload.capabilities.features].sort()).toEqual(['ack', 'heartbeat']);
   });
 
   it('refuses a bad token with UNAUTHENTICATED on a minted session_id, then closes', async () => {
