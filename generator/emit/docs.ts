@@ -59,6 +59,8 @@ function views(model: ProtocolModel): Record<Page, object> {
     },
     messages: {
       header,
+      envelopeSource: model.envelope.source.path,
+      envelopeFields: fieldRows(model.envelopeFields),
       messages: model.messages.map((m) => ({
         type: m.type, anchor: m.names.anchor, typeName: m.names.typeName, payloadName: m.names.payloadName,
         sourcePath: m.source.path, description: m.description, legacy: m.legacy, spec: m.spec,

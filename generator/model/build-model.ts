@@ -173,6 +173,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
     sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol)]
       .map((f) => f.source).sort((a, b) => a.path.localeCompare(b.path)),
     envelope: defs.find((d) => d.schemaId === doc(envelopeFile).$id)!,
+    envelopeFields: bodyFields(doc(envelopeFile), lookup),
     messages,
     eventKinds,
     defs,

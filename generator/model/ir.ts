@@ -135,6 +135,8 @@ export interface ProtocolModel {
   /** Every schema/ file that fed the model, sorted by path. */
   readonly sources: readonly SourceRef[];
   readonly envelope: DefModel;
+  /** Field rows of the shared envelope (§5), for the docs. */
+  readonly envelopeFields: readonly FieldModel[];
   readonly messages: readonly MessageModel[];
   readonly eventKinds: readonly EventKindModel[];
   readonly defs: readonly DefModel[];
