@@ -3,7 +3,7 @@
 // Source sha256: 5cfe2908feb79ba6c21b22a4761cfb582427a4bf87dd0779cfb3257bdd0b92b9
 // Regenerate: npx arcp generate
 import { createRequire } from 'node:module';
-import type { ArcpMessage, EventKind, MessageType } from './types.js';
+import type { ArcpMessage, EventKind, MessageType, JobAccepted, JobCancel, JobCancelled, JobError, JobEvent, JobResult, JobSubmit, JobSubscribe, JobSubscribed, JobUnsubscribe, SessionAck, SessionBye, SessionClose, SessionClosed, SessionError, SessionHello, SessionJobs, SessionListJobs, SessionPing, SessionPong, SessionResume, SessionWelcome } from './types.js';
 
 /** One validation failure. `path` is a JSON pointer naming the field, e.g. `/payload/agent`. */
 export interface ValidationIssue {
@@ -156,6 +156,13 @@ export function validateMessage(mode: Mode, value: unknown): { ok: true; message
   return { ok: true, message: value as unknown as ArcpMessage };
 }
 
+function validateAs(type: MessageType, mode: Mode, value: unknown): { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  if (isRecord(value) && value.type !== type) {
+    return { ok: false, issues: [{ path: '/type', keyword: 'const', message: 'must be ' + JSON.stringify(type) }] };
+  }
+  return validateMessage(mode, value);
+}
+
 /** Validates only the shared envelope fields (§5), whatever the `type`. */
 export function validateEnvelope(mode: Mode, value: unknown): { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
   const issues = run(mode, 'Envelope', value, '');
@@ -172,4 +179,224 @@ export function validateEventBody(mode: Mode, kind: string, body: unknown): { ok
 /** True for the wire types of schema/messages/ (vendor `x-vendor.*` types are not known). */
 export function isKnownMessageType(type: string): type is MessageType {
   return Object.prototype.hasOwnProperty.call(MESSAGE_VALIDATORS, type);
+}
+
+/** Validates a `job.accepted` message (schema/messages/job.accepted.json, §7.1); other types fail at `/type`. */
+export function validateJobAccepted(mode: Mode, value: unknown): { ok: true; message: JobAccepted } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.accepted', mode, value) as { ok: true; message: JobAccepted } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.accepted` message. */
+export function isJobAccepted(value: unknown): value is JobAccepted {
+  return validateAs('job.accepted', 'lenient', value).ok;
+}
+
+/** Validates a `job.cancel` message (schema/messages/job.cancel.json, §7.4); other types fail at `/type`. */
+export function validateJobCancel(mode: Mode, value: unknown): { ok: true; message: JobCancel } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.cancel', mode, value) as { ok: true; message: JobCancel } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.cancel` message. */
+export function isJobCancel(value: unknown): value is JobCancel {
+  return validateAs('job.cancel', 'lenient', value).ok;
+}
+
+/** Validates a `job.cancelled` message (schema/messages/job.cancelled.json, §7.4); other types fail at `/type`. */
+export function validateJobCancelled(mode: Mode, value: unknown): { ok: true; message: JobCancelled } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.cancelled', mode, value) as { ok: true; message: JobCancelled } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.cancelled` message. */
+export function isJobCancelled(value: unknown): value is JobCancelled {
+  return validateAs('job.cancelled', 'lenient', value).ok;
+}
+
+/** Validates a `job.error` message (schema/messages/job.error.json, §7.3); other types fail at `/type`. */
+export function validateJobError(mode: Mode, value: unknown): { ok: true; message: JobError } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.error', mode, value) as { ok: true; message: JobError } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.error` message. */
+export function isJobError(value: unknown): value is JobError {
+  return validateAs('job.error', 'lenient', value).ok;
+}
+
+/** Validates a `job.event` message (schema/messages/job.event.json, §8.1); other types fail at `/type`. */
+export function validateJobEvent(mode: Mode, value: unknown): { ok: true; message: JobEvent } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.event', mode, value) as { ok: true; message: JobEvent } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.event` message. */
+export function isJobEvent(value: unknown): value is JobEvent {
+  return validateAs('job.event', 'lenient', value).ok;
+}
+
+/** Validates a `job.result` message (schema/messages/job.result.json, §8.4); other types fail at `/type`. */
+export function validateJobResult(mode: Mode, value: unknown): { ok: true; message: JobResult } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.result', mode, value) as { ok: true; message: JobResult } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.result` message. */
+export function isJobResult(value: unknown): value is JobResult {
+  return validateAs('job.result', 'lenient', value).ok;
+}
+
+/** Validates a `job.submit` message (schema/messages/job.submit.json, §7.1); other types fail at `/type`. */
+export function validateJobSubmit(mode: Mode, value: unknown): { ok: true; message: JobSubmit } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.submit', mode, value) as { ok: true; message: JobSubmit } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.submit` message. */
+export function isJobSubmit(value: unknown): value is JobSubmit {
+  return validateAs('job.submit', 'lenient', value).ok;
+}
+
+/** Validates a `job.subscribe` message (schema/messages/job.subscribe.json, §7.6); other types fail at `/type`. */
+export function validateJobSubscribe(mode: Mode, value: unknown): { ok: true; message: JobSubscribe } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.subscribe', mode, value) as { ok: true; message: JobSubscribe } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.subscribe` message. */
+export function isJobSubscribe(value: unknown): value is JobSubscribe {
+  return validateAs('job.subscribe', 'lenient', value).ok;
+}
+
+/** Validates a `job.subscribed` message (schema/messages/job.subscribed.json, §7.6); other types fail at `/type`. */
+export function validateJobSubscribed(mode: Mode, value: unknown): { ok: true; message: JobSubscribed } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.subscribed', mode, value) as { ok: true; message: JobSubscribed } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.subscribed` message. */
+export function isJobSubscribed(value: unknown): value is JobSubscribed {
+  return validateAs('job.subscribed', 'lenient', value).ok;
+}
+
+/** Validates a `job.unsubscribe` message (schema/messages/job.unsubscribe.json, §7.6); other types fail at `/type`. */
+export function validateJobUnsubscribe(mode: Mode, value: unknown): { ok: true; message: JobUnsubscribe } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('job.unsubscribe', mode, value) as { ok: true; message: JobUnsubscribe } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `job.unsubscribe` message. */
+export function isJobUnsubscribe(value: unknown): value is JobUnsubscribe {
+  return validateAs('job.unsubscribe', 'lenient', value).ok;
+}
+
+/** Validates a `session.ack` message (schema/messages/session.ack.json, §6.5); other types fail at `/type`. */
+export function validateSessionAck(mode: Mode, value: unknown): { ok: true; message: SessionAck } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.ack', mode, value) as { ok: true; message: SessionAck } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.ack` message. */
+export function isSessionAck(value: unknown): value is SessionAck {
+  return validateAs('session.ack', 'lenient', value).ok;
+}
+
+/** Validates a `session.bye` message (schema/messages/session.bye.json, §6.7); other types fail at `/type`. */
+export function validateSessionBye(mode: Mode, value: unknown): { ok: true; message: SessionBye } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.bye', mode, value) as { ok: true; message: SessionBye } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.bye` message. */
+export function isSessionBye(value: unknown): value is SessionBye {
+  return validateAs('session.bye', 'lenient', value).ok;
+}
+
+/** Validates a `session.close` message (schema/messages/session.close.json, §6.7); other types fail at `/type`. */
+export function validateSessionClose(mode: Mode, value: unknown): { ok: true; message: SessionClose } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.close', mode, value) as { ok: true; message: SessionClose } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.close` message. */
+export function isSessionClose(value: unknown): value is SessionClose {
+  return validateAs('session.close', 'lenient', value).ok;
+}
+
+/** Validates a `session.closed` message (schema/messages/session.closed.json, §6.7); other types fail at `/type`. */
+export function validateSessionClosed(mode: Mode, value: unknown): { ok: true; message: SessionClosed } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.closed', mode, value) as { ok: true; message: SessionClosed } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.closed` message. */
+export function isSessionClosed(value: unknown): value is SessionClosed {
+  return validateAs('session.closed', 'lenient', value).ok;
+}
+
+/** Validates a `session.error` message (schema/messages/session.error.json, §13.8); other types fail at `/type`. */
+export function validateSessionError(mode: Mode, value: unknown): { ok: true; message: SessionError } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.error', mode, value) as { ok: true; message: SessionError } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.error` message. */
+export function isSessionError(value: unknown): value is SessionError {
+  return validateAs('session.error', 'lenient', value).ok;
+}
+
+/** Validates a `session.hello` message (schema/messages/session.hello.json, §6.2); other types fail at `/type`. */
+export function validateSessionHello(mode: Mode, value: unknown): { ok: true; message: SessionHello } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.hello', mode, value) as { ok: true; message: SessionHello } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.hello` message. */
+export function isSessionHello(value: unknown): value is SessionHello {
+  return validateAs('session.hello', 'lenient', value).ok;
+}
+
+/** Validates a `session.jobs` message (schema/messages/session.jobs.json, §6.6); other types fail at `/type`. */
+export function validateSessionJobs(mode: Mode, value: unknown): { ok: true; message: SessionJobs } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.jobs', mode, value) as { ok: true; message: SessionJobs } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.jobs` message. */
+export function isSessionJobs(value: unknown): value is SessionJobs {
+  return validateAs('session.jobs', 'lenient', value).ok;
+}
+
+/** Validates a `session.list_jobs` message (schema/messages/session.list_jobs.json, §6.6); other types fail at `/type`. */
+export function validateSessionListJobs(mode: Mode, value: unknown): { ok: true; message: SessionListJobs } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.list_jobs', mode, value) as { ok: true; message: SessionListJobs } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.list_jobs` message. */
+export function isSessionListJobs(value: unknown): value is SessionListJobs {
+  return validateAs('session.list_jobs', 'lenient', value).ok;
+}
+
+/** Validates a `session.ping` message (schema/messages/session.ping.json, §6.4); other types fail at `/type`. */
+export function validateSessionPing(mode: Mode, value: unknown): { ok: true; message: SessionPing } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.ping', mode, value) as { ok: true; message: SessionPing } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.ping` message. */
+export function isSessionPing(value: unknown): value is SessionPing {
+  return validateAs('session.ping', 'lenient', value).ok;
+}
+
+/** Validates a `session.pong` message (schema/messages/session.pong.json, §6.4); other types fail at `/type`. */
+export function validateSessionPong(mode: Mode, value: unknown): { ok: true; message: SessionPong } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.pong', mode, value) as { ok: true; message: SessionPong } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.pong` message. */
+export function isSessionPong(value: unknown): value is SessionPong {
+  return validateAs('session.pong', 'lenient', value).ok;
+}
+
+/** Validates a `session.resume` message (schema/messages/session.resume.json, §6.3); other types fail at `/type`. */
+export function validateSessionResume(mode: Mode, value: unknown): { ok: true; message: SessionResume } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.resume', mode, value) as { ok: true; message: SessionResume } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.resume` message. */
+export function isSessionResume(value: unknown): value is SessionResume {
+  return validateAs('session.resume', 'lenient', value).ok;
+}
+
+/** Validates a `session.welcome` message (schema/messages/session.welcome.json, §6.2); other types fail at `/type`. */
+export function validateSessionWelcome(mode: Mode, value: unknown): { ok: true; message: SessionWelcome } | { ok: false; issues: ValidationIssue[] } {
+  return validateAs('session.welcome', mode, value) as { ok: true; message: SessionWelcome } | { ok: false; issues: ValidationIssue[] };
+}
+
+/** True when `value` is an acceptable (lenient) `session.welcome` message. */
+export function isSessionWelcome(value: unknown): value is SessionWelcome {
+  return validateAs('session.welcome', 'lenient', value).ok;
 }

@@ -102,6 +102,14 @@ BODY_CHECK
   return { ok: true, message: value as unknown as ArcpMessage };
 }
 
+function validateAs(type: MessageType, mode: Mode, value: unknown):
+  { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  if (isRecord(value) && value.type !== type) {
+    return { ok: false, issues: [{ path: '/type', keyword: 'const', message: 'must be ' + JSON.stringify(type) }] };
+  }
+  return validateMessage(mode, value);
+}
+
 /** Validates only the shared envelope fields (§5), whatever the \`type\`. */
 export function validateEnvelope(mode: Mode, value: unknown):
   { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
@@ -127,7 +135,8 @@ export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
   const file = newSourceFile('validators.ts');
   file.addImportDeclaration({ moduleSpecifier: 'node:module', namedImports: ['createRequire'] });
   file.addImportDeclaration({
-    moduleSpecifier: './types.js', isTypeOnly: true, namedImports: ['ArcpMessage', 'EventKind', 'MessageType'],
+    moduleSpecifier: './types.js', isTypeOnly: true,
+    namedImports: ['ArcpMessage', 'EventKind', 'MessageType', ...model.messages.map((m) => m.names.typeName)],
   });
   file.addInterface({
     isExported: true,
@@ -171,5 +180,24 @@ export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
   ]);
   file.addStatements(SUPPORT_CODE.trim());
   file.addStatements(API_CODE.trim().replace('BODY_CHECK', carrierDispatchesBodies(model) ? '' : BODY_CHECK));
+  // Per-message entry points named by names.ts (schema/README.md naming table).
+  for (const m of model.messages) {
+    file.addFunctions([
+      {
+        isExported: true, name: m.names.validatorName,
+        docs: [`Validates a \`${m.type}\` message (${m.source.path}, ${m.spec}); other types fail at \`/type\`.`],
+        parameters: [{ name: 'mode', type: 'Mode' }, { name: 'value', type: 'unknown' }],
+        returnType: `{ ok: true; message: ${m.names.typeName} } | { ok: false; issues: ValidationIssue[] }`,
+        statements: `return validateAs('${m.type}', mode, value) as { ok: true; message: ${m.names.typeName} } | { ok: false; issues: ValidationIssue[] };`,
+      },
+      {
+        isExported: true, name: m.names.guardName,
+        docs: [`True when \`value\` is an acceptable (lenient) \`${m.type}\` message.`],
+        parameters: [{ name: 'value', type: 'unknown' }],
+        returnType: `value is ${m.names.typeName}`,
+        statements: `return validateAs('${m.type}', 'lenient', value).ok;`,
+      },
+    ]);
+  }
   return [{ root: 'generated', path: 'validators.ts', contents: printSource(codeHeader(documentSources(model.sources)), file) }];
 }

@@ -22,6 +22,12 @@ export interface DerivedNames {
   readonly payloadName: string;
   /** Markdown anchor used by the reference docs. */
   readonly anchor: string;
+  /** Per-message validator function, e.g. `validateJobSubmit` (empty for event bodies). */
+  readonly validatorName: string;
+  /** Per-message type guard, e.g. `isJobSubmit` (empty for event bodies). */
+  readonly guardName: string;
+  /** fast-check arbitrary name reserved for the conformance harness, e.g. `arbJobSubmit`. */
+  readonly arbitraryName: string;
 }
 
 /** One field row as shown in the docs. */

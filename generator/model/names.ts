@@ -34,12 +34,16 @@ export function anchorOf(wireName: string): string {
 /** Names for a message type: `job.submit` -> `JobSubmit` / `JobSubmitPayload`. */
 export function messageNames(type: string): DerivedNames {
   const typeName = safeIdentifier(pascalCase(type));
-  return { typeName, payloadName: `${typeName}Payload`, anchor: anchorOf(type) };
+  return {
+    typeName, payloadName: `${typeName}Payload`, anchor: anchorOf(type),
+    validatorName: `validate${typeName}`, guardName: `is${typeName}`, arbitraryName: `arb${typeName}`,
+  };
 }
 
 /** Names for an event body kind: `tool_call` -> `ToolCallBody`. */
 export function eventNames(kind: string): DerivedNames {
-  return { typeName: safeIdentifier(`${pascalCase(kind)}Body`), payloadName: '', anchor: anchorOf(kind) };
+  const typeName = safeIdentifier(`${pascalCase(kind)}Body`);
+  return { typeName, payloadName: '', anchor: anchorOf(kind), validatorName: '', guardName: '', arbitraryName: `arb${typeName}` };
 }
 
 /** Names for a state machine: `session` -> `SESSION_MACHINE`, `SessionState`, `SessionMachineEvent`. */
