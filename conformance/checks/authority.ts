@@ -103,20 +103,32 @@ export const authorityChecks: CheckDef[] = [
     id: '9.6/budget/exact-decimal',
     spec: '§9.6',
     level: 'MUST',
-    title: 'budget arithmetic is exact: USD:0.30 minus three 0.10 costs is exhausted (BUDGET_EXHAUSTED on the next op)',
+    title: 'budget arithmetic is exact to the cent: USD:0.30 minus 3 x 0.10, and USD:0.70 minus 0.70, leave 0, so the next op is BUDGET_EXHAUSTED',
     feature: 'cost.budget',
     agents: [AGENTS.spender],
     async run(ctx) {
       const s = await ctx.open('A');
-      const costs = [0.1, 0.1, 0.1].map((amount) => ({ amount, currency: 'USD' }));
-      const { outcomes, term } = await runOps(ctx, s, AGENTS.spender, { costs, op: { capability: 'tool.call', target: 'search' } }, {
-        lease_request: { 'cost.budget': ['USD:0.30'], 'tool.call': ['search'] },
-      });
-      if (term.type === 'job.error') {
-        require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `spender ended with ${String(field(term, 'payload', 'code'))}`);
-        return; // the fatal form is allowed (§9.6 MAY)
+      // 0.1 x 3 drifts above 0 in binary64; 0.70 rounds below itself in binary32: both must be exact.
+      const cases: { budget: string; costs: number[] }[] = [
+        { budget: '0.30', costs: [0.1, 0.1, 0.1] },
+        { budget: '0.70', costs: [0.7] },
+      ];
+      for (const c of cases) {
+        const { outcomes, term } = await runOps(
+          ctx,
+          s,
+          AGENTS.spender,
+          { costs: c.costs.map((amount) => ({ amount, currency: 'USD' })), op: { capability: 'tool.call', target: 'search' } },
+          { lease_request: { 'cost.budget': [`USD:${c.budget}`], 'tool.call': ['search'] } },
+        );
+        const what = `budget ${c.budget} - ${c.costs.join(' - ')}`;
+        if (term.type === 'job.error') {
+          // the fatal form is allowed (§9.6 MAY)
+          require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `${what}: spender ended with ${String(field(term, 'payload', 'code'))}`);
+          continue;
+        }
+        requireOutcomes(outcomes, [...c.costs.slice(1).map(() => ALLOWED), { allowed: false, code: 'BUDGET_EXHAUSTED' }], what);
       }
-      requireOutcomes(outcomes, [ALLOWED, ALLOWED, { allowed: false, code: 'BUDGET_EXHAUSTED' }], 'budget 0.30 - 3 x 0.10');
     },
   }),
   scenario({

@@ -28,16 +28,22 @@ export const cancelChecks: CheckDef[] = [
     spec: '§7.4',
     level: 'MUST',
     title: 'after job.cancel the terminal is job.error CANCELLED even when the agent then returns normally (catalog §10 #18)',
-    agents: [AGENTS.tools],
+    agents: [AGENTS.delegator, AGENTS.slow],
     async run(ctx) {
       const s = await ctx.open('A');
-      // conformance.tools waits delay_ms before its op and then returns its outcomes: an agent
-      // that finishes normally after the cancel arrived.
-      const jobId = await ctx.submit(s, AGENTS.tools, { ops: [{ capability: 'tool.call', target: 'search' }], delay_ms: 300 }, { lease_request: { 'tool.call': ['search'] } });
+      // conformance.delegator awaits its child's result and then returns normally: cancelling the
+      // parent while the child runs exercises "an agent that finishes normally after cancel".
+      const jobId = await ctx.submit(
+        s,
+        AGENTS.delegator,
+        { agent: AGENTS.slow, input: { steps: 4, interval_ms: 40 }, lease_request: {} },
+        { lease_request: { 'agent.delegate': ['conformance.*'] } },
+      );
       await ctx.sleep(30);
       s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
       const term = await ctx.terminal(s, jobId);
       require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `cancelled job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
+      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
     },
   }),
   scenario({

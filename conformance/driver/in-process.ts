@@ -62,7 +62,8 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     },
     dispose: async () => {
       await runtime.close();
-      await rm(ledgerDir, { recursive: true, force: true });
+      // the ledger may still be renaming a write into place: retry briefly
+      await rm(ledgerDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }
