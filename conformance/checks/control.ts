@@ -3,7 +3,10 @@ import { envelope, field, isoNow } from '../driver/wire.js';
 import { closeSession, resume } from '../driver/session.js';
 import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, scenario } from './define.js';
-import { require_ } from './outcomes.js';
+import { require_, Skip } from './outcomes.js';
+
+/** Longest heartbeat interval the loss check waits for (it takes about 3 intervals). */
+const MAX_HEARTBEAT_SEC = 5;
 import type { CheckDef } from './types.js';
 
 export const controlChecks: CheckDef[] = [
@@ -46,6 +49,34 @@ export const controlChecks: CheckDef[] = [
       await ctx.terminal(s, b);
       const oracle = new SeqOracle().observeAll(s.conn.messages());
       require_(oracle.violations.length === 0, oracle.violations.join('; '));
+    },
+  }),
+  scenario({
+    id: '6.4/heartbeat/loss-keeps-jobs',
+    spec: '§6.4',
+    level: 'MUST',
+    title: 'when the client goes silent (no pongs) the peer may drop the session, but MUST NOT terminate its jobs: they finish and are resumable',
+    feature: 'heartbeat',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const intervalSec = Number(field(s.welcome.payload, 'heartbeat_interval_sec') ?? 30);
+      if (intervalSec > MAX_HEARTBEAT_SEC) {
+        throw new Skip(`heartbeat_interval_sec ${intervalSec} s is too long for this check; run the peer with <= ${MAX_HEARTBEAT_SEC} s`);
+      }
+      const ms = intervalSec * 1000;
+      s.conn.autoPong = false;
+      // the job outlives the peer's loss detection (2 silent intervals, §6.4) by a full interval
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: Math.ceil((3 * ms) / 100), interval_ms: 100 });
+      ctx.note(`client silent; waiting up to ${3 * intervalSec} s for the peer to declare the session dead`);
+      const dropped = await s.conn.waitClosed(3 * ms);
+      if (!dropped) await s.conn.close('client gives up (peer never declared HEARTBEAT_LOST, which §6.4 allows)');
+      const last = s.conn.messages().reduce((mx, m) => Math.max(mx, typeof m.event_seq === 'number' ? m.event_seq : 0), 0);
+      const conn = await ctx.connect('A');
+      const r = await resume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
+      const term = await ctx.terminal(r, jobId, Math.max(ctx.timeoutMs, 2 * ms));
+      require_(term.type === 'job.result', `the job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')} after heartbeat loss`);
     },
   }),
   scenario({

@@ -43,6 +43,9 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     tokens: { [IN_PROCESS_TOKEN_A]: 'principal-a', [IN_PROCESS_TOKEN_B]: 'principal-b' },
     // Short enough that a cancelled agent that ignores its signal is ended within a check.
     cancelGraceMs: 2_000,
+    // Short enough for the heartbeat-loss check to run in ~6 s, long enough (loss after 4 s of
+    // silence) that a loaded 2-core machine never trips it while the harness is merely slow.
+    heartbeatIntervalSec: 2,
     faults: opts.faults,
     credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.conformance.invalid/v1', profile: 'generic' }),
     revocationLedgerPath: join(ledgerDir, 'revocations.json'),

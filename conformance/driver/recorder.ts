@@ -44,10 +44,23 @@ export class Recorder {
   }
 }
 
-/** Renders a trace as text lines: `+12ms A1 -> {...}`. */
+/** `job.event#4 log` style tag of a frame, so seqs and kinds read at a glance. */
+function frameTag(text: string): string {
+  try {
+    const m = JSON.parse(text) as { type?: unknown; event_seq?: unknown; payload?: { kind?: unknown; code?: unknown } };
+    if (!m || typeof m !== 'object' || typeof m.type !== 'string') return '';
+    const seq = m.event_seq !== undefined ? `#${String(m.event_seq)}` : '';
+    const extra = typeof m.payload?.kind === 'string' ? ` ${m.payload.kind}` : typeof m.payload?.code === 'string' ? ` ${m.payload.code}` : '';
+    return `${m.type}${seq}${extra}`.padEnd(28);
+  } catch {
+    return '(not JSON)'.padEnd(28);
+  }
+}
+
+/** Renders a trace as text lines: `+12ms A1 <- job.event#4 log {...}`. */
 export function formatTrace(trace: readonly TraceFrame[], maxLines = 200): string {
   const arrow = { send: '->', recv: '<-', note: '..' } as const;
-  const lines = trace.map((f) => `+${String(f.t).padStart(5)}ms ${f.conn.padEnd(3)} ${arrow[f.dir]} ${f.text}`);
+  const lines = trace.map((f) => `+${String(f.t).padStart(5)}ms ${f.conn.padEnd(3)} ${arrow[f.dir]} ${f.dir === 'note' ? f.text : `${frameTag(f.text)} ${f.text}`}`);
   if (lines.length <= maxLines) return lines.join('\n');
   const head = lines.slice(0, maxLines / 2);
   const tail = lines.slice(-maxLines / 2);
