@@ -11,6 +11,7 @@ import { emitSchemas } from './emit/schemas.js';
 import { emitTypes } from './emit/types.js';
 import { emitValidatorApi } from './emit/validators-api.js';
 import { emitValidatorCode } from './emit/validators-code.js';
+import { by } from './model/order.js';
 
 export { SchemaLoadError } from './load/index.js';
 export type { OutputFile } from './emit/output-file.js';
@@ -50,6 +51,6 @@ export async function generate(
     files.push(...(await emit(model)));
     lap(name);
   }
-  files.sort((a, b) => (a.root === b.root ? a.path.localeCompare(b.path) : a.root.localeCompare(b.root)));
+  files.sort(by((f) => `${f.root}/${f.path}`));
   return { model, files };
 }

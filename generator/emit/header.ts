@@ -3,6 +3,7 @@
 // versions, so upgrades and reruns do not churn committed files.
 import { createHash } from 'node:crypto';
 import type { SourceRef } from '../model/ir.js';
+import { by } from '../model/order.js';
 
 export const REGENERATE_COMMAND = 'npx arcp generate';
 /** First header line; also how write.ts recognises files it owns. */
@@ -18,7 +19,7 @@ function describeSources(sources: readonly SourceRef[]): string[] {
 /** sha256 over the sorted (path, hash) pairs: changes whenever any listed source changes. */
 export function sourcesHash(sources: readonly SourceRef[]): string {
   const hash = createHash('sha256');
-  for (const s of [...sources].sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${s.path}\0${s.sha256}\n`);
+  for (const s of [...sources].sort(by((s) => s.path))) hash.update(`${s.path}\0${s.sha256}\n`);
   return hash.digest('hex');
 }
 

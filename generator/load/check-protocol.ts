@@ -4,6 +4,7 @@ import type { ErrorCodeModel, FeatureModel, Json, JsonObject, TransitionModel } 
 import { isObject } from '../model/schema-walk.js';
 import type { SchemaFile } from './read-schemas.js';
 import type { ProblemList } from './schema-error.js';
+import { by } from '../model/order.js';
 
 /**
  * Accepts the list shapes an author may reasonably write: an array of entries, an object whose
@@ -40,7 +41,7 @@ export function checkFeatures(file: SchemaFile | undefined, problems: ProblemLis
     gates: str(e.gates ?? e.description ?? e.meaning),
   }));
   for (const f of features) if (f.name === '') problems.add(file.source.path, 'a feature entry has no "name"');
-  return features.sort((a, b) => a.name.localeCompare(b.name));
+  return features.sort(by((f) => f.name));
 }
 
 /** protocol/errors.json -> error codes sorted by code; pinned codes keep their MUST value. */
@@ -65,7 +66,7 @@ export function checkErrorCodes(file: SchemaFile | undefined, problems: ProblemL
     if (!/^[A-Z][A-Z0-9_]*$/.test(codes[i].code)) problems.add(file.source.path, `error entry ${i}: "code" must be UPPER_SNAKE`);
     if (typeof e.retryable !== 'boolean') problems.add(file.source.path, `${codes[i].code}: "retryable" must be true or false`);
   }
-  return codes.sort((a, b) => a.code.localeCompare(b.code));
+  return codes.sort(by((c) => c.code));
 }
 
 /** A state machine as read from protocol/<name>-machine.json, before naming. */

@@ -16,6 +16,7 @@ import type {
 import { eventNames, machineNames, messageNames } from './names.js';
 import { forEachSchema, isObject } from './schema-walk.js';
 import { toLenient, toStrict } from './strict-lenient.js';
+import { by } from './order.js';
 
 function doc(file: SchemaFile): JsonObject {
   return file.json as JsonObject;
@@ -140,7 +141,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   }));
 
   const toDocs = (transform: (d: JsonObject) => JsonObject): SchemaDoc[] =>
-    documents.map((f) => ({ id: String(doc(f).$id), schema: transform(doc(f)) })).sort((a, b) => a.id.localeCompare(b.id));
+    documents.map((f) => ({ id: String(doc(f).$id), schema: transform(doc(f)) })).sort(by((d) => d.id));
 
   // Titles anywhere (also nested, e.g. an ErrorCode enum inside error-payload.json) win over synthesized enums.
   const titles = new Set<string>();
@@ -171,7 +172,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   return {
     protocolVersion: isObject(arcp) && typeof arcp.const === 'string' ? arcp.const : '1.1',
     sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol)]
-      .map((f) => f.source).sort((a, b) => a.path.localeCompare(b.path)),
+      .map((f) => f.source).sort(by((s) => s.path)),
     envelope: defs.find((d) => d.schemaId === doc(envelopeFile).$id)!,
     envelopeFields: bodyFields(doc(envelopeFile), lookup),
     messages,
