@@ -4,6 +4,11 @@
 //     target only tries the globs whose prefix directory is one of its own ancestors — a lease
 //     of many `/project-N/**` patterns costs a few Map lookups, not a scan of every pattern;
 //   - globs whose literal prefix has no `/` (`tool.*`, `**/x`) in a short list tried always.
+//
+// Work cap: one check may spend at most MAX_MATCH_WORK NFA word-steps (|target| x words per
+// glob). Beyond that it is refused (fail closed): a delegated child lease of many long
+// `*a*a*a…` patterns under a parent's `/**` plus multi-kilobyte targets could otherwise block
+// the event loop for everyone. Real leases stay orders of magnitude below the cap.
 
 import { compileGlob, type CompiledGlob } from './glob.js';
 import type { Lease } from './deps.js';
@@ -17,6 +22,7 @@ interface CapabilityMatcher {
 }
 
 const SLASH = 47;
+export const MAX_MATCH_WORK = 1 << 20;
 
 export class CompiledLease {
   private readonly byCapability = new Map<string, CapabilityMatcher>();
@@ -56,7 +62,12 @@ export class CompiledLease {
     const m = this.byCapability.get(capability);
     if (m === undefined) return false;
     if (m.literals.has(target)) return true;
-    for (const g of m.unbucketed) if (g.matches(target)) return true;
+    let work = 0;
+    const tryGlob = (g: CompiledGlob): boolean => {
+      work += g.workFor(target.length);
+      return work <= MAX_MATCH_WORK && g.matches(target);
+    };
+    for (const g of m.unbucketed) if (tryGlob(g)) return true;
     if (m.byDir.size === 0) return false;
     // A glob with prefix directory D can only match targets starting with D, and D ends in
     // '/': look D up at every '/' of the target (within the longest D).
@@ -64,7 +75,7 @@ export class CompiledLease {
     for (let i = 0; i < limit; i++) {
       if (target.charCodeAt(i) !== SLASH || !m.dirLengths.has(i + 1)) continue;
       const bucket = m.byDir.get(target.slice(0, i + 1));
-      if (bucket !== undefined) for (const g of bucket) if (g.matches(target)) return true;
+      if (bucket !== undefined) for (const g of bucket) if (tryGlob(g)) return true;
     }
     return false;
   }

@@ -6,19 +6,17 @@
 //     segments — so `/a/**` also matches `/a` itself;
 //   - `**` anywhere else (`**/x`, `a**`, a lone `**`) matches any characters, `/` included.
 //
-// Matching never backtracks: a pattern compiles to a small NFA that is simulated over the
-// target in O(|target| x |pattern|) — a hostile `*a*a*a*a*b` pattern cannot stall the runtime
-// the way a backtracking RegExp would. Common shapes (literal, `prefix/**`) take a fast path;
-// the literal prefix and suffix are checked with startsWith/endsWith, and the middle runs as
-// a bit-parallel NFA (one 32-bit state set, a few bit operations per character) when it has
-// at most 30 states, else as a plain state-list NFA.
-// Compiled patterns are cached: a lease of 50 patterns is checked on a hot path.
+// Matching never backtracks. A pattern compiles to a small NFA whose state set is a bit set
+// (shift-and style): each target character costs a few bit operations per 32 states, so the
+// worst case is O(|target| x |pattern| / 32) — a hostile `*a*a*a*a*b` pattern cannot stall
+// the event loop the way a backtracking RegExp would. Before that, the literal prefix and
+// suffix are checked with startsWith/endsWith, and common shapes (a literal, `prefix/**`,
+// `prefix**`) never reach the NFA. Compiled patterns are cached.
 
 const CHAR = 0; // consume one given character
 const STAR = 1; // loop on any character but '/', or move on
 const ANY = 2; // loop on any character, or move on
 const SEGS = 3; // whole-segment `**` after a slash: skip two states, or consume '/' into the ANY that follows
-const ACCEPT = 4;
 const SLASH = 47;
 
 type Kind = 'exact' | 'subtree' | 'prefix' | 'all' | 'nfa';
@@ -28,72 +26,184 @@ export interface CompiledGlob {
   /** Literal characters every match starts with (used to bucket patterns). */
   readonly prefix: string;
   matches(target: string): boolean;
+  /** Upper bound of the NFA work (32-bit word steps) a match against `targetLength` costs. */
+  workFor(targetLength: number): number;
 }
 
-const MAX_BIT_STATES = 30;
-
-/** Bit-parallel form of the NFA between the literal prefix and suffix. */
-interface BitNfa {
-  ascii: Int32Array; // char code < 128 -> CHAR states consuming it
-  other: Map<number, number>;
-  star: number;
-  any: number;
-  segs: number;
-  eps1: number; // STAR/ANY: epsilon to the next state
-  eps2: number; // SEGS: epsilon over the ANY that follows
-  accept: number;
+/** Pattern -> tokens (without the accepting state). */
+function tokenize(pattern: string): { types: number[]; chars: number[] } {
+  const types: number[] = [];
+  const chars: number[] = [];
+  const push = (t: number, c = -1) => {
+    types.push(t);
+    chars.push(c);
+  };
+  pattern.split('/').forEach((seg, i) => {
+    if (seg === '**' && i > 0) {
+      push(SEGS); // (?:/.*)? — the slash before it belongs to it
+      push(ANY);
+      return;
+    }
+    if (i > 0) push(CHAR, SLASH);
+    for (let k = 0; k < seg.length; ) {
+      if (seg[k] === '*') {
+        let run = 0;
+        while (seg[k] === '*') { run++; k++; }
+        push(run >= 2 ? ANY : STAR);
+      } else {
+        push(CHAR, seg.charCodeAt(k));
+        k++;
+      }
+    }
+  });
+  return { types, chars };
 }
 
-function closure(x: number, eps1: number, eps2: number): number {
-  for (;;) {
-    const y = x | ((x & eps1) << 1) | ((x & eps2) << 2);
-    if (y === x) return x;
-    x = y;
+/**
+ * The NFA between the literal prefix and suffix as bit masks over `words` 32-bit words;
+ * state k is bit k % 32 of word k / 32, the accepting state is the last one.
+ */
+class BitNfa {
+  readonly words: number;
+  private readonly ascii: Int32Array; // [code * words + w]: CHAR states consuming `code` (< 128)
+  private readonly other = new Map<number, Int32Array>();
+  private readonly star: Int32Array;
+  private readonly any: Int32Array;
+  private readonly segs: Int32Array;
+  private readonly eps1: Int32Array; // STAR/ANY: epsilon to the next state
+  private readonly eps2: Int32Array; // SEGS: epsilon over the ANY that follows
+  private readonly acceptWord: number;
+  private readonly acceptBit: number;
+  private readonly x: Int32Array; // scratch state sets (matching is synchronous)
+  private readonly nx: Int32Array;
+  private readonly none: Int32Array;
+
+  constructor(types: number[], chars: number[], wordBits = 32) {
+    const states = types.length + 1;
+    const W = (this.words = Math.ceil(states / wordBits));
+    const mask = () => new Int32Array(W);
+    this.ascii = new Int32Array(128 * W);
+    [this.star, this.any, this.segs, this.eps1, this.eps2, this.x, this.nx, this.none] = [mask(), mask(), mask(), mask(), mask(), mask(), mask(), mask()];
+    // States are laid out `wordBits` per word (32 in production; tests use fewer to
+    // exercise the carries between words on short patterns).
+    const at = (k: number): [number, number] => [Math.floor(k / wordBits), 1 << k % wordBits];
+    this.wordBits = wordBits;
+    types.forEach((t, k) => {
+      const [w, bit] = at(k);
+      if (t === CHAR) {
+        const c = chars[k];
+        if (c < 128) this.ascii[c * W + w] |= bit;
+        else {
+          const m = this.other.get(c) ?? mask();
+          m[w] |= bit;
+          this.other.set(c, m);
+        }
+      } else if (t === STAR) { this.star[w] |= bit; this.eps1[w] |= bit; }
+      else if (t === ANY) { this.any[w] |= bit; this.eps1[w] |= bit; }
+      else if (t === SEGS) { this.segs[w] |= bit; this.eps2[w] |= bit; }
+    });
+    [this.acceptWord, this.acceptBit] = at(types.length);
+  }
+
+  private readonly wordBits: number;
+
+  /** Does target[from, to) drive the NFA from its first state to the accepting one? */
+  run(target: string, from: number, to: number): boolean {
+    return this.words === 1 && this.wordBits === 32 ? this.runOneWord(target, from, to) : this.runWords(target, from, to);
+  }
+
+  /** One 32-bit word of states: the whole set lives in a local integer (the common case). */
+  private runOneWord(target: string, from: number, to: number): boolean {
+    const { ascii, any, star, segs, eps1, eps2 } = this;
+    const [a, st, sg, e1, e2] = [any[0], star[0], segs[0], eps1[0], eps2[0]];
+    const close = (v: number): number => {
+      for (;;) {
+        const y = v | ((v & e1) << 1) | ((v & e2) << 2);
+        if (y === v) return v;
+        v = y;
+      }
+    };
+    let x = close(1);
+    for (let i = from; i < to; i++) {
+      const c = target.charCodeAt(i);
+      const consume = c < 128 ? ascii[c] : (this.other.get(c)?.[0] ?? 0);
+      let nx = ((x & consume) << 1) | (x & a);
+      nx |= c === SLASH ? (x & sg) << 1 : x & st;
+      if (nx === 0) return false;
+      x = close(nx);
+    }
+    return (x & this.acceptBit) !== 0;
+  }
+
+  private runWords(target: string, from: number, to: number): boolean {
+    const { x, nx, words: W, wordBits: B, ascii, any, star, segs } = this;
+    const top = B - 1;
+    const m = B === 32 ? -1 : (1 << B) - 1;
+    x.fill(0);
+    x[0] = 1;
+    this.closure(x);
+    for (let i = from; i < to; i++) {
+      const c = target.charCodeAt(i);
+      const slash = c === SLASH;
+      let table = ascii;
+      let base = c * W;
+      if (c >= 128) {
+        table = this.other.get(c) ?? this.none;
+        base = 0;
+      }
+      let carryC = 0;
+      let carryS = 0;
+      let alive = 0;
+      for (let w = 0; w < W; w++) {
+        const xw = x[w];
+        const xc = xw & table[base + w];
+        let v = (xc << 1) | carryC | (xw & any[w]);
+        carryC = (xc >>> top) & 1;
+        if (slash) {
+          const xs = xw & segs[w];
+          v |= (xs << 1) | carryS;
+          carryS = (xs >>> top) & 1;
+        } else v |= xw & star[w];
+        v &= m;
+        nx[w] = v;
+        alive |= v;
+      }
+      if (alive === 0) return false;
+      x.set(nx);
+      this.closure(x);
+    }
+    return (x[this.acceptWord] & this.acceptBit) !== 0;
+  }
+
+  /** Adds epsilon successors until nothing changes. */
+  private closure(x: Int32Array): void {
+    const top = this.wordBits - 1;
+    const m = this.wordBits === 32 ? -1 : (1 << this.wordBits) - 1;
+    for (let changed = true; changed; ) {
+      changed = false;
+      let c1 = 0;
+      let c2 = 0;
+      for (let w = 0; w < this.words; w++) {
+        const e1 = x[w] & this.eps1[w];
+        const e2 = x[w] & this.eps2[w];
+        const v = (x[w] | (e1 << 1) | c1 | (e2 << 2) | c2) & m;
+        c1 = (e1 >>> top) & 1;
+        c2 = (e2 >>> (top - 1)) & 3;
+        if (v !== x[w]) { x[w] = v; changed = true; }
+      }
+    }
   }
 }
 
-class Nfa implements CompiledGlob {
+class Glob implements CompiledGlob {
   private readonly kind: Kind;
-  private readonly types: Uint8Array;
-  private readonly chars: Int32Array;
   readonly prefix: string; // literal characters before the first wildcard
   private readonly suffix: string; // literal characters after the last wildcard
-  private readonly bits?: BitNfa;
-  private readonly marks: Int32Array;
-  private listA: Int32Array;
-  private listB: Int32Array;
-  private gen = 0;
+  private readonly nfa?: BitNfa;
 
-  constructor(readonly pattern: string, maxBitStates = MAX_BIT_STATES) {
-    const types: number[] = [];
-    const chars: number[] = [];
-    const push = (t: number, c = -1) => {
-      types.push(t);
-      chars.push(c);
-    };
-    const segments = pattern.split('/');
-    segments.forEach((seg, i) => {
-      if (seg === '**' && i > 0) {
-        push(SEGS); // (?:/.*)? — the slash before it belongs to it
-        push(ANY);
-        return;
-      }
-      if (i > 0) push(CHAR, SLASH);
-      for (let k = 0; k < seg.length; ) {
-        if (seg[k] === '*') {
-          let run = 0;
-          while (seg[k] === '*') { run++; k++; }
-          push(run >= 2 ? ANY : STAR);
-        } else {
-          push(CHAR, seg.charCodeAt(k));
-          k++;
-        }
-      }
-    });
-    push(ACCEPT);
-    this.types = Uint8Array.from(types);
-    this.chars = Int32Array.from(chars);
-    const n = types.length - 1;
+  constructor(readonly pattern: string, wordBits = 32) {
+    const { types, chars } = tokenize(pattern);
+    const n = types.length;
     let p = 0;
     while (p < n && types[p] === CHAR) p++;
     let s = n;
@@ -105,10 +215,12 @@ class Nfa implements CompiledGlob {
       : p === n - 2 && types[p] === SEGS ? 'subtree'
       : p === n - 1 && types[p] === ANY ? (p === 0 ? 'all' : 'prefix')
       : 'nfa';
-    if (this.kind === 'nfa' && s - p + 1 <= maxBitStates) this.bits = buildBits(types, chars, p, s);
-    this.marks = new Int32Array(n + 1);
-    this.listA = new Int32Array(n + 1);
-    this.listB = new Int32Array(n + 1);
+    // Only the middle needs the NFA: the suffix is fixed characters at the end of the target.
+    if (this.kind === 'nfa') this.nfa = new BitNfa(types.slice(p, s), chars.slice(p, s), wordBits);
+  }
+
+  workFor(targetLength: number): number {
+    return this.nfa === undefined ? 0 : targetLength * this.nfa.words;
   }
 
   matches(target: string): boolean {
@@ -122,90 +234,16 @@ class Nfa implements CompiledGlob {
       case 'all':
         return true;
       default:
-        if (!target.startsWith(this.prefix) || !target.endsWith(this.suffix)) return false;
         if (target.length < this.prefix.length + this.suffix.length) return false;
-        return this.bits !== undefined ? this.simulateBits(this.bits, target) : this.simulate(target);
+        if (!target.startsWith(this.prefix) || !target.endsWith(this.suffix)) return false;
+        return this.nfa!.run(target, this.prefix.length, target.length - this.suffix.length);
     }
-  }
-
-  private simulateBits(b: BitNfa, target: string): boolean {
-    let x = closure(1, b.eps1, b.eps2);
-    const end = target.length - this.suffix.length;
-    for (let i = this.prefix.length; i < end; i++) {
-      const c = target.charCodeAt(i);
-      const consume = c < 128 ? b.ascii[c] : (b.other.get(c) ?? 0);
-      let nx = ((x & consume) << 1) | (x & b.any);
-      if (c === SLASH) nx |= (x & b.segs) << 1;
-      else nx |= x & b.star;
-      if (nx === 0) return false;
-      x = closure(nx, b.eps1, b.eps2);
-    }
-    return (x & b.accept) !== 0;
-  }
-
-  private simulate(target: string): boolean {
-    const { types, chars, marks } = this;
-    if (this.gen > 0x3fffffff) { marks.fill(0); this.gen = 0; }
-    let gen = ++this.gen;
-    let cur = this.listA;
-    let next = this.listB;
-    let len = 0;
-    let nextLen = 0;
-    const add = (list: Int32Array, count: number, state: number): number => {
-      for (;;) {
-        if (marks[state] === gen) return count;
-        marks[state] = gen;
-        list[count++] = state;
-        const t = types[state];
-        if (t === STAR || t === ANY) state += 1;
-        else if (t === SEGS) state += 2;
-        else return count;
-      }
-    };
-    len = add(cur, 0, this.prefix.length);
-    for (let i = this.prefix.length; i < target.length; i++) {
-      const ch = target.charCodeAt(i);
-      gen = ++this.gen;
-      nextLen = 0;
-      for (let k = 0; k < len; k++) {
-        const s = cur[k];
-        switch (types[s]) {
-          case CHAR: if (chars[s] === ch) nextLen = add(next, nextLen, s + 1); break;
-          case STAR: if (ch !== SLASH) nextLen = add(next, nextLen, s); break;
-          case ANY: nextLen = add(next, nextLen, s); break;
-          case SEGS: if (ch === SLASH) nextLen = add(next, nextLen, s + 1); break;
-        }
-      }
-      if (nextLen === 0) return false;
-      const swap = cur; cur = next; next = swap;
-      len = nextLen;
-    }
-    return marks[types.length - 1] === gen;
   }
 }
 
-function buildBits(types: number[], chars: number[], from: number, to: number): BitNfa {
-  const b: BitNfa = { ascii: new Int32Array(128), other: new Map(), star: 0, any: 0, segs: 0, eps1: 0, eps2: 0, accept: 1 << (to - from) };
-  for (let k = 0; k < to - from; k++) {
-    const bit = 1 << k;
-    switch (types[from + k]) {
-      case CHAR: {
-        const c = chars[from + k];
-        if (c < 128) b.ascii[c] |= bit;
-        else b.other.set(c, (b.other.get(c) ?? 0) | bit);
-        break;
-      }
-      case STAR: b.star |= bit; b.eps1 |= bit; break;
-      case ANY: b.any |= bit; b.eps1 |= bit; break;
-      case SEGS: b.segs |= bit; b.eps2 |= bit; break;
-    }
-  }
-  return b;
-}
-
-/** Uncached compilation; `maxBitStates: 0` forces the state-list NFA (tests cover both). */
-export function compileGlobUncached(pattern: string, opts: { maxBitStates?: number } = {}): CompiledGlob {
-  return new Nfa(pattern, opts.maxBitStates ?? MAX_BIT_STATES);
+/** Uncached compilation; tests pass a small `wordBits` to exercise multi-word state sets. */
+export function compileGlobUncached(pattern: string, opts: { wordBits?: number } = {}): CompiledGlob {
+  return new Glob(pattern, opts.wordBits ?? 32);
 }
 
 const CACHE_LIMIT = 4096;
@@ -216,7 +254,7 @@ export function compileGlob(pattern: string): CompiledGlob {
   let compiled = cache.get(pattern);
   if (compiled === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear(); // bounded: patterns come from clients
-    compiled = new Nfa(pattern);
+    compiled = new Glob(pattern);
     cache.set(pattern, compiled);
   }
   return compiled;

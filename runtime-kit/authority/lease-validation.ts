@@ -6,12 +6,23 @@ import { parseBudgetAmount } from './budget-amount.js';
 import { parseUtcTimestamp } from './expires-at.js';
 import { arcpError, type Lease, type LeaseConstraints } from './deps.js';
 
-/** Bounds that keep a hostile lease from costing the runtime memory or CPU. */
+/**
+ * Bounds that keep a hostile lease (or a hostile delegated lease from an agent) from costing
+ * the runtime memory or CPU: matching is O(target x pattern) per pattern, and the subset check
+ * O(child patterns x parent patterns x segments^2).
+ */
 export const LEASE_LIMITS = {
   maxCapabilities: 64,
-  maxPatternsPerCapability: 256,
-  maxPatternLength: 1024,
+  maxPatternsPerCapability: 128,
+  maxPatternLength: 512,
+  maxPatternSegments: 32,
 } as const;
+
+function segmentCount(pattern: string): number {
+  let n = 1;
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === 47) n++;
+  return n;
+}
 
 function invalid(message: string, field: string): never {
   throw arcpError('INVALID_REQUEST', message, { details: { field } });
@@ -42,6 +53,7 @@ export function validateLeaseRequest(req: unknown): Lease {
     patterns.forEach((pattern, i) => {
       if (typeof pattern !== 'string' || pattern.length === 0) invalid(`${name}[${i}] must be a non-empty string`, `${field}/${i}`);
       if (pattern.length > LEASE_LIMITS.maxPatternLength) invalid(`${name}[${i}] is too long`, `${field}/${i}`);
+      if (segmentCount(pattern) > LEASE_LIMITS.maxPatternSegments) invalid(`${name}[${i}] has too many segments`, `${field}/${i}`);
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(pattern)) invalid(`${name}[${i}] contains control characters`, `${field}/${i}`);
       if (name === 'cost.budget' && parseBudgetAmount(pattern) === undefined) {

@@ -24,3 +24,17 @@ describe('CompiledLease (literal set + prefix-directory buckets)', () => {
     expect(lease.covers('cost.budget', 'USD:1')).toBe(false);
   });
 });
+
+describe('CompiledLease work cap', () => {
+  it('refuses (fails closed) a check whose NFA work would exceed the cap, but not an ordinary one', async () => {
+    const { MAX_MATCH_WORK } = await import('../compiled-lease.js');
+    const hostile = Array.from({ length: 128 }, (_, i) => `${'*a'.repeat(200)}*b${i}`); // ~13 words of states each
+    const lease = new CompiledLease({ 'tool.call': hostile });
+    const target = `${'a'.repeat(4000)}b127`; // matched by the last pattern only
+    const work = 128 * 4004 * 13;
+    expect(work).toBeGreaterThan(MAX_MATCH_WORK);
+    expect(lease.covers('tool.call', target)).toBe(false);
+    expect(refMatch(hostile[127], target)).toBe(true); // it would have matched
+    expect(new CompiledLease({ 'tool.call': hostile.slice(127) }).covers('tool.call', target)).toBe(true);
+  });
+});

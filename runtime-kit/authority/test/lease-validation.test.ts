@@ -45,9 +45,16 @@ describe('validateLeaseRequest', () => {
     ['a negative budget (kotlin-sdk #92)', { 'cost.budget': ['USD:-5.00'] }],
     ['a budget without currency', { 'cost.budget': ['5.00'] }],
     ['a budget with exponent', { 'cost.budget': ['USD:1e9'] }],
-    ['too many patterns', { 'tool.call': Array.from({ length: 257 }, (_, i) => `t${i}`) }],
+    ['too many patterns', { 'tool.call': Array.from({ length: 129 }, (_, i) => `t${i}`) }],
+    ['a too long pattern', { 'tool.call': ['x'.repeat(513)] }],
+    ['a too deep pattern', { 'fs.read': ['/a'.repeat(32)] }],
   ])('refuses %s with INVALID_REQUEST', (_why, req) => {
     expect(codeOf(() => validateLeaseRequest(req))).toBe('INVALID_REQUEST');
+  });
+
+  it('accepts patterns at the limits', () => {
+    expect(() => validateLeaseRequest({ 'tool.call': Array.from({ length: 128 }, (_, i) => `t${i}`) })).not.toThrow();
+    expect(() => validateLeaseRequest({ 'fs.read': ['/a'.repeat(31)], 'tool.call': ['x'.repeat(512)] })).not.toThrow();
   });
 
   it('accepts an empty pattern list (it grants nothing)', () => {
