@@ -5,7 +5,7 @@
 import { arcpError, type ARCPError } from '../../errors/index.js';
 import type { RuntimeCore } from '../core.js';
 import type { JobAuthorityLike } from '../hooks.js';
-import type { Job } from '../job.js';
+import type { Job, JobSink } from '../job.js';
 import { schedule, type TimerHandle } from '../timers.js';
 
 interface ExpiringAuthority extends JobAuthorityLike {
@@ -20,10 +20,20 @@ export class ExpiryTimers {
     private readonly decorate: (error: ARCPError) => ARCPError = (e) => e,
   ) {}
 
+  /**
+   * Arms the timer once the job emits its first envelope (status running): a job whose submit is
+   * refused after its authority was built (e.g. credential provisioning failed) never arms one.
+   */
   arm(job: Job, authority: ExpiringAuthority): void {
-    const ms = authority.msUntilExpiry?.() ?? (authority.expiresAtMs === undefined ? undefined : authority.expiresAtMs - this.core.timers.now());
-    if (ms === undefined) return;
-    this.timers.set(job, schedule(this.core.timers, () => this.fire(job, authority), Math.max(0, ms) + 1));
+    if (authority.expiresAtMs === undefined && authority.msUntilExpiry?.() === undefined) return;
+    const once: JobSink = {
+      deliver: () => {
+        job.sinks.delete(once);
+        const ms = authority.msUntilExpiry?.() ?? authority.expiresAtMs! - this.core.timers.now();
+        if (!job.isTerminal) this.timers.set(job, schedule(this.core.timers, () => this.fire(job, authority), Math.max(0, ms) + 1));
+      },
+    };
+    job.sinks.add(once);
   }
 
   cancel(job: Job): void {
@@ -35,9 +45,9 @@ export class ExpiryTimers {
     this.timers.delete(job);
     if (job.isTerminal) return;
     const left = authority.msUntilExpiry?.();
-    if (job.state === 'pending' || (left !== undefined && left > 0)) {
-      // Not started yet (credentials still being issued) or woken early: look again shortly.
-      this.timers.set(job, schedule(this.core.timers, () => this.fire(job, authority), Math.max(10, left ?? 10)));
+    if (left !== undefined && left > 0) {
+      // Woken early (timer granularity): look again when the authority says it expires.
+      this.timers.set(job, schedule(this.core.timers, () => this.fire(job, authority), left + 1));
       return;
     }
     // §14 SHOULD log expirations for audit.
