@@ -13,7 +13,7 @@ import { BackPressureGauge } from './back-pressure.js';
 import { EventStoreFullError, type EventStore } from './event-store.js';
 import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
-import type { Clock } from './timers.js';
+import { isoTime, type Clock } from './timers.js';
 
 /** What a session needs from its runtime. */
 export interface SessionEnv {
@@ -224,7 +224,7 @@ export class Session {
     const lag = this.lastSeq - this.env.store.stats(this.id).ackedThrough;
     this.emitSequenced('job.event', newest[0], newest[1], {
       kind: 'status',
-      ts: new Date(this.env.timers.now()).toISOString(),
+      ts: isoTime(this.env.timers.now()),
       body: { phase: 'back_pressure', message: `event_seq lag ${lag} exceeds ${this.env.options.backPressureThreshold}` },
     });
   }

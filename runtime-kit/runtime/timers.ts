@@ -8,7 +8,15 @@ export function schedule(clock: Clock, fn: () => void, ms: number): TimerHandle 
   return clock.setTimeout(fn, ms).unref();
 }
 
+// Streams stamp many events within one millisecond: remember the last formatted value.
+let lastMs = Number.NaN;
+let lastIso = '';
+
 /** ISO-8601 UTC with milliseconds and `Z` (catalog §6.20). */
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
