@@ -63,11 +63,11 @@ export class CompiledLease {
     if (m === undefined) return false;
     if (m.literals.has(target)) return true;
     let work = 0;
-    const tryGlob = (g: CompiledGlob): boolean => {
+    for (const g of m.unbucketed) {
       work += g.workFor(target.length);
-      return work <= MAX_MATCH_WORK && g.matches(target);
-    };
-    for (const g of m.unbucketed) if (tryGlob(g)) return true;
+      if (work > MAX_MATCH_WORK) return false;
+      if (g.matches(target)) return true;
+    }
     if (m.byDir.size === 0) return false;
     // A glob with prefix directory D can only match targets starting with D, and D ends in
     // '/': look D up at every '/' of the target (within the longest D).
@@ -75,7 +75,12 @@ export class CompiledLease {
     for (let i = 0; i < limit; i++) {
       if (target.charCodeAt(i) !== SLASH || !m.dirLengths.has(i + 1)) continue;
       const bucket = m.byDir.get(target.slice(0, i + 1));
-      if (bucket !== undefined) for (const g of bucket) if (tryGlob(g)) return true;
+      if (bucket === undefined) continue;
+      for (const g of bucket) {
+        work += g.workFor(target.length);
+        if (work > MAX_MATCH_WORK) return false;
+        if (g.matches(target)) return true;
+      }
     }
     return false;
   }

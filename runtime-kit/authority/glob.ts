@@ -59,6 +59,15 @@ function tokenize(pattern: string): { types: number[]; chars: number[] } {
   return { types, chars };
 }
 
+/** Epsilon closure of a one-word state set. */
+function closeWord(v: number, e1: number, e2: number): number {
+  for (;;) {
+    const y = v | ((v & e1) << 1) | ((v & e2) << 2);
+    if (y === v) return v;
+    v = y;
+  }
+}
+
 /**
  * The NFA between the literal prefix and suffix as bit masks over `words` 32-bit words;
  * state k is bit k % 32 of word k / 32, the accepting state is the last one.
@@ -115,22 +124,19 @@ class BitNfa {
   /** One 32-bit word of states: the whole set lives in a local integer (the common case). */
   private runOneWord(target: string, from: number, to: number): boolean {
     const { ascii, any, star, segs, eps1, eps2 } = this;
-    const [a, st, sg, e1, e2] = [any[0], star[0], segs[0], eps1[0], eps2[0]];
-    const close = (v: number): number => {
-      for (;;) {
-        const y = v | ((v & e1) << 1) | ((v & e2) << 2);
-        if (y === v) return v;
-        v = y;
-      }
-    };
-    let x = close(1);
+    const a = any[0];
+    const st = star[0];
+    const sg = segs[0];
+    const e1 = eps1[0];
+    const e2 = eps2[0];
+    let x = closeWord(1, e1, e2);
     for (let i = from; i < to; i++) {
       const c = target.charCodeAt(i);
       const consume = c < 128 ? ascii[c] : (this.other.get(c)?.[0] ?? 0);
       let nx = ((x & consume) << 1) | (x & a);
       nx |= c === SLASH ? (x & sg) << 1 : x & st;
       if (nx === 0) return false;
-      x = close(nx);
+      x = closeWord(nx, e1, e2);
     }
     return (x & this.acceptBit) !== 0;
   }
