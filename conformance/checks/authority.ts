@@ -28,7 +28,7 @@ export async function runOps(
   return { term, outcomes, jobId };
 }
 
-function requireOutcomes(outcomes: Outcome[] | undefined, expected: Outcome[], what: string): void {
+export function requireOutcomes(outcomes: Outcome[] | undefined, expected: Outcome[], what: string): void {
   if (!outcomes) throw new Violation(`${what}: the agent reported no outcomes`);
   require_(outcomes.length === expected.length, `${what}: ${outcomes.length} outcomes, expected ${expected.length}`);
   expected.forEach((e, i) => {
@@ -38,8 +38,8 @@ function requireOutcomes(outcomes: Outcome[] | undefined, expected: Outcome[], w
   });
 }
 
-const DENIED: Outcome = { allowed: false, code: 'PERMISSION_DENIED' };
-const ALLOWED: Outcome = { allowed: true };
+export const DENIED: Outcome = { allowed: false, code: 'PERMISSION_DENIED' };
+export const ALLOWED: Outcome = { allowed: true };
 
 export const authorityChecks: CheckDef[] = [
   scenario({
@@ -159,23 +159,6 @@ export const authorityChecks: CheckDef[] = [
       const models = ['tier-fast/a', 'tier-slow/a', 'tier-fast/a/b'];
       const { outcomes } = await runOps(ctx, s, AGENTS.model, { models }, { lease_request: lease });
       requireOutcomes(outcomes, models.map((m) => (leaseAllows(lease, 'model.use', m) ? ALLOWED : DENIED)), 'model gate');
-    },
-  }),
-  scenario({
-    id: '9.4/delegation/subset-enforced',
-    spec: '§9.4, §10',
-    level: 'MUST',
-    title: 'delegating a wider lease fails LEASE_SUBSET_VIOLATION; a narrower one runs the child',
-    agents: [AGENTS.delegator, AGENTS.echo],
-    async run(ctx) {
-      const s = await ctx.open('A');
-      const parent = { 'agent.delegate': ['conformance.*'], 'fs.read': ['/w/**'] };
-      const wide = await runOps(ctx, s, AGENTS.delegator, { agent: AGENTS.echo, input: { a: 1 }, lease_request: { 'fs.read': ['/**'] } }, { lease_request: parent });
-      const o = wide.outcomes?.[0];
-      require_(o && o.allowed === false && o.code === 'LEASE_SUBSET_VIOLATION', `wider delegation reported ${JSON.stringify(wide.outcomes ?? inlineResult(wide.term))}`);
-      const narrow = await runOps(ctx, s, AGENTS.delegator, { agent: AGENTS.echo, input: { a: 1 }, lease_request: { 'fs.read': ['/w/a/**'] } }, { lease_request: parent });
-      require_(narrow.term.type === 'job.result', `narrow delegation ended with ${narrow.term.type}`);
-      require_(typeof field(inlineResult(narrow.term), 'child_job_id') === 'string', 'narrow delegation reported no child_job_id');
     },
   }),
 ];

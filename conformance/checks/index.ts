@@ -3,6 +3,8 @@
 import { authorityChecks } from './authority.js';
 import { cancelChecks } from './cancel.js';
 import { controlChecks } from './control.js';
+import { credentialChecks } from './credentials.js';
+import { delegationChecks } from './delegation.js';
 import { eventChecks } from './events.js';
 import { jobChecks } from './jobs.js';
 import { principalChecks } from './principals.js';
@@ -47,6 +49,8 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...cancelChecks,
   ...eventChecks,
   ...authorityChecks,
+  ...delegationChecks,
+  ...credentialChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -113,6 +113,62 @@ export const principalChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.6/subscribe/history-replay',
+    spec: '§7.6',
+    level: 'MUST',
+    title: 'subscribe with history replays the job\'s earlier events, then streams live: every progress step exactly once, through the terminal',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const steps = 6;
+      const jobId = await ctx.submit(a, AGENTS.slow, { steps, interval_ms: 40 });
+      await a.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress', 'first progress event');
+      const watcher = await ctx.open('A');
+      watcher.conn.send(envelope('job.subscribe', { job_id: jobId, from_event_seq: 0, history: true }, { session_id: watcher.sessionId }));
+      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      await ctx.terminal(watcher, jobId);
+      const currents = watcher.conn
+        .messages()
+        .filter((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress')
+        .map((m) => Number(field(m, 'payload', 'body', 'current')));
+      if (currents.length > 0 || watcher.features.includes('progress')) {
+        require_(JSON.stringify(currents) === JSON.stringify([1, 2, 3, 4, 5, 6]), `subscriber saw progress ${JSON.stringify(currents)}, expected 1..${steps} once each`);
+      }
+    },
+  }),
+  scenario({
+    id: '6.6/list/pagination',
+    spec: '§6.6',
+    level: 'interop',
+    title: 'limit and the opaque cursor page through every job exactly once (catalog §6.7)',
+    feature: 'list_jobs',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const mine = [];
+      for (let i = 0; i < 3; i++) mine.push(await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 }));
+      const seen: string[] = [];
+      let cursor: unknown = null;
+      for (let page = 0; page < 100; page++) {
+        const req = envelope('session.list_jobs', { limit: 1, ...(cursor ? { cursor } : {}) }, { session_id: a.sessionId });
+        a.conn.send(req);
+        const reply = await a.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+        require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+        const ids = listedIds(reply);
+        require_(ids.length <= 1, `limit 1 returned ${ids.length} jobs`);
+        seen.push(...ids);
+        cursor = field(reply, 'payload', 'next_cursor');
+        if (cursor === null || cursor === undefined) break;
+      }
+      require_(new Set(seen).size === seen.length, 'a job appeared on two pages');
+      for (const j of mine) require_(seen.includes(j), `job ${j} never appeared while paging`);
+    },
+  }),
+  scenario({
     id: '9.8/credentials/redacted-for-non-submitters',
     spec: '§7.6, §9.8, §14',
     level: 'MUST',

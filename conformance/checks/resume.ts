@@ -149,6 +149,21 @@ export const resumeChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '6.3/resume/other-principal-refused',
+    spec: '§6.3',
+    level: 'interop',
+    title: 'another principal presenting a valid resume token is refused with RESUME_WINDOW_EXPIRED (catalog §9 #29)',
+    needs: ['reconnect', 'two-principals'],
+    async run(ctx) {
+      const first = await ctx.open('A');
+      await first.conn.close('transport drop (harness)');
+      const c2 = await ctx.connect('B');
+      const reply = await sendResume(c2, ctx.profile, { token: ctx.token('B'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
+      if (reply.type === 'session.welcome') throw new Violation('principal B resumed principal A\'s session');
+      requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED', 'PERMISSION_DENIED', 'UNAUTHENTICATED'], 'resume by another principal');
+    },
+  }),
+  scenario({
     id: '6.3/resume/ahead-of-peer',
     spec: '§6.3',
     level: 'interop',

@@ -64,6 +64,12 @@ const BAD_INPUTS: BadInput[] = [
     frame: (s) => JSON.stringify(envelope('job.accepted', { job_id: 'job_x', lease: {}, accepted_at: new Date().toISOString() }, { session_id: s.sessionId })),
     typed: true,
   },
+  {
+    slug: 'oversized-frame',
+    what: 'a 2 MiB frame',
+    frame: (s) => JSON.stringify(envelope('job.submit', { agent: AGENTS.echo, input: { blob: 'x'.repeat(2 * 1024 * 1024) } }, { session_id: s.sessionId })),
+    typed: false,
+  },
 ];
 
 export const robustnessChecks: CheckDef[] = [
@@ -80,6 +86,20 @@ export const robustnessChecks: CheckDef[] = [
       const reply = await s.conn.expectType(['job.accepted', 'job.error', 'session.error']);
       require_(reply.type === 'job.accepted', `submit with unknown fields answered by ${reply.type} ${String(errorCode(reply))}`);
       await ctx.terminal(s, String(reply.job_id));
+    },
+  }),
+  scenario({
+    id: '5/envelope/session-id-mismatch',
+    spec: '§5',
+    level: 'SHOULD',
+    title: 'a message naming another session_id is rejected with INVALID_REQUEST (catalog §10 #4)',
+    agents: [AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const other = 'sess_01JZZZZZZZZZZZZZZZZZZZZZZZ';
+      const reply = await ctx.submitRaw({ ...s, sessionId: other }, AGENTS.echo, {});
+      require_(reply.type !== 'job.accepted', 'a job.submit naming another session was accepted');
+      require_(errorCode(reply) === 'INVALID_REQUEST', `answered with ${String(errorCode(reply))}`);
     },
   }),
   ...BAD_INPUTS.map((b) =>
