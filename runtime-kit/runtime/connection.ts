@@ -1,7 +1,8 @@
 // One transport's life inside the runtime: frame checks, decoding, the pre-handshake gate,
 // session_id checks, heartbeats, and binding to a Session. Every bad frame gets a typed
 // `session.error INVALID_REQUEST` and processing continues (issue 3 "Bad input").
-import type { ArcpMessage, SessionError, SessionPing } from '../../generated/index.js';
+import type { ArcpMessage, SessionError, SessionMachineEvent, SessionPing } from '../../generated/index.js';
+import { SESSION_MACHINE, StateMachine, type SessionState } from '../machines/index.js';
 import { arcpError, type ARCPError } from '../errors/index.js';
 import { toARCPError } from './arcp-errors.js';
 import { isKitError, KIT_ERROR_CODES, type KitError } from '../errors/kit-error.js';
@@ -17,6 +18,12 @@ export class Connection {
   session: Session | undefined;
   /** session_id for errors before a session exists (catalog §9 #26), and for a fresh welcome. */
   readonly provisionalSessionId = newSessionId();
+  /**
+   * SESSION_MACHINE before any welcome: `opening` -> `rejected` (refused handshake, or closed
+   * first). A fresh welcome hands this machine to the new Session (`hello_accepted`); a resume
+   * binds to the existing session's own machine instead.
+   */
+  readonly handshake = new StateMachine<SessionState, SessionMachineEvent>(SESSION_MACHINE);
   private lastInbound: number;
   private lastOutbound: number;
   private heartbeat: HeartbeatMonitor | undefined;
@@ -62,6 +69,11 @@ export class Connection {
   /** `session.error` on the bound session's id, else `sessionId`, else the provisional id. */
   sendError(err: ARCPError, corr: Correlation = {}, sessionId = this.session?.id ?? this.provisionalSessionId): void {
     this.send(envelope<SessionError>('session.error', { session_id: sessionId }, errorPayload(err, corr)));
+  }
+
+  /** A refused hello/resume before any welcome (the caller then closes the transport). */
+  rejectHandshake(): void {
+    if (this.handshake.is('opening')) this.handshake.fire('handshake_rejected');
   }
 
   /** Binds this transport to a session (fresh or resumed) and starts heartbeats if negotiated. */
@@ -199,6 +211,7 @@ export class Connection {
 
   private onClose(_info: CloseInfo): void {
     this.closed = true;
+    if (this.handshake.is('opening') && !this.session) this.handshake.fire('transport_closed');
     this.backlog = [];
     this.unbind();
     this.core.connectionClosed(this);

@@ -34,7 +34,7 @@ export interface RuntimeCore {
   advertisedFeatures(): readonly Feature[];
   /** Outbound encoder (strict validation when `validateOutbound`). */
   encode(msg: ArcpMessage): string;
-  /** Creates and registers a session for an authenticated principal. */
-  createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string): Session;
+  /** Creates and registers a session for an authenticated principal (taking over the connection's `opening` machine). */
+  createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string, machine?: Session['machine']): Session;
   connectionClosed(connection: Connection): void;
 }

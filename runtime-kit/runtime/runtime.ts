@@ -95,14 +95,14 @@ export class ARCPRuntime implements RuntimeCore {
     return encodeMessage(msg, { validate: this.options.validateOutbound });
   }
 
-  createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string): Session {
+  createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string, machine?: Session['machine']): Session {
     const session = new Session(sessionId, principal, features, mintResumeToken(), {
       store: this.store,
       faults: this.faults,
       timers: this.timers,
       options: this.options,
       encode: (m) => this.encode(m),
-    });
+    }, machine);
     this.sessions.add(session);
     return session;
   }

@@ -37,7 +37,7 @@ export class Session {
    * Lifecycle per the generated SESSION_MACHINE (§6): accepted <-> detached (drop / heartbeat
    * loss / close / resume), closing, terminated (buffer overflow, window elapsed).
    */
-  readonly machine = new StateMachine<SessionState, SessionMachineEvent>(SESSION_MACHINE);
+  readonly machine: StateMachine<SessionState, SessionMachineEvent>;
   private lastSeq = 0;
   private sequencedCount = 0;
   private readonly gauge: BackPressureGauge;
@@ -50,7 +50,10 @@ export class Session {
     features: ReadonlySet<Feature>,
     resumeToken: string,
     private readonly env: SessionEnv,
+    /** The accepting connection's machine, still `opening` (a fresh one if not given). */
+    machine: StateMachine<SessionState, SessionMachineEvent> = new StateMachine(SESSION_MACHINE),
   ) {
+    this.machine = machine;
     this.features = features;
     this.resumeToken = resumeToken;
     this.lastActivityMs = env.timers.monotonic();

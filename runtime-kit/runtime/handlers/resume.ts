@@ -31,6 +31,7 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
     }
     // Before any welcome this is fatal (catalog §10 #11): report on the requested id, then close.
     connection.sendError(error, corr, req.sessionId);
+    connection.rejectHandshake();
     void connection.close('resume refused');
   };
   const opaque = 'resume refused: unknown session, invalid resume_token, or resume window over';

@@ -24,6 +24,7 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
   if (!connection.isOpen) return;
   if (!who) {
     connection.sendError(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), { request_id: hello.id });
+    connection.rejectHandshake();
     void connection.close('unauthenticated');
     return;
   }
@@ -40,7 +41,7 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
     });
     return;
   }
-  const session = core.createSession(who.principal, features, connection.provisionalSessionId);
+  const session = core.createSession(who.principal, features, connection.provisionalSessionId, connection.handshake);
   connection.bind(session);
   sendWelcome(core, session);
 }

@@ -26,7 +26,10 @@ export const sessionResumeHandler: MessageHandler = {
     const proceed = (who: Authenticated | undefined): void => {
       if (!who) {
         ctx.connection.sendError(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), { request_id: msg.id }, sessionId);
-        if (!ctx.connection.session) void ctx.connection.close('unauthenticated');
+        if (!ctx.connection.session) {
+          ctx.connection.rejectHandshake();
+          void ctx.connection.close('unauthenticated');
+        }
         return;
       }
       performResume(ctx, { ...request, principal: who.principal });
