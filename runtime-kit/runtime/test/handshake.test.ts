@@ -67,4 +67,18 @@ describe('handshake (§6.1-§6.2)', () => {
     const req = peer.submit('echo', { a: 1 });
     expect((await peer.accepted(req)).type).toBe('job.accepted');
   });
+
+  it('supports an asynchronous authenticator', async () => {
+    runtime = new ARCPRuntime({
+      validateOutbound: true,
+      authenticator: { authenticate: async (c) => (await new Promise((r) => setTimeout(r, 5)), c.token === 'async-ok' ? { principal: 'carol' } : undefined) },
+    });
+    runtime.registerAgent('echo', (i) => i);
+    const ok = TestPeer.connect(runtime);
+    expect((await ok.hello({ token: 'async-ok' })).type).toBe('session.welcome');
+    expect((await ok.accepted(ok.submit('echo', 1))).type).toBe('job.accepted');
+    const bad = TestPeer.connect(runtime);
+    expect((await bad.hello({ token: 'nope' })).payload.code).toBe('UNAUTHENTICATED');
+    await bad.closed;
+  });
 });

@@ -170,4 +170,22 @@ describe('resume (§6.3)', () => {
     expect(err.session_id).toBe(peer.sessionId);
     expect((await peer.accepted(peer.submit('echo'))).type).toBe('job.accepted');
   });
+
+  it('a resume while the old transport is still open (half-open) moves the session to the new transport', async () => {
+    runtime = makeRuntime();
+    const gates = stepper(runtime);
+    const old = await connected(runtime);
+    const jobId = (await old.accepted(old.submit('stepper'))).payload.job_id;
+    await old.find((m) => m.payload?.body?.phase === 'running');
+    const fresh = TestPeer.connect(runtime);
+    const welcome = await fresh.hello({ resume: { session_id: old.sessionId!, resume_token: old.resumeToken!, last_event_seq: 1 } });
+    expect(welcome.session_id).toBe(old.sessionId);
+    await old.closed; // the runtime closed the stale transport
+    gates[0]!.open();
+    await fresh.find((m) => m.payload?.body?.message === 'phase 0');
+    expect(old.received.some((m) => m.payload?.body?.message === 'phase 0')).toBe(false);
+    gates[1]!.open();
+    gates[2]!.open();
+    expect((await fresh.terminal(jobId)).type).toBe('job.result');
+  });
 });
