@@ -2,10 +2,10 @@
 // off to runtime-kit; in stdio mode stdout carries protocol frames only, so every message for
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
-import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
+import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 
 interface ServeFlags {
@@ -18,6 +18,7 @@ interface ServeFlags {
   conformanceAgents?: boolean;
   heartbeat?: number;
   resumeWindow?: number;
+  fault: FaultName[];
 }
 
 function parsePort(value: string): number {
@@ -30,6 +31,11 @@ function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
+}
+
+function collectFault(value: string, previous: FaultName[]): FaultName[] {
+  if (!(FAULT_NAMES as string[]).includes(value)) throw new InvalidArgumentError(`unknown fault; one of ${FAULT_NAMES.join(', ')}`);
+  return [...previous, value as FaultName];
 }
 
 function collectToken(value: string, previous: string[]): string[] {
@@ -66,6 +72,8 @@ export function registerServe(program: Command): void {
     .option('--conformance-agents', 'host the conformance.* agents (design/conformance-agents.md)')
     .option('--heartbeat <sec>', 'heartbeat interval in seconds (default 30)', parseSeconds)
     .option('--resume-window <sec>', 'resume window in seconds (default 600)', parseSeconds)
+    // Test-only: lets the conformance harness certify that it catches a broken runtime.
+    .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -80,12 +88,14 @@ async function serve(flags: ServeFlags): Promise<void> {
     tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
     ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
+    ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
     logger: (level, message, data) => {
       if (level === 'warn' || level === 'error') process.stderr.write(`arcp serve [${level}] ${message}${data ? ` ${JSON.stringify(data)}` : ''}\n`);
     },
   });
   if (flags.demoAgents) registerDemoAgents(runtime);
   if (flags.conformanceAgents) registerConformanceAgents(runtime);
+  if (flags.fault.length > 0) process.stderr.write(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}\n`);
   const agents = runtime.agents.inventory().map((a) => a.name);
 
   let stopping = false;

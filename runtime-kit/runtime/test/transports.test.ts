@@ -98,4 +98,23 @@ describe('transports', () => {
       child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('`arcp serve --stdio --fault double-terminal` injects the fault for the conformance harness', async () => {
+    const transport = spawnStdioTransport(process.execPath, [CLI, 'serve', '--stdio', '--conformance-agents', '--token', 't=alice', '--fault', 'double-terminal'], {
+      cwd: ROOT,
+      stderr: 'capture',
+    });
+    const peer = new TestPeer(transport);
+    try {
+      await peer.hello({ timeoutMs: 30_000 });
+      const jobId = (await peer.accepted(peer.submit('conformance.echo', 1))).payload.job_id;
+      await peer.terminal(jobId);
+      await peer.next((m) => m.type === 'job.result' && m.job_id === jobId && m.event_seq === 3);
+      expect(peer.ofType('job.result')).toHaveLength(2);
+    } finally {
+      await peer.close();
+    }
+    await peer.closed;
+    expect(transport.stderrText).toMatch(/TEST FAULTS ACTIVE: double-terminal/);
+  }, 60_000);
 });
