@@ -2,7 +2,7 @@
 // generator/templates/ (compiled with noEscape, strict, knownHelpersOnly: style.md item 3).
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { FieldModel, MachineModel, ProtocolModel } from '../model/ir.js';
+import type { FieldModel, MachineModel, ProtocolModel, VariantModel } from '../model/ir.js';
 import { markdownHeader } from './header.js';
 import type { OutputFile } from './output-file.js';
 
@@ -41,6 +41,10 @@ function fieldRows(fields: readonly FieldModel[]) {
   }));
 }
 
+function variantRows(variants: readonly VariantModel[]) {
+  return variants.map((v) => ({ why: cell(v.why), source: cell(v.source) || '—', strict: v.strict, lenient: v.lenient }));
+}
+
 /** A mermaid stateDiagram built from the transition table, so the picture cannot drift (style.md item 10). */
 export function mermaidDiagram(machine: MachineModel): string {
   const lines = ['stateDiagram-v2', `  [*] --> ${machine.initial}`];
@@ -66,7 +70,7 @@ function views(model: ProtocolModel): Record<Page, object> {
         sourcePath: m.source.path, description: m.description, legacy: m.legacy, spec: m.spec,
         direction: m.direction.replace(/_/g, ' '), feature: flag(m.feature), sequenced: m.sequenced ? 'yes' : 'no',
         replies: codeList(m.replies), answers: codeList(m.answers), correlation: m.correlation,
-        fields: fieldRows(m.fields), examples: m.examples,
+        fields: fieldRows(m.fields), examples: m.examples, variants: variantRows(m.variants),
       })),
     },
     events: {
@@ -74,6 +78,7 @@ function views(model: ProtocolModel): Record<Page, object> {
       events: model.eventKinds.map((e) => ({
         kind: e.kind, anchor: e.names.anchor, typeName: e.names.typeName, sourcePath: e.source.path,
         description: e.description, spec: e.spec, feature: flag(e.feature), fields: fieldRows(e.fields), examples: e.examples,
+        variants: variantRows(e.variants),
       })),
     },
     errors: {

@@ -11,7 +11,7 @@ import { ProblemList } from '../load/schema-error.js';
 import { bundleSchemas, titlePayload, type BundleMember } from './bundle.js';
 import { bodyFields, messageFields } from './fields.js';
 import type {
-  DefModel, EventKindModel, Json, JsonObject, MachineModel, MessageModel, ProtocolModel, SchemaDoc,
+  DefModel, EventKindModel, Json, JsonObject, MachineModel, MessageModel, ProtocolModel, SchemaDoc, VariantModel,
 } from './ir.js';
 import { eventNames, machineNames, messageNames } from './names.js';
 import { forEachSchema, isObject } from './schema-walk.js';
@@ -75,6 +75,16 @@ function crossCheck(
   }
 }
 
+/** variants/<name>.json entries (name = wire type or event kind) as documentation rows. */
+function variantsOf(tree: SchemaTree, name: string): VariantModel[] {
+  const file = tree.variants.find((f) => f.relPath === `variants/${name}.json`);
+  if (file === undefined || !Array.isArray(file.json)) return [];
+  return file.json.filter(isObject).map((v) => ({
+    why: text(v.why), source: text(v.source),
+    strict: v.strict === 'accept' ? 'accept' : 'reject', lenient: v.lenient === 'accept' ? 'accept' : 'reject',
+  }));
+}
+
 function enumDef(title: string, description: string, values: readonly string[]): JsonObject {
   return { title, description, type: 'string', enum: [...values] };
 }
@@ -117,6 +127,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
     source: f.source,
     fields: messageFields(doc(f), lookup),
     examples: examplesOf(doc(f)),
+    variants: variantsOf(tree, meta.type),
   }));
   const eventKinds: EventKindModel[] = eventPairs.map(([f, meta]) => ({
     ...meta,
@@ -127,6 +138,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
     source: f.source,
     fields: bodyFields(doc(f), lookup),
     examples: examplesOf(doc(f)),
+    variants: variantsOf(tree, meta.kind),
   }));
   const machines: MachineModel[] = checkedMachines.map((m) => ({
     name: m.name,
@@ -171,7 +183,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   const arcp = isObject(doc(envelopeFile).properties) ? (doc(envelopeFile).properties as JsonObject).arcp : undefined;
   return {
     protocolVersion: isObject(arcp) && typeof arcp.const === 'string' ? arcp.const : '1.1',
-    sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol)]
+    sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol), ...tree.variants]
       .map((f) => f.source).sort(by((s) => s.path)),
     envelope: defs.find((d) => d.schemaId === doc(envelopeFile).$id)!,
     envelopeFields: bodyFields(doc(envelopeFile), lookup),

@@ -46,6 +46,14 @@ export interface FieldModel {
 export type Direction = 'client_to_runtime' | 'runtime_to_client' | 'both';
 export type Correlation = 'connection' | 'request_id' | 'job_id' | 'nonce' | 'none';
 
+/** A documented input variant (`schema/variants/<name>.json`) and how each mode treats it. */
+export interface VariantModel {
+  readonly why: string;
+  readonly source: string;
+  readonly strict: 'accept' | 'reject';
+  readonly lenient: 'accept' | 'reject';
+}
+
 /** One wire message type (`schema/messages/<type>.json`). */
 export interface MessageModel {
   readonly type: string;
@@ -65,6 +73,7 @@ export interface MessageModel {
   readonly legacy: boolean;
   readonly fields: readonly FieldModel[];
   readonly examples: readonly Json[];
+  readonly variants: readonly VariantModel[];
 }
 
 /** One `job.event` body kind (`schema/events/<kind>.json`). */
@@ -79,6 +88,7 @@ export interface EventKindModel {
   readonly feature: string | null;
   readonly fields: readonly FieldModel[];
   readonly examples: readonly Json[];
+  readonly variants: readonly VariantModel[];
 }
 
 /** One shared definition (`schema/defs/<name>.json`). */
