@@ -15,3 +15,9 @@ export type { HandlerContext, MessageHandler } from './dispatch.js';
 export type { RuntimeCore } from './core.js';
 export type { Job, JobSink } from './job.js';
 export type { Session } from './session.js';
+// Authority layer (issue 4): options, services (audit, subscriptions, credentials, delegation), sinks.
+export type { AuthorityRuntimeOptions } from './enforcement/authority-options.js';
+export { authorityServicesOf, type AuthorityServices } from './enforcement/authority-services.js';
+export { MemoryAuditSink, JsonLinesAuditSink, type AuditRecord, type AuditSink } from './audit/audit-log.js';
+export type { SubscribePolicy, ObserveRequest } from './subscriptions/subscribe-policy.js';
+export type { DelegateRequest, DelegateOutcome } from './delegation/delegation-service.js';

@@ -4,7 +4,8 @@
 // audit log, listing policy). Handlers reach it through `authorityServicesOf(ctx.core)`;
 // JobContext reaches it through `authorityServicesOfJob(job)`.
 import type { Credential } from '../../../generated/index.js';
-import type { ARCPError } from '../../errors/index.js';
+import { arcpError, type ARCPError } from '../../errors/index.js';
+import { KitError } from '../../errors/kit-error.js';
 import { createAuditSink, type AuditSink } from '../audit/audit-log.js';
 import type { RuntimeCore } from '../core.js';
 import { CredentialService } from '../credentials/credential-service.js';
@@ -54,12 +55,14 @@ export class AuthorityServices {
   /**
    * Rotates one credential of a running job (§9.8.2): the provisioner returns a new value for
    * the same id, the prior value stops working, and a `status credential_rotated` event
-   * {id, value} goes to the submitter (observers get it redacted).
+   * {id, value} goes to the submitter (observers get it redacted). Throws JOB_NOT_FOUND for a
+   * job that is not running, KitError ARCP_KIT_NO_PROVISIONER without credentials configured, and
+   * authority/'s ARCP_KIT_UNKNOWN_CREDENTIAL for an id the job does not hold.
    */
   async rotateCredential(jobId: string, credentialId: string): Promise<void> {
     const job = this.core.jobs.get(jobId);
-    if (!job || job.isTerminal) throw new Error(`job ${jobId} is not running`);
-    if (!this.credentials) throw new Error('no credential provisioner is configured');
+    if (!job || job.isTerminal) throw arcpError('JOB_NOT_FOUND', `job ${jobId} is not running`);
+    if (!this.credentials) throw new KitError('ARCP_KIT_NO_PROVISIONER', 'no credential provisioner (and revocation ledger) is configured');
     const body = await this.credentials.rotate(jobId, credentialId);
     const accepted = job.acceptedPayload?.credentials;
     if (accepted) {
