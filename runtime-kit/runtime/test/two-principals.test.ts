@@ -16,7 +16,7 @@ afterEach(async () => runtime?.close());
 const bobMayObserve: RuntimeOptions['subscribePolicy'] = (req) => req.principal === 'bob';
 
 function start(opts: RuntimeOptions = {}): ARCPRuntime {
-  runtime = authorityRuntime({ credentialProvisioner: new ReferenceProvisioner(), revocationLedgerPath: tempLedgerPath(), credentialRetry: { attempts: 1 }, logger: (l, m, d) => process.env.DBG && console.log(l, m, d), ...opts });
+  runtime = authorityRuntime({ credentialProvisioner: new ReferenceProvisioner(), revocationLedgerPath: tempLedgerPath(), credentialRetry: { attempts: 1 }, ...opts });
   return runtime;
 }
 
@@ -114,6 +114,28 @@ describe('faults', () => {
 });
 
 describe('over WebSocket', () => {
+  it('listings, subscriptions and cancel stay per principal over separate WebSocket connections', async () => {
+    start();
+    const server = await runtime.listen({ port: 0 });
+    const a = new TestPeer(await connectWebSocket(server.url!));
+    const b = new TestPeer(await connectWebSocket(server.url!));
+    try {
+      await a.hello({ token: 't', features: ALL_FEATURES });
+      await b.hello({ token: 'u', features: ALL_FEATURES });
+      const mine = (await submitAccepted(a, 'conformance.slow', slow)).payload.job_id;
+      const theirs = (await submitAccepted(b, 'conformance.echo', 1)).payload.job_id;
+      const ids = async (p: TestPeer): Promise<string[]> => (await request(p, 'session.list_jobs', {})).payload.jobs.map((j: { job_id: string }) => j.job_id);
+      expect(await ids(a)).toEqual([mine]);
+      expect(await ids(b)).toEqual([theirs]);
+      expect((await request(b, 'job.subscribe', { job_id: mine })).payload.code).toBe('PERMISSION_DENIED');
+      expect((await request(b, 'job.cancel', {}, { job_id: mine })).payload.code).toBe('JOB_NOT_FOUND');
+      expect(runtime.jobs.get(mine)!.state).toBe('running');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a dashboard session of another principal follows a job live; the submitter alone holds credentials', async () => {
     start({ subscribePolicy: bobMayObserve });
     const server = await runtime.listen({ port: 0 });
