@@ -186,6 +186,25 @@ describe('job.subscribe (§7.6)', () => {
     expect(lines).toEqual([expect.objectContaining({ subscriber_principal: 'bob', target_principal: 'alice', decision: 'denied', job_id: jobId })]);
   });
 
+  it('the auditLog {file} option appends JSON lines, and session.bye also ends subscriptions', async () => {
+    const path = `${tempLedgerPath()}.audit.jsonl`;
+    const g = gatedRuntime({ auditLog: { file: path } });
+    runtime = g.runtime;
+    const a = await alice(runtime);
+    const w = await alice2(runtime);
+    const jobId = (await submitAccepted(a, 'gated', {})).payload.job_id;
+    await subscribeTo(w, jobId);
+    expect(authorityServicesOf(runtime).subscriptions.size).toBe(1);
+    w.send('session.bye', {});
+    await w.closed.catch(() => undefined);
+    await a.settle();
+    expect(authorityServicesOf(runtime).subscriptions.size).toBe(0);
+    await (authorityServicesOf(runtime).audit as JsonLinesAuditSink).flush();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([expect.objectContaining({ subscriber_principal: 'alice', target_principal: 'alice', decision: 'allowed', job_id: jobId })]);
+    g.release();
+  });
+
   it('subscribing to a finished (retained) job answers job.subscribed with its terminal status and can replay it', async () => {
     runtime = authorityRuntime();
     const a = await alice(runtime);
