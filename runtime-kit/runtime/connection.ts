@@ -39,11 +39,20 @@ export class Connection {
   }
 
   start(): void {
+    // Nothing may escape into the transport: a throw there becomes an uncaught exception.
     this.transport.start({
-      message: (frame) => this.onFrame(frame),
-      error: (err) => this.onTransportError(err),
-      close: (info) => this.onClose(info),
+      message: (frame) => this.guard('frame', () => this.onFrame(frame)),
+      error: (err) => this.guard('transport error', () => this.onTransportError(err)),
+      close: (info) => this.guard('close', () => this.onClose(info)),
     });
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.core.options.logger('error', `runtime failure while handling ${what}`, { error: String(err) });
+    }
   }
 
   get isOpen(): boolean {

@@ -27,7 +27,7 @@ export class JobRunner {
     const t: JobTimers = {};
     if (job.maxRuntimeSec !== undefined) {
       t.runtime = schedule(this.core.timers, () => {
-        this.finishError(job, arcpError('TIMEOUT', `job exceeded max_runtime_sec (${job.maxRuntimeSec} s)`, { retryable: true }));
+        this.safely(job, () => this.finishError(job, arcpError('TIMEOUT', `job exceeded max_runtime_sec (${job.maxRuntimeSec} s)`, { retryable: true })));
       }, job.maxRuntimeSec * 1000);
     }
     this.timers.set(job.jobId, t);
@@ -39,7 +39,7 @@ export class JobRunner {
       ignoreFeatureGates: this.core.faults.has('feature-outside-negotiated'),
     });
     // Start on a fresh turn so job.accepted and status running are out before agent output.
-    queueMicrotask(() => void this.run(job, ctx));
+    queueMicrotask(() => void this.run(job, ctx).catch((err) => this.logFailure(job, err)));
   }
 
   /** §7.4 from the owning session: the caller already sent job.cancelled. */
@@ -48,7 +48,7 @@ export class JobRunner {
     job.cancelRequested = true;
     job.abort.abort(arcpError('CANCELLED', reason));
     const t = this.timers.get(job.jobId) ?? {};
-    t.cancelGrace = schedule(this.core.timers, () => this.finishCancelled(job, reason), this.core.options.cancelGraceMs);
+    t.cancelGrace = schedule(this.core.timers, () => this.safely(job, () => this.finishCancelled(job, reason)), this.core.options.cancelGraceMs);
     this.timers.set(job.jobId, t);
     job.cancelReason = reason;
   }
@@ -135,6 +135,19 @@ export class JobRunner {
     } catch (err) {
       this.core.options.logger('error', 'onJobTerminal hook failed', { job_id: job.jobId, error: String(err) });
     }
+  }
+
+  // Timer and promise callbacks have no caller to report to: a bug is logged, never a crash.
+  private safely(job: Job, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logFailure(job, err);
+    }
+  }
+
+  private logFailure(job: Job, err: unknown): void {
+    this.core.options.logger('error', 'job runner failure', { job_id: job.jobId, error: String(err) });
   }
 
   private clearTimers(job: Job): void {
