@@ -2,10 +2,9 @@
 // validators. Loads them through createRequire (no ESM `require(`, no ajv compile at start-up)
 // and maps ajv errors to ValidationIssue with a JSON pointer naming the field.
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
-import { resolveRef } from '../load/refs.js';
+import { referencedDocIds } from '../load/refs.js';
 import type { ProtocolModel } from '../model/ir.js';
 import { strictFirstSafe } from '../model/monotonic.js';
-import { forEachSchema } from '../model/schema-walk.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
 import { literal, newSourceFile, printSource } from './ts-source.js';
@@ -72,10 +71,7 @@ export function carrierDispatchesBodies(model: ProtocolModel): boolean {
   const carrier = model.messages.find((m) => m.type === EVENT_CARRIER);
   const doc = model.strictSchemas.find((d) => d.id === carrier?.schemaId);
   if (doc === undefined) return false;
-  const referenced = new Set<string>();
-  forEachSchema(doc.schema, (schema) => {
-    if (typeof schema.$ref === 'string') referenced.add(resolveRef(doc.id, schema.$ref).docId);
-  });
+  const referenced = new Set(referencedDocIds(doc.schema, doc.id));
   return model.eventKinds.every((e) => referenced.has(e.schemaId));
 }
 

@@ -3,7 +3,7 @@
 // accepted form, fewer required keys, alias keys allowed), which widens the whole schema
 // unless a widened subschema sits under `not`, an `if` condition or a `oneOf` branch, where
 // widening can reject more. Those positions (followed through $refs) disable the fast path.
-import { resolveRef } from '../load/refs.js';
+import { referencedDocIds } from '../load/refs.js';
 import type { Json, ProtocolModel, SchemaDoc } from './ir.js';
 import { forEachSchema } from './schema-walk.js';
 
@@ -17,13 +17,6 @@ function negativeChildren(schema: { readonly [key: string]: Json }): Json[] {
 /** Export `$id`s for which the strict validator may run first in lenient mode. */
 export function strictFirstSafe(model: ProtocolModel, exportIds: readonly string[]): Set<string> {
   const docs = new Map<string, SchemaDoc>(model.strictSchemas.map((d) => [d.id, d]));
-  const refsOf = (node: Json, baseId: string): string[] => {
-    const ids: string[] = [];
-    forEachSchema(node, (s) => {
-      if (typeof s.$ref === 'string') ids.push(resolveRef(baseId, s.$ref).docId);
-    });
-    return ids;
-  };
   // Does `node` (or anything it references, transitively) carry a lenient marker?
   const widenedCache = new Map<string, boolean>();
   const docWidened = (id: string): boolean => {
@@ -40,7 +33,7 @@ export function strictFirstSafe(model: ProtocolModel, exportIds: readonly string
     forEachSchema(node, (s) => {
       if (MARKERS.some((m) => m in s)) marked = true;
     });
-    return marked || refsOf(node, baseId).some(docWidened);
+    return marked || referencedDocIds(node, baseId).some(docWidened);
   };
   // Docs whose own negative positions contain something the lenient rewrite widens.
   const unsafeDocs = new Set<string>();
@@ -53,7 +46,7 @@ export function strictFirstSafe(model: ProtocolModel, exportIds: readonly string
     if (seen.has(id)) return seen;
     seen.add(id);
     const doc = docs.get(id);
-    if (doc !== undefined) for (const ref of refsOf(doc.schema, id)) reachable(ref, seen);
+    if (doc !== undefined) for (const ref of referencedDocIds(doc.schema, id)) reachable(ref, seen);
     return seen;
   };
   return new Set(exportIds.filter((id) => ![...reachable(id)].some((d) => unsafeDocs.has(d))));
