@@ -3,7 +3,8 @@
 // reservation stay in JobAuthority.
 //
 // - The child lease is validated like a submit (INVALID_REQUEST), then completed with what its
-//   absence would otherwise widen: the parent's remaining budget (no cost.budget = unbounded),
+//   absence would otherwise widen: the parent's remaining budget in every currency the child
+//   does not name (an unnamed currency = unbounded),
 //   and under the 'allow' model policy the parent's model.use (no model.use = any model).
 // - It must then be a subset of the parent's lease, budgets against the parent's REMAINING
 //   counters (lease-subset.ts) -> LEASE_SUBSET_VIOLATION.
@@ -50,7 +51,12 @@ export function deriveChildLease(parent: ParentView, req: DelegationRequest, now
     if (err instanceof ARCPError) return { ok: false, error: err };
     throw err;
   }
-  if (parent.budget !== undefined && lease['cost.budget'] === undefined) lease['cost.budget'] = [...parent.budget.amounts];
+  if (parent.budget !== undefined) {
+    // Every currency the parent budgets and the child does not name: the parent's remainder.
+    const named = new Set((lease['cost.budget'] ?? []).map((a) => a.slice(0, a.indexOf(':'))));
+    const inherited = parent.budget.amounts.filter((a) => !named.has(a.slice(0, a.indexOf(':'))));
+    if (inherited.length > 0 || lease['cost.budget'] === undefined) lease['cost.budget'] = [...(lease['cost.budget'] ?? []), ...inherited];
+  }
   const parentModels = parent.lease['model.use'];
   if (parent.modelPolicy === 'allow' && parentModels !== undefined && lease['model.use'] === undefined) {
     lease['model.use'] = [...parentModels];

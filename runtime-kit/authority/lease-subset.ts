@@ -8,9 +8,10 @@
 //   for delegation, §9.4; the requested total for policy narrowing). A currency the parent
 //   does not budget is a violation (catalog §6.14). A parent without any `cost.budget` is
 //   unbounded, so any child budget narrows it.
-// - Widening by omission: a child without `cost.budget` under a budgeted parent, or without
-//   `model.use` under a restricted parent with the 'allow' policy, would be unbounded. Callers
-//   that inherit (delegation) fill those in first; what is left is reported as a violation.
+// - Widening by omission: a child that does not budget every currency the parent budgets (no
+//   `cost.budget` at all, `[]`, or only some currencies), or has no `model.use` under a
+//   restricted parent with the 'allow' policy, would be unbounded there. Callers that inherit
+//   (delegation) fill those in first; what is left is reported as a violation.
 
 import type { Decimal } from 'decimal.js';
 import { sumBudgetAmounts } from './budget-amount.js';
@@ -44,7 +45,13 @@ export function leaseSubsetViolation(parent: Lease, child: Lease, opts: SubsetOp
     }
     if (!patternsCovered(parentPatterns, patterns)) return `${capability}: a pattern is not covered by the parent`;
   }
-  if (opts.parentBudget !== undefined && child['cost.budget'] === undefined) return 'cost.budget: omitted under a budgeted parent';
+  if (opts.parentBudget !== undefined) {
+    // A currency the child does not budget is unbounded for it: widening, whatever the rest says.
+    const childTotals = sumBudgetAmounts(child['cost.budget'] ?? []);
+    for (const currency of opts.parentBudget.keys()) {
+      if (!childTotals.has(currency)) return `cost.budget: the child has no ${currency} budget under a budgeted parent`;
+    }
+  }
   if (opts.modelPolicy === 'allow' && parent['model.use'] !== undefined && child['model.use'] === undefined) {
     return 'model.use: omitted under a restricted parent (the allow policy would grant any model)';
   }

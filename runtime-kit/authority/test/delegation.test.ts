@@ -32,7 +32,8 @@ describe('delegation subset rules (§9.4, §10)', () => {
     });
     expect(d.ok).toBe(true);
     if (d.ok) {
-      expect(d.lease).toEqual({ 'fs.read': ['/workspace/docs/**'], 'tool.call': ['fetch.page'], 'cost.budget': ['USD:2'] });
+      // credits not named: the child gets the parent's remainder (an unnamed currency would be unbounded)
+      expect(d.lease).toEqual({ 'fs.read': ['/workspace/docs/**'], 'tool.call': ['fetch.page'], 'cost.budget': ['USD:2', 'credits:100'] });
       expect(d.constraints).toEqual({ expires_at: PARENT_AT }); // inherited
     }
   });
@@ -62,16 +63,26 @@ describe('delegation subset rules (§9.4, §10)', () => {
 
   it('reserves the child budget from the parent by default, and settles the unspent part', () => {
     const p = parent();
-    const d = p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:2'] } });
-    expect(d.ok && d.reservation?.amounts).toEqual({ USD: '2' });
-    expect(p.budget()).toEqual({ USD: 3, credits: 100 });
+    const d = p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:2', 'credits:10'] } });
+    expect(d.ok && d.reservation?.amounts).toEqual({ USD: '2', credits: '10' });
+    expect(p.budget()).toEqual({ USD: 3, credits: 90 });
     // the same money cannot be handed out twice
-    expect(codeOf(p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:3.5'] } }))).toBe('LEASE_SUBSET_VIOLATION');
+    expect(codeOf(p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:3.5', 'credits:1'] } }))).toBe('LEASE_SUBSET_VIOLATION');
     if (d.ok) {
-      p.settleDelegation(d.reservation!, { USD: 0.5 });
-      p.settleDelegation(d.reservation!, { USD: 0.5 }); // once only
+      p.settleDelegation(d.reservation!, { USD: 0.5, credits: 10 });
+      p.settleDelegation(d.reservation!, { USD: 0.5, credits: 10 }); // once only
     }
     expect(p.budget()).toEqual({ USD: 3.5, credits: 100 });
+  });
+
+  it('an inherited remainder is reserved too: the parent keeps nothing of that currency until settlement', () => {
+    const p = parent();
+    const d = p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:2'] } });
+    expect(d.ok && d.reservation?.amounts).toEqual({ USD: '2', credits: '100' });
+    expect(p.check('tool.call', 'search')).toMatchObject({ allowed: false, error: { code: 'BUDGET_EXHAUSTED' } });
+    if (d.ok) p.settleDelegation(d.reservation!, { USD: 2, credits: 40 });
+    expect(p.budget()).toEqual({ USD: 5, credits: 40 });
+    expect(p.check('tool.call', 'search').allowed).toBe(true);
   });
 
   it('inherits the remaining budget when the child names none (absence would be unbounded)', () => {
@@ -79,6 +90,14 @@ describe('delegation subset rules (§9.4, §10)', () => {
     p.recordCost({ name: 'cost.inference', value: 1.25, unit: 'USD' });
     const d = p.checkDelegation({ agent: 'researcher', lease_request: { 'tool.call': ['search'] } });
     expect(d.ok && d.lease['cost.budget']).toEqual(['USD:3.75', 'credits:100']);
+  });
+
+  it('inherits the remainder of every parent currency the child does not name (also for [])', () => {
+    const p = parent({ delegatedBudget: 'check-only' });
+    const some = p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': ['USD:1'] } });
+    expect(some.ok && some.lease['cost.budget']).toEqual(['USD:1', 'credits:100']);
+    const empty = p.checkDelegation({ agent: 'researcher', lease_request: { 'cost.budget': [] } });
+    expect(empty.ok && empty.lease['cost.budget']).toEqual(['USD:5', 'credits:100']);
   });
 
   it('expiry: earlier allowed, later refused, absent inherited', () => {

@@ -39,6 +39,7 @@ describe('lease policy hook: narrow, never widen', () => {
     ['a new capability', { ...requested, 'net.fetch': ['https://x/**'] }],
     ['a bigger budget', { ...requested, 'cost.budget': ['USD:6'] }],
     ['a dropped budget (unbounded)', { 'fs.read': ['/workspace/**'] }],
+    ['an emptied budget (unbounded)', { ...requested, 'cost.budget': [] }],
     ['an invalid lease', { 'fs.exec': ['/x'] }],
   ])('throws INTERNAL_ERROR for %s', (_why, lease) => {
     expect(codeOf(() => applyLeasePolicy(() => ({ lease }), ctx))).toBe('INTERNAL_ERROR');
