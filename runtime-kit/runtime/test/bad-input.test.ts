@@ -91,4 +91,31 @@ describe('bad input never crashes and never loses a job', () => {
     expect((await until((m) => m.type === 'job.result')).payload.result).toBe(7);
     ws.close();
   });
+
+  it('survives a throwing authenticator and a throwing onJobTerminal hook', async () => {
+    let calls = 0;
+    runtime = new ARCPRuntime({
+      validateOutbound: true,
+      authenticator: {
+        authenticate: (c) => {
+          if (++calls === 1) throw new Error('directory down');
+          return c.token === 't' ? { principal: 'alice' } : undefined;
+        },
+      },
+      hooks: {
+        onJobTerminal: () => {
+          throw new Error('observer bug');
+        },
+      },
+    });
+    runtime.registerAgent('echo', (i) => i);
+    const peer = TestPeer.connect(runtime);
+    const first = await peer.hello();
+    expect(first.type).toBe('session.error');
+    expect(first.payload).toMatchObject({ code: 'INTERNAL_ERROR', retryable: true });
+    expect((await peer.hello()).type).toBe('session.welcome');
+    const jobId = (await peer.accepted(peer.submit('echo', 5))).payload.job_id;
+    expect((await peer.terminal(jobId)).payload.result).toBe(5);
+    expect((await peer.accepted(peer.submit('echo', 6))).type).toBe('job.accepted');
+  });
 });
