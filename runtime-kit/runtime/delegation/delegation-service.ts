@@ -79,6 +79,7 @@ export class DelegationService {
     if (typeof authority.checkDelegation !== 'function') {
       return refuse(arcpError('PERMISSION_DENIED', 'delegation is not supported by this job authority'));
     }
+    // agent.delegate patterns are agent-name globs (§9.2): the target is the name, without @version.
     const decision = authority.checkDelegation({
       agent: agent.name,
       ...(req.lease_request !== undefined ? { lease_request: req.lease_request } : {}),
@@ -104,7 +105,8 @@ export class DelegationService {
     });
     let credentials: Credential[] | undefined;
     try {
-      child.authority = this.core.hooks.createAuthority!({ lease: child.lease, ...(child.leaseConstraints ? { constraints: child.leaseConstraints } : {}), clock: this.core.timers, job: child } as never);
+      const constraints = child.leaseConstraints ? { constraints: child.leaseConstraints } : {};
+      child.authority = this.core.hooks.createAuthority!({ lease: child.lease, ...constraints, clock: this.core.timers, job: child });
       const issue = this.core.hooks.issueCredentials;
       if (issue && parent.owner.has('provisioned_credentials')) credentials = await issue(child);
     } catch (err) {
