@@ -1,6 +1,7 @@
 // session.list_jobs (§6.6; catalog §2.9, §6.7, §9 #21/#32/#33, §10 #28): filters, limit cap,
 // opaque keyset cursor, terminal jobs within the retention window, principal scope, no credentials.
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_LIMIT, parseListQuery } from '../listing/list-query.js';
 import type { ARCPRuntime } from '../runtime.js';
 import { alice, authorityRuntime, bob, submitAccepted } from './support/authority-fixture.js';
 import { sleep } from './support/runtime-fixture.js';
@@ -122,5 +123,13 @@ describe('session.list_jobs (§6.6)', () => {
     const reply = await list(peer);
     expect(reply.type).toBe('session.error');
     expect(reply.payload.code).toBe('INVALID_REQUEST');
+  });
+
+  it('parses limits: default 100, capped at 1000, non-positive or fractional refused; unknown statuses ignored', () => {
+    expect(parseListQuery({}).limit).toBe(100);
+    expect(parseListQuery({ limit: 5000 }).limit).toBe(MAX_LIMIT);
+    expect(MAX_LIMIT).toBe(1000);
+    for (const limit of [0, -1, 2.5, '10']) expect(() => parseListQuery({ limit })).toThrow(/limit/);
+    expect([...parseListQuery({ filter: { status: ['running', 'bogus'] } }).statuses!]).toEqual(['running']);
   });
 });
