@@ -17,6 +17,7 @@ import { negotiationProperties } from '../properties/negotiation.js';
 import { resumeProperties } from '../properties/resume.js';
 import { robustnessProperties } from '../properties/robustness.js';
 import { sequencingProperties } from '../properties/sequencing.js';
+import { sessionModelProperties } from '../properties/session-model.js';
 import { matchesAny } from './pattern.js';
 import type { CheckDef } from './types.js';
 
@@ -56,6 +57,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...resumeProperties,
   ...idempotencyProperties,
   ...sequencingProperties,
+  ...sessionModelProperties,
   ...leaseProperties,
 ].sort((a, b) => compareIds(a.id, b.id));
 

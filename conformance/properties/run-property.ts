@@ -34,7 +34,8 @@ export async function runProperty<T>(
   predicate: (value: T) => Promise<void>,
   opts: PropertyOptions = {},
 ): Promise<void> {
-  const { seed, replayPath } = ctx.config;
+  const { seed } = ctx.config;
+  const replayPath = ctx.config.replayPath?.split('|')[0];
   const numRuns = replayPath ? 1 : Math.max(1, Math.round(ctx.config.runs * (opts.runsFactor ?? 1)));
   let executed = 0;
   const prop = fc.asyncProperty(arb, async (value) => {
@@ -67,5 +68,9 @@ export async function runProperty<T>(
     // A crash inside the predicate is a harness/peer error, not a property violation.
     throw original instanceof Error ? original : new Error(String(original));
   }
-  throw new PropertyFailure(message, details.seed, details.counterexamplePath ?? undefined, fc.stringify(value), executed);
+  const shown = fc.stringify(value);
+  // fc.commands values carry their own replay path, needed (after `|`) to replay the same commands
+  const commandsPath = /replayPath="([^"]*)"/.exec(shown)?.[1];
+  const path = details.counterexamplePath ? (commandsPath ? `${details.counterexamplePath}|${commandsPath}` : details.counterexamplePath) : undefined;
+  throw new PropertyFailure(message, details.seed, path, shown, executed);
 }
