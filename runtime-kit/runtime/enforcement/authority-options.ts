@@ -16,7 +16,10 @@ export interface AuthorityRuntimeOptions {
   credentialRetry?: RetryOptions;
   /** §7.6/§14: who may observe (subscribe to, list) a job. Default: same principal only. */
   subscribePolicy?: SubscribePolicy;
-  /** How long terminal jobs stay listable (catalog §9 #32). Default 3600 s. */
+  /**
+   * How long terminal jobs stay listable (catalog §9 #32). Default 3600 s. The job registry forgets
+   * terminal jobs after its own window (1 h, job-registry.ts), so longer values are capped by it.
+   */
   listRetentionSec?: number;
   /** §14 cross-session subscription audit: a sink, or `{ file }` for JSON lines. Default in-memory. */
   auditLog?: AuditSink | { file: string };
