@@ -26,9 +26,6 @@ export type AgentVersion = string;
 export type AgentRef = string;
 /**
  * Any ARCP message (union of schema/messages/*.json).
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ArcpMessage".
  */
 export type ArcpMessage =
   | JobAccepted
@@ -122,9 +119,6 @@ export type RequestId = string;
  * ISO-8601 timestamp in UTC with a `Z` suffix, optional fraction (what every SDK emits, catalog §6.20). Lenient accepts any non-empty string: peers only format-check `expires_at` (catalog §6.20), which uses $defs/ExpiryTimestamp instead.
  *
  * @see schema/defs/timestamp.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Timestamp".
  */
 export type Timestamp = string;
 /**
@@ -151,18 +145,12 @@ export type JobErrorPayload = ErrorPayload & {
  * The error payload (catalog §4.1): the whole payload of session.error, the base of job.error, and tool_result.body.error. Retryable rules (§12, catalog §4.3): LEASE_EXPIRED and BUDGET_EXHAUSTED MUST be false (both forms); INTERNAL_ERROR is always true (strict; lenient tolerates false).
  *
  * @see schema/defs/error-payload.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ErrorPayload".
  */
 export type ErrorPayload = ErrorPayload1;
 /**
  * The 15 canonical error codes (§12; catalog §4.2). Strict: canonical only. Lenient: any non-empty string — a receiver maps a non-canonical code to INTERNAL_ERROR instead of dropping the message (catalog §9 #22). Meanings and retryable defaults: protocol/errors.json.
  *
  * @see schema/defs/error-code.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ErrorCode".
  */
 export type ErrorCode =
   | 'PERMISSION_DENIED'
@@ -198,9 +186,6 @@ export type WireEventKind = EventKind | VendorEventKind;
  * The reserved job.event kinds (§8.2) — one per events/<kind>.json (tools/check.mjs keeps them in sync). The vendor rule is data in x-arcp (emit/accept patterns, unknown: ignore) and shapes in $defs: emit only `x-vendor.<vendor>.<name>`; accept one or more segments; receivers ignore unknown kinds (catalog §3.5, §10 #26, §9 #36).
  *
  * @see schema/defs/event-kind.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "EventKind".
  */
 export type EventKind =
   | 'log'
@@ -225,9 +210,6 @@ export type ResultId = string;
  * Job states (§7.3; catalog §8.1). success, error, cancelled and timed_out are terminal. Machine: protocol/job-machine.json.
  *
  * @see schema/defs/job-status.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobStatus".
  */
 export type JobStatus = 'pending' | 'running' | 'success' | 'error' | 'cancelled' | 'timed_out';
 /**
@@ -242,9 +224,6 @@ export type SessionErrorPayload = ErrorPayload & {
  * A v1.1 feature flag (§6.2; catalog §6.1). Strict: the 11 flags. Lenient: any non-empty string — unknown flags simply fall out of the intersection. Details: protocol/features.json.
  *
  * @see schema/defs/feature.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Feature".
  */
 export type Feature =
   | 'heartbeat'
@@ -284,27 +263,18 @@ export type LenientEventSeq = number;
  * Terminal job states (§7.3). job.result carries "success"; job.error carries one of $defs/ErrorFinalStatus.
  *
  * @see schema/defs/final-status.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "FinalStatus".
  */
 export type FinalStatus = 'success' | 'error' | 'cancelled' | 'timed_out';
 /**
  * Identifiers used on the wire. The root is the generic rule (a non-empty string); $defs name each id. Emit formats follow catalog §6.20: msg_/sess_/job_/res_ + ULID, rt_ + 64 hex. Receivers accept any non-empty string (catalog §9 #19) except trace_id, whose strict form is pinned (§10 #2).
  *
  * @see schema/defs/ids.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Id".
  */
 export type Id = string;
 /**
  * Every wire message type (schema/messages/).
  *
  * @see schema/ (derived by the generator)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "MessageType".
  */
 export type MessageType =
   | 'job.accepted'
@@ -333,34 +303,21 @@ export type MessageType =
  * Phase change (§8.2): `{phase, message?}`; Go adds `details`. Known phases: running (right after job.accepted), back_pressure (§6.5), credential_rotated (§9.8.2: `details: {id, value}` — our position, catalog §10 #27; redact for non-submitters).
  *
  * @see schema/events/status.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "StatusBody".
  */
 export type StatusBody = StatusBody1;
 /**
  * Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6).
  *
  * @see schema/events/tool_result.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ToolResultBody".
  */
 export type ToolResultBody = {
   [k: string]: unknown | undefined;
 } & ToolResultBody1;
 
 /**
- * Container of every ARCP schema under `definitions`; not a wire shape.
- */
-export interface ArcpSchemaBundle {}
-/**
  * One agent of the welcome inventory (§6.2, §7.5; catalog §6.11): `{name, versions, default?}`; an unversioned agent has `versions: []`; `default` only if registered. Go adds `bare` (ignored).
  *
  * @see schema/defs/agent.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "AgentInventoryEntry".
  */
 export interface AgentInventoryEntry {
   name: AgentName;
@@ -371,9 +328,6 @@ export interface AgentInventoryEntry {
  * Job accepted (§7.1): the effective lease (always present, `{}` when empty — TS rejects its absence, Go omits it), constraints, initial budget counters, credentials (§9.8). Not sequenced. `parent_job_id` and `delegate_id` only for delegated children, never null. `request_id` is our additive correlation key.
  *
  * @see schema/messages/job.accepted.json (§7.1)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobAccepted".
  */
 export interface JobAccepted {
   arcp: ProtocolVersion;
@@ -420,9 +374,6 @@ export interface JobAcceptedPayload {
  * A lease / lease_request (§9.1, §9.2; catalog §6.14): capability name -> array of non-empty pattern strings. Strict names: the reserved namespaces or `x-vendor.<vendor>.<name>`. Lenient: any non-empty name and any non-empty budget string, so the runtime (not the codec) answers with a job-scoped INVALID_REQUEST (catalog §4.4).
  *
  * @see schema/defs/lease.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Lease".
  */
 export interface Lease {
   'fs.read'?: CapabilityPatterns;
@@ -441,9 +392,6 @@ export interface Lease {
  * lease_constraints (§9.5; flag lease_expires_at). `expires_at` MUST be UTC with `Z` and in the future at submit (the future check is the runtime's).
  *
  * @see schema/defs/lease-constraints.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "LeaseConstraints".
  */
 export interface LeaseConstraints {
   expires_at?: ExpiryTimestamp;
@@ -452,9 +400,6 @@ export interface LeaseConstraints {
  * Budget counters (§9.6; catalog §2.11, §6.16): currency -> JSON number. job.accepted carries the initial value, job.subscribed the current one (may be <= 0). Lenient also accepts decimal strings and `currency:decimal` strings (Py, catalog §9 #16).
  *
  * @see schema/defs/budget.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Budget".
  */
 export interface Budget {
   [k: string]: number | undefined;
@@ -463,9 +408,6 @@ export interface Budget {
  * A provisioned credential (§9.8.1; catalog §6.18). Strict: scheme "bearer" (the only one defined, and the only one TS accepts) and Spec-shaped constraints. Unknown schemes: receivers MUST ignore them (§9.8.1) — accepted leniently at the use site via $defs/UnknownSchemeCredential so the client can skip them.
  *
  * @see schema/defs/credential.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Credential".
  */
 export interface Credential {
   id: string;
@@ -526,9 +468,6 @@ export interface UnknownSchemeCredential {
  * Cancel a job (§7.4). The target is the ENVELOPE job_id (v1.0 §7.4; the TS runtime requires it). Only the submitting session may cancel. Payload `{reason?}`; we always send a reason (Py requires it).
  *
  * @see schema/messages/job.cancel.json (§7.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobCancel".
  */
 export interface JobCancel {
   arcp: ProtocolVersion;
@@ -555,9 +494,6 @@ export interface JobCancelPayload {
  * Cancel acknowledgement (§7.4), sent before the terminal job.error{CANCELLED, final_status:"cancelled"}. Not sequenced (TS); Go stamps event_seq — accepted leniently (catalog §9 #3). Additive payload `job_id`; echoes `reason`. Never forwarded to subscribers.
  *
  * @see schema/messages/job.cancelled.json (§7.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobCancelled".
  */
 export interface JobCancelled {
   arcp: ProtocolVersion;
@@ -582,9 +518,6 @@ export interface JobCancelledPayload {
  * Terminal failure (§7.3, §7.4) and job-scoped request rejection (catalog §4.4, §10 #16; rejections consume event_seq and carry our additive `request_id`). Error payload + `final_status`. Strict pairing: CANCELLED <-> "cancelled", TIMEOUT <-> "timed_out", everything else (incl. LEASE_EXPIRED, BUDGET_EXHAUSTED) -> "error" (§7.3, catalog §8.1); lenient drops the pairing.
  *
  * @see schema/messages/job.error.json (§7.3)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobError".
  */
 export interface JobError {
   arcp: ProtocolVersion;
@@ -615,9 +548,6 @@ export interface ErrorPayload1 {
  * A job event (§8.1, §8.2): `{kind, ts, body}`. The body is validated against events/<kind>.json for reserved kinds (the allOf below has one branch per events/ file; tools/check.mjs keeps it in sync). Vendor kinds: `x-vendor.<vendor>.<name>`, any body. Lenient: any non-empty kind; unknown kinds are ignored by receivers. progress/result_chunk are gated by their flags (protocol/features.json).
  *
  * @see schema/messages/job.event.json (§8.1)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobEvent".
  */
 export interface JobEvent {
   arcp: ProtocolVersion;
@@ -634,9 +564,6 @@ export interface JobEvent {
  * Terminal success (§7.3, §8.4). Inline `result` (the Spec does not name it; TS/Py use `result`, Go `output` — accepted as an alias) or `result_id` after result_chunk events — never both (§8.4). Lenient accepts Py's cancelled/timed_out final_status here (catalog §9 #17).
  *
  * @see schema/messages/job.result.json (§8.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobResult".
  */
 export interface JobResult {
   arcp: ProtocolVersion;
@@ -669,9 +596,6 @@ export interface JobResultPayload {
  * Submit a job (§7.1). `input` is opaque (any JSON; required by the Spec, TS tolerates its absence). `lease_request` empty/absent = empty lease. `idempotency_key` (§7.2; 1-256 chars for Py). `max_runtime_sec` <= 86400 for Py. Py also accepts `parent_job_id`/`delegate_id`.
  *
  * @see schema/messages/job.submit.json (§7.1)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobSubmit".
  */
 export interface JobSubmit {
   arcp: ProtocolVersion;
@@ -700,9 +624,6 @@ export interface JobSubmitPayload {
  * Attach to a job (§7.6). `from_event_seq` is in the OWNER session's seq space (session.jobs.last_event_seq); `history` defaults to false.
  *
  * @see schema/messages/job.subscribe.json (§7.6)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobSubscribe".
  */
 export interface JobSubscribe {
   arcp: ProtocolVersion;
@@ -728,9 +649,6 @@ export interface JobSubscribePayload {
  * Subscription descriptor (§7.6): the observer's authority view. `budget` = current counters. `credentials` only for the submitter principal. `parent_job_id` may be null. `subscribed_from` in the subscriber's seq space. `replayed`: bool (Py sends a count — accepted, non-zero = true). We send it before the replay; receivers accept either order.
  *
  * @see schema/messages/job.subscribed.json (§7.6)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobSubscribed".
  */
 export interface JobSubscribed {
   arcp: ProtocolVersion;
@@ -768,9 +686,6 @@ export interface JobSubscribedPayload {
  * Detach from a subscribed job (§7.6). No reply.
  *
  * @see schema/messages/job.unsubscribe.json (§7.6)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobUnsubscribe".
  */
 export interface JobUnsubscribe {
   arcp: ProtocolVersion;
@@ -794,9 +709,6 @@ export interface JobUnsubscribePayload {
  * Advisory ack of the highest processed event_seq (§6.5). No reply; not counted in event_seq.
  *
  * @see schema/messages/session.ack.json (§6.5)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionAck".
  */
 export interface SessionAck {
   arcp: ProtocolVersion;
@@ -820,9 +732,6 @@ export interface SessionAckPayload {
  * LEGACY (v1.0 / TS SDK, catalog §2.4, §9 #2): graceful close without reply. Accepted, never sent — its strict validator rejects everything; we send session.close. Examples here validate in the lenient form only.
  *
  * @see schema/messages/session.bye.json (§6.7)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionBye".
  */
 export interface SessionBye {
   arcp: ProtocolVersion;
@@ -849,9 +758,6 @@ export interface SessionByePayload {
  * Graceful close (§6.7). In-flight jobs keep running and stay resumable. Payload `{reason?}` (Go; catalog §10 #10); we always send a reason.
  *
  * @see schema/messages/session.close.json (§6.7)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionClose".
  */
 export interface SessionClose {
   arcp: ProtocolVersion;
@@ -878,9 +784,6 @@ export interface SessionClosePayload {
  * Acknowledges session.close (§6.7); the runtime then closes the transport (catalog §10 #10). Echoes the reason.
  *
  * @see schema/messages/session.closed.json (§6.7)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionClosed".
  */
 export interface SessionClosed {
   arcp: ProtocolVersion;
@@ -907,9 +810,6 @@ export interface SessionClosedPayload {
  * Session-level error (only in the §13.8 diagram; catalog §2.3, §10 #11). Payload = the error payload plus our additive `request_id` (the offending request envelope id) and `job_id` (Go form, catalog §9 #4). Strict always carries session_id (we mint one for a rejected hello, §9 #26); lenient accepts a pre-welcome error without it. Fatal (transport closed): UNAUTHENTICATED / RESUME_WINDOW_EXPIRED before the welcome, HEARTBEAT_LOST, cap INTERNAL_ERROR.
  *
  * @see schema/messages/session.error.json (§13.8)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionError".
  */
 export interface SessionError {
   arcp: ProtocolVersion;
@@ -926,9 +826,6 @@ export interface SessionError {
  * First message on a transport (§6.1, §6.2). No session_id on the envelope (catalog §2.1). `resume` is the TS/Go/Py resume form (v1.0 §6.3), equivalent to session.resume (catalog §10 #8).
  *
  * @see schema/messages/session.hello.json (§6.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionHello".
  */
 export interface SessionHello {
   arcp: ProtocolVersion;
@@ -955,9 +852,6 @@ export interface SessionHelloPayload {
  * session.hello `client` (§6.2; catalog §2.1). Rust calls `name` `kind` (not interoperable, not accepted).
  *
  * @see schema/defs/client-info.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ClientInfo".
  */
 export interface ClientInfo {
   name: string;
@@ -969,9 +863,6 @@ export interface ClientInfo {
  * session.hello `auth` (§6.1): a bearer token (the only scheme TS accepts, catalog §2.1). Lenient accepts any scheme so the runtime answers UNAUTHENTICATED rather than INVALID_REQUEST.
  *
  * @see schema/defs/auth.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "AuthCredential".
  */
 export interface AuthCredential {
   scheme: 'bearer';
@@ -981,9 +872,6 @@ export interface AuthCredential {
  * hello/welcome capabilities (§6.2; catalog §2.1, §6.1). The welcome lists the negotiated intersection. `agents` (runtime side): strict emits inventory entries; lenient also accepts the plain string list TS sends without agent_versions.
  *
  * @see schema/defs/capabilities.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Capabilities".
  */
 export interface Capabilities {
   encodings?: string[];
@@ -994,9 +882,6 @@ export interface Capabilities {
  * session.hello `resume` (v1.0 §6.3; the TS/Go/Py resume form, catalog §2.1, §9 #1).
  *
  * @see schema/defs/resume-request.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ResumeRequest".
  */
 export interface ResumeRequest {
   session_id: SessionId;
@@ -1007,9 +892,6 @@ export interface ResumeRequest {
  * Job inventory page (§6.6). `request_id` = the list_jobs envelope id. `next_cursor` must be present (null on the last page; TS rejects its absence, Go omits it — lenient tolerates that).
  *
  * @see schema/messages/session.jobs.json (§6.6)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionJobs".
  */
 export interface SessionJobs {
   arcp: ProtocolVersion;
@@ -1035,9 +917,6 @@ export interface SessionJobsPayload {
  * One entry of session.jobs (§6.6; catalog §2.9). `lease` and `last_event_seq` are always sent (TS requires them; Go omits them, so lenient tolerates absence). `parent_job_id` may be null (the only nulls besides cursors, catalog §10 #5). Py sends `submitted_at` instead of `created_at` (accepted). Credentials are never listed (our position, catalog §10 #28).
  *
  * @see schema/defs/job-list-entry.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "JobListEntry".
  */
 export interface JobListEntry {
   job_id: JobId;
@@ -1057,9 +936,6 @@ export interface JobListEntry {
  * Job inventory request (§6.6). The envelope `id` is the request id echoed in session.jobs. `created_before` is a TS addition. `cursor` may be null (§10 #5).
  *
  * @see schema/messages/session.list_jobs.json (§6.6)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionListJobs".
  */
 export interface SessionListJobs {
   arcp: ProtocolVersion;
@@ -1093,9 +969,6 @@ export interface SessionListJobsPayload {
  * Heartbeat from an idle peer (§6.4). Not counted in event_seq. Always answered, even if heartbeat was not negotiated (catalog §10 #12).
  *
  * @see schema/messages/session.ping.json (§6.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionPing".
  */
 export interface SessionPing {
   arcp: ProtocolVersion;
@@ -1120,9 +993,6 @@ export interface SessionPingPayload {
  * Heartbeat reply (§6.4): `ping_nonce` echoes the ping `nonce`.
  *
  * @see schema/messages/session.pong.json (§6.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionPong".
  */
 export interface SessionPong {
   arcp: ProtocolVersion;
@@ -1147,9 +1017,6 @@ export interface SessionPongPayload {
  * Spec resume form (§6.3; catalog §2.6, §10 #8): first message on a new transport (or after hello); answered by session.welcome (same session_id, fresh token) then the replay of seq-bearing envelopes > last_event_seq. Strict puts session_id on the envelope and in the payload; lenient accepts the Rust form {resume_token, last_event_seq}. Bearer auth optional. Equivalent to session.hello{resume}.
  *
  * @see schema/messages/session.resume.json (§6.3)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionResume".
  */
 export interface SessionResume {
   arcp: ProtocolVersion;
@@ -1178,9 +1045,6 @@ export interface SessionResumePayload {
  * Handshake reply (§6.2). session_id on the envelope (also on resume: the resumed id). `capabilities` is the negotiated intersection (catalog §6.1). A fresh resume_token on every welcome (§6.3). `payload.session_id` is our additive copy for Py (catalog §9 #15).
  *
  * @see schema/messages/session.welcome.json (§6.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "SessionWelcome".
  */
 export interface SessionWelcome {
   arcp: ProtocolVersion;
@@ -1212,9 +1076,6 @@ export interface SessionWelcomePayload {
  * session.welcome `runtime` (§6.2; catalog §2.2).
  *
  * @see schema/defs/runtime-info.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "RuntimeInfo".
  */
 export interface RuntimeInfo {
   name: string;
@@ -1225,9 +1086,6 @@ export interface RuntimeInfo {
  * Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string).
  *
  * @see schema/events/artifact_ref.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ArtifactRefBody".
  */
 export interface ArtifactRefBody {
   uri: string;
@@ -1239,9 +1097,6 @@ export interface ArtifactRefBody {
  * Delegation (§10). Strict = the v1.0 §10.1 / TS request shape `{delegate_id, agent, input, lease_request?, lease_constraints?}` (+ `child_job_id` once known). Lenient also accepts the Go/Py notification shape `{child_job_id, agent, lease?}` (catalog §9 #12); treat the body as opaque except delegate_id/child_job_id.
  *
  * @see schema/events/delegate.json (§10)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "DelegateBody".
  */
 export interface DelegateBody {
   delegate_id: DelegateId;
@@ -1268,9 +1123,6 @@ export interface DelegateNotification {
  * The envelope shared by every message (§5; catalog §1.1). Objects stay open: unknown top-level fields MUST be ignored (§5). Per-type rules (which of session_id/job_id/event_seq are required) live in messages/<type>.json, which reference the $defs below.
  *
  * @see schema/defs/envelope.json
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "Envelope".
  */
 export interface Envelope {
   arcp: ProtocolVersion;
@@ -1296,9 +1148,6 @@ export interface Payload {
  * Log line (§8.2): `{level, message}`; `attributes` (TS/Py) optional. Go calls the extra object `fields` (accepted as an alias).
  *
  * @see schema/events/log.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "LogBody".
  */
 export interface LogBody {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
@@ -1312,9 +1161,6 @@ export interface LogBody {
  * Metric (§8.2, §9.6): `{name, value, unit?, dimensions?}`. `cost.*` metrics whose unit is a budget currency decrement the budget; `cost.budget.remaining` is a runtime gauge. Spec/Go key `dimensions`; TS `dims` and Py `attributes` are accepted aliases (catalog §9 #10).
  *
  * @see schema/events/metric.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "MetricBody".
  */
 export interface MetricBody {
   name: string;
@@ -1335,9 +1181,6 @@ export interface MetricDimensions {
  * Progress (§8.2.1; flag progress). `current` MUST be non-negative; `current <= total` is a SHOULD (not checked here). Strict emits integers (Go/Py accept only integers, catalog §10 #23); lenient accepts any non-negative number.
  *
  * @see schema/events/progress.json (§8.2.1)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ProgressBody".
  */
 export interface ProgressBody {
   current: number;
@@ -1349,9 +1192,6 @@ export interface ProgressBody {
  * One chunk of a streamed result (§8.4; flag result_chunk). chunk_seq is 0-based per result_id; `more:false` on the last chunk; the terminating job.result carries result_id. Py defaults a missing encoding to utf8 (accepted).
  *
  * @see schema/events/result_chunk.json (§8.4)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ResultChunkBody".
  */
 export interface ResultChunkBody {
   result_id: ResultId;
@@ -1371,9 +1211,6 @@ export interface StatusBody1 {
  * Agent reasoning text (§8.2).
  *
  * @see schema/events/thought.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ThoughtBody".
  */
 export interface ThoughtBody {
   text: string;
@@ -1382,9 +1219,6 @@ export interface ThoughtBody {
  * Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too).
  *
  * @see schema/events/tool_call.json (§8.2)
- *
- * This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema
- * via the `definition` "ToolCallBody".
  */
 export interface ToolCallBody {
   tool: string;

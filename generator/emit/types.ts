@@ -21,6 +21,17 @@ function withoutRefSiblings(bundle: JsonObject): JsonObject {
   }) as JsonObject;
 }
 
+/**
+ * The bundle root exists only so jstt declares every definition; drop its empty interface and
+ * the "referenced by ArcpSchemaBundle" note jstt adds to each top-level type (each already has
+ * an `@see` line naming its schema file).
+ */
+function withoutBundleArtifacts(code: string): string {
+  return code
+    .replace(/\n \*\n \* This interface was referenced by `ArcpSchemaBundle`'s JSON-Schema\n \* via the `definition` "[^"]+"\.\n/g, '\n')
+    .replace(/\n\/\*\*\n \* Container of every ARCP schema[^\n]*\n \*\/\nexport interface ArcpSchemaBundle \{\}\n/, '\n');
+}
+
 export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
   // jstt annotates the schema it is given; hand it a private copy so the model stays untouched.
   const schema = structuredClone(withoutRefSiblings(model.bundle)) as Parameters<typeof compile>[0];
@@ -35,5 +46,5 @@ export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
     style: { printWidth: 110, singleQuote: true },
     $refOptions: { resolve: { external: false } } as never,
   });
-  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${body}` }];
+  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}` }];
 }
