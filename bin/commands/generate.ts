@@ -1,13 +1,19 @@
-import { resolve } from 'node:path';
+// `arcp generate`: parses flags, runs generator/ in memory, then writes (or with --check compares)
+// generated/ and docs/reference/ through generator/output/write.ts; prints per-step timing.
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { generate, SchemaLoadError } from '../../generator/index.js';
 import { writeOutputs } from '../../generator/output/write.js';
 
+/** The package root: defaults are relative to it, so `npx arcp generate` works from any directory. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 interface GenerateOptions {
-  schema: string;
-  out: string;
-  docs: string;
+  schema?: string;
+  out?: string;
+  docs?: string;
   check?: boolean;
   quiet?: boolean;
 }
@@ -20,7 +26,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
   const started = performance.now();
   let result;
   try {
-    result = await generate(resolve(opts.schema), (step, ms) => log(pc.dim(`  ${step.padEnd(16)} ${ms.toFixed(0).padStart(5)} ms`)));
+    result = await generate(resolve(opts.schema ?? join(PACKAGE_ROOT, 'schema')), (step, ms) => log(pc.dim(`  ${step.padEnd(16)} ${ms.toFixed(0).padStart(5)} ms`)));
   } catch (err) {
     if (err instanceof SchemaLoadError) {
       process.stderr.write(`${pc.red('arcp generate: schema problems')}\n${err.message}\n`);
@@ -28,7 +34,11 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     }
     throw err;
   }
-  const report = writeOutputs(result.files, { generated: resolve(opts.out), docs: resolve(opts.docs) }, { check: opts.check === true });
+  const dirs = {
+    generated: resolve(opts.out ?? join(PACKAGE_ROOT, 'generated')),
+    docs: resolve(opts.docs ?? join(PACKAGE_ROOT, 'docs', 'reference')),
+  };
+  const report = writeOutputs(result.files, dirs, { check: opts.check === true });
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (opts.check) {
     if (report.stale.length === 0) {
@@ -53,9 +63,9 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('regenerate generated/ and docs/reference/ from schema/ (types, validators, registry, machines, docs)')
-    .option('--schema <dir>', 'schema directory', 'schema')
-    .option('--out <dir>', 'output directory for TypeScript and validators', 'generated')
-    .option('--docs <dir>', 'output directory for the Markdown reference', 'docs/reference')
+    .option('--schema <dir>', 'schema directory (default: <package>/schema)')
+    .option('--out <dir>', 'output directory for TypeScript and validators (default: <package>/generated)')
+    .option('--docs <dir>', 'output directory for the Markdown reference (default: <package>/docs/reference)')
     .option('--check', 'write nothing; exit 1 naming stale files if regenerating would change anything')
     .option('--quiet', 'print only errors')
     .action(async (opts: GenerateOptions) => {
