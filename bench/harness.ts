@@ -22,10 +22,16 @@ export interface BenchOptions {
   readonly iterations?: number;
   /** Target duration of one round when calibrating (default 40 ms). */
   readonly roundMs?: number;
+  /** Alternative to `roundMs`: total measuring time per case, split evenly over the rounds. */
+  readonly timeMs?: number;
   /** Warm-up time per case before measuring (default 300 ms). */
   readonly warmupMs?: number;
   /** Free-form facts stored with the result (inputs, sizes, targets). */
   readonly notes?: Record<string, unknown>;
+  /** Where the JSON goes (default bench/results/). */
+  readonly resultsDir?: string;
+  /** Print the table (default true). */
+  readonly print?: boolean;
 }
 
 export interface CaseResult {
@@ -102,7 +108,8 @@ export function printReport(report: BenchReport): void {
 export function runBench(opts: BenchOptions, cases: readonly BenchCase[]): BenchReport {
   if (!cases.some((c) => c.name === opts.baseline)) throw new Error(`baseline case "${opts.baseline}" is not among the cases`);
   const rounds = opts.rounds ?? 15;
-  const iterations = cases.map((c) => opts.iterations ?? warmUp(c, opts.warmupMs ?? 300, opts.roundMs ?? 40));
+  const roundMs = opts.timeMs !== undefined ? opts.timeMs / rounds : opts.roundMs ?? 40;
+  const iterations = cases.map((c) => opts.iterations ?? warmUp(c, opts.warmupMs ?? 300, roundMs));
   const samples: number[][] = cases.map(() => []);
   for (let r = 0; r < rounds; r++) {
     cases.forEach((c, i) => samples[i].push(runBatch(c.fn, iterations[i]) / iterations[i]));
@@ -126,10 +133,12 @@ export function runBench(opts: BenchOptions, cases: readonly BenchCase[]): Bench
     })),
     notes: { ...(opts.notes ?? {}), sinkType: typeof sink },
   };
-  printReport(report);
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${opts.name}.json`);
+  const file = join(opts.resultsDir ?? join(dirname(fileURLToPath(import.meta.url)), 'results'), `${opts.name}.json`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`  wrote ${file}`);
+  if (opts.print !== false) {
+    printReport(report);
+    console.log(`  wrote ${file}`);
+  }
   return report;
 }
