@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
+import { registerConformanceAgents } from '../../runtime-kit/agents/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
 import type { FaultName } from '../../runtime-kit/runtime/faults.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
@@ -24,21 +25,10 @@ export interface InProcessOptions {
   observers?: 'same-principal' | 'b-observes-a';
 }
 
-type RegisterAgents = (runtime: ARCPRuntime) => unknown;
-
-/** Loads `registerConformanceAgents` (runtime-kit/agents), which lands separately from the runtime. */
-async function loadAgents(): Promise<RegisterAgents> {
-  const path = '../../runtime-kit/agents/index.js';
-  const mod = (await import(path)) as { registerConformanceAgents?: RegisterAgents };
-  if (!mod.registerConformanceAgents) throw new Error('runtime-kit/agents does not export registerConformanceAgents');
-  return mod.registerConformanceAgents;
-}
-
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
   // §9.8/§14: credentials are advertised only with a durable revocation ledger.
   const ledgerDir = await mkdtemp(join(tmpdir(), 'arcp-conformance-'));
-  // Authority options (issue 4) are passed through untyped until RuntimeOptions declares them all.
-  const options: Record<string, unknown> = {
+  const options: ConstructorParameters<typeof ARCPRuntime>[0] = {
     runtime: { name: 'arcp-kit (in-process)', version: '0.1.0' },
     tokens: { [IN_PROCESS_TOKEN_A]: 'principal-a', [IN_PROCESS_TOKEN_B]: 'principal-b' },
     // Short enough that a cancelled agent that ignores its signal is ended within a check.
@@ -51,8 +41,8 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     revocationLedgerPath: join(ledgerDir, 'revocations.json'),
     ...(opts.observers === 'b-observes-a' ? { subscribePolicy: (req: { principal: string }) => req.principal === 'principal-b' } : {}),
   };
-  const runtime = new ARCPRuntime(options as ConstructorParameters<typeof ARCPRuntime>[0]);
-  (await loadAgents())(runtime);
+  const runtime = new ARCPRuntime(options);
+  registerConformanceAgents(runtime);
   return {
     describe: opts.faults?.length ? `in-process arcp-kit with faults ${opts.faults.join(', ')}` : 'in-process arcp-kit',
     tokenA: IN_PROCESS_TOKEN_A,

@@ -24,6 +24,8 @@ export interface HelloOptions {
   features?: readonly string[];
   /** Hello-embedded resume block (interop profile). */
   resume?: { session_id: string; resume_token: string; last_event_seq: number };
+  /** Wait for the welcome this long (default: the connection's expect timeout). */
+  timeoutMs?: number;
 }
 
 export function helloEnvelope(opts: HelloOptions): Envelope {
@@ -52,7 +54,7 @@ export function sessionFromWelcome(conn: PeerConnection, welcome: Envelope, aske
 export async function hello(conn: PeerConnection, opts: HelloOptions): Promise<Session> {
   const asked = opts.features ?? ALL_FEATURES;
   conn.send(helloEnvelope(opts));
-  const reply = await conn.expectType(['session.welcome', 'session.error']);
+  const reply = await conn.expectType(['session.welcome', 'session.error'], undefined, opts.timeoutMs);
   if (reply.type === 'session.error') {
     throw new Violation(`handshake refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`);
   }

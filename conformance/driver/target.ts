@@ -1,5 +1,6 @@
 // How the harness reaches the peer under test: in-process (arcp-kit's own runtime over a memory
 // pair), a WebSocket URL, or a spawned stdio command. Every connection is a fresh transport.
+import { connectWebSocket, spawnStdioTransport } from '../../runtime-kit/transport/index.js';
 import type { WireTransport } from './connection.js';
 
 export interface PeerTarget {
@@ -10,6 +11,8 @@ export interface PeerTarget {
   readonly tokenB?: string;
   /** False for stdio: each spawn is a new runtime, so resume/second sessions cannot be tested. */
   readonly multiConnection: boolean;
+  /** How long a fresh connection may take to answer its hello (a spawned child must start first). */
+  readonly handshakeTimeoutMs?: number;
   connect(): Promise<WireTransport>;
   /** Stops whatever the target started (in-process runtime, child processes). */
   dispose(): Promise<void>;
@@ -17,7 +20,6 @@ export interface PeerTarget {
 
 /** Target for `--target ws://...`. */
 export async function webSocketTarget(url: string, tokenA: string, tokenB?: string): Promise<PeerTarget> {
-  const { connectWebSocket } = await import('../../runtime-kit/transport/websocket-client.js');
   return {
     describe: url,
     tokenA,
@@ -30,9 +32,6 @@ export async function webSocketTarget(url: string, tokenA: string, tokenB?: stri
 
 /** Target for `--stdio "cmd args"`: one child per connection (the peer owns one session each). */
 export async function stdioTarget(commandLine: string, tokenA: string, tokenB?: string): Promise<PeerTarget> {
-  const { spawnStdioTransport } = (await import('../../runtime-kit/transport/index.js')) as unknown as {
-    spawnStdioTransport(cmd: string, args: string[]): WireTransport;
-  };
   const [cmd, ...args] = splitCommandLine(commandLine);
   const children: WireTransport[] = [];
   return {
@@ -40,8 +39,11 @@ export async function stdioTarget(commandLine: string, tokenA: string, tokenB?: 
     tokenA,
     tokenB,
     multiConnection: false,
+    // every connection starts a process: allow for interpreter/JIT start-up on a loaded machine
+    handshakeTimeoutMs: 30_000,
     connect: async () => {
-      const t = spawnStdioTransport(cmd, args);
+      // the child's stderr is captured, not mixed into the harness's output
+      const t = spawnStdioTransport(cmd, args, { stderr: 'capture' }) as unknown as WireTransport;
       children.push(t);
       return t;
     },

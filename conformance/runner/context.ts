@@ -91,7 +91,7 @@ export class CheckContext {
   async open(p: Principal = 'A', features?: readonly string[]): Promise<Session> {
     const token = this.token(p);
     const conn = await this.connect(p);
-    return hello(conn, { token, features });
+    return hello(conn, { token, features, timeoutMs: this.config.target.handshakeTimeoutMs });
   }
 
   note(text: string, conn = '--'): void {

@@ -10,7 +10,7 @@ import type { PeerInfo } from './context.js';
 export async function probePeer(target: PeerTarget, timeoutMs: number): Promise<PeerInfo> {
   const conn = new PeerConnection('P', await target.connect(), new Recorder(), { timeoutMs });
   try {
-    const s = await hello(conn, { token: target.tokenA });
+    const s = await hello(conn, { token: target.tokenA, timeoutMs: target.handshakeTimeoutMs });
     const p = s.welcome.payload;
     const rawAgents = field(p, 'capabilities', 'agents');
     const agents = Array.isArray(rawAgents)

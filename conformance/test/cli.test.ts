@@ -1,0 +1,42 @@
+// `arcp conformance` as a user runs it: no set-up, plain lines when not a TTY, exit code 0 when
+// every MUST check that ran passed, 2 for unusable flags, and --list prints the registry.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createDisplay } from '../runner/display.js';
+
+function arcp(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/arcp.mjs', 'conformance', ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('arcp conformance CLI', () => {
+  it('certifies the in-process runtime with no flags beyond a selection, exit 0, plain output', () => {
+    const r = arcp('--only', '7.1/submit/accepted-then-result,8.3/seq/*', '--seed', '4', '--runs', '2');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASS  MUST    7\.1\/submit\/accepted-then-result/m);
+    expect(r.stdout).toContain('seed 4');
+    expect(r.stdout).toContain('RESULT: every MUST-level check that ran passed');
+  });
+
+  it('--list prints every check; a pattern matching nothing exits 2', () => {
+    const list = arcp('--list', '--only', '6.3/**');
+    expect(list.status).toBe(0);
+    expect(list.stdout.trim().split('\n').every((l) => l.includes('6.3/'))).toBe(true);
+    const none = arcp('--only', 'no/such/check');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('no check matches');
+  });
+});
+
+describe('display', () => {
+  it('prints plain lines with reasons and the replay command for failures', () => {
+    let out = '';
+    const d = createDisplay({ tty: false, write: (s) => (out += s) });
+    const base = { spec: '§8.3', level: 'MUST' as const, kind: 'scenario' as const, title: 't', durationMs: 3 };
+    d.verdict({ ...base, id: '8.3/a', outcome: 'pass' });
+    d.verdict({ ...base, id: '8.3/b', outcome: 'fail', message: 'gap of 1', replay: 'arcp conformance --only 8.3/b --seed 1 --runs 1' });
+    d.verdict({ ...base, id: '9.5/c', outcome: 'not-applicable', message: 'feature lease_expires_at not negotiated' });
+    expect(out).toContain('PASS  MUST    8.3/a (3 ms)\n');
+    expect(out).toContain('FAIL  MUST    8.3/b (3 ms)  gap of 1\n      replay: arcp conformance --only 8.3/b --seed 1 --runs 1\n');
+    expect(out).toContain('N/A   MUST    9.5/c (3 ms)  feature lease_expires_at not negotiated');
+  });
+});
