@@ -9,7 +9,7 @@ import {
 import type { SchemaFile, SchemaTree } from '../load/read-schemas.js';
 import { ProblemList } from '../load/schema-error.js';
 import { bundleSchemas, titlePayload, type BundleMember } from './bundle.js';
-import { bodyFields, messageFields } from './fields.js';
+import { bodyFields, follow, messageFields, type DocLookup } from './fields.js';
 import type {
   DefModel, EventKindModel, Json, JsonObject, MachineModel, MessageModel, ProtocolModel, SchemaDoc, VariantModel,
 } from './ir.js';
@@ -83,6 +83,14 @@ function variantsOf(tree: SchemaTree, name: string): VariantModel[] {
     why: text(v.why), source: text(v.source),
     strict: v.strict === 'accept' ? 'accept' : 'reject', lenient: v.lenient === 'accept' ? 'accept' : 'reject',
   }));
+}
+
+/** The envelope's `arcp` const (§5), following a `$ref`; null when it is not a string const. */
+function envelopeVersion(envelope: JsonObject, lookup: DocLookup): string | null {
+  const arcp = isObject(envelope.properties) ? envelope.properties.arcp : undefined;
+  if (!isObject(arcp)) return null;
+  const target = follow({ schema: arcp, baseId: String(envelope.$id) }, lookup).schema;
+  return typeof target.const === 'string' ? target.const : null;
 }
 
 function enumDef(title: string, description: string, values: readonly string[]): JsonObject {
@@ -180,9 +188,13 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   }
 
   const envelopeFile = defFiles.find((f) => f.relPath === 'defs/envelope.json')!;
-  const arcp = isObject(doc(envelopeFile).properties) ? (doc(envelopeFile).properties as JsonObject).arcp : undefined;
+  const protocolVersion = envelopeVersion(doc(envelopeFile), lookup);
+  if (protocolVersion === null) {
+    problems.add(envelopeFile.source.path, 'properties.arcp must be (or $ref) { "const": "<protocol version>" }');
+    problems.throwIfAny();
+  }
   return {
-    protocolVersion: isObject(arcp) && typeof arcp.const === 'string' ? arcp.const : '1.1',
+    protocolVersion: protocolVersion as string,
     sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol), ...tree.variants]
       .map((f) => f.source).sort(by((s) => s.path)),
     envelope: defs.find((d) => d.schemaId === doc(envelopeFile).$id)!,

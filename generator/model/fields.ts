@@ -7,12 +7,13 @@ import { getPointer, isObject } from './schema-walk.js';
 /** Looks up schema documents by `$id`. */
 export type DocLookup = (id: string) => JsonObject | undefined;
 
-interface Located {
+export interface Located {
   readonly schema: JsonObject;
   readonly baseId: string;
 }
 
-function follow(located: Located, lookup: DocLookup): Located {
+/** Follows `$ref`s (up to 10 hops) to the schema they name. */
+export function follow(located: Located, lookup: DocLookup): Located {
   let current = located;
   for (let hops = 0; hops < 10 && typeof current.schema.$ref === 'string'; hops++) {
     const { docId, pointer } = resolveRef(current.baseId, current.schema.$ref);

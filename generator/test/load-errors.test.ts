@@ -75,6 +75,13 @@ describe('schema authoring rules', () => {
     expect(problems().join('\n')).toContain('schema/protocol/job-machine.json: pending --job.accepted--> goes to both "running" and "error"');
   });
 
+  it('the protocol version must be a const on the envelope (never assumed)', () => {
+    edit('defs/envelope.json', (d) => {
+      d.properties.arcp = { type: 'string' };
+    });
+    expect(problems().join('\n')).toContain('schema/defs/envelope.json: properties.arcp must be (or $ref) { "const": "<protocol version>" }');
+  });
+
   it('unparsable JSON is named', () => {
     writeFileSync(join(schema.dir, 'events/log.json'), '{ nope');
     expect(problems().join('\n')).toMatch(/schema\/events\/log\.json: is not valid JSON/);
