@@ -125,9 +125,12 @@ export function checkMachine(file: SchemaFile, problems: ProblemList): CheckedMa
   return { name, spec: str(json.spec ?? (isObject(json['x-arcp']) ? json['x-arcp'].spec : undefined)), file, states, initial, terminal, transitions };
 }
 
-/** The reserved capability names (§9.1), from protocol/capabilities.json if present. */
+/** The reserved capability names (§9.1), from protocol/capabilities.json. */
 export function checkReservedCapabilities(file: SchemaFile | undefined, problems: ProblemList): string[] {
-  if (file === undefined) return [];
+  if (file === undefined) {
+    problems.add('schema/protocol/capabilities.json', 'is missing (the reserved lease capability names, §9.1)');
+    return [];
+  }
   const json = file.json;
   const list = Array.isArray(json)
     ? json
