@@ -80,6 +80,23 @@ export const controlChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '6.4/heartbeat/idle-peer-pings',
+    spec: '§6.4',
+    level: 'SHOULD',
+    title: 'with heartbeat negotiated, an idle peer sends something (a session.ping) at least once per interval',
+    feature: 'heartbeat',
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const intervalSec = Number(field(s.welcome.payload, 'heartbeat_interval_sec') ?? 30);
+      if (intervalSec > MAX_HEARTBEAT_SEC) {
+        throw new Skip(`heartbeat_interval_sec ${intervalSec} s is too long for this check; run the peer with <= ${MAX_HEARTBEAT_SEC} s`);
+      }
+      // generous: only silence for two full intervals (plus a second) counts
+      const spoke = await s.conn.arrives(() => true, 2 * intervalSec * 1000 + 1000);
+      require_(spoke, `the peer sent nothing for ${2 * intervalSec + 1} s on an idle session`);
+    },
+  }),
+  scenario({
     id: '6.5/ack/accepted-silently',
     spec: '§6.5',
     level: 'MUST',

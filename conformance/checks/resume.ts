@@ -4,7 +4,10 @@ import { resume, sendResume, type Session } from '../driver/session.js';
 import type { CheckContext } from '../runner/context.js';
 import { sameEvent, SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
-import { require_, Violation } from './outcomes.js';
+import { require_, Skip, Violation } from './outcomes.js';
+
+/** Longest resume window the expiry check waits out (it waits twice the window). */
+const MAX_RESUME_WINDOW_SEC = 5;
 import type { CheckDef } from './types.js';
 
 function seqOf(m: Envelope): number | undefined {
@@ -161,6 +164,28 @@ export const resumeChecks: CheckDef[] = [
       const reply = await sendResume(c2, ctx.profile, { token: ctx.token('B'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
       if (reply.type === 'session.welcome') throw new Violation('principal B resumed principal A\'s session');
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED', 'PERMISSION_DENIED', 'UNAUTHENTICATED'], 'resume by another principal');
+    },
+  }),
+  scenario({
+    id: '6.3/resume/window-expired',
+    spec: '§6.3, §12',
+    level: 'MUST',
+    title: 'a resume attempted well after resume_window_sec is refused with RESUME_WINDOW_EXPIRED',
+    needs: ['reconnect'],
+    async run(ctx) {
+      const first = await ctx.open('A');
+      const windowSec = Number(field(first.welcome.payload, 'resume_window_sec') ?? 600);
+      if (windowSec > MAX_RESUME_WINDOW_SEC) {
+        throw new Skip(`resume_window_sec ${windowSec} s is too long for this check; run the peer with <= ${MAX_RESUME_WINDOW_SEC} s`);
+      }
+      await first.conn.close('transport drop (harness)');
+      // twice the window plus a second: never fails on a peer that is merely a little late
+      ctx.note(`waiting ${2 * windowSec + 1} s (twice the resume window)`);
+      await ctx.sleep((2 * windowSec + 1) * 1000);
+      const c2 = await ctx.connect('A');
+      const reply = await sendResume(c2, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
+      if (reply.type === 'session.welcome') throw new Violation(`resume accepted ${2 * windowSec + 1} s after the drop (window ${windowSec} s)`);
+      requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'resume after the window');
     },
   }),
   scenario({

@@ -10,7 +10,8 @@ let runtime: ARCPRuntime;
 let url: string;
 
 beforeAll(async () => {
-  runtime = new ARCPRuntime({ tokens: { 'tok-a': 'alice', 'tok-b': 'bob' }, cancelGraceMs: 2000, heartbeatIntervalSec: 2 });
+  // a 2 s resume window lets the window-expiry timing check run (it waits twice the window)
+  runtime = new ARCPRuntime({ tokens: { 'tok-a': 'alice', 'tok-b': 'bob' }, cancelGraceMs: 2000, heartbeatIntervalSec: 2, resumeWindowSec: 2 });
   registerConformanceAgents(runtime);
   const server = await runtime.listen({ host: '127.0.0.1', port: 0, path: '/arcp' });
   url = `ws://127.0.0.1:${server.address()!.port}/arcp`;
@@ -27,6 +28,7 @@ describe('targets', () => {
     const bad = r.verdicts.filter((v) => v.outcome === 'fail' || v.outcome === 'errored');
     expect(bad.map((v) => `${v.id}: ${v.message}`)).toEqual([]);
     expect(r.verdicts.filter((v) => v.outcome === 'pass').length).toBeGreaterThan(15);
+    expect(r.verdicts.find((v) => v.id === '6.3/resume/window-expired')?.outcome).toBe('pass');
     expect(r.exitCode).toBe(0);
   });
 
