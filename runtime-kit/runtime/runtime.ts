@@ -171,7 +171,9 @@ export class ARCPRuntime implements RuntimeCore {
       this.sessions.sweep(now);
       this.jobs.sweep(now);
       this.idempotency.sweep(this.timers.now()); // keys are stamped with wall time
-      if (this.sessions.size > 0 || this.connections.size > 0) this.armSweep();
+      // Keys and retained jobs outlive their sessions (go-sdk #154/#155): keep sweeping until
+      // they are gone too, or an idle runtime would hold them until the next connection.
+      if (this.sessions.size > 0 || this.connections.size > 0 || this.idempotency.size > 0 || this.jobs.size > 0) this.armSweep();
     }, every);
   }
 }
