@@ -14,6 +14,7 @@ import { sessionChecks } from './session.js';
 import { idempotencyProperties } from '../properties/idempotency.js';
 import { leaseProperties } from '../properties/leases.js';
 import { negotiationProperties } from '../properties/negotiation.js';
+import { principalProperties } from '../properties/principals.js';
 import { resumeProperties } from '../properties/resume.js';
 import { robustnessProperties } from '../properties/robustness.js';
 import { sequencingProperties } from '../properties/sequencing.js';
@@ -59,6 +60,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...sequencingProperties,
   ...sessionModelProperties,
   ...leaseProperties,
+  ...principalProperties,
 ].sort((a, b) => compareIds(a.id, b.id));
 
 /** The checks whose id matches any pattern (all when `patterns` is empty). */

@@ -1,0 +1,90 @@
+// §9.4 and §6.6/§14 as properties: random parent/child leases judged by a witness (a concrete
+// target the child covers and the parent does not means the delegation expands authority and MUST
+// be refused), and random submissions by two principals (each listing shows exactly its own jobs).
+import fc from 'fast-check';
+import { AGENTS, property } from '../checks/define.js';
+import { require_, Violation } from '../checks/outcomes.js';
+import type { CheckDef } from '../checks/types.js';
+import { runOps } from '../checks/authority.js';
+import { envelope, field } from '../driver/wire.js';
+import { globMatches } from '../model/lease-oracle.js';
+import { runProperty } from './run-property.js';
+
+const PARENT = ['/w/**', '/w/*', '/w/a/**', '/w/a/*', '/w/a/b'];
+const CHILD = ['/w/**', '/w/*', '/w/a/**', '/w/a/*', '/w/a/b', '/w/b', '/**', '/v/*', '/w/a/b/c'];
+const TARGETS = ['/w', '/w/a', '/w/b', '/w/a/b', '/w/a/c', '/w/a/b/c', '/w/x/y', '/v/a'];
+
+/** A target the child grants and the parent does not, if the pool has one. */
+function witness(child: readonly string[], parent: readonly string[]): string | undefined {
+  return TARGETS.find((t) => child.some((c) => globMatches(c, t)) && !parent.some((p) => globMatches(p, t)));
+}
+
+let run = 0;
+
+export const principalProperties: CheckDef[] = [
+  property({
+    id: '9.4/delegation/random-leases',
+    spec: '§9.4, §10',
+    level: 'MUST',
+    title: 'random parent/child leases: a child lease that covers a target its parent does not (a witness) is refused LEASE_SUBSET_VIOLATION',
+    agents: [AGENTS.delegator, AGENTS.echo],
+    async run(ctx) {
+      const arb = fc.record({
+        parent: fc.subarray(PARENT, { minLength: 1, maxLength: 2 }),
+        child: fc.subarray(CHILD, { minLength: 1, maxLength: 2 }),
+      });
+      await runProperty(ctx, arb, async ({ parent, child }) => {
+        const s = await ctx.open('A');
+        try {
+          const r = await runOps(
+            ctx,
+            s,
+            AGENTS.delegator,
+            { agent: AGENTS.echo, input: {}, lease_request: { 'fs.read': child } },
+            { lease_request: { 'agent.delegate': ['conformance.*'], 'fs.read': parent } },
+          );
+          const w = witness(child, parent);
+          if (!w) return; // no expansion the oracle can prove: the runtime may grant or refuse
+          const o = r.outcomes?.[0];
+          if (!o || o.allowed !== false) throw new Violation(`child fs.read ${JSON.stringify(child)} under parent ${JSON.stringify(parent)} was granted, but it covers ${w} and the parent does not`);
+          require_(o.code === 'LEASE_SUBSET_VIOLATION', `expanding delegation refused with ${String(o.code)}`);
+        } finally {
+          await s.conn.close('case done');
+        }
+      });
+    },
+  }),
+  property({
+    id: '6.6/list/random-principals',
+    spec: '§6.6, §14',
+    level: 'MUST',
+    title: 'random submissions by two principals: each principal\'s listing includes all of its own live jobs and none of the other\'s',
+    feature: 'list_jobs',
+    agents: [AGENTS.slow],
+    needs: ['two-principals'],
+    async run(ctx) {
+      const arb = fc.array(fc.constantFrom<'A' | 'B'>('A', 'B'), { minLength: 1, maxLength: 5 });
+      await runProperty(ctx, arb, async (who) => {
+        run += 1;
+        const sessions = { A: await ctx.open('A'), B: await ctx.open('B') };
+        try {
+          const jobs: Record<'A' | 'B', string[]> = { A: [], B: [] };
+          for (const p of who) jobs[p].push(await ctx.submit(sessions[p], AGENTS.slow, { steps: 10, interval_ms: 30, run }));
+          for (const p of ['A', 'B'] as const) {
+            const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: sessions[p].sessionId });
+            sessions[p].conn.send(req);
+            const reply = await sessions[p].conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+            require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+            const listed = ((field(reply, 'payload', 'jobs') as unknown[]) ?? []).map((j) => String(field(j, 'job_id')));
+            const other = p === 'A' ? 'B' : 'A';
+            for (const j of jobs[p]) require_(listed.includes(j), `principal ${p}'s job ${j} missing from its own listing`);
+            for (const j of jobs[other]) require_(!listed.includes(j), `principal ${p} sees principal ${other}'s job ${j}`);
+          }
+        } finally {
+          await sessions.A.conn.close('case done');
+          await sessions.B.conn.close('case done');
+        }
+      });
+    },
+  }),
+];
