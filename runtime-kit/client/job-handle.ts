@@ -7,8 +7,8 @@ import { PermissionDeniedError } from '../errors/index.js';
 import { KitError } from '../errors/kit-error.js';
 import { ChunkAssembler } from './chunk-assembler.js';
 import { EventQueue } from './event-queue.js';
-import { budgetFrom, credentialsFrom, isObject, leaseFrom, str, type CredentialView } from './normalize.js';
-import type { FinalStatus, JobEvent, JobResult, Lease } from './types.js';
+import { budgetFrom, credentialsFrom, isObject, leaseFrom, str } from './normalize.js';
+import type { Credential, FinalStatus, JobEvent, JobResult, Lease, LeaseConstraints } from './types.js';
 
 /** What a handle needs from its client. */
 export interface HandleOwner {
@@ -22,12 +22,12 @@ export class JobHandle {
   /** 'owner' may cancel; 'subscriber' is read-only (§7.6); 'adopted' came from a resume replay. */
   role: HandleRole;
   lease: Lease = {};
-  leaseConstraints: { expires_at?: string } | undefined;
+  leaseConstraints: LeaseConstraints | undefined;
   /** Budget counters at acceptance (or current ones for a subscription), currency -> number. */
   budget: Record<string, number> | undefined;
   /** Resolved `name@version` (or the bare name of an unversioned agent). */
   agentRef: string | undefined;
-  credentials: CredentialView[] | undefined;
+  credentials: Credential[] | undefined;
   traceId: string | undefined;
   acceptedAt: string | undefined;
   parentJobId: string | undefined;
@@ -75,7 +75,7 @@ export class JobHandle {
   /** Fills the descriptor from `job.accepted` or `job.subscribed` (lenient readers). */
   applyDescriptor(p: Record<string, unknown>): void {
     if (p.lease !== undefined) this.lease = leaseFrom(p.lease);
-    if (isObject(p.lease_constraints)) this.leaseConstraints = p.lease_constraints as { expires_at?: string };
+    if (isObject(p.lease_constraints)) this.leaseConstraints = p.lease_constraints as LeaseConstraints;
     const budget = budgetFrom(p.budget);
     if (budget) this.budget = budget;
     const agent = str(p.agent);

@@ -1,3 +1,5 @@
+import type { AgentInventoryEntry, Credential, Lease } from '../../generated/types.js';
+
 /**
  * Lenient readers for the payload fields whose shape differs between real peers (catalog §9,
  * Appendix A "accept schemas"). Each turns one documented variant set into the single form the
@@ -44,59 +46,45 @@ export function replayedFrom(v: unknown): boolean {
 }
 
 /** A lease is capability -> string[]; anything else is dropped key by key. */
-export function leaseFrom(v: unknown): Record<string, string[]> {
+export function leaseFrom(v: unknown): Lease {
   if (!isObject(v)) return {};
-  const out: Record<string, string[]> = {};
+  const out: Lease = {};
   for (const [cap, patterns] of Object.entries(v)) {
     if (Array.isArray(patterns)) out[cap] = patterns.filter((p): p is string => typeof p === 'string');
   }
   return out;
 }
 
-export interface CredentialView {
-  id: string;
-  scheme: 'bearer';
-  value: string;
-  endpoint: string;
-  profile?: string;
-  constraints?: Record<string, unknown>;
-}
 
 /**
  * §9.8.1: clients MUST ignore credentials whose scheme they do not recognise (catalog §9 #14),
  * rather than rejecting the message. Both constraint shapes (spec and TS) pass through as-is.
  */
-export function credentialsFrom(v: unknown): CredentialView[] | undefined {
+export function credentialsFrom(v: unknown): Credential[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  const out: CredentialView[] = [];
+  const out: Credential[] = [];
   for (const c of v) {
     if (!isObject(c) || c.scheme !== 'bearer') continue;
     const id = str(c.id);
     const value = str(c.value);
     const endpoint = str(c.endpoint);
     if (!id || !value || !endpoint) continue;
-    const cred: CredentialView = { id, scheme: 'bearer', value, endpoint };
+    const cred: Credential = { id, scheme: 'bearer', value, endpoint };
     if (str(c.profile)) cred.profile = c.profile as string;
-    if (isObject(c.constraints)) cred.constraints = c.constraints;
+    if (isObject(c.constraints)) cred.constraints = c.constraints as Credential['constraints'];
     out.push(cred);
   }
   return out;
 }
 
 /** Agent inventory entries: rich `{name, versions, default?}` objects or bare name strings. */
-export interface AgentInfo {
-  name: string;
-  versions: string[];
-  default?: string;
-}
-
-export function agentsFrom(v: unknown): AgentInfo[] {
+export function agentsFrom(v: unknown): AgentInventoryEntry[] {
   if (!Array.isArray(v)) return [];
-  const out: AgentInfo[] = [];
+  const out: AgentInventoryEntry[] = [];
   for (const a of v) {
     if (typeof a === 'string' && a !== '') out.push({ name: a, versions: [] });
     else if (isObject(a) && str(a.name)) {
-      const entry: AgentInfo = {
+      const entry: AgentInventoryEntry = {
         name: a.name as string,
         versions: Array.isArray(a.versions) ? a.versions.filter((x): x is string => typeof x === 'string') : [],
       };

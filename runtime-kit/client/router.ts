@@ -8,7 +8,7 @@ import { errorFromPayload } from '../errors/index.js';
 import type { ClientCore, Link } from './core.js';
 import { routeJobError, routeSessionError } from './error-routing.js';
 import { isObject, normalizeEventBody, replayedFrom, str, int, leaseFrom, budgetFrom } from './normalize.js';
-import type { JobEvent, JobListing, JobSummary } from './types.js';
+import type { JobEvent, JobListing, JobStatus, JobSummary } from './types.js';
 import type { SubscribeResult } from './subscription.js';
 
 type Msg = Record<string, unknown>;
@@ -138,7 +138,7 @@ function onJobs(core: ClientCore, p: Msg): void {
     const entry: JobSummary = {
       jobId: e.job_id as string,
       agent: str(e.agent) ?? '',
-      status: str(e.status) ?? '',
+      status: (str(e.status) ?? 'pending') as JobStatus,
       lease: leaseFrom(e.lease),
       parentJobId: str(e.parent_job_id) ?? null,
       // Stored Py names this submitted_at (catalog §2.9).
@@ -169,7 +169,7 @@ function onSubscribed(core: ClientCore, p: Msg, envJobId: string | undefined): v
     jobId,
     subscribedFrom: int(p.subscribed_from) ?? 0,
     replayed: replayedFrom(p.replayed),
-    currentStatus: str(p.current_status) ?? 'running',
+    currentStatus: (str(p.current_status) ?? 'running') as JobStatus,
     agent: str(p.agent) ?? '',
     lease: leaseFrom(p.lease),
     handle,

@@ -4,7 +4,7 @@
  * subscriber's own seq space.
  */
 import type { JobHandle } from './job-handle.js';
-import type { Lease } from './types.js';
+import type { JobStatus, Lease } from './types.js';
 
 export interface SubscribeResult {
   jobId: string;
@@ -12,7 +12,7 @@ export interface SubscribeResult {
   subscribedFrom: number;
   /** Whether history was replayed (a Py count is read as non-zero = true, §9 #8). */
   replayed: boolean;
-  currentStatus: string;
+  currentStatus: JobStatus;
   agent: string;
   lease: Lease;
   /** Current budget counters when the lease has `cost.budget`. */

@@ -2,28 +2,20 @@
  * Public, camelCase shapes of the client API (mirroring the Python SDK README). Wire payloads
  * stay snake_case and are typed by generated/; these are what callers hold.
  */
-import type { AgentInfo, CredentialView } from './normalize.js';
+import type { AgentInventoryEntry, ClientInfo, Credential, FinalStatus, JobStatus, Lease, LeaseConstraints } from '../../generated/types.js';
 import type { AutoAckOptions } from './auto-ack.js';
 import type { Clock } from '../protocol/clock.js';
 import type { Transport } from '../transport/types.js';
 
-export type { AgentInfo, CredentialView, AutoAckOptions };
+export type { AgentInventoryEntry, AutoAckOptions, ClientInfo, Credential, FinalStatus, JobStatus, Lease, LeaseConstraints };
 
-export type Lease = Record<string, string[]>;
-export interface LeaseConstraintsInput {
-  /** ISO 8601 UTC with a `Z` suffix (§9.5). */
-  expires_at?: string;
+/** `lease_constraints` (§9.5) as sent; `expiresAt` is accepted as a camelCase alias. */
+export interface LeaseConstraintsInput extends LeaseConstraints {
   expiresAt?: string;
 }
 
-export interface ClientIdentity {
-  name: string;
-  version: string;
-  fingerprint?: string;
-}
-
 export interface ARCPClientOptions {
-  client: ClientIdentity;
+  client: ClientInfo;
   /** Bearer token sent in `session.hello.payload.auth.token` (§6.1). */
   token: string;
   /** Features to advertise (default: every v1.1 flag). The effective set is the intersection. */
@@ -54,7 +46,7 @@ export interface WelcomeInfo {
   heartbeatIntervalSec?: number;
   /** The effective feature set: what we advertised ∩ what the welcome lists (§6.2). */
   features: string[];
-  agents: AgentInfo[];
+  agents: AgentInventoryEntry[];
   runtime: { name: string; version: string; fingerprint?: string };
 }
 
@@ -85,8 +77,6 @@ export interface JobEvent {
   traceId?: string;
 }
 
-export type FinalStatus = 'success' | 'error' | 'cancelled' | 'timed_out';
-
 export interface JobResult {
   finalStatus: 'success';
   /** Inline result (`result`, or Go's `output`) or the assembled result-chunk stream. */
@@ -97,7 +87,7 @@ export interface JobResult {
 }
 
 export interface ListJobsFilter {
-  status?: readonly string[];
+  status?: readonly JobStatus[];
   agent?: string;
   createdAfter?: string;
   createdBefore?: string;
@@ -112,7 +102,7 @@ export interface ListJobsOptions {
 export interface JobSummary {
   jobId: string;
   agent: string;
-  status: string;
+  status: JobStatus;
   lease: Lease;
   parentJobId: string | null;
   createdAt: string;
