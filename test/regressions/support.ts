@@ -92,3 +92,49 @@ export function drivenAgent(runtime: ARCPRuntime, name = 'driven'): {
 export function futureIso(nowMs: number, ms: number): string {
   return new Date(nowMs + ms).toISOString();
 }
+
+/** One step of the `script` agent (see scriptAgent). */
+export type Step =
+  | { metric: [name: string, value: number, unit?: string] }
+  | { op: [capability: string, target: string] }
+  | { model: string }
+  | { delegate: { agent: string; input?: unknown; lease_request?: Record<string, string[]>; lease_constraints?: { expires_at: string } } };
+
+/**
+ * Registers `script`: runs `input.steps` in order and returns one outcome per step — 'ok', or
+ * the ARCP code the step was refused with (a delegate step reports the child's final status /
+ * error code). The agent handles refusals itself, as §9.3 intends.
+ */
+export function scriptAgent(runtime: ARCPRuntime, name = 'script'): void {
+  runtime.registerAgent(name, async (input, ctx) => {
+    const out: string[] = [];
+    for (const step of (input as { steps: Step[] }).steps ?? []) {
+      try {
+        if ('metric' in step) {
+          const [metricName, value, unit] = step.metric;
+          ctx.metric(metricName, value, unit === undefined ? {} : { unit });
+          out.push('ok');
+        } else if ('op' in step) {
+          const d = ctx.authorize(step.op[0], step.op[1]);
+          out.push(d.allowed ? 'ok' : d.error.code);
+        } else if ('model' in step) {
+          await ctx.invokeModel(step.model, () => 'answer');
+          out.push('ok');
+        } else {
+          const r = await ctx.delegate(step.delegate);
+          out.push(r.finalStatus === 'success' ? 'ok' : (r.error?.code ?? r.finalStatus));
+        }
+      } catch (err) {
+        out.push((err as { code?: string }).code ?? String(err));
+      }
+    }
+    return out;
+  });
+}
+
+/** Submits `script` with `steps` under `lease`, waits for the terminal, returns it. */
+export async function runScript(peer: TestPeer, steps: Step[], lease: Record<string, string[]>, extra: Record<string, unknown> = {}): Promise<Msg> {
+  const reply = await peer.accepted(peer.submit('script', { steps }, { lease_request: lease, ...extra }));
+  if (reply.type !== 'job.accepted') return reply;
+  return peer.terminal(reply.job_id!);
+}
