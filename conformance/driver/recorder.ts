@@ -7,11 +7,8 @@ export class Recorder {
   private readonly t0 = performance.now();
   private frames: TraceFrame[] = [];
   readonly peerProblems: string[] = [];
-  /** When false (property runs other than the last), frames are counted but not kept. */
-  keep = true;
 
   private push(dir: TraceFrame['dir'], conn: string, text: string): void {
-    if (!this.keep) return;
     this.frames.push({ t: Math.round(performance.now() - this.t0), dir, conn, text });
   }
 

@@ -55,6 +55,46 @@ export const principalProperties: CheckDef[] = [
     },
   }),
   property({
+    id: '7.6/subscribe/random-observers',
+    spec: '§7.6, §7.7, §14',
+    level: 'MUST',
+    title: 'random observers (same principal in other sessions, or principal B) subscribe and try to cancel: B is refused, same-principal subscribers follow the job to its terminal, no observer\'s cancel ends it',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const observer = fc.record({ who: fc.constantFrom<'A' | 'B'>('A', 'B'), history: fc.boolean(), cancel: fc.boolean() });
+      const arb = fc.array(observer, { minLength: 1, maxLength: 3 }).filter((os) => ctx.config.target.tokenB !== undefined || os.every((o) => o.who === 'A'));
+      await runProperty(ctx, arb, async (observers) => {
+        const owner = await ctx.open('A');
+        const opened = [owner];
+        try {
+          const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 5, interval_ms: 30 });
+          const followers = [];
+          for (const o of observers) {
+            const s = await ctx.open(o.who);
+            opened.push(s);
+            s.conn.send(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
+            const reply = await s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+            if (o.who === 'B') {
+              const code = field(reply, 'payload', 'code');
+              require_(reply.type !== 'job.subscribed' && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND'), `principal B's subscribe answered by ${reply.type} ${String(code ?? '')}`);
+            } else {
+              require_(reply.type === 'job.subscribed', `same-principal subscribe answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
+              followers.push(s);
+            }
+            if (o.cancel) s.conn.send(envelope('job.cancel', { reason: 'observer' }, { session_id: s.sessionId, job_id: jobId }));
+          }
+          const term = await ctx.terminal(owner, jobId);
+          require_(term.type === 'job.result', `an observer's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
+          for (const f of followers) await ctx.terminal(f, jobId);
+        } finally {
+          for (const s of opened) await s.conn.close('case done');
+        }
+      });
+    },
+  }),
+  property({
     id: '6.6/list/random-principals',
     spec: '§6.6, §14',
     level: 'MUST',
