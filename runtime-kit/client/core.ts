@@ -33,6 +33,15 @@ export interface Link {
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+function seqOf(frame: string): number | undefined {
+  try {
+    const seq = (JSON.parse(frame) as { event_seq?: unknown }).event_seq;
+    return typeof seq === 'number' && Number.isInteger(seq) ? seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const RECENT_HANDLES = 256;
 
 export class ClientCore {
@@ -188,6 +197,8 @@ export class ClientCore {
     const max = this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     if (frame.length > max || (frame.length * 3 > max && Buffer.byteLength(frame) > max)) {
       this.events.emit('protocolError', new KitError('ARCP_KIT_FRAME_TOO_LARGE', `inbound frame over ${max} bytes dropped`));
+      // Its seq still counts: calling it a gap would resume into the same oversized frame forever.
+      if (link.handshake === undefined) this.skipSeq(seqOf(frame));
       return;
     }
     const d = decodeInbound(frame);
@@ -196,12 +207,14 @@ export class ClientCore {
       this.events.emit('protocolError', d.error);
       if (d.salvaged) return routeInbound(this, link, d.salvaged);
       // Count the seq of an event we could not read, so it does not masquerade as a gap.
-      if (d.seq !== undefined && link.handshake === undefined) {
-        if (this.tracker.observe(d.seq) === 'next') this.acker?.observe(d.seq);
-      }
+      if (link.handshake === undefined) this.skipSeq(d.seq);
       return;
     }
     routeInbound(this, link, d.message);
+  }
+
+  private skipSeq(seq: number | undefined): void {
+    if (seq !== undefined && this.tracker.observe(seq) === 'next') this.acker?.observe(seq);
   }
 
   private onTransportClose(link: Link, info: CloseInfo): void {
