@@ -12,13 +12,13 @@ import { ClientEvents } from './client-events.js';
 import { helloPayload, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
 import { JobHandle, type HandleOwner, type HandleRole } from './job-handle.js';
 import { Liveness } from './liveness.js';
-import { isObject } from './normalize.js';
 import { PendingRequests } from './pending.js';
 import { SeqTracker } from './seq-tracker.js';
-import { sleep, systemClock, type Clock, type TimerHandle } from '../protocol/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../protocol/clock.js';
 import type { ARCPClientOptions, ResumeOptions, WelcomeInfo } from './types.js';
 import { decodeInbound, encodeOutbound, envelope, newMessageId, type EnvelopeFields } from './wire.js';
 import { routeInbound } from './router.js';
+import { autoResume, resendPending } from './auto-resume.js';
 
 export type ClientState = 'idle' | 'handshaking' | 'open' | 'resuming' | 'broken' | 'closing' | 'closed';
 
@@ -268,7 +268,7 @@ export class ClientCore {
     if (this.state === 'closing' || this.state === 'closed') return;
     if (this.reconnect && this.welcome && !this.resuming) {
       this.state = 'resuming';
-      this.resuming = this.autoResume(err).finally(() => {
+      this.resuming = autoResume(this, err).finally(() => {
         this.resuming = undefined;
       });
       return;
@@ -285,53 +285,9 @@ export class ClientCore {
     this.handles.clear();
   }
 
-  private async autoResume(cause: unknown): Promise<void> {
-    const ar = this.opts.autoResume;
-    const attempts = typeof ar === 'object' && ar?.attempts ? ar.attempts : 5;
-    const backoff = typeof ar === 'object' && ar?.backoffMs !== undefined ? ar.backoffMs : 100;
-    let last: unknown = cause;
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep(this.clock, Math.min(backoff * 2 ** (i - 1), 5_000));
-      if (this.state !== 'resuming') return; // closed meanwhile
-      try {
-        const transport = await this.reconnect!();
-        const w = this.welcome!;
-        const info = await this.openSession(transport, { sessionId: w.sessionId, resumeToken: w.resumeToken, lastEventSeq: this.tracker.latest });
-        this.afterResume(info);
-        return;
-      } catch (err) {
-        last = err;
-        // RESUME_WINDOW_EXPIRED is final: the runtime no longer holds this session.
-        if (isObject(err) && (err as { code?: unknown }).code === 'RESUME_WINDOW_EXPIRED') break;
-      }
-    }
-    this.state = 'broken';
-    this.failEverything(last);
-  }
-
   /** After a resume: replay already arrived in order; re-send requests whose reply may be lost. */
   afterResume(info: WelcomeInfo): void {
     this.events.emit('resumed', info);
-    this.resendPending();
-  }
-
-  /** Re-sends requests that are safe to repeat; fails submits without an idempotency key. */
-  private resendPending(): void {
-    for (const req of this.pending.drainAll()) {
-      if (!req.resend || (req.sent && req.kind === 'submit' && !req.resend.idempotent)) {
-        req.reject(new KitError('ARCP_KIT_SUBMIT_UNCONFIRMED', 'the transport dropped before job.accepted; the job may or may not exist (no idempotency_key to retry safely)', { details: { traceId: req.traceId } }));
-        continue;
-      }
-      try {
-        // A fresh envelope id: the runtime dedupes ids, so repeating the old one could go unanswered.
-        if (req.sent) req.requestId = newMessageId();
-        req.sent = true;
-        this.pending.add(req);
-        this.send(req.resend.type, req.resend.payload, req.resend.fields, req.requestId);
-      } catch (err) {
-        this.pending.takeById(req.requestId);
-        req.reject(err);
-      }
-    }
+    resendPending(this);
   }
 }
