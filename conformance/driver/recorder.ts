@@ -17,7 +17,8 @@ export class Recorder {
   }
 
   received(conn: string, text: string): void {
-    this.push('recv', conn, text);
+    // a huge echo would bloat reports: keep the head, say how long it was
+    this.push('recv', conn, text.length > 4000 ? `${text.slice(0, 4000)}... (${text.length} chars)` : text);
   }
 
   /** A harness-side remark in the trace (drops, reconnects, waits): the "nemesis" events. */
