@@ -11,6 +11,7 @@ import type { CloseInfo, Transport } from '../transport/index.js';
 import type { RuntimeCore } from './core.js';
 import { envelope, errorPayload, type Correlation } from './envelope.js';
 import { HeartbeatMonitor } from './heartbeat.js';
+import { DEDUPE_EXEMPT } from './inbound-ids.js';
 import type { Session } from './session.js';
 import { isoTime } from './timers.js';
 
@@ -198,6 +199,8 @@ export class Connection {
         this.sendError(arcpError('INVALID_REQUEST', `${what} (expected ${this.session.id})`), { request_id: msg.id });
         return;
       }
+      // catalog §10 #3: a duplicate of an already-processed envelope id is ignored silently.
+      if (!DEDUPE_EXEMPT.has(msg.type) && !this.session.inboundIds.firstSight(msg.id)) return;
     }
     try {
       return this.core.dispatch.dispatch(msg, { core: this.core, connection: this, session: this.session });

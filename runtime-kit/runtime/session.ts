@@ -10,6 +10,7 @@ import { arcpError } from '../errors/index.js';
 import type { Connection } from './connection.js';
 import { envelope, errorPayload } from './envelope.js';
 import { BackPressureGauge } from './back-pressure.js';
+import { InboundIdWindow } from './inbound-ids.js';
 import { EventStoreFullError, type EventStore } from './event-store.js';
 import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
@@ -38,6 +39,8 @@ export class Session {
    * loss / close / resume), closing, terminated (buffer overflow, window elapsed).
    */
   readonly machine: StateMachine<SessionState, SessionMachineEvent>;
+  /** Recently processed inbound envelope ids (catalog §10 #3); per session, so it spans resumes. */
+  readonly inboundIds = new InboundIdWindow();
   private lastSeq = 0;
   private sequencedCount = 0;
   private readonly gauge: BackPressureGauge;
