@@ -144,8 +144,12 @@ export class ARCPClient {
     this.assertOpen('subscribe');
     this.assertFeature('subscribe');
     const payload: Record<string, unknown> = { job_id: jobId };
-    if (opts.history !== undefined) payload.history = opts.history;
-    if (opts.fromEventSeq !== undefined) payload.from_event_seq = opts.fromEventSeq;
+    // A job submitted in this session already has its whole stream on its handle: asking for
+    // history would replay re-sequenced copies of events the handle already delivered.
+    const owned = this.core.handles.get(jobId);
+    const history = owned?.role === 'owner' ? false : opts.history;
+    if (history !== undefined) payload.history = history;
+    if (history && opts.fromEventSeq !== undefined) payload.from_event_seq = opts.fromEventSeq;
     return this.request<SubscribeResult>('subscribe', 'job.subscribe', payload, {}, { jobId, idempotent: true });
   }
 

@@ -50,6 +50,24 @@ describe('listing and subscription against the runtime', () => {
     await owner.close();
   });
 
+  it('subscribing to our own job (same session) shares the owner handle without duplicate events', async () => {
+    const owner = await connect('a');
+    const job = await owner.submit({ agent: 'conformance.slow', input: { steps: 4, interval_ms: 20 } });
+    const progress: number[] = [];
+    let subscribed = false;
+    for await (const ev of job.events()) {
+      if (ev.kind !== 'progress') continue;
+      progress.push(ev.body.current);
+      if (!subscribed) {
+        subscribed = true; // some history exists now: a replay would duplicate it
+        const sub = await owner.subscribe(job.jobId, { history: true });
+        expect(sub.handle).toBe(job);
+      }
+    }
+    expect(progress).toEqual([1, 2, 3, 4]);
+    await owner.close();
+  });
+
   it('another principal sees nothing and may not subscribe', async () => {
     const owner = await connect('a');
     const job = await owner.submit({ agent: 'conformance.slow', input: { steps: 50, interval_ms: 20 } });
