@@ -7,9 +7,11 @@ export interface IdempotencyRecord<J> {
   /** The submit payload that created the job, compared against later submits. */
   submitPayload: unknown;
   createdAtMs: number;
+  /** Present while the first submit is still being accepted (e.g. credentials being issued). */
+  settled?: Promise<void>;
 }
 
-export type IdempotencyHit<J> = { kind: 'miss' } | { kind: 'same'; job: J } | { kind: 'conflict'; job: J };
+export type IdempotencyHit<J> = { kind: 'miss' } | { kind: 'same'; job: J; settled?: Promise<void> } | { kind: 'conflict'; job: J };
 
 export class IdempotencyStore<J> {
   private readonly records = new Map<string, IdempotencyRecord<J>>();
@@ -23,13 +25,21 @@ export class IdempotencyStore<J> {
       this.records.delete(scope(principal, key));
       return { kind: 'miss' };
     }
-    return isDeepStrictEqual(record.submitPayload, submitPayload)
-      ? { kind: 'same', job: record.job }
-      : { kind: 'conflict', job: record.job };
+    if (!isDeepStrictEqual(record.submitPayload, submitPayload)) return { kind: 'conflict', job: record.job };
+    return record.settled ? { kind: 'same', job: record.job, settled: record.settled } : { kind: 'same', job: record.job };
   }
 
-  remember(principal: string, key: string, submitPayload: unknown, job: J, nowMs: number): void {
-    this.records.set(scope(principal, key), { job, submitPayload, createdAtMs: nowMs });
+  /**
+   * Records the key's job. With `settled`, the job is still being accepted: a retry meanwhile
+   * must wait for it instead of creating a second job; remember again (or forget) once it is.
+   */
+  remember(principal: string, key: string, submitPayload: unknown, job: J, nowMs: number, settled?: Promise<void>): void {
+    this.records.set(scope(principal, key), { job, submitPayload, createdAtMs: nowMs, ...(settled ? { settled } : {}) });
+  }
+
+  /** Drops the key if it still names `job` (its submit was refused, so a retry starts afresh). */
+  forget(principal: string, key: string, job: J): void {
+    if (this.records.get(scope(principal, key))?.job === job) this.records.delete(scope(principal, key));
   }
 
   /** Drops expired records (called from the runtime's periodic sweep). */

@@ -32,7 +32,12 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const key = p.idempotency_key;
   if (key !== undefined) {
     const hit = core.idempotency.lookup(session.principal, key, p, now);
-    if (hit.kind === 'same') return replayIdempotent(session, msg.id, hit.job);
+    if (hit.kind === 'same') {
+      // The first submit is still being accepted (credentials pending): answer this retry once
+      // it is settled, by re-running it then — a replay, or a fresh submit if the first failed.
+      if (hit.settled) return hit.settled.then(() => submit(msg, ctx));
+      return replayIdempotent(session, msg.id, hit.job);
+    }
     if (hit.kind === 'conflict') {
       return reject(
         arcpError('DUPLICATE_KEY', `idempotency_key "${key}" was used with different parameters`, {
@@ -92,7 +97,15 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   try {
     const issued = issue(job);
     if (issued instanceof Promise) {
-      return issued.then(accept, (err) => reject(arcpError('INTERNAL_ERROR', `credential provisioning failed: ${String(err)}`, { retryable: true })));
+      // Hold the key while issuing, so a concurrent retry cannot create a second job.
+      let settle: () => void = () => {};
+      if (key !== undefined) core.idempotency.remember(session.principal, key, p, job, now, new Promise<void>((r) => (settle = r)));
+      return issued
+        .then(accept, (err) => {
+          if (key !== undefined) core.idempotency.forget(session.principal, key, job);
+          reject(arcpError('INTERNAL_ERROR', `credential provisioning failed: ${String(err)}`, { retryable: true }));
+        })
+        .finally(() => settle());
     }
     accept(issued);
   } catch (err) {
