@@ -27,7 +27,7 @@ describe('lease subset regressions', () => {
   it('go-sdk #147: the subset check is sound against wildcard widening', async () => {
     const peer = await setup();
     const parent = { 'fs.read': ['/data/*'], 'agent.delegate': ['script'] };
-    const widening = [
+    const widening: Record<string, string[]>[] = [
       { 'fs.read': ['/data/**'] }, // ** reaches below one segment
       { 'fs.read': ['/**'] },
       { 'fs.read': ['/*/*'] },
