@@ -132,15 +132,6 @@ export class CheckContext {
     return s.conn.expectType(['job.result', 'job.error'], jobId, timeoutMs);
   }
 
-  /** Skips unless the peer hosts every named conformance agent. */
-  requireAgents(names: readonly string[]): void {
-    const hosted = new Set(this.peer.agents.map((a) => a.name));
-    // An inventory-less welcome does not prove absence: try anyway.
-    if (hosted.size === 0) return;
-    const missing = names.filter((n) => !hosted.has(n));
-    if (missing.length) throw new NotApplicable(`peer does not host ${missing.join(', ')}`);
-  }
-
   async dispose(): Promise<void> {
     await Promise.all(this.connections.map((c) => c.close('check done')));
   }
