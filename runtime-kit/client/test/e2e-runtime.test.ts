@@ -178,4 +178,52 @@ describe('resume against the runtime', () => {
     expect(resumed.length).toBeGreaterThanOrEqual(1);
     await client.close();
   });
+
+  it('a resumed session keeps cancel authority (§7.7); a stale token is RESUME_WINDOW_EXPIRED', async () => {
+    const client = newClient();
+    const [c1, s1] = createMemoryTransportPair();
+    runtime.accept(s1);
+    await client.connect(c1);
+    const handle = await client.submit({ agent: 'conformance.slow', input: { steps: 1000, interval_ms: 20 } });
+    await handle.events()[Symbol.asyncIterator]().next();
+    const { sessionId, resumeToken } = client;
+    const last = client.latestEventSeq;
+    await c1.close();
+    await handle.done.catch(() => undefined);
+
+    const second = newClient();
+    const [c2, s2] = createMemoryTransportPair();
+    runtime.accept(s2);
+    await second.resume(c2, { sessionId: sessionId!, resumeToken: resumeToken!, lastEventSeq: last });
+    const adopted = second.job(handle.jobId);
+    await adopted.cancel('from the resumed session');
+    await expect(adopted.done).rejects.toMatchObject({ code: 'CANCELLED' });
+    await second.close();
+
+    const third = newClient();
+    const [c3, s3] = createMemoryTransportPair();
+    runtime.accept(s3);
+    // the token rotated on the second welcome, so the first one is stale
+    await expect(third.resume(c3, { sessionId: sessionId!, resumeToken: resumeToken!, lastEventSeq: last })).rejects.toMatchObject({ name: 'ResumeWindowExpiredError' });
+  });
+});
+
+describe('heartbeat against the runtime', () => {
+  it('an idle session outlives two heartbeat intervals: the client answers the runtime\'s pings', async () => {
+    const rt = new ARCPRuntime({ tokens: { t: 'alice' }, heartbeatIntervalSec: 1 });
+    registerConformanceAgents(rt);
+    const [c, s] = createMemoryTransportPair();
+    rt.accept(s);
+    const client = newClient();
+    const lost: unknown[] = [];
+    client.on('heartbeatLost', (e) => lost.push(e));
+    const welcome = await client.connect(c);
+    expect(welcome.heartbeatIntervalSec).toBe(1);
+    await new Promise((r) => setTimeout(r, 2500)); // over two intervals of silence from the app
+    expect(lost).toEqual([]);
+    const h = await client.submit({ agent: 'conformance.echo', input: { still: 'alive' } });
+    expect((await h.done).result).toEqual({ still: 'alive' });
+    await client.close();
+    await rt.close();
+  });
 });
