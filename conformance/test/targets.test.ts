@@ -32,6 +32,24 @@ describe('targets', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('a peer offering only heartbeat: gated checks are not-applicable, never failed; the rest still runs', async () => {
+    const narrow = new ARCPRuntime({ tokens: { t: 'p' }, features: ['heartbeat'], heartbeatIntervalSec: 2 });
+    registerConformanceAgents(narrow);
+    try {
+      const server = await narrow.listen({ host: '127.0.0.1', port: 0, path: '/arcp' });
+      const r = await runConformance({ target: `ws://127.0.0.1:${server.address()!.port}/arcp`, token: 't', only: '6.3/resume/replay*,7.1/**,8.4/**,9.6/budget/*', seed: 3, runs: 3, output: 'silent' });
+      expect(r.peer.features).toEqual(['heartbeat']);
+      const by = (id: string) => r.verdicts.find((v) => v.id === id)?.outcome;
+      expect(by('8.4/chunks/utf8-assembly')).toBe('not-applicable');
+      expect(by('9.6/budget/exact-decimal')).toBe('not-applicable');
+      expect(by('6.3/resume/replays-missed-events')).toBe('pass');
+      expect(by('7.1/submit/accepted-then-result')).toBe('pass');
+      expect(r.exitCode).toBe(0);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('--stdio: one child per connection; reconnecting checks are skipped with the reason', async () => {
     const r = await runConformance({
       stdio: 'node bin/arcp.mjs serve --stdio --conformance-agents --token ta=pa',
