@@ -3,7 +3,7 @@
 // over raw frames.
 import * as crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock, MemoryEventStore } from '../../runtime-kit/index.js';
+import { createMemoryTransportPair, ManualClock, MemoryEventStore, type StoredEvent, type Transport } from '../../runtime-kit/index.js';
 import { connect, drivenAgent, logsOf, makeRuntime, range, resumeOf, seqs, submitAccepted, TestPeer } from './support.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
@@ -246,5 +246,61 @@ describe('resume regressions', () => {
     expect(runtime.sessions.get(a.sessionId!)).toBeUndefined();
     expect(store.stats(a.sessionId!).events).toBe(0);
     expect(runtime.idempotency.size).toBe(0);
+  });
+
+  it('ts-sdk #145: every sequenced envelope is persisted in the resume buffer before it is sent', async () => {
+    const order: string[] = [];
+    class RecordingStore extends MemoryEventStore {
+      override append(sessionId: string, event: StoredEvent): void {
+        super.append(sessionId, event);
+        order.push(`stored:${event.seq}`);
+      }
+    }
+    const runtime = makeRuntime({ eventStore: new RecordingStore() });
+    const agent = drivenAgent(runtime);
+    const [client, server] = createMemoryTransportPair();
+    // Observe the runtime's own send() calls on its end of the pair.
+    const spy: Transport = Object.create(server) as Transport;
+    spy.send = (frame: string) => {
+      const seq = (JSON.parse(frame) as { event_seq?: number }).event_seq;
+      if (seq !== undefined) order.push(`sent:${seq}`);
+      server.send(frame);
+    };
+    void runtime.accept(spy);
+    const a = new TestPeer(client);
+    await a.hello();
+    const jobId = (await submitAccepted(a, 'driven')).job_id!;
+    const d = await agent.ctxOf(jobId);
+    d.ctx.log('info', 'x');
+    d.finish('y');
+    await a.terminal(jobId);
+    const sent = order.filter((e) => e.startsWith('sent:'));
+    expect(sent).toEqual(['sent:1', 'sent:2', 'sent:3']);
+    for (const e of sent) expect(order.indexOf(e.replace('sent', 'stored'))).toBeLessThan(order.indexOf(e));
+  });
+
+  it('python-sdk test_subscriber_seq_coherent: a subscriber that drops and resumes gets the forwarded events it missed, in its own contiguous seq space', async () => {
+    const runtime = makeRuntime();
+    const agent = drivenAgent(runtime);
+    const owner = await connect(runtime, 't');
+    const watcher = await connect(runtime, 't2');
+    const jobId = (await submitAccepted(owner, 'driven')).job_id!;
+    const d = await agent.ctxOf(jobId);
+    watcher.send('job.subscribe', { job_id: jobId });
+    await watcher.find((m) => m.type === 'job.subscribed');
+    d.ctx.log('info', 'seen');
+    await watcher.find((m) => m.payload?.body?.message === 'seen');
+    const seen = Math.max(...seqs(watcher));
+    await watcher.close();
+    await watcher.settle();
+    d.ctx.log('info', 'missed');
+    d.finish('end');
+    await owner.terminal(jobId);
+    const { peer: back, reply } = await resumeOf(runtime, watcher, seen, 't2');
+    expect(reply.type).toBe('session.welcome');
+    const terminal = await back.terminal(jobId);
+    expect(terminal.type).toBe('job.result');
+    expect(logsOf(back, jobId)).toEqual(['missed']);
+    expect(seqs(back)).toEqual([seen + 1, seen + 2]);
   });
 });
