@@ -2,9 +2,9 @@
 // "TS client hazards", §9 #4/#26): ARCPClient against a scripted peer (FakePeer) where the
 // behaviour depends on exactly what a runtime sends, and against the real runtime otherwise.
 import { describe, expect, it } from 'vitest';
-import { ARCPClient, createMemoryTransportPair, ManualClock } from '../../runtime-kit/index.js';
+import { ARCPClient, createMemoryTransportPair, ManualClock, type ARCPRuntime, type Transport } from '../../runtime-kit/index.js';
 import { FakePeer, settle } from '../../runtime-kit/client/test/support/fake-peer.js';
-import { makeRuntime } from './support.js';
+import { drivenAgent, makeRuntime } from './support.js';
 
 type ClientOpts = Partial<ConstructorParameters<typeof ARCPClient>[0]>;
 
@@ -172,4 +172,59 @@ describe('client regressions', () => {
     await expect(client.submit({ agent: 'echo', input: { n: 2 }, idempotencyKey: 'same' })).rejects.toMatchObject({ code: 'DUPLICATE_KEY' });
     await client.close();
   });
+
+  it('go-sdk #145/#146 end to end: after a transport drop the client resumes automatically and the handle sees every event exactly once, in order', async () => {
+    const runtime = makeRuntime();
+    const agent = drivenAgent(runtime);
+    const links = linkFactory(runtime);
+    const client = new ARCPClient({ client: { name: 'r', version: '1' }, token: 't', heartbeat: false, autoResume: { reconnect: async () => links.next(), backoffMs: 1 } });
+    const resumed: unknown[] = [];
+    client.on('resumed', (w) => resumed.push(w));
+    await client.connect(links.next());
+    const handle = await client.submit({ agent: 'driven' });
+    const d = await agent.ctxOf(handle.jobId);
+    for (let i = 0; i < 100; i++) d.ctx.log('info', String(i));
+    await links.dropCurrent();
+    for (let i = 100; i < 200; i++) d.ctx.log('info', String(i)); // while away / resuming
+    await waitFor(() => resumed.length === 1 && client.state === 'open');
+    for (let i = 200; i < 300; i++) d.ctx.log('info', String(i));
+    d.finish('done');
+    expect((await handle.done).result).toBe('done');
+    const logs: string[] = [];
+    for await (const ev of handle.events()) if (ev.kind === 'log') logs.push(ev.body.message);
+    expect(logs).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+    await client.close();
+  });
+
+  it('go-sdk #135 + catalog §10 #3: an idempotent submit whose reply was lost in a drop is re-sent (fresh envelope id) after the resume and resolves to the one job', async () => {
+    const runtime = makeRuntime();
+    let runs = 0;
+    runtime.registerAgent('count', () => new Promise(() => void runs++));
+    const links = linkFactory(runtime);
+    const client = new ARCPClient({ client: { name: 'r', version: '1' }, token: 't', heartbeat: false, autoResume: { reconnect: async () => links.next(), backoffMs: 1 } });
+    const resumed: unknown[] = [];
+    client.on('resumed', (w) => resumed.push(w));
+    await client.connect(links.next());
+    const submitting = client.submit({ agent: 'count', idempotencyKey: 'lost-reply' });
+    await links.dropCurrent(); // the runtime accepts it, but job.accepted cannot reach us
+    const handle = await submitting;
+    expect(resumed).toHaveLength(1);
+    expect([...runtime.jobs.values()].map((j) => j.jobId)).toEqual([handle.jobId]);
+    expect(runs).toBe(1);
+    await client.close();
+  });
 });
+
+/** Memory links to `runtime`; dropCurrent() closes the runtime's end (a transport drop). */
+function linkFactory(runtime: ARCPRuntime): { next(): Transport; dropCurrent(): Promise<void> } {
+  let server: Transport | undefined;
+  return {
+    next() {
+      const [c, s] = createMemoryTransportPair();
+      server = s;
+      void runtime.accept(s);
+      return c;
+    },
+    dropCurrent: () => server!.close('network drop'),
+  };
+}
