@@ -5,9 +5,10 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../agents/index.js';
 import { ARCPRuntime } from '../../runtime/index.js';
-import { EXIT_STATUS, splitCommand } from '../../../bin/commands/submit.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
+// The documented exit statuses (`arcp submit --help`); runtime-kit may not import bin/ (layering).
+const EXIT_STATUS = { BUDGET_EXHAUSTED: 21, UNAUTHENTICATED: 23 } as const;
 const runtime = registerConformanceAgents(new ARCPRuntime({ tokens: { t: 'alice' } }));
 let url = '';
 
@@ -57,7 +58,11 @@ describe('arcp submit', () => {
     expect(bad.stderr).toMatch(/^ERROR USAGE: --input is not valid JSON/);
   });
 
-  it('splitCommand keeps quoted words together', () => {
-    expect(splitCommand(`node "my dir/arcp.mjs" serve --token 't=alice b'`)).toEqual(['node', 'my dir/arcp.mjs', 'serve', '--token', 't=alice b']);
+  it('--stdio spawns the runtime from a quoted command line', async () => {
+    const r = await cli(['conformance.versioned@1.0.0', '--stdio', `"${process.execPath}" ${ROOT}bin/arcp.mjs serve --stdio --conformance-agents --token 't=alice'`, '--token', 't']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: 'accepted', agent: 'conformance.versioned@1.0.0' });
+    expect(lines[lines.length - 1]).toMatchObject({ type: 'result', result: { version: '1.0.0' } });
   });
 });
