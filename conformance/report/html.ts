@@ -32,6 +32,7 @@ export function buildHtml(result: RunResult): string {
       checks: vs.map((v) => ({ ...v, short: v.id.split('/').slice(1).join('/') })),
     })),
     checks: result.verdicts,
+    interop: result.verdicts.filter((v) => v.level === 'interop'),
     failures: result.verdicts.filter((v) => FAILING.has(v.outcome)).map((v) => ({ ...v, traceText: v.trace ? formatTrace(v.trace, 400) : '(no frames)' })),
   });
 }

@@ -107,13 +107,14 @@ export class CheckContext {
     const trace = newTraceId();
     const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: trace });
     s.conn.send(env, send);
-    // catalog §5: correlate by payload.request_id, then by the echoed trace_id.
-    return s.conn.expect(
-      (m) =>
-        (m.type === 'job.accepted' || m.type === 'job.error' || m.type === 'session.error') &&
-        (field(m, 'payload', 'request_id') === env.id || m.trace_id === trace),
-      `reply to job.submit ${agent}`,
-    );
+    // catalog §5: correlate by payload.request_id, then by the echoed trace_id, then FIFO for a
+    // job.accepted carrying neither (errors without correlation may answer anything else).
+    return s.conn.expect((m) => {
+      if (m.type !== 'job.accepted' && m.type !== 'job.error' && m.type !== 'session.error') return false;
+      const requestId = field(m, 'payload', 'request_id');
+      if (requestId === env.id || m.trace_id === trace) return true;
+      return requestId === undefined && m.trace_id === undefined && m.type === 'job.accepted';
+    }, `reply to job.submit ${agent}`);
   }
 
   /** Submits and requires `job.accepted`; returns the job id. */
