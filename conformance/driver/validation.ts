@@ -1,6 +1,6 @@
 // The only door to the generated validators: peer frames are checked against the lenient
 // (accept) schemas, harness frames against the strict (emit) schemas (contracts.md §2).
-import { validateEventBody, validateMessage } from '../../generated/validators.js';
+import { validateEnvelope, validateEventBody, validateMessage } from '../../generated/validators.js';
 
 export interface FrameProblem {
   readonly where: string;
@@ -16,9 +16,10 @@ function formatIssues(issues: readonly { path: string; message: string }[]): str
 
 /** Validates one parsed peer frame (lenient); also its event body when it is a `job.event`. */
 export function checkPeerFrame(msg: unknown): FrameProblem | undefined {
-  const res = validateMessage('lenient', msg);
+  const type = (msg as { type?: unknown })?.type;
+  // catalog §2.17 / §10 #26: vendor message types are legal; only their envelope is ours to judge
+  const res = typeof type === 'string' && type.startsWith('x-vendor.') ? validateEnvelope('lenient', msg) : validateMessage('lenient', msg);
   if (!res.ok) {
-    // Unknown vendor types are legal to receive (catalog §2.17); the lenient set decides.
     return { where: String((msg as { type?: unknown })?.type ?? '?'), issues: formatIssues(res.issues) };
   }
   const m = msg as { type: string; payload?: { kind?: unknown; body?: unknown } };

@@ -43,6 +43,7 @@ describe('PeerConnection', () => {
     peer.deliver('{not json');
     peer.deliver({ arcp: '1.1', id: 'x', type: 'job.event', session_id: SID, payload: { kind: 'log' } });
     peer.deliver(event(1));
+    peer.deliver(envelope('x-vendor.acme.note', { anything: true }, { session_id: SID }));
     expect(rec.peerProblems.length).toBe(2);
     expect(rec.peerProblems[0]).toContain('not a JSON object');
   });
