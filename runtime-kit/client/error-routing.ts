@@ -28,11 +28,15 @@ export function routeSessionError(core: ClientCore, link: Link, p: Msg): void {
 
   const byId = core.pending.takeById(p.request_id);
   if (byId) return byId.reject(err);
+  // A request_id naming nothing pending answers a request we no longer wait for (catalog §5):
+  // never let it fall through to a guess.
+  const foreign = typeof p.request_id === 'string' && p.request_id !== '';
   const jobId = typeof p.job_id === 'string' ? p.job_id : undefined;
   if (jobId) {
     const target = core.pending.takeByJob('cancel', jobId) ?? core.pending.takeByJob('subscribe', jobId);
     if (target) return target.reject(err);
   }
+  if (foreign) return;
   if (SESSION_FATAL.has(code)) {
     // The runtime is ending this session; HEARTBEAT_LOST keeps it resumable (§6.4).
     if (code === 'HEARTBEAT_LOST') {
@@ -57,6 +61,7 @@ export function routeJobError(core: ClientCore, jobId: string | undefined, p: Ms
 
   const byId = core.pending.takeById(p.request_id);
   if (byId) return byId.reject(err);
+  const foreign = typeof p.request_id === 'string' && p.request_id !== '';
 
   const handle = jobId ? core.handles.get(jobId) : undefined;
   if (jobId && TARGET_REFUSALS.has(code)) {
@@ -64,7 +69,7 @@ export function routeJobError(core: ClientCore, jobId: string | undefined, p: Ms
     const target = core.pending.takeByJob('cancel', jobId) ?? core.pending.takeByJob('subscribe', jobId);
     if (target) return target.reject(err);
   }
-  if (handle && code === 'DUPLICATE_KEY') {
+  if (handle && code === 'DUPLICATE_KEY' && !foreign) {
     // TS names the existing job on DUPLICATE_KEY (catalog §4.5 #3): it refuses the new submit,
     // it does not end the original job.
     const sub = core.pending.take('submit', { trace_id: traceId });
@@ -76,7 +81,7 @@ export function routeJobError(core: ClientCore, jobId: string | undefined, p: Ms
     return handle.terminate(err, finalStatusOf(p.final_status, code));
   }
   // A job.error for a job we never saw accepted: a submit rejection (phantom job id).
-  const sub = core.pending.take('submit', { trace_id: traceId });
+  const sub = foreign ? undefined : core.pending.take('submit', { trace_id: traceId });
   if (sub) return sub.reject(err);
   if (jobId) {
     // A terminal for a job we hold no handle for (e.g. a resume replay): keep it for client.job().

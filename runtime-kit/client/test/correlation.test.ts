@@ -70,6 +70,18 @@ describe('submit correlation', () => {
     await client.close();
   });
 
+  it('an error whose request_id names no pending request never falls back to FIFO', async () => {
+    const { peer, client } = await open();
+    const pending = client.submit({ agent: 'one' });
+    const s1 = await peer.next('job.submit');
+    peer.sendSeq('job.error', 'job_PHANTOM', { final_status: 'error', code: 'AGENT_NOT_AVAILABLE', message: 'stale', retryable: false, request_id: 'msg_SOMETHING_ELSE' });
+    peer.send('session.error', { code: 'AGENT_VERSION_NOT_AVAILABLE', message: 'stale too', retryable: false, request_id: 'msg_OTHER' });
+    await settle();
+    peer.send('job.accepted', { job_id: A, lease: {}, accepted_at: 'now', request_id: s1.id }, { job_id: A });
+    expect((await pending).jobId).toBe(A);
+    await client.close();
+  });
+
   it('DUPLICATE_KEY naming an existing job refuses the new submit, not the running job (catalog §4.5 #3)', async () => {
     const { peer, client } = await open();
     const first = client.submit({ agent: 'one', idempotencyKey: 'k' });
