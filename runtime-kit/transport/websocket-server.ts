@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+import { isLoopbackHost, LOOPBACK_HOSTS, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
 import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
 
 export const DEFAULT_WS_PORT = 7777;
@@ -23,14 +24,14 @@ export interface ConnectionInfo {
 
 export type ConnectionCallback = (transport: WebSocketTransport, info: ConnectionInfo) => void;
 
-export interface ListenOptions extends WebSocketFrameOptions {
+export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
   host?: string;
   /** Default 7777; 0 picks a free port (read it back from `address()`). */
   port?: number;
   path?: string;
 }
 
-export interface AttachOptions extends WebSocketFrameOptions {
+export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
   path?: string;
 }
 
@@ -38,6 +39,7 @@ export class WebSocketServerTransport {
   private readonly wss: WebSocketServer;
   private readonly frameOpts: WebSocketFrameOptions;
   private path = DEFAULT_WS_PATH;
+  private guard = new UpgradeGuard({}, 'any');
   private httpServer: UpgradeServer | undefined;
   private ownsHttpServer = false;
   private onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
@@ -68,6 +70,9 @@ export class WebSocketServerTransport {
     });
     this.ownsHttpServer = true;
     this.attach(server, opts);
+    // DNS-rebinding protection: a loopback-bound server answers only to loopback Host names.
+    const host = opts.host ?? DEFAULT_WS_HOST;
+    this.guard = new UpgradeGuard(opts, isLoopbackHost(host) ? [...LOOPBACK_HOSTS, host] : 'any');
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         this.detach();
@@ -91,6 +96,7 @@ export class WebSocketServerTransport {
     }
     this.httpServer = server;
     this.path = opts.path ?? DEFAULT_WS_PATH;
+    this.guard = new UpgradeGuard(opts, 'any');
     this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);
     server.on('upgrade', this.onUpgrade);
     return this;
@@ -145,6 +151,8 @@ export class WebSocketServerTransport {
       if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');
       return;
     }
+    const verdict = this.guard.check(req);
+    if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const transport = new WebSocketTransport(ws, this.frameOpts);
       this.live.add(transport);
