@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, ReferenceProvisioner, type CredentialProvisioner } from '../../runtime-kit/index.js';
+import { connectWebSocket, ManualClock, ReferenceProvisioner, WebSocketServerTransport, type CredentialProvisioner } from '../../runtime-kit/index.js';
 import { InboundIdWindow } from '../../runtime-kit/runtime/inbound-ids.js';
 import { connect, drivenAgent, makeRuntime, resumeOf, submitAccepted, type TestPeer } from './support.js';
 
@@ -313,3 +313,38 @@ function range0(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+describe('DNS-rebinding protection (known gap (c): ts-sdk transports guide, go-sdk AllowedHosts/421, java Host/Origin allow-lists)', () => {
+  const refusal = (err: unknown) => (err as { details?: { status?: number } }).details?.status;
+
+  it('a loopback-bound server refuses an upgrade whose Host is not a loopback name (421), and accepts loopback names', async () => {
+    const runtime = makeRuntime();
+    const server = await runtime.listen({ port: 0 });
+    try {
+      const port = server.address()!.port;
+      const rebound = await connectWebSocket(server.url!, { headers: { Host: `evil.example:${port}` } }).then(() => 'connected', (e: unknown) => e);
+      expect(refusal(rebound)).toBe(421);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const t = await connectWebSocket(server.url!, { headers: { Host: host } });
+        expect(t.isOpen, host).toBe(true);
+        await t.close();
+      }
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('allowedOrigins refuses a browser Origin outside the list (403); allowedHosts: "any" turns the Host check off', async () => {
+    const server = await WebSocketServerTransport.listen({ port: 0, allowedOrigins: ['https://app.example'], allowedHosts: 'any' });
+    server.onConnection(() => undefined);
+    try {
+      const port = server.address()!.port;
+      const foreign = await connectWebSocket(server.url!, { headers: { Origin: 'https://evil.example' } }).then(() => 'connected', (e: unknown) => e);
+      expect(refusal(foreign)).toBe(403);
+      const friendly = await connectWebSocket(server.url!, { headers: { Origin: 'https://app.example', Host: `anything.example:${port}` } });
+      expect(friendly.isOpen).toBe(true);
+      await friendly.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
