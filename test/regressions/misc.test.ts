@@ -93,6 +93,46 @@ describe('cancel regressions', () => {
   });
 });
 
+describe('cancel and timeout endings', () => {
+  it('catalog §10 #18 (TS may emit job.result): an agent that ignores the signal and returns normally after cancel still ends CANCELLED', async () => {
+    const runtime = makeRuntime();
+    let release!: () => void;
+    runtime.registerAgent('stubborn', () => new Promise((r) => (release = () => r('finished anyway'))));
+    const peer = await connect(runtime);
+    const jobId = (await submitAccepted(peer, 'stubborn')).job_id!;
+    peer.send('job.cancel', { reason: 'stop' }, { job_id: jobId });
+    await peer.find((m) => m.type === 'job.cancelled');
+    release();
+    const terminal = await peer.terminal(jobId);
+    expect(terminal.type).toBe('job.error');
+    expect(terminal.payload.code).toBe('CANCELLED');
+  });
+
+  it('§7.4: an agent that never returns after cancel is ended CANCELLED once the grace period passes', async () => {
+    const clock = new ManualClock();
+    const runtime = makeRuntime({ clock, cancelGraceMs: 5_000 });
+    runtime.registerAgent('hang', () => new Promise(() => undefined));
+    const peer = await connect(runtime);
+    const jobId = (await submitAccepted(peer, 'hang')).job_id!;
+    peer.send('job.cancel', {}, { job_id: jobId });
+    await peer.find((m) => m.type === 'job.cancelled');
+    await clock.advanceAsync(5_000);
+    const terminal = await peer.terminal(jobId);
+    expect(terminal.payload).toMatchObject({ final_status: 'cancelled', code: 'CANCELLED' });
+  });
+
+  it('§7.3: max_runtime_sec ends a job timed_out with TIMEOUT', async () => {
+    const clock = new ManualClock();
+    const runtime = makeRuntime({ clock });
+    runtime.registerAgent('hang', () => new Promise(() => undefined));
+    const peer = await connect(runtime);
+    const jobId = (await submitAccepted(peer, 'hang', {}, { max_runtime_sec: 2 })).job_id!;
+    await clock.advanceAsync(2_000);
+    const terminal = await peer.terminal(jobId);
+    expect(terminal.payload).toMatchObject({ final_status: 'timed_out', code: 'TIMEOUT' });
+  });
+});
+
 describe('idempotency regressions', () => {
   it('go-sdk #135 / rust-sdk issue_59: an identical retry replays the original job.accepted and starts nothing new', async () => {
     const runtime = makeRuntime();
@@ -136,6 +176,18 @@ describe('idempotency regressions', () => {
     expect(again.job_id).toBe(first.job_id);
     const terminal = await b.terminal(first.job_id!);
     expect(terminal.payload).toMatchObject({ final_status: 'success', result: { q: 1 } });
+  });
+
+  it('catalog §10 #17: an idempotency key lives for its TTL; after it the same key starts a new job', async () => {
+    const clock = new ManualClock();
+    const runtime = makeRuntime({ clock, idempotencyTtlMs: 60_000 });
+    runtime.registerAgent('echo', (input) => input);
+    const peer = await connect(runtime);
+    const first = await submitAccepted(peer, 'echo', { q: 1 }, { idempotency_key: 'ttl' });
+    clock.advance(59_999);
+    expect((await submitAccepted(peer, 'echo', { q: 1 }, { idempotency_key: 'ttl' })).job_id).toBe(first.job_id);
+    clock.advance(1);
+    expect((await submitAccepted(peer, 'echo', { q: 1 }, { idempotency_key: 'ttl' })).job_id).not.toBe(first.job_id);
   });
 
   it('known gap (b): a retry arriving while the first submit is still being accepted (credential issuance pending) does not create a second job', async () => {
