@@ -51,6 +51,24 @@ describe('lease subset regressions', () => {
     expect(done.payload.result).toEqual(['ok', 'ok', 'LEASE_SUBSET_VIOLATION', 'LEASE_SUBSET_VIOLATION']);
   });
 
+  it('go-sdk #147: mid-pattern ** and URL host wildcards cannot widen either', async () => {
+    const peer = await setup();
+    const parent = { 'fs.read': ['/a/*/c', '/data/**/x'], 'net.fetch': ['https://api.example.com/**'], 'agent.delegate': ['script'] };
+    const widening: Record<string, string[]>[] = [
+      { 'fs.read': ['/a/**/c'] },
+      { 'fs.read': ['/data/**'] },
+      { 'fs.read': ['/data/**/*'] },
+      { 'net.fetch': ['https://*.example.com/**'] },
+      { 'net.fetch': ['https://api.example.com.evil.example/**'] },
+      { 'net.fetch': ['http://api.example.com/**'] },
+      { 'net.fetch': ['https://**'] },
+    ];
+    const done = await runScript(peer, widening.map((l) => child(l)), parent);
+    expect(done.payload.result).toEqual(widening.map(() => 'LEASE_SUBSET_VIOLATION'));
+    const ok = await runScript(peer, [child({ 'fs.read': ['/a/b/c', '/data/q/r/x'] }), child({ 'net.fetch': ['https://api.example.com/v1/**'] })], parent);
+    expect(ok.payload.result).toEqual(['ok', 'ok']);
+  });
+
   it('§9.4: model.use and child expiry are subset-checked too (wider model glob, later expires_at)', async () => {
     const peer = await setup();
     const soon = new Date(Date.now() + 3_600_000).toISOString();

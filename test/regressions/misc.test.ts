@@ -241,6 +241,29 @@ describe('idempotency regressions', () => {
   });
 });
 
+describe('correlation the TS client depends on (catalog §4.5 #2, §9 #5, §9 #15)', () => {
+  it('ts-sdk #128 (runtime side): job.accepted and rejection job.errors echo the submit trace_id and request_id; rejections use a fresh job id', async () => {
+    const runtime = makeRuntime();
+    runtime.registerAgent('echo', (input) => input);
+    const peer = await connect(runtime);
+    const trace = 'a'.repeat(31) + '1';
+    const rejected = await peer.accepted(peer.submit('missing.agent', {}, {}, { trace_id: trace }));
+    expect(rejected.type).toBe('job.error');
+    expect(rejected.trace_id).toBe(trace);
+    expect(rejected.payload).toMatchObject({ code: 'AGENT_NOT_AVAILABLE', final_status: 'error' });
+    const accepted = await peer.accepted(peer.submit('echo', {}, {}, { trace_id: 'b'.repeat(32) }));
+    expect(accepted.trace_id).toBe('b'.repeat(32));
+    expect(rejected.job_id).not.toBe(accepted.job_id);
+    expect(typeof rejected.job_id).toBe('string');
+  });
+
+  it('catalog §9 #15 (python requires it): session.welcome carries session_id in the envelope and the payload', async () => {
+    const peer = await connect(makeRuntime());
+    const welcome = peer.received[0]!;
+    expect(welcome.session_id).toBe(welcome.payload.session_id);
+  });
+});
+
 describe('envelope id dedupe (known gap (a), catalog §10 #3)', () => {
   it('a duplicate of an already-processed envelope id is ignored, also after a resume (per session)', async () => {
     const runtime = makeRuntime();
