@@ -80,6 +80,24 @@ export const cancelChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.2/idempotency/across-sessions',
+    spec: '§7.2',
+    level: 'interop',
+    title: 'an idempotency key is scoped to the principal, not the session: a second session resubmitting gets the same job (catalog §10 #17)',
+    agents: [AGENTS.echo],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const key = `conf-x-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const s1 = await ctx.open('A');
+      const first = await ctx.submitRaw(s1, AGENTS.echo, { v: 1 }, { idempotency_key: key });
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      const s2 = await ctx.open('A');
+      const second = await ctx.submitRaw(s2, AGENTS.echo, { v: 1 }, { idempotency_key: key });
+      require_(second.type === 'job.accepted', `resubmit from another session answered by ${second.type}`);
+      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'resubmit from another session of the same principal created a new job');
+    },
+  }),
+  scenario({
     id: '7.2/idempotency/conflict-duplicate-key',
     spec: '§7.2, §12',
     level: 'MUST',

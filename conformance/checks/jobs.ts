@@ -26,6 +26,24 @@ export const jobChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.1/submit/trace-id-echoed',
+    spec: '§7.1, §11',
+    level: 'interop',
+    title: 'the submit\'s trace_id is echoed on job.accepted, the job\'s events and its terminal (catalog §6.19)',
+    agents: [AGENTS.chatty],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await ctx.submitRaw(s, AGENTS.chatty, { n: 2 });
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      const trace = reply.trace_id;
+      require_(typeof trace === 'string', 'job.accepted carries no trace_id');
+      const jobId = String(reply.job_id);
+      await ctx.terminal(s, jobId);
+      const off = s.conn.messages().filter((m) => m.job_id === jobId && m.trace_id !== trace);
+      require_(off.length === 0, `${off.length} frames of the job carry another trace_id (e.g. ${String(off[0]?.type)})`);
+    },
+  }),
+  scenario({
     id: '7.3/terminal/exactly-one',
     spec: '§7.3',
     level: 'MUST',
