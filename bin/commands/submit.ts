@@ -80,7 +80,8 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
   } catch (err) {
     return failWith(err, EXIT_STATUS.CONNECT!);
   }
-  const client = new ARCPClient({ client: { name: 'arcp-cli', version: '0.1.0' }, token: request.token });
+  // A spawned stdio runtime has to boot before it can answer the hello: allow it longer.
+  const client = new ARCPClient({ client: { name: 'arcp-cli', version: '0.1.0' }, token: request.token, handshakeTimeoutMs: flags.stdio ? 60_000 : 10_000 });
   let handle: JobHandle | undefined;
   const onSigint = (): void => {
     // First Ctrl-C cancels the job (§7.4); a second one leaves at once.

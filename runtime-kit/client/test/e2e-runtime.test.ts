@@ -18,7 +18,9 @@ function newRuntime(): ARCPRuntime {
 }
 
 function newClient(extra: Partial<ConstructorParameters<typeof ARCPClient>[0]> = {}): ARCPClient {
-  return new ARCPClient({ client: { name: 'e2e', version: '1.0.0' }, token: 't', ...extra });
+  // A spawned stdio runtime boots through tsx; on a loaded 2-core box that can exceed the
+  // default 10 s handshake timeout, which is a property of the machine, not of the protocol.
+  return new ARCPClient({ client: { name: 'e2e', version: '1.0.0' }, token: 't', handshakeTimeoutMs: 60_000, ...extra });
 }
 
 async function collect(events: AsyncIterable<JobEvent>): Promise<JobEvent[]> {
