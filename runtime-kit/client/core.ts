@@ -4,21 +4,21 @@
  * heartbeat is lost or a seq gap appears (resume when a reconnect factory exists, else a typed
  * error on every live handle and pending request). Inbound routing lives in router.ts.
  */
-import { KitError } from '../errors/kit-error.js';
 import { errorFromPayload } from '../errors/index.js';
+import { KitError } from '../errors/kit-error.js';
+import { systemClock, type Clock, type TimerHandle } from '../protocol/clock.js';
 import type { CloseInfo, Transport } from '../transport/types.js';
 import { AutoAcker } from './auto-ack.js';
+import { autoResume, resendPending } from './auto-resume.js';
 import { ClientEvents } from './client-events.js';
 import { helloPayload, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
 import { JobHandle, type HandleOwner, type HandleRole } from './job-handle.js';
 import { Liveness } from './liveness.js';
 import { PendingRequests } from './pending.js';
 import { SeqTracker } from './seq-tracker.js';
-import { systemClock, type Clock, type TimerHandle } from '../protocol/clock.js';
 import type { ARCPClientOptions, ResumeOptions, WelcomeInfo } from './types.js';
-import { decodeInbound, encodeOutbound, envelope, newMessageId, type EnvelopeFields } from './wire.js';
 import { routeInbound } from './router.js';
-import { autoResume, resendPending } from './auto-resume.js';
+import { decodeInbound, encodeOutbound, envelope, newMessageId, seqOf, type EnvelopeFields } from './wire.js';
 
 export type ClientState = 'idle' | 'handshaking' | 'open' | 'resuming' | 'broken' | 'closing' | 'closed';
 
@@ -33,15 +33,7 @@ export interface Link {
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
-
-function seqOf(frame: string): number | undefined {
-  try {
-    const seq = (JSON.parse(frame) as { event_seq?: unknown }).event_seq;
-    return typeof seq === 'number' && Number.isInteger(seq) ? seq : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** How many settled handles stay findable by job id. */
 const RECENT_HANDLES = 256;
 
 export class ClientCore {

@@ -82,3 +82,13 @@ export function decodeInbound(frame: string): InboundFrame {
   }
   return out;
 }
+
+/** The `event_seq` of a frame we will not otherwise read (an oversized one), if it has one. */
+export function seqOf(frame: string): number | undefined {
+  try {
+    const seq = (JSON.parse(frame) as { event_seq?: unknown }).event_seq;
+    return typeof seq === 'number' && Number.isInteger(seq) ? seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
