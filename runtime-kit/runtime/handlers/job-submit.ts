@@ -8,6 +8,7 @@ import { toARCPError } from '../arcp-errors.js';
 import { newJobId, newTraceId } from '../../protocol/index.js';
 import type { ResolvedAgent } from '../agent-registry.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
+import { authorityServicesOf } from '../enforcement/authority-services.js';
 import { envelope, errorPayload } from '../envelope.js';
 import { Job } from '../job.js';
 import type { Session } from '../session.js';
@@ -36,7 +37,7 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
       // The first submit is still being accepted (credentials pending): answer this retry once
       // it is settled, by re-running it then — a replay, or a fresh submit if the first failed.
       if (hit.settled) return hit.settled.then(() => submit(msg, ctx));
-      return replayIdempotent(session, msg.id, hit.job);
+      return replayIdempotent(ctx, session, msg.id, hit.job);
     }
     if (hit.kind === 'conflict') {
       return reject(
@@ -120,9 +121,13 @@ function rejectSubmit(session: Session, requestId: string, traceId: string, erro
 
 // catalog §9 #30: the same job.accepted payload (request_id of *this* submit), and if the job
 // is already terminal its terminal envelope again, re-stamped with a new seq in this session.
-function replayIdempotent(session: Session, requestId: string, job: Job): void {
+// A still-running job retried from another session streams on there (Spec-v1.0 §7.2 "MUST
+// resume streaming"); otherwise that session would never see the job's end. Same principal, so
+// this is the live half of an ordinary subscription (credentials visible).
+function replayIdempotent(ctx: HandlerContext, session: Session, requestId: string, job: Job): void {
   const payload = { ...job.acceptedPayload, request_id: requestId } as JobAcceptedPayload;
   session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
   if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
+  else if (job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
 }
 
