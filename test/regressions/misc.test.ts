@@ -29,9 +29,12 @@ function gatedProvisioner(): { provisioner: CredentialProvisioner; release(): vo
   };
 }
 
-/** Lets the runtime's promise chains run until `cond` holds (no timing involved). */
+/** Lets the runtime's promise chains and file I/O (the revocation ledger) run until `cond` holds. */
 async function until(peer: TestPeer, cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await peer.settle(1);
+  for (let i = 0; i < 1000 && !cond(); i++) {
+    await peer.settle(1);
+    if (!cond()) await new Promise((r) => setTimeout(r, 5));
+  }
   expect(cond()).toBe(true);
 }
 
@@ -176,6 +179,24 @@ describe('idempotency regressions', () => {
     expect(again.job_id).toBe(first.job_id);
     const terminal = await b.terminal(first.job_id!);
     expect(terminal.payload).toMatchObject({ final_status: 'success', result: { q: 1 } });
+  });
+
+  it('spec v1.0 §7.2 "a running job MUST resume streaming" (catalog §6.10: TS sends nothing more): a retry from another session of a still-running job receives its later events and terminal', async () => {
+    const runtime = makeRuntime();
+    const agent = drivenAgent(runtime);
+    const a = await connect(runtime, 't');
+    const first = await submitAccepted(a, 'driven', {}, { idempotency_key: 'k-running' });
+    const d = await agent.ctxOf(first.job_id!);
+    const b = await connect(runtime, 't2');
+    const retry = await submitAccepted(b, 'driven', {}, { idempotency_key: 'k-running' });
+    expect(retry.job_id).toBe(first.job_id);
+    d.ctx.log('info', 'after-retry');
+    d.finish('done');
+    const terminal = await b.terminal(first.job_id!);
+    expect(terminal.payload).toMatchObject({ final_status: 'success', result: 'done' });
+    expect(b.ofType('job.event').filter((m) => m.payload.kind === 'log').map((m) => m.payload.body.message)).toEqual(['after-retry']);
+    // The owner still gets everything exactly once.
+    expect(a.received.filter((m) => m.type === 'job.result')).toHaveLength(1);
   });
 
   it('catalog §10 #17: an idempotency key lives for its TTL; after it the same key starts a new job', async () => {
