@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { createDisplay } from '../runner/display.js';
 
 function arcp(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/arcp.mjs', 'conformance', ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['bin/arcp.mjs', 'conformance', ...args], { cwd: new URL('../..', import.meta.url), encoding: 'utf8', timeout: 110_000 });
 }
 
 describe('arcp conformance CLI', () => {
-  it('certifies the in-process runtime with no flags beyond a selection, exit 0, plain output', () => {
+  it('certifies the in-process runtime with no flags beyond a selection, exit 0, plain output', { timeout: 120_000 }, () => {
     const r = arcp('--only', '7.1/submit/accepted-then-result,8.3/seq/*', '--seed', '4', '--runs', '2');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS  MUST    7\.1\/submit\/accepted-then-result/m);
@@ -17,7 +17,7 @@ describe('arcp conformance CLI', () => {
     expect(r.stdout).toContain('RESULT: every MUST-level check that ran passed');
   });
 
-  it('--list prints every check; a pattern matching nothing exits 2', () => {
+  it('--list prints every check; a pattern matching nothing exits 2', { timeout: 120_000 }, () => {
     const list = arcp('--list', '--only', '6.3/**');
     expect(list.status).toBe(0);
     expect(list.stdout.trim().split('\n').every((l) => l.includes('6.3/'))).toBe(true);

@@ -50,7 +50,8 @@ describe('targets', () => {
     }
   });
 
-  it('--stdio: one child per connection; reconnecting checks are skipped with the reason', async () => {
+  // every connection spawns `arcp serve --stdio` through tsx: slow to start on a loaded machine
+  it('--stdio: one child per connection; reconnecting checks are skipped with the reason', { timeout: 120_000 }, async () => {
     const r = await runConformance({
       stdio: 'node bin/arcp.mjs serve --stdio --conformance-agents --token ta=pa',
       token: 'ta',
