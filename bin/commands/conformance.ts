@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ALL_CHECKS, DEFAULT_RUNS, DEFAULT_TIMEOUT_MS, runConformance, selectChecks } from '../../conformance/index.js';
 import { parsePatternList } from '../../conformance/checks/pattern.js';
+import { listMarkdown, listPlain } from '../../conformance/report/list.js';
 
 function int(name: string) {
   return (v: string): number => {
@@ -23,6 +24,7 @@ export function registerConformance(program: Command): void {
     .addOption(new Option('--profile <profile>', 'wire profile').choices(['interop', 'spec']).default('interop'))
     .option('--only <patterns>', 'comma-separated check id patterns (`*` = one segment, `**` = any)')
     .option('--list', 'list the checks (with --only: the selected ones) and exit')
+    .option('--markdown', 'with --list: a Markdown table per spec section')
     .option('--seed <n>', 'fast-check seed (printed with every failure)', int('--seed'))
     .option('--runs <n>', `cases per property (default ${DEFAULT_RUNS})`, int('--runs'))
     .option('--replay-path <path>', 'fast-check path of a shrunk case (printed with a property failure)')
@@ -33,9 +35,8 @@ export function registerConformance(program: Command): void {
     .option('--verbose', 'longer traces on the terminal')
     .action(async (o) => {
       if (o.list) {
-        for (const c of selectChecks(parsePatternList(o.only), ALL_CHECKS)) {
-          process.stdout.write(`${c.level.padEnd(7)} ${c.kind.padEnd(8)} ${c.id.padEnd(52)} ${c.spec.padEnd(14)} ${c.feature ? `[${c.feature}] ` : ''}${c.title}\n`);
-        }
+        const checks = selectChecks(parsePatternList(o.only), ALL_CHECKS);
+        process.stdout.write(o.markdown ? listMarkdown(checks) : listPlain(checks));
         return;
       }
       try {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURES, MESSAGES } from '../../generated/registry.js';
 import { fuzzableTypes } from '../arbitraries/messages.js';
 import { ALL_CHECKS } from '../checks/index.js';
+import { listMarkdown } from '../report/list.js';
 
 describe('check registry coverage', () => {
   it('ids are unique, section-anchored and cite the spec', () => {
@@ -20,6 +21,11 @@ describe('check registry coverage', () => {
     for (const f of FEATURES) {
       expect(ALL_CHECKS.some((c) => c.feature === f && c.level === 'MUST'), `no MUST check gated by ${f}`).toBe(true);
     }
+  });
+  it('the Markdown matrix has one row per check under its section', () => {
+    const md = listMarkdown(ALL_CHECKS);
+    expect(md.split('\n').filter((l) => l.startsWith('| `')).length).toBe(ALL_CHECKS.length);
+    expect(md).toContain('### §8.3');
   });
   it('interop checks name the catalog position they take', () => {
     for (const c of ALL_CHECKS.filter((x) => x.level === 'interop')) expect(c.title, c.id).toMatch(/catalog/);
