@@ -245,7 +245,9 @@ export class Session {
     });
     this.sendError(error);
     this.connection = undefined;
-    if (this.machine.is('accepted')) {
+    // Also while detached: a resume would otherwise "succeed" and silently miss the dropped
+    // events, the job's terminal included (ts-sdk #141: refuse rather than replay partially).
+    if (this.machine.is('accepted', 'detached')) {
       this.terminatedBy = 'fatal_error';
       this.machine.fire('fatal_error');
     }
