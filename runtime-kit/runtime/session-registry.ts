@@ -38,9 +38,10 @@ export class SessionRegistry {
     return session.isResumable ? session : undefined;
   }
 
-  /** Forgets every detached session whose resume window is over. */
+  /** Forgets every detached session whose resume window is over, and every terminated one
+   * (buffer overflow): it can never be resumed, so its full buffer is dead weight (go-sdk #154). */
   sweep(nowMs: number): void {
-    for (const session of this.sessions.values()) if (session.isWindowOver(nowMs)) this.expire(session);
+    for (const session of this.sessions.values()) if (session.expired || session.isWindowOver(nowMs)) this.expire(session);
   }
 
   expire(session: Session): void {
