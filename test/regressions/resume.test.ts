@@ -160,6 +160,46 @@ describe('resume regressions', () => {
     expect(reply.payload.code).toBe('RESUME_WINDOW_EXPIRED');
   });
 
+  it('ts-sdk #141 / catalog §6.3: a buffer that overflows while the client is away never yields a "successful" resume with silently missing events', async () => {
+    const runtime = makeRuntime({ eventStore: new MemoryEventStore({ maxEventsPerSession: 4 }) });
+    const agent = drivenAgent(runtime);
+    const a = await connect(runtime);
+    const jobId = (await submitAccepted(a, 'driven')).job_id!;
+    const job = await agent.ctxOf(jobId);
+    job.ctx.log('info', 'e0');
+    await a.find((m) => m.payload?.body?.message === 'e0');
+    await a.close();
+    await a.settle();
+    for (let i = 1; i <= 6; i++) job.ctx.log('info', `e${i}`);
+    job.finish('end');
+    await a.settle();
+    const { peer: b, reply } = await resumeOf(runtime, a, 2);
+    if (reply.type === 'session.welcome') {
+      // Acceptable only if nothing is missing: every event after 2 and the terminal arrive.
+      const terminal = await b.terminal(jobId);
+      expect(terminal.type).toBe('job.result');
+      expect(logsOf(b, jobId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    } else {
+      expect(reply.payload.code).toBe('RESUME_WINDOW_EXPIRED');
+    }
+  });
+
+  it('go-sdk #154/#155: a session killed by a buffer overflow is reclaimed with its (full) event log', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryEventStore({ maxEventsPerSession: 4 });
+    const runtime = makeRuntime({ clock, eventStore: store, resumeWindowSec: 10 });
+    const agent = drivenAgent(runtime);
+    const a = await connect(runtime);
+    const jobId = (await submitAccepted(a, 'driven')).job_id!;
+    const job = await agent.ctxOf(jobId);
+    for (let i = 0; i < 6; i++) job.ctx.log('info', `e${i}`);
+    await a.closed;
+    expect(store.stats(a.sessionId!).events).toBe(4);
+    await clock.advanceAsync(60_000);
+    expect(runtime.sessions.get(a.sessionId!)).toBeUndefined();
+    expect(store.stats(a.sessionId!).events).toBe(0);
+  });
+
   it('ts-sdk #142: resume tokens are compared in constant time (crypto.timingSafeEqual), >= 128 bits', async () => {
     const runtime = makeRuntime();
     const a = await connect(runtime);
