@@ -42,6 +42,7 @@ export const DEFAULT_TIMEOUT_MS = 3_000;
 
 async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
   if (o.target && o.stdio) throw new Error('give either --target or --stdio, not both');
+  if ((o.target || o.stdio) && !o.token) throw new Error('--token is required with --target or --stdio (principal A\'s bearer token)');
   if (o.target) return webSocketTarget(o.target, o.token ?? '', o.tokenB);
   if (o.stdio) return stdioTarget(o.stdio, o.token ?? '', o.tokenB);
   return inProcessTarget({ faults: o.faults, observers: o.observers });

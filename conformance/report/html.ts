@@ -12,7 +12,7 @@ import { certify } from './certification.js';
 const template = Handlebars.compile(readFileSync(new URL('./templates/report.hbs', import.meta.url), 'utf8'), { strict: false });
 
 const FAILING = new Set(['fail', 'errored', 'unexpected-pass', 'warn']);
-const CLS: Record<string, string> = { certified: 'pass', failing: 'fail', untested: 'warn', 'not-negotiated': 'not-applicable' };
+const CLS: Record<string, string> = { certified: 'pass', partial: 'warn', failing: 'fail', untested: 'warn', 'not-negotiated': 'not-applicable' };
 
 export function buildHtml(result: RunResult): string {
   const cert = certify(result.verdicts, result.peer.features);

@@ -120,6 +120,10 @@ export class CheckContext {
   /** Submits and requires `job.accepted`; returns the job id. */
   async submit(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}): Promise<string> {
     const reply = await this.submitRaw(s, agent, input, opts);
+    if (reply.type !== 'job.accepted' && field(reply, 'payload', 'code') === 'AGENT_NOT_AVAILABLE' && agent.startsWith('conformance.')) {
+      // the peer's inventory did not say (no agent_versions): a missing agent is a skip, not a failure
+      throw new Skip(`peer does not host ${agent.split('@')[0]} (docs/conformance-agents.md)`);
+    }
     if (reply.type !== 'job.accepted') {
       throw new Violation(`job.submit ${agent} answered by ${reply.type} ${String(field(reply, 'payload', 'code'))}`);
     }
