@@ -2,6 +2,7 @@
 // exits 0, and nothing errors (an errored check is a harness or runtime crash, never acceptable).
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../index.js';
+import { certify } from '../report/certification.js';
 
 describe('self-certification: arcp conformance against the built-in runtime', () => {
   for (const profile of ['interop', 'spec'] as const) {
@@ -13,6 +14,10 @@ describe('self-certification: arcp conformance against the built-in runtime', ()
       // the run really exercised the peer: most checks ran and the properties generated cases
       expect(result.verdicts.filter((v) => v.outcome === 'pass').length).toBeGreaterThan(40);
       expect(result.fuzz.cases).toBeGreaterThan(20);
+      // the in-process runtime negotiates all 11 flags and is certified for each
+      const cert = certify(result.verdicts, result.peer.features);
+      expect(cert.core).toBe('certified');
+      expect(Object.values(cert.features).every((s) => s === 'certified')).toBe(true);
     });
   }
 });
