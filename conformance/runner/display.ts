@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { sectionOf } from '../checks/index.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
+import { certify } from '../report/certification.js';
 import type { RunResult } from './run.js';
 
 const LABEL: Record<Outcome, string> = {
@@ -22,6 +23,15 @@ function colour(o: Outcome, s: string): string {
   if (o === 'fail' || o === 'errored' || o === 'unexpected-pass') return pc.red(s);
   if (o === 'warn' || o === 'expected-failure') return pc.yellow(s);
   return pc.dim(s);
+}
+
+/** `certification: core certified; certified: heartbeat, ack ...; partial: ...`. */
+function certificationLine(result: RunResult): string {
+  const cert = certify(result.verdicts, result.peer.features);
+  const by: Record<string, string[]> = {};
+  for (const [flag, status] of Object.entries(cert.features)) (by[status] ??= []).push(flag);
+  const parts = Object.entries(by).map(([status, flags]) => `${status}: ${flags.join(', ')}`);
+  return `certification: core ${cert.core}; ${parts.join('; ')}`;
 }
 
 export interface Display {
@@ -87,6 +97,7 @@ export function createDisplay(opts: { tty: boolean; write?: Write; verbose?: boo
           `features: ${result.peer.features.join(', ') || '(none)'}`,
           `checks: ${result.verdicts.length}  ${Object.entries(by).map(([o, n]) => `${o} ${n}`).join(', ')}`,
           `interop positions (reported separately, never fail the run): ${interop.length - interopFail} pass, ${interopFail} fail`,
+          certificationLine(result),
           `fuzz: ${result.fuzz.cases} cases in ${result.fuzz.seconds} s (${result.fuzz.casesPerSecond}/s); run ${(result.durationMs / 1000).toFixed(1)} s`,
           result.exitCode === 0 ? pc.green('RESULT: every MUST-level check that ran passed') : pc.red('RESULT: MUST-level failures (or a stale baseline entry)'),
           '',
