@@ -4,9 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectWebSocket, ManualClock, ReferenceProvisioner, WebSocketServerTransport, type CredentialProvisioner } from '../../runtime-kit/index.js';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { connectWebSocket, JwtAuthenticator, ManualClock, ReferenceProvisioner, WebSocketServerTransport, type CredentialProvisioner } from '../../runtime-kit/index.js';
 import { InboundIdWindow } from '../../runtime-kit/runtime/inbound-ids.js';
-import { connect, drivenAgent, makeRuntime, resumeOf, submitAccepted, type TestPeer } from './support.js';
+import { connect, drivenAgent, makeRuntime, resumeOf, submitAccepted, TestPeer } from './support.js';
 
 /** A provisioner whose issue() waits until the test releases it (credential issuance pending). */
 function gatedProvisioner(): { provisioner: CredentialProvisioner; release(): void; issued: () => number } {
@@ -442,5 +443,55 @@ describe('DNS-rebinding protection (known gap (c): ts-sdk transports guide, go-s
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('JWT bearer verification (known gap (c): ts-sdk declares jose but never uses it; python ships HS256 + JWKS)', () => {
+  const secret = 'a-test-secret-of-at-least-32-bytes!!';
+  const hs = (claims: Record<string, unknown>, opts: { exp?: number; aud?: string; key?: string } = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setAudience(opts.aud ?? 'arcp')
+      .setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 3600)
+      .sign(new TextEncoder().encode(opts.key ?? secret));
+
+  async function hello(runtime: ReturnType<typeof makeRuntime>, token: string) {
+    const peer = TestPeer.connect(runtime);
+    return { peer, reply: await peer.hello({ token }) };
+  }
+
+  it('HS256: a valid token opens a session for its sub; expired, mis-signed, wrong-audience and garbage tokens are UNAUTHENTICATED', async () => {
+    const runtime = makeRuntime({ authenticator: new JwtAuthenticator({ secret, audience: 'arcp' }) });
+    const ok = await hello(runtime, await hs({ sub: 'carol' }));
+    expect(ok.reply.type).toBe('session.welcome');
+    const bad = [
+      await hs({ sub: 'carol' }, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      await hs({ sub: 'carol' }, { key: 'another-secret-of-at-least-32-bytes!!' }),
+      await hs({ sub: 'carol' }, { aud: 'someone-else' }),
+      await hs({}),
+      'not.a.jwt',
+    ];
+    for (const token of bad) {
+      const { reply } = await hello(runtime, token);
+      expect(reply.payload.code, token.slice(0, 20)).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('JWKS (ES256): kid lookup in a local key set; the resume principal must match the token\'s sub', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+    const es = (sub: string) => new SignJWT({ sub }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setExpirationTime('1h').sign(privateKey);
+    const runtime = makeRuntime({ authenticator: new JwtAuthenticator({ jwks: { keys: [jwk] } }) });
+    const dave = await hello(runtime, await es('dave'));
+    expect(dave.reply.type).toBe('session.welcome');
+    await dave.peer.close();
+    await dave.peer.settle();
+    const intruder = TestPeer.connect(runtime);
+    const refused = await intruder.hello({ token: await es('eve'), resume: { session_id: dave.peer.sessionId!, resume_token: dave.peer.resumeToken!, last_event_seq: 0 } });
+    expect(refused.payload.code).toBe('RESUME_WINDOW_EXPIRED');
+    const back = TestPeer.connect(runtime);
+    const resumed = await back.hello({ token: await es('dave'), resume: { session_id: dave.peer.sessionId!, resume_token: dave.peer.resumeToken!, last_event_seq: 0 } });
+    expect(resumed.type).toBe('session.welcome');
   });
 });
