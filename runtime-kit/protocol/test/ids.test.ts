@@ -10,6 +10,7 @@ import {
   newSessionId,
   newTraceId,
 } from '../ids.js';
+import { validateEnvelope } from '../../../generated/validators.js';
 
 describe('ids', () => {
   it('mint prefixed ULIDs in the catalog §6.20 formats', () => {
@@ -24,6 +25,28 @@ describe('ids', () => {
     const ids = Array.from({ length: 10_000 }, newMessageId);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('message ids match the strict MessageId schema every peer accepts (Python: bare ULID, UUIDv7 or <lowercase>_<ULID>)', () => {
+    for (let i = 0; i < 100; i++) expect(validateEnvelope('strict', { arcp: '1.1', id: newMessageId(), type: 'session.ping', payload: {} }).ok).toBe(true);
+    expect(validateEnvelope('strict', { arcp: '1.1', id: 'msg_not-a-ulid', type: 'session.ping', payload: {} }).ok).toBe(false);
+  });
+
+  it('the random part is fresh randomness across milliseconds (pooled CSPRNG bytes, not a constant)', async () => {
+    // Within one millisecond the monotonic factory increments; across milliseconds it redraws.
+    const randomParts = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      randomParts.add(newMessageId().slice(4 + 10, 4 + 10 + 10)); // high half of the 80-bit random part
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(randomParts.size).toBeGreaterThan(15);
+    // Every one of the 32 Crockford characters shows up in the random parts of fresh draws.
+    const chars = new Set<string>();
+    for (let i = 0; i < 200 && chars.size < 32; i++) {
+      for (const c of newSessionId().slice(5 + 10)) chars.add(c);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(chars.size).toBe(32);
   });
 
   it('resume tokens are rt_ + 64 lower-case hex (256 bits) and unique', () => {
