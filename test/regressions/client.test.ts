@@ -126,6 +126,33 @@ describe('client regressions', () => {
     await expect(h2.done).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
+  it('catalog §9 #3/#11/#17 (Go stamps job.cancelled with event_seq, Go names the result output, Py ends cancelled jobs with job.result): no false gap, result read, typed CANCELLED', async () => {
+    const { peer, client } = await open();
+    const gaps: unknown[] = [];
+    client.on('gap', (g) => gaps.push(g));
+    const a = client.submit({ agent: 'echo' });
+    await peer.accept('job_GO');
+    const goHandle = await a;
+    const cancelling = goHandle.cancel();
+    await peer.next('job.cancel');
+    peer.sendSeq('job.cancelled', 'job_GO', { job_id: 'job_GO', reason: 'x' });
+    await cancelling;
+    peer.sendSeq('job.error', 'job_GO', { final_status: 'cancelled', code: 'CANCELLED', message: 'c', retryable: false });
+    await expect(goHandle.done).rejects.toMatchObject({ code: 'CANCELLED' });
+    const b = client.submit({ agent: 'echo' });
+    await peer.accept('job_OUT');
+    const outHandle = await b;
+    peer.sendSeq('job.result', 'job_OUT', { final_status: 'success', output: { v: 1 } });
+    expect((await outHandle.done).result).toEqual({ v: 1 });
+    const c = client.submit({ agent: 'echo' });
+    await peer.accept('job_PY');
+    const pyHandle = await c;
+    peer.sendSeq('job.result', 'job_PY', { final_status: 'cancelled', summary: 'stopped' });
+    await expect(pyHandle.done).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(gaps).toEqual([]);
+    expect(client.latestEventSeq).toBe(peer.seq);
+  });
+
   it('ts-sdk client seedFromResume (catalog §6.3): after resume(lastEventSeq) the next seq continues without a false gap', async () => {
     const peer = new FakePeer();
     const client = new ARCPClient({ client: { name: 'r', version: '1' }, token: 'tok', heartbeat: false });
