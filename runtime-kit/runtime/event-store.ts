@@ -27,9 +27,23 @@ export interface EventStoreStats {
   ackedThrough: number;
 }
 
+/**
+ * What a full buffer does (§6.5: unacknowledged events may be freed only when "memory or
+ * buffer-count limits force eviction"). `evict-oldest` frees acknowledged events first, then the
+ * oldest unacknowledged ones, and the session lives on (a later resume from an evicted position
+ * gets RESUME_WINDOW_EXPIRED, §6.3). `end-session` refuses the event (EventStoreFullError) and
+ * the runtime ends the session with INTERNAL_ERROR `event_store_full`.
+ */
+export type OverflowPolicy = 'evict-oldest' | 'end-session';
+
 export interface EventStore {
-  /** Throws EventStoreFullError when the session's caps are exceeded even after freeing acked events. */
-  append(sessionId: string, event: StoredEvent): void;
+  /**
+   * Stores one event. Returns how many *unacknowledged* events were evicted to make room (0, or
+   * nothing at all for stores that never evict). Throws EventStoreFullError when the event cannot
+   * be held (an `end-session` store past its caps even after freeing acked events, or a single
+   * frame larger than the byte cap).
+   */
+  append(sessionId: string, event: StoredEvent): number | void;
   /** Held events with seq > afterSeq, in seq order. */
   readAfter(sessionId: string, afterSeq: number): StoredEvent[];
   /** Records the client's ack and frees every held event with seq <= seq (§6.5 MAY). */

@@ -7,7 +7,7 @@ export { AgentRegistry, type RegisterAgentOptions, type ResolvedAgent } from './
 export { parseAgentRef, formatAgentRef, type AgentRef } from './agent-ref.js';
 export { StaticTokenAuthenticator, type Authenticator, type Authenticated, type BearerCredential } from './authenticator.js';
 export { JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt-authenticator.js';
-export { EventStoreFullError, EVENT_STORE_FULL, type EventStore, type EventStoreStats, type StoredEvent } from './event-store.js';
+export { EventStoreFullError, EVENT_STORE_FULL, type EventStore, type EventStoreStats, type OverflowPolicy, type StoredEvent } from './event-store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions } from './memory-event-store.js';
 export { FAULTS, FAULT_NAMES, FaultSet, type FaultName } from './faults.js';
 export type { Decision, JobAuthorityLike, JobInfo, RuntimeHooks, SubmitInfo } from './hooks.js';

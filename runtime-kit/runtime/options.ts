@@ -2,7 +2,7 @@
 import type { Feature } from '../../generated/index.js';
 import type { Authenticator } from './authenticator.js';
 import type { AuthorityRuntimeOptions } from './enforcement/authority-options.js';
-import type { EventStore } from './event-store.js';
+import type { EventStore, OverflowPolicy } from './event-store.js';
 import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
@@ -32,6 +32,14 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   eventStore?: EventStore;
   maxEventsPerSession?: number;
   maxBytesPerSession?: number;
+  /**
+   * What the default store does when a session's buffer is full (§6.5): `evict-oldest` (default)
+   * frees acked events, then the oldest unacked ones, warns, emits `status back_pressure` and
+   * keeps the session (resume from an evicted position -> RESUME_WINDOW_EXPIRED);
+   * `end-session` ends the session with INTERNAL_ERROR `event_store_full`. Ignored when
+   * `eventStore` is given (that store decides).
+   */
+  overflow?: OverflowPolicy;
   /** Validate every outbound envelope strictly. Default: on under test/development, off otherwise. */
   validateOutbound?: boolean;
   /** Clock and timers (tests inject a fake). */

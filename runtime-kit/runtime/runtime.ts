@@ -61,6 +61,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.store = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
+      overflow: opts.overflow ?? 'evict-oldest',
     });
     this.sessions = new SessionRegistry(this.store);
     this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);

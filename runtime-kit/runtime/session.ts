@@ -4,7 +4,8 @@
 //
 // Sequenced output (§8.3): allocate seq -> build -> encode -> store -> send, all synchronous, so
 // seqs are strictly monotonic, gap-free and in wire order across every job of the session.
-import type { ArcpMessage, Feature, SessionError, SessionMachineEvent } from '../../generated/index.js';
+import { PROTOCOL_VERSION, type ArcpMessage, type Feature, type SessionError, type SessionMachineEvent } from '../../generated/index.js';
+import { newMessageId } from '../protocol/index.js';
 import { SESSION_MACHINE, StateMachine, type SessionState } from '../machines/index.js';
 import { arcpError } from '../errors/index.js';
 import type { Connection } from './connection.js';
@@ -43,7 +44,11 @@ export class Session {
   readonly inboundIds = new InboundIdWindow();
   private lastSeq = 0;
   private sequencedCount = 0;
+  /** The store's ackedThrough, mirrored at each ack so emitting never has to ask the store. */
+  private ackedThrough = 0;
   private readonly gauge: BackPressureGauge;
+  /** One eviction notice per episode; re-armed once acks pass everything evicted so far. */
+  private evictionNoticeArmed = true;
   /** Non-terminal jobs submitted here, newest last (back_pressure attaches to the newest). */
   private readonly liveJobs = new Map<string, string | undefined>();
 
@@ -169,7 +174,10 @@ export class Session {
     if (this.overflowed || this.expired) return undefined;
     const previous = this.lastSeq;
     const seq = this.allocateSeq();
-    const msg = envelope(type, { session_id: this.id, job_id: jobId, trace_id: traceId, event_seq: seq }, payload as never);
+    // Hot path (one per streamed event): a fixed-shape literal, same keys and order as envelope().
+    const msg = (traceId === undefined
+      ? { arcp: PROTOCOL_VERSION, id: newMessageId(), type, session_id: this.id, job_id: jobId, event_seq: seq, payload }
+      : { arcp: PROTOCOL_VERSION, id: newMessageId(), type, session_id: this.id, job_id: jobId, trace_id: traceId, event_seq: seq, payload }) as ArcpMessage;
     let frame: string;
     try {
       frame = this.env.encode(msg);
@@ -178,9 +186,10 @@ export class Session {
       throw err;
     }
     const away = this.connection === undefined;
+    let evicted: number | void = 0;
     if (!(away && this.env.faults.has('drop-while-away'))) {
       try {
-        this.env.store.append(this.id, { seq, type, jobId, frame });
+        evicted = this.env.store.append(this.id, { seq, type, jobId, frame });
       } catch (err) {
         this.lastSeq = previous;
         if (err instanceof EventStoreFullError) {
@@ -191,16 +200,20 @@ export class Session {
       }
     }
     this.connection?.sendFrame(frame);
-    if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.env.store.stats(this.id).ackedThrough)) {
+    if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.ackedThrough)) {
       this.emitBackPressure();
     }
+    if (evicted) this.onEvicted(evicted);
     return seq;
   }
 
   /** `session.ack` (§6.5): record, free, maybe re-arm back-pressure. Acks above latest are clamped. */
   ack(lastProcessedSeq: number): void {
     this.env.store.ack(this.id, Math.min(lastProcessedSeq, this.lastSeq));
-    this.gauge.onAck(this.lastSeq, this.env.store.stats(this.id).ackedThrough);
+    const stats = this.env.store.stats(this.id);
+    this.ackedThrough = stats.ackedThrough;
+    this.gauge.onAck(this.lastSeq, this.ackedThrough);
+    if (!this.evictionNoticeArmed && this.ackedThrough >= stats.freedThrough) this.evictionNoticeArmed = true;
   }
 
   /** Resume range check (§6.3): every event after `lastEventSeq` must still be held. */
@@ -224,15 +237,37 @@ export class Session {
   }
 
   private emitBackPressure(): void {
+    const lag = this.lastSeq - this.ackedThrough;
+    this.emitStatusOnNewestJob({ phase: 'back_pressure', message: `event_seq lag ${lag} exceeds ${this.env.options.backPressureThreshold}` });
+  }
+
+  /**
+   * §6.5: limits forced the store to free unacknowledged events (overflow `evict-oldest`). The
+   * session lives on; the client learns that resuming from before `freedThrough` is no longer
+   * possible (it would get RESUME_WINDOW_EXPIRED, §6.3). Once per episode, so a flood that keeps
+   * evicting does not also flood the stream with notices.
+   */
+  private onEvicted(count: number): void {
+    if (!this.evictionNoticeArmed) return;
+    this.evictionNoticeArmed = false;
+    const resumableFrom = this.env.store.stats(this.id).freedThrough;
+    this.env.options.logger('warn', 'session event buffer full; evicted unacknowledged events', {
+      session_id: this.id,
+      evicted: count,
+      resumable_from_seq: resumableFrom,
+    });
+    this.emitStatusOnNewestJob({
+      phase: 'back_pressure',
+      message: `resume buffer full: evicted ${count} unacknowledged event(s); resume now needs last_event_seq >= ${resumableFrom}`,
+      details: { reason: 'resume_buffer_evicted', evicted: count, resumable_from_seq: resumableFrom },
+    });
+  }
+
+  private emitStatusOnNewestJob(body: { phase: string; message: string; details?: Record<string, unknown> }): void {
     let newest: [string, string | undefined] | undefined;
     for (const entry of this.liveJobs) newest = entry;
     if (!newest) return; // catalog §10 #13: attach to a live job, or to none
-    const lag = this.lastSeq - this.env.store.stats(this.id).ackedThrough;
-    this.emitSequenced('job.event', newest[0], newest[1], {
-      kind: 'status',
-      ts: isoTime(this.env.timers.now()),
-      body: { phase: 'back_pressure', message: `event_seq lag ${lag} exceeds ${this.env.options.backPressureThreshold}` },
-    });
+    this.emitSequenced('job.event', newest[0], newest[1], { kind: 'status', ts: isoTime(this.env.timers.now()), body });
   }
 
   // catalog §9 #23: INTERNAL_ERROR is always retryable on the wire; "do not retry" goes in details.
