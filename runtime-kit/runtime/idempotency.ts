@@ -11,7 +11,10 @@ export interface IdempotencyRecord<J> {
   settled?: Promise<void>;
 }
 
-export type IdempotencyHit<J> = { kind: 'miss' } | { kind: 'same'; job: J; settled?: Promise<void> } | { kind: 'conflict'; job: J };
+export type IdempotencyHit<J> =
+  | { kind: 'miss' }
+  | { kind: 'same'; job: J; settled?: Promise<void> }
+  | { kind: 'conflict'; job: J; settled?: Promise<void> };
 
 export class IdempotencyStore<J> {
   private readonly records = new Map<string, IdempotencyRecord<J>>();
@@ -25,8 +28,8 @@ export class IdempotencyStore<J> {
       this.records.delete(scope(principal, key));
       return { kind: 'miss' };
     }
-    if (!isDeepStrictEqual(record.submitPayload, submitPayload)) return { kind: 'conflict', job: record.job };
-    return record.settled ? { kind: 'same', job: record.job, settled: record.settled } : { kind: 'same', job: record.job };
+    const kind = isDeepStrictEqual(record.submitPayload, submitPayload) ? 'same' : 'conflict';
+    return record.settled ? { kind, job: record.job, settled: record.settled } : { kind, job: record.job };
   }
 
   /**

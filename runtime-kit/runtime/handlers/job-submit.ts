@@ -33,12 +33,11 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const key = p.idempotency_key;
   if (key !== undefined) {
     const hit = core.idempotency.lookup(session.principal, key, p, now);
-    if (hit.kind === 'same') {
-      // The first submit is still being accepted (credentials pending): answer this retry once
-      // it is settled, by re-running it then — a replay, or a fresh submit if the first failed.
-      if (hit.settled) return hit.settled.then(() => submit(msg, ctx));
-      return replayIdempotent(ctx, session, msg.id, hit.job);
-    }
+    // The first submit is still being accepted (credentials pending): decide once it is
+    // settled, by re-running this one then — a replay or DUPLICATE_KEY if the first job was
+    // accepted, a fresh submit if it was refused (its key is released).
+    if (hit.kind !== 'miss' && hit.settled) return hit.settled.then(() => submit(msg, ctx));
+    if (hit.kind === 'same') return replayIdempotent(ctx, session, msg.id, hit.job);
     if (hit.kind === 'conflict') {
       return reject(
         arcpError('DUPLICATE_KEY', `idempotency_key "${key}" was used with different parameters`, {
