@@ -237,7 +237,7 @@ describe('idempotency regressions', () => {
     expect([...runtime.jobs.values()].filter((j) => j.agentRef.startsWith('driven'))).toHaveLength(1);
   });
 
-  it('known gap (b): when the pending first submit fails, the waiting retry is not left hanging', async () => {
+  it('known gap (b): when the pending first submit fails, waiting retries are neither left hanging nor told about a job that never existed', async () => {
     const inner = new ReferenceProvisioner();
     let fail!: (e: Error) => void;
     let calls = 0;
@@ -253,13 +253,18 @@ describe('idempotency regressions', () => {
     const r1 = a.submit('driven', {}, { idempotency_key: 'k-fail' });
     await until(a, () => calls === 1);
     const r2 = b.submit('driven', {}, { idempotency_key: 'k-fail' });
+    const r3 = b.submit('driven', { other: true }, { idempotency_key: 'k-fail' });
     await b.settle();
     fail(new Error('upstream down'));
     const first = await a.accepted(r1);
     expect(first.payload.code).toBe('INTERNAL_ERROR');
+    // The first job never existed, so its key is free again: the retry starts the job afresh,
+    // and the differing submit conflicts with *that* job, not with a job that was refused.
     const retry = await b.accepted(r2);
-    // Either outcome is coherent; hanging (no reply) is the bug.
-    expect(['job.accepted', 'job.error']).toContain(retry.type);
+    expect(retry.type).toBe('job.accepted');
+    const conflict = await b.accepted(r3);
+    expect(conflict.payload).toMatchObject({ code: 'DUPLICATE_KEY', details: { existing_job_id: retry.job_id } });
+    expect(first.job_id).not.toBe(retry.job_id);
   });
 });
 
