@@ -212,14 +212,15 @@ describe('client regressions', () => {
     const d = await agent.ctxOf(handle.jobId);
     for (let i = 0; i < 100; i++) d.ctx.log('info', String(i));
     await links.dropCurrent();
-    for (let i = 100; i < 200; i++) d.ctx.log('info', String(i)); // while away / resuming
+    // A large backlog while away / resuming (the Go runtime's replay used to deadlock, #146).
+    for (let i = 100; i < 2_100; i++) d.ctx.log('info', String(i));
     await waitFor(() => resumed.length === 1 && client.state === 'open');
-    for (let i = 200; i < 300; i++) d.ctx.log('info', String(i));
+    for (let i = 2_100; i < 2_200; i++) d.ctx.log('info', String(i));
     d.finish('done');
     expect((await handle.done).result).toBe('done');
     const logs: string[] = [];
     for await (const ev of handle.events()) if (ev.kind === 'log') logs.push(ev.body.message);
-    expect(logs).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+    expect(logs).toEqual(Array.from({ length: 2_200 }, (_, i) => String(i)));
     await client.close();
   });
 
