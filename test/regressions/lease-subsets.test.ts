@@ -107,6 +107,19 @@ describe('lease subset regressions', () => {
     expect(fine.type).toBe('job.accepted');
   });
 
+  it('ts-sdk #122/#123 / §9.5 "in the future": expires_at equal to the submit time is refused; fractional seconds are accepted', async () => {
+    const clock = new ManualClock();
+    const runtime = makeRuntime({ clock });
+    scriptAgent(runtime);
+    const peer = await connect(runtime);
+    const now = new Date(clock.now()).toISOString();
+    const atNow = await peer.accepted(peer.submit('script', { steps: [] }, { lease_constraints: { expires_at: now } }));
+    expect(atNow.payload.code).toBe('INVALID_REQUEST');
+    const fractional = new Date(clock.now() + 1_500).toISOString(); // ...01.500Z
+    expect(fractional).toMatch(/\.\d{3}Z$/);
+    expect((await submitAccepted(peer, 'script', { steps: [] }, { lease_constraints: { expires_at: fractional } })).type).toBe('job.accepted');
+  });
+
   it('rust-sdk "validate and enforce lease expires_at" (§9.5) / python test_lease_expiry_grace: operations past expiry (+ a grace of at most 1 s) are LEASE_EXPIRED and end the job, retryable false', async () => {
     const clock = new ManualClock();
     const runtime = makeRuntime({ clock, proactiveExpiry: false });
