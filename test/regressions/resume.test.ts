@@ -147,7 +147,7 @@ describe('resume regressions', () => {
   });
 
   it('ts-sdk #141: a session whose buffer overflowed cannot be resumed (no partial replay)', async () => {
-    const runtime = makeRuntime({ eventStore: new MemoryEventStore({ maxEventsPerSession: 4 }) });
+    const runtime = makeRuntime({ eventStore: new MemoryEventStore({ maxEventsPerSession: 4, overflow: 'end-session' }) });
     const agent = drivenAgent(runtime);
     const a = await connect(runtime);
     const jobId = (await submitAccepted(a, 'driven')).job_id!;
@@ -160,8 +160,11 @@ describe('resume regressions', () => {
     expect(reply.payload.code).toBe('RESUME_WINDOW_EXPIRED');
   });
 
-  it('ts-sdk #141 / catalog §6.3: a buffer that overflows while the client is away never yields a "successful" resume with silently missing events', async () => {
-    const runtime = makeRuntime({ eventStore: new MemoryEventStore({ maxEventsPerSession: 4 }) });
+  it.each([
+    ['evict-oldest (runtime default)', { maxEventsPerSession: 4 }],
+    ['end-session', { eventStore: new MemoryEventStore({ maxEventsPerSession: 4, overflow: 'end-session' }) }],
+  ] as const)('ts-sdk #141 / catalog §6.3: a buffer that overflows while the client is away never yields a "successful" resume with silently missing events (%s)', async (_policy, opts) => {
+    const runtime = makeRuntime(opts);
     const agent = drivenAgent(runtime);
     const a = await connect(runtime);
     const jobId = (await submitAccepted(a, 'driven')).job_id!;
@@ -186,7 +189,7 @@ describe('resume regressions', () => {
 
   it('go-sdk #154/#155: a session killed by a buffer overflow is reclaimed with its (full) event log', async () => {
     const clock = new ManualClock();
-    const store = new MemoryEventStore({ maxEventsPerSession: 4 });
+    const store = new MemoryEventStore({ maxEventsPerSession: 4, overflow: 'end-session' });
     const runtime = makeRuntime({ clock, eventStore: store, resumeWindowSec: 10 });
     const agent = drivenAgent(runtime);
     const a = await connect(runtime);
