@@ -219,6 +219,15 @@ describe('resume regressions', () => {
     expect(spy).toHaveBeenCalled();
   });
 
+  it('ts-sdk #142 (same leak, bearer side): a static bearer token is compared against every configured token in constant time, no early exit', async () => {
+    const runtime = makeRuntime(); // three tokens: t, t2, u
+    const spy = vi.mocked(crypto.timingSafeEqual);
+    spy.mockClear();
+    const peer = TestPeer.connect(runtime);
+    expect((await peer.hello({ token: 't' })).type).toBe('session.welcome');
+    expect(spy).toHaveBeenCalledTimes(3);
+  });
+
   it('ts-sdk #140 / rust-sdk "session.close leaves in-flight jobs running": close and legacy bye keep jobs running and resumable', async () => {
     for (const type of ['session.close', 'session.bye']) {
       const runtime = makeRuntime();
