@@ -19,6 +19,9 @@ import { authorityServicesOfJob } from './enforcement/authority-services.js';
 import type { Job } from './job.js';
 import { ResultStreamWriter, type ResultStream } from './result-stream.js';
 
+/** Default low-water mark of ctx.drain(). */
+const DRAIN_LOW_WATER_BYTES = 1024 * 1024;
+
 export type AgentHandler = (input: unknown, ctx: JobContext) => unknown | Promise<unknown>;
 
 export type LogLevel = LogBody['level'];
@@ -47,6 +50,13 @@ export interface JobContext {
   /** The owner session's negotiated features (progress/result_chunk are gated on them). */
   readonly features: ReadonlySet<Feature>;
   log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void;
+  /**
+   * Cooperative back-pressure (§6.5): resolves once the session's transport has written out its
+   * backlog down to `lowWaterBytes` (default 1 MiB); at once when the client is away, the
+   * transport reports no backlog, or the job is aborted. A chatty agent may `await ctx.drain()`
+   * every few hundred events so it never outruns the wire.
+   */
+  drain(lowWaterBytes?: number): Promise<void>;
   thought(text: string): void;
   status(phase: string, message?: string): void;
   /** `cost.*` metrics in a budgeted currency decrement the budget (§9.6). */
@@ -128,6 +138,10 @@ export class JobContextImpl implements JobContext {
   /** The stream, if the agent opened one (the runner finishes it). */
   get openStream(): ResultStreamWriter | undefined {
     return this.stream;
+  }
+
+  drain(lowWaterBytes = DRAIN_LOW_WATER_BYTES): Promise<void> {
+    return this.job.owner.waitForDrain(lowWaterBytes, this.signal);
   }
 
   log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void {

@@ -36,7 +36,8 @@ export class MemoryEventStore implements EventStore {
     this.overflow = opts.overflow ?? 'end-session';
   }
 
-  append(sessionId: string, event: StoredEvent): number {
+  // `number | void` like the interface, so subclasses that override append() with `void` still type-check.
+  append(sessionId: string, event: StoredEvent): number | void {
     const log = this.log(sessionId);
     const size = event.frame.length;
     let evicted = 0;

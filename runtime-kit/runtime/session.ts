@@ -5,7 +5,7 @@
 // Sequenced output (§8.3): allocate seq -> build -> encode -> store -> send, all synchronous, so
 // seqs are strictly monotonic, gap-free and in wire order across every job of the session.
 import { PROTOCOL_VERSION, type ArcpMessage, type Feature, type SessionError, type SessionMachineEvent } from '../../generated/index.js';
-import { newMessageId } from '../protocol/index.js';
+import { newMessageId, sleep } from '../protocol/index.js';
 import { SESSION_MACHINE, StateMachine, type SessionState } from '../machines/index.js';
 import { arcpError } from '../errors/index.js';
 import type { Connection } from './connection.js';
@@ -27,6 +27,9 @@ export interface SessionEnv {
 }
 
 type SequencedType = 'job.event' | 'job.result' | 'job.error';
+
+/** How often waitForDrain looks at the transport's backlog. */
+const DRAIN_POLL_MS = 5;
 
 export class Session {
   /** Negotiated feature intersection (§6.2); replaced on a hello-form resume. */
@@ -205,6 +208,25 @@ export class Session {
     }
     if (evicted) this.onEvicted(evicted);
     return seq;
+  }
+
+  /**
+   * Cooperative back-pressure for agents (`ctx.drain()`): resolves once the attached transport's
+   * unwritten backlog is at most `lowWaterBytes`. Resolves at once when no transport is attached
+   * (output goes to the resume buffer), when the transport does not report `bufferedAmount`
+   * (memory, stdio), when the session has ended, or when `signal` aborts. Polls on the session
+   * clock every DRAIN_POLL_MS: the Transport interface has no drain event.
+   */
+  async waitForDrain(lowWaterBytes: number, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const backlog = this.connection?.transport.bufferedAmount;
+      if (backlog === undefined || backlog <= lowWaterBytes || this.expired || signal?.aborted) return;
+      try {
+        await sleep(this.env.timers, DRAIN_POLL_MS, signal);
+      } catch {
+        return; // aborted: the agent reads ctx.signal itself
+      }
+    }
   }
 
   /** `session.ack` (§6.5): record, free, maybe re-arm back-pressure. Acks above latest are clamped. */
