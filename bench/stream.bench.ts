@@ -2,8 +2,13 @@
 // in the same run and through the same topology (runtime and bare server share one child
 // process; the clients run here):
 //   1. throughput: one job emitting 200,000 `log` events, arcp-kit runtime -> arcp-kit client
-//      over ws on loopback, strict outbound validation and the resume buffer on (target >= 0.70
-//      of a bare ws server sending the same frames to a bare client that JSON.parses them);
+//      over ws on loopback (target >= 0.70 of a bare ws server sending the same frames to a bare
+//      client that JSON.parses them). Validation on both sides: the runtime strictly validates
+//      every outbound frame (`validateOutbound: true`, which production would default off) and
+//      the client leniently validates every inbound frame. The resume buffer is on with its
+//      defaults (10,000 unacked events / 16 MiB per session, overflow `evict-oldest`); the client
+//      acks every 256 events. If the flood outruns the acks, the oldest unacked events are
+//      evicted (the session lives on, §6.5) and the report counts the eviction notices;
 //   2. median submit -> job.accepted round trip vs a bare ws request/response (target <= 3x);
 //   3. runtime heap per idle session with 1,000 concurrent sessions (target <= 50 KB).
 // Run: `npm run bench stream` (or `node bin/run-bench.mjs stream`). Env: STREAM_EVENTS, ROUNDS,
@@ -27,14 +32,11 @@ type ChildMsg = { ready: true; arcpUrl: string; bareUrl: string } | { mem: { hea
 // ---------------------------------------------------------------- child: runtime + bare server
 async function childMain(): Promise<void> {
   const { ARCPRuntime } = await import('../runtime-kit/runtime/index.js');
-  // The resume buffer stays on; its caps are raised because the runtime applies no producer
-  // back-pressure: a job flooding faster than the client acks would otherwise hit the default
-  // 10,000-unacked-event cap and lose its session (reported to the runtime owner).
+  // Resume buffer with its default caps and overflow policy (evict-oldest keeps the session when
+  // the flood outruns the client's acks); strict outbound validation forced on.
   const runtime = new ARCPRuntime({
     tokens: { t: 'bench' },
     validateOutbound: true,
-    maxEventsPerSession: EVENTS + 10_000,
-    maxBytesPerSession: 512 * 1024 * 1024,
     logger: () => undefined,
   });
   runtime.registerAgent('bench.flood', async (input, ctx) => {
@@ -94,11 +96,17 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Resume-buffer eviction notices seen (status back_pressure, details.reason resume_buffer_evicted). */
+let evictionNotices = 0;
+
 async function arcpStream(client: import('../runtime-kit/client/index.js').ARCPClient, n: number): Promise<number> {
   const t0 = performance.now();
   const handle = await client.submit({ agent: 'bench.flood', input: { n } });
   let count = 0;
-  for await (const ev of handle.events()) if (ev.kind === 'log') count++;
+  for await (const ev of handle.events()) {
+    if (ev.kind === 'log') count++;
+    else if (ev.kind === 'status' && (ev.body as { details?: { reason?: string } }).details?.reason === 'resume_buffer_evicted') evictionNotices++;
+  }
   await handle.done;
   const ms = performance.now() - t0;
   if (count !== n) throw new Error(`arcp stream delivered ${count} of ${n} events`);
@@ -216,11 +224,15 @@ export default async function main(): Promise<void> {
       target: '>= 0.70',
       arcpRoundsMs: arcpMs,
       bareRoundsMs: bareMs,
+      validation: { runtimeStrictOutbound: true, clientLenientInbound: true },
+      resumeBuffer: { maxEventsPerSession: 10_000, maxBytesPerSession: 16 * 1024 * 1024, overflow: 'evict-oldest', clientAckEveryN: 256, evictionNotices },
     },
     submitRoundTrip: { samples: RTT_SAMPLES, arcpMedianMs: median(submitRtt), bareMedianMs: median(bareRttMs), ratio: rttRatio, target: '<= 3x' },
     idleSessions: { sessions: SESSIONS, heapBytesPerSession: heapPerSession, rssBytesPerSession: rssPerSession, target: '<= 50 KB (heap)' },
   };
   console.log(`bench stream (node ${process.version})`);
+  console.log('  validation: runtime strict outbound ON (every frame), client lenient inbound ON (every frame)');
+  console.log(`  resume buffer: ON, default caps (10,000 events / 16 MiB per session), overflow evict-oldest, client acks every 256; eviction notices during the run: ${evictionNotices}`);
   console.log(`  throughput ${EVENTS} log events: arcp ${report.throughput.arcpEventsPerSec.toFixed(0)}/s, bare ws ${report.throughput.bareEventsPerSec.toFixed(0)}/s -> ratio ${throughputRatio.toFixed(3)} (target >= 0.70)`);
   console.log(`  submit->accepted median ${median(submitRtt).toFixed(3)} ms vs bare ws rtt ${median(bareRttMs).toFixed(3)} ms -> ${rttRatio.toFixed(2)}x (target <= 3x)`);
   console.log(`  idle sessions x${SESSIONS}: runtime heap ${(heapPerSession / 1024).toFixed(1)} KB/session, rss ${(rssPerSession / 1024).toFixed(1)} KB/session (target <= 50 KB)`);

@@ -93,7 +93,7 @@ export class Job implements JobInfo {
   emit(type: SequencedType, payload: unknown): number | undefined {
     const seq = this.owner.emitSequenced(type, this.jobId, this.traceId, payload);
     if (seq !== undefined) this.lastEventSeq = seq;
-    for (const sink of this.sinks) sink.deliver(type, payload, this);
+    if (this.sinks.size !== 0) for (const sink of this.sinks) sink.deliver(type, payload, this);
     return seq;
   }
 }

@@ -174,7 +174,7 @@ export class Session {
    * envelope the encoder rejects, so an agent passing a bad body learns it synchronously.
    */
   emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
-    if (this.overflowed || this.expired) return undefined;
+    if (this.machine.state === 'terminated') return undefined; // overflowed or expired (no rest-args array per event)
     const previous = this.lastSeq;
     const seq = this.allocateSeq();
     // Hot path (one per streamed event): a fixed-shape literal, same keys and order as envelope().
