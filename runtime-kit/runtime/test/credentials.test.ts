@@ -118,15 +118,20 @@ describe('revocation durability (§14)', () => {
 
   it('revokes a delegated child\'s credentials when the parent ends', async () => {
     const { provisioner, services } = credentialed();
+    // The parent ends only once the test has seen its child accepted (no real-time sleep: the
+    // ordering must hold however loaded the machine is).
+    let childSeen!: () => void;
+    const childAccepted = new Promise<void>((r) => (childSeen = r));
     runtime.registerAgent('leaver', async (_input, ctx) => {
       void ctx.delegate({ agent: 'conformance.slow', input: { steps: 1, interval_ms: 60_000 }, lease_request: {} }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 50));
+      await childAccepted;
       return 'bye';
     });
     const peer = await alice(runtime);
     const acc = await submitAccepted(peer, 'leaver', {}, { lease_request: { 'agent.delegate': ['conformance.*'] } });
+    const child = await peer.find((m) => m.type === 'job.accepted' && m.payload.parent_job_id === acc.payload.job_id);
+    childSeen();
     await peer.terminal(acc.payload.job_id);
-    const child = peer.ofType('job.accepted').find((m) => m.payload.parent_job_id === acc.payload.job_id)!;
     expect(child.payload.credentials).toHaveLength(1);
     await peer.terminal(child.job_id!);
     await services.credentials!.settled();
