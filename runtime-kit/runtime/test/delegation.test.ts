@@ -123,16 +123,20 @@ describe('delegated budget and parent termination', () => {
 
   it('ends a running child when the parent ends, with the parent unable to outlive it', async () => {
     runtime = authorityRuntime();
+    // The parent returns only after the test saw its child accepted: ordering by signal, not sleep.
+    let childSeen!: () => void;
+    const childAccepted = new Promise<void>((r) => (childSeen = r));
     runtime.registerAgent('abandoning-parent', async (_input, ctx) => {
       void ctx.delegate({ agent: 'conformance.slow', input: { steps: 1, interval_ms: 60_000 }, lease_request: {} }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 50));
+      await childAccepted;
       return 'parent done';
     });
     const peer = await alice(runtime);
     const acc = await submitAccepted(peer, 'abandoning-parent', {}, { lease_request: { 'agent.delegate': ['conformance.*'] } });
+    const child = await peer.find((m) => m.type === 'job.accepted' && m.payload.parent_job_id === acc.payload.job_id);
+    childSeen();
     const parentEnd = await peer.terminal(acc.payload.job_id);
     expect(parentEnd.type).toBe('job.result');
-    const child = peer.ofType('job.accepted').find((m) => m.payload.parent_job_id === acc.payload.job_id)!;
     const childEnd = await terminalSlow(peer, child.job_id!);
     expect(childEnd.type).toBe('job.error');
     expect(childEnd.payload).toMatchObject({ code: 'CANCELLED', final_status: 'cancelled' });
