@@ -10,6 +10,7 @@ import { loadBaseline, writeBaseline } from './runner/baseline.js';
 import { createDisplay } from './runner/display.js';
 import { runChecks, type RunResult } from './runner/run.js';
 import { writeReports } from './report/write.js';
+import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
 export { ALL_CHECKS, selectChecks };
@@ -37,8 +38,7 @@ export interface ConformanceOptions {
   write?: (s: string) => void;
 }
 
-export const DEFAULT_RUNS = 8;
-export const DEFAULT_TIMEOUT_MS = 3_000;
+export { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS };
 
 async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
   if (o.target && o.stdio) throw new Error('give either --target or --stdio, not both');

@@ -1,9 +1,14 @@
 // `arcp conformance`: certify an ARCP runtime (arcp-kit's own, in-process, when no target is
 // given). Flag parsing only; the harness lives in conformance/.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ALL_CHECKS, DEFAULT_RUNS, DEFAULT_TIMEOUT_MS, runConformance, selectChecks } from '../../conformance/index.js';
-import { parsePatternList } from '../../conformance/checks/pattern.js';
-import { listMarkdown, listPlain } from '../../conformance/report/list.js';
+import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../../conformance/defaults.js';
+
+// The harness is loaded only when this command runs, so other commands start fast.
+const loadHarness = async () => ({
+  ...(await import('../../conformance/index.js')),
+  ...(await import('../../conformance/checks/pattern.js')),
+  ...(await import('../../conformance/report/list.js')),
+});
 
 function int(name: string) {
   return (v: string): number => {
@@ -34,6 +39,7 @@ export function registerConformance(program: Command): void {
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
     .option('--verbose', 'longer traces on the terminal')
     .action(async (o) => {
+      const { ALL_CHECKS, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
       if (o.list) {
         const checks = selectChecks(parsePatternList(o.only), ALL_CHECKS);
         process.stdout.write(o.markdown ? listMarkdown(checks) : listPlain(checks));

@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { generate, SchemaLoadError } from '../../generator/index.js';
-import { writeOutputs } from '../../generator/output/write.js';
+// generator/ is imported lazily: it pulls in ts-morph and json-schema-to-typescript (~1.5 s), which
+// every other `arcp` command (notably `serve --stdio`, spawned once per conformance connection)
+// must not pay for.
 
 /** The package root: defaults are relative to it, so `npx arcp generate` works from any directory. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,6 +25,8 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   const started = performance.now();
+  const { generate, SchemaLoadError } = await import('../../generator/index.js');
+  const { writeOutputs } = await import('../../generator/output/write.js');
   let result;
   try {
     result = await generate(resolve(opts.schema ?? join(PACKAGE_ROOT, 'schema')), (step, ms) => log(pc.dim(`  ${step.padEnd(16)} ${ms.toFixed(0).padStart(5)} ms`)));

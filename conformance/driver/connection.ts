@@ -38,6 +38,12 @@ export interface ConnectionOptions {
   autoPong?: boolean;
   /** Default timeout for `expect`, ms. */
   timeoutMs: number;
+  /**
+   * Timeout for expectations made before the peer has sent its first frame: a spawned peer must
+   * start its interpreter first, which on a loaded machine can take seconds (never a conformance
+   * failure). Defaults to `timeoutMs`.
+   */
+  firstFrameTimeoutMs?: number;
 }
 
 export class PeerConnection {
@@ -141,7 +147,7 @@ export class PeerConnection {
    * Resolves with the first not-yet-consumed frame matching `pred`, consuming it.
    * Rejects with a Violation naming `what` after `timeoutMs`.
    */
-  expect(pred: (m: Envelope) => boolean, what: string, timeoutMs = this.opts.timeoutMs): Promise<Envelope> {
+  expect(pred: (m: Envelope) => boolean, what: string, timeoutMs = this.defaultTimeoutMs()): Promise<Envelope> {
     const i = this.unconsumed.findIndex((f) => f.msg !== undefined && pred(f.msg));
     if (i >= 0) return Promise.resolve(this.unconsumed.splice(i, 1)[0].msg!);
     if (!this.isOpen) return Promise.reject(new PeerGone(`${this.label}: transport closed before ${what}`));
@@ -152,6 +158,11 @@ export class PeerConnection {
       }, timeoutMs);
       this.waiters.push({ pred, resolve, reject, timer });
     });
+  }
+
+  private defaultTimeoutMs(): number {
+    if (this.received.length === 0) return Math.max(this.opts.timeoutMs, this.opts.firstFrameTimeoutMs ?? 0);
+    return this.opts.timeoutMs;
   }
 
   /** `expect` by message type (and optional job id). */

@@ -82,7 +82,10 @@ export class CheckContext {
     }
     this.labels[p] += 1;
     const transport = await this.config.target.connect();
-    const conn = new PeerConnection(`${p}${this.labels[p]}`, transport, this.recorder, { timeoutMs: this.timeoutMs });
+    const conn = new PeerConnection(`${p}${this.labels[p]}`, transport, this.recorder, {
+      timeoutMs: this.timeoutMs,
+      firstFrameTimeoutMs: this.config.target.handshakeTimeoutMs,
+    });
     this.connections.push(conn);
     return conn;
   }
