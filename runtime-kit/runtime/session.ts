@@ -203,6 +203,8 @@ export class Session {
       }
     }
     this.connection?.sendFrame(frame);
+    // A terminal ends the job's stream (catalog §8.1): no notice below may attach to it.
+    if (type !== 'job.event') this.liveJobs.delete(jobId);
     if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.ackedThrough)) {
       this.emitBackPressure();
     }

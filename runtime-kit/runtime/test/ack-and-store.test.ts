@@ -183,6 +183,24 @@ describe('session.ack and back-pressure (§6.5)', () => {
     expect(at.sequenced().map((m) => m.event_seq)).toEqual(seqs.slice(stats.freedThrough));
   });
 
+  it('overflow evict-oldest: an eviction caused by a job terminal never puts a notice after that terminal', async () => {
+    const warnings: unknown[] = [];
+    runtime = makeRuntime({ maxEventsPerSession: 5, logger: (level, message) => level === 'warn' && warnings.push(message) });
+    runtime.registerAgent('four', (_i, ctx) => {
+      for (let i = 0; i < 4; i++) ctx.log('info', `f ${i}`);
+      return 'ok'; // status running + 4 logs fill the buffer: the terminal evicts
+    });
+    const peer = await connected(runtime);
+    const jobId = (await peer.accepted(peer.submit('four'))).payload.job_id;
+    await peer.terminal(jobId);
+    peer.submit('echo');
+    await peer.next((m) => m.type === 'job.accepted' && m.payload.job_id !== jobId);
+    await peer.settle();
+    expect(warnings).toHaveLength(1);
+    const ofJob = peer.sequenced().filter((m) => m.job_id === jobId);
+    expect(ofJob.at(-1)!.type).toBe('job.result');
+  });
+
   it('overflow evict-oldest re-arms its notice once acks pass everything evicted', async () => {
     runtime = makeRuntime({ maxEventsPerSession: 10 });
     const g = [gate(), gate()];
