@@ -18,8 +18,17 @@ function listedIds(reply: Envelope): string[] {
   return Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [];
 }
 
-function subscribe(s: Session, jobId: string, history = false): void {
-  s.conn.send(envelope('job.subscribe', { job_id: jobId, history }, { session_id: s.sessionId }));
+/** Sends job.subscribe and resolves with the peer's answer (subscribed, or the refusal). */
+function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
+  s.conn.send(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
+  return s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+}
+
+/** subscribe(), requiring that the peer accepted. */
+async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
+  const sub = await subscribe(s, jobId, opts);
+  require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+  return sub;
 }
 
 export const principalChecks: CheckDef[] = [
@@ -67,8 +76,7 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
       const b = await ctx.open('B');
-      subscribe(b, jobId, true);
-      const reply = await b.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+      const reply = await subscribe(b, jobId, { history: true });
       requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], 'cross-principal subscribe');
     },
   }),
@@ -84,9 +92,7 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 6, interval_ms: 40 });
       const watcher = await ctx.open('A');
-      subscribe(watcher, jobId);
-      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      await subscribed(watcher, jobId);
       watcher.conn.send(envelope('job.cancel', { reason: 'not mine' }, { session_id: watcher.sessionId, job_id: jobId }));
       const term = await ctx.terminal(a, jobId);
       require_(term.type === 'job.result', `the subscriber's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code'))}`);
@@ -104,9 +110,7 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 5, interval_ms: 40 });
       const watcher = await ctx.open('A');
-      subscribe(watcher, jobId, true);
-      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      await subscribed(watcher, jobId, { history: true });
       await ctx.terminal(watcher, jobId);
       const oracle = new SeqOracle().observeAll(watcher.conn.messages());
       require_(oracle.violations.length === 0, oracle.violations.join('; '));
@@ -126,9 +130,7 @@ export const principalChecks: CheckDef[] = [
       const jobId = await ctx.submit(a, AGENTS.slow, { steps, interval_ms: 40 });
       await a.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress', 'first progress event');
       const watcher = await ctx.open('A');
-      watcher.conn.send(envelope('job.subscribe', { job_id: jobId, from_event_seq: 0, history: true }, { session_id: watcher.sessionId }));
-      const sub = await watcher.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      await subscribed(watcher, jobId, { history: true, from_event_seq: 0 });
       await ctx.terminal(watcher, jobId);
       const currents = watcher.conn
         .messages()
@@ -187,8 +189,7 @@ export const principalChecks: CheckDef[] = [
       const b = await ctx.open('B');
       if (b.features.includes('list_jobs')) await listJobs(b);
       if (b.features.includes('subscribe')) {
-        subscribe(b, jobId, true);
-        await b.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+        await subscribe(b, jobId, { history: true });
       }
       await ctx.sleep(50);
       const leaked = b.conn.received.filter((f) => f.text.includes('"credentials"') || secrets.some((v) => v && f.text.includes(v)));
