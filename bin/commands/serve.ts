@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
+import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 
@@ -18,6 +19,7 @@ interface ServeFlags {
   conformanceAgents?: boolean;
   heartbeat?: number;
   resumeWindow?: number;
+  referenceCredentials?: string;
   fault: FaultName[];
 }
 
@@ -72,6 +74,10 @@ export function registerServe(program: Command): void {
     .option('--conformance-agents', 'host the conformance.* agents (design/conformance-agents.md)')
     .option('--heartbeat <sec>', 'heartbeat interval in seconds (default 30)', parseSeconds)
     .option('--resume-window <sec>', 'resume window in seconds (default 600)', parseSeconds)
+    .option(
+      '--reference-credentials <ledger>',
+      'issue provisioned credentials (§9.8) from the in-process reference provisioner, recording outstanding revocations in this ledger file',
+    )
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
@@ -89,6 +95,13 @@ async function serve(flags: ServeFlags): Promise<void> {
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
     ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
     ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
+    // §14: provisioned_credentials is advertised only with a durable revocation ledger beside it.
+    ...(flags.referenceCredentials !== undefined
+      ? {
+          credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.reference.invalid/v1', profile: 'generic' }),
+          revocationLedgerPath: flags.referenceCredentials,
+        }
+      : {}),
     logger: (level, message, data) => {
       if (level === 'warn' || level === 'error') process.stderr.write(`arcp serve [${level}] ${message}${data ? ` ${JSON.stringify(data)}` : ''}\n`);
     },
