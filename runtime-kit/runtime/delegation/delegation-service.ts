@@ -9,7 +9,7 @@
 //  5. a refusal is a `tool_result` error on the parent with call_id = delegate_id;
 //  6. the parent awaits the child's terminal and gets its result; unspent child budget returns.
 // Parent termination ends every live child (and credential revocation cascades, §9.8.2).
-import type { Credential, JobAccepted, JobAcceptedPayload, Lease, LeaseConstraints } from '../../../generated/index.js';
+import type { Credential, DelegateBody, JobAccepted, JobAcceptedPayload, Lease, LeaseConstraints } from '../../../generated/index.js';
 import type { BudgetReservation, DelegationDecision, DelegationRequest } from '../../authority/index.js';
 import { arcpError, isARCPError, type ARCPError } from '../../errors/index.js';
 import { newJobId, newMessageId } from '../../protocol/index.js';
@@ -19,12 +19,8 @@ import type { JobAuthorityLike } from '../hooks.js';
 import { Job, type JobSink, type SequencedType } from '../job.js';
 import { isoTime } from '../timers.js';
 
-export interface DelegateRequest {
-  agent: string;
-  input?: unknown;
-  lease_request?: Lease;
-  lease_constraints?: LeaseConstraints;
-}
+/** What an agent asks for: the `delegate` event body (§10) minus the ids the runtime mints. */
+export type DelegateRequest = Omit<DelegateBody, 'delegate_id' | 'child_job_id' | 'input'> & { input?: unknown };
 
 export interface DelegateOutcome {
   childJobId: string;

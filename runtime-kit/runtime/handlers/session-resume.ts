@@ -1,17 +1,13 @@
 // session.resume (§6.3 spec form; catalog §10 #8): first message on a new transport or after a
 // hello. session_id from the payload or the envelope; bearer auth optional (must match if given).
-import type { ArcpMessage, SessionResume } from '../../../generated/index.js';
+import type { ArcpMessage, SessionResume, SessionResumePayload } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
 import type { Authenticated } from '../authenticator.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
 import { performResume } from './resume.js';
 
-interface ResumeFields {
-  session_id?: string;
-  resume_token: string;
-  last_event_seq: number;
-  auth?: { scheme: string; token?: string };
-}
+/** The payload as the lenient form accepts it: `session_id` may sit on the envelope instead. */
+type ResumeFields = Omit<SessionResumePayload, 'session_id'> & Partial<Pick<SessionResumePayload, 'session_id'>>;
 
 export const sessionResumeHandler: MessageHandler = {
   types: ['session.resume'],
