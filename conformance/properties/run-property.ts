@@ -41,6 +41,7 @@ export async function runProperty<T>(
   const prop = fc.asyncProperty(arb, async (value) => {
     executed += 1;
     ctx.recorder.reset();
+    ctx.beginCase();
     await predicate(value);
   });
   const details = await fc.check(prop, {
@@ -57,6 +58,7 @@ export async function runProperty<T>(
   const original = details.errorInstance;
   // Replay the minimal case with a clean trace, so the report shows exactly its frames.
   ctx.recorder.reset();
+  ctx.beginCase();
   let message = original instanceof Error ? original.message : String(original);
   try {
     await predicate(value);

@@ -46,6 +46,8 @@ export class CheckContext {
   private readonly labels = { A: 0, B: 0 };
   /** Frames/cases counters a property reports (fuzz cases per second). */
   cases = 0;
+  /** Connections opened before the current property case (they belong to earlier cases). */
+  private caseStart = 0;
 
   constructor(
     readonly config: RunConfig,
@@ -75,9 +77,18 @@ export class CheckContext {
     if (!this.hasFeature(f)) throw new NotApplicable(`feature ${f} not negotiated`);
   }
 
+  /**
+   * Marks the start of one property case. Over --stdio every connection is a fresh runtime, so a
+   * case that needs a single connection can still run; only a second connection within the SAME
+   * case (reconnect, second principal on one runtime) is impossible there.
+   */
+  beginCase(): void {
+    this.caseStart = this.connections.length;
+  }
+
   /** Opens a raw connection (no handshake). The second connection needs a multi-connection peer. */
   async connect(p: Principal = 'A'): Promise<PeerConnection> {
-    if (this.connections.length > 0 && !this.config.target.multiConnection) {
+    if (this.connections.length > this.caseStart && !this.config.target.multiConnection) {
       throw new Skip('needs more than one connection to the same runtime (not possible over --stdio)');
     }
     this.labels[p] += 1;
