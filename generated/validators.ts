@@ -3,6 +3,7 @@
 // Source sha256: 5cfe2908feb79ba6c21b22a4761cfb582427a4bf87dd0779cfb3257bdd0b92b9
 // Regenerate: npx arcp generate
 import { createRequire } from 'node:module';
+import { FAST_VERDICTS } from './validators.fast.js';
 import type { ArcpMessage, EventKind, MessageType, JobAccepted, JobCancel, JobCancelled, JobError, JobEvent, JobResult, JobSubmit, JobSubscribe, JobSubscribed, JobUnsubscribe, SessionAck, SessionBye, SessionClose, SessionClosed, SessionError, SessionHello, SessionJobs, SessionListJobs, SessionPing, SessionPong, SessionResume, SessionWelcome } from './types.js';
 
 /** One validation failure. `path` is a JSON pointer naming the field, e.g. `/payload/agent`. */
@@ -125,6 +126,9 @@ function toIssues(errors: AjvError[] | null | undefined, prefix: string): Valida
 }
 
 function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
+  // A fast verdict (validators.fast.ts) answers valid frames without ajv; on false ajv decides and reports.
+  const fast = FAST_VERDICTS[mode][name];
+  if (fast !== undefined && fast(value)) return null;
   // Lenient only widens strict, so a strictly valid frame is leniently valid; strict is cheaper.
   if (mode === 'lenient' && STRICT_FIRST.has(name) && (COMPILED.strict[name] as CompiledValidator)(value)) return null;
   // Names come from the generated tables above, so the export always exists.

@@ -11,6 +11,7 @@ import { emitSchemas } from './emit/schemas.js';
 import { emitTypes } from './emit/types.js';
 import { emitValidatorApi } from './emit/validators-api.js';
 import { emitValidatorCode } from './emit/validators-code.js';
+import { emitValidatorFast } from './emit/validators-fast.js';
 import { by } from './model/order.js';
 
 export { SchemaLoadError } from './load/index.js';
@@ -20,6 +21,7 @@ export type { OutputFile } from './emit/output-file.js';
 export const EMITTERS: ReadonlyArray<readonly [string, Emitter]> = [
   ['types', emitTypes],
   ['validator code', emitValidatorCode],
+  ['validator fast verdicts', emitValidatorFast],
   ['validator API', emitValidatorApi],
   ['registry', emitRegistry],
   ['machines', emitMachines],

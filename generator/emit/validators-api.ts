@@ -46,6 +46,9 @@ function toIssues(errors: AjvError[] | null | undefined, prefix: string): Valida
 }
 
 function run(mode: Mode, name: string, value: unknown, prefix: string): ValidationIssue[] | null {
+  // A fast verdict (validators.fast.ts) answers valid frames without ajv; on false ajv decides and reports.
+  const fast = FAST_VERDICTS[mode][name];
+  if (fast !== undefined && fast(value)) return null;
   // Lenient only widens strict, so a strictly valid frame is leniently valid; strict is cheaper.
   if (mode === 'lenient' && STRICT_FIRST.has(name) && (COMPILED.strict[name] as CompiledValidator)(value)) return null;
   // Names come from the generated tables above, so the export always exists.
@@ -130,6 +133,7 @@ export function isKnownMessageType(type: string): type is MessageType {
 export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
   const file = newSourceFile('validators.ts');
   file.addImportDeclaration({ moduleSpecifier: 'node:module', namedImports: ['createRequire'] });
+  file.addImportDeclaration({ moduleSpecifier: './validators.fast.js', namedImports: ['FAST_VERDICTS'] });
   file.addImportDeclaration({
     moduleSpecifier: './types.js', isTypeOnly: true,
     namedImports: ['ArcpMessage', 'EventKind', 'MessageType', ...model.messages.map((m) => m.names.typeName)],

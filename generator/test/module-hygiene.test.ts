@@ -10,7 +10,7 @@ const esm = files.filter((f) => f.endsWith('.ts'));
 
 describe('module hygiene of generated/', () => {
   it('has the expected ESM modules and CommonJS validator bundles', () => {
-    expect(esm).toEqual(['index.ts', 'machines.ts', 'registry.ts', 'schemas.ts', 'types.ts', 'validators.ts']);
+    expect(esm).toEqual(['index.ts', 'machines.ts', 'registry.ts', 'schemas.ts', 'types.ts', 'validators.fast.ts', 'validators.ts']);
     expect(files.filter((f) => f.endsWith('.cjs'))).toEqual(['validators.lenient.cjs', 'validators.strict.cjs']);
   });
 

@@ -12,7 +12,7 @@ describe('mini fixture output snapshots', () => {
     expect(files.map((f) => `${f.root}/${f.path}`)).toEqual([
       'docs/README.md', 'docs/errors.md', 'docs/events.md', 'docs/features.md', 'docs/machines.md', 'docs/messages.md',
       'generated/index.ts', 'generated/machines.ts', 'generated/registry.ts', 'generated/schemas.ts', 'generated/types.ts',
-      'generated/validators.lenient.cjs', 'generated/validators.strict.cjs', 'generated/validators.ts',
+      'generated/validators.fast.ts', 'generated/validators.lenient.cjs', 'generated/validators.strict.cjs', 'generated/validators.ts',
     ]);
   });
 
