@@ -1,32 +1,18 @@
 // Enforces the schema authoring rules of schema/README.md and contracts.md §1: file name ==
 // wire type, `type` const, canonical `$id`, PascalCase `title`, complete `x-arcp` data, examples,
 // and `$ref`s that resolve. Returns the typed x-arcp metadata so nothing else parses it again.
-import type { Correlation, Direction, Json, JsonObject } from '../model/ir.js';
+import type { Correlation, Direction, EventKindFacts, Json, JsonObject, MessageFacts } from '../model/ir.js';
 import { eventNames, messageNames, schemaIdFor } from '../model/names.js';
 import { forEachSchema, getPointer, isObject } from '../model/schema-walk.js';
 import type { SchemaFile } from './read-schemas.js';
 import { resolveRef } from './refs.js';
 import type { ProblemList } from './schema-error.js';
 
-/** x-arcp data of one message schema, checked. */
-export interface MessageMeta {
-  readonly type: string;
-  readonly spec: string;
-  readonly direction: Direction;
-  readonly feature: string | null;
-  readonly sequenced: boolean;
-  readonly replies: readonly string[];
-  readonly answers: readonly string[];
-  readonly correlation: Correlation;
-  readonly legacy: boolean;
-}
+/** x-arcp data of one message schema, checked (the IR's MessageFacts). */
+export type MessageMeta = MessageFacts;
 
-/** x-arcp data of one event-body schema, checked. */
-export interface EventMeta {
-  readonly kind: string;
-  readonly spec: string;
-  readonly feature: string | null;
-}
+/** x-arcp data of one event-body schema, checked (the IR's EventKindFacts). */
+export type EventMeta = EventKindFacts;
 
 const DIRECTIONS: readonly Direction[] = ['client_to_runtime', 'runtime_to_client', 'both'];
 const CORRELATIONS: readonly Correlation[] = ['connection', 'request_id', 'job_id', 'nonce', 'none'];

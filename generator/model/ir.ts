@@ -54,14 +54,9 @@ export interface VariantModel {
   readonly lenient: 'accept' | 'reject';
 }
 
-/** One wire message type (`schema/messages/<type>.json`). */
-export interface MessageModel {
+/** The protocol facts of one message (its `x-arcp` data), as checked by the loader. */
+export interface MessageFacts {
   readonly type: string;
-  readonly names: DerivedNames;
-  readonly title: string;
-  readonly description: string;
-  readonly schemaId: string;
-  readonly source: SourceRef;
   readonly spec: string;
   readonly direction: Direction;
   readonly feature: string | null;
@@ -71,21 +66,34 @@ export interface MessageModel {
   readonly correlation: Correlation;
   /** Accepted (lenient) but never sent: the strict validator rejects every instance. */
   readonly legacy: boolean;
+}
+
+/** One wire message type (`schema/messages/<type>.json`). */
+export interface MessageModel extends MessageFacts {
+  readonly names: DerivedNames;
+  readonly title: string;
+  readonly description: string;
+  readonly schemaId: string;
+  readonly source: SourceRef;
   readonly fields: readonly FieldModel[];
   readonly examples: readonly Json[];
   readonly variants: readonly VariantModel[];
 }
 
 /** One `job.event` body kind (`schema/events/<kind>.json`). */
-export interface EventKindModel {
+/** The protocol facts of one event kind (its `x-arcp` data), as checked by the loader. */
+export interface EventKindFacts {
   readonly kind: string;
+  readonly spec: string;
+  readonly feature: string | null;
+}
+
+export interface EventKindModel extends EventKindFacts {
   readonly names: DerivedNames;
   readonly title: string;
   readonly description: string;
   readonly schemaId: string;
   readonly source: SourceRef;
-  readonly spec: string;
-  readonly feature: string | null;
   readonly fields: readonly FieldModel[];
   readonly examples: readonly Json[];
   readonly variants: readonly VariantModel[];
