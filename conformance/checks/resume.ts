@@ -1,14 +1,15 @@
 // §6.3 resume and §7.7 resumed sessions: exact replay, token rotation/single use, authority.
 import { envelope, field, type Envelope } from '../driver/wire.js';
 import { resume, sendResume, type Session } from '../driver/session.js';
-import type { CheckContext } from '../runner/context.js';
+import type { CheckContext, Principal } from '../runner/context.js';
 import { sameEvent, SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
 import { require_, Skip, Violation } from './outcomes.js';
 
+import type { CheckDef } from './types.js';
+
 /** Longest resume window the expiry check waits out (it waits twice the window). */
 const MAX_RESUME_WINDOW_SEC = 5;
-import type { CheckDef } from './types.js';
 
 function seqOf(m: Envelope): number | undefined {
   return typeof m.event_seq === 'number' ? m.event_seq : undefined;
@@ -45,6 +46,26 @@ export async function dropAndResume(
     lastEventSeq: from,
   });
   return { first, second, jobId, from, seenBefore };
+}
+
+/**
+ * One resume attempt on a fresh connection as `principal` (default A), presenting `first`'s session
+ * id and, unless overridden, its resume token and last_event_seq 0. Resolves with the peer's reply.
+ */
+function attemptResume(
+  ctx: CheckContext,
+  first: Session,
+  o: { principal?: Principal; resumeToken?: string; lastEventSeq?: number } = {},
+): Promise<Envelope> {
+  const p = o.principal ?? 'A';
+  return ctx.connect(p).then((conn) =>
+    sendResume(conn, ctx.profile, {
+      token: ctx.token(p),
+      sessionId: first.sessionId,
+      resumeToken: o.resumeToken ?? first.resumeToken,
+      lastEventSeq: o.lastEventSeq ?? 0,
+    }),
+  );
 }
 
 export const resumeChecks: CheckDef[] = [
@@ -113,8 +134,7 @@ export const resumeChecks: CheckDef[] = [
       const c2 = await ctx.connect('A');
       const second = await resume(c2, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
       await second.conn.close('transport drop (harness)');
-      const c3 = await ctx.connect('A');
-      const reply = await sendResume(c3, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
+      const reply = await attemptResume(ctx, first);
       if (reply.type === 'session.welcome') throw new Violation('a used resume token was accepted again');
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'reused resume token');
     },
@@ -128,13 +148,7 @@ export const resumeChecks: CheckDef[] = [
     async run(ctx) {
       const first = await ctx.open('A');
       await first.conn.close('transport drop (harness)');
-      const c2 = await ctx.connect('A');
-      const reply = await sendResume(c2, ctx.profile, {
-        token: ctx.token('A'),
-        sessionId: first.sessionId,
-        resumeToken: `rt_${'0'.repeat(60)}dead`,
-        lastEventSeq: 0,
-      });
+      const reply = await attemptResume(ctx, first, { resumeToken: `rt_${'0'.repeat(60)}dead` });
       if (reply.type === 'session.welcome') throw new Violation('a resume token the peer never issued was accepted');
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'unknown resume token');
     },
@@ -162,8 +176,7 @@ export const resumeChecks: CheckDef[] = [
     async run(ctx) {
       const first = await ctx.open('A');
       await first.conn.close('transport drop (harness)');
-      const c2 = await ctx.connect('B');
-      const reply = await sendResume(c2, ctx.profile, { token: ctx.token('B'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
+      const reply = await attemptResume(ctx, first, { principal: 'B' });
       if (reply.type === 'session.welcome') throw new Violation('principal B resumed principal A\'s session');
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED', 'PERMISSION_DENIED', 'UNAUTHENTICATED'], 'resume by another principal');
     },
@@ -184,8 +197,7 @@ export const resumeChecks: CheckDef[] = [
       // twice the window plus a second: never fails on a peer that is merely a little late
       ctx.note(`waiting ${2 * windowSec + 1} s (twice the resume window)`);
       await ctx.sleep((2 * windowSec + 1) * 1000);
-      const c2 = await ctx.connect('A');
-      const reply = await sendResume(c2, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
+      const reply = await attemptResume(ctx, first);
       if (reply.type === 'session.welcome') throw new Violation(`resume accepted ${2 * windowSec + 1} s after the drop (window ${windowSec} s)`);
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'resume after the window');
     },
@@ -199,8 +211,7 @@ export const resumeChecks: CheckDef[] = [
     async run(ctx) {
       const first = await ctx.open('A');
       await first.conn.close('transport drop (harness)');
-      const c2 = await ctx.connect('A');
-      const reply = await sendResume(c2, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 999_999 });
+      const reply = await attemptResume(ctx, first, { lastEventSeq: 999_999 });
       if (reply.type === 'session.welcome') throw new Violation('resume from a seq the peer never sent was accepted');
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'resume ahead of the peer');
     },
