@@ -7,15 +7,27 @@ import { AGENTS, requireErrorCode, scenario } from './define.js';
 import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
 
-async function listJobs(s: Session): Promise<Envelope> {
-  const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: s.sessionId });
+async function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
+  const req = envelope('session.list_jobs', payload, { session_id: s.sessionId });
   s.conn.send(req);
   return s.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
 }
 
-function listedIds(reply: Envelope): string[] {
+function idsOf(reply: Envelope): string[] {
   const jobs = field(reply, 'payload', 'jobs');
   return Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [];
+}
+
+/** listJobs(), requiring a session.jobs answer. */
+async function jobsPage(s: Session, payload?: Record<string, unknown>): Promise<Envelope> {
+  const reply = await listJobs(s, payload);
+  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+  return reply;
+}
+
+/** The job ids of one listing of up to 1000 jobs. */
+async function listedIds(s: Session): Promise<string[]> {
+  return idsOf(await jobsPage(s));
 }
 
 /** Sends job.subscribe and resolves with the peer's answer (subscribed, or the refusal). */
@@ -42,9 +54,7 @@ export const principalChecks: CheckDef[] = [
     async run(ctx) {
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
-      const reply = await listJobs(a);
-      require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
-      require_(listedIds(reply).includes(jobId), 'the running job is missing from its own principal\'s listing');
+      require_((await listedIds(a)).includes(jobId), 'the running job is missing from its own principal\'s listing');
     },
   }),
   scenario({
@@ -59,9 +69,7 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
       const b = await ctx.open('B');
-      const reply = await listJobs(b);
-      require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
-      require_(!listedIds(reply).includes(jobId), 'principal B sees principal A\'s job in its listing');
+      require_(!(await listedIds(b)).includes(jobId), 'principal B sees principal A\'s job in its listing');
     },
   }),
   scenario({
@@ -158,11 +166,8 @@ export const principalChecks: CheckDef[] = [
       // the filter keeps the walk short on a peer that retains many finished jobs (catalog §9 #32)
       const filter = { status: ['pending', 'running'], agent: AGENTS.slow };
       for (let page = 0; page < 200; page++) {
-        const req = envelope('session.list_jobs', { filter, limit: 1, ...(cursor ? { cursor } : {}) }, { session_id: a.sessionId });
-        a.conn.send(req);
-        const reply = await a.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
-        require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
-        const ids = listedIds(reply);
+        const reply = await jobsPage(a, { filter, limit: 1, ...(cursor ? { cursor } : {}) });
+        const ids = idsOf(reply);
         require_(ids.length <= 1, `limit 1 returned ${ids.length} jobs`);
         seen.push(...ids);
         cursor = field(reply, 'payload', 'next_cursor');
