@@ -1,7 +1,7 @@
 // Envelope codec (contracts.md §3 protocol/codec): send the strict form, accept every documented
 // variant (catalog §9 preamble, App. A). decodeFrame never throws; every bad input becomes an
 // InvalidRequestError whose message and `details.field` name the offending JSON pointer.
-import type { ArcpMessage } from '../../generated/types.js';
+import type { ArcpMessage, MessageType } from '../../generated/types.js';
 import { isKnownMessageType, validateMessage, type ValidationIssue } from '../../generated/validators.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import type { ARCPError } from '../errors/arcp-error.js';
@@ -46,8 +46,17 @@ export function encodeMessage(msg: ArcpMessage, opts: EncodeOptions = {}): strin
 const VENDOR_TYPE = /^x-vendor\.[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
 const MAX_ISSUES = 10;
 
+export interface DecodeOptions {
+  /**
+   * Consulted once the type is known and before any schema validation: an error refuses the
+   * frame by its type alone (e.g. a runtime-only type from a client, anything but a handshake
+   * before the handshake), so hostile bodies of those types cost no validation.
+   */
+  gate?: (type: MessageType) => ARCPError | undefined;
+}
+
 /** Parse and leniently validate one inbound frame. */
-export function decodeFrame(frame: string): Decoded {
+export function decodeFrame(frame: string, opts: DecodeOptions = {}): Decoded {
   let value: unknown;
   try {
     value = JSON.parse(frame);
@@ -77,6 +86,8 @@ export function decodeFrame(frame: string): Decoded {
   if (!isKnownMessageType(type)) {
     return reject(`/type: unknown message type '${type}'`, '/type', partial);
   }
+  const refused = opts.gate?.(type);
+  if (refused) return { ok: false, error: refused, partial };
   const result = validateMessage('lenient', value);
   if (!result.ok) {
     const issue = pickIssue(result.issues);

@@ -14,8 +14,11 @@ import { HeartbeatMonitor } from './heartbeat.js';
 import { DEDUPE_EXEMPT } from './inbound-ids.js';
 import type { Session } from './session.js';
 import { isoTime } from './timers.js';
+import { CLOSE_CODES, type CloseCode } from './limits/close-codes.js';
+import { ConnectionGuard, type GuardedConnection } from './limits/connection-guard.js';
+import { handshakeGate } from './limits/handshake-gate.js';
 
-export class Connection {
+export class Connection implements GuardedConnection {
   session: Session | undefined;
   /** session_id for errors before a session exists (catalog §9 #26), and for a fresh welcome. */
   readonly provisionalSessionId = newSessionId();
@@ -31,24 +34,28 @@ export class Connection {
   private busy: Promise<void> | undefined;
   private backlog: string[] = [];
   private closed = false;
+  /** Limits of this transport (handshake/idle deadlines, frame cap, auth attempts, outbound backlog). */
+  readonly guard: ConnectionGuard;
 
   constructor(
     readonly transport: Transport,
     private readonly core: RuntimeCore,
   ) {
     this.lastInbound = this.lastOutbound = core.timers.monotonic();
+    this.guard = new ConnectionGuard(core.guard, core.timers, this);
   }
 
   start(): void {
     // Nothing may escape into the transport: a throw there becomes an uncaught exception.
     this.transport.start({
-      message: (frame) => this.guard('frame', () => this.onFrame(frame)),
-      error: (err) => this.guard('transport error', () => this.onTransportError(err)),
-      close: (info) => this.guard('close', () => this.onClose(info)),
+      message: (frame) => this.guarded('frame', () => this.onFrame(frame)),
+      error: (err) => this.guarded('transport error', () => this.onTransportError(err)),
+      close: (info) => this.guarded('close', () => this.onClose(info)),
     });
+    this.guard.start();
   }
 
-  private guard(what: string, fn: () => void): void {
+  private guarded(what: string, fn: () => void): void {
     try {
       fn();
     } catch (err) {
@@ -73,7 +80,56 @@ export class Connection {
     } catch (err) {
       // A closing transport: its close callback detaches the session; the event stays buffered.
       if (!isKitError(err, KIT_ERROR_CODES.TRANSPORT_CLOSED)) throw err;
+      return;
     }
+    this.guard.afterSend();
+  }
+
+  get isBound(): boolean {
+    return this.session !== undefined;
+  }
+
+  lastInboundMs(): number {
+    return this.lastInbound;
+  }
+
+  /** Ends this transport for a limit or a refused handshake: typed error, then close with `code`. */
+  terminate(error: ARCPError, code: CloseCode, reason: string): void {
+    if (this.closed) return;
+    this.sendError(error);
+    this.rejectHandshake();
+    if (this.session) this.unbind();
+    void this.close(reason, code);
+  }
+
+  /** Refuses a hello/resume: the reply (correlated), then close (4401 / 4429). */
+  refuseHandshake(error: ARCPError, requestId: string, code: CloseCode, sessionId?: string): void {
+    if (this.closed) return;
+    this.sendError(error, { request_id: requestId }, sessionId ?? this.session?.id ?? this.provisionalSessionId);
+    this.rejectHandshake();
+    if (this.session) this.unbind();
+    void this.close(code === CLOSE_CODES.TOO_MANY ? 'rate limited' : 'authentication failed', code);
+  }
+
+  /** §6.5: the reader is behind by more than the high-water mark. */
+  backPressure(bufferedBytes: number): void {
+    this.session?.signalBackPressure(`transport backlog of ${bufferedBytes} bytes; the reader is falling behind`, {
+      reason: 'outbound_backlog',
+      buffered_bytes: bufferedBytes,
+    });
+  }
+
+  /**
+   * The reader stopped reading: nothing more is written to it (its events stay in the resume
+   * buffer), its session is detached (resumable) and the transport closed with 4508.
+   */
+  stalled(error: ARCPError): void {
+    const session = this.session;
+    this.core.options.logger('warn', 'closing a connection whose reader fell behind', { session_id: session?.id, ...error.details });
+    this.sendError(error);
+    this.unbind();
+    this.closed = true; // drop further output at once; onClose still runs
+    void this.transport.close('reader fell behind', CLOSE_CODES.SLOW_READER);
   }
 
   /** `session.error` on the bound session's id, else `sessionId`, else the provisional id. */
@@ -99,6 +155,7 @@ export class Connection {
     if (previous && previous !== this) session.detach();
     this.session = session;
     session.attach(this);
+    this.guard.bound();
     this.stopHeartbeat();
     if (session.has('heartbeat')) {
       this.heartbeat = new HeartbeatMonitor(this.core.timers, this.core.options.heartbeatIntervalMs, {
@@ -120,9 +177,9 @@ export class Connection {
     this.session = undefined;
   }
 
-  async close(reason?: string): Promise<void> {
+  async close(reason?: string, code: CloseCode = CLOSE_CODES.NORMAL): Promise<void> {
     this.stopHeartbeat();
-    await this.transport.close(reason);
+    await this.transport.close(reason, code);
   }
 
   private stopHeartbeat(): void {
@@ -182,7 +239,12 @@ export class Connection {
       this.sendError(arcpError('INVALID_REQUEST', `frame exceeds the ${max}-byte cap and was dropped`, { details: { max_frame_bytes: max } }));
       return;
     }
-    const decoded = decodeFrame(frame);
+    // Before the welcome only a small hello/resume can be worth reading (issue 13 item 1).
+    if (!this.session && this.guard.preHandshakeTooLarge(frame)) {
+      this.terminate(this.guard.preHandshakeRefusal(frame), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'frame too large before the handshake');
+      return;
+    }
+    const decoded = decodeFrame(frame, handshakeGate(this.session !== undefined));
     if (decoded.ok === 'ignore') return;
     if (decoded.ok === false) {
       const corr: Correlation = {};
@@ -223,6 +285,7 @@ export class Connection {
 
   private onClose(_info: CloseInfo): void {
     this.closed = true;
+    this.guard.stop();
     if (this.handshake.is('opening') && !this.session) this.handshake.fire('transport_closed');
     this.backlog = [];
     this.unbind();

@@ -16,6 +16,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Session } from './session.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { Clock } from './timers.js';
+import type { RuntimeGuard } from './limits/runtime-guard.js';
 
 export interface RuntimeCore {
   readonly options: ResolvedOptions;
@@ -30,6 +31,8 @@ export interface RuntimeCore {
   readonly authenticator: Authenticator;
   readonly hooks: RuntimeHooks;
   readonly dispatch: DispatchTable;
+  /** Connection caps and authentication rate limits (limits/, issue 13). */
+  readonly guard: RuntimeGuard;
   /** Features this runtime advertises before intersection (§6.2). */
   advertisedFeatures(): readonly Feature[];
   /** Outbound encoder (strict validation when `validateOutbound`). */

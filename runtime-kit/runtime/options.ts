@@ -6,6 +6,7 @@ import type { EventStore, OverflowPolicy } from './event-store.js';
 import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
+import { resolveLimits, type RuntimeLimits, type RuntimeLimitsOptions } from './limits/limits-options.js';
 
 /** Authority-layer options (credentials, subscriptions, listing, audit, expiry): enforcement/authority-options.ts. */
 export interface RuntimeOptions extends AuthorityRuntimeOptions {
@@ -59,6 +60,8 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   hooks?: RuntimeHooks;
   /** Operational log sink (never receives secrets). Default: silent. */
   logger?: RuntimeLogger;
+  /** Resource bounds (connections, auth rate limits, outbound backlog, memory budgets, delegation): limits/limits-options.ts. */
+  limits?: RuntimeLimitsOptions;
 }
 
 export type RuntimeLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
@@ -76,6 +79,7 @@ export interface ResolvedOptions {
   maxResultBytes: number;
   idempotencyTtlMs: number;
   logger: RuntimeLogger;
+  limits: Readonly<RuntimeLimits>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -104,5 +108,6 @@ export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
     maxResultBytes: positive('maxResultBytes', opts.maxResultBytes, 256 * 1024 * 1024),
     idempotencyTtlMs: positive('idempotencyTtlMs', opts.idempotencyTtlMs, 24 * 60 * 60 * 1000),
     logger: opts.logger ?? (() => {}),
+    limits: resolveLimits(opts.limits),
   };
 }

@@ -31,6 +31,7 @@ import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from './opt
 import { mintResumeToken, SessionRegistry } from './session-registry.js';
 import { Session } from './session.js';
 import { schedule, type Clock, type TimerHandle } from './timers.js';
+import { RuntimeGuard } from './limits/runtime-guard.js';
 
 export class ARCPRuntime implements RuntimeCore {
   readonly options: ResolvedOptions;
@@ -45,10 +46,12 @@ export class ARCPRuntime implements RuntimeCore {
   readonly hooks: ReturnType<typeof resolveHooks>;
   readonly dispatch = new DispatchTable();
   readonly runner: JobRunner;
+  readonly guard: RuntimeGuard;
   private readonly configuredFeatures: readonly Feature[] | undefined;
   private readonly rawHooks: RuntimeHooks;
   private advertised: Feature[] | undefined;
   private readonly connections = new Set<Connection>();
+  private readonly admitted = new Set<Connection>();
   private readonly closeWaiters = new Map<Connection, () => void>();
   private readonly servers = new Set<WebSocketServerTransport>();
   private sweepHandle: TimerHandle | undefined;
@@ -58,6 +61,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.options = resolveOptions(opts);
     this.timers = opts.clock ?? systemClock;
     this.faults = new FaultSet(opts.faults);
+    this.guard = new RuntimeGuard(this.options.limits, this.timers);
     this.store = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
@@ -111,15 +115,19 @@ export class ARCPRuntime implements RuntimeCore {
   /** Serves one connected transport; resolves when that transport has closed. */
   accept(transport: Transport): Promise<void> {
     if (this.closing) return transport.close('runtime is shutting down');
+    const refusal = this.guard.admitConnection(transport);
     const connection = new Connection(transport, this);
     const closed = new Promise<void>((resolve) => this.closeWaiters.set(connection, resolve));
     this.connections.add(connection);
     this.armSweep();
     connection.start();
+    if (refusal) connection.terminate(refusal.error, refusal.closeCode, 'too many connections');
+    else this.admitted.add(connection);
     return closed;
   }
 
   connectionClosed(connection: Connection): void {
+    if (this.admitted.delete(connection)) this.guard.releaseConnection(connection.transport);
     this.connections.delete(connection);
     this.closeWaiters.get(connection)?.();
     this.closeWaiters.delete(connection);

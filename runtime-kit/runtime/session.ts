@@ -260,6 +260,12 @@ export class Session {
     return ++this.lastSeq;
   }
 
+  /** §6.5 `status back_pressure` on the newest live job, for signals outside the ack gauge (transport backlog). */
+  signalBackPressure(message: string, details: Record<string, unknown>): void {
+    if (this.expired) return;
+    this.emitStatusOnNewestJob({ phase: 'back_pressure', message, details });
+  }
+
   private emitBackPressure(): void {
     const lag = this.lastSeq - this.ackedThrough;
     this.emitStatusOnNewestJob({ phase: 'back_pressure', message: `event_seq lag ${lag} exceeds ${this.env.options.backPressureThreshold}` });

@@ -16,6 +16,7 @@ class MemoryTransport implements Transport {
   private scheduled = false;
   private open = true;
   private closeWaiters: Array<() => void> = [];
+  remoteAddress: string | undefined;
 
   get isOpen(): boolean {
     return this.open;
@@ -37,9 +38,9 @@ class MemoryTransport implements Transport {
     this.peer.enqueue({ frame });
   }
 
-  close(reason?: string): Promise<void> {
+  close(reason?: string, code = 1000): Promise<void> {
     if (this.open) {
-      const info: CloseInfo = reason === undefined ? { code: 1000 } : { code: 1000, reason };
+      const info: CloseInfo = reason === undefined ? { code } : { code, reason };
       this.open = false;
       this.peer.open = false;
       // Frames already sent by either side are delivered before the close on that side.
@@ -74,11 +75,20 @@ class MemoryTransport implements Transport {
   }
 }
 
+export interface MemoryPairOptions {
+  /**
+   * What the second transport (the "server" side) reports as `remoteAddress`, so per-source
+   * limits can be exercised in-process. Default none (per-source limits do not apply).
+   */
+  remoteAddress?: string;
+}
+
 /** Two linked transports: what one sends, the other receives. Closing either closes both. */
-export function createMemoryTransportPair(): [Transport, Transport] {
+export function createMemoryTransportPair(opts: MemoryPairOptions = {}): [Transport, Transport] {
   const a = new MemoryTransport();
   const b = new MemoryTransport();
   a.peer = b;
   b.peer = a;
+  b.remoteAddress = opts.remoteAddress;
   return [a, b];
 }

@@ -27,8 +27,14 @@ export interface Transport {
   start(handlers: TransportHandlers): void;
   /** Throws KitError ARCP_KIT_TRANSPORT_CLOSED when closed. Never drops an accepted frame. */
   send(frame: string): void;
-  close(reason?: string): Promise<void>;
+  /**
+   * Closes the transport. `code` is a WebSocket close code (1000, or 3000-4999 for
+   * applications; the runtime's are in runtime/limits/close-codes.ts); stdio ignores it.
+   */
+  close(reason?: string, code?: number): Promise<void>;
   readonly isOpen: boolean;
+  /** The peer's network address when the transport has one (ws: the socket's remote address). */
+  readonly remoteAddress?: string;
   /**
    * Bytes accepted by send() but not yet handed to the OS (ws bufferedAmount, stream
    * writableLength; 0 for memory). Lets a producer slow down; send() never refuses on it.

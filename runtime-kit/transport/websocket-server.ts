@@ -154,7 +154,8 @@ export class WebSocketServerTransport {
     const verdict = this.guard.check(req);
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const transport = new WebSocketTransport(ws, this.frameOpts);
+      const remoteAddress = req.socket.remoteAddress;
+      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress } : {});
       this.live.add(transport);
       ws.once('close', () => this.live.delete(transport));
       const info = { request: req };

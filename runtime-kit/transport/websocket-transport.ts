@@ -20,6 +20,11 @@ export interface WebSocketFrameOptions {
   closeTimeoutMs?: number;
 }
 
+/** Per-connection facts the server knows (not options a user sets). */
+export interface WebSocketPeerInfo {
+  remoteAddress?: string;
+}
+
 export function hardCeilingBytes(opts: WebSocketFrameOptions): number {
   const max = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   return Math.max(opts.hardMaxFrameBytes ?? Math.max(16 * max, 16 * 1024 * 1024), max);
@@ -38,10 +43,14 @@ export class WebSocketTransport implements Transport {
   private failure: Error | undefined;
   private readonly closed: Promise<void>;
 
+  readonly remoteAddress: string | undefined;
+
   constructor(
     private readonly socket: WebSocket,
     opts: WebSocketFrameOptions = {},
+    peer: WebSocketPeerInfo = {},
   ) {
+    this.remoteAddress = peer.remoteAddress;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -83,12 +92,14 @@ export class WebSocketTransport implements Transport {
     this.socket.send(frame);
   }
 
-  close(reason?: string): Promise<void> {
+  close(reason?: string, code = 1000): Promise<void> {
     if (!this.closing) {
       this.closing = true;
       const state = this.socket.readyState;
       if (state === OPEN || state === 0 /* CONNECTING */) {
-        this.socket.close(1000, truncateReason(reason));
+        // ws throws on codes RFC 6455 forbids an endpoint to send; fall back to a normal close.
+        const valid = code === 1000 || (code >= 3000 && code <= 4999);
+        this.socket.close(valid ? code : 1000, truncateReason(reason));
         const timer = setTimeout(() => this.socket.terminate(), this.closeTimeoutMs);
         timer.unref();
         void this.closed.then(() => clearTimeout(timer));

@@ -1,9 +1,13 @@
 // Resume (§6.3; catalog §6.3, §9 #1/#27-#29, §10 #8-#9), shared by `session.hello.payload.resume`
-// and `session.resume`. Every refusal is the same opaque RESUME_WINDOW_EXPIRED and changes
-// nothing (a failed attempt does not burn the token, cf. Go #153). On success: re-bind the
-// transport to the *same* session object, rotate the token, welcome, then replay verbatim.
+// and `session.resume`. Every refusal is the same opaque RESUME_WINDOW_EXPIRED, burns nothing
+// (cf. Go #153), counts as a failed authentication and closes the transport (4401), also on an
+// established session (issue 13: otherwise a resume is a free, unlimited oracle). A connection's
+// principal never changes: a resume on an authenticated connection must name a session of the
+// same principal, with or without `auth`. On success: re-bind the transport to the *same*
+// session object, rotate the token, welcome, then replay verbatim.
 import type { Feature } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
+import { CLOSE_CODES } from '../limits/close-codes.js';
 import type { HandlerContext } from '../dispatch.js';
 import { mintResumeToken, tokensEqual } from '../session-registry.js';
 import type { Session } from '../session.js';
@@ -18,33 +22,34 @@ export interface ResumeRequest {
   /** Re-negotiated features (hello form); the session keeps its own set otherwise. */
   features?: ReadonlySet<Feature>;
   requestId: string;
+  /** The attempt carried `auth` that was not accepted: refused like an unknown session. */
+  authFailed?: boolean;
 }
 
 export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   const { core, connection } = ctx;
-  const refuse = (message: string, details: Record<string, unknown> = {}): void => {
+  const refuse = (message: string, details: Record<string, unknown> = {}, authFailure = true): void => {
+    if (authFailure) connection.guard.authFailed();
+    // Fatal on every path (catalog §10 #11 before a welcome; issue 13 after one): on an
+    // established session the error carries that session's id, else the requested one.
     const error = arcpError('RESUME_WINDOW_EXPIRED', message, { details });
-    const corr = { request_id: req.requestId };
-    if (connection.session) {
-      connection.sendError(error, corr); // per-request: the current session goes on
-      return;
-    }
-    // Before any welcome this is fatal (catalog §10 #11): report on the requested id, then close.
-    connection.sendError(error, corr, req.sessionId);
-    connection.rejectHandshake();
-    void connection.close('resume refused');
+    connection.refuseHandshake(error, req.requestId, CLOSE_CODES.AUTH_FAILED, connection.session ? undefined : req.sessionId);
   };
-  const opaque = 'resume refused: unknown session, invalid resume_token, or resume window over';
+  const opaque = 'resume refused: unknown session, invalid resume_token or credentials, or resume window over';
   if (!req.sessionId) return refuse('resume needs the session_id to resume');
+  // The principal this connection already proved, if any: it can never change.
+  const pinned = connection.session?.principal;
+  if (req.authFailed || (pinned !== undefined && req.principal !== undefined && req.principal !== pinned)) return refuse(opaque);
+  const principal = req.principal ?? pinned;
   const session = core.sessions.getResumable(req.sessionId, core.timers.monotonic());
   if (!session) return refuse(opaque);
   if (!tokenAccepted(ctx, session, req.resumeToken)) return refuse(opaque);
-  if (req.principal !== undefined && req.principal !== session.principal) return refuse(opaque);
+  if (principal !== undefined && principal !== session.principal) return refuse(opaque);
   if (!session.covers(req.lastEventSeq)) {
     return refuse(`the buffer no longer covers last_event_seq ${req.lastEventSeq}`, {
       last_event_seq: req.lastEventSeq,
       latest_event_seq: session.latestSeq,
-    });
+    }, false);
   }
   if (req.features) session.features = req.features;
   connection.bind(session);

@@ -1,7 +1,10 @@
 // session.hello (§6.1-§6.2): bearer auth, then a fresh session or a hello-form resume (catalog §2.1).
-// Auth failure: session.error UNAUTHENTICATED on a minted session_id, then close (catalog §9 #26).
+// Auth failure: session.error UNAUTHENTICATED on a minted session_id, then close 4401 (catalog §9 #26);
+// it counts against the source's failed-attempt budget, and an exhausted budget (or too many
+// attempts on one connection) is refused before the token is even looked at (close 4429).
 import type { ArcpMessage, SessionHello } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
+import { CLOSE_CODES } from '../limits/close-codes.js';
 import type { Authenticated } from '../authenticator.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
 import { performResume } from './resume.js';
@@ -12,6 +15,8 @@ export const sessionHelloHandler: MessageHandler = {
   phase: 'handshake',
   handle(msg: ArcpMessage, ctx: HandlerContext) {
     const hello = msg as SessionHello;
+    const limited = ctx.connection.guard.admitAuthAttempt();
+    if (limited) return ctx.connection.refuseHandshake(limited.error, hello.id, limited.closeCode);
     const auth = hello.payload.auth as { scheme: string; token?: string };
     const result = ctx.core.authenticator.authenticate(auth);
     if (result instanceof Promise) return result.then((who) => afterAuth(hello, who, ctx));
@@ -23,9 +28,8 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
   const { core, connection } = ctx;
   if (!connection.isOpen) return;
   if (!who) {
-    connection.sendError(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), { request_id: hello.id });
-    connection.rejectHandshake();
-    void connection.close('unauthenticated');
+    connection.guard.authFailed();
+    connection.refuseHandshake(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), hello.id, CLOSE_CODES.AUTH_FAILED);
     return;
   }
   const features = negotiateFeatures(core.advertisedFeatures(), hello.payload.capabilities?.features as string[] | undefined);

@@ -57,6 +57,8 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   const decision = decideObserve(deps.policy, { principal: session.principal, sessionId: session.id, job, action: 'subscribe' });
   audit(decision.allowed ? 'allowed' : 'denied', decision.reason);
   if (!decision.allowed) {
+    // §6.6: another principal's job must look exactly like an unknown one (no existence oracle).
+    if (job.principal !== session.principal) return session.sendError(arcpError('JOB_NOT_FOUND', `no job ${req.jobId}`), corr);
     return session.sendError(arcpError('PERMISSION_DENIED', `principal may not observe job ${req.jobId}`, { details: { reason: decision.reason } }), corr);
   }
 

@@ -47,7 +47,7 @@ describe('ARCPClient against the authority layer', () => {
     expect((await sub.handle.done).result).toEqual({ count: 3 });
   });
 
-  it('surfaces PERMISSION_DENIED for another principal as a typed error, and budgets on the handle', async () => {
+  it('surfaces another principal\'s job as a typed JOB_NOT_FOUND (no existence oracle), and budgets on the handle', async () => {
     runtime = authorityRuntime();
     const owner = await client('t');
     const other = await client('u');
@@ -58,7 +58,7 @@ describe('ARCPClient against the authority layer', () => {
     });
     expect(job.budget).toEqual({ USD: 1 });
     const err = await other.subscribe(job.jobId).catch((e: unknown) => e);
-    expect(isARCPError(err, 'PERMISSION_DENIED')).toBe(true);
+    expect(isARCPError(err, 'JOB_NOT_FOUND')).toBe(true);
     expect((await other.listJobs()).jobs).toEqual([]);
     expect((await job.done).result).toEqual({ outcomes: [{ allowed: true }] });
   });

@@ -161,14 +161,16 @@ describe('resume (§6.3)', () => {
     await peer.find((m) => m.payload?.body?.message === 'phase 1' && m.session_id === first.sessionId);
   });
 
-  it('a failed session.resume after a hello is per-request: the current session goes on', async () => {
+  it('a failed session.resume after a hello is an authentication failure: error on the current session, then close (4401); the session stays resumable', async () => {
     runtime = makeRuntime();
     const peer = await connected(runtime);
     const req = peer.send('session.resume', { resume_token: 'rt_nope', last_event_seq: 0 }, { session_id: 'sess_unknown' });
     const err = await peer.next((m) => m.type === 'session.error');
     expect(err.payload).toMatchObject({ code: 'RESUME_WINDOW_EXPIRED', request_id: req });
     expect(err.session_id).toBe(peer.sessionId);
-    expect((await peer.accepted(peer.submit('echo'))).type).toBe('job.accepted');
+    expect((await peer.closed).code).toBe(4401);
+    const back = TestPeer.connect(runtime);
+    expect((await back.hello({ resume: { session_id: peer.sessionId!, resume_token: peer.resumeToken!, last_event_seq: 0 } })).type).toBe('session.welcome');
   });
 
   it('a resume while the old transport is still open (half-open) moves the session to the new transport', async () => {

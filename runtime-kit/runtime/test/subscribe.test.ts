@@ -143,7 +143,7 @@ describe('job.subscribe (§7.6)', () => {
     expect(closer.sequenced().filter((m) => m.job_id === jobId)).toHaveLength(0);
   });
 
-  it('answers JOB_NOT_FOUND for an unknown job and PERMISSION_DENIED for another principal, as session.error with request_id', async () => {
+  it('answers another principal\'s job exactly as an unknown job (JOB_NOT_FOUND, §6.6: no existence oracle), as session.error with request_id', async () => {
     runtime = authorityRuntime();
     const a = await alice(runtime);
     const b = await bob(runtime);
@@ -153,7 +153,11 @@ describe('job.subscribe (§7.6)', () => {
     const jobId = (await submitAccepted(a, 'conformance.slow', { steps: 1, interval_ms: 60_000 })).payload.job_id;
     const denied = await subscribeTo(b, jobId);
     expect(denied.type).toBe('session.error');
-    expect(denied.payload).toMatchObject({ code: 'PERMISSION_DENIED', job_id: jobId });
+    expect(denied.payload).toMatchObject({ code: 'JOB_NOT_FOUND', job_id: jobId });
+    // Byte for byte the same reply, once the ids are swapped: nothing tells "exists" from "unknown".
+    const strip = (m: { payload: Record<string, unknown> }, id: string): string =>
+      JSON.stringify({ ...m.payload, request_id: 'R' }).split(id).join('JOB');
+    expect(strip(denied, jobId)).toBe(strip(unknown, 'job_nope'));
   });
 
   it('lets a subscribePolicy broaden observation, and writes every decision to the audit log', async () => {

@@ -34,7 +34,7 @@ describe('default policy: same principal only (§14)', () => {
     const b = await bob(runtime);
     const jobId = (await submitAccepted(a, 'conformance.slow', slow)).payload.job_id;
     expect((await request(b, 'session.list_jobs', {})).payload.jobs).toEqual([]);
-    expect((await request(b, 'job.subscribe', { job_id: jobId })).payload.code).toBe('PERMISSION_DENIED');
+    expect((await request(b, 'job.subscribe', { job_id: jobId })).payload.code).toBe('JOB_NOT_FOUND');
     const cancel = await request(b, 'job.cancel', {}, { job_id: jobId });
     expect(cancel.type).toBe('session.error');
     expect(cancel.payload.code).toBe('JOB_NOT_FOUND'); // existence is not leaked to bob
@@ -127,7 +127,7 @@ describe('over WebSocket', () => {
       const ids = async (p: TestPeer): Promise<string[]> => (await request(p, 'session.list_jobs', {})).payload.jobs.map((j: { job_id: string }) => j.job_id);
       expect(await ids(a)).toEqual([mine]);
       expect(await ids(b)).toEqual([theirs]);
-      expect((await request(b, 'job.subscribe', { job_id: mine })).payload.code).toBe('PERMISSION_DENIED');
+      expect((await request(b, 'job.subscribe', { job_id: mine })).payload.code).toBe('JOB_NOT_FOUND');
       expect((await request(b, 'job.cancel', {}, { job_id: mine })).payload.code).toBe('JOB_NOT_FOUND');
       expect(runtime.jobs.get(mine)!.state).toBe('running');
     } finally {

@@ -1,0 +1,131 @@
+// Per-connection limits: the handshake deadline, the idle deadline of a bound transport, the
+// small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
+// outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
+// its session stays resumable, its events stay in the resume buffer).
+import type { ARCPError } from '../../errors/index.js';
+import type { Transport } from '../../transport/index.js';
+import { schedule, type Clock, type TimerHandle } from '../timers.js';
+import { CLOSE_CODES, type CloseCode } from './close-codes.js';
+import { limitError } from './limit-errors.js';
+import type { RuntimeLimits } from './limits-options.js';
+import type { Refusal, RuntimeGuard } from './runtime-guard.js';
+
+/** What the guard needs from its Connection. */
+export interface GuardedConnection {
+  readonly transport: Transport;
+  readonly isBound: boolean;
+  lastInboundMs(): number;
+  /** Sends the error (if the transport still takes frames), then closes with `code`. */
+  terminate(error: ARCPError, code: CloseCode, reason: string): void;
+  /** The reader is past the high-water mark: tell it (status back_pressure) once. */
+  backPressure(bufferedBytes: number): void;
+  /** The reader is stalled: stop sending, detach the session (resumable), close. */
+  stalled(error: ARCPError): void;
+}
+
+export class ConnectionGuard {
+  private readonly limits: Readonly<RuntimeLimits>;
+  private handshakeTimer: TimerHandle | undefined;
+  private idleTimer: TimerHandle | undefined;
+  private authAttempts = 0;
+  private backPressureArmed = true;
+  private done = false;
+
+  constructor(
+    private readonly runtime: RuntimeGuard,
+    private readonly clock: Clock,
+    private readonly conn: GuardedConnection,
+  ) {
+    this.limits = runtime.limits;
+  }
+
+  /** Arms the handshake deadline. */
+  start(): void {
+    const ms = this.limits.handshakeTimeoutMs;
+    this.handshakeTimer = schedule(this.clock, () => {
+      if (this.done || this.conn.isBound) return;
+      this.conn.terminate(
+        limitError('TIMEOUT', 'handshakeTimeoutMs', ms, `no session.hello or session.resume within ${ms} ms`, { retryable: true }),
+        CLOSE_CODES.TIMEOUT,
+        'handshake timeout',
+      );
+    }, ms);
+  }
+
+  /** A session is bound: the handshake deadline is over, the idle deadline starts. */
+  bound(): void {
+    this.handshakeTimer?.cancel();
+    this.handshakeTimer = undefined;
+    if (!this.idleTimer) this.armIdle(this.limits.idleTimeoutMs);
+  }
+
+  stop(): void {
+    this.done = true;
+    this.handshakeTimer?.cancel();
+    this.idleTimer?.cancel();
+  }
+
+  /** True when a frame arriving before the welcome is over the pre-handshake cap. */
+  preHandshakeTooLarge(frame: string): boolean {
+    const max = this.limits.maxPreHandshakeFrameBytes;
+    return frame.length > max || (frame.length * 3 > max && Buffer.byteLength(frame, 'utf8') > max);
+  }
+
+  preHandshakeRefusal(frame: string): ARCPError {
+    const max = this.limits.maxPreHandshakeFrameBytes;
+    return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `frame of ${Buffer.byteLength(frame, 'utf8')} bytes before the handshake exceeds the ${max}-byte cap`);
+  }
+
+  /** Before a hello or resume is looked at: the per-connection and per-source budgets. */
+  admitAuthAttempt(): Refusal | undefined {
+    if (++this.authAttempts > this.limits.maxAuthAttemptsPerConnection) {
+      return {
+        error: limitError('UNAUTHENTICATED', 'maxAuthAttemptsPerConnection', this.limits.maxAuthAttemptsPerConnection, 'too many hello/resume attempts on this connection'),
+        closeCode: CLOSE_CODES.TOO_MANY,
+      };
+    }
+    return this.runtime.admitAuthAttempt(this.conn.transport);
+  }
+
+  authFailed(): void {
+    this.runtime.authFailed(this.conn.transport);
+  }
+
+  /** After a frame was handed to the transport: apply the outbound backlog policy. */
+  afterSend(): void {
+    const buffered = this.conn.transport.bufferedAmount;
+    if (buffered === undefined || this.done) return;
+    if (buffered > this.limits.maxOutboundBufferedBytes) {
+      this.done = true;
+      this.conn.stalled(
+        limitError('INTERNAL_ERROR', 'maxOutboundBufferedBytes', this.limits.maxOutboundBufferedBytes, `the reader fell ${buffered} bytes behind; resume to continue`, {
+          details: { buffered_bytes: buffered },
+        }),
+      );
+      return;
+    }
+    if (buffered > this.limits.outboundHighWaterBytes) {
+      if (this.backPressureArmed) {
+        this.backPressureArmed = false;
+        this.conn.backPressure(buffered);
+      }
+    } else if (!this.backPressureArmed && buffered <= this.limits.outboundHighWaterBytes / 2) {
+      this.backPressureArmed = true;
+    }
+  }
+
+  // Chained re-check instead of a reset per frame: a busy connection costs nothing per frame.
+  private armIdle(ms: number): void {
+    this.idleTimer = schedule(this.clock, () => {
+      if (this.done) return;
+      const idle = this.clock.monotonic() - this.conn.lastInboundMs();
+      const limit = this.limits.idleTimeoutMs;
+      if (idle < limit) return this.armIdle(limit - idle);
+      this.conn.terminate(
+        limitError('HEARTBEAT_LOST', 'idleTimeoutMs', limit, `no frame from the client for ${limit} ms`, { retryable: true }),
+        CLOSE_CODES.TIMEOUT,
+        'idle timeout',
+      );
+    }, ms);
+  }
+}
