@@ -135,7 +135,14 @@ export class ARCPRuntime implements RuntimeCore {
 
   /** Standalone WebSocket server (default 127.0.0.1:7777/arcp). */
   async listen(opts: ListenOptions = {}): Promise<WebSocketServerTransport> {
-    const server = await WebSocketServerTransport.listen({ maxFrameBytes: this.options.maxFrameBytes, ...opts });
+    const limits = this.options.limits;
+    const server = await WebSocketServerTransport.listen({
+      maxFrameBytes: this.options.maxFrameBytes,
+      upgradeTimeoutMs: limits.handshakeTimeoutMs,
+      // Room above the ARCP cap so over-cap clients still get the typed refusal, not a reset.
+      maxSockets: limits.maxConnections + 64,
+      ...opts,
+    });
     this.serve(server);
     return server;
   }

@@ -29,6 +29,13 @@ export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOption
   /** Default 7777; 0 picks a free port (read it back from `address()`). */
   port?: number;
   path?: string;
+  /**
+   * A TCP connection that has not completed its WebSocket upgrade by then is destroyed, so raw
+   * sockets that never speak cannot pile up to the fd limit. Default 10 s.
+   */
+  upgradeTimeoutMs?: number;
+  /** Open TCP connections the server accepts (http.Server maxConnections). Default unlimited. */
+  maxSockets?: number;
 }
 
 export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
@@ -69,6 +76,10 @@ export class WebSocketServerTransport {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('ARCP WebSocket endpoint: upgrade required\n');
     });
     this.ownsHttpServer = true;
+    const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
+    // ws clears the socket timeout once the upgrade completes (WebSocket#setSocket).
+    server.on('connection', (socket) => socket.setTimeout(upgradeTimeoutMs, () => socket.destroy()));
+    if (opts.maxSockets !== undefined) server.maxConnections = opts.maxSockets;
     this.attach(server, opts);
     // DNS-rebinding protection: a loopback-bound server answers only to loopback Host names.
     const host = opts.host ?? DEFAULT_WS_HOST;

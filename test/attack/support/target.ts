@@ -1,0 +1,44 @@
+// The runtime under attack: a real ARCPRuntime on a loopback WebSocket port, with the
+// conformance agents and a few attack agents, two principals (alice: t-alice, bob: t-bob).
+import { registerConformanceAgents } from '../../../runtime-kit/agents/conformance.js';
+import { ARCPRuntime, type RuntimeOptions } from '../../../runtime-kit/runtime/index.js';
+import type { WebSocketServerTransport } from '../../../runtime-kit/transport/index.js';
+
+export const TOKENS = { 't-alice': 'alice', 't-bob': 'bob' };
+
+export interface Target {
+  runtime: ARCPRuntime;
+  server: WebSocketServerTransport;
+  url: string;
+  logs: Array<{ level: string; message: string; data?: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function startTarget(opts: RuntimeOptions = {}): Promise<Target> {
+  const logs: Target['logs'] = [];
+  const runtime = new ARCPRuntime({
+    tokens: TOKENS,
+    logger: (level, message, data) => logs.push({ level, message, ...(data ? { data } : {}) }),
+    ...opts,
+  });
+  registerConformanceAgents(runtime);
+  // Emits `count` log events of `size` characters, yielding a macrotask every `batch`.
+  runtime.registerAgent('attack.flood', async (input, ctx) => {
+    const { count = 1000, size = 100, batch = 500 } = (input ?? {}) as { count?: number; size?: number; batch?: number };
+    const text = 'x'.repeat(size);
+    for (let i = 0; i < count; i++) {
+      ctx.log('info', text, { i });
+      if ((i + 1) % batch === 0) await new Promise((r) => setImmediate(r));
+      if (ctx.signal.aborted) return { stopped: i };
+    }
+    return { emitted: count };
+  });
+  const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    runtime,
+    server,
+    url: server.url!,
+    logs,
+    close: () => runtime.close(),
+  };
+}
