@@ -56,7 +56,9 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   rotateToken(ctx, session);
   sendWelcome(core, session);
   const from = core.faults.has('resume-off-by-one') ? req.lastEventSeq + 1 : req.lastEventSeq;
+  connection.guard.replaying(true);
   for (const frame of session.framesAfter(from)) connection.sendFrame(frame);
+  connection.guard.replaying(false);
 }
 
 // Single use: a successful resume replaces the token. Faults keep old ones alive for the harness.

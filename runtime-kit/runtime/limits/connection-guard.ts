@@ -30,6 +30,8 @@ export class ConnectionGuard {
   private authAttempts = 0;
   private backPressureArmed = true;
   private done = false;
+  /** Backlog a resume replay left (bounded by the resume buffer caps): not counted against the reader. */
+  private replayAllowance = 0;
 
   constructor(
     private readonly runtime: RuntimeGuard,
@@ -91,10 +93,18 @@ export class ConnectionGuard {
     this.runtime.authFailed(this.conn.transport);
   }
 
+  /** Replay runs as one burst of frames already held in memory: suspend the policy meanwhile. */
+  replaying(on: boolean): void {
+    this.replayAllowance = on ? Infinity : (this.conn.transport.bufferedAmount ?? 0);
+  }
+
   /** After a frame was handed to the transport: apply the outbound backlog policy. */
   afterSend(): void {
-    const buffered = this.conn.transport.bufferedAmount;
-    if (buffered === undefined || this.done) return;
+    const total = this.conn.transport.bufferedAmount;
+    if (total === undefined || this.done || this.replayAllowance === Infinity) return;
+    // The replay's share shrinks as it is written out; only growth beyond it counts.
+    this.replayAllowance = Math.min(this.replayAllowance, total);
+    const buffered = total - this.replayAllowance;
     if (buffered > this.limits.maxOutboundBufferedBytes) {
       this.done = true;
       this.conn.stalled(
