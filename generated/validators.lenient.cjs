@@ -32,9 +32,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate20.errors = [{instancePath:instancePath+"/arcp",schemaPath:"#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -43,8 +70,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -53,8 +81,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -63,8 +97,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -73,9 +108,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -83,71 +120,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -160,70 +134,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs3 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.type !== undefined){
 let data2 = data.type;
+const _errs11 = errors;
 const _errs13 = errors;
 let valid5 = false;
 const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data2 === "string"){
 if(!pattern5.test(data2)){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\""};
+const err5 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\""};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err5];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err6];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs14 === errors;
 valid5 = valid5 || _valid1;
 const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err7];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err8];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs16 === errors;
 valid5 = valid5 || _valid1;
 if(!valid5){
-const err14 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err9];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err9);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
 errors = _errs13;
@@ -236,120 +222,126 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err15 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate20.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate20.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err17 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate20.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
+validate20.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
 }
 else {
-vErrors.push(err18);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs24 = errors;
 const _errs26 = errors;
 let valid9 = false;
 const _errs27 = errors;
+if(errors === _errs27){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err10 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err10];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err11];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err11);
 }
 errors++;
+}
 }
 var _valid2 = _errs27 === errors;
 valid9 = valid9 || _valid2;
 const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err12 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err12];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err13];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs29 === errors;
 valid9 = valid9 || _valid2;
 if(!valid9){
-const err23 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err14];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err14);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
 errors = _errs26;
@@ -362,70 +354,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs24 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs31 = errors;
 const _errs33 = errors;
 let valid11 = false;
 const _errs34 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err24 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err15];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err15);
 }
 errors++;
 }
+if(errors === _errs34){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err25 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err16];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err16);
 }
 errors++;
+}
 }
 }
 var _valid3 = _errs34 === errors;
 valid11 = valid11 || _valid3;
 const _errs36 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err26 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err17 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err17];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err17);
 }
 errors++;
 }
+if(errors === _errs36){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err27 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err18 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err18];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err18);
 }
 errors++;
+}
 }
 }
 var _valid3 = _errs36 === errors;
 valid11 = valid11 || _valid3;
 if(!valid11){
-const err28 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err19 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err19];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err19);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
 errors = _errs33;
@@ -438,75 +442,88 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs31 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs38 = errors;
 const _errs40 = errors;
 let valid13 = false;
 const _errs41 = errors;
+if(errors === _errs41){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs43 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err29 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err20 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err20];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err20);
 }
 errors++;
 }
 }
 var valid14 = _errs43 === errors;
 if(!valid14){
-const err30 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err21 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err21];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err21);
 }
 errors++;
+break;
 }
 }
+if(valid14){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err31 = {instancePath:instancePath+"/extensions/optional",schemaPath:"#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err22 = {instancePath:instancePath+"/extensions/optional",schemaPath:"#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err22];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err32];
 }
 else {
-vErrors.push(err32);
+const err23 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
+}
 }
 var _valid4 = _errs41 === errors;
 valid13 = valid13 || _valid4;
 var _valid4 = true;
 valid13 = valid13 || _valid4;
 if(!valid13){
-const err33 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err24 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err24];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err24);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
 }
 else {
 errors = _errs40;
@@ -519,32 +536,43 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs38 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs47 = errors;
+const _errs48 = errors;
+if(errors === _errs48){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 }
 else {
-const err34 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/Payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err34];
+validate20.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/Payload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs47 === errors;
 }
 else {
-vErrors.push(err34);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err35);
-}
-errors++;
 }
 validate20.errors = vErrors;
 return errors === 0;
@@ -580,6 +608,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
@@ -650,6 +679,7 @@ vErrors = null;
 var _valid0 = _errs4 === errors;
 valid2 = valid2 || _valid0;
 const _errs9 = errors;
+if(errors === _errs9){
 if(typeof key0 === "string"){
 if(func1(key0) < 1){
 const err4 = {instancePath,schemaPath:"#/$defs/CapabilityName/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key0};
@@ -671,6 +701,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
+}
 }
 var _valid0 = _errs9 === errors;
 valid2 = valid2 || _valid0;
@@ -705,18 +736,272 @@ else {
 vErrors.push(err7);
 }
 errors++;
+validate25.errors = vErrors;
+return false;
+break;
 }
 }
+if(valid0){
+const _errs11 = errors;
 for(const key1 in data){
 if(!(((((((key1 === "fs.read") || (key1 === "fs.write")) || (key1 === "net.fetch")) || (key1 === "tool.call")) || (key1 === "agent.delegate")) || (key1 === "cost.budget")) || (key1 === "model.use"))){
 let data0 = data[key1];
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(Array.isArray(data0)){
+var valid6 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs15 = errors;
+if(errors === _errs15){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs15 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid4 = _errs12 === errors;
+if(!valid4){
+break;
+}
+}
+}
+if(_errs11 === errors){
+if(data["fs.read"] !== undefined){
+let data2 = data["fs.read"];
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data2)){
+var valid9 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data3 = data2[i1];
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate25.errors = [{instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid9 = _errs20 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/fs.read",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data["fs.write"] !== undefined){
+let data4 = data["fs.write"];
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data4)){
+var valid11 = true;
+const len2 = data4.length;
+for(let i2=0; i2<len2; i2++){
+let data5 = data4[i2];
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate25.errors = [{instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid11 = _errs25 === errors;
+if(!valid11){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/fs.write",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs22 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data["net.fetch"] !== undefined){
+let data6 = data["net.fetch"];
+const _errs27 = errors;
+const _errs28 = errors;
+if(errors === _errs28){
+if(Array.isArray(data6)){
+var valid13 = true;
+const len3 = data6.length;
+for(let i3=0; i3<len3; i3++){
+let data7 = data6[i3];
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate25.errors = [{instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid13 = _errs30 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/net.fetch",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data["tool.call"] !== undefined){
+let data8 = data["tool.call"];
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(Array.isArray(data8)){
+var valid15 = true;
+const len4 = data8.length;
+for(let i4=0; i4<len4; i4++){
+let data9 = data8[i4];
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate25.errors = [{instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid15 = _errs35 === errors;
+if(!valid15){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/tool.call",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data["agent.delegate"] !== undefined){
+let data10 = data["agent.delegate"];
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data10)){
+var valid17 = true;
+const len5 = data10.length;
+for(let i5=0; i5<len5; i5++){
+let data11 = data10[i5];
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate25.errors = [{instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid17 = _errs40 === errors;
+if(!valid17){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/agent.delegate",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs37 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data["cost.budget"] !== undefined){
+let data12 = data["cost.budget"];
+const _errs42 = errors;
+if(errors === _errs42){
+if(Array.isArray(data12)){
+var valid18 = true;
+const len6 = data12.length;
+for(let i6=0; i6<len6; i6++){
+let data13 = data12[i6];
+const _errs44 = errors;
+const _errs46 = errors;
+let valid20 = false;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data13 === "string"){
+if(!pattern18.test(data13)){
+const err8 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -727,7 +1012,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -737,9 +1022,13 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid2 = _errs47 === errors;
+valid20 = valid20 || _valid2;
+const _errs49 = errors;
+if(errors === _errs49){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+const err10 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -749,16 +1038,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-if(data["fs.read"] !== undefined){
-let data2 = data["fs.read"];
-if(Array.isArray(data2)){
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data3 = data2[i1];
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err11 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -768,8 +1049,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs49 === errors;
+valid20 = valid20 || _valid2;
+if(!valid20){
+const err12 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -777,251 +1060,8 @@ else {
 vErrors.push(err12);
 }
 errors++;
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/fs.read",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data["fs.write"] !== undefined){
-let data4 = data["fs.write"];
-if(Array.isArray(data4)){
-const len2 = data4.length;
-for(let i2=0; i2<len2; i2++){
-let data5 = data4[i2];
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-const err14 = {instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/fs.write",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data["net.fetch"] !== undefined){
-let data6 = data["net.fetch"];
-if(Array.isArray(data6)){
-const len3 = data6.length;
-for(let i3=0; i3<len3; i3++){
-let data7 = data6[i3];
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-const err17 = {instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/net.fetch",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data["tool.call"] !== undefined){
-let data8 = data["tool.call"];
-if(Array.isArray(data8)){
-const len4 = data8.length;
-for(let i4=0; i4<len4; i4++){
-let data9 = data8[i4];
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err20 = {instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/tool.call",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data["agent.delegate"] !== undefined){
-let data10 = data["agent.delegate"];
-if(Array.isArray(data10)){
-const len5 = data10.length;
-for(let i5=0; i5<len5; i5++){
-let data11 = data10[i5];
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-const err23 = {instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/agent.delegate",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-if(data["cost.budget"] !== undefined){
-let data12 = data["cost.budget"];
-if(Array.isArray(data12)){
-const len6 = data12.length;
-for(let i6=0; i6<len6; i6++){
-let data13 = data12[i6];
-const _errs46 = errors;
-let valid27 = false;
-const _errs47 = errors;
-if(typeof data13 === "string"){
-if(!pattern18.test(data13)){
-const err26 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-else {
-const err27 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-var _valid2 = _errs47 === errors;
-valid27 = valid27 || _valid2;
-const _errs49 = errors;
-if(typeof data13 === "string"){
-if(func1(data13) < 1){
-const err28 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-var _valid2 = _errs49 === errors;
-valid27 = valid27 || _valid2;
-if(!valid27){
-const err30 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
+validate25.errors = vErrors;
+return false;
 }
 else {
 errors = _errs46;
@@ -1034,70 +1074,75 @@ vErrors = null;
 }
 }
 }
+var valid18 = _errs44 === errors;
+if(!valid18){
+break;
+}
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err31];
+validate25.errors = [{instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs42 === errors;
 }
 else {
-vErrors.push(err31);
+var valid7 = true;
 }
-errors++;
-}
-}
+if(valid7){
 if(data["model.use"] !== undefined){
 let data14 = data["model.use"];
+const _errs51 = errors;
+const _errs52 = errors;
+if(errors === _errs52){
 if(Array.isArray(data14)){
+var valid22 = true;
 const len7 = data14.length;
 for(let i7=0; i7<len7; i7++){
 let data15 = data14[i7];
+const _errs54 = errors;
+if(errors === _errs54){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-const err32 = {instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err33];
+validate25.errors = [{instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err33);
 }
-errors++;
+var valid22 = _errs54 === errors;
+if(!valid22){
+break;
 }
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/model.use",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err34];
+validate25.errors = [{instancePath:instancePath+"/model.use",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid7 = _errs51 === errors;
 }
 else {
-vErrors.push(err34);
+var valid7 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err35);
-}
-errors++;
 }
 validate25.errors = vErrors;
 return errors === 0;
@@ -1118,42 +1163,29 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.expires_at !== undefined){
 let data0 = data.expires_at;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern19.test(data0)){
-const err0 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate27.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate27.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err2);
-}
-errors++;
 }
 validate27.errors = vErrors;
 return errors === 0;
@@ -1176,12 +1208,14 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
 const _errs3 = errors;
 let valid2 = false;
 const _errs4 = errors;
+if(errors === _errs4){
 if(typeof key0 === "string"){
 if(!pattern21.test(key0)){
 const err0 = {instancePath,schemaPath:"#/$defs/Currency/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*$"+"\"",propertyName:key0};
@@ -1204,9 +1238,11 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 var _valid0 = _errs4 === errors;
 valid2 = valid2 || _valid0;
 const _errs6 = errors;
+if(errors === _errs6){
 if(typeof key0 === "string"){
 if(func1(key0) < 1){
 const err2 = {instancePath,schemaPath:"#/$defs/Currency/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key0};
@@ -1228,6 +1264,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
+}
 }
 var _valid0 = _errs6 === errors;
 valid2 = valid2 || _valid0;
@@ -1262,10 +1299,15 @@ else {
 vErrors.push(err5);
 }
 errors++;
+validate30.errors = vErrors;
+return false;
+break;
 }
 }
+if(valid0){
 for(const key1 in data){
 let data0 = data[key1];
+const _errs9 = errors;
 const _errs10 = errors;
 let valid4 = false;
 const _errs11 = errors;
@@ -1282,6 +1324,7 @@ errors++;
 var _valid1 = _errs11 === errors;
 valid4 = valid4 || _valid1;
 const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data0 === "string"){
 if(!pattern22.test(data0)){
 const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z][A-Za-z0-9_-]*:-?[0-9]+(\\.[0-9]+)?)$"},message:"must match pattern \""+"^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z][A-Za-z0-9_-]*:-?[0-9]+(\\.[0-9]+)?)$"+"\""};
@@ -1304,6 +1347,7 @@ vErrors.push(err8);
 }
 errors++;
 }
+}
 var _valid1 = _errs13 === errors;
 valid4 = valid4 || _valid1;
 if(!valid4){
@@ -1315,6 +1359,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
+validate30.errors = vErrors;
+return false;
 }
 else {
 errors = _errs10;
@@ -1327,17 +1373,17 @@ vErrors = null;
 }
 }
 }
+var valid3 = _errs9 === errors;
+if(!valid3){
+break;
+}
+}
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 validate30.errors = vErrors;
 return errors === 0;
@@ -1359,155 +1405,133 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.expires_at !== undefined){
 let data0 = data.expires_at;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern19.test(data0)){
-const err0 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate34.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate34.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err1);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.allowed_models !== undefined){
 let data1 = data.allowed_models;
+const _errs4 = errors;
+if(errors === _errs4){
 if(Array.isArray(data1)){
+var valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
 if(typeof data1[i0] !== "string"){
-const err2 = {instancePath:instancePath+"/allowed_models/" + i0,schemaPath:"#/properties/allowed_models/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate34.errors = [{instancePath:instancePath+"/allowed_models/" + i0,schemaPath:"#/properties/allowed_models/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err2);
-}
-errors++;
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
 }
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/allowed_models",schemaPath:"#/properties/allowed_models/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err3];
+validate34.errors = [{instancePath:instancePath+"/allowed_models",schemaPath:"#/properties/allowed_models/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.max_spend !== undefined){
 let data3 = data.max_spend;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.currency === undefined){
-const err4 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err4];
+let missing0;
+if(((data3.currency === undefined) && (missing0 = "currency")) || ((data3.amount === undefined) && (missing0 = "amount"))){
+validate34.errors = [{instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data3.amount === undefined){
-const err5 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
 if(data3.currency !== undefined){
 let data4 = data3.currency;
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err6 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate34.errors = [{instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate34.errors = [{instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs11 === errors;
 }
 else {
-vErrors.push(err7);
+var valid4 = true;
 }
-errors++;
-}
-}
+if(valid4){
 if(data3.amount !== undefined){
 let data5 = data3.amount;
+const _errs13 = errors;
+if(errors === _errs13){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-const err8 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate34.errors = [{instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err9];
+validate34.errors = [{instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid4 = _errs13 === errors;
 }
 else {
-vErrors.push(err9);
+var valid4 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate34.errors = [{instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err10);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
 }
 else {
-vErrors.push(err11);
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate34.errors = vErrors;
 return errors === 0;
@@ -1528,16 +1552,22 @@ evaluated0.items = undefined;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
+if(errors === _errs1){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["cost.budget"] !== undefined){
 let data0 = data["cost.budget"];
+const _errs3 = errors;
+if(errors === _errs3){
 if(Array.isArray(data0)){
+var valid2 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs5 = errors;
 const _errs7 = errors;
-let valid5 = false;
+let valid4 = false;
 const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data1 === "string"){
 if(!pattern18.test(data1)){
 const err0 = {instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""};
@@ -1560,9 +1590,11 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 var _valid1 = _errs8 === errors;
-valid5 = valid5 || _valid1;
+valid4 = valid4 || _valid1;
 const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
 const err2 = {instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
@@ -1585,9 +1617,10 @@ vErrors.push(err3);
 }
 errors++;
 }
+}
 var _valid1 = _errs10 === errors;
-valid5 = valid5 || _valid1;
-if(!valid5){
+valid4 = valid4 || _valid1;
+if(!valid4){
 const err4 = {instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1608,6 +1641,10 @@ vErrors = null;
 }
 }
 }
+var valid2 = _errs5 === errors;
+if(!valid2){
+break;
+}
 }
 }
 else {
@@ -1621,12 +1658,23 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data["model.use"] !== undefined){
 let data2 = data["model.use"];
+const _errs12 = errors;
+if(errors === _errs12){
 if(Array.isArray(data2)){
+var valid5 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
 const err6 = {instancePath:instancePath+"/model.use/" + i1,schemaPath:"#/anyOf/0/properties/model.use/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
@@ -1650,6 +1698,11 @@ vErrors.push(err7);
 errors++;
 }
 }
+var valid5 = _errs14 === errors;
+if(!valid5){
+break;
+}
+}
 }
 else {
 const err8 = {instancePath:instancePath+"/model.use",schemaPath:"#/anyOf/0/properties/model.use/type",keyword:"type",params:{type: "array"},message:"must be array"};
@@ -1662,8 +1715,17 @@ vErrors.push(err8);
 errors++;
 }
 }
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.expires_at !== undefined){
 let data4 = data.expires_at;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
 if(typeof data4 === "string"){
 if(!pattern19.test(data4)){
 const err9 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
@@ -1687,12 +1749,23 @@ vErrors.push(err10);
 errors++;
 }
 }
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.allowed_models !== undefined){
 let data5 = data.allowed_models;
+const _errs19 = errors;
+if(errors === _errs19){
 if(Array.isArray(data5)){
+var valid7 = true;
 const len2 = data5.length;
 for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
+const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
 const err11 = {instancePath:instancePath+"/allowed_models/" + i2,schemaPath:"#/anyOf/0/properties/allowed_models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
@@ -1716,6 +1789,11 @@ vErrors.push(err12);
 errors++;
 }
 }
+var valid7 = _errs21 === errors;
+if(!valid7){
+break;
+}
+}
 }
 else {
 const err13 = {instancePath:instancePath+"/allowed_models",schemaPath:"#/anyOf/0/properties/allowed_models/type",keyword:"type",params:{type: "array"},message:"must be array"};
@@ -1728,11 +1806,21 @@ vErrors.push(err13);
 errors++;
 }
 }
+var valid1 = _errs19 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.max_spend !== undefined){
 let data7 = data.max_spend;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs24){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.currency === undefined){
-const err14 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+let missing0;
+if(((data7.currency === undefined) && (missing0 = "currency")) || ((data7.amount === undefined) && (missing0 = "amount"))){
+const err14 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1741,8 +1829,14 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data7.amount === undefined){
-const err15 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+else {
+if(data7.currency !== undefined){
+let data8 = data7.currency;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data8 === "string"){
+if(func1(data8) < 1){
+const err15 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1751,11 +1845,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data7.currency !== undefined){
-let data8 = data7.currency;
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-const err16 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err16 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1765,8 +1857,19 @@ vErrors.push(err16);
 errors++;
 }
 }
+var valid9 = _errs26 === errors;
+}
 else {
-const err17 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid9 = true;
+}
+if(valid9){
+if(data7.amount !== undefined){
+let data9 = data7.amount;
+const _errs28 = errors;
+if(errors === _errs28){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err17 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1776,11 +1879,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data7.amount !== undefined){
-let data9 = data7.amount;
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err18 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err18 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1790,8 +1890,16 @@ vErrors.push(err18);
 errors++;
 }
 }
+var valid9 = _errs28 === errors;
+}
 else {
-const err19 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var valid9 = true;
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1801,9 +1909,18 @@ vErrors.push(err19);
 errors++;
 }
 }
+var valid1 = _errs23 === errors;
 }
 else {
-const err20 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid1 = true;
+}
+if(valid1){
+let missing1;
+if(data.allowed_models !== undefined && ((data["model.use"] === undefined) && (missing1 = "model.use"))){
+const err20 = {instancePath,schemaPath:"#/anyOf/0/dependentRequired",keyword:"dependentRequired",params:{property: "allowed_models",
+    missingProperty: missing1,
+    depsCount: 1,
+    deps: "model.use"},message:"must have property model.use when property allowed_models is present"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1812,13 +1929,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data.allowed_models !== undefined){
-if(data["model.use"] === undefined){
-const err21 = {instancePath,schemaPath:"#/anyOf/0/dependentRequired",keyword:"dependentRequired",params:{property: "allowed_models",
-    missingProperty: "model.use",
+else {
+if(data.max_spend !== undefined && ((data["cost.budget"] === undefined) && (missing1 = "cost.budget"))){
+const err21 = {instancePath,schemaPath:"#/anyOf/0/dependentRequired",keyword:"dependentRequired",params:{property: "max_spend",
+    missingProperty: missing1,
     depsCount: 1,
-    deps: "model.use"},message:"must have property model.use when property allowed_models is present"};
+    deps: "cost.budget"},message:"must have property cost.budget when property max_spend is present"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1828,12 +1944,14 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.max_spend !== undefined){
-if(data["cost.budget"] === undefined){
-const err22 = {instancePath,schemaPath:"#/anyOf/0/dependentRequired",keyword:"dependentRequired",params:{property: "max_spend",
-    missingProperty: "cost.budget",
-    depsCount: 1,
-    deps: "cost.budget"},message:"must have property cost.budget when property max_spend is present"};
+}
+}
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1842,17 +1960,6 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-else {
-const err23 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
@@ -1880,14 +1987,16 @@ props0.max_spend = true;
 }
 }
 if(!valid0){
-const err24 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err23 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err23];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err23);
 }
 errors++;
+validate33.errors = vErrors;
+return false;
 }
 else {
 errors = _errs0;
@@ -1918,9 +2027,43 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+let missing0;
+if(((((data.id === undefined) && (missing0 = "id")) || ((data.scheme === undefined) && (missing0 = "scheme"))) || ((data.value === undefined) && (missing0 = "value"))) || ((data.endpoint === undefined) && (missing0 = "endpoint"))){
+validate32.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate32.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.scheme !== undefined){
+let data1 = data.scheme;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if("bearer" !== data1){
+const err0 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1929,8 +2072,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.scheme === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err1 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1939,8 +2087,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.value === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+}
+else {
+const err2 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1949,8 +2098,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.endpoint === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err3 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1958,83 +2110,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.scheme !== undefined){
-let data1 = data.scheme;
-const _errs4 = errors;
-let valid1 = false;
-const _errs5 = errors;
-if("bearer" !== data1){
-const err6 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err9 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate32.errors = vErrors;
+return false;
 }
 else {
 errors = _errs4;
@@ -2047,98 +2124,97 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs3 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.value !== undefined){
 let data2 = data.value;
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err10 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
+validate32.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.endpoint !== undefined){
 let data3 = data.endpoint;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate32.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.profile !== undefined){
 let data4 = data.profile;
+const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate32.errors = [{instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.constraints !== undefined){
+const _errs14 = errors;
 if(!(validate33(data.constraints, {instancePath:instancePath+"/constraints",parentData:data,parentDataProperty:"constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err16);
-}
-errors++;
 }
 validate32.errors = vErrors;
 return errors === 0;
@@ -2156,9 +2232,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+let missing0;
+if(((data.job_id === undefined) && (missing0 = "job_id")) || ((data.accepted_at === undefined) && (missing0 = "accepted_at"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.job_id !== undefined){
+let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate23.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.agent !== undefined){
+let data1 = data.agent;
+const _errs4 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err0 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2167,8 +2280,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.accepted_at === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accepted_at"},message:"must have required property '"+"accepted_at"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2177,11 +2291,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.job_id !== undefined){
-let data0 = data.job_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2192,7 +2309,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2202,14 +2319,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.agent !== undefined){
-let data1 = data.agent;
-const _errs6 = errors;
-let valid3 = false;
-const _errs7 = errors;
-if(typeof data1 === "string"){
-if(!pattern16.test(data1)){
-const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2217,54 +2330,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid0 = _errs7 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err8 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate23.errors = vErrors;
+return false;
 }
 else {
 errors = _errs6;
@@ -2277,40 +2344,67 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs4 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease !== undefined){
+const _errs11 = errors;
 if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs12 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs12 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.budget !== undefined){
+const _errs13 = errors;
 if(!(validate30(data.budget, {instancePath:instancePath+"/budget",parentData:data,parentDataProperty:"budget",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs13 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.credentials !== undefined){
 let data5 = data.credentials;
+const _errs14 = errors;
+if(errors === _errs14){
 if(Array.isArray(data5)){
+var valid4 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
+const _errs16 = errors;
 const _errs17 = errors;
-let valid6 = false;
+let valid5 = false;
 const _errs18 = errors;
 if(!(validate32(data6, {instancePath:instancePath+"/credentials/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs18 === errors;
-valid6 = valid6 || _valid1;
+valid5 = valid5 || _valid1;
 if(_valid1){
 var props0 = {};
 props0.id = true;
@@ -2321,49 +2415,53 @@ props0.profile = true;
 props0.constraints = true;
 }
 const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs20){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.scheme === undefined){
-const err9 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
+let missing1;
+if((data6.scheme === undefined) && (missing1 = "scheme")){
+const err5 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err5];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err5);
 }
 errors++;
 }
+else {
 if(data6.scheme !== undefined){
 let data7 = data6.scheme;
 if(typeof data7 !== "string"){
-const err10 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err6];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err6);
 }
 errors++;
 }
 const _errs24 = errors;
 const _errs25 = errors;
 if("bearer" !== data7){
-const err11 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err7];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err7);
 }
 errors++;
 }
-var valid9 = _errs25 === errors;
-if(valid9){
-const err12 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid8 = _errs25 === errors;
+if(valid8){
+const err8 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err8];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -2380,33 +2478,37 @@ vErrors = null;
 }
 }
 }
-else {
-const err13 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
 }
 else {
-vErrors.push(err13);
+const err9 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
+}
 var _valid1 = _errs19 === errors;
-valid6 = valid6 || _valid1;
+valid5 = valid5 || _valid1;
 if(_valid1){
 if(props0 !== true){
 props0 = props0 || {};
 props0.scheme = true;
 }
 }
-if(!valid6){
-const err14 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"#/properties/credentials/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid5){
+const err10 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"#/properties/credentials/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err10];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err10);
 }
 errors++;
+validate23.errors = vErrors;
+return false;
 }
 else {
 errors = _errs17;
@@ -2419,10 +2521,84 @@ vErrors = null;
 }
 }
 }
+var valid4 = _errs16 === errors;
+if(!valid4){
+break;
+}
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"};
+validate23.errors = [{instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data8 = data.trace_id;
+const _errs26 = errors;
+const _errs28 = errors;
+let valid10 = false;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data8 === "string"){
+if(!pattern6.test(data8)){
+const err11 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid2 = _errs29 === errors;
+valid10 = valid10 || _valid2;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data8 === "string"){
+if(!pattern7.test(data8)){
+const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid2 = _errs31 === errors;
+valid10 = valid10 || _valid2;
+if(!valid10){
+const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2430,71 +2606,8 @@ else {
 vErrors.push(err15);
 }
 errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data8 = data.trace_id;
-const _errs28 = errors;
-let valid11 = false;
-const _errs29 = errors;
-if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var _valid2 = _errs29 === errors;
-valid11 = valid11 || _valid2;
-const _errs31 = errors;
-if(typeof data8 === "string"){
-if(!pattern7.test(data8)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-var _valid2 = _errs31 === errors;
-valid11 = valid11 || _valid2;
-if(!valid11){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate23.errors = vErrors;
+return false;
 }
 else {
 errors = _errs28;
@@ -2507,95 +2620,104 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs26 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.request_id !== undefined){
 let data9 = data.request_id;
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-const err21 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
+validate23.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.accepted_at !== undefined){
 let data10 = data.accepted_at;
+const _errs36 = errors;
 const _errs38 = errors;
-let valid14 = false;
+let valid13 = false;
 const _errs39 = errors;
+if(errors === _errs39){
 if(typeof data10 === "string"){
 if(!pattern19.test(data10)){
-const err23 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+const err16 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err16];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err17];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err17);
 }
 errors++;
+}
 }
 var _valid3 = _errs39 === errors;
-valid14 = valid14 || _valid3;
+valid13 = valid13 || _valid3;
 const _errs41 = errors;
+if(errors === _errs41){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-const err25 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err18 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err18];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err18);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err19];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err19);
 }
 errors++;
+}
 }
 var _valid3 = _errs41 === errors;
-valid14 = valid14 || _valid3;
-if(!valid14){
-const err27 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid13 = valid13 || _valid3;
+if(!valid13){
+const err20 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err20];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err20);
 }
 errors++;
+validate23.errors = vErrors;
+return false;
 }
 else {
 errors = _errs38;
@@ -2608,67 +2730,71 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs36 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.parent_job_id !== undefined){
 let data11 = data.parent_job_id;
+const _errs43 = errors;
+const _errs44 = errors;
+if(errors === _errs44){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err28 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
+validate23.errors = [{instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs43 === errors;
 }
 else {
-vErrors.push(err29);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.delegate_id !== undefined){
 let data12 = data.delegate_id;
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
 if(typeof data12 === "string"){
 if(func1(data12) < 1){
-const err30 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
+validate23.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs46 === errors;
 }
 else {
-vErrors.push(err31);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err32];
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err32);
-}
-errors++;
 }
 validate23.errors = vErrors;
 return errors === 0;
@@ -2687,9 +2813,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate22.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2698,8 +2851,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2708,8 +2862,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2718,8 +2878,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2728,8 +2889,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2737,92 +2901,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate22.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -2835,132 +2915,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.accepted" !== data.type){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.accepted"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.accepted" !== data.type){
+validate22.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.accepted"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate22.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate22.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate22.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate22.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err5];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err6];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err7];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err8];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err9];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err9);
 }
 errors++;
+validate22.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -2973,100 +3059,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
+validate22.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
+validate22.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err10];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err11];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err26 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err12];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
 }
 else {
-vErrors.push(err27);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err14];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err14);
 }
 errors++;
+validate22.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -3079,23 +3175,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate23(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err29);
-}
-errors++;
 }
 validate22.errors = vErrors;
 return errors === 0;
@@ -3117,9 +3227,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate39.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3128,8 +3265,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3138,8 +3276,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3148,8 +3292,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3158,8 +3303,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3167,92 +3315,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate39.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -3265,132 +3329,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.cancel" !== data.type){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancel"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.cancel" !== data.type){
+validate39.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancel"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate39.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate39.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate39.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate39.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err5];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err6];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err7];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err8];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err9];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err9);
 }
 errors++;
+validate39.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -3403,100 +3473,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
+validate39.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
+validate39.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err10];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err11];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err26 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err12];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
 }
 else {
-vErrors.push(err27);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err14];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err14);
 }
 errors++;
+validate39.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -3509,44 +3589,49 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err29 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/JobCancelPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
+validate39.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/JobCancelPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/JobCancelPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
+validate39.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/JobCancelPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
-vErrors.push(err30);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err31);
-}
-errors++;
 }
 validate39.errors = vErrors;
 return errors === 0;
@@ -3567,54 +3652,47 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err0 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate41.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate41.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err1);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.reason !== undefined){
+const _errs4 = errors;
 if(typeof data.reason !== "string"){
-const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate41.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
 }
 validate41.errors = vErrors;
 return errors === 0;
@@ -3633,9 +3711,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate40.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3644,8 +3749,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3654,8 +3760,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3664,8 +3776,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3674,8 +3787,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3683,92 +3799,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate40.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -3781,132 +3813,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.cancelled" !== data.type){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancelled"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.cancelled" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancelled"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate40.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate40.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate40.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate40.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err5];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err6];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err7];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err8];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err9];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err9);
 }
 errors++;
+validate40.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -3919,100 +3957,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
+validate40.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
+validate40.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err10];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err11];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err26 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err12];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
 }
 else {
-vErrors.push(err27);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err14];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err14);
 }
 errors++;
+validate40.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -4025,23 +4073,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate41(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err29);
-}
-errors++;
 }
 validate40.errors = vErrors;
 return errors === 0;
@@ -4066,6 +4128,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 const _errs3 = errors;
 let valid1 = true;
 const _errs4 = errors;
@@ -4111,14 +4174,8 @@ const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(false !== data.retryable){
-const err2 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate45.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/allOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -4131,7 +4188,27 @@ props0.code = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate45.errors = vErrors;
+return false;
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs8 = errors;
+const _errs10 = errors;
+let valid4 = true;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.code === undefined) && (missing1 = "code")){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4140,30 +4217,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-const _errs10 = errors;
-let valid4 = true;
-const _errs11 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.code === undefined) && (missing1 = "code")){
+else {
+if(data.code !== undefined){
+if("BUDGET_EXHAUSTED" !== data.code){
 const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-else {
-if(data.code !== undefined){
-if("BUDGET_EXHAUSTED" !== data.code){
-const err5 = {};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -4185,14 +4247,8 @@ const _errs13 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(false !== data.retryable){
-const err6 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/1/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate45.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/allOf/1/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -4205,15 +4261,19 @@ props1.code = true;
 }
 }
 if(!valid4){
-const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err5];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err5);
 }
 errors++;
+validate45.errors = vErrors;
+return false;
 }
+var valid0 = _errs8 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -4223,6 +4283,7 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs15 = errors;
 const _errs16 = errors;
 let valid7 = false;
 const _errs17 = errors;
@@ -4232,24 +4293,24 @@ const _errs20 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.code === undefined) && (missing2 = "code")){
-const err8 = {};
+const err6 = {};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err6];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err6);
 }
 errors++;
 }
 else {
 if(data.code !== undefined){
 if("INTERNAL_ERROR" !== data.code){
-const err9 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err7];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -4271,12 +4332,12 @@ const _errs22 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(true !== data.retryable){
-const err10 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/2/anyOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
+const err8 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/2/anyOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err8];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -4291,12 +4352,12 @@ props2.code = true;
 }
 }
 if(!valid8){
-const err11 = {instancePath,schemaPath:"#/allOf/2/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err9 = {instancePath,schemaPath:"#/allOf/2/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err9];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -4305,14 +4366,16 @@ valid7 = valid7 || _valid2;
 var _valid2 = true;
 valid7 = valid7 || _valid2;
 if(!valid7){
-const err12 = {instancePath,schemaPath:"#/allOf/2/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err10 = {instancePath,schemaPath:"#/allOf/2/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err10];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err10);
 }
 errors++;
+validate45.errors = vErrors;
+return false;
 }
 else {
 errors = _errs16;
@@ -4325,6 +4388,8 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs15 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -4334,27 +4399,17 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.code === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
-if(vErrors === null){
-vErrors = [err13];
+let missing3;
+if(((data.code === undefined) && (missing3 = "code")) || ((data.retryable === undefined) && (missing3 = "retryable"))){
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data.retryable === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retryable"},message:"must have required property '"+"retryable"+"'"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.code = true;
@@ -4364,11 +4419,61 @@ props0.details = true;
 }
 if(data.code !== undefined){
 let data6 = data.code;
+const _errs24 = errors;
 const _errs26 = errors;
 let valid13 = false;
 const _errs27 = errors;
 if(typeof data6 !== "string"){
-const err15 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(((((((((((((((data6 === "PERMISSION_DENIED") || (data6 === "LEASE_SUBSET_VIOLATION")) || (data6 === "JOB_NOT_FOUND")) || (data6 === "DUPLICATE_KEY")) || (data6 === "AGENT_NOT_AVAILABLE")) || (data6 === "AGENT_VERSION_NOT_AVAILABLE")) || (data6 === "CANCELLED")) || (data6 === "TIMEOUT")) || (data6 === "RESUME_WINDOW_EXPIRED")) || (data6 === "HEARTBEAT_LOST")) || (data6 === "LEASE_EXPIRED")) || (data6 === "BUDGET_EXHAUSTED")) || (data6 === "INVALID_REQUEST")) || (data6 === "UNAUTHENTICATED")) || (data6 === "INTERNAL_ERROR"))){
+const err12 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema115.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid4 = _errs27 === errors;
+valid13 = valid13 || _valid4;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err13 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid4 = _errs29 === errors;
+valid13 = valid13 || _valid4;
+if(!valid13){
+const err15 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4376,53 +4481,8 @@ else {
 vErrors.push(err15);
 }
 errors++;
-}
-if(!(((((((((((((((data6 === "PERMISSION_DENIED") || (data6 === "LEASE_SUBSET_VIOLATION")) || (data6 === "JOB_NOT_FOUND")) || (data6 === "DUPLICATE_KEY")) || (data6 === "AGENT_NOT_AVAILABLE")) || (data6 === "AGENT_VERSION_NOT_AVAILABLE")) || (data6 === "CANCELLED")) || (data6 === "TIMEOUT")) || (data6 === "RESUME_WINDOW_EXPIRED")) || (data6 === "HEARTBEAT_LOST")) || (data6 === "LEASE_EXPIRED")) || (data6 === "BUDGET_EXHAUSTED")) || (data6 === "INVALID_REQUEST")) || (data6 === "UNAUTHENTICATED")) || (data6 === "INTERNAL_ERROR"))){
-const err16 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema115.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-var _valid4 = _errs27 === errors;
-valid13 = valid13 || _valid4;
-const _errs29 = errors;
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-const err17 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-var _valid4 = _errs29 === errors;
-valid13 = valid13 || _valid4;
-if(!valid13){
-const err19 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
+validate45.errors = vErrors;
+return false;
 }
 else {
 errors = _errs26;
@@ -4435,58 +4495,68 @@ vErrors = null;
 }
 }
 }
+var valid11 = _errs24 === errors;
 }
+else {
+var valid11 = true;
+}
+if(valid11){
 if(data.message !== undefined){
 let data7 = data.message;
+const _errs31 = errors;
 const _errs32 = errors;
 let valid14 = false;
 const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err20 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err16 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err16];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err17];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err17);
 }
 errors++;
+}
 }
 var _valid5 = _errs33 === errors;
 valid14 = valid14 || _valid5;
 const _errs35 = errors;
 if(typeof data7 !== "string"){
-const err22 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err18];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err18);
 }
 errors++;
 }
 var _valid5 = _errs35 === errors;
 valid14 = valid14 || _valid5;
 if(!valid14){
-const err23 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err19 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err19];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err19);
 }
 errors++;
+validate45.errors = vErrors;
+return false;
 }
 else {
 errors = _errs32;
@@ -4499,44 +4569,49 @@ vErrors = null;
 }
 }
 }
-}
-if(data.retryable !== undefined){
-if(typeof data.retryable !== "boolean"){
-const err24 = {instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err24];
+var valid11 = _errs31 === errors;
 }
 else {
-vErrors.push(err24);
+var valid11 = true;
 }
-errors++;
+if(valid11){
+if(data.retryable !== undefined){
+const _errs37 = errors;
+if(typeof data.retryable !== "boolean"){
+validate45.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
+var valid11 = _errs37 === errors;
 }
+else {
+var valid11 = true;
+}
+if(valid11){
 if(data.details !== undefined){
 let data9 = data.details;
+const _errs39 = errors;
+if(errors === _errs39){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 }
 else {
-const err25 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
+validate45.errors = [{instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs39 === errors;
 }
 else {
-vErrors.push(err25);
-}
-errors++;
+var valid11 = true;
 }
 }
 }
-else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
+}
+}
 }
 else {
-vErrors.push(err26);
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate45.errors = vErrors;
 evaluated0.props = props0;
@@ -4555,6 +4630,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
@@ -4562,6 +4638,9 @@ errors = vErrors.length;
 else {
 var props0 = validate45.evaluated.props;
 }
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
@@ -4652,6 +4731,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
+validate44.errors = vErrors;
+return false;
 }
 else {
 errors = _errs3;
@@ -4664,6 +4745,8 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs2 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -4673,6 +4756,7 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs11 = errors;
 const _errs12 = errors;
 let valid5 = false;
 const _errs13 = errors;
@@ -4763,6 +4847,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
+validate44.errors = vErrors;
+return false;
 }
 else {
 errors = _errs12;
@@ -4775,6 +4861,8 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs11 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -4784,6 +4872,7 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+const _errs20 = errors;
 const _errs21 = errors;
 let valid9 = false;
 const _errs22 = errors;
@@ -4874,6 +4963,8 @@ else {
 vErrors.push(err14);
 }
 errors++;
+validate44.errors = vErrors;
+return false;
 }
 else {
 errors = _errs21;
@@ -4886,6 +4977,8 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs20 === errors;
+if(valid0){
 if(props0 !== true && props3 !== undefined){
 if(props3 === true){
 props0 = true;
@@ -4895,6 +4988,7 @@ props0 = props0 || {};
 Object.assign(props0, props3);
 }
 }
+const _errs29 = errors;
 const _errs30 = errors;
 let valid13 = false;
 const _errs31 = errors;
@@ -4985,6 +5079,8 @@ else {
 vErrors.push(err19);
 }
 errors++;
+validate44.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -4997,6 +5093,8 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs29 === errors;
+if(valid0){
 if(props0 !== true && props4 !== undefined){
 if(props4 === true){
 props0 = true;
@@ -5006,17 +5104,19 @@ props0 = props0 || {};
 Object.assign(props0, props4);
 }
 }
+}
+}
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.final_status === undefined){
-const err20 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "final_status"},message:"must have required property '"+"final_status"+"'"};
-if(vErrors === null){
-vErrors = [err20];
+let missing4;
+if((data.final_status === undefined) && (missing4 = "final_status")){
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.final_status = true;
@@ -5025,8 +5125,64 @@ props0.completed_at = true;
 }
 if(data.final_status !== undefined){
 let data8 = data.final_status;
+const _errs38 = errors;
 if(typeof data8 !== "string"){
-const err21 = {instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+validate44.errors = [{instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data8 === "error") || (data8 === "cancelled")) || (data8 === "timed_out"))){
+validate44.errors = [{instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/enum",keyword:"enum",params:{allowedValues: schema117.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid17 = _errs38 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.request_id !== undefined){
+let data9 = data.request_id;
+const _errs41 = errors;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate44.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid17 = _errs41 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.completed_at !== undefined){
+let data10 = data.completed_at;
+const _errs44 = errors;
+const _errs46 = errors;
+let valid21 = false;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data10 === "string"){
+if(!pattern19.test(data10)){
+const err20 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -5035,8 +5191,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!(((data8 === "error") || (data8 === "cancelled")) || (data8 === "timed_out"))){
-const err22 = {instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/enum",keyword:"enum",params:{allowedValues: schema117.enum},message:"must be equal to one of the allowed values"};
+}
+var _valid8 = _errs47 === errors;
+valid21 = valid21 || _valid8;
+const _errs49 = errors;
+if(errors === _errs49){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+const err22 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -5046,11 +5208,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.request_id !== undefined){
-let data9 = data.request_id;
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err23 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err23 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -5060,8 +5219,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid8 = _errs49 === errors;
+valid21 = valid21 || _valid8;
+if(!valid21){
+const err24 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -5069,71 +5230,8 @@ else {
 vErrors.push(err24);
 }
 errors++;
-}
-}
-if(data.completed_at !== undefined){
-let data10 = data.completed_at;
-const _errs46 = errors;
-let valid21 = false;
-const _errs47 = errors;
-if(typeof data10 === "string"){
-if(!pattern19.test(data10)){
-const err25 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-var _valid8 = _errs47 === errors;
-valid21 = valid21 || _valid8;
-const _errs49 = errors;
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-const err27 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-var _valid8 = _errs49 === errors;
-valid21 = valid21 || _valid8;
-if(!valid21){
-const err29 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
+validate44.errors = vErrors;
+return false;
 }
 else {
 errors = _errs46;
@@ -5146,17 +5244,19 @@ vErrors = null;
 }
 }
 }
+var valid17 = _errs44 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err30);
-}
-errors++;
 }
 validate44.errors = vErrors;
 evaluated0.props = props0;
@@ -5176,9 +5276,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate43.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5187,8 +5314,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5197,8 +5325,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5207,8 +5341,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5217,8 +5352,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5226,102 +5364,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err12 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate43.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -5334,132 +5378,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.error" !== data.type){
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err13];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.error" !== data.type){
+validate43.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.error"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate43.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate43.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err5];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err6];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err7];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err8];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err22 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err9];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err9);
 }
 errors++;
+validate43.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -5472,70 +5522,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
 const _errs27 = errors;
 let valid9 = false;
 const _errs28 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err10 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
+if(errors === _errs28){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err11 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs28 === errors;
 valid9 = valid9 || _valid2;
 const _errs30 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err25 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err12 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
+if(errors === _errs30){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err26 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err13 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err13];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err13);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs30 === errors;
 valid9 = valid9 || _valid2;
 if(!valid9){
-const err27 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate43.errors = vErrors;
+return false;
 }
 else {
 errors = _errs27;
@@ -5548,75 +5610,88 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs25 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs32 = errors;
 const _errs34 = errors;
 let valid11 = false;
 const _errs35 = errors;
+if(errors === _errs35){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs37 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err15 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err15];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err15);
 }
 errors++;
 }
 }
 var valid12 = _errs37 === errors;
 if(!valid12){
-const err29 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err16];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err16);
 }
 errors++;
+break;
 }
 }
+if(valid12){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err30 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err17 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err17];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err17);
 }
 errors++;
 }
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
 }
 else {
-vErrors.push(err31);
+const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
+}
 }
 var _valid3 = _errs35 === errors;
 valid11 = valid11 || _valid3;
 var _valid3 = true;
 valid11 = valid11 || _valid3;
 if(!valid11){
-const err32 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err19];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err19);
 }
 errors++;
+validate43.errors = vErrors;
+return false;
 }
 else {
 errors = _errs34;
@@ -5629,23 +5704,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs32 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs41 = errors;
 if(!(validate44(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err33);
-}
-errors++;
 }
 validate43.errors = vErrors;
 return errors === 0;
@@ -5682,8 +5771,9 @@ let valid2 = false;
 let passing0 = null;
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.result === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: "result"},message:"must have required property '"+"result"+"'"};
+let missing0;
+if((data.result === undefined) && (missing0 = "result")){
+const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5700,8 +5790,9 @@ passing0 = 0;
 }
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+let missing1;
+if((data.error === undefined) && (missing1 = "error")){
+const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5749,8 +5840,8 @@ const _errs7 = errors;
 const _errs8 = errors;
 const _errs9 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.result === undefined) && (missing0 = "result")) || ((data.error === undefined) && (missing0 = "error"))){
+let missing2;
+if(((data.result === undefined) && (missing2 = "result")) || ((data.error === undefined) && (missing2 = "error"))){
 const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
@@ -5794,6 +5885,8 @@ else {
 vErrors.push(err5);
 }
 errors++;
+validate51.errors = vErrors;
+return false;
 }
 else {
 errors = _errs2;
@@ -5806,58 +5899,53 @@ vErrors = null;
 }
 }
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.call_id === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err6];
+let missing3;
+if((data.call_id === undefined) && (missing3 = "call_id")){
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(data.call_id !== undefined){
 let data0 = data.call_id;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err7 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate51.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate51.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
 }
 else {
-vErrors.push(err8);
+var valid4 = true;
 }
-errors++;
-}
-}
+if(valid4){
 if(data.error !== undefined){
+const _errs12 = errors;
 if(!(validate45(data.error, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
+var valid4 = _errs12 === errors;
+}
+else {
+var valid4 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate51.errors = vErrors;
 return errors === 0;
@@ -5878,169 +5966,154 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.name === undefined) && (missing0 = "name")) || ((data.value === undefined) && (missing0 = "value"))){
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.name !== undefined){
 let data0 = data.name;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate54.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate54.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.value !== undefined){
 let data1 = data.value;
+const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err4];
+validate54.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.unit !== undefined){
 let data2 = data.unit;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate54.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate54.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.dimensions !== undefined){
 let data3 = data.dimensions;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key0 in data3){
+const _errs11 = errors;
 if(typeof data3[key0] !== "string"){
-const err7 = {instancePath:instancePath+"/dimensions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate54.errors = [{instancePath:instancePath+"/dimensions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dimensions",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate54.errors = [{instancePath:instancePath+"/dimensions",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.dims !== undefined){
 let data5 = data.dims;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
+const _errs17 = errors;
 if(typeof data5[key1] !== "string"){
-const err9 = {instancePath:instancePath+"/dims/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate54.errors = [{instancePath:instancePath+"/dims/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
+var valid4 = _errs17 === errors;
+if(!valid4){
+break;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/dims",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate54.errors = [{instancePath:instancePath+"/dims",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.attributes !== undefined){
 let data7 = data.attributes;
+const _errs19 = errors;
+if(errors === _errs19){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 }
 else {
-const err11 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate54.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
+}
+}
+}
 }
 else {
-vErrors.push(err12);
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate54.errors = vErrors;
 return errors === 0;
@@ -6064,9 +6137,11 @@ evaluated0.items = undefined;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
+if(errors === _errs1){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.delegate_id === undefined){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "delegate_id"},message:"must have required property '"+"delegate_id"+"'"};
+let missing0;
+if((((data.delegate_id === undefined) && (missing0 = "delegate_id")) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.input === undefined) && (missing0 = "input"))){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6075,8 +6150,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+else {
+if(data.delegate_id !== undefined){
+let data0 = data.delegate_id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err1 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6085,8 +6167,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.input === undefined){
-const err2 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: "input"},message:"must have required property '"+"input"+"'"};
+}
+else {
+const err2 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6095,11 +6178,23 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.delegate_id !== undefined){
-let data0 = data.delegate_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.agent !== undefined){
+let data1 = data.agent;
+const _errs6 = errors;
+const _errs8 = errors;
+let valid4 = false;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6110,7 +6205,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6120,14 +6215,13 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.agent !== undefined){
-let data1 = data.agent;
-const _errs8 = errors;
-let valid4 = false;
-const _errs9 = errors;
+var _valid1 = _errs9 === errors;
+valid4 = valid4 || _valid1;
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data1 === "string"){
-if(!pattern16.test(data1)){
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
+if(func1(data1) < 1){
+const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6138,7 +6232,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6147,40 +6241,16 @@ vErrors.push(err6);
 }
 errors++;
 }
-var _valid1 = _errs9 === errors;
+}
+var _valid1 = _errs11 === errors;
 valid4 = valid4 || _valid1;
-const _errs11 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!valid4){
+const err7 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid1 = _errs11 === errors;
-valid4 = valid4 || _valid1;
-if(!valid4){
-const err9 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -6195,24 +6265,77 @@ vErrors = null;
 }
 }
 }
+var valid1 = _errs6 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.lease_request !== undefined){
+const _errs13 = errors;
 if(!(validate25(data.lease_request, {instancePath:instancePath+"/lease_request",parentData:data,parentDataProperty:"lease_request",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs13 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.lease_constraints !== undefined){
+const _errs14 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs14 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.child_job_id !== undefined){
 let data4 = data.child_job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6221,28 +6344,6 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
 }
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
@@ -6256,9 +6357,39 @@ props0.lease_constraints = true;
 props0.child_job_id = true;
 }
 const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.child_job_id === undefined){
-const err13 = {instancePath,schemaPath:"#/$defs/DelegateNotification/required",keyword:"required",params:{missingProperty: "child_job_id"},message:"must have required property '"+"child_job_id"+"'"};
+let missing1;
+if(((data.child_job_id === undefined) && (missing1 = "child_job_id")) || ((data.agent === undefined) && (missing1 = "agent"))){
+const err11 = {instancePath,schemaPath:"#/$defs/DelegateNotification/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+if(data.child_job_id !== undefined){
+let data5 = data.child_job_id;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+const err12 = {instancePath:instancePath+"/child_job_id",schemaPath:"#/$defs/DelegateNotification/properties/child_job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/child_job_id",schemaPath:"#/$defs/DelegateNotification/properties/child_job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6267,8 +6398,20 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err14 = {instancePath,schemaPath:"#/$defs/DelegateNotification/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+}
+var valid7 = _errs21 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.agent !== undefined){
+let data6 = data.agent;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err14 = {instancePath:instancePath+"/agent",schemaPath:"#/$defs/DelegateNotification/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6277,11 +6420,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.child_job_id !== undefined){
-let data5 = data.child_job_id;
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-const err15 = {instancePath:instancePath+"/child_job_id",schemaPath:"#/$defs/DelegateNotification/properties/child_job_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err15 = {instancePath:instancePath+"/agent",schemaPath:"#/$defs/DelegateNotification/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6291,8 +6432,20 @@ vErrors.push(err15);
 errors++;
 }
 }
+var valid7 = _errs23 === errors;
+}
 else {
-const err16 = {instancePath:instancePath+"/child_job_id",schemaPath:"#/$defs/DelegateNotification/properties/child_job_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid7 = true;
+}
+if(valid7){
+if(data.lease !== undefined){
+let data7 = data.lease;
+const _errs25 = errors;
+if(errors === _errs25){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+}
+else {
+const err16 = {instancePath:instancePath+"/lease",schemaPath:"#/$defs/DelegateNotification/properties/lease/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6302,11 +6455,17 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.agent !== undefined){
-let data6 = data.agent;
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-const err17 = {instancePath:instancePath+"/agent",schemaPath:"#/$defs/DelegateNotification/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid7 = _errs25 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/$defs/DelegateNotification/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6315,43 +6474,6 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/agent",schemaPath:"#/$defs/DelegateNotification/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.lease !== undefined){
-let data7 = data.lease;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-}
-else {
-const err19 = {instancePath:instancePath+"/lease",schemaPath:"#/$defs/DelegateNotification/properties/lease/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/$defs/DelegateNotification/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 var _valid0 = _errs18 === errors;
 valid0 = valid0 || _valid0;
@@ -6364,14 +6486,16 @@ props0.lease = true;
 }
 }
 if(!valid0){
-const err21 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err18 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err18];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err18);
 }
 errors++;
+validate56.errors = vErrors;
+return false;
 }
 else {
 errors = _errs0;
@@ -6404,144 +6528,103 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.result_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "result_id"},message:"must have required property '"+"result_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((((data.result_id === undefined) && (missing0 = "result_id")) || ((data.chunk_seq === undefined) && (missing0 = "chunk_seq"))) || ((data.data === undefined) && (missing0 = "data"))) || ((data.more === undefined) && (missing0 = "more"))){
+validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.chunk_seq === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chunk_seq"},message:"must have required property '"+"chunk_seq"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.data === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.more === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "more"},message:"must have required property '"+"more"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data.result_id !== undefined){
 let data0 = data.result_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate60.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate60.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.chunk_seq !== undefined){
 let data1 = data.chunk_seq;
+const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
+validate60.errors = [{instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
-}
+if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
+validate60.errors = [{instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.data !== undefined){
+const _errs6 = errors;
 if(typeof data.data !== "string"){
-const err8 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate60.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.encoding !== undefined){
 let data3 = data.encoding;
+const _errs8 = errors;
 if(!((data3 === "utf8") || (data3 === "base64"))){
-const err9 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema144.properties.encoding.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err9];
+validate60.errors = [{instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema144.properties.encoding.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.more !== undefined){
+const _errs9 = errors;
 if(typeof data.more !== "boolean"){
-const err10 = {instancePath:instancePath+"/more",schemaPath:"#/properties/more/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err10];
+validate60.errors = [{instancePath:instancePath+"/more",schemaPath:"#/properties/more/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err10);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+}
+}
+}
 }
 else {
-vErrors.push(err11);
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate60.errors = vErrors;
 return errors === 0;
@@ -6565,24 +6648,12 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if(!((((((((((data === "log") || (data === "thought")) || (data === "tool_call")) || (data === "tool_result")) || (data === "status")) || (data === "metric")) || (data === "artifact_ref")) || (data === "delegate")) || (data === "progress")) || (data === "result_chunk"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema146.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate62.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema146.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate62.errors = vErrors;
 return errors === 0;
@@ -6617,6 +6688,7 @@ const _errs4 = errors;
 const _errs6 = errors;
 let valid3 = false;
 const _errs7 = errors;
+if(errors === _errs7){
 if(typeof data === "string"){
 if(!pattern17.test(data)){
 const err0 = {instancePath,schemaPath:"#/$defs/VendorEventKind/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"},message:"must match pattern \""+"^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"+"\""};
@@ -6639,9 +6711,11 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 var _valid2 = _errs7 === errors;
 valid3 = valid3 || _valid2;
 const _errs9 = errors;
+if(errors === _errs9){
 if(typeof data === "string"){
 if(!pattern49.test(data)){
 const err2 = {instancePath,schemaPath:"#/$defs/VendorEventKind/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^x-vendor\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"},message:"must match pattern \""+"^x-vendor\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"+"\""};
@@ -6663,6 +6737,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
+}
 }
 var _valid2 = _errs9 === errors;
 valid3 = valid3 || _valid2;
@@ -6713,6 +6788,7 @@ vErrors = null;
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
 const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data === "string"){
 if(func1(data) < 1){
 const err6 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
@@ -6735,6 +6811,7 @@ vErrors.push(err7);
 }
 errors++;
 }
+}
 var _valid0 = _errs11 === errors;
 valid0 = valid0 || _valid0;
 if(!valid0){
@@ -6746,6 +6823,8 @@ else {
 vErrors.push(err8);
 }
 errors++;
+validate63.errors = vErrors;
+return false;
 }
 else {
 errors = _errs0;
@@ -6775,6 +6854,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 const _errs2 = errors;
 let valid1 = true;
 const _errs3 = errors;
@@ -6820,9 +6900,23 @@ const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data1 = data.body;
+const _errs7 = errors;
+if(errors === _errs7){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.level === undefined){
-const err2 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+let missing1;
+if(((data1.level === undefined) && (missing1 = "level")) || ((data1.message === undefined) && (missing1 = "message"))){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.level !== undefined){
+let data2 = data1.level;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid6 = false;
+const _errs11 = errors;
+if(!((((((data2 === "trace") || (data2 === "debug")) || (data2 === "info")) || (data2 === "warn")) || (data2 === "error")) || (data2 === "critical"))){
+const err2 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema129.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6831,8 +6925,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data1.message === undefined){
-const err3 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+var _valid1 = _errs11 === errors;
+valid6 = valid6 || _valid1;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err3 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6841,13 +6940,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data1.level !== undefined){
-let data2 = data1.level;
-const _errs10 = errors;
-let valid6 = false;
-const _errs11 = errors;
-if(!((((((data2 === "trace") || (data2 === "debug")) || (data2 === "info")) || (data2 === "warn")) || (data2 === "error")) || (data2 === "critical"))){
-const err4 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema129.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err4 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6856,12 +6951,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-var _valid1 = _errs11 === errors;
+}
+var _valid1 = _errs12 === errors;
 valid6 = valid6 || _valid1;
-const _errs12 = errors;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!valid6){
+const err5 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6869,29 +6963,8 @@ else {
 vErrors.push(err5);
 }
 errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid1 = _errs12 === errors;
-valid6 = valid6 || _valid1;
-if(!valid6){
-const err7 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs10;
@@ -6904,15 +6977,47 @@ vErrors = null;
 }
 }
 }
+var valid5 = _errs9 === errors;
 }
+else {
+var valid5 = true;
+}
+if(valid5){
 if(data1.message !== undefined){
 let data3 = data1.message;
+const _errs14 = errors;
 const _errs15 = errors;
 let valid7 = false;
 const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err8 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err6 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid2 = _errs16 === errors;
+valid7 = valid7 || _valid2;
+const _errs18 = errors;
+if(typeof data3 !== "string"){
+const err8 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6921,9 +7026,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs18 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const err9 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6931,31 +7037,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
-}
-var _valid2 = _errs16 === errors;
-valid7 = valid7 || _valid2;
-const _errs18 = errors;
-if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid2 = _errs18 === errors;
-valid7 = valid7 || _valid2;
-if(!valid7){
-const err11 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs15;
@@ -6968,47 +7051,54 @@ vErrors = null;
 }
 }
 }
+var valid5 = _errs14 === errors;
 }
+else {
+var valid5 = true;
+}
+if(valid5){
 if(data1.attributes !== undefined){
 let data4 = data1.attributes;
+const _errs20 = errors;
+if(errors === _errs20){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 }
 else {
-const err12 = {instancePath:instancePath+"/body/attributes",schemaPath:"../events/log.json/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate50.errors = [{instancePath:instancePath+"/body/attributes",schemaPath:"../events/log.json/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs20 === errors;
 }
 else {
-vErrors.push(err12);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data1.fields !== undefined){
 let data5 = data1.fields;
+const _errs23 = errors;
+if(errors === _errs23){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 }
 else {
-const err13 = {instancePath:instancePath+"/body/fields",schemaPath:"../events/log.json/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate50.errors = [{instancePath:instancePath+"/body/fields",schemaPath:"../events/log.json/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs23 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid5 = true;
 }
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
+}
 }
 else {
-vErrors.push(err14);
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/log.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -7021,39 +7111,44 @@ props0.kind = true;
 }
 }
 if(!valid1){
-const err15 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err10 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err10];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err10);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs26 = errors;
 const _errs27 = errors;
 let valid8 = true;
 const _errs28 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.kind === undefined) && (missing1 = "kind")){
-const err16 = {};
+let missing2;
+if((data.kind === undefined) && (missing2 = "kind")){
+const err11 = {};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err11];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err11);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("thought" !== data.kind){
-const err17 = {};
+const err12 = {};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err12];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -7075,39 +7170,27 @@ const _errs30 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data7 = data.body;
+const _errs32 = errors;
+if(errors === _errs32){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.text === undefined){
-const err18 = {instancePath:instancePath+"/body",schemaPath:"../events/thought.json/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
-if(vErrors === null){
-vErrors = [err18];
+let missing3;
+if((data7.text === undefined) && (missing3 = "text")){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/thought.json/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
 if(data7.text !== undefined){
 if(typeof data7.text !== "string"){
-const err19 = {instancePath:instancePath+"/body/text",schemaPath:"../events/thought.json/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
+validate50.errors = [{instancePath:instancePath+"/body/text",schemaPath:"../events/thought.json/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/body",schemaPath:"../events/thought.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/thought.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 }
 }
@@ -7120,15 +7203,19 @@ props1.kind = true;
 }
 }
 if(!valid8){
-const err21 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err13 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err13];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err13);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs26 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -7138,30 +7225,31 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs36 = errors;
 const _errs37 = errors;
 let valid13 = true;
 const _errs38 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.kind === undefined) && (missing2 = "kind")){
-const err22 = {};
+let missing4;
+if((data.kind === undefined) && (missing4 = "kind")){
+const err14 = {};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err14];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err14);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("tool_call" !== data.kind){
-const err23 = {};
+const err15 = {};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err15];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err15);
 }
 errors++;
 }
@@ -7183,102 +7271,81 @@ const _errs40 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data10 = data.body;
+const _errs42 = errors;
+if(errors === _errs42){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.tool === undefined){
-const err24 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};
-if(vErrors === null){
-vErrors = [err24];
+let missing5;
+if(((data10.tool === undefined) && (missing5 = "tool")) || ((data10.call_id === undefined) && (missing5 = "call_id"))){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
 }
 else {
-vErrors.push(err24);
-}
-errors++;
-}
-if(data10.call_id === undefined){
-const err25 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
 if(data10.tool !== undefined){
 let data11 = data10.tool;
+const _errs44 = errors;
+if(errors === _errs44){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err26 = {instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err27];
+validate50.errors = [{instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid17 = _errs44 === errors;
 }
 else {
-vErrors.push(err27);
+var valid17 = true;
 }
-errors++;
-}
-}
+if(valid17){
 if(data10.args !== undefined){
 let data12 = data10.args;
+const _errs46 = errors;
+if(errors === _errs46){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 }
 else {
-const err28 = {instancePath:instancePath+"/body/args",schemaPath:"../events/tool_call.json/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate50.errors = [{instancePath:instancePath+"/body/args",schemaPath:"../events/tool_call.json/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs46 === errors;
 }
 else {
-vErrors.push(err28);
+var valid17 = true;
 }
-errors++;
-}
-}
+if(valid17){
 if(data10.call_id !== undefined){
 let data13 = data10.call_id;
+const _errs49 = errors;
+if(errors === _errs49){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-const err29 = {instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
+validate50.errors = [{instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid17 = _errs49 === errors;
 }
 else {
-vErrors.push(err30);
+var valid17 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err31);
-}
-errors++;
 }
 }
 }
@@ -7291,15 +7358,19 @@ props2.kind = true;
 }
 }
 if(!valid13){
-const err32 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err16 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err16];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err16);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs36 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -7309,30 +7380,31 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+const _errs51 = errors;
 const _errs52 = errors;
 let valid18 = true;
 const _errs53 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.kind === undefined) && (missing3 = "kind")){
-const err33 = {};
+let missing6;
+if((data.kind === undefined) && (missing6 = "kind")){
+const err17 = {};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err17];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err17);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("tool_result" !== data.kind){
-const err34 = {};
+const err18 = {};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err18];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -7368,15 +7440,19 @@ props3.kind = true;
 }
 }
 if(!valid18){
-const err35 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err19 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err19];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err19);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs51 === errors;
+if(valid0){
 if(props0 !== true && props3 !== undefined){
 if(props3 === true){
 props0 = true;
@@ -7386,30 +7462,31 @@ props0 = props0 || {};
 Object.assign(props0, props3);
 }
 }
+const _errs57 = errors;
 const _errs58 = errors;
 let valid21 = true;
 const _errs59 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.kind === undefined) && (missing4 = "kind")){
-const err36 = {};
+let missing7;
+if((data.kind === undefined) && (missing7 = "kind")){
+const err20 = {};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err20];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err20);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("status" !== data.kind){
-const err37 = {};
+const err21 = {};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err21];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -7431,6 +7508,7 @@ const _errs61 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data17 = data.body;
+const _errs63 = errors;
 const _errs66 = errors;
 let valid26 = false;
 const _errs67 = errors;
@@ -7438,26 +7516,26 @@ const _errs69 = errors;
 let valid27 = true;
 const _errs70 = errors;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-let missing5;
-if((data17.phase === undefined) && (missing5 = "phase")){
-const err38 = {};
+let missing8;
+if((data17.phase === undefined) && (missing8 = "phase")){
+const err22 = {};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err22];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err22);
 }
 errors++;
 }
 else {
 if(data17.phase !== undefined){
 if("credential_rotated" !== data17.phase){
-const err39 = {};
+const err23 = {};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err23];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -7477,87 +7555,99 @@ vErrors = null;
 if(_valid8){
 const _errs72 = errors;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.details === undefined){
-const err40 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+let missing9;
+if((data17.details === undefined) && (missing9 = "details")){
+const err24 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err24];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err24);
 }
 errors++;
 }
+else {
 if(data17.details !== undefined){
 let data19 = data17.details;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.id === undefined){
-const err41 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+let missing10;
+if(((data19.id === undefined) && (missing10 = "id")) || ((data19.value === undefined) && (missing10 = "value"))){
+const err25 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err25];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err25);
 }
 errors++;
 }
-if(data19.value === undefined){
-const err42 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err42];
-}
 else {
-vErrors.push(err42);
-}
-errors++;
-}
 if(data19.id !== undefined){
 let data20 = data19.id;
+const _errs74 = errors;
+if(errors === _errs74){
 if(typeof data20 === "string"){
 if(func1(data20) < 1){
-const err43 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err26 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err26];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err26);
 }
 errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err44];
+vErrors = [err27];
 }
 else {
-vErrors.push(err44);
+vErrors.push(err27);
 }
 errors++;
 }
 }
+var valid30 = _errs74 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
 if(data19.value !== undefined){
 let data21 = data19.value;
+const _errs76 = errors;
+if(errors === _errs76){
 if(typeof data21 === "string"){
 if(func1(data21) < 1){
-const err45 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err28 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err28];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err28);
 }
 errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/anyOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err46];
+vErrors = [err29];
 }
 else {
-vErrors.push(err46);
+vErrors.push(err29);
 }
 errors++;
+}
+}
+var valid30 = _errs76 === errors;
+}
+else {
+var valid30 = true;
+}
+}
 }
 }
 }
@@ -7572,12 +7662,12 @@ props4.phase = true;
 }
 }
 if(!valid27){
-const err47 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err30 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err30];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -7586,14 +7676,16 @@ valid26 = valid26 || _valid7;
 var _valid7 = true;
 valid26 = valid26 || _valid7;
 if(!valid26){
-const err48 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err31 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err31];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err31);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs66;
@@ -7606,17 +7698,14 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs63){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.phase === undefined){
-const err49 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'"};
-if(vErrors === null){
-vErrors = [err49];
+let missing11;
+if((data17.phase === undefined) && (missing11 = "phase")){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/status.json/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
 }
 else {
-vErrors.push(err49);
-}
-errors++;
-}
 if(props4 !== true){
 props4 = props4 || {};
 props4.phase = true;
@@ -7625,66 +7714,61 @@ props4.details = true;
 }
 if(data17.phase !== undefined){
 let data22 = data17.phase;
+const _errs78 = errors;
+if(errors === _errs78){
 if(typeof data22 === "string"){
 if(func1(data22) < 1){
-const err50 = {instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err51];
+validate50.errors = [{instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid31 = _errs78 === errors;
 }
 else {
-vErrors.push(err51);
+var valid31 = true;
 }
-errors++;
-}
-}
+if(valid31){
 if(data17.message !== undefined){
+const _errs80 = errors;
 if(typeof data17.message !== "string"){
-const err52 = {instancePath:instancePath+"/body/message",schemaPath:"../events/status.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err52];
+validate50.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/status.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs80 === errors;
 }
 else {
-vErrors.push(err52);
+var valid31 = true;
 }
-errors++;
-}
-}
+if(valid31){
 if(data17.details !== undefined){
 let data24 = data17.details;
+const _errs82 = errors;
+if(errors === _errs82){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 }
 else {
-const err53 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err53];
+validate50.errors = [{instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid31 = _errs82 === errors;
 }
 else {
-vErrors.push(err53);
-}
-errors++;
+var valid31 = true;
 }
 }
 }
-else {
-const err54 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err54];
+}
 }
 else {
-vErrors.push(err54);
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/status.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -7697,15 +7781,19 @@ props5.kind = true;
 }
 }
 if(!valid21){
-const err55 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err32 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err32];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err32);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs57 === errors;
+if(valid0){
 if(props0 !== true && props5 !== undefined){
 if(props5 === true){
 props0 = true;
@@ -7715,30 +7803,31 @@ props0 = props0 || {};
 Object.assign(props0, props5);
 }
 }
+const _errs85 = errors;
 const _errs86 = errors;
 let valid32 = true;
 const _errs87 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.kind === undefined) && (missing6 = "kind")){
-const err56 = {};
+let missing12;
+if((data.kind === undefined) && (missing12 = "kind")){
+const err33 = {};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err33];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err33);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("metric" !== data.kind){
-const err57 = {};
+const err34 = {};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err34];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err34);
 }
 errors++;
 }
@@ -7774,15 +7863,19 @@ props6.kind = true;
 }
 }
 if(!valid32){
-const err58 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err35 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err35];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err35);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs85 === errors;
+if(valid0){
 if(props0 !== true && props6 !== undefined){
 if(props6 === true){
 props0 = true;
@@ -7792,30 +7885,31 @@ props0 = props0 || {};
 Object.assign(props0, props6);
 }
 }
+const _errs91 = errors;
 const _errs92 = errors;
 let valid35 = true;
 const _errs93 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.kind === undefined) && (missing7 = "kind")){
-const err59 = {};
+let missing13;
+if((data.kind === undefined) && (missing13 = "kind")){
+const err36 = {};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err36];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err36);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("artifact_ref" !== data.kind){
-const err60 = {};
+const err37 = {};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err37];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err37);
 }
 errors++;
 }
@@ -7837,153 +7931,134 @@ const _errs95 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data28 = data.body;
+const _errs97 = errors;
+if(errors === _errs97){
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.uri === undefined){
-const err61 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'"};
-if(vErrors === null){
-vErrors = [err61];
+let missing14;
+if(((data28.uri === undefined) && (missing14 = "uri")) || ((data28.content_type === undefined) && (missing14 = "content_type"))){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
 }
 else {
-vErrors.push(err61);
-}
-errors++;
-}
-if(data28.content_type === undefined){
-const err62 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: "content_type"},message:"must have required property '"+"content_type"+"'"};
-if(vErrors === null){
-vErrors = [err62];
-}
-else {
-vErrors.push(err62);
-}
-errors++;
-}
 if(data28.uri !== undefined){
 let data29 = data28.uri;
+const _errs99 = errors;
+if(errors === _errs99){
 if(typeof data29 === "string"){
 if(func1(data29) < 1){
-const err63 = {instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err64];
+validate50.errors = [{instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid39 = _errs99 === errors;
 }
 else {
-vErrors.push(err64);
+var valid39 = true;
 }
-errors++;
-}
-}
+if(valid39){
 if(data28.content_type !== undefined){
 let data30 = data28.content_type;
+const _errs101 = errors;
+if(errors === _errs101){
 if(typeof data30 === "string"){
 if(func1(data30) < 1){
-const err65 = {instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err66];
+validate50.errors = [{instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid39 = _errs101 === errors;
 }
 else {
-vErrors.push(err66);
+var valid39 = true;
 }
-errors++;
-}
-}
+if(valid39){
 if(data28.byte_size !== undefined){
 let data31 = data28.byte_size;
+const _errs103 = errors;
 if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err67 = {instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err67];
+validate50.errors = [{instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err67);
-}
-errors++;
-}
+if(errors === _errs103){
 if((typeof data31 == "number") && (isFinite(data31))){
 if(data31 < 0 || isNaN(data31)){
-const err68 = {instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err68];
+validate50.errors = [{instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid39 = _errs103 === errors;
 }
 else {
-vErrors.push(err68);
+var valid39 = true;
 }
-errors++;
-}
-}
-}
+if(valid39){
 if(data28.sha256 !== undefined){
 let data32 = data28.sha256;
+const _errs105 = errors;
 const _errs106 = errors;
 let valid40 = false;
 const _errs107 = errors;
+if(errors === _errs107){
 if(typeof data32 === "string"){
 if(!pattern46.test(data32)){
-const err69 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+const err38 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err38];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err38);
 }
 errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err39 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err39];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err39);
 }
 errors++;
+}
 }
 var _valid11 = _errs107 === errors;
 valid40 = valid40 || _valid11;
 const _errs109 = errors;
 if(typeof data32 !== "string"){
-const err71 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err40];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err40);
 }
 errors++;
 }
 var _valid11 = _errs109 === errors;
 valid40 = valid40 || _valid11;
 if(!valid40){
-const err72 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err41 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err41];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err41);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs106;
@@ -7996,17 +8071,20 @@ vErrors = null;
 }
 }
 }
+var valid39 = _errs105 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err73];
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err73);
-}
-errors++;
 }
 }
 }
@@ -8019,15 +8097,19 @@ props7.kind = true;
 }
 }
 if(!valid35){
-const err74 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err42 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err42];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err42);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs91 === errors;
+if(valid0){
 if(props0 !== true && props7 !== undefined){
 if(props7 === true){
 props0 = true;
@@ -8037,30 +8119,31 @@ props0 = props0 || {};
 Object.assign(props0, props7);
 }
 }
+const _errs111 = errors;
 const _errs112 = errors;
 let valid41 = true;
 const _errs113 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.kind === undefined) && (missing8 = "kind")){
-const err75 = {};
+let missing15;
+if((data.kind === undefined) && (missing15 = "kind")){
+const err43 = {};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err43];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err43);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("delegate" !== data.kind){
-const err76 = {};
+const err44 = {};
 if(vErrors === null){
-vErrors = [err76];
+vErrors = [err44];
 }
 else {
-vErrors.push(err76);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -8096,15 +8179,19 @@ props9.kind = true;
 }
 }
 if(!valid41){
-const err77 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err45 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err77];
+vErrors = [err45];
 }
 else {
-vErrors.push(err77);
+vErrors.push(err45);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs111 === errors;
+if(valid0){
 if(props0 !== true && props9 !== undefined){
 if(props9 === true){
 props0 = true;
@@ -8114,30 +8201,31 @@ props0 = props0 || {};
 Object.assign(props0, props9);
 }
 }
+const _errs117 = errors;
 const _errs118 = errors;
 let valid44 = true;
 const _errs119 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.kind === undefined) && (missing9 = "kind")){
-const err78 = {};
+let missing16;
+if((data.kind === undefined) && (missing16 = "kind")){
+const err46 = {};
 if(vErrors === null){
-vErrors = [err78];
+vErrors = [err46];
 }
 else {
-vErrors.push(err78);
+vErrors.push(err46);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("progress" !== data.kind){
-const err79 = {};
+const err47 = {};
 if(vErrors === null){
-vErrors = [err79];
+vErrors = [err47];
 }
 else {
-vErrors.push(err79);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -8159,80 +8247,85 @@ const _errs121 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data36 = data.body;
+const _errs123 = errors;
+if(errors === _errs123){
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.current === undefined){
-const err80 = {instancePath:instancePath+"/body",schemaPath:"../events/progress.json/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
-if(vErrors === null){
-vErrors = [err80];
+let missing17;
+if((data36.current === undefined) && (missing17 = "current")){
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/progress.json/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
 }
 else {
-vErrors.push(err80);
-}
-errors++;
-}
 if(data36.current !== undefined){
 let data37 = data36.current;
+const _errs125 = errors;
 const _errs126 = errors;
 let valid49 = false;
 const _errs127 = errors;
 if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err81 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err48 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err81];
+vErrors = [err48];
 }
 else {
-vErrors.push(err81);
+vErrors.push(err48);
 }
 errors++;
 }
+if(errors === _errs127){
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
-const err82 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err49 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err82];
+vErrors = [err49];
 }
 else {
-vErrors.push(err82);
+vErrors.push(err49);
 }
 errors++;
+}
 }
 }
 var _valid14 = _errs127 === errors;
 valid49 = valid49 || _valid14;
 const _errs129 = errors;
+if(errors === _errs129){
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
-const err83 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err50 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err83];
+vErrors = [err50];
 }
 else {
-vErrors.push(err83);
+vErrors.push(err50);
 }
 errors++;
 }
 }
 else {
-const err84 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err51 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err84];
+vErrors = [err51];
 }
 else {
-vErrors.push(err84);
+vErrors.push(err51);
 }
 errors++;
+}
 }
 var _valid14 = _errs129 === errors;
 valid49 = valid49 || _valid14;
 if(!valid49){
-const err85 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err52 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err85];
+vErrors = [err52];
 }
 else {
-vErrors.push(err85);
+vErrors.push(err52);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs126;
@@ -8245,70 +8338,82 @@ vErrors = null;
 }
 }
 }
+var valid48 = _errs125 === errors;
 }
+else {
+var valid48 = true;
+}
+if(valid48){
 if(data36.total !== undefined){
 let data38 = data36.total;
+const _errs131 = errors;
 const _errs132 = errors;
 let valid50 = false;
 const _errs133 = errors;
 if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err86 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err53 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err86];
+vErrors = [err53];
 }
 else {
-vErrors.push(err86);
+vErrors.push(err53);
 }
 errors++;
 }
+if(errors === _errs133){
 if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 0 || isNaN(data38)){
-const err87 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err54 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err87];
+vErrors = [err54];
 }
 else {
-vErrors.push(err87);
+vErrors.push(err54);
 }
 errors++;
+}
 }
 }
 var _valid15 = _errs133 === errors;
 valid50 = valid50 || _valid15;
 const _errs135 = errors;
+if(errors === _errs135){
 if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 0 || isNaN(data38)){
-const err88 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err55 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err88];
+vErrors = [err55];
 }
 else {
-vErrors.push(err88);
+vErrors.push(err55);
 }
 errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err56 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err89];
+vErrors = [err56];
 }
 else {
-vErrors.push(err89);
+vErrors.push(err56);
 }
 errors++;
+}
 }
 var _valid15 = _errs135 === errors;
 valid50 = valid50 || _valid15;
 if(!valid50){
-const err90 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err57 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err57];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err57);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs132;
@@ -8321,54 +8426,53 @@ vErrors = null;
 }
 }
 }
+var valid48 = _errs131 === errors;
 }
+else {
+var valid48 = true;
+}
+if(valid48){
 if(data36.units !== undefined){
 let data39 = data36.units;
+const _errs137 = errors;
+if(errors === _errs137){
 if(typeof data39 === "string"){
 if(func1(data39) < 1){
-const err91 = {instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err91];
-}
-else {
-vErrors.push(err91);
-}
-errors++;
+validate50.errors = [{instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err92];
+validate50.errors = [{instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid48 = _errs137 === errors;
 }
 else {
-vErrors.push(err92);
+var valid48 = true;
 }
-errors++;
-}
-}
+if(valid48){
 if(data36.message !== undefined){
+const _errs139 = errors;
 if(typeof data36.message !== "string"){
-const err93 = {instancePath:instancePath+"/body/message",schemaPath:"../events/progress.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err93];
+validate50.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/progress.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs139 === errors;
 }
 else {
-vErrors.push(err93);
-}
-errors++;
+var valid48 = true;
 }
 }
 }
-else {
-const err94 = {instancePath:instancePath+"/body",schemaPath:"../events/progress.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err94];
+}
+}
 }
 else {
-vErrors.push(err94);
+validate50.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/progress.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -8381,15 +8485,19 @@ props10.kind = true;
 }
 }
 if(!valid44){
-const err95 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err58 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err58];
 }
 else {
-vErrors.push(err95);
+vErrors.push(err58);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs117 === errors;
+if(valid0){
 if(props0 !== true && props10 !== undefined){
 if(props10 === true){
 props0 = true;
@@ -8399,30 +8507,31 @@ props0 = props0 || {};
 Object.assign(props0, props10);
 }
 }
+const _errs141 = errors;
 const _errs142 = errors;
 let valid51 = true;
 const _errs143 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.kind === undefined) && (missing10 = "kind")){
-const err96 = {};
+let missing18;
+if((data.kind === undefined) && (missing18 = "kind")){
+const err59 = {};
 if(vErrors === null){
-vErrors = [err96];
+vErrors = [err59];
 }
 else {
-vErrors.push(err96);
+vErrors.push(err59);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("result_chunk" !== data.kind){
-const err97 = {};
+const err60 = {};
 if(vErrors === null){
-vErrors = [err97];
+vErrors = [err60];
 }
 else {
-vErrors.push(err97);
+vErrors.push(err60);
 }
 errors++;
 }
@@ -8458,15 +8567,19 @@ props11.kind = true;
 }
 }
 if(!valid51){
-const err98 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err61 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err98];
+vErrors = [err61];
 }
 else {
-vErrors.push(err98);
+vErrors.push(err61);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
+var valid0 = _errs141 === errors;
+if(valid0){
 if(props0 !== true && props11 !== undefined){
 if(props11 === true){
 props0 = true;
@@ -8476,37 +8589,24 @@ props0 = props0 || {};
 Object.assign(props0, props11);
 }
 }
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
-const err99 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
-if(vErrors === null){
-vErrors = [err99];
+let missing19;
+if((((data.kind === undefined) && (missing19 = "kind")) || ((data.ts === undefined) && (missing19 = "ts"))) || ((data.body === undefined) && (missing19 = "body"))){
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
 }
 else {
-vErrors.push(err99);
-}
-errors++;
-}
-if(data.ts === undefined){
-const err100 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ts"},message:"must have required property '"+"ts"+"'"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-if(data.body === undefined){
-const err101 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.kind = true;
@@ -8514,74 +8614,87 @@ props0.ts = true;
 props0.body = true;
 }
 if(data.kind !== undefined){
+const _errs147 = errors;
 if(!(validate63(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
+var valid54 = _errs147 === errors;
 }
+else {
+var valid54 = true;
+}
+if(valid54){
 if(data.ts !== undefined){
 let data44 = data.ts;
+const _errs148 = errors;
 const _errs150 = errors;
 let valid56 = false;
 const _errs151 = errors;
+if(errors === _errs151){
 if(typeof data44 === "string"){
 if(!pattern19.test(data44)){
-const err102 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+const err62 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
-vErrors = [err102];
+vErrors = [err62];
 }
 else {
-vErrors.push(err102);
+vErrors.push(err62);
 }
 errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err63 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err103];
+vErrors = [err63];
 }
 else {
-vErrors.push(err103);
+vErrors.push(err63);
 }
 errors++;
+}
 }
 var _valid17 = _errs151 === errors;
 valid56 = valid56 || _valid17;
 const _errs153 = errors;
+if(errors === _errs153){
 if(typeof data44 === "string"){
 if(func1(data44) < 1){
-const err104 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err64 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err104];
+vErrors = [err64];
 }
 else {
-vErrors.push(err104);
+vErrors.push(err64);
 }
 errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err65 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err105];
+vErrors = [err65];
 }
 else {
-vErrors.push(err105);
+vErrors.push(err65);
 }
 errors++;
+}
 }
 var _valid17 = _errs153 === errors;
 valid56 = valid56 || _valid17;
 if(!valid56){
-const err106 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err66 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err106];
+vErrors = [err66];
 }
 else {
-vErrors.push(err106);
+vErrors.push(err66);
 }
 errors++;
+validate50.errors = vErrors;
+return false;
 }
 else {
 errors = _errs150;
@@ -8594,17 +8707,18 @@ vErrors = null;
 }
 }
 }
+var valid54 = _errs148 === errors;
+}
+else {
+var valid54 = true;
+}
+}
 }
 }
 else {
-const err107 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err107];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err107);
-}
-errors++;
 }
 validate50.errors = vErrors;
 evaluated0.props = props0;
@@ -8624,9 +8738,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate49.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8635,8 +8776,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8645,8 +8787,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -8655,8 +8803,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8665,8 +8814,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -8674,102 +8826,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err12 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate49.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -8782,132 +8840,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.event" !== data.type){
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.event"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err13];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.event" !== data.type){
+validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.event"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate49.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate49.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate49.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate49.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err5];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err6];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err7];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err8];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err22 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err9];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err9);
 }
 errors++;
+validate49.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -8920,70 +8984,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
 const _errs27 = errors;
 let valid9 = false;
 const _errs28 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err10 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
+if(errors === _errs28){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err11 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs28 === errors;
 valid9 = valid9 || _valid2;
 const _errs30 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err25 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err12 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
+if(errors === _errs30){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err26 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err13 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err13];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err13);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs30 === errors;
 valid9 = valid9 || _valid2;
 if(!valid9){
-const err27 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate49.errors = vErrors;
+return false;
 }
 else {
 errors = _errs27;
@@ -8996,75 +9072,88 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs25 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs32 = errors;
 const _errs34 = errors;
 let valid11 = false;
 const _errs35 = errors;
+if(errors === _errs35){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs37 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err15 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err15];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err15);
 }
 errors++;
 }
 }
 var valid12 = _errs37 === errors;
 if(!valid12){
-const err29 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err16];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err16);
 }
 errors++;
+break;
 }
 }
+if(valid12){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err30 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err17 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err17];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err17);
 }
 errors++;
 }
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
 }
 else {
-vErrors.push(err31);
+const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
+}
 }
 var _valid3 = _errs35 === errors;
 valid11 = valid11 || _valid3;
 var _valid3 = true;
 valid11 = valid11 || _valid3;
 if(!valid11){
-const err32 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err19];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err19);
 }
 errors++;
+validate49.errors = vErrors;
+return false;
 }
 else {
 errors = _errs34;
@@ -9077,23 +9166,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs32 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs41 = errors;
 if(!(validate50(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err33);
-}
-errors++;
 }
 validate49.errors = vErrors;
 return errors === 0;
@@ -9131,14 +9234,8 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate67.errors = [{instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"}];
+return false;
 }
 else {
 errors = _errs1;
@@ -9151,9 +9248,35 @@ vErrors = null;
 }
 }
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.final_status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "final_status"},message:"must have required property '"+"final_status"+"'"};
+let missing1;
+if((data.final_status === undefined) && (missing1 = "final_status")){
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.final_status !== undefined){
+let data0 = data.final_status;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if("success" !== data0){
+const err1 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf/0/const",keyword:"const",params:{allowedValue: "success"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+const _errs6 = errors;
+if(!(((data0 === "success") || (data0 === "cancelled")) || (data0 === "timed_out"))){
+const err2 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema158.properties.final_status.anyOf[1].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9162,13 +9285,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.final_status !== undefined){
-let data0 = data.final_status;
-const _errs4 = errors;
-let valid2 = false;
-const _errs5 = errors;
-if("success" !== data0){
-const err3 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf/0/const",keyword:"const",params:{allowedValue: "success"},message:"must be equal to constant"};
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9176,31 +9296,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-var _valid0 = _errs5 === errors;
-valid2 = valid2 || _valid0;
-const _errs6 = errors;
-if(!(((data0 === "success") || (data0 === "cancelled")) || (data0 === "timed_out"))){
-const err4 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf/1/enum",keyword:"enum",params:{allowedValues: schema158.properties.final_status.anyOf[1].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err5 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate67.errors = vErrors;
+return false;
 }
 else {
 errors = _errs4;
@@ -9213,12 +9310,104 @@ vErrors = null;
 }
 }
 }
+var valid1 = _errs3 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.result_id !== undefined){
 let data1 = data.result_id;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+validate67.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.result_size !== undefined){
+let data2 = data.result_size;
+const _errs10 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate67.errors = [{instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate67.errors = [{instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.summary !== undefined){
+const _errs12 = errors;
+if(typeof data.summary !== "string"){
+validate67.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.completed_at !== undefined){
+let data4 = data.completed_at;
+const _errs14 = errors;
+const _errs16 = errors;
+let valid5 = false;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data4 === "string"){
+if(!pattern19.test(data4)){
+const err4 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid1 = _errs17 === errors;
+valid5 = valid5 || _valid1;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err6 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9229,7 +9418,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9239,10 +9428,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.result_size !== undefined){
-let data2 = data.result_size;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err8 = {instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid1 = _errs19 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const err8 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9250,95 +9439,8 @@ else {
 vErrors.push(err8);
 }
 errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data.summary !== undefined){
-if(typeof data.summary !== "string"){
-const err10 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.completed_at !== undefined){
-let data4 = data.completed_at;
-const _errs16 = errors;
-let valid5 = false;
-const _errs17 = errors;
-if(typeof data4 === "string"){
-if(!pattern19.test(data4)){
-const err11 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var _valid1 = _errs17 === errors;
-valid5 = valid5 || _valid1;
-const _errs19 = errors;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-var _valid1 = _errs19 === errors;
-valid5 = valid5 || _valid1;
-if(!valid5){
-const err15 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate67.errors = vErrors;
+return false;
 }
 else {
 errors = _errs16;
@@ -9351,17 +9453,21 @@ vErrors = null;
 }
 }
 }
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err16);
-}
-errors++;
 }
 validate67.errors = vErrors;
 return errors === 0;
@@ -9380,9 +9486,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate66.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate66.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9391,8 +9524,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9401,8 +9535,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9411,8 +9551,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9421,8 +9562,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9430,102 +9574,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err12 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate66.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -9538,132 +9588,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.result" !== data.type){
-const err13 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.result"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err13];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.result" !== data.type){
+validate66.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.result"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate66.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate66.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate66.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate66.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err5];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err6];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err7];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err8];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err22 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err9];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err9);
 }
 errors++;
+validate66.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -9676,70 +9732,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
 const _errs27 = errors;
 let valid9 = false;
 const _errs28 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err10 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
+if(errors === _errs28){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err24 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err11 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs28 === errors;
 valid9 = valid9 || _valid2;
 const _errs30 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err25 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err12 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
+if(errors === _errs30){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err26 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err13 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err13];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err13);
 }
 errors++;
+}
 }
 }
 var _valid2 = _errs30 === errors;
 valid9 = valid9 || _valid2;
 if(!valid9){
-const err27 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate66.errors = vErrors;
+return false;
 }
 else {
 errors = _errs27;
@@ -9752,75 +9820,88 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs25 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs32 = errors;
 const _errs34 = errors;
 let valid11 = false;
 const _errs35 = errors;
+if(errors === _errs35){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs37 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err15 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err15];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err15);
 }
 errors++;
 }
 }
 var valid12 = _errs37 === errors;
 if(!valid12){
-const err29 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err16];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err16);
 }
 errors++;
+break;
 }
 }
+if(valid12){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err30 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err17 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err17];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err17);
 }
 errors++;
 }
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
 }
 else {
-vErrors.push(err31);
+const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
+}
 }
 var _valid3 = _errs35 === errors;
 valid11 = valid11 || _valid3;
 var _valid3 = true;
 valid11 = valid11 || _valid3;
 if(!valid11){
-const err32 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err19];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err19);
 }
 errors++;
+validate66.errors = vErrors;
+return false;
 }
 else {
 errors = _errs34;
@@ -9833,23 +9914,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs32 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs41 = errors;
 if(!(validate67(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err33];
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err33);
-}
-errors++;
 }
 validate66.errors = vErrors;
 return errors === 0;
@@ -9870,9 +9965,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.agent === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+let missing0;
+if((data.agent === undefined) && (missing0 = "agent")){
+validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.agent !== undefined){
+let data0 = data.agent;
+const _errs1 = errors;
+const _errs3 = errors;
+let valid2 = false;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(!pattern16.test(data0)){
+const err0 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9881,14 +9991,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.agent !== undefined){
-let data0 = data.agent;
-const _errs3 = errors;
-let valid2 = false;
-const _errs4 = errors;
-if(typeof data0 === "string"){
-if(!pattern16.test(data0)){
-const err1 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
+}
+else {
+const err1 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9898,8 +10003,13 @@ vErrors.push(err1);
 errors++;
 }
 }
-else {
-const err2 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs4 === errors;
+valid2 = valid2 || _valid0;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9908,12 +10018,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs4 === errors;
-valid2 = valid2 || _valid0;
-const _errs6 = errors;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9923,8 +10030,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9932,18 +10041,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-var _valid0 = _errs6 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate70.errors = vErrors;
+return false;
 }
 else {
 errors = _errs3;
@@ -9956,27 +10055,57 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_request !== undefined){
+const _errs8 = errors;
 if(!(validate25(data.lease_request, {instancePath:instancePath+"/lease_request",parentData:data,parentDataProperty:"lease_request",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs8 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs9 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs9 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.idempotency_key !== undefined){
 let data3 = data.idempotency_key;
+const _errs10 = errors;
 const _errs11 = errors;
 let valid3 = false;
 const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func1(data3) > 256){
-const err6 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+const err5 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(func1(data3) < 1){
+const err6 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -9985,8 +10114,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data3) < 1){
-const err7 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9996,8 +10127,13 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs12 === errors;
+valid3 = valid3 || _valid1;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err8 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -10006,12 +10142,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid1 = _errs12 === errors;
-valid3 = valid3 || _valid1;
-const _errs14 = errors;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err9 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -10021,8 +10154,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const err10 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -10030,18 +10165,8 @@ else {
 vErrors.push(err10);
 }
 errors++;
-}
-var _valid1 = _errs14 === errors;
-valid3 = valid3 || _valid1;
-if(!valid3){
-const err11 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate70.errors = vErrors;
+return false;
 }
 else {
 errors = _errs11;
@@ -10054,14 +10179,32 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs10 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.max_runtime_sec !== undefined){
 let data4 = data.max_runtime_sec;
+const _errs16 = errors;
 const _errs17 = errors;
 let valid4 = false;
 const _errs18 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err12 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err11 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(errors === _errs18){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 86400 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10070,9 +10213,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 86400 || isNaN(data4)){
-const err13 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+else {
+if(data4 < 1 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -10081,8 +10224,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data4 < 1 || isNaN(data4)){
-const err14 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+var _valid2 = _errs18 === errors;
+valid4 = valid4 || _valid2;
+const _errs20 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err14 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10091,12 +10240,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-var _valid2 = _errs18 === errors;
-valid4 = valid4 || _valid2;
-const _errs20 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err15 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(errors === _errs20){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10105,9 +10252,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-const err16 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+var _valid2 = _errs20 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const err16 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -10115,19 +10265,8 @@ else {
 vErrors.push(err16);
 }
 errors++;
-}
-}
-var _valid2 = _errs20 === errors;
-valid4 = valid4 || _valid2;
-if(!valid4){
-const err17 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate70.errors = vErrors;
+return false;
 }
 else {
 errors = _errs17;
@@ -10140,17 +10279,21 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 validate70.errors = vErrors;
 return errors === 0;
@@ -10169,9 +10312,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate69.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10180,8 +10350,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10190,8 +10361,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10200,8 +10377,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10210,8 +10388,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10219,82 +10400,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate69.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -10307,132 +10414,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.submit" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.submit"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.submit" !== data.type){
+validate69.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.submit"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate69.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate69.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate69.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate69.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate69.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -10445,100 +10558,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate69.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate69.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate69.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -10551,23 +10674,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate70(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate69.errors = vErrors;
 return errors === 0;
@@ -10588,89 +10725,76 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.job_id === undefined) && (missing0 = "job_id")){
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate75.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate75.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.from_event_seq !== undefined){
 let data1 = data.from_event_seq;
+const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err3 = {instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err3];
+validate75.errors = [{instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
-}
+if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err4];
+validate75.errors = [{instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.history !== undefined){
+const _errs6 = errors;
 if(typeof data.history !== "boolean"){
-const err5 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err5];
+validate75.errors = [{instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err5);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
+}
 }
 else {
-vErrors.push(err6);
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate75.errors = vErrors;
 return errors === 0;
@@ -10689,9 +10813,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate74.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate74.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10700,8 +10851,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10710,8 +10862,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -10720,8 +10878,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -10730,8 +10889,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10739,82 +10901,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate74.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -10827,132 +10915,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.subscribe" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribe"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.subscribe" !== data.type){
+validate74.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribe"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate74.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate74.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate74.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate74.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate74.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -10965,100 +11059,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate74.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate74.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate74.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -11071,23 +11175,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate75(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate74.errors = vErrors;
 return errors === 0;
@@ -11109,9 +11227,63 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+let missing0;
+if(((((((data.job_id === undefined) && (missing0 = "job_id")) || ((data.current_status === undefined) && (missing0 = "current_status"))) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.lease === undefined) && (missing0 = "lease"))) || ((data.subscribed_from === undefined) && (missing0 = "subscribed_from"))) || ((data.replayed === undefined) && (missing0 = "replayed"))){
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.job_id !== undefined){
+let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate78.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate78.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_status !== undefined){
+let data1 = data.current_status;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate78.errors = [{instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "pending") || (data1 === "running")) || (data1 === "success")) || (data1 === "error")) || (data1 === "cancelled")) || (data1 === "timed_out"))){
+validate78.errors = [{instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema191.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.agent !== undefined){
+let data2 = data.agent;
+const _errs7 = errors;
+const _errs9 = errors;
+let valid4 = false;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(!pattern16.test(data2)){
+const err0 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11120,8 +11292,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.current_status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current_status"},message:"must have required property '"+"current_status"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11130,8 +11303,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+}
+var _valid0 = _errs10 === errors;
+valid4 = valid4 || _valid0;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err2 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11140,8 +11319,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.lease === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lease"},message:"must have required property '"+"lease"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11150,8 +11330,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.subscribed_from === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subscribed_from"},message:"must have required property '"+"subscribed_from"+"'"};
+}
+var _valid0 = _errs12 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const err4 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11159,128 +11342,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.replayed === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replayed"},message:"must have required property '"+"replayed"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.job_id !== undefined){
-let data0 = data.job_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err6 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.current_status !== undefined){
-let data1 = data.current_status;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!((((((data1 === "pending") || (data1 === "running")) || (data1 === "success")) || (data1 === "error")) || (data1 === "cancelled")) || (data1 === "timed_out"))){
-const err9 = {instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema191.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.agent !== undefined){
-let data2 = data.agent;
-const _errs9 = errors;
-let valid4 = false;
-const _errs10 = errors;
-if(typeof data2 === "string"){
-if(!pattern16.test(data2)){
-const err10 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs10 === errors;
-valid4 = valid4 || _valid0;
-const _errs12 = errors;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err12 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var _valid0 = _errs12 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
-const err14 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate78.errors = vErrors;
+return false;
 }
 else {
 errors = _errs9;
@@ -11293,40 +11356,67 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs7 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease !== undefined){
+const _errs14 = errors;
 if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs14 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs15 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs15 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.budget !== undefined){
+const _errs16 = errors;
 if(!(validate30(data.budget, {instancePath:instancePath+"/budget",parentData:data,parentDataProperty:"budget",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs16 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.credentials !== undefined){
 let data6 = data.credentials;
+const _errs17 = errors;
+if(errors === _errs17){
 if(Array.isArray(data6)){
+var valid5 = true;
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
+const _errs19 = errors;
 const _errs20 = errors;
-let valid7 = false;
+let valid6 = false;
 const _errs21 = errors;
 if(!(validate32(data7, {instancePath:instancePath+"/credentials/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
-valid7 = valid7 || _valid1;
+valid6 = valid6 || _valid1;
 if(_valid1){
 var props0 = {};
 props0.id = true;
@@ -11337,49 +11427,53 @@ props0.profile = true;
 props0.constraints = true;
 }
 const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.scheme === undefined){
-const err15 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
+let missing1;
+if((data7.scheme === undefined) && (missing1 = "scheme")){
+const err5 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err5);
 }
 errors++;
 }
+else {
 if(data7.scheme !== undefined){
 let data8 = data7.scheme;
 if(typeof data8 !== "string"){
-const err16 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err6];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err6);
 }
 errors++;
 }
 const _errs27 = errors;
 const _errs28 = errors;
 if("bearer" !== data8){
-const err17 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err7];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err7);
 }
 errors++;
 }
-var valid10 = _errs28 === errors;
-if(valid10){
-const err18 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/not",keyword:"not",params:{},message:"must NOT be valid"};
+var valid9 = _errs28 === errors;
+if(valid9){
+const err8 = {instancePath:instancePath+"/credentials/" + i0+"/scheme",schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/properties/scheme/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err8];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -11396,33 +11490,37 @@ vErrors = null;
 }
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
 }
 else {
-vErrors.push(err19);
+const err9 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"../defs/credential.json#/$defs/UnknownSchemeCredential/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
+}
 var _valid1 = _errs22 === errors;
-valid7 = valid7 || _valid1;
+valid6 = valid6 || _valid1;
 if(_valid1){
 if(props0 !== true){
 props0 = props0 || {};
 props0.scheme = true;
 }
 }
-if(!valid7){
-const err20 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"#/properties/credentials/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid6){
+const err10 = {instancePath:instancePath+"/credentials/" + i0,schemaPath:"#/properties/credentials/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err10];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err10);
 }
 errors++;
+validate78.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -11435,82 +11533,93 @@ vErrors = null;
 }
 }
 }
+var valid5 = _errs19 === errors;
+if(!valid5){
+break;
+}
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err21];
+validate78.errors = [{instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data9 = data.trace_id;
+const _errs29 = errors;
 const _errs31 = errors;
-let valid12 = false;
+let valid11 = false;
 const _errs32 = errors;
+if(errors === _errs32){
 if(typeof data9 === "string"){
 if(!pattern6.test(data9)){
-const err22 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err11 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err11];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err11);
 }
 errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err12];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err12);
 }
 errors++;
+}
 }
 var _valid2 = _errs32 === errors;
-valid12 = valid12 || _valid2;
+valid11 = valid11 || _valid2;
 const _errs34 = errors;
+if(errors === _errs34){
 if(typeof data9 === "string"){
 if(!pattern7.test(data9)){
-const err24 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err13];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err13);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err14];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err14);
 }
 errors++;
+}
 }
 var _valid2 = _errs34 === errors;
-valid12 = valid12 || _valid2;
-if(!valid12){
-const err26 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid11 = valid11 || _valid2;
+if(!valid11){
+const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err15];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err15);
 }
 errors++;
+validate78.errors = vErrors;
+return false;
 }
 else {
 errors = _errs31;
@@ -11523,83 +11632,91 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs29 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.request_id !== undefined){
 let data10 = data.request_id;
+const _errs36 = errors;
+const _errs37 = errors;
+if(errors === _errs37){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-const err27 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
+validate78.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
+validate78.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs36 === errors;
 }
 else {
-vErrors.push(err28);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.parent_job_id !== undefined){
 let data11 = data.parent_job_id;
+const _errs39 = errors;
 const _errs40 = errors;
-let valid14 = false;
+let valid13 = false;
 const _errs41 = errors;
+const _errs42 = errors;
+if(errors === _errs42){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err29 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err16 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err16];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err17];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err17);
 }
 errors++;
+}
 }
 var _valid3 = _errs41 === errors;
-valid14 = valid14 || _valid3;
+valid13 = valid13 || _valid3;
 const _errs44 = errors;
 if(data11 !== null){
-const err31 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err18 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err18];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err18);
 }
 errors++;
 }
 var _valid3 = _errs44 === errors;
-valid14 = valid14 || _valid3;
-if(!valid14){
-const err32 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid13 = valid13 || _valid3;
+if(!valid13){
+const err19 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err19];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err19);
 }
 errors++;
+validate78.errors = vErrors;
+return false;
 }
 else {
 errors = _errs40;
@@ -11612,83 +11729,89 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs39 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.subscribed_from !== undefined){
 let data12 = data.subscribed_from;
+const _errs46 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err33 = {instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err33];
+validate78.errors = [{instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err33);
-}
-errors++;
-}
+if(errors === _errs46){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 0 || isNaN(data12)){
-const err34 = {instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err34];
+validate78.errors = [{instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs46 === errors;
 }
 else {
-vErrors.push(err34);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.replayed !== undefined){
 let data13 = data.replayed;
+const _errs48 = errors;
 const _errs49 = errors;
-let valid16 = false;
+let valid15 = false;
 const _errs50 = errors;
 if(typeof data13 !== "boolean"){
-const err35 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err20 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err20];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err20);
 }
 errors++;
 }
 var _valid4 = _errs50 === errors;
-valid16 = valid16 || _valid4;
+valid15 = valid15 || _valid4;
 const _errs52 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err36 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err21 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err21];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err21);
 }
 errors++;
 }
+if(errors === _errs52){
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
-const err37 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err22 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err22];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err22);
 }
 errors++;
+}
 }
 }
 var _valid4 = _errs52 === errors;
-valid16 = valid16 || _valid4;
-if(!valid16){
-const err38 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid15 = valid15 || _valid4;
+if(!valid15){
+const err23 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err23];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err23);
 }
 errors++;
+validate78.errors = vErrors;
+return false;
 }
 else {
 errors = _errs49;
@@ -11701,17 +11824,28 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err39];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err39);
-}
-errors++;
 }
 validate78.errors = vErrors;
 return errors === 0;
@@ -11730,9 +11864,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate77.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate77.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11741,8 +11902,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11751,8 +11913,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11761,8 +11929,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11771,8 +11940,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11780,92 +11952,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate77.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -11878,132 +11966,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.subscribed" !== data.type){
-const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.subscribed" !== data.type){
+validate77.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribed"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate77.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate77.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err5];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err6];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err7];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err8];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err9];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err9);
 }
 errors++;
+validate77.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -12016,100 +12110,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
+validate77.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err23 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
+validate77.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err10];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err11];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err26 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err12];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
 }
 else {
-vErrors.push(err27);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err28 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err14];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err14);
 }
 errors++;
+validate77.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -12122,23 +12226,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate78(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err29);
-}
-errors++;
 }
 validate77.errors = vErrors;
 return errors === 0;
@@ -12159,52 +12277,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.job_id === undefined) && (missing0 = "job_id")){
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate85.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate85.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err2);
 }
-errors++;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
 }
 validate85.errors = vErrors;
 return errors === 0;
@@ -12223,9 +12325,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate84.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12234,8 +12363,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12244,8 +12374,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12254,8 +12390,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12264,8 +12401,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12273,82 +12413,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate84.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -12361,132 +12427,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("job.unsubscribe" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.unsubscribe"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("job.unsubscribe" !== data.type){
+validate84.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.unsubscribe"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate84.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate84.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate84.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -12499,100 +12571,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate84.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate84.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate84.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -12605,23 +12687,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate85(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate84.errors = vErrors;
 return errors === 0;
@@ -12643,9 +12739,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate87.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12654,8 +12777,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12664,8 +12788,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -12674,8 +12804,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -12684,8 +12815,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -12693,82 +12827,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate87.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -12781,132 +12841,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.ack" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ack"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.ack" !== data.type){
+validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ack"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate87.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate87.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate87.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate87.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate87.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -12919,100 +12985,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate87.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate87.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate87.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -13025,67 +13101,66 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.last_processed_seq === undefined){
-const err28 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/required",keyword:"required",params:{missingProperty: "last_processed_seq"},message:"must have required property '"+"last_processed_seq"+"'"};
-if(vErrors === null){
-vErrors = [err28];
+let missing1;
+if((data9.last_processed_seq === undefined) && (missing1 = "last_processed_seq")){
+validate87.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err28);
-}
-errors++;
-}
 if(data9.last_processed_seq !== undefined){
 let data10 = data9.last_processed_seq;
+const _errs40 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err29 = {instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err29];
+validate87.errors = [{instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err29);
-}
-errors++;
-}
+if(errors === _errs40){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
-const err30 = {instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err30];
+validate87.errors = [{instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
 }
-else {
-vErrors.push(err30);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
+validate87.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
-vErrors.push(err31);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err32];
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err32);
-}
-errors++;
 }
 validate87.errors = vErrors;
 return errors === 0;
@@ -13107,9 +13182,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate88.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13118,8 +13220,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13128,8 +13231,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13138,8 +13247,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13148,8 +13258,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13157,82 +13270,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate88.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -13245,132 +13284,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.bye" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.bye"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.bye" !== data.type){
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.bye"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate88.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate88.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate88.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate88.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate88.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -13383,100 +13428,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate88.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate88.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate88.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -13489,44 +13544,49 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err28 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionByePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
+validate88.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionByePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionByePayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate88.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionByePayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
-vErrors.push(err29);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err30);
-}
-errors++;
 }
 validate88.errors = vErrors;
 return errors === 0;
@@ -13548,9 +13608,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate89.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13559,8 +13646,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13569,8 +13657,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -13579,8 +13673,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -13589,8 +13684,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13598,82 +13696,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate89.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -13686,132 +13710,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.close" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.close"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.close" !== data.type){
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.close"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate89.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate89.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate89.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate89.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate89.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -13824,100 +13854,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate89.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate89.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate89.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -13930,44 +13970,49 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err28 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
+validate89.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosePayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate89.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosePayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
-vErrors.push(err29);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err30);
-}
-errors++;
 }
 validate89.errors = vErrors;
 return errors === 0;
@@ -13989,9 +14034,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate90.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14000,8 +14072,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14010,8 +14083,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14020,8 +14099,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14030,8 +14110,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14039,82 +14122,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate90.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -14127,132 +14136,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.closed" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.closed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.closed" !== data.type){
+validate90.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.closed"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate90.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate90.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate90.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -14265,100 +14280,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate90.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate90.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate90.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -14371,44 +14396,49 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err28 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosedPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosedPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosedPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate90.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosedPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
-vErrors.push(err29);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err30];
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err30);
-}
-errors++;
 }
 validate90.errors = vErrors;
 return errors === 0;
@@ -14436,6 +14466,7 @@ errors = vErrors.length;
 else {
 var props0 = validate45.evaluated.props;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(props0 !== true){
 props0 = props0 || {};
@@ -14444,64 +14475,53 @@ props0.job_id = true;
 }
 if(data.request_id !== undefined){
 let data0 = data.request_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err0 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate92.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate92.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs2 === errors;
 }
 else {
-vErrors.push(err1);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.job_id !== undefined){
 let data1 = data.job_id;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate92.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate92.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
+var valid1 = true;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err4);
-}
-errors++;
 }
 validate92.errors = vErrors;
 evaluated0.props = props0;
@@ -14521,9 +14541,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate91.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14532,8 +14579,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14542,8 +14590,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14552,8 +14606,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14562,9 +14617,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -14572,71 +14629,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate91.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -14649,132 +14643,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.error" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.error" !== data.type){
+validate91.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.error"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate91.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate91.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate91.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate91.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err6];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err7];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err8];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err9];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err9);
 }
 errors++;
+validate91.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -14787,100 +14787,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err20 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err20];
+validate91.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err21];
+validate91.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err10];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err11];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err24 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err12];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
 }
 else {
-vErrors.push(err25);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err14];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err14);
 }
 errors++;
+validate91.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -14893,23 +14903,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate92(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err27);
-}
-errors++;
 }
 validate91.errors = vErrors;
 return errors === 0;
@@ -14940,9 +14964,24 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+let missing0;
+if(((data.name === undefined) && (missing0 = "name")) || ((data.versions === undefined) && (missing0 = "versions"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.name !== undefined){
+let data0 = data.name;
+const _errs1 = errors;
+const _errs3 = errors;
+let valid2 = false;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(!pattern13.test(data0)){
+const err0 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14951,8 +14990,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.versions === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "versions"},message:"must have required property '"+"versions"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14961,14 +15001,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.name !== undefined){
-let data0 = data.name;
-const _errs3 = errors;
-let valid2 = false;
-const _errs4 = errors;
+}
+var _valid0 = _errs4 === errors;
+valid2 = valid2 || _valid0;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data0 === "string"){
-if(!pattern13.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\""};
+if(func1(data0) < 1){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -14979,7 +15019,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -14988,12 +15028,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-var _valid0 = _errs4 === errors;
+}
+var _valid0 = _errs6 === errors;
 valid2 = valid2 || _valid0;
-const _errs6 = errors;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!valid2){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15001,29 +15040,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate24.errors = vErrors;
+return false;
 }
 else {
 errors = _errs3;
@@ -15036,19 +15054,56 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.versions !== undefined){
 let data1 = data.versions;
+const _errs8 = errors;
+if(errors === _errs8){
 if(Array.isArray(data1)){
+var valid3 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs10 = errors;
 const _errs12 = errors;
-let valid6 = false;
+let valid5 = false;
 const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if(!pattern14.test(data2)){
-const err7 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
+const err5 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid1 = _errs13 === errors;
+valid5 = valid5 || _valid1;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err7 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -15059,7 +15114,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -15068,12 +15123,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid1 = _errs13 === errors;
-valid6 = valid6 || _valid1;
-const _errs15 = errors;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err9 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid1 = _errs15 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const err9 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -15081,29 +15135,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid1 = _errs15 === errors;
-valid6 = valid6 || _valid1;
-if(!valid6){
-const err11 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate24.errors = vErrors;
+return false;
 }
 else {
 errors = _errs12;
@@ -15116,10 +15149,60 @@ vErrors = null;
 }
 }
 }
+var valid3 = _errs10 === errors;
+if(!valid3){
+break;
+}
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/versions",schemaPath:"#/properties/versions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+validate24.errors = [{instancePath:instancePath+"/versions",schemaPath:"#/properties/versions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.default !== undefined){
+let data3 = data.default;
+const _errs17 = errors;
+const _errs19 = errors;
+let valid7 = false;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data3 === "string"){
+if(!pattern14.test(data3)){
+const err10 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid2 = _errs20 === errors;
+valid7 = valid7 || _valid2;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err12 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15129,14 +15212,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.default !== undefined){
-let data3 = data.default;
-const _errs19 = errors;
-let valid8 = false;
-const _errs20 = errors;
-if(typeof data3 === "string"){
-if(!pattern14.test(data3)){
-const err13 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
+else {
+const err13 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -15146,8 +15223,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs22 === errors;
+valid7 = valid7 || _valid2;
+if(!valid7){
+const err14 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -15155,43 +15234,8 @@ else {
 vErrors.push(err14);
 }
 errors++;
-}
-var _valid2 = _errs20 === errors;
-valid8 = valid8 || _valid2;
-const _errs22 = errors;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err15 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-var _valid2 = _errs22 === errors;
-valid8 = valid8 || _valid2;
-if(!valid8){
-const err17 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate24.errors = vErrors;
+return false;
 }
 else {
 errors = _errs19;
@@ -15204,17 +15248,19 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 validate24.errors = vErrors;
 return errors === 0;
@@ -15233,16 +15279,62 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.encodings !== undefined){
 let data0 = data.encodings;
+const _errs1 = errors;
+if(errors === _errs1){
 if(Array.isArray(data0)){
+var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err0 = {instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+validate97.errors = [{instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/encodings",schemaPath:"#/properties/encodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.features !== undefined){
+let data2 = data.features;
+const _errs5 = errors;
+if(errors === _errs5){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data3 = data2[i1];
+const _errs7 = errors;
+const _errs9 = errors;
+let valid4 = false;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+const err0 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15251,9 +15343,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-else {
-const err1 = {instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((((((((data3 === "heartbeat") || (data3 === "ack")) || (data3 === "list_jobs")) || (data3 === "subscribe")) || (data3 === "lease_expires_at")) || (data3 === "cost.budget")) || (data3 === "model.use")) || (data3 === "provisioned_credentials")) || (data3 === "progress")) || (data3 === "result_chunk")) || (data3 === "agent_versions"))){
+const err1 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema266.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15262,10 +15353,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/encodings",schemaPath:"#/properties/encodings/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid0 = _errs10 === errors;
+valid4 = valid4 || _valid0;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err2 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -15275,17 +15369,8 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.features !== undefined){
-let data2 = data.features;
-if(Array.isArray(data2)){
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data3 = data2[i1];
-const _errs9 = errors;
-let valid6 = false;
-const _errs10 = errors;
-if(typeof data3 !== "string"){
-const err3 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err3 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15294,8 +15379,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(((((((((((data3 === "heartbeat") || (data3 === "ack")) || (data3 === "list_jobs")) || (data3 === "subscribe")) || (data3 === "lease_expires_at")) || (data3 === "cost.budget")) || (data3 === "model.use")) || (data3 === "provisioned_credentials")) || (data3 === "progress")) || (data3 === "result_chunk")) || (data3 === "agent_versions"))){
-const err4 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema266.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+}
+var _valid0 = _errs12 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const err4 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15303,43 +15391,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-var _valid0 = _errs10 === errors;
-valid6 = valid6 || _valid0;
-const _errs12 = errors;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err5 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs12 === errors;
-valid6 = valid6 || _valid0;
-if(!valid6){
-const err7 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate97.errors = vErrors;
+return false;
 }
 else {
 errors = _errs9;
@@ -15352,34 +15405,42 @@ vErrors = null;
 }
 }
 }
+var valid2 = _errs7 === errors;
+if(!valid2){
+break;
+}
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err8];
+validate97.errors = [{instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.agents !== undefined){
 let data4 = data.agents;
+const _errs14 = errors;
+if(errors === _errs14){
 if(Array.isArray(data4)){
+var valid5 = true;
 const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
+const _errs16 = errors;
 const _errs17 = errors;
-let valid9 = false;
+let valid6 = false;
 const _errs18 = errors;
 if(!(validate24(data5, {instancePath:instancePath+"/agents/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs18 === errors;
-valid9 = valid9 || _valid1;
+valid6 = valid6 || _valid1;
 if(_valid1){
 var props0 = {};
 props0.name = true;
@@ -15387,39 +15448,43 @@ props0.versions = true;
 props0.default = true;
 }
 const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-const err9 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err5 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err5];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err6];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs19 === errors;
-valid9 = valid9 || _valid1;
-if(!valid9){
-const err11 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid6 = valid6 || _valid1;
+if(!valid6){
+const err7 = {instancePath:instancePath+"/agents/" + i2,schemaPath:"#/properties/agents/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err7];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err7);
 }
 errors++;
+validate97.errors = vErrors;
+return false;
 }
 else {
 errors = _errs17;
@@ -15432,29 +15497,29 @@ vErrors = null;
 }
 }
 }
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+var valid5 = _errs16 === errors;
+if(!valid5){
+break;
 }
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate97.errors = [{instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+else {
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate97.errors = vErrors;
 return errors === 0;
@@ -15475,122 +15540,86 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.session_id === undefined) && (missing0 = "session_id")) || ((data.resume_token === undefined) && (missing0 = "resume_token"))) || ((data.last_event_seq === undefined) && (missing0 = "last_event_seq"))){
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.resume_token === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.last_event_seq === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_event_seq"},message:"must have required property '"+"last_event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.session_id !== undefined){
 let data0 = data.session_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate100.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate100.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_token !== undefined){
 let data1 = data.resume_token;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err5 = {instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate100.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate100.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.last_event_seq !== undefined){
 let data2 = data.last_event_seq;
+const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err7 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate100.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
-}
+if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
+validate100.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
 }
 else {
-vErrors.push(err9);
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate100.errors = vErrors;
 return errors === 0;
@@ -15608,9 +15637,127 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.client === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "client"},message:"must have required property '"+"client"+"'"};
+let missing0;
+if(((data.client === undefined) && (missing0 = "client")) || ((data.auth === undefined) && (missing0 = "auth"))){
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.client !== undefined){
+let data0 = data.client;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.name === undefined) && (missing1 = "name")) || ((data0.version === undefined) && (missing1 = "version"))){
+validate96.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate96.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.version !== undefined){
+let data2 = data0.version;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate96.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.fingerprint !== undefined){
+const _errs8 = errors;
+if(typeof data0.fingerprint !== "string"){
+validate96.errors = [{instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.principal !== undefined){
+const _errs10 = errors;
+if(typeof data0.principal !== "string"){
+validate96.errors = [{instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auth !== undefined){
+let data5 = data.auth;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing2;
+if((data5.scheme === undefined) && (missing2 = "scheme")){
+validate96.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data5.scheme !== undefined){
+let data6 = data5.scheme;
+const _errs15 = errors;
+const _errs16 = errors;
+let valid5 = false;
+const _errs17 = errors;
+if("bearer" !== data6){
+const err0 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15619,8 +15766,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.auth === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
+var _valid0 = _errs17 === errors;
+valid5 = valid5 || _valid0;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err1 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15629,11 +15781,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.client !== undefined){
-let data0 = data.client;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.name === undefined){
-const err2 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err2 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -15642,8 +15792,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data0.version === undefined){
-const err3 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+}
+var _valid0 = _errs18 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const err3 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15651,157 +15804,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-if(data0.name !== undefined){
-let data1 = data0.name;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data0.version !== undefined){
-let data2 = data0.version;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err6 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data0.fingerprint !== undefined){
-if(typeof data0.fingerprint !== "string"){
-const err8 = {instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data0.principal !== undefined){
-if(typeof data0.principal !== "string"){
-const err9 = {instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.auth !== undefined){
-let data5 = data.auth;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.scheme === undefined){
-const err11 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data5.scheme !== undefined){
-let data6 = data5.scheme;
-const _errs16 = errors;
-let valid5 = false;
-const _errs17 = errors;
-if("bearer" !== data6){
-const err12 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var _valid0 = _errs17 === errors;
-valid5 = valid5 || _valid0;
-const _errs18 = errors;
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-const err13 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-var _valid0 = _errs18 === errors;
-valid5 = valid5 || _valid0;
-if(!valid5){
-const err15 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate96.errors = vErrors;
+return false;
 }
 else {
 errors = _errs16;
@@ -15814,66 +15818,78 @@ vErrors = null;
 }
 }
 }
+var valid4 = _errs15 === errors;
 }
+else {
+var valid4 = true;
+}
+if(valid4){
 if(data5.token !== undefined){
 let data7 = data5.token;
+const _errs20 = errors;
+if(errors === _errs20){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err16 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate96.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate96.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs20 === errors;
 }
 else {
-vErrors.push(err17);
+var valid4 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate96.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err18);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs22 = errors;
 if(!(validate97(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs22 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.resume !== undefined){
+const _errs23 = errors;
 if(!(validate100(data.resume, {instancePath:instancePath+"/resume",parentData:data,parentDataProperty:"resume",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 validate96.errors = vErrors;
 return errors === 0;
@@ -15892,9 +15908,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate95.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -15903,8 +15946,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15913,8 +15957,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -15923,8 +15973,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15933,9 +15984,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15943,71 +15996,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate95.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -16020,132 +16010,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.hello" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.hello"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.hello" !== data.type){
+validate95.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.hello"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate95.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate95.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate95.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate95.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err6];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err7];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err8];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err9];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err9);
 }
 errors++;
+validate95.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -16158,100 +16154,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err20 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err20];
+validate95.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err21];
+validate95.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err10];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err11];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err24 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err12];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
 }
 else {
-vErrors.push(err25);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err14];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err14);
 }
 errors++;
+validate95.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -16264,23 +16270,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate96(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err27);
-}
-errors++;
 }
 validate95.errors = vErrors;
 return errors === 0;
@@ -16303,9 +16323,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+let missing0;
+if((((data.job_id === undefined) && (missing0 = "job_id")) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.status === undefined) && (missing0 = "status"))){
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.job_id !== undefined){
+let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate105.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate105.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.agent !== undefined){
+let data1 = data.agent;
+const _errs4 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern16.test(data1)){
+const err0 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -16314,8 +16371,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16324,8 +16382,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16334,11 +16398,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.job_id !== undefined){
-let data0 = data.job_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err3 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16348,8 +16410,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -16357,71 +16421,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-if(data.agent !== undefined){
-let data1 = data.agent;
-const _errs6 = errors;
-let valid3 = false;
-const _errs7 = errors;
-if(typeof data1 === "string"){
-if(!pattern16.test(data1)){
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs7 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs6;
@@ -16434,68 +16435,78 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs4 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.status !== undefined){
 let data2 = data.status;
+const _errs11 = errors;
 const _errs12 = errors;
 let valid4 = false;
 const _errs13 = errors;
 if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err5];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err5);
 }
 errors++;
 }
 if(!((((((data2 === "pending") || (data2 === "running")) || (data2 === "success")) || (data2 === "error")) || (data2 === "cancelled")) || (data2 === "timed_out"))){
-const err11 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/enum",keyword:"enum",params:{allowedValues: schema191.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/enum",keyword:"enum",params:{allowedValues: schema191.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err6];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err6);
 }
 errors++;
 }
 var _valid1 = _errs13 === errors;
 valid4 = valid4 || _valid1;
 const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err12 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err7];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err8];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs16 === errors;
 valid4 = valid4 || _valid1;
 if(!valid4){
-const err14 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err9];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err9);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs12;
@@ -16508,64 +16519,81 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease !== undefined){
+const _errs18 = errors;
 if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.parent_job_id !== undefined){
 let data4 = data.parent_job_id;
+const _errs19 = errors;
 const _errs20 = errors;
 let valid6 = false;
 const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err15 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err10 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err10];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err11];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err11);
 }
 errors++;
+}
 }
 var _valid2 = _errs21 === errors;
 valid6 = valid6 || _valid2;
 const _errs24 = errors;
 if(data4 !== null){
-const err17 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err12 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err12];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err12);
 }
 errors++;
 }
 var _valid2 = _errs24 === errors;
 valid6 = valid6 || _valid2;
 if(!valid6){
-const err18 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err13 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err13];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err13);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -16578,70 +16606,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs19 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.created_at !== undefined){
 let data5 = data.created_at;
+const _errs26 = errors;
 const _errs28 = errors;
 let valid9 = false;
 const _errs29 = errors;
+if(errors === _errs29){
 if(typeof data5 === "string"){
 if(!pattern19.test(data5)){
-const err19 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+const err14 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err14];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err14);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err15];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err15);
 }
 errors++;
+}
 }
 var _valid3 = _errs29 === errors;
 valid9 = valid9 || _valid3;
 const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-const err21 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err16 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err16];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err17];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err17);
 }
 errors++;
+}
 }
 var _valid3 = _errs31 === errors;
 valid9 = valid9 || _valid3;
 if(!valid9){
-const err23 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err18 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err18];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err18);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs28;
@@ -16654,70 +16694,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs26 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.submitted_at !== undefined){
 let data6 = data.submitted_at;
+const _errs33 = errors;
 const _errs35 = errors;
 let valid11 = false;
 const _errs36 = errors;
+if(errors === _errs36){
 if(typeof data6 === "string"){
 if(!pattern19.test(data6)){
-const err24 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+const err19 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err19];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err19);
 }
 errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err20];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err20);
 }
 errors++;
+}
 }
 var _valid4 = _errs36 === errors;
 valid11 = valid11 || _valid4;
 const _errs38 = errors;
+if(errors === _errs38){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-const err26 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err21 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err21];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err21);
 }
 errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err22 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err22];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err22);
 }
 errors++;
+}
 }
 var _valid4 = _errs38 === errors;
 valid11 = valid11 || _valid4;
 if(!valid11){
-const err28 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err23 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err23];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err23);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs35;
@@ -16730,70 +16782,82 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs33 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.trace_id !== undefined){
 let data7 = data.trace_id;
+const _errs40 = errors;
 const _errs42 = errors;
 let valid13 = false;
 const _errs43 = errors;
+if(errors === _errs43){
 if(typeof data7 === "string"){
 if(!pattern6.test(data7)){
-const err29 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err24 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err24];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err25 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err25];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err25);
 }
 errors++;
+}
 }
 var _valid5 = _errs43 === errors;
 valid13 = valid13 || _valid5;
 const _errs45 = errors;
+if(errors === _errs45){
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err31 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err26 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err26];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err26);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err27];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err27);
 }
 errors++;
+}
 }
 var _valid5 = _errs45 === errors;
 valid13 = valid13 || _valid5;
 if(!valid13){
-const err33 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err28 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err28];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err28);
 }
 errors++;
+validate105.errors = vErrors;
+return false;
 }
 else {
 errors = _errs42;
@@ -16806,42 +16870,46 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs40 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.last_event_seq !== undefined){
 let data8 = data.last_event_seq;
+const _errs47 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err34 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err34];
+validate105.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err34);
-}
-errors++;
-}
+if(errors === _errs47){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
-const err35 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err35];
+validate105.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs47 === errors;
 }
 else {
-vErrors.push(err35);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
 }
 }
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err36];
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err36);
-}
-errors++;
 }
 validate105.errors = vErrors;
 return errors === 0;
@@ -16859,9 +16927,76 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.request_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "request_id"},message:"must have required property '"+"request_id"+"'"};
+let missing0;
+if(((data.request_id === undefined) && (missing0 = "request_id")) || ((data.jobs === undefined) && (missing0 = "jobs"))){
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+let data0 = data.request_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate104.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate104.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.jobs !== undefined){
+let data1 = data.jobs;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate105(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate104.errors = [{instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_cursor !== undefined){
+let data3 = data.next_cursor;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid3 = false;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err0 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -16870,8 +17005,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.jobs === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "jobs"},message:"must have required property '"+"jobs"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16880,11 +17016,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.request_id !== undefined){
-let data0 = data.request_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+const _errs11 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -16893,9 +17030,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs11 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err3 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16903,81 +17041,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-}
-if(data.jobs !== undefined){
-let data1 = data.jobs;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate105(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.next_cursor !== undefined){
-let data3 = data.next_cursor;
-const _errs8 = errors;
-let valid4 = false;
-const _errs9 = errors;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err5 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid4 = valid4 || _valid0;
-const _errs11 = errors;
-if(data3 !== null){
-const err7 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs11 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
-const err8 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate104.errors = vErrors;
+return false;
 }
 else {
 errors = _errs8;
@@ -16990,17 +17055,19 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate104.errors = vErrors;
 return errors === 0;
@@ -17019,9 +17086,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate103.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17030,8 +17124,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17040,8 +17135,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17050,8 +17151,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17060,8 +17162,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17069,82 +17174,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate103.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -17157,132 +17188,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.jobs" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.jobs"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.jobs" !== data.type){
+validate103.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.jobs"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate103.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate103.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate103.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate103.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate103.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -17295,100 +17332,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate103.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate103.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate103.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -17401,23 +17448,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate104(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate103.errors = vErrors;
 return errors === 0;
@@ -17438,18 +17499,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.filter !== undefined){
 let data0 = data.filter;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.status !== undefined){
 let data1 = data0.status;
+const _errs3 = errors;
+if(errors === _errs3){
 if(Array.isArray(data1)){
+var valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs5 = errors;
 const _errs6 = errors;
-let valid4 = false;
+let valid3 = false;
 const _errs7 = errors;
 if(typeof data2 !== "string"){
 const err0 = {instancePath:instancePath+"/filter/status/" + i0,schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -17472,8 +17540,9 @@ vErrors.push(err1);
 errors++;
 }
 var _valid0 = _errs7 === errors;
-valid4 = valid4 || _valid0;
+valid3 = valid3 || _valid0;
 const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
 const err2 = {instancePath:instancePath+"/filter/status/" + i0,schemaPath:"#/properties/filter/properties/status/items/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
@@ -17496,9 +17565,10 @@ vErrors.push(err3);
 }
 errors++;
 }
+}
 var _valid0 = _errs10 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
+valid3 = valid3 || _valid0;
+if(!valid3){
 const err4 = {instancePath:instancePath+"/filter/status/" + i0,schemaPath:"#/properties/filter/properties/status/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
@@ -17507,6 +17577,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
+validate110.errors = vErrors;
+return false;
 }
 else {
 errors = _errs6;
@@ -17519,10 +17591,54 @@ vErrors = null;
 }
 }
 }
+var valid2 = _errs5 === errors;
+if(!valid2){
+break;
+}
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/filter/status",schemaPath:"#/properties/filter/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+validate110.errors = [{instancePath:instancePath+"/filter/status",schemaPath:"#/properties/filter/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.agent !== undefined){
+let data3 = data0.agent;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate110.errors = [{instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.created_after !== undefined){
+let data4 = data0.created_after;
+const _errs14 = errors;
+const _errs16 = errors;
+let valid6 = false;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data4 === "string"){
+if(!pattern19.test(data4)){
+const err5 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17532,11 +17648,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data0.agent !== undefined){
-let data3 = data0.agent;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err6 = {instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err6 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17546,8 +17659,13 @@ vErrors.push(err6);
 errors++;
 }
 }
-else {
-const err7 = {instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs17 === errors;
+valid6 = valid6 || _valid1;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err7 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17557,14 +17675,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.created_after !== undefined){
-let data4 = data0.created_after;
-const _errs16 = errors;
-let valid7 = false;
-const _errs17 = errors;
-if(typeof data4 === "string"){
-if(!pattern19.test(data4)){
-const err8 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+else {
+const err8 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -17574,8 +17686,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs19 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const err9 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -17583,43 +17697,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
-}
-var _valid1 = _errs17 === errors;
-valid7 = valid7 || _valid1;
-const _errs19 = errors;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid1 = _errs19 === errors;
-valid7 = valid7 || _valid1;
-if(!valid7){
-const err12 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate110.errors = vErrors;
+return false;
 }
 else {
 errors = _errs16;
@@ -17632,15 +17711,60 @@ vErrors = null;
 }
 }
 }
+var valid1 = _errs14 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data0.created_before !== undefined){
 let data5 = data0.created_before;
+const _errs21 = errors;
 const _errs23 = errors;
-let valid9 = false;
+let valid8 = false;
 const _errs24 = errors;
+if(errors === _errs24){
 if(typeof data5 === "string"){
 if(!pattern19.test(data5)){
-const err13 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+const err10 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid2 = _errs24 === errors;
+valid8 = valid8 || _valid2;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+const err12 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -17650,8 +17774,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs26 === errors;
+valid8 = valid8 || _valid2;
+if(!valid8){
+const err14 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -17659,43 +17785,8 @@ else {
 vErrors.push(err14);
 }
 errors++;
-}
-var _valid2 = _errs24 === errors;
-valid9 = valid9 || _valid2;
-const _errs26 = errors;
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-const err15 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-var _valid2 = _errs26 === errors;
-valid9 = valid9 || _valid2;
-if(!valid9){
-const err17 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate110.errors = vErrors;
+return false;
 }
 else {
 errors = _errs23;
@@ -17708,83 +17799,89 @@ vErrors = null;
 }
 }
 }
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate110.errors = [{instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err18);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.limit !== undefined){
 let data6 = data.limit;
+const _errs28 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err19 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err19];
+validate110.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
-}
+if(errors === _errs28){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err20 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err20];
+validate110.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs28 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.cursor !== undefined){
 let data7 = data.cursor;
+const _errs30 = errors;
 const _errs31 = errors;
-let valid10 = false;
+let valid9 = false;
 const _errs32 = errors;
 if(typeof data7 !== "string"){
-const err21 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err15];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err15);
 }
 errors++;
 }
 var _valid3 = _errs32 === errors;
-valid10 = valid10 || _valid3;
+valid9 = valid9 || _valid3;
 const _errs34 = errors;
 if(data7 !== null){
-const err22 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err16 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err16];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err16);
 }
 errors++;
 }
 var _valid3 = _errs34 === errors;
-valid10 = valid10 || _valid3;
-if(!valid10){
-const err23 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+valid9 = valid9 || _valid3;
+if(!valid9){
+const err17 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err17];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err17);
 }
 errors++;
+validate110.errors = vErrors;
+return false;
 }
 else {
 errors = _errs31;
@@ -17797,17 +17894,18 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err24);
-}
-errors++;
 }
 validate110.errors = vErrors;
 return errors === 0;
@@ -17826,9 +17924,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate109.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17837,8 +17962,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17847,8 +17973,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17857,8 +17989,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17867,8 +18000,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17876,82 +18012,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate109.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -17964,132 +18026,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.list_jobs" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.list_jobs"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.list_jobs" !== data.type){
+validate109.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.list_jobs"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate109.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate109.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate109.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate109.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate109.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -18102,100 +18170,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate109.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate109.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate109.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -18208,23 +18286,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate110(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate109.errors = vErrors;
 return errors === 0;
@@ -18246,9 +18338,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.nonce === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nonce"},message:"must have required property '"+"nonce"+"'"};
+let missing0;
+if(((data.nonce === undefined) && (missing0 = "nonce")) || ((data.sent_at === undefined) && (missing0 = "sent_at"))){
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nonce !== undefined){
+let data0 = data.nonce;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate113.errors = [{instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sent_at !== undefined){
+let data1 = data.sent_at;
+const _errs4 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern19.test(data1)){
+const err0 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18257,8 +18386,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.sent_at === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sent_at"},message:"must have required property '"+"sent_at"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18267,11 +18397,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.nonce !== undefined){
-let data0 = data.nonce;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18282,7 +18415,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18292,14 +18425,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.sent_at !== undefined){
-let data1 = data.sent_at;
-const _errs6 = errors;
-let valid3 = false;
-const _errs7 = errors;
-if(typeof data1 === "string"){
-if(!pattern19.test(data1)){
-const err4 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18307,54 +18436,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid0 = _errs7 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err8 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate113.errors = vErrors;
+return false;
 }
 else {
 errors = _errs6;
@@ -18367,17 +18450,18 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate113.errors = vErrors;
 return errors === 0;
@@ -18396,9 +18480,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate112.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18407,8 +18518,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18417,8 +18529,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18427,8 +18545,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18437,8 +18556,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18446,82 +18568,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate112.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -18534,132 +18582,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.ping" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ping"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.ping" !== data.type){
+validate112.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ping"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate112.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate112.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate112.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate112.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate112.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -18672,100 +18726,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate112.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate112.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate112.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -18778,23 +18842,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate113(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate112.errors = vErrors;
 return errors === 0;
@@ -18815,9 +18893,46 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ping_nonce === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ping_nonce"},message:"must have required property '"+"ping_nonce"+"'"};
+let missing0;
+if(((data.ping_nonce === undefined) && (missing0 = "ping_nonce")) || ((data.received_at === undefined) && (missing0 = "received_at"))){
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.ping_nonce !== undefined){
+let data0 = data.ping_nonce;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate116.errors = [{instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate116.errors = [{instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.received_at !== undefined){
+let data1 = data.received_at;
+const _errs4 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(!pattern19.test(data1)){
+const err0 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18826,8 +18941,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.received_at === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18836,11 +18952,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.ping_nonce !== undefined){
-let data0 = data.ping_nonce;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18851,7 +18970,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18861,14 +18980,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.received_at !== undefined){
-let data1 = data.received_at;
-const _errs6 = errors;
-let valid3 = false;
-const _errs7 = errors;
-if(typeof data1 === "string"){
-if(!pattern19.test(data1)){
-const err4 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18876,54 +18991,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid0 = _errs7 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err8 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate116.errors = vErrors;
+return false;
 }
 else {
 errors = _errs6;
@@ -18936,17 +19005,18 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate116.errors = vErrors;
 return errors === 0;
@@ -18965,9 +19035,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate115.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18976,8 +19073,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18986,8 +19084,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18996,8 +19100,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19006,8 +19111,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19015,82 +19123,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate115.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -19103,132 +19137,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.pong" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.pong"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.pong" !== data.type){
+validate115.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.pong"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate115.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate115.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate115.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate115.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate115.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -19241,100 +19281,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate115.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate115.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate115.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -19347,23 +19397,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate116(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate115.errors = vErrors;
 return errors === 0;
@@ -19384,9 +19448,99 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.resume_token === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
+let missing0;
+if(((data.resume_token === undefined) && (missing0 = "resume_token")) || ((data.last_event_seq === undefined) && (missing0 = "last_event_seq"))){
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.session_id !== undefined){
+let data0 = data.session_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate119.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resume_token !== undefined){
+let data1 = data.resume_token;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate119.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate119.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_event_seq !== undefined){
+let data2 = data.last_event_seq;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate119.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate119.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auth !== undefined){
+let data3 = data.auth;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.scheme === undefined) && (missing1 = "scheme")){
+validate119.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data3.scheme !== undefined){
+let data4 = data3.scheme;
+const _errs12 = errors;
+const _errs13 = errors;
+let valid5 = false;
+const _errs14 = errors;
+if("bearer" !== data4){
+const err0 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -19395,8 +19549,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.last_event_seq === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_event_seq"},message:"must have required property '"+"last_event_seq"+"'"};
+var _valid0 = _errs14 === errors;
+valid5 = valid5 || _valid0;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err1 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19405,11 +19564,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.session_id !== undefined){
-let data0 = data.session_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err2 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -19419,8 +19576,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-else {
-const err3 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs15 === errors;
+valid5 = valid5 || _valid0;
+if(!valid5){
+const err3 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19428,122 +19587,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-}
-if(data.resume_token !== undefined){
-let data1 = data.resume_token;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.last_event_seq !== undefined){
-let data2 = data.last_event_seq;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err6 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-if(data.auth !== undefined){
-let data3 = data.auth;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.scheme === undefined){
-const err8 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data3.scheme !== undefined){
-let data4 = data3.scheme;
-const _errs13 = errors;
-let valid5 = false;
-const _errs14 = errors;
-if("bearer" !== data4){
-const err9 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/0/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs14 === errors;
-valid5 = valid5 || _valid0;
-const _errs15 = errors;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs15 === errors;
-valid5 = valid5 || _valid0;
-if(!valid5){
-const err12 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate119.errors = vErrors;
+return false;
 }
 else {
 errors = _errs13;
@@ -19556,169 +19601,161 @@ vErrors = null;
 }
 }
 }
+var valid4 = _errs12 === errors;
 }
+else {
+var valid4 = true;
+}
+if(valid4){
 if(data3.token !== undefined){
 let data5 = data3.token;
+const _errs17 = errors;
+if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-const err13 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate119.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate119.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs17 === errors;
 }
 else {
-vErrors.push(err14);
+var valid4 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
+validate119.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.client !== undefined){
 let data6 = data.client;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs20){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.name === undefined){
-const err16 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err16];
+let missing2;
+if(((data6.name === undefined) && (missing2 = "name")) || ((data6.version === undefined) && (missing2 = "version"))){
+validate119.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data6.version === undefined){
-const err17 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
 if(data6.name !== undefined){
 let data7 = data6.name;
+const _errs22 = errors;
+if(errors === _errs22){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err18 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
+validate119.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
+validate119.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs22 === errors;
 }
 else {
-vErrors.push(err19);
+var valid7 = true;
 }
-errors++;
-}
-}
+if(valid7){
 if(data6.version !== undefined){
 let data8 = data6.version;
+const _errs24 = errors;
+if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err20 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate119.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
+validate119.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs24 === errors;
 }
 else {
-vErrors.push(err21);
+var valid7 = true;
 }
-errors++;
-}
-}
+if(valid7){
 if(data6.fingerprint !== undefined){
+const _errs26 = errors;
 if(typeof data6.fingerprint !== "string"){
-const err22 = {instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
+validate119.errors = [{instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs26 === errors;
 }
 else {
-vErrors.push(err22);
+var valid7 = true;
 }
-errors++;
-}
-}
+if(valid7){
 if(data6.principal !== undefined){
+const _errs28 = errors;
 if(typeof data6.principal !== "string"){
-const err23 = {instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
+validate119.errors = [{instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs28 === errors;
 }
 else {
-vErrors.push(err23);
-}
-errors++;
+var valid7 = true;
 }
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+}
+}
 }
 else {
-vErrors.push(err24);
+validate119.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs19 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs30 = errors;
 if(!(validate97(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err25);
-}
-errors++;
 }
 validate119.errors = vErrors;
 return errors === 0;
@@ -19737,9 +19774,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate118.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -19748,8 +19812,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19758,8 +19823,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -19768,8 +19839,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19778,9 +19850,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19788,71 +19862,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate118.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -19865,132 +19876,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.resume" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.resume"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.resume" !== data.type){
+validate118.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.resume"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate118.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate118.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate118.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate118.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err5];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err6];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err7];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err8];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err9];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err9);
 }
 errors++;
+validate118.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -20003,100 +20020,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err20 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err20];
+validate118.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err21];
+validate118.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err10];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err11];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err24 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err12];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
 }
 else {
-vErrors.push(err25);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err14];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err14);
 }
 errors++;
+validate118.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -20109,23 +20136,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate119(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
+validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err27);
-}
-errors++;
 }
 validate118.errors = vErrors;
 return errors === 0;
@@ -20147,260 +20188,202 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.runtime === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((((data.runtime === undefined) && (missing0 = "runtime")) || ((data.resume_token === undefined) && (missing0 = "resume_token"))) || ((data.resume_window_sec === undefined) && (missing0 = "resume_window_sec"))) || ((data.capabilities === undefined) && (missing0 = "capabilities"))){
+validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.resume_token === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.resume_window_sec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_window_sec"},message:"must have required property '"+"resume_window_sec"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.capabilities === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "capabilities"},message:"must have required property '"+"capabilities"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data.runtime !== undefined){
 let data0 = data.runtime;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.name === undefined){
-const err4 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err4];
+let missing1;
+if(((data0.name === undefined) && (missing1 = "name")) || ((data0.version === undefined) && (missing1 = "version"))){
+validate123.errors = [{instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.version === undefined){
-const err5 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
 if(data0.name !== undefined){
 let data1 = data0.name;
+const _errs4 = errors;
+if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate123.errors = [{instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate123.errors = [{instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
 }
 else {
-vErrors.push(err7);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.version !== undefined){
 let data2 = data0.version;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err8 = {instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate123.errors = [{instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate123.errors = [{instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.fingerprint !== undefined){
+const _errs8 = errors;
 if(typeof data0.fingerprint !== "string"){
-const err10 = {instancePath:instancePath+"/runtime/fingerprint",schemaPath:"../defs/runtime-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
+validate123.errors = [{instancePath:instancePath+"/runtime/fingerprint",schemaPath:"../defs/runtime-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
 }
 else {
-vErrors.push(err10);
+var valid2 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate123.errors = [{instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_token !== undefined){
 let data4 = data.resume_token;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate123.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate123.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_window_sec !== undefined){
 let data5 = data.resume_window_sec;
+const _errs13 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err14 = {instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err14];
+validate123.errors = [{instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err14);
-}
-errors++;
-}
+if(errors === _errs13){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 1 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err15];
+validate123.errors = [{instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.heartbeat_interval_sec !== undefined){
 let data6 = data.heartbeat_interval_sec;
+const _errs15 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err16 = {instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err16];
+validate123.errors = [{instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err16);
-}
-errors++;
-}
+if(errors === _errs15){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err17 = {instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err17];
+validate123.errors = [{instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs17 = errors;
 if(!(validate97(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs17 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data8 = data.session_id;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err18 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
+validate123.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
+validate123.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
 }
 else {
-vErrors.push(err19);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+}
+}
+}
+}
 }
 else {
-vErrors.push(err20);
+validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate123.errors = vErrors;
 return errors === 0;
@@ -20419,9 +20402,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate122.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate122.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs5 = errors;
+let valid3 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+const err0 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20430,8 +20440,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20440,8 +20451,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var _valid0 = _errs6 === errors;
+valid3 = valid3 || _valid0;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20450,8 +20467,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20460,8 +20478,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20469,82 +20490,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs5 = errors;
-let valid3 = false;
-const _errs6 = errors;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid3 = valid3 || _valid0;
-const _errs9 = errors;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err10 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate122.errors = vErrors;
+return false;
 }
 else {
 errors = _errs5;
@@ -20557,132 +20504,138 @@ vErrors = null;
 }
 }
 }
-}
-if(data.type !== undefined){
-if("session.welcome" !== data.type){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.welcome"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
+if(valid0){
+if(data.type !== undefined){
+const _errs11 = errors;
+if("session.welcome" !== data.type){
+validate122.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.welcome"},message:"must be equal to constant"}];
+return false;
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data3 = data.session_id;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate122.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate122.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.job_id !== undefined){
 let data4 = data.job_id;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate122.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate122.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data5 = data.trace_id;
+const _errs18 = errors;
 const _errs20 = errors;
 let valid7 = false;
 const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
+const err5 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
+}
 }
 var _valid1 = _errs21 === errors;
 valid7 = valid7 || _valid1;
 const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
+const err7 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},message:"must match pattern \""+"^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"+"\""};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err8];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err8);
 }
 errors++;
+}
 }
 var _valid1 = _errs23 === errors;
 valid7 = valid7 || _valid1;
 if(!valid7){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err9];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err9);
 }
 errors++;
+validate122.errors = vErrors;
+return false;
 }
 else {
 errors = _errs20;
@@ -20695,100 +20648,110 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.event_seq !== undefined){
 let data6 = data.event_seq;
+const _errs25 = errors;
+const _errs26 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err21 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate122.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs26){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-const err22 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate122.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/LenientEventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.extensions !== undefined){
 let data7 = data.extensions;
+const _errs28 = errors;
 const _errs30 = errors;
 let valid10 = false;
 const _errs31 = errors;
+if(errors === _errs31){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key0 in data7){
 const _errs33 = errors;
 if(typeof key0 === "string"){
 if(!pattern8.test(key0)){
-const err23 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
+const err10 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err10];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 var valid11 = _errs33 === errors;
 if(!valid11){
-const err24 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err11 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err11];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err11);
 }
 errors++;
+break;
 }
 }
+if(valid11){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err25 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err12 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err12];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err12);
 }
 errors++;
 }
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
 }
 else {
-vErrors.push(err26);
+const err13 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
+}
 }
 var _valid2 = _errs31 === errors;
 valid10 = valid10 || _valid2;
 var _valid2 = true;
 valid10 = valid10 || _valid2;
 if(!valid10){
-const err27 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err14 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err14];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err14);
 }
 errors++;
+validate122.errors = vErrors;
+return false;
 }
 else {
 errors = _errs30;
@@ -20801,23 +20764,37 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs28 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.payload !== undefined){
+const _errs37 = errors;
 if(!(validate123(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err28);
-}
-errors++;
 }
 validate122.errors = vErrors;
 return errors === 0;
@@ -20837,9 +20814,87 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.uri === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'"};
+let missing0;
+if(((data.uri === undefined) && (missing0 = "uri")) || ((data.content_type === undefined) && (missing0 = "content_type"))){
+validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.uri !== undefined){
+let data0 = data.uri;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate126.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate126.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content_type !== undefined){
+let data1 = data.content_type;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate126.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate126.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.byte_size !== undefined){
+let data2 = data.byte_size;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate126.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate126.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha256 !== undefined){
+let data3 = data.sha256;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid1 = false;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(!pattern46.test(data3)){
+const err0 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20848,8 +20903,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.content_type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "content_type"},message:"must have required property '"+"content_type"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20858,11 +20914,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.uri !== undefined){
-let data0 = data.uri;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+const _errs11 = errors;
+if(typeof data3 !== "string"){
+const err2 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20871,9 +20928,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err3 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20881,109 +20939,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-}
-if(data.content_type !== undefined){
-let data1 = data.content_type;
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.byte_size !== undefined){
-let data2 = data.byte_size;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err6 = {instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-if(data.sha256 !== undefined){
-let data3 = data.sha256;
-const _errs8 = errors;
-let valid1 = false;
-const _errs9 = errors;
-if(typeof data3 === "string"){
-if(!pattern46.test(data3)){
-const err8 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid1 = valid1 || _valid0;
-const _errs11 = errors;
-if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid0 = _errs11 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err11 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate126.errors = vErrors;
+return false;
 }
 else {
 errors = _errs8;
@@ -20996,17 +20953,20 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err12);
-}
-errors++;
 }
 validate126.errors = vErrors;
 return errors === 0;
@@ -21028,9 +20988,22 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.level === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+let missing0;
+if(((data.level === undefined) && (missing0 = "level")) || ((data.message === undefined) && (missing0 = "message"))){
+validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.level !== undefined){
+let data0 = data.level;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!((((((data0 === "trace") || (data0 === "debug")) || (data0 === "info")) || (data0 === "warn")) || (data0 === "error")) || (data0 === "critical"))){
+const err0 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema129.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -21039,8 +21012,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.message === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err1 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -21049,13 +21027,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.level !== undefined){
-let data0 = data.level;
-const _errs2 = errors;
-let valid1 = false;
-const _errs3 = errors;
-if(!((((((data0 === "trace") || (data0 === "debug")) || (data0 === "info")) || (data0 === "warn")) || (data0 === "error")) || (data0 === "critical"))){
-const err2 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema129.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err2 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -21064,12 +21038,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs3 === errors;
+}
+var _valid0 = _errs4 === errors;
 valid1 = valid1 || _valid0;
-const _errs4 = errors;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!valid1){
+const err3 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -21077,29 +21050,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err5 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate127.errors = vErrors;
+return false;
 }
 else {
 errors = _errs2;
@@ -21112,15 +21064,47 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.message !== undefined){
 let data1 = data.message;
+const _errs6 = errors;
 const _errs7 = errors;
 let valid2 = false;
 const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err4 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+const _errs10 = errors;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21129,9 +21113,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err7 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21139,31 +21124,8 @@ else {
 vErrors.push(err7);
 }
 errors++;
-}
-var _valid1 = _errs8 === errors;
-valid2 = valid2 || _valid1;
-const _errs10 = errors;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid1 = _errs10 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err9 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate127.errors = vErrors;
+return false;
 }
 else {
 errors = _errs7;
@@ -21176,47 +21138,54 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs6 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.attributes !== undefined){
 let data2 = data.attributes;
+const _errs12 = errors;
+if(errors === _errs12){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 }
 else {
-const err10 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate127.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.fields !== undefined){
 let data3 = data.fields;
+const _errs15 = errors;
+if(errors === _errs15){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 }
 else {
-const err11 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate127.errors = [{instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
+}
 }
 else {
-vErrors.push(err12);
+validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate127.errors = vErrors;
 return errors === 0;
@@ -21238,9 +21207,22 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.current === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
+let missing0;
+if((data.current === undefined) && (missing0 = "current")){
+validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.current !== undefined){
+let data0 = data.current;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err0 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -21249,13 +21231,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.current !== undefined){
-let data0 = data.current;
-const _errs2 = errors;
-let valid1 = false;
-const _errs3 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err1 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(errors === _errs3){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+const err1 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -21264,9 +21243,15 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+const _errs5 = errors;
+if(errors === _errs5){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err2 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -21276,12 +21261,8 @@ vErrors.push(err2);
 errors++;
 }
 }
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs5 = errors;
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err3 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -21291,8 +21272,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err4 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -21300,18 +21283,8 @@ else {
 vErrors.push(err4);
 }
 errors++;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err5 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate128.errors = vErrors;
+return false;
 }
 else {
 errors = _errs2;
@@ -21324,14 +21297,32 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.total !== undefined){
 let data1 = data.total;
+const _errs7 = errors;
 const _errs8 = errors;
 let valid2 = false;
 const _errs9 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err5 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs9){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21340,9 +21331,15 @@ vErrors.push(err6);
 }
 errors++;
 }
+}
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+const _errs11 = errors;
+if(errors === _errs11){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err7 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21352,12 +21349,8 @@ vErrors.push(err7);
 errors++;
 }
 }
-var _valid1 = _errs9 === errors;
-valid2 = valid2 || _valid1;
-const _errs11 = errors;
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err8 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -21367,8 +21360,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err9 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -21376,18 +21371,8 @@ else {
 vErrors.push(err9);
 }
 errors++;
-}
-var _valid1 = _errs11 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err10 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate128.errors = vErrors;
+return false;
 }
 else {
 errors = _errs8;
@@ -21400,54 +21385,53 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs7 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.units !== undefined){
 let data2 = data.units;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err11 = {instancePath:instancePath+"/units",schemaPath:"#/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate128.errors = [{instancePath:instancePath+"/units",schemaPath:"#/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/units",schemaPath:"#/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate128.errors = [{instancePath:instancePath+"/units",schemaPath:"#/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.message !== undefined){
+const _errs15 = errors;
 if(typeof data.message !== "string"){
-const err13 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate128.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
+}
 }
 else {
-vErrors.push(err14);
+validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate128.errors = vErrors;
 return errors === 0;
@@ -21515,8 +21499,9 @@ vErrors = null;
 if(_valid1){
 const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.details === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/then/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+let missing1;
+if((data.details === undefined) && (missing1 = "details")){
+const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/then/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -21525,11 +21510,13 @@ vErrors.push(err2);
 }
 errors++;
 }
+else {
 if(data.details !== undefined){
 let data1 = data.details;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.id === undefined){
-const err3 = {instancePath:instancePath+"/details",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+let missing2;
+if(((data1.id === undefined) && (missing2 = "id")) || ((data1.value === undefined) && (missing2 = "value"))){
+const err3 = {instancePath:instancePath+"/details",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -21538,8 +21525,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data1.value === undefined){
-const err4 = {instancePath:instancePath+"/details",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err4 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -21548,11 +21541,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data1.id !== undefined){
-let data2 = data1.id;
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err5 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -21562,8 +21553,19 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid5 = _errs10 === errors;
+}
 else {
-const err6 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid5 = true;
+}
+if(valid5){
+if(data1.value !== undefined){
+let data3 = data1.value;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err6 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -21573,11 +21575,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data1.value !== undefined){
-let data3 = data1.value;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err7 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err7 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -21587,15 +21586,12 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/anyOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+var valid5 = _errs12 === errors;
 }
 else {
-vErrors.push(err8);
+var valid5 = true;
 }
-errors++;
+}
 }
 }
 }
@@ -21610,12 +21606,12 @@ props0.phase = true;
 }
 }
 if(!valid2){
-const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err8 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err8];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -21624,14 +21620,16 @@ valid1 = valid1 || _valid0;
 var _valid0 = true;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err10 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err9 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err9];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err9);
 }
 errors++;
+validate129.errors = vErrors;
+return false;
 }
 else {
 errors = _errs2;
@@ -21644,17 +21642,14 @@ vErrors = null;
 }
 }
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.phase === undefined){
-const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'"};
-if(vErrors === null){
-vErrors = [err11];
+let missing3;
+if((data.phase === undefined) && (missing3 = "phase")){
+validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.phase = true;
@@ -21663,66 +21658,61 @@ props0.details = true;
 }
 if(data.phase !== undefined){
 let data4 = data.phase;
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate129.errors = [{instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate129.errors = [{instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs14 === errors;
 }
 else {
-vErrors.push(err13);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data.message !== undefined){
+const _errs16 = errors;
 if(typeof data.message !== "string"){
-const err14 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate129.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs16 === errors;
 }
 else {
-vErrors.push(err14);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data.details !== undefined){
 let data6 = data.details;
+const _errs18 = errors;
+if(errors === _errs18){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 }
 else {
-const err15 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
+validate129.errors = [{instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs18 === errors;
 }
 else {
-vErrors.push(err15);
-}
-errors++;
+var valid6 = true;
 }
 }
 }
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
+}
 }
 else {
-vErrors.push(err16);
+validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate129.errors = vErrors;
 evaluated0.props = props0;
@@ -21743,39 +21733,26 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.text === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.text === undefined) && (missing0 = "text")){
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.text !== undefined){
 if(typeof data.text !== "string"){
-const err1 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate130.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err2);
-}
-errors++;
 }
 validate130.errors = vErrors;
 return errors === 0;
@@ -21795,102 +21772,80 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.tool === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.tool === undefined) && (missing0 = "tool")) || ((data.call_id === undefined) && (missing0 = "call_id"))){
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.call_id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.tool !== undefined){
 let data0 = data.tool;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate131.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate131.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.args !== undefined){
 let data1 = data.args;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 }
 else {
-const err4 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate131.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.call_id !== undefined){
 let data2 = data.call_id;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate131.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate131.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
 }
 validate131.errors = vErrors;
 return errors === 0;

@@ -31,9 +31,169 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate20.errors = [{instancePath:instancePath+"/arcp",schemaPath:"#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate20.errors = [{instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/pattern",keyword:"pattern",params:{pattern: "^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate20.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate20.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate20.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+let data6 = data.event_seq;
+const _errs19 = errors;
+const _errs20 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate20.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs20){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate20.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs25 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -42,8 +202,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid9 = _errs25 === errors;
+if(!valid9){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -51,267 +213,62 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate20.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-let data2 = data.type;
-if(typeof data2 === "string"){
-if(!pattern5.test(data2)){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/pattern",keyword:"pattern",params:{pattern: "^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/$defs/MessageTypeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-let data6 = data.event_seq;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs25 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid9 = _errs25 === errors;
-if(!valid9){
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
+if(valid9){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err19 = {instancePath:instancePath+"/extensions/optional",schemaPath:"#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate20.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate20.errors = [{instancePath:instancePath+"/extensions",schemaPath:"#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 }
 else {
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/Payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate20.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/Payload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
 }
 validate20.errors = vErrors;
 return errors === 0;
@@ -345,6 +302,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
@@ -419,348 +377,347 @@ else {
 vErrors.push(err4);
 }
 errors++;
+validate25.errors = vErrors;
+return false;
+break;
 }
 }
+if(valid0){
+const _errs7 = errors;
 for(const key1 in data){
 if(!(((((((key1 === "fs.read") || (key1 === "fs.write")) || (key1 === "net.fetch")) || (key1 === "tool.call")) || (key1 === "agent.delegate")) || (key1 === "cost.budget")) || (key1 === "model.use"))){
 let data0 = data[key1];
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
 if(Array.isArray(data0)){
+var valid5 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err5 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err6);
 }
-errors++;
+var valid5 = _errs11 === errors;
+if(!valid5){
+break;
 }
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
 }
 }
+var valid3 = _errs8 === errors;
+if(!valid3){
+break;
 }
+}
+}
+if(_errs7 === errors){
 if(data["fs.read"] !== undefined){
 let data2 = data["fs.read"];
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
 if(Array.isArray(data2)){
+var valid8 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err8 = {instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate25.errors = [{instancePath:instancePath+"/fs.read/" + i1,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err9);
 }
-errors++;
+var valid8 = _errs16 === errors;
+if(!valid8){
+break;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/fs.read",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err10];
+validate25.errors = [{instancePath:instancePath+"/fs.read",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs13 === errors;
 }
 else {
-vErrors.push(err10);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["fs.write"] !== undefined){
 let data4 = data["fs.write"];
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(Array.isArray(data4)){
+var valid10 = true;
 const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
 let data5 = data4[i2];
+const _errs21 = errors;
+if(errors === _errs21){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-const err11 = {instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate25.errors = [{instancePath:instancePath+"/fs.write/" + i2,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
+var valid10 = _errs21 === errors;
+if(!valid10){
+break;
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/fs.write",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err13];
+validate25.errors = [{instancePath:instancePath+"/fs.write",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs18 === errors;
 }
 else {
-vErrors.push(err13);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["net.fetch"] !== undefined){
 let data6 = data["net.fetch"];
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs24){
 if(Array.isArray(data6)){
+var valid12 = true;
 const len3 = data6.length;
 for(let i3=0; i3<len3; i3++){
 let data7 = data6[i3];
+const _errs26 = errors;
+if(errors === _errs26){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err14 = {instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate25.errors = [{instancePath:instancePath+"/net.fetch/" + i3,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err15);
 }
-errors++;
+var valid12 = _errs26 === errors;
+if(!valid12){
+break;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/net.fetch",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err16];
+validate25.errors = [{instancePath:instancePath+"/net.fetch",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs23 === errors;
 }
 else {
-vErrors.push(err16);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["tool.call"] !== undefined){
 let data8 = data["tool.call"];
+const _errs28 = errors;
+const _errs29 = errors;
+if(errors === _errs29){
 if(Array.isArray(data8)){
+var valid14 = true;
 const len4 = data8.length;
 for(let i4=0; i4<len4; i4++){
 let data9 = data8[i4];
+const _errs31 = errors;
+if(errors === _errs31){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-const err17 = {instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
+validate25.errors = [{instancePath:instancePath+"/tool.call/" + i4,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err18);
 }
-errors++;
+var valid14 = _errs31 === errors;
+if(!valid14){
+break;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/tool.call",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err19];
+validate25.errors = [{instancePath:instancePath+"/tool.call",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
 }
 else {
-vErrors.push(err19);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["agent.delegate"] !== undefined){
 let data10 = data["agent.delegate"];
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
 if(Array.isArray(data10)){
+var valid16 = true;
 const len5 = data10.length;
 for(let i5=0; i5<len5; i5++){
 let data11 = data10[i5];
+const _errs36 = errors;
+if(errors === _errs36){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err20 = {instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
+validate25.errors = [{instancePath:instancePath+"/agent.delegate/" + i5,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err21);
 }
-errors++;
+var valid16 = _errs36 === errors;
+if(!valid16){
+break;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/agent.delegate",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err22];
+validate25.errors = [{instancePath:instancePath+"/agent.delegate",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs33 === errors;
 }
 else {
-vErrors.push(err22);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["cost.budget"] !== undefined){
 let data12 = data["cost.budget"];
+const _errs38 = errors;
+if(errors === _errs38){
 if(Array.isArray(data12)){
+var valid17 = true;
 const len6 = data12.length;
 for(let i6=0; i6<len6; i6++){
 let data13 = data12[i6];
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
 if(typeof data13 === "string"){
 if(!pattern16.test(data13)){
-const err23 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""}];
+return false;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
+validate25.errors = [{instancePath:instancePath+"/cost.budget/" + i6,schemaPath:"#/$defs/BudgetAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err24);
 }
-errors++;
+var valid17 = _errs40 === errors;
+if(!valid17){
+break;
 }
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err25];
+validate25.errors = [{instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs38 === errors;
 }
 else {
-vErrors.push(err25);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data["model.use"] !== undefined){
 let data14 = data["model.use"];
+const _errs43 = errors;
+const _errs44 = errors;
+if(errors === _errs44){
 if(Array.isArray(data14)){
+var valid20 = true;
 const len7 = data14.length;
 for(let i7=0; i7<len7; i7++){
 let data15 = data14[i7];
+const _errs46 = errors;
+if(errors === _errs46){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-const err26 = {instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
+validate25.errors = [{instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err27];
+validate25.errors = [{instancePath:instancePath+"/model.use/" + i7,schemaPath:"#/$defs/CapabilityPatterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err27);
 }
-errors++;
+var valid20 = _errs46 === errors;
+if(!valid20){
+break;
 }
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/model.use",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err28];
+validate25.errors = [{instancePath:instancePath+"/model.use",schemaPath:"#/$defs/CapabilityPatterns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs43 === errors;
 }
 else {
-vErrors.push(err28);
+var valid6 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err29);
-}
-errors++;
 }
 validate25.errors = vErrors;
 return errors === 0;
@@ -781,42 +738,29 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.expires_at !== undefined){
 let data0 = data.expires_at;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern17.test(data0)){
-const err0 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate27.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate27.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err2);
-}
-errors++;
 }
 validate27.errors = vErrors;
 return errors === 0;
@@ -838,9 +782,12 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof key0 === "string"){
 if(!pattern19.test(key0)){
 const err0 = {instancePath,schemaPath:"#/$defs/Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*$"+"\"",propertyName:key0};
@@ -863,6 +810,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 var valid0 = _errs1 === errors;
 if(!valid0){
 const err2 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
@@ -873,31 +821,30 @@ else {
 vErrors.push(err2);
 }
 errors++;
+validate30.errors = vErrors;
+return false;
+break;
 }
 }
+if(valid0){
 for(const key1 in data){
 let data0 = data[key1];
+const _errs5 = errors;
 if(!((typeof data0 == "number") && (isFinite(data0)))){
-const err3 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err3];
+validate30.errors = [{instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+break;
+}
+}
+}
 }
 else {
-vErrors.push(err3);
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
 }
 validate30.errors = vErrors;
 return errors === 0;
@@ -918,280 +865,242 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data["cost.budget"] !== undefined){
 let data0 = data["cost.budget"];
+const _errs1 = errors;
+if(errors === _errs1){
 if(Array.isArray(data0)){
+var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
 if(typeof data1 === "string"){
 if(!pattern16.test(data1)){
-const err0 = {instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$"+"\""}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate33.errors = [{instancePath:instancePath+"/cost.budget/" + i0,schemaPath:"lease.json#/$defs/BudgetAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
 }
-errors++;
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err2];
+validate33.errors = [{instancePath:instancePath+"/cost.budget",schemaPath:"#/properties/cost.budget/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data["model.use"] !== undefined){
 let data2 = data["model.use"];
+const _errs6 = errors;
+if(errors === _errs6){
 if(Array.isArray(data2)){
+var valid3 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err3 = {instancePath:instancePath+"/model.use/" + i1,schemaPath:"#/properties/model.use/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/model.use/" + i1,schemaPath:"#/properties/model.use/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/model.use/" + i1,schemaPath:"#/properties/model.use/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate33.errors = [{instancePath:instancePath+"/model.use/" + i1,schemaPath:"#/properties/model.use/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err4);
 }
-errors++;
+var valid3 = _errs8 === errors;
+if(!valid3){
+break;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/model.use",schemaPath:"#/properties/model.use/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
+validate33.errors = [{instancePath:instancePath+"/model.use",schemaPath:"#/properties/model.use/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.expires_at !== undefined){
 let data4 = data.expires_at;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data4 === "string"){
 if(!pattern17.test(data4)){
-const err6 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate33.errors = [{instancePath:instancePath+"/expires_at",schemaPath:"timestamp.json#/$defs/ExpiryTimestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.allowed_models !== undefined){
 let data5 = data.allowed_models;
+const _errs13 = errors;
+if(errors === _errs13){
 if(Array.isArray(data5)){
+var valid5 = true;
 const len2 = data5.length;
 for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
+const _errs15 = errors;
+if(errors === _errs15){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-const err8 = {instancePath:instancePath+"/allowed_models/" + i2,schemaPath:"#/properties/allowed_models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/allowed_models/" + i2,schemaPath:"#/properties/allowed_models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/allowed_models/" + i2,schemaPath:"#/properties/allowed_models/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate33.errors = [{instancePath:instancePath+"/allowed_models/" + i2,schemaPath:"#/properties/allowed_models/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err9);
 }
-errors++;
+var valid5 = _errs15 === errors;
+if(!valid5){
+break;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/allowed_models",schemaPath:"#/properties/allowed_models/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err10];
+validate33.errors = [{instancePath:instancePath+"/allowed_models",schemaPath:"#/properties/allowed_models/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.max_spend !== undefined){
 let data7 = data.max_spend;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.currency === undefined){
-const err11 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
-if(vErrors === null){
-vErrors = [err11];
+let missing0;
+if(((data7.currency === undefined) && (missing0 = "currency")) || ((data7.amount === undefined) && (missing0 = "amount"))){
+validate33.errors = [{instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data7.amount === undefined){
-const err12 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
 if(data7.currency !== undefined){
 let data8 = data7.currency;
+const _errs20 = errors;
+if(errors === _errs20){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err13 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate33.errors = [{instancePath:instancePath+"/max_spend/currency",schemaPath:"#/$defs/MaxSpend/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs20 === errors;
 }
 else {
-vErrors.push(err14);
+var valid7 = true;
 }
-errors++;
-}
-}
+if(valid7){
 if(data7.amount !== undefined){
 let data9 = data7.amount;
+const _errs22 = errors;
+if(errors === _errs22){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 < 0 || isNaN(data9)){
-const err15 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate33.errors = [{instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err16];
+validate33.errors = [{instancePath:instancePath+"/max_spend/amount",schemaPath:"#/$defs/MaxSpend/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid7 = _errs22 === errors;
 }
 else {
-vErrors.push(err16);
+var valid7 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err17];
+validate33.errors = [{instancePath:instancePath+"/max_spend",schemaPath:"#/$defs/MaxSpend/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
-if(data.allowed_models !== undefined){
-if(data["model.use"] === undefined){
-const err18 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "allowed_models",
-    missingProperty: "model.use",
+if(valid0){
+let missing1;
+if(data.allowed_models !== undefined && ((data["model.use"] === undefined) && (missing1 = "model.use"))){
+validate33.errors = [{instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "allowed_models",
+    missingProperty: missing1,
     depsCount: 1,
-    deps: "model.use"},message:"must have property model.use when property allowed_models is present"};
-if(vErrors === null){
-vErrors = [err18];
+    deps: "model.use"},message:"must have property model.use when property allowed_models is present"}];
+return false;
 }
 else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.max_spend !== undefined){
-if(data["cost.budget"] === undefined){
-const err19 = {instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "max_spend",
-    missingProperty: "cost.budget",
+if(data.max_spend !== undefined && ((data["cost.budget"] === undefined) && (missing1 = "cost.budget"))){
+validate33.errors = [{instancePath,schemaPath:"#/dependentRequired",keyword:"dependentRequired",params:{property: "max_spend",
+    missingProperty: missing1,
     depsCount: 1,
-    deps: "cost.budget"},message:"must have property cost.budget when property max_spend is present"};
-if(vErrors === null){
-vErrors = [err19];
+    deps: "cost.budget"},message:"must have property cost.budget when property max_spend is present"}];
+return false;
+}
+}
+}
+}
+}
+}
+}
 }
 else {
-vErrors.push(err19);
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate33.errors = vErrors;
 return errors === 0;
@@ -1210,175 +1119,132 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((((data.id === undefined) && (missing0 = "id")) || ((data.scheme === undefined) && (missing0 = "scheme"))) || ((data.value === undefined) && (missing0 = "value"))) || ((data.endpoint === undefined) && (missing0 = "endpoint"))){
+validate32.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.scheme === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.value === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.endpoint === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data.id !== undefined){
 let data0 = data.id;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate32.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.scheme !== undefined){
+const _errs3 = errors;
 if("bearer" !== data.scheme){
-const err6 = {instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
+validate32.errors = [{instancePath:instancePath+"/scheme",schemaPath:"#/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.value !== undefined){
 let data2 = data.value;
+const _errs4 = errors;
+if(errors === _errs4){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err7 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate32.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.endpoint !== undefined){
 let data3 = data.endpoint;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
+validate32.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.profile !== undefined){
 let data4 = data.profile;
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate32.errors = [{instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate32.errors = [{instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err12);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.constraints !== undefined){
+const _errs10 = errors;
 if(!(validate33(data.constraints, {instancePath:instancePath+"/constraints",parentData:data,parentDataProperty:"constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err13);
-}
-errors++;
 }
 validate32.errors = vErrors;
 return errors === 0;
@@ -1396,262 +1262,249 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.job_id === undefined) && (missing0 = "job_id")) || ((data.lease === undefined) && (missing0 = "lease"))) || ((data.accepted_at === undefined) && (missing0 = "accepted_at"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.lease === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lease"},message:"must have required property '"+"lease"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.accepted_at === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accepted_at"},message:"must have required property '"+"accepted_at"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate23.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.agent !== undefined){
 let data1 = data.agent;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern14.test(data1)){
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate23.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.lease !== undefined){
+const _errs7 = errors;
 if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs7 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs8 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs8 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.budget !== undefined){
+const _errs9 = errors;
 if(!(validate30(data.budget, {instancePath:instancePath+"/budget",parentData:data,parentDataProperty:"budget",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs9 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.credentials !== undefined){
 let data5 = data.credentials;
+const _errs10 = errors;
+if(errors === _errs10){
 if(Array.isArray(data5)){
+var valid3 = true;
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
+const _errs12 = errors;
 if(!(validate32(data5[i0], {instancePath:instancePath+"/credentials/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
+var valid3 = _errs12 === errors;
+if(!valid3){
+break;
+}
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err7];
+validate23.errors = [{instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data7 = data.trace_id;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
 if(typeof data7 === "string"){
 if(!pattern6.test(data7)){
-const err8 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate23.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.request_id !== undefined){
 let data8 = data.request_id;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err10 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
+validate23.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.accepted_at !== undefined){
 let data9 = data.accepted_at;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs20){
 if(typeof data9 === "string"){
 if(!pattern17.test(data9)){
-const err12 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate23.errors = [{instancePath:instancePath+"/accepted_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.parent_job_id !== undefined){
 let data10 = data.parent_job_id;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-const err14 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate23.errors = [{instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.delegate_id !== undefined){
 let data11 = data.delegate_id;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err16 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate23.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate23.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 validate23.errors = vErrors;
 return errors === 0;
@@ -1670,9 +1523,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate22.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate22.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate22.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.accepted" !== data.type){
+validate22.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.accepted"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate22.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate22.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate22.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate22.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate22.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate22.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate22.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1681,8 +1671,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1690,250 +1682,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate22.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.accepted" !== data.type){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.accepted"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err19 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate22.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate22.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate23(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 validate22.errors = vErrors;
 return errors === 0;
@@ -1955,9 +1753,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate37.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.cancel" !== data.type){
+validate37.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancel"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate37.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate37.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate37.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate37.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1966,8 +1901,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1975,271 +1912,68 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate37.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.cancel" !== data.type){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancel"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err19 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate37.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate37.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err21 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/JobCancelPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
+validate37.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/JobCancelPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/JobCancelPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate37.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/JobCancelPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 validate37.errors = vErrors;
 return errors === 0;
@@ -2260,54 +1994,47 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err0 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate39.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate39.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err1);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.reason !== undefined){
+const _errs4 = errors;
 if(typeof data.reason !== "string"){
-const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate39.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
 }
 validate39.errors = vErrors;
 return errors === 0;
@@ -2326,9 +2053,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate38.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.cancelled" !== data.type){
+validate38.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancelled"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate38.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate38.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate38.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate38.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2337,8 +2201,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2346,250 +2212,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate38.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.cancelled" !== data.type){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.cancelled"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err19 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate38.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate38.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate39(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 validate38.errors = vErrors;
 return errors === 0;
@@ -2614,6 +2286,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 const _errs3 = errors;
 let valid1 = true;
 const _errs4 = errors;
@@ -2659,14 +2332,8 @@ const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(false !== data.retryable){
-const err2 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/allOf/0/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -2679,7 +2346,27 @@ props0.code = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate43.errors = vErrors;
+return false;
+}
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs8 = errors;
+const _errs10 = errors;
+let valid4 = true;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.code === undefined) && (missing1 = "code")){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2688,30 +2375,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-const _errs10 = errors;
-let valid4 = true;
-const _errs11 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.code === undefined) && (missing1 = "code")){
+else {
+if(data.code !== undefined){
+if("BUDGET_EXHAUSTED" !== data.code){
 const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-else {
-if(data.code !== undefined){
-if("BUDGET_EXHAUSTED" !== data.code){
-const err5 = {};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -2733,14 +2405,8 @@ const _errs13 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(false !== data.retryable){
-const err6 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/1/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/allOf/1/then/properties/retryable/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -2753,15 +2419,19 @@ props1.code = true;
 }
 }
 if(!valid4){
-const err7 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err5];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err5);
 }
 errors++;
+validate43.errors = vErrors;
+return false;
 }
+var valid0 = _errs8 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -2771,30 +2441,31 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs15 = errors;
 const _errs17 = errors;
 let valid7 = true;
 const _errs18 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.code === undefined) && (missing2 = "code")){
-const err8 = {};
+const err6 = {};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err6];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err6);
 }
 errors++;
 }
 else {
 if(data.code !== undefined){
 if("INTERNAL_ERROR" !== data.code){
-const err9 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err7];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -2816,14 +2487,8 @@ const _errs20 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retryable !== undefined){
 if(true !== data.retryable){
-const err10 = {instancePath:instancePath+"/retryable",schemaPath:"#/allOf/2/then/properties/retryable/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/allOf/2/then/properties/retryable/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -2836,15 +2501,19 @@ props2.code = true;
 }
 }
 if(!valid7){
-const err11 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err8 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err8];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err8);
 }
 errors++;
+validate43.errors = vErrors;
+return false;
 }
+var valid0 = _errs15 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -2854,37 +2523,17 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.code === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "code"},message:"must have required property '"+"code"+"'"};
-if(vErrors === null){
-vErrors = [err12];
+let missing3;
+if((((data.code === undefined) && (missing3 = "code")) || ((data.message === undefined) && (missing3 = "message"))) || ((data.retryable === undefined) && (missing3 = "retryable"))){
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(data.message === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data.retryable === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retryable"},message:"must have required property '"+"retryable"+"'"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.code = true;
@@ -2894,89 +2543,79 @@ props0.details = true;
 }
 if(data.code !== undefined){
 let data6 = data.code;
+const _errs22 = errors;
 if(typeof data6 !== "string"){
-const err15 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/code",schemaPath:"error-code.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if(!(((((((((((((((data6 === "PERMISSION_DENIED") || (data6 === "LEASE_SUBSET_VIOLATION")) || (data6 === "JOB_NOT_FOUND")) || (data6 === "DUPLICATE_KEY")) || (data6 === "AGENT_NOT_AVAILABLE")) || (data6 === "AGENT_VERSION_NOT_AVAILABLE")) || (data6 === "CANCELLED")) || (data6 === "TIMEOUT")) || (data6 === "RESUME_WINDOW_EXPIRED")) || (data6 === "HEARTBEAT_LOST")) || (data6 === "LEASE_EXPIRED")) || (data6 === "BUDGET_EXHAUSTED")) || (data6 === "INVALID_REQUEST")) || (data6 === "UNAUTHENTICATED")) || (data6 === "INTERNAL_ERROR"))){
-const err16 = {instancePath:instancePath+"/code",schemaPath:"error-code.json/enum",keyword:"enum",params:{allowedValues: schema108.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err16];
+validate43.errors = [{instancePath:instancePath+"/code",schemaPath:"error-code.json/enum",keyword:"enum",params:{allowedValues: schema108.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid10 = _errs22 === errors;
 }
 else {
-vErrors.push(err16);
+var valid10 = true;
 }
-errors++;
-}
-}
+if(valid10){
 if(data.message !== undefined){
 let data7 = data.message;
+const _errs25 = errors;
+if(errors === _errs25){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err17 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate43.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
+validate43.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs25 === errors;
 }
 else {
-vErrors.push(err18);
+var valid10 = true;
 }
-errors++;
-}
-}
+if(valid10){
 if(data.retryable !== undefined){
+const _errs27 = errors;
 if(typeof data.retryable !== "boolean"){
-const err19 = {instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate43.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid10 = _errs27 === errors;
 }
 else {
-vErrors.push(err19);
+var valid10 = true;
 }
-errors++;
-}
-}
+if(valid10){
 if(data.details !== undefined){
 let data9 = data.details;
+const _errs29 = errors;
+if(errors === _errs29){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 }
 else {
-const err20 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate43.errors = [{instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid10 = _errs29 === errors;
 }
 else {
-vErrors.push(err20);
-}
-errors++;
+var valid10 = true;
 }
 }
 }
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+}
+}
 }
 else {
-vErrors.push(err21);
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate43.errors = vErrors;
 evaluated0.props = props0;
@@ -2995,6 +2634,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
@@ -3002,6 +2642,9 @@ errors = vErrors.length;
 else {
 var props0 = validate43.evaluated.props;
 }
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs2 = errors;
 const _errs4 = errors;
 let valid1 = true;
 const _errs5 = errors;
@@ -3047,14 +2690,8 @@ const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.final_status !== undefined){
 if("cancelled" !== data.final_status){
-const err2 = {instancePath:instancePath+"/final_status",schemaPath:"#/allOf/1/then/properties/final_status/const",keyword:"const",params:{allowedValue: "cancelled"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/final_status",schemaPath:"#/allOf/1/then/properties/final_status/const",keyword:"const",params:{allowedValue: "cancelled"},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -3067,15 +2704,19 @@ props1.code = true;
 }
 }
 if(!valid1){
-const err3 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err2 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err2];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err2);
 }
 errors++;
+validate42.errors = vErrors;
+return false;
 }
+var valid0 = _errs2 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -3085,30 +2726,31 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs9 = errors;
 const _errs11 = errors;
 let valid4 = true;
 const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.code === undefined) && (missing1 = "code")){
-const err4 = {};
+const err3 = {};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err3];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err3);
 }
 errors++;
 }
 else {
 if(data.code !== undefined){
 if("TIMEOUT" !== data.code){
-const err5 = {};
+const err4 = {};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err4];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -3130,14 +2772,8 @@ const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.final_status !== undefined){
 if("timed_out" !== data.final_status){
-const err6 = {instancePath:instancePath+"/final_status",schemaPath:"#/allOf/2/then/properties/final_status/const",keyword:"const",params:{allowedValue: "timed_out"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/final_status",schemaPath:"#/allOf/2/then/properties/final_status/const",keyword:"const",params:{allowedValue: "timed_out"},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -3150,15 +2786,19 @@ props2.code = true;
 }
 }
 if(!valid4){
-const err7 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err5 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err5];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err5);
 }
 errors++;
+validate42.errors = vErrors;
+return false;
 }
+var valid0 = _errs9 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -3168,30 +2808,31 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+const _errs16 = errors;
 const _errs18 = errors;
 let valid7 = true;
 const _errs19 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((data.final_status === undefined) && (missing2 = "final_status")){
-const err8 = {};
+const err6 = {};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err6];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err6);
 }
 errors++;
 }
 else {
 if(data.final_status !== undefined){
 if("cancelled" !== data.final_status){
-const err9 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err7];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -3213,14 +2854,8 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code !== undefined){
 if("CANCELLED" !== data.code){
-const err10 = {instancePath:instancePath+"/code",schemaPath:"#/allOf/3/then/properties/code/const",keyword:"const",params:{allowedValue: "CANCELLED"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/code",schemaPath:"#/allOf/3/then/properties/code/const",keyword:"const",params:{allowedValue: "CANCELLED"},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -3233,15 +2868,19 @@ props3.final_status = true;
 }
 }
 if(!valid7){
-const err11 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err8 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err8];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err8);
 }
 errors++;
+validate42.errors = vErrors;
+return false;
 }
+var valid0 = _errs16 === errors;
+if(valid0){
 if(props0 !== true && props3 !== undefined){
 if(props3 === true){
 props0 = true;
@@ -3251,30 +2890,31 @@ props0 = props0 || {};
 Object.assign(props0, props3);
 }
 }
+const _errs23 = errors;
 const _errs25 = errors;
 let valid10 = true;
 const _errs26 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((data.final_status === undefined) && (missing3 = "final_status")){
-const err12 = {};
+const err9 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err9];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err9);
 }
 errors++;
 }
 else {
 if(data.final_status !== undefined){
 if("timed_out" !== data.final_status){
-const err13 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err10];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -3296,14 +2936,8 @@ const _errs28 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code !== undefined){
 if("TIMEOUT" !== data.code){
-const err14 = {instancePath:instancePath+"/code",schemaPath:"#/allOf/4/then/properties/code/const",keyword:"const",params:{allowedValue: "TIMEOUT"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/code",schemaPath:"#/allOf/4/then/properties/code/const",keyword:"const",params:{allowedValue: "TIMEOUT"},message:"must be equal to constant"}];
+return false;
 }
 }
 }
@@ -3316,15 +2950,19 @@ props4.final_status = true;
 }
 }
 if(!valid10){
-const err15 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err11 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err11];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err11);
 }
 errors++;
+validate42.errors = vErrors;
+return false;
 }
+var valid0 = _errs23 === errors;
+if(valid0){
 if(props0 !== true && props4 !== undefined){
 if(props4 === true){
 props0 = true;
@@ -3334,17 +2972,19 @@ props0 = props0 || {};
 Object.assign(props0, props4);
 }
 }
+}
+}
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.final_status === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "final_status"},message:"must have required property '"+"final_status"+"'"};
-if(vErrors === null){
-vErrors = [err16];
+let missing4;
+if((data.final_status === undefined) && (missing4 = "final_status")){
+validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
 }
 else {
-vErrors.push(err16);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.final_status = true;
@@ -3353,87 +2993,72 @@ props0.completed_at = true;
 }
 if(data.final_status !== undefined){
 let data8 = data.final_status;
+const _errs30 = errors;
 if(typeof data8 !== "string"){
-const err17 = {instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if(!(((data8 === "error") || (data8 === "cancelled")) || (data8 === "timed_out"))){
-const err18 = {instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/enum",keyword:"enum",params:{allowedValues: schema110.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err18];
+validate42.errors = [{instancePath:instancePath+"/final_status",schemaPath:"../defs/final-status.json#/$defs/ErrorFinalStatus/enum",keyword:"enum",params:{allowedValues: schema110.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid13 = _errs30 === errors;
 }
 else {
-vErrors.push(err18);
+var valid13 = true;
 }
-errors++;
-}
-}
+if(valid13){
 if(data.request_id !== undefined){
 let data9 = data.request_id;
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-const err19 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
+validate42.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid13 = _errs33 === errors;
 }
 else {
-vErrors.push(err20);
+var valid13 = true;
 }
-errors++;
-}
-}
+if(valid13){
 if(data.completed_at !== undefined){
 let data10 = data.completed_at;
+const _errs36 = errors;
+const _errs37 = errors;
+if(errors === _errs37){
 if(typeof data10 === "string"){
 if(!pattern17.test(data10)){
-const err21 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
+validate42.errors = [{instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
+validate42.errors = [{instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid13 = _errs36 === errors;
 }
 else {
-vErrors.push(err22);
+var valid13 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 validate42.errors = vErrors;
 evaluated0.props = props0;
@@ -3453,9 +3078,159 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate41.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.error" !== data.type){
+validate41.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.error"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate41.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate41.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate41.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+let data6 = data.event_seq;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate41.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate41.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs23 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3464,8 +3239,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid8 = _errs23 === errors;
+if(!valid8){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3473,275 +3250,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate41.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.error" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-let data6 = data.event_seq;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err17 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs23 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-var valid8 = _errs23 === errors;
-if(!valid8){
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
+if(valid8){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err21 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err21];
+validate41.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate41.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs27 = errors;
 if(!(validate42(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 validate41.errors = vErrors;
 return errors === 0;
@@ -3775,8 +3333,9 @@ let valid1 = false;
 let passing0 = null;
 const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.result === undefined){
-const err0 = {instancePath,schemaPath:"#/allOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: "result"},message:"must have required property '"+"result"+"'"};
+let missing0;
+if((data.result === undefined) && (missing0 = "result")){
+const err0 = {instancePath,schemaPath:"#/allOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3793,8 +3352,9 @@ passing0 = 0;
 }
 const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.error === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+let missing1;
+if((data.error === undefined) && (missing1 = "error")){
+const err1 = {instancePath,schemaPath:"#/allOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3824,6 +3384,8 @@ else {
 vErrors.push(err2);
 }
 errors++;
+validate49.errors = vErrors;
+return false;
 }
 else {
 errors = _errs2;
@@ -3836,58 +3398,53 @@ vErrors = null;
 }
 }
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.call_id === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing2;
+if((data.call_id === undefined) && (missing2 = "call_id")){
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data.call_id !== undefined){
 let data0 = data.call_id;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate49.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate49.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data.error !== undefined){
+const _errs7 = errors;
 if(!(validate43(data.error, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
 }
 validate49.errors = vErrors;
 return errors === 0;
@@ -3908,147 +3465,126 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.name === undefined) && (missing0 = "name")) || ((data.value === undefined) && (missing0 = "value"))){
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.value === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.name !== undefined){
 let data0 = data.name;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.value !== undefined){
 let data1 = data.value;
+const _errs3 = errors;
 if(!((typeof data1 == "number") && (isFinite(data1)))){
-const err4 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err4];
+validate52.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.unit !== undefined){
 let data2 = data.unit;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate52.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.dimensions !== undefined){
 let data3 = data.dimensions;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key0 in data3){
+const _errs11 = errors;
 if(typeof data3[key0] !== "string"){
-const err7 = {instancePath:instancePath+"/dimensions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate52.errors = [{instancePath:instancePath+"/dimensions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/Dimensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/dimensions",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate52.errors = [{instancePath:instancePath+"/dimensions",schemaPath:"#/$defs/Dimensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.dims !== undefined){
-const err9 = {instancePath:instancePath+"/dims",schemaPath:"#/properties/dims/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err9];
+var valid0 = false;
+validate52.errors = [{instancePath:instancePath+"/dims",schemaPath:"#/properties/dims/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
+if(valid0){
 if(data.attributes !== undefined){
-const err10 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err10];
+var valid0 = false;
+validate52.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err11);
-}
-errors++;
 }
 validate52.errors = vErrors;
 return errors === 0;
@@ -4068,134 +3604,113 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.delegate_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "delegate_id"},message:"must have required property '"+"delegate_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.delegate_id === undefined) && (missing0 = "delegate_id")) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.input === undefined) && (missing0 = "input"))){
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.agent === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.input === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "input"},message:"must have required property '"+"input"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.delegate_id !== undefined){
 let data0 = data.delegate_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate54.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate54.errors = [{instancePath:instancePath+"/delegate_id",schemaPath:"../defs/ids.json#/$defs/DelegateId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.agent !== undefined){
 let data1 = data.agent;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern14.test(data1)){
-const err5 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate54.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate54.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.lease_request !== undefined){
+const _errs7 = errors;
 if(!(validate25(data.lease_request, {instancePath:instancePath+"/lease_request",parentData:data,parentDataProperty:"lease_request",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs7 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs8 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs8 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.child_job_id !== undefined){
 let data4 = data.child_job_id;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err7 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate54.errors = [{instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate54.errors = [{instancePath:instancePath+"/child_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
 }
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate54.errors = vErrors;
 return errors === 0;
@@ -4216,154 +3731,103 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.result_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "result_id"},message:"must have required property '"+"result_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((((data.result_id === undefined) && (missing0 = "result_id")) || ((data.chunk_seq === undefined) && (missing0 = "chunk_seq"))) || ((data.data === undefined) && (missing0 = "data"))) || ((data.encoding === undefined) && (missing0 = "encoding"))) || ((data.more === undefined) && (missing0 = "more"))){
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.chunk_seq === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "chunk_seq"},message:"must have required property '"+"chunk_seq"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.data === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.encoding === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "encoding"},message:"must have required property '"+"encoding"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.more === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "more"},message:"must have required property '"+"more"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
 if(data.result_id !== undefined){
 let data0 = data.result_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err5 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate58.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate58.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.chunk_seq !== undefined){
 let data1 = data.chunk_seq;
+const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate58.errors = [{instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
-}
+if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
+validate58.errors = [{instancePath:instancePath+"/chunk_seq",schemaPath:"#/properties/chunk_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.data !== undefined){
+const _errs6 = errors;
 if(typeof data.data !== "string"){
-const err9 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.encoding !== undefined){
 let data3 = data.encoding;
+const _errs8 = errors;
 if(!((data3 === "utf8") || (data3 === "base64"))){
-const err10 = {instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema135.properties.encoding.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
+validate58.errors = [{instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema135.properties.encoding.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err10);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.more !== undefined){
+const _errs9 = errors;
 if(typeof data.more !== "boolean"){
-const err11 = {instancePath:instancePath+"/more",schemaPath:"#/properties/more/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err11];
+validate58.errors = [{instancePath:instancePath+"/more",schemaPath:"#/properties/more/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
+}
+}
 }
 else {
-vErrors.push(err12);
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate58.errors = vErrors;
 return errors === 0;
@@ -4387,24 +3851,12 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if(!((((((((((data === "log") || (data === "thought")) || (data === "tool_call")) || (data === "tool_result")) || (data === "status")) || (data === "metric")) || (data === "artifact_ref")) || (data === "delegate")) || (data === "progress")) || (data === "result_chunk"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema137.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate60.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema137.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate60.errors = vErrors;
 return errors === 0;
@@ -4432,6 +3884,8 @@ errors = vErrors.length;
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
 const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data === "string"){
 if(!pattern15.test(data)){
 const err0 = {instancePath,schemaPath:"#/$defs/VendorEventKind/pattern",keyword:"pattern",params:{pattern: "^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"},message:"must match pattern \""+"^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$"+"\""};
@@ -4454,6 +3908,7 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
 var _valid0 = _errs2 === errors;
 valid0 = valid0 || _valid0;
 if(!valid0){
@@ -4465,6 +3920,8 @@ else {
 vErrors.push(err2);
 }
 errors++;
+validate61.errors = vErrors;
+return false;
 }
 else {
 errors = _errs0;
@@ -4494,6 +3951,7 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+const _errs1 = errors;
 const _errs2 = errors;
 let valid1 = true;
 const _errs3 = errors;
@@ -4539,100 +3997,83 @@ const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data1 = data.body;
+const _errs7 = errors;
+if(errors === _errs7){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.level === undefined){
-const err2 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
-if(vErrors === null){
-vErrors = [err2];
+let missing1;
+if(((data1.level === undefined) && (missing1 = "level")) || ((data1.message === undefined) && (missing1 = "message"))){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data1.message === undefined){
-const err3 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data1.level !== undefined){
 let data2 = data1.level;
+const _errs9 = errors;
 if(!((((((data2 === "trace") || (data2 === "debug")) || (data2 === "info")) || (data2 === "warn")) || (data2 === "error")) || (data2 === "critical"))){
-const err4 = {instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/enum",keyword:"enum",params:{allowedValues: schema122.properties.level.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err4];
+validate48.errors = [{instancePath:instancePath+"/body/level",schemaPath:"../events/log.json/properties/level/enum",keyword:"enum",params:{allowedValues: schema122.properties.level.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs9 === errors;
 }
 else {
-vErrors.push(err4);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data1.message !== undefined){
 let data3 = data1.message;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err5 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate48.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/log.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs10 === errors;
 }
 else {
-vErrors.push(err6);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data1.attributes !== undefined){
 let data4 = data1.attributes;
+const _errs12 = errors;
+if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 }
 else {
-const err7 = {instancePath:instancePath+"/body/attributes",schemaPath:"../events/log.json/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
+validate48.errors = [{instancePath:instancePath+"/body/attributes",schemaPath:"../events/log.json/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
 }
 else {
-vErrors.push(err7);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data1.fields !== undefined){
-const err8 = {instancePath:instancePath+"/body/fields",schemaPath:"../events/log.json/properties/fields/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err8];
+var valid5 = false;
+validate48.errors = [{instancePath:instancePath+"/body/fields",schemaPath:"../events/log.json/properties/fields/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid5 = true;
 }
 }
-else {
-const err9 = {instancePath:instancePath+"/body",schemaPath:"../events/log.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+}
+}
+}
 }
 else {
-vErrors.push(err9);
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/log.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -4645,39 +4086,44 @@ props0.kind = true;
 }
 }
 if(!valid1){
-const err10 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err2];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err2);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs1 === errors;
+if(valid0){
+const _errs15 = errors;
 const _errs16 = errors;
 let valid6 = true;
 const _errs17 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.kind === undefined) && (missing1 = "kind")){
-const err11 = {};
+let missing2;
+if((data.kind === undefined) && (missing2 = "kind")){
+const err3 = {};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err3];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err3);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("thought" !== data.kind){
-const err12 = {};
+const err4 = {};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err4];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err4);
 }
 errors++;
 }
@@ -4699,39 +4145,27 @@ const _errs19 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data7 = data.body;
+const _errs21 = errors;
+if(errors === _errs21){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.text === undefined){
-const err13 = {instancePath:instancePath+"/body",schemaPath:"../events/thought.json/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
-if(vErrors === null){
-vErrors = [err13];
+let missing3;
+if((data7.text === undefined) && (missing3 = "text")){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/thought.json/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
-}
 if(data7.text !== undefined){
 if(typeof data7.text !== "string"){
-const err14 = {instancePath:instancePath+"/body/text",schemaPath:"../events/thought.json/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
+validate48.errors = [{instancePath:instancePath+"/body/text",schemaPath:"../events/thought.json/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err14);
-}
-errors++;
 }
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/body",schemaPath:"../events/thought.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/thought.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err15);
-}
-errors++;
 }
 }
 }
@@ -4744,15 +4178,19 @@ props1.kind = true;
 }
 }
 if(!valid6){
-const err16 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err5];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err5);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs15 === errors;
+if(valid0){
 if(props0 !== true && props1 !== undefined){
 if(props1 === true){
 props0 = true;
@@ -4762,30 +4200,31 @@ props0 = props0 || {};
 Object.assign(props0, props1);
 }
 }
+const _errs25 = errors;
 const _errs26 = errors;
 let valid11 = true;
 const _errs27 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.kind === undefined) && (missing2 = "kind")){
-const err17 = {};
+let missing4;
+if((data.kind === undefined) && (missing4 = "kind")){
+const err6 = {};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err6];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err6);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("tool_call" !== data.kind){
-const err18 = {};
+const err7 = {};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err7];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -4807,112 +4246,81 @@ const _errs29 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data10 = data.body;
+const _errs31 = errors;
+if(errors === _errs31){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.tool === undefined){
-const err19 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};
-if(vErrors === null){
-vErrors = [err19];
+let missing5;
+if((((data10.tool === undefined) && (missing5 = "tool")) || ((data10.args === undefined) && (missing5 = "args"))) || ((data10.call_id === undefined) && (missing5 = "call_id"))){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
 }
 else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data10.args === undefined){
-const err20 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(data10.call_id === undefined){
-const err21 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
 if(data10.tool !== undefined){
 let data11 = data10.tool;
+const _errs33 = errors;
+if(errors === _errs33){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-const err22 = {instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
+validate48.errors = [{instancePath:instancePath+"/body/tool",schemaPath:"../events/tool_call.json/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid15 = _errs33 === errors;
 }
 else {
-vErrors.push(err23);
+var valid15 = true;
 }
-errors++;
-}
-}
+if(valid15){
 if(data10.args !== undefined){
 let data12 = data10.args;
+const _errs35 = errors;
+if(errors === _errs35){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 }
 else {
-const err24 = {instancePath:instancePath+"/body/args",schemaPath:"../events/tool_call.json/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate48.errors = [{instancePath:instancePath+"/body/args",schemaPath:"../events/tool_call.json/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid15 = _errs35 === errors;
 }
 else {
-vErrors.push(err24);
+var valid15 = true;
 }
-errors++;
-}
-}
+if(valid15){
 if(data10.call_id !== undefined){
 let data13 = data10.call_id;
+const _errs38 = errors;
+if(errors === _errs38){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-const err25 = {instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
+validate48.errors = [{instancePath:instancePath+"/body/call_id",schemaPath:"../events/tool_call.json/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid15 = _errs38 === errors;
 }
 else {
-vErrors.push(err26);
+var valid15 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/tool_call.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err27);
-}
-errors++;
 }
 }
 }
@@ -4925,15 +4333,19 @@ props2.kind = true;
 }
 }
 if(!valid11){
-const err28 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err8 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err8];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err8);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs25 === errors;
+if(valid0){
 if(props0 !== true && props2 !== undefined){
 if(props2 === true){
 props0 = true;
@@ -4943,30 +4355,31 @@ props0 = props0 || {};
 Object.assign(props0, props2);
 }
 }
+const _errs40 = errors;
 const _errs41 = errors;
 let valid16 = true;
 const _errs42 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.kind === undefined) && (missing3 = "kind")){
-const err29 = {};
+let missing6;
+if((data.kind === undefined) && (missing6 = "kind")){
+const err9 = {};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err9];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err9);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("tool_result" !== data.kind){
-const err30 = {};
+const err10 = {};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err10];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -5002,15 +4415,19 @@ props3.kind = true;
 }
 }
 if(!valid16){
-const err31 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err11 = {instancePath,schemaPath:"#/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err11];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err11);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs40 === errors;
+if(valid0){
 if(props0 !== true && props3 !== undefined){
 if(props3 === true){
 props0 = true;
@@ -5020,30 +4437,31 @@ props0 = props0 || {};
 Object.assign(props0, props3);
 }
 }
+const _errs46 = errors;
 const _errs47 = errors;
 let valid19 = true;
 const _errs48 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing4;
-if((data.kind === undefined) && (missing4 = "kind")){
-const err32 = {};
+let missing7;
+if((data.kind === undefined) && (missing7 = "kind")){
+const err12 = {};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err12];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err12);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("status" !== data.kind){
-const err33 = {};
+const err13 = {};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err13];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err13);
 }
 errors++;
 }
@@ -5065,30 +4483,31 @@ const _errs50 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data17 = data.body;
+const _errs52 = errors;
 const _errs56 = errors;
 let valid24 = true;
 const _errs57 = errors;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-let missing5;
-if((data17.phase === undefined) && (missing5 = "phase")){
-const err34 = {};
+let missing8;
+if((data17.phase === undefined) && (missing8 = "phase")){
+const err14 = {};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err14];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err14);
 }
 errors++;
 }
 else {
 if(data17.phase !== undefined){
 if("credential_rotated" !== data17.phase){
-const err35 = {};
+const err15 = {};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err15];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err15);
 }
 errors++;
 }
@@ -5108,87 +4527,63 @@ vErrors = null;
 if(_valid5){
 const _errs59 = errors;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.details === undefined){
-const err36 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/then/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
-if(vErrors === null){
-vErrors = [err36];
+let missing9;
+if((data17.details === undefined) && (missing9 = "details")){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/then/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
 }
 else {
-vErrors.push(err36);
-}
-errors++;
-}
 if(data17.details !== undefined){
 let data19 = data17.details;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-if(data19.id === undefined){
-const err37 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err37];
+let missing10;
+if(((data19.id === undefined) && (missing10 = "id")) || ((data19.value === undefined) && (missing10 = "value"))){
+validate48.errors = [{instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
 }
 else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(data19.value === undefined){
-const err38 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
 if(data19.id !== undefined){
 let data20 = data19.id;
+const _errs61 = errors;
+if(errors === _errs61){
 if(typeof data20 === "string"){
 if(func1(data20) < 1){
-const err39 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err40];
+validate48.errors = [{instancePath:instancePath+"/body/details/id",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs61 === errors;
 }
 else {
-vErrors.push(err40);
+var valid27 = true;
 }
-errors++;
-}
-}
+if(valid27){
 if(data19.value !== undefined){
 let data21 = data19.value;
+const _errs63 = errors;
+if(errors === _errs63){
 if(typeof data21 === "string"){
 if(func1(data21) < 1){
-const err41 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err42];
+validate48.errors = [{instancePath:instancePath+"/body/details/value",schemaPath:"../events/status.json/allOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid27 = _errs63 === errors;
 }
 else {
-vErrors.push(err42);
+var valid27 = true;
 }
-errors++;
+}
 }
 }
 }
@@ -5203,26 +4598,25 @@ props4.phase = true;
 }
 }
 if(!valid24){
-const err43 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err16 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err16];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err16);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+if(errors === _errs52){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.phase === undefined){
-const err44 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'"};
-if(vErrors === null){
-vErrors = [err44];
+let missing11;
+if((data17.phase === undefined) && (missing11 = "phase")){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/status.json/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
 }
 else {
-vErrors.push(err44);
-}
-errors++;
-}
 if(props4 !== true){
 props4 = props4 || {};
 props4.phase = true;
@@ -5231,66 +4625,61 @@ props4.details = true;
 }
 if(data17.phase !== undefined){
 let data22 = data17.phase;
+const _errs65 = errors;
+if(errors === _errs65){
 if(typeof data22 === "string"){
 if(func1(data22) < 1){
-const err45 = {instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err46];
+validate48.errors = [{instancePath:instancePath+"/body/phase",schemaPath:"../events/status.json/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid28 = _errs65 === errors;
 }
 else {
-vErrors.push(err46);
+var valid28 = true;
 }
-errors++;
-}
-}
+if(valid28){
 if(data17.message !== undefined){
+const _errs67 = errors;
 if(typeof data17.message !== "string"){
-const err47 = {instancePath:instancePath+"/body/message",schemaPath:"../events/status.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err47];
+validate48.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/status.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid28 = _errs67 === errors;
 }
 else {
-vErrors.push(err47);
+var valid28 = true;
 }
-errors++;
-}
-}
+if(valid28){
 if(data17.details !== undefined){
 let data24 = data17.details;
+const _errs69 = errors;
+if(errors === _errs69){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 }
 else {
-const err48 = {instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err48];
+validate48.errors = [{instancePath:instancePath+"/body/details",schemaPath:"../events/status.json/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid28 = _errs69 === errors;
 }
 else {
-vErrors.push(err48);
-}
-errors++;
+var valid28 = true;
 }
 }
 }
-else {
-const err49 = {instancePath:instancePath+"/body",schemaPath:"../events/status.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err49];
+}
 }
 else {
-vErrors.push(err49);
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/status.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -5303,15 +4692,19 @@ props5.kind = true;
 }
 }
 if(!valid19){
-const err50 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err17 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err17];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err17);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs46 === errors;
+if(valid0){
 if(props0 !== true && props5 !== undefined){
 if(props5 === true){
 props0 = true;
@@ -5321,30 +4714,31 @@ props0 = props0 || {};
 Object.assign(props0, props5);
 }
 }
+const _errs72 = errors;
 const _errs73 = errors;
 let valid29 = true;
 const _errs74 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing6;
-if((data.kind === undefined) && (missing6 = "kind")){
-const err51 = {};
+let missing12;
+if((data.kind === undefined) && (missing12 = "kind")){
+const err18 = {};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err18];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err18);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("metric" !== data.kind){
-const err52 = {};
+const err19 = {};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err19];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -5380,15 +4774,19 @@ props6.kind = true;
 }
 }
 if(!valid29){
-const err53 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err20 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err20];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err20);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs72 === errors;
+if(valid0){
 if(props0 !== true && props6 !== undefined){
 if(props6 === true){
 props0 = true;
@@ -5398,30 +4796,31 @@ props0 = props0 || {};
 Object.assign(props0, props6);
 }
 }
+const _errs78 = errors;
 const _errs79 = errors;
 let valid32 = true;
 const _errs80 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.kind === undefined) && (missing7 = "kind")){
-const err54 = {};
+let missing13;
+if((data.kind === undefined) && (missing13 = "kind")){
+const err21 = {};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err21];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err21);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("artifact_ref" !== data.kind){
-const err55 = {};
+const err22 = {};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err22];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err22);
 }
 errors++;
 }
@@ -5443,137 +4842,107 @@ const _errs82 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data28 = data.body;
+const _errs84 = errors;
+if(errors === _errs84){
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.uri === undefined){
-const err56 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'"};
-if(vErrors === null){
-vErrors = [err56];
+let missing14;
+if(((data28.uri === undefined) && (missing14 = "uri")) || ((data28.content_type === undefined) && (missing14 = "content_type"))){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
 }
 else {
-vErrors.push(err56);
-}
-errors++;
-}
-if(data28.content_type === undefined){
-const err57 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/required",keyword:"required",params:{missingProperty: "content_type"},message:"must have required property '"+"content_type"+"'"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
 if(data28.uri !== undefined){
 let data29 = data28.uri;
+const _errs86 = errors;
+if(errors === _errs86){
 if(typeof data29 === "string"){
 if(func1(data29) < 1){
-const err58 = {instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err59];
+validate48.errors = [{instancePath:instancePath+"/body/uri",schemaPath:"../events/artifact_ref.json/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid36 = _errs86 === errors;
 }
 else {
-vErrors.push(err59);
+var valid36 = true;
 }
-errors++;
-}
-}
+if(valid36){
 if(data28.content_type !== undefined){
 let data30 = data28.content_type;
+const _errs88 = errors;
+if(errors === _errs88){
 if(typeof data30 === "string"){
 if(func1(data30) < 1){
-const err60 = {instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err61];
+validate48.errors = [{instancePath:instancePath+"/body/content_type",schemaPath:"../events/artifact_ref.json/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid36 = _errs88 === errors;
 }
 else {
-vErrors.push(err61);
+var valid36 = true;
 }
-errors++;
-}
-}
+if(valid36){
 if(data28.byte_size !== undefined){
 let data31 = data28.byte_size;
+const _errs90 = errors;
 if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
-const err62 = {instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err62];
+validate48.errors = [{instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err62);
-}
-errors++;
-}
+if(errors === _errs90){
 if((typeof data31 == "number") && (isFinite(data31))){
 if(data31 < 0 || isNaN(data31)){
-const err63 = {instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err63];
+validate48.errors = [{instancePath:instancePath+"/body/byte_size",schemaPath:"../events/artifact_ref.json/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid36 = _errs90 === errors;
 }
 else {
-vErrors.push(err63);
+var valid36 = true;
 }
-errors++;
-}
-}
-}
+if(valid36){
 if(data28.sha256 !== undefined){
 let data32 = data28.sha256;
+const _errs92 = errors;
+if(errors === _errs92){
 if(typeof data32 === "string"){
 if(!pattern37.test(data32)){
-const err64 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
+return false;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err65];
+validate48.errors = [{instancePath:instancePath+"/body/sha256",schemaPath:"../events/artifact_ref.json/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid36 = _errs92 === errors;
 }
 else {
-vErrors.push(err65);
+var valid36 = true;
 }
-errors++;
+}
+}
 }
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err66];
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/artifact_ref.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err66);
-}
-errors++;
 }
 }
 }
@@ -5586,15 +4955,19 @@ props7.kind = true;
 }
 }
 if(!valid32){
-const err67 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err23 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err67];
+vErrors = [err23];
 }
 else {
-vErrors.push(err67);
+vErrors.push(err23);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs78 === errors;
+if(valid0){
 if(props0 !== true && props7 !== undefined){
 if(props7 === true){
 props0 = true;
@@ -5604,30 +4977,31 @@ props0 = props0 || {};
 Object.assign(props0, props7);
 }
 }
+const _errs94 = errors;
 const _errs95 = errors;
 let valid37 = true;
 const _errs96 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.kind === undefined) && (missing8 = "kind")){
-const err68 = {};
+let missing15;
+if((data.kind === undefined) && (missing15 = "kind")){
+const err24 = {};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err24];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err24);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("delegate" !== data.kind){
-const err69 = {};
+const err25 = {};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err25];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -5663,15 +5037,19 @@ props8.kind = true;
 }
 }
 if(!valid37){
-const err70 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err26 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err70];
+vErrors = [err26];
 }
 else {
-vErrors.push(err70);
+vErrors.push(err26);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs94 === errors;
+if(valid0){
 if(props0 !== true && props8 !== undefined){
 if(props8 === true){
 props0 = true;
@@ -5681,30 +5059,31 @@ props0 = props0 || {};
 Object.assign(props0, props8);
 }
 }
+const _errs100 = errors;
 const _errs101 = errors;
 let valid40 = true;
 const _errs102 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing9;
-if((data.kind === undefined) && (missing9 = "kind")){
-const err71 = {};
+let missing16;
+if((data.kind === undefined) && (missing16 = "kind")){
+const err27 = {};
 if(vErrors === null){
-vErrors = [err71];
+vErrors = [err27];
 }
 else {
-vErrors.push(err71);
+vErrors.push(err27);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("progress" !== data.kind){
-const err72 = {};
+const err28 = {};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err28];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err28);
 }
 errors++;
 }
@@ -5726,114 +5105,98 @@ const _errs104 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.body !== undefined){
 let data36 = data.body;
+const _errs106 = errors;
+if(errors === _errs106){
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.current === undefined){
-const err73 = {instancePath:instancePath+"/body",schemaPath:"../events/progress.json/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
-if(vErrors === null){
-vErrors = [err73];
+let missing17;
+if((data36.current === undefined) && (missing17 = "current")){
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/progress.json/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
 }
 else {
-vErrors.push(err73);
-}
-errors++;
-}
 if(data36.current !== undefined){
 let data37 = data36.current;
+const _errs108 = errors;
 if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err74 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err74];
+validate48.errors = [{instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err74);
-}
-errors++;
-}
+if(errors === _errs108){
 if((typeof data37 == "number") && (isFinite(data37))){
 if(data37 < 0 || isNaN(data37)){
-const err75 = {instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err75];
+validate48.errors = [{instancePath:instancePath+"/body/current",schemaPath:"../events/progress.json/properties/current/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid44 = _errs108 === errors;
 }
 else {
-vErrors.push(err75);
+var valid44 = true;
 }
-errors++;
-}
-}
-}
+if(valid44){
 if(data36.total !== undefined){
 let data38 = data36.total;
+const _errs110 = errors;
 if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-const err76 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err76];
+validate48.errors = [{instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err76);
-}
-errors++;
-}
+if(errors === _errs110){
 if((typeof data38 == "number") && (isFinite(data38))){
 if(data38 < 0 || isNaN(data38)){
-const err77 = {instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err77];
+validate48.errors = [{instancePath:instancePath+"/body/total",schemaPath:"../events/progress.json/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid44 = _errs110 === errors;
 }
 else {
-vErrors.push(err77);
+var valid44 = true;
 }
-errors++;
-}
-}
-}
+if(valid44){
 if(data36.units !== undefined){
 let data39 = data36.units;
+const _errs112 = errors;
+if(errors === _errs112){
 if(typeof data39 === "string"){
 if(func1(data39) < 1){
-const err78 = {instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err79];
+validate48.errors = [{instancePath:instancePath+"/body/units",schemaPath:"../events/progress.json/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid44 = _errs112 === errors;
 }
 else {
-vErrors.push(err79);
+var valid44 = true;
 }
-errors++;
-}
-}
+if(valid44){
 if(data36.message !== undefined){
+const _errs114 = errors;
 if(typeof data36.message !== "string"){
-const err80 = {instancePath:instancePath+"/body/message",schemaPath:"../events/progress.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err80];
+validate48.errors = [{instancePath:instancePath+"/body/message",schemaPath:"../events/progress.json/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid44 = _errs114 === errors;
 }
 else {
-vErrors.push(err80);
-}
-errors++;
+var valid44 = true;
 }
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/body",schemaPath:"../events/progress.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err81];
+}
+}
 }
 else {
-vErrors.push(err81);
+validate48.errors = [{instancePath:instancePath+"/body",schemaPath:"../events/progress.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 }
 }
@@ -5846,15 +5209,19 @@ props9.kind = true;
 }
 }
 if(!valid40){
-const err82 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err29 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err82];
+vErrors = [err29];
 }
 else {
-vErrors.push(err82);
+vErrors.push(err29);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs100 === errors;
+if(valid0){
 if(props0 !== true && props9 !== undefined){
 if(props9 === true){
 props0 = true;
@@ -5864,30 +5231,31 @@ props0 = props0 || {};
 Object.assign(props0, props9);
 }
 }
+const _errs116 = errors;
 const _errs117 = errors;
 let valid45 = true;
 const _errs118 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.kind === undefined) && (missing10 = "kind")){
-const err83 = {};
+let missing18;
+if((data.kind === undefined) && (missing18 = "kind")){
+const err30 = {};
 if(vErrors === null){
-vErrors = [err83];
+vErrors = [err30];
 }
 else {
-vErrors.push(err83);
+vErrors.push(err30);
 }
 errors++;
 }
 else {
 if(data.kind !== undefined){
 if("result_chunk" !== data.kind){
-const err84 = {};
+const err31 = {};
 if(vErrors === null){
-vErrors = [err84];
+vErrors = [err31];
 }
 else {
-vErrors.push(err84);
+vErrors.push(err31);
 }
 errors++;
 }
@@ -5923,15 +5291,19 @@ props10.kind = true;
 }
 }
 if(!valid45){
-const err85 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err32 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err85];
+vErrors = [err32];
 }
 else {
-vErrors.push(err85);
+vErrors.push(err32);
 }
 errors++;
+validate48.errors = vErrors;
+return false;
 }
+var valid0 = _errs116 === errors;
+if(valid0){
 if(props0 !== true && props10 !== undefined){
 if(props10 === true){
 props0 = true;
@@ -5941,37 +5313,24 @@ props0 = props0 || {};
 Object.assign(props0, props10);
 }
 }
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
-const err86 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
-if(vErrors === null){
-vErrors = [err86];
+let missing19;
+if((((data.kind === undefined) && (missing19 = "kind")) || ((data.ts === undefined) && (missing19 = "ts"))) || ((data.body === undefined) && (missing19 = "body"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
 }
 else {
-vErrors.push(err86);
-}
-errors++;
-}
-if(data.ts === undefined){
-const err87 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ts"},message:"must have required property '"+"ts"+"'"};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-if(data.body === undefined){
-const err88 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "body"},message:"must have required property '"+"body"+"'"};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.kind = true;
@@ -5979,46 +5338,45 @@ props0.ts = true;
 props0.body = true;
 }
 if(data.kind !== undefined){
+const _errs122 = errors;
 if(!(validate61(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
+var valid48 = _errs122 === errors;
 }
+else {
+var valid48 = true;
+}
+if(valid48){
 if(data.ts !== undefined){
 let data44 = data.ts;
+const _errs123 = errors;
+const _errs124 = errors;
+if(errors === _errs124){
 if(typeof data44 === "string"){
 if(!pattern17.test(data44)){
-const err89 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err89];
-}
-else {
-vErrors.push(err89);
-}
-errors++;
+validate48.errors = [{instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err90];
+validate48.errors = [{instancePath:instancePath+"/ts",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid48 = _errs123 === errors;
 }
 else {
-vErrors.push(err90);
+var valid48 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err91];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err91);
-}
-errors++;
 }
 validate48.errors = vErrors;
 evaluated0.props = props0;
@@ -6038,9 +5396,159 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate47.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate47.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.event" !== data.type){
+validate47.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.event"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate47.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate47.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate47.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+let data6 = data.event_seq;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate47.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate47.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs23 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6049,8 +5557,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid8 = _errs23 === errors;
+if(!valid8){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6058,275 +5568,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate47.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.event" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.event"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-let data6 = data.event_seq;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err17 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs23 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-var valid8 = _errs23 === errors;
-if(!valid8){
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
+if(valid8){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err21 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err21];
+validate47.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate47.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs27 = errors;
 if(!(validate48(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 validate47.errors = vErrors;
 return errors === 0;
@@ -6364,14 +5655,8 @@ errors++;
 }
 var valid0 = _errs2 === errors;
 if(valid0){
-const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate65.errors = [{instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"}];
+return false;
 }
 else {
 errors = _errs1;
@@ -6384,136 +5669,122 @@ vErrors = null;
 }
 }
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.final_status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "final_status"},message:"must have required property '"+"final_status"+"'"};
-if(vErrors === null){
-vErrors = [err2];
+let missing1;
+if((data.final_status === undefined) && (missing1 = "final_status")){
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.final_status !== undefined){
+const _errs3 = errors;
 if("success" !== data.final_status){
-const err3 = {instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/const",keyword:"const",params:{allowedValue: "success"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err3];
+validate65.errors = [{instancePath:instancePath+"/final_status",schemaPath:"#/properties/final_status/const",keyword:"const",params:{allowedValue: "success"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs3 === errors;
 }
 else {
-vErrors.push(err3);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.result_id !== undefined){
 let data1 = data.result_id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate65.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate65.errors = [{instancePath:instancePath+"/result_id",schemaPath:"../defs/ids.json#/$defs/ResultId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.result_size !== undefined){
 let data2 = data.result_size;
+const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err6 = {instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
+validate65.errors = [{instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
-}
+if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
+validate65.errors = [{instancePath:instancePath+"/result_size",schemaPath:"#/properties/result_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid1 = _errs7 === errors;
 }
 else {
-vErrors.push(err7);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 if(data.summary !== undefined){
+const _errs9 = errors;
 if(typeof data.summary !== "string"){
-const err8 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate65.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs9 === errors;
 }
 else {
-vErrors.push(err8);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.completed_at !== undefined){
 let data4 = data.completed_at;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data4 === "string"){
 if(!pattern17.test(data4)){
-const err9 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate65.errors = [{instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
+validate65.errors = [{instancePath:instancePath+"/completed_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs11 === errors;
 }
 else {
-vErrors.push(err10);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.output !== undefined){
-const err11 = {instancePath:instancePath+"/output",schemaPath:"#/properties/output/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err11];
+var valid1 = false;
+validate65.errors = [{instancePath:instancePath+"/output",schemaPath:"#/properties/output/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
 }
 else {
-vErrors.push(err11);
+var valid1 = true;
 }
-errors++;
+}
+}
+}
+}
+}
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err12);
-}
-errors++;
 }
 validate65.errors = vErrors;
 return errors === 0;
@@ -6532,9 +5803,159 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))) || ((data.event_seq === undefined) && (missing0 = "event_seq"))){
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate64.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.result" !== data.type){
+validate64.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.result"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate64.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate64.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate64.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+let data6 = data.event_seq;
+const _errs17 = errors;
+const _errs18 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate64.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate64.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs23 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6543,8 +5964,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid8 = _errs23 === errors;
+if(!valid8){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6552,275 +5975,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate64.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.event_seq === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event_seq"},message:"must have required property '"+"event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err7 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.result" !== data.type){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.result"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-let data6 = data.event_seq;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err17 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/event_seq",schemaPath:"../defs/envelope.json#/$defs/EventSeq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs23 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-var valid8 = _errs23 === errors;
-if(!valid8){
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
+if(valid8){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err21 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err21];
+validate64.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate64.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs27 = errors;
 if(!(validate65(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err23);
-}
-errors++;
 }
 validate64.errors = vErrors;
 return errors === 0;
@@ -6841,144 +6045,123 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.agent === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.agent === undefined) && (missing0 = "agent")) || ((data.input === undefined) && (missing0 = "input"))){
+validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.input === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "input"},message:"must have required property '"+"input"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.agent !== undefined){
 let data0 = data.agent;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern14.test(data0)){
-const err2 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate68.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.lease_request !== undefined){
+const _errs4 = errors;
 if(!(validate25(data.lease_request, {instancePath:instancePath+"/lease_request",parentData:data,parentDataProperty:"lease_request",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs4 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.lease_constraints !== undefined){
+const _errs5 = errors;
 if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs5 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.idempotency_key !== undefined){
 let data3 = data.idempotency_key;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data3 === "string"){
 if(func1(data3) > 256){
-const err4 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
-if(vErrors === null){
-vErrors = [err4];
+validate68.errors = [{instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
 }
 else {
-vErrors.push(err4);
-}
-errors++;
-}
 if(func1(data3) < 1){
-const err5 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate68.errors = [{instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
-else {
-vErrors.push(err5);
-}
-errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate68.errors = [{instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.max_runtime_sec !== undefined){
 let data4 = data.max_runtime_sec;
+const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate68.errors = [{instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
-}
+if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 86400 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
-if(vErrors === null){
-vErrors = [err8];
+validate68.errors = [{instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"}];
+return false;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
-}
 if(data4 < 1 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err9];
+validate68.errors = [{instancePath:instancePath+"/max_runtime_sec",schemaPath:"#/properties/max_runtime_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
+}
 }
 else {
-vErrors.push(err10);
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate68.errors = vErrors;
 return errors === 0;
@@ -6997,9 +6180,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate67.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.submit" !== data.type){
+validate67.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.submit"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate67.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate67.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate67.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate67.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7008,8 +6328,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7017,240 +6339,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate67.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.submit" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.submit"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate67.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate67.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate68(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate67.errors = vErrors;
 return errors === 0;
@@ -7271,89 +6409,76 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.job_id === undefined) && (missing0 = "job_id")){
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate73.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate73.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.from_event_seq !== undefined){
 let data1 = data.from_event_seq;
+const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err3 = {instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err3];
+validate73.errors = [{instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
-}
+if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err4];
+validate73.errors = [{instancePath:instancePath+"/from_event_seq",schemaPath:"#/properties/from_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.history !== undefined){
+const _errs6 = errors;
 if(typeof data.history !== "boolean"){
-const err5 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err5];
+validate73.errors = [{instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err5);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
+}
 }
 else {
-vErrors.push(err6);
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate73.errors = vErrors;
 return errors === 0;
@@ -7372,9 +6497,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate72.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate72.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.subscribe" !== data.type){
+validate72.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribe"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate72.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate72.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate72.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate72.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7383,8 +6645,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7392,240 +6656,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate72.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.subscribe" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribe"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate72.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate72.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate73(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate72.errors = vErrors;
 return errors === 0;
@@ -7647,9 +6727,196 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+let missing0;
+if(((((((data.job_id === undefined) && (missing0 = "job_id")) || ((data.current_status === undefined) && (missing0 = "current_status"))) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.lease === undefined) && (missing0 = "lease"))) || ((data.subscribed_from === undefined) && (missing0 = "subscribed_from"))) || ((data.replayed === undefined) && (missing0 = "replayed"))){
+validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.job_id !== undefined){
+let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate76.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_status !== undefined){
+let data1 = data.current_status;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate76.errors = [{instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "pending") || (data1 === "running")) || (data1 === "success")) || (data1 === "error")) || (data1 === "cancelled")) || (data1 === "timed_out"))){
+validate76.errors = [{instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.agent !== undefined){
+let data2 = data.agent;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern14.test(data2)){
+validate76.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lease !== undefined){
+const _errs10 = errors;
+if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lease_constraints !== undefined){
+const _errs11 = errors;
+if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.budget !== undefined){
+const _errs12 = errors;
+if(!(validate30(data.budget, {instancePath:instancePath+"/budget",parentData:data,parentDataProperty:"budget",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.credentials !== undefined){
+let data6 = data.credentials;
+const _errs13 = errors;
+if(errors === _errs13){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs15 = errors;
+if(!(validate32(data6[i0], {instancePath:instancePath+"/credentials/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs15 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data8 = data.trace_id;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if(!pattern6.test(data8)){
+validate76.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.request_id !== undefined){
+let data9 = data.request_id;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate76.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_job_id !== undefined){
+let data10 = data.parent_job_id;
+const _errs22 = errors;
+const _errs23 = errors;
+let valid7 = false;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+const err0 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7658,8 +6925,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.current_status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current_status"},message:"must have required property '"+"current_status"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7668,8 +6936,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+}
+var _valid0 = _errs24 === errors;
+valid7 = valid7 || _valid0;
+const _errs27 = errors;
+if(data10 !== null){
+const err2 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7678,8 +6950,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.lease === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lease"},message:"must have required property '"+"lease"+"'"};
+var _valid0 = _errs27 === errors;
+valid7 = valid7 || _valid0;
+if(!valid7){
+const err3 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7687,241 +6961,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-if(data.subscribed_from === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subscribed_from"},message:"must have required property '"+"subscribed_from"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.replayed === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replayed"},message:"must have required property '"+"replayed"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.job_id !== undefined){
-let data0 = data.job_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err6 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.current_status !== undefined){
-let data1 = data.current_status;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(!((((((data1 === "pending") || (data1 === "running")) || (data1 === "success")) || (data1 === "error")) || (data1 === "cancelled")) || (data1 === "timed_out"))){
-const err9 = {instancePath:instancePath+"/current_status",schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.agent !== undefined){
-let data2 = data.agent;
-if(typeof data2 === "string"){
-if(!pattern14.test(data2)){
-const err10 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/agent",schemaPath:"../defs/agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.lease !== undefined){
-if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.lease_constraints !== undefined){
-if(!(validate27(data.lease_constraints, {instancePath:instancePath+"/lease_constraints",parentData:data,parentDataProperty:"lease_constraints",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-if(data.budget !== undefined){
-if(!(validate30(data.budget, {instancePath:instancePath+"/budget",parentData:data,parentDataProperty:"budget",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-if(data.credentials !== undefined){
-let data6 = data.credentials;
-if(Array.isArray(data6)){
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate32(data6[i0], {instancePath:instancePath+"/credentials/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data8 = data.trace_id;
-if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.request_id !== undefined){
-let data9 = data.request_id;
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err15 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(data.parent_job_id !== undefined){
-let data10 = data.parent_job_id;
-const _errs23 = errors;
-let valid8 = false;
-const _errs24 = errors;
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-const err17 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/parent_job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-var _valid0 = _errs24 === errors;
-valid8 = valid8 || _valid0;
-const _errs27 = errors;
-if(data10 !== null){
-const err19 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-var _valid0 = _errs27 === errors;
-valid8 = valid8 || _valid0;
-if(!valid8){
-const err20 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate76.errors = vErrors;
+return false;
 }
 else {
 errors = _errs23;
@@ -7934,54 +6975,61 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs22 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.subscribed_from !== undefined){
 let data11 = data.subscribed_from;
+const _errs29 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err21 = {instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate76.errors = [{instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs29){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 < 0 || isNaN(data11)){
-const err22 = {instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate76.errors = [{instancePath:instancePath+"/subscribed_from",schemaPath:"#/properties/subscribed_from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs29 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.replayed !== undefined){
+const _errs31 = errors;
 if(typeof data.replayed !== "boolean"){
-const err23 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err23];
+validate76.errors = [{instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs31 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err24);
-}
-errors++;
 }
 validate76.errors = vErrors;
 return errors === 0;
@@ -8000,9 +7048,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate75.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate75.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.subscribed" !== data.type){
+validate75.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribed"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate75.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate75.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate75.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate75.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8011,8 +7196,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8020,250 +7207,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate75.errors = vErrors;
+return false;
+break;
 }
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
 }
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.job_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err6 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.subscribed" !== data.type){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.subscribed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err16 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err19 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
+validate75.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate75.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err20);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate76(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
 }
 validate75.errors = vErrors;
 return errors === 0;
@@ -8284,52 +7277,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.job_id === undefined) && (missing0 = "job_id")){
+validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.job_id !== undefined){
 let data0 = data.job_id;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err1 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate83.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
+validate83.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err2);
 }
-errors++;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
 }
 validate83.errors = vErrors;
 return errors === 0;
@@ -8348,9 +7325,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate82.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate82.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("job.unsubscribe" !== data.type){
+validate82.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.unsubscribe"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate82.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate82.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate82.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate82.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8359,8 +7473,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8368,240 +7484,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate82.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("job.unsubscribe" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "job.unsubscribe"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate82.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate82.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate83(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate82.errors = vErrors;
 return errors === 0;
@@ -8623,9 +7555,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate85.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate85.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.ack" !== data.type){
+validate85.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ack"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate85.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate85.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate85.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate85.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8634,8 +7703,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8643,284 +7714,85 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate85.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.ack" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ack"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate85.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate85.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.last_processed_seq === undefined){
-const err20 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/required",keyword:"required",params:{missingProperty: "last_processed_seq"},message:"must have required property '"+"last_processed_seq"+"'"};
-if(vErrors === null){
-vErrors = [err20];
+let missing1;
+if((data9.last_processed_seq === undefined) && (missing1 = "last_processed_seq")){
+validate85.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err20);
-}
-errors++;
-}
 if(data9.last_processed_seq !== undefined){
 let data10 = data9.last_processed_seq;
+const _errs27 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err21 = {instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
+validate85.errors = [{instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err21);
-}
-errors++;
-}
+if(errors === _errs27){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 < 0 || isNaN(data10)){
-const err22 = {instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
+validate85.errors = [{instancePath:instancePath+"/payload/last_processed_seq",schemaPath:"#/$defs/SessionAckPayload/properties/last_processed_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
 }
-else {
-vErrors.push(err22);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+validate85.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionAckPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err24);
-}
-errors++;
 }
 validate85.errors = vErrors;
 return errors === 0;
@@ -8942,9 +7814,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate86.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate86.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate86.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.bye" !== data.type){
+validate86.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.bye"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate86.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate86.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate86.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate86.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8953,8 +7962,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8962,261 +7973,68 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate86.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.bye" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.bye"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate86.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate86.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err20 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionByePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate86.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionByePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionByePayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate86.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionByePayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
 }
 validate86.errors = vErrors;
 return errors === 0;
@@ -9238,9 +8056,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate87.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate87.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.close" !== data.type){
+validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.close"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate87.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate87.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate87.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate87.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9249,8 +8204,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9258,261 +8215,68 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate87.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.close" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.close"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate87.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate87.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err20 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate87.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosePayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosePayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate87.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosePayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
 }
 validate87.errors = vErrors;
 return errors === 0;
@@ -9534,9 +8298,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate88.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate88.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.closed" !== data.type){
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.closed"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate88.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate88.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate88.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate88.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9545,8 +8446,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9554,261 +8457,68 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate88.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.closed" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.closed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate88.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate88.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
 let data9 = data.payload;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.reason !== undefined){
 if(typeof data9.reason !== "string"){
-const err20 = {instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosedPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate88.errors = [{instancePath:instancePath+"/payload/reason",schemaPath:"#/$defs/SessionClosedPayload/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosedPayload/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate88.errors = [{instancePath:instancePath+"/payload",schemaPath:"#/$defs/SessionClosedPayload/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
 }
 validate88.errors = vErrors;
 return errors === 0;
@@ -9836,6 +8546,7 @@ errors = vErrors.length;
 else {
 var props0 = validate43.evaluated.props;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(props0 !== true){
 props0 = props0 || {};
@@ -9844,64 +8555,53 @@ props0.job_id = true;
 }
 if(data.request_id !== undefined){
 let data0 = data.request_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err0 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate90.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs2 === errors;
 }
 else {
-vErrors.push(err1);
+var valid1 = true;
 }
-errors++;
-}
-}
+if(valid1){
 if(data.job_id !== undefined){
 let data1 = data.job_id;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err2 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate90.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
+var valid1 = true;
 }
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err4);
-}
-errors++;
 }
 validate90.errors = vErrors;
 evaluated0.props = props0;
@@ -9921,9 +8621,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate89.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate89.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.error" !== data.type){
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.error"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate89.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate89.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate89.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate89.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9932,8 +8769,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9941,240 +8780,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate89.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.error" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.error"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate89.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate89.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate90(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate89.errors = vErrors;
 return errors === 0;
@@ -10205,128 +8860,105 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.name === undefined) && (missing0 = "name")) || ((data.versions === undefined) && (missing0 = "versions"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.versions === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "versions"},message:"must have required property '"+"versions"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.name !== undefined){
 let data0 = data.name;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern11.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate24.errors = [{instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*$"+"\""}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate24.errors = [{instancePath:instancePath+"/name",schemaPath:"#/$defs/AgentName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.versions !== undefined){
 let data1 = data.versions;
+const _errs4 = errors;
+if(errors === _errs4){
 if(Array.isArray(data1)){
+var valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs6 = errors;
+const _errs7 = errors;
+if(errors === _errs7){
 if(typeof data2 === "string"){
 if(!pattern12.test(data2)){
-const err4 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate24.errors = [{instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate24.errors = [{instancePath:instancePath+"/versions/" + i0,schemaPath:"#/$defs/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err5);
 }
-errors++;
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
 }
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/versions",schemaPath:"#/properties/versions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err6];
+validate24.errors = [{instancePath:instancePath+"/versions",schemaPath:"#/properties/versions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.default !== undefined){
 let data3 = data.default;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data3 === "string"){
 if(!pattern12.test(data3)){
-const err7 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate24.errors = [{instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9.+_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9.+_-]+$"+"\""}];
+return false;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate24.errors = [{instancePath:instancePath+"/default",schemaPath:"#/$defs/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err9);
-}
-errors++;
 }
 validate24.errors = vErrors;
 return errors === 0;
@@ -10345,119 +8977,118 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.encodings !== undefined){
 let data0 = data.encodings;
+const _errs1 = errors;
+if(errors === _errs1){
 if(Array.isArray(data0)){
+var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err0 = {instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate95.errors = [{instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err1 = {instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate95.errors = [{instancePath:instancePath+"/encodings/" + i0,schemaPath:"#/properties/encodings/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
 }
-errors++;
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
 }
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/encodings",schemaPath:"#/properties/encodings/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err2];
+validate95.errors = [{instancePath:instancePath+"/encodings",schemaPath:"#/properties/encodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.features !== undefined){
 let data2 = data.features;
+const _errs5 = errors;
+if(errors === _errs5){
 if(Array.isArray(data2)){
+var valid2 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
-const err3 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate95.errors = [{instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if(!(((((((((((data3 === "heartbeat") || (data3 === "ack")) || (data3 === "list_jobs")) || (data3 === "subscribe")) || (data3 === "lease_expires_at")) || (data3 === "cost.budget")) || (data3 === "model.use")) || (data3 === "provisioned_credentials")) || (data3 === "progress")) || (data3 === "result_chunk")) || (data3 === "agent_versions"))){
-const err4 = {instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/enum",keyword:"enum",params:{allowedValues: schema246.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err4];
+validate95.errors = [{instancePath:instancePath+"/features/" + i1,schemaPath:"feature.json/enum",keyword:"enum",params:{allowedValues: schema246.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
-else {
-vErrors.push(err4);
-}
-errors++;
+var valid2 = _errs7 === errors;
+if(!valid2){
+break;
 }
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
+validate95.errors = [{instancePath:instancePath+"/features",schemaPath:"#/properties/features/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.agents !== undefined){
 let data4 = data.agents;
+const _errs10 = errors;
+if(errors === _errs10){
 if(Array.isArray(data4)){
+var valid4 = true;
 const len2 = data4.length;
 for(let i2=0; i2<len2; i2++){
+const _errs12 = errors;
 if(!(validate24(data4[i2], {instancePath:instancePath+"/agents/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+var valid4 = _errs12 === errors;
+if(!valid4){
+break;
 }
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
+validate95.errors = [{instancePath:instancePath+"/agents",schemaPath:"#/properties/agents/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 validate95.errors = vErrors;
 return errors === 0;
@@ -10478,122 +9109,86 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.session_id === undefined) && (missing0 = "session_id")) || ((data.resume_token === undefined) && (missing0 = "resume_token"))) || ((data.last_event_seq === undefined) && (missing0 = "last_event_seq"))){
+validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.resume_token === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.last_event_seq === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_event_seq"},message:"must have required property '"+"last_event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.session_id !== undefined){
 let data0 = data.session_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate98.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate98.errors = [{instancePath:instancePath+"/session_id",schemaPath:"ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_token !== undefined){
 let data1 = data.resume_token;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err5 = {instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate98.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate98.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.last_event_seq !== undefined){
 let data2 = data.last_event_seq;
+const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err7 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate98.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
-}
+if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
+validate98.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
 }
 else {
-vErrors.push(err9);
+validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate98.errors = vErrors;
 return errors === 0;
@@ -10611,230 +9206,197 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.client === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "client"},message:"must have required property '"+"client"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.client === undefined) && (missing0 = "client")) || ((data.auth === undefined) && (missing0 = "auth"))){
+validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.auth === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.client !== undefined){
 let data0 = data.client;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.name === undefined){
-const err2 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err2];
+let missing1;
+if(((data0.name === undefined) && (missing1 = "name")) || ((data0.version === undefined) && (missing1 = "version"))){
+validate94.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0.version === undefined){
-const err3 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.name !== undefined){
 let data1 = data0.name;
+const _errs4 = errors;
+if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate94.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate94.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.version !== undefined){
 let data2 = data0.version;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err6 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate94.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate94.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
 }
 else {
-vErrors.push(err7);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.fingerprint !== undefined){
+const _errs8 = errors;
 if(typeof data0.fingerprint !== "string"){
-const err8 = {instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate94.errors = [{instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
 }
 else {
-vErrors.push(err8);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.principal !== undefined){
+const _errs10 = errors;
 if(typeof data0.principal !== "string"){
-const err9 = {instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate94.errors = [{instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid2 = true;
 }
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
+}
 }
 else {
-vErrors.push(err10);
+validate94.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.auth !== undefined){
 let data5 = data.auth;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.scheme === undefined){
-const err11 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
-if(vErrors === null){
-vErrors = [err11];
+let missing2;
+if(((data5.scheme === undefined) && (missing2 = "scheme")) || ((data5.token === undefined) && (missing2 = "token"))){
+validate94.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data5.token === undefined){
-const err12 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
 if(data5.scheme !== undefined){
+const _errs15 = errors;
 if("bearer" !== data5.scheme){
-const err13 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err13];
+validate94.errors = [{instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs15 === errors;
 }
 else {
-vErrors.push(err13);
+var valid4 = true;
 }
-errors++;
-}
-}
+if(valid4){
 if(data5.token !== undefined){
 let data7 = data5.token;
+const _errs16 = errors;
+if(errors === _errs16){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err14 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate94.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate94.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs16 === errors;
 }
 else {
-vErrors.push(err15);
+var valid4 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
+validate94.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err16);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs18 = errors;
 if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs18 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.resume !== undefined){
+const _errs19 = errors;
 if(!(validate98(data.resume, {instancePath:instancePath+"/resume",parentData:data,parentDataProperty:"resume",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err17];
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err17);
-}
-errors++;
 }
 validate94.errors = vErrors;
 return errors === 0;
@@ -10853,9 +9415,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if(((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))){
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate93.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate93.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.hello" !== data.type){
+validate93.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.hello"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate93.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate93.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate93.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate93.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10864,8 +9563,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10873,230 +9574,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err4 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate93.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.hello" !== data.type){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.hello"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err8 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err12 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err14 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err15 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err17 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err17];
+validate93.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err17);
-}
-errors++;
 }
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+validate93.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err18);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate94(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 validate93.errors = vErrors;
 return errors === 0;
@@ -11119,9 +9646,98 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.job_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job_id"},message:"must have required property '"+"job_id"+"'"};
+let missing0;
+if(((((((data.job_id === undefined) && (missing0 = "job_id")) || ((data.agent === undefined) && (missing0 = "agent"))) || ((data.status === undefined) && (missing0 = "status"))) || ((data.lease === undefined) && (missing0 = "lease"))) || ((data.created_at === undefined) && (missing0 = "created_at"))) || ((data.last_event_seq === undefined) && (missing0 = "last_event_seq"))){
+validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.job_id !== undefined){
+let data0 = data.job_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate103.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.agent !== undefined){
+let data1 = data.agent;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(!pattern14.test(data1)){
+validate103.errors = [{instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""}];
+return false;
+}
+}
+else {
+validate103.errors = [{instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+validate103.errors = [{instancePath:instancePath+"/status",schemaPath:"job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data2 === "pending") || (data2 === "running")) || (data2 === "success")) || (data2 === "error")) || (data2 === "cancelled")) || (data2 === "timed_out"))){
+validate103.errors = [{instancePath:instancePath+"/status",schemaPath:"job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lease !== undefined){
+const _errs10 = errors;
+if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_job_id !== undefined){
+let data4 = data.parent_job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err0 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11130,8 +9746,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.agent === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agent"},message:"must have required property '"+"agent"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11140,8 +9757,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+}
+var _valid0 = _errs13 === errors;
+valid4 = valid4 || _valid0;
+const _errs16 = errors;
+if(data4 !== null){
+const err2 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11150,8 +9771,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.lease === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lease"},message:"must have required property '"+"lease"+"'"};
+var _valid0 = _errs16 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const err3 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11159,157 +9782,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-if(data.created_at === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.last_event_seq === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_event_seq"},message:"must have required property '"+"last_event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data.job_id !== undefined){
-let data0 = data.job_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err6 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.agent !== undefined){
-let data1 = data.agent;
-if(typeof data1 === "string"){
-if(!pattern14.test(data1)){
-const err8 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/agent",schemaPath:"agent.json#/$defs/AgentRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.status !== undefined){
-let data2 = data.status;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!((((((data2 === "pending") || (data2 === "running")) || (data2 === "success")) || (data2 === "error")) || (data2 === "cancelled")) || (data2 === "timed_out"))){
-const err11 = {instancePath:instancePath+"/status",schemaPath:"job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.lease !== undefined){
-if(!(validate25(data.lease, {instancePath:instancePath+"/lease",parentData:data,parentDataProperty:"lease",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
-}
-}
-if(data.parent_job_id !== undefined){
-let data4 = data.parent_job_id;
-const _errs12 = errors;
-let valid4 = false;
-const _errs13 = errors;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/parent_job_id",schemaPath:"ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var _valid0 = _errs13 === errors;
-valid4 = valid4 || _valid0;
-const _errs16 = errors;
-if(data4 !== null){
-const err14 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
-const err15 = {instancePath:instancePath+"/parent_job_id",schemaPath:"#/properties/parent_job_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
+validate103.errors = vErrors;
+return false;
 }
 else {
 errors = _errs12;
@@ -11322,117 +9796,112 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs11 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.created_at !== undefined){
 let data5 = data.created_at;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data5 === "string"){
 if(!pattern17.test(data5)){
-const err16 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate103.errors = [{instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate103.errors = [{instancePath:instancePath+"/created_at",schemaPath:"timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.submitted_at !== undefined){
 let data6 = data.submitted_at;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
 if(typeof data6 === "string"){
 if(!pattern17.test(data6)){
-const err18 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
+validate103.errors = [{instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
+validate103.errors = [{instancePath:instancePath+"/submitted_at",schemaPath:"timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs21 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.trace_id !== undefined){
 let data7 = data.trace_id;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
 if(typeof data7 === "string"){
 if(!pattern6.test(data7)){
-const err20 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
+validate103.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
+validate103.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.last_event_seq !== undefined){
 let data8 = data.last_event_seq;
+const _errs27 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err22 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
+validate103.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err22);
-}
-errors++;
-}
+if(errors === _errs27){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 < 0 || isNaN(data8)){
-const err23 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
+validate103.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs27 === errors;
 }
 else {
-vErrors.push(err23);
+var valid0 = true;
 }
-errors++;
+}
+}
+}
+}
+}
+}
 }
 }
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err24);
-}
-errors++;
 }
 validate103.errors = vErrors;
 return errors === 0;
@@ -11450,9 +9919,76 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.request_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "request_id"},message:"must have required property '"+"request_id"+"'"};
+let missing0;
+if((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.jobs === undefined) && (missing0 = "jobs"))) || ((data.next_cursor === undefined) && (missing0 = "next_cursor"))){
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+let data0 = data.request_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate102.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.jobs !== undefined){
+let data1 = data.jobs;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate103(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_cursor !== undefined){
+let data3 = data.next_cursor;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid3 = false;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err0 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11461,8 +9997,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.jobs === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "jobs"},message:"must have required property '"+"jobs"+"'"};
+}
+else {
+const err1 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11471,8 +10008,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.next_cursor === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next_cursor"},message:"must have required property '"+"next_cursor"+"'"};
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+const _errs11 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11481,11 +10022,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.request_id !== undefined){
-let data0 = data.request_id;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid0 = _errs11 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err3 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11493,92 +10033,8 @@ else {
 vErrors.push(err3);
 }
 errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/request_id",schemaPath:"../defs/ids.json#/$defs/RequestId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.jobs !== undefined){
-let data1 = data.jobs;
-if(Array.isArray(data1)){
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate103(data1[i0], {instancePath:instancePath+"/jobs/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/jobs",schemaPath:"#/properties/jobs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.next_cursor !== undefined){
-let data3 = data.next_cursor;
-const _errs8 = errors;
-let valid4 = false;
-const _errs9 = errors;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err6 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid4 = valid4 || _valid0;
-const _errs11 = errors;
-if(data3 !== null){
-const err8 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid0 = _errs11 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
-const err9 = {instancePath:instancePath+"/next_cursor",schemaPath:"#/properties/next_cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate102.errors = vErrors;
+return false;
 }
 else {
 errors = _errs8;
@@ -11591,17 +10047,19 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 validate102.errors = vErrors;
 return errors === 0;
@@ -11620,9 +10078,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate101.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate101.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.jobs" !== data.type){
+validate101.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.jobs"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate101.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate101.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate101.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate101.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11631,8 +10226,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11640,240 +10237,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate101.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.jobs" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.jobs"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate101.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate101.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate102(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate101.errors = vErrors;
 return errors === 0;
@@ -11894,18 +10307,156 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.filter !== undefined){
 let data0 = data.filter;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.status !== undefined){
 let data1 = data0.status;
+const _errs3 = errors;
+if(errors === _errs3){
 if(Array.isArray(data1)){
+var valid2 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs5 = errors;
 if(typeof data2 !== "string"){
-const err0 = {instancePath:instancePath+"/filter/status/" + i0,schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
+validate108.errors = [{instancePath:instancePath+"/filter/status/" + i0,schemaPath:"../defs/job-status.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data2 === "pending") || (data2 === "running")) || (data2 === "success")) || (data2 === "error")) || (data2 === "cancelled")) || (data2 === "timed_out"))){
+validate108.errors = [{instancePath:instancePath+"/filter/status/" + i0,schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/filter/status",schemaPath:"#/properties/filter/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.agent !== undefined){
+let data3 = data0.agent;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate108.errors = [{instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.created_after !== undefined){
+let data4 = data0.created_after;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(!pattern17.test(data4)){
+validate108.errors = [{instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.created_before !== undefined){
+let data5 = data0.created_before;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data5 === "string"){
+if(!pattern17.test(data5)){
+validate108.errors = [{instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit !== undefined){
+let data6 = data.limit;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate108.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate108.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cursor !== undefined){
+let data7 = data.cursor;
+const _errs18 = errors;
+const _errs19 = errors;
+let valid6 = false;
+const _errs20 = errors;
+if(typeof data7 !== "string"){
+const err0 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -11914,8 +10465,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((data2 === "pending") || (data2 === "running")) || (data2 === "success")) || (data2 === "error")) || (data2 === "cancelled")) || (data2 === "timed_out"))){
-const err1 = {instancePath:instancePath+"/filter/status/" + i0,schemaPath:"../defs/job-status.json/enum",keyword:"enum",params:{allowedValues: schema179.enum},message:"must be equal to one of the allowed values"};
+var _valid0 = _errs20 === errors;
+valid6 = valid6 || _valid0;
+const _errs22 = errors;
+if(data7 !== null){
+const err1 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11924,10 +10478,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/filter/status",schemaPath:"#/properties/filter/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid0 = _errs22 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const err2 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -11935,159 +10489,8 @@ else {
 vErrors.push(err2);
 }
 errors++;
-}
-}
-if(data0.agent !== undefined){
-let data3 = data0.agent;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err3 = {instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/filter/agent",schemaPath:"#/properties/filter/properties/agent/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data0.created_after !== undefined){
-let data4 = data0.created_after;
-if(typeof data4 === "string"){
-if(!pattern17.test(data4)){
-const err5 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/filter/created_after",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data0.created_before !== undefined){
-let data5 = data0.created_before;
-if(typeof data5 === "string"){
-if(!pattern17.test(data5)){
-const err7 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/filter/created_before",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.limit !== undefined){
-let data6 = data.limit;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err10 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-if(data.cursor !== undefined){
-let data7 = data.cursor;
-const _errs19 = errors;
-let valid7 = false;
-const _errs20 = errors;
-if(typeof data7 !== "string"){
-const err12 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var _valid0 = _errs20 === errors;
-valid7 = valid7 || _valid0;
-const _errs22 = errors;
-if(data7 !== null){
-const err13 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var _valid0 = _errs22 === errors;
-valid7 = valid7 || _valid0;
-if(!valid7){
-const err14 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate108.errors = vErrors;
+return false;
 }
 else {
 errors = _errs19;
@@ -12100,17 +10503,18 @@ vErrors = null;
 }
 }
 }
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err15);
-}
-errors++;
 }
 validate108.errors = vErrors;
 return errors === 0;
@@ -12129,9 +10533,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate107.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate107.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.list_jobs" !== data.type){
+validate107.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.list_jobs"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate107.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate107.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate107.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate107.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12140,8 +10681,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12149,240 +10692,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate107.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.list_jobs" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.list_jobs"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate107.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate107.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate108(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate107.errors = vErrors;
 return errors === 0;
@@ -12404,87 +10763,64 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.nonce === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nonce"},message:"must have required property '"+"nonce"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.nonce === undefined) && (missing0 = "nonce")) || ((data.sent_at === undefined) && (missing0 = "sent_at"))){
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.sent_at === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sent_at"},message:"must have required property '"+"sent_at"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.nonce !== undefined){
 let data0 = data.nonce;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate111.errors = [{instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate111.errors = [{instancePath:instancePath+"/nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.sent_at !== undefined){
 let data1 = data.sent_at;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err4 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate111.errors = [{instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate111.errors = [{instancePath:instancePath+"/sent_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
 }
 validate111.errors = vErrors;
 return errors === 0;
@@ -12503,9 +10839,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate110.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate110.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate110.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.ping" !== data.type){
+validate110.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ping"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate110.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate110.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate110.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate110.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate110.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12514,8 +10987,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12523,240 +10998,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate110.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.ping" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.ping"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate110.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate110.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate111(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate110.errors = vErrors;
 return errors === 0;
@@ -12777,87 +11068,64 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ping_nonce === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ping_nonce"},message:"must have required property '"+"ping_nonce"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.ping_nonce === undefined) && (missing0 = "ping_nonce")) || ((data.received_at === undefined) && (missing0 = "received_at"))){
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.received_at === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "received_at"},message:"must have required property '"+"received_at"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.ping_nonce !== undefined){
 let data0 = data.ping_nonce;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate114.errors = [{instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate114.errors = [{instancePath:instancePath+"/ping_nonce",schemaPath:"../defs/ids.json#/$defs/Nonce/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.received_at !== undefined){
 let data1 = data.received_at;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern17.test(data1)){
-const err4 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate114.errors = [{instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"+"\""}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate114.errors = [{instancePath:instancePath+"/received_at",schemaPath:"../defs/timestamp.json/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
 }
 validate114.errors = vErrors;
 return errors === 0;
@@ -12876,9 +11144,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate113.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate113.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.pong" !== data.type){
+validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.pong"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate113.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate113.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate113.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate113.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -12887,8 +11292,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12896,240 +11303,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate113.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.pong" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.pong"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate113.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate113.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate114(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate113.errors = vErrors;
 return errors === 0;
@@ -13150,309 +11373,252 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.session_id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.session_id === undefined) && (missing0 = "session_id")) || ((data.resume_token === undefined) && (missing0 = "resume_token"))) || ((data.last_event_seq === undefined) && (missing0 = "last_event_seq"))){
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.resume_token === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.last_event_seq === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_event_seq"},message:"must have required property '"+"last_event_seq"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.session_id !== undefined){
 let data0 = data.session_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate117.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate117.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_token !== undefined){
 let data1 = data.resume_token;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err5 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate117.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate117.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.last_event_seq !== undefined){
 let data2 = data.last_event_seq;
+const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err7 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate117.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err7);
-}
-errors++;
-}
+if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err8];
+validate117.errors = [{instancePath:instancePath+"/last_event_seq",schemaPath:"#/properties/last_event_seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err8);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.auth !== undefined){
 let data3 = data.auth;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.scheme === undefined){
-const err9 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "scheme"},message:"must have required property '"+"scheme"+"'"};
-if(vErrors === null){
-vErrors = [err9];
+let missing1;
+if(((data3.scheme === undefined) && (missing1 = "scheme")) || ((data3.token === undefined) && (missing1 = "token"))){
+validate117.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data3.token === undefined){
-const err10 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/required",keyword:"required",params:{missingProperty: "token"},message:"must have required property '"+"token"+"'"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
 if(data3.scheme !== undefined){
+const _errs12 = errors;
 if("bearer" !== data3.scheme){
-const err11 = {instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
+validate117.errors = [{instancePath:instancePath+"/auth/scheme",schemaPath:"../defs/auth.json/properties/scheme/const",keyword:"const",params:{allowedValue: "bearer"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs12 === errors;
 }
 else {
-vErrors.push(err11);
+var valid4 = true;
 }
-errors++;
-}
-}
+if(valid4){
 if(data3.token !== undefined){
 let data5 = data3.token;
+const _errs13 = errors;
+if(errors === _errs13){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-const err12 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate117.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate117.errors = [{instancePath:instancePath+"/auth/token",schemaPath:"../defs/auth.json/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs13 === errors;
 }
 else {
-vErrors.push(err13);
+var valid4 = true;
 }
-errors++;
 }
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+validate117.errors = [{instancePath:instancePath+"/auth",schemaPath:"../defs/auth.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
 }
 else {
-vErrors.push(err14);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.client !== undefined){
 let data6 = data.client;
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.name === undefined){
-const err15 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err15];
+let missing2;
+if(((data6.name === undefined) && (missing2 = "name")) || ((data6.version === undefined) && (missing2 = "version"))){
+validate117.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
 }
 else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data6.version === undefined){
-const err16 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
 if(data6.name !== undefined){
 let data7 = data6.name;
+const _errs18 = errors;
+if(errors === _errs18){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-const err17 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
+validate117.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
+validate117.errors = [{instancePath:instancePath+"/client/name",schemaPath:"../defs/client-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs18 === errors;
 }
 else {
-vErrors.push(err18);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data6.version !== undefined){
 let data8 = data6.version;
+const _errs20 = errors;
+if(errors === _errs20){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err19 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
+validate117.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
+validate117.errors = [{instancePath:instancePath+"/client/version",schemaPath:"../defs/client-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs20 === errors;
 }
 else {
-vErrors.push(err20);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data6.fingerprint !== undefined){
+const _errs22 = errors;
 if(typeof data6.fingerprint !== "string"){
-const err21 = {instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
+validate117.errors = [{instancePath:instancePath+"/client/fingerprint",schemaPath:"../defs/client-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs22 === errors;
 }
 else {
-vErrors.push(err21);
+var valid6 = true;
 }
-errors++;
-}
-}
+if(valid6){
 if(data6.principal !== undefined){
+const _errs24 = errors;
 if(typeof data6.principal !== "string"){
-const err22 = {instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
+validate117.errors = [{instancePath:instancePath+"/client/principal",schemaPath:"../defs/client-info.json/properties/principal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs24 === errors;
 }
 else {
-vErrors.push(err22);
-}
-errors++;
+var valid6 = true;
 }
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
+}
+}
 }
 else {
-vErrors.push(err23);
+validate117.errors = [{instancePath:instancePath+"/client",schemaPath:"../defs/client-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs15 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs26 = errors;
 if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err24];
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err24);
-}
-errors++;
 }
 validate117.errors = vErrors;
 return errors === 0;
@@ -13471,9 +11637,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate116.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate116.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate116.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.resume" !== data.type){
+validate116.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.resume"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate116.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate116.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate116.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate116.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate116.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate116.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate116.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -13482,8 +11785,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13491,240 +11796,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate116.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.resume" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.resume"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate116.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate116.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate117(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate116.errors = vErrors;
 return errors === 0;
@@ -13746,260 +11867,202 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.runtime === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "runtime"},message:"must have required property '"+"runtime"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((((data.runtime === undefined) && (missing0 = "runtime")) || ((data.resume_token === undefined) && (missing0 = "resume_token"))) || ((data.resume_window_sec === undefined) && (missing0 = "resume_window_sec"))) || ((data.capabilities === undefined) && (missing0 = "capabilities"))){
+validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.resume_token === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_token"},message:"must have required property '"+"resume_token"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.resume_window_sec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resume_window_sec"},message:"must have required property '"+"resume_window_sec"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.capabilities === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "capabilities"},message:"must have required property '"+"capabilities"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data.runtime !== undefined){
 let data0 = data.runtime;
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.name === undefined){
-const err4 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err4];
+let missing1;
+if(((data0.name === undefined) && (missing1 = "name")) || ((data0.version === undefined) && (missing1 = "version"))){
+validate121.errors = [{instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.version === undefined){
-const err5 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
 if(data0.name !== undefined){
 let data1 = data0.name;
+const _errs4 = errors;
+if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err6 = {instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate121.errors = [{instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate121.errors = [{instancePath:instancePath+"/runtime/name",schemaPath:"../defs/runtime-info.json/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs4 === errors;
 }
 else {
-vErrors.push(err7);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.version !== undefined){
 let data2 = data0.version;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err8 = {instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate121.errors = [{instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate121.errors = [{instancePath:instancePath+"/runtime/version",schemaPath:"../defs/runtime-info.json/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data0.fingerprint !== undefined){
+const _errs8 = errors;
 if(typeof data0.fingerprint !== "string"){
-const err10 = {instancePath:instancePath+"/runtime/fingerprint",schemaPath:"../defs/runtime-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
+validate121.errors = [{instancePath:instancePath+"/runtime/fingerprint",schemaPath:"../defs/runtime-info.json/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
 }
 else {
-vErrors.push(err10);
+var valid2 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate121.errors = [{instancePath:instancePath+"/runtime",schemaPath:"../defs/runtime-info.json/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err11);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_token !== undefined){
 let data4 = data.resume_token;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err12 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate121.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate121.errors = [{instancePath:instancePath+"/resume_token",schemaPath:"../defs/ids.json#/$defs/ResumeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.resume_window_sec !== undefined){
 let data5 = data.resume_window_sec;
+const _errs13 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err14 = {instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err14];
+validate121.errors = [{instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err14);
-}
-errors++;
-}
+if(errors === _errs13){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 1 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err15];
+validate121.errors = [{instancePath:instancePath+"/resume_window_sec",schemaPath:"#/properties/resume_window_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
 }
 else {
-vErrors.push(err15);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.heartbeat_interval_sec !== undefined){
 let data6 = data.heartbeat_interval_sec;
+const _errs15 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err16 = {instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err16];
+validate121.errors = [{instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err16);
-}
-errors++;
-}
+if(errors === _errs15){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 1 || isNaN(data6)){
-const err17 = {instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err17];
+validate121.errors = [{instancePath:instancePath+"/heartbeat_interval_sec",schemaPath:"#/properties/heartbeat_interval_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
 }
 else {
-vErrors.push(err17);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.capabilities !== undefined){
+const _errs17 = errors;
 if(!(validate95(data.capabilities, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs17 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.session_id !== undefined){
 let data8 = data.session_id;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-const err18 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
+validate121.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
+validate121.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
 }
 else {
-vErrors.push(err19);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+}
+}
+}
+}
 }
 else {
-vErrors.push(err20);
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate121.errors = vErrors;
 return errors === 0;
@@ -14018,9 +12081,146 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.arcp === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arcp"},message:"must have required property '"+"arcp"+"'"};
+let missing0;
+if((((((data.arcp === undefined) && (missing0 = "arcp")) || ((data.id === undefined) && (missing0 = "id"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.payload === undefined) && (missing0 = "payload"))) || ((data.session_id === undefined) && (missing0 = "session_id"))){
+validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.arcp !== undefined){
+const _errs1 = errors;
+if("1.1" !== data.arcp){
+validate120.errors = [{instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data1 = data.id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(!pattern4.test(data1)){
+validate120.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""}];
+return false;
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs7 = errors;
+if("session.welcome" !== data.type){
+validate120.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.welcome"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_id !== undefined){
+let data3 = data.session_id;
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate120.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data4 = data.job_id;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate120.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trace_id !== undefined){
+let data5 = data.trace_id;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data5 === "string"){
+if(!pattern6.test(data5)){
+validate120.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate120.errors = [{instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.event_seq !== undefined){
+var valid0 = false;
+validate120.errors = [{instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extensions !== undefined){
+let data7 = data.extensions;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+const _errs20 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -14029,8 +12229,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.id === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+}
+var valid7 = _errs20 === errors;
+if(!valid7){
+const err1 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14038,240 +12240,56 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-if(data.type === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.payload === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.session_id === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "session_id"},message:"must have required property '"+"session_id"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data.arcp !== undefined){
-if("1.1" !== data.arcp){
-const err5 = {instancePath:instancePath+"/arcp",schemaPath:"../defs/envelope.json#/$defs/ProtocolVersion/const",keyword:"const",params:{allowedValue: "1.1"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate120.errors = vErrors;
+return false;
+break;
 }
 }
-if(data.id !== undefined){
-let data1 = data.id;
-if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/pattern",keyword:"pattern",params:{pattern: "^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"},message:"must match pattern \""+"^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$"+"\""};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/id",schemaPath:"../defs/ids.json#/$defs/MessageId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.type !== undefined){
-if("session.welcome" !== data.type){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "session.welcome"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.session_id !== undefined){
-let data3 = data.session_id;
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-const err9 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/session_id",schemaPath:"../defs/ids.json#/$defs/SessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.job_id !== undefined){
-let data4 = data.job_id;
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/job_id",schemaPath:"../defs/ids.json#/$defs/JobId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.trace_id !== undefined){
-let data5 = data.trace_id;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err13 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/pattern",keyword:"pattern",params:{pattern: "^(?!0{32}$)[0-9a-f]{32}$"},message:"must match pattern \""+"^(?!0{32}$)[0-9a-f]{32}$"+"\""};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/trace_id",schemaPath:"../defs/ids.json#/$defs/TraceId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event_seq !== undefined){
-const err15 = {instancePath:instancePath+"/event_seq",schemaPath:"#/properties/event_seq/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data.extensions !== undefined){
-let data7 = data.extensions;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key0 in data7){
-const _errs20 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err16 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},message:"must match pattern \""+"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-var valid7 = _errs20 === errors;
-if(!valid7){
-const err17 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
+if(valid7){
 if(data7.optional !== undefined){
 if(typeof data7.optional !== "boolean"){
-const err18 = {instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err18];
+validate120.errors = [{instancePath:instancePath+"/extensions/optional",schemaPath:"../defs/envelope.json#/$defs/Extensions/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
-else {
-vErrors.push(err18);
-}
-errors++;
 }
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
+validate120.errors = [{instancePath:instancePath+"/extensions",schemaPath:"../defs/envelope.json#/$defs/Extensions/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
 }
 else {
-vErrors.push(err19);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.payload !== undefined){
+const _errs24 = errors;
 if(!(validate121(data.payload, {instancePath:instancePath+"/payload",parentData:data,parentDataProperty:"payload",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
+validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 }
 validate120.errors = vErrors;
 return errors === 0;
@@ -14291,137 +12309,106 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.uri === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.uri === undefined) && (missing0 = "uri")) || ((data.content_type === undefined) && (missing0 = "content_type"))){
+validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.content_type === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "content_type"},message:"must have required property '"+"content_type"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.uri !== undefined){
 let data0 = data.uri;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
+validate124.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
+validate124.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.content_type !== undefined){
 let data1 = data.content_type;
+const _errs3 = errors;
+if(errors === _errs3){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err4 = {instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate124.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate124.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.byte_size !== undefined){
 let data2 = data.byte_size;
+const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err6 = {instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
+validate124.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err6);
-}
-errors++;
-}
+if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err7];
+validate124.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.sha256 !== undefined){
 let data3 = data.sha256;
+const _errs7 = errors;
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(!pattern37.test(data3)){
-const err8 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate124.errors = [{instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""}];
+return false;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate124.errors = [{instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
+}
+}
 }
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 validate124.errors = vErrors;
 return errors === 0;
@@ -14443,100 +12430,82 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.level === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if(((data.level === undefined) && (missing0 = "level")) || ((data.message === undefined) && (missing0 = "message"))){
+validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.message === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(data.level !== undefined){
 let data0 = data.level;
+const _errs1 = errors;
 if(!((((((data0 === "trace") || (data0 === "debug")) || (data0 === "info")) || (data0 === "warn")) || (data0 === "error")) || (data0 === "critical"))){
-const err2 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema122.properties.level.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err2];
+validate125.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema122.properties.level.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.message !== undefined){
 let data1 = data.message;
+const _errs2 = errors;
+if(errors === _errs2){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-const err3 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate125.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate125.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.attributes !== undefined){
 let data2 = data.attributes;
+const _errs4 = errors;
+if(errors === _errs4){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 }
 else {
-const err5 = {instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate125.errors = [{instancePath:instancePath+"/attributes",schemaPath:"#/properties/attributes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.fields !== undefined){
-const err6 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
-if(vErrors === null){
-vErrors = [err6];
+var valid0 = false;
+validate125.errors = [{instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/false schema",keyword:"false schema",params:{},message:"boolean schema is false"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
+var valid0 = true;
 }
 }
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
+}
+}
+}
 }
 else {
-vErrors.push(err7);
+validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate125.errors = vErrors;
 return errors === 0;
@@ -14558,114 +12527,97 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.current === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current"},message:"must have required property '"+"current"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.current === undefined) && (missing0 = "current")){
+validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.current !== undefined){
 let data0 = data.current;
+const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err1 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err1];
+validate126.errors = [{instancePath:instancePath+"/current",schemaPath:"#/properties/current/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
-}
+if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/current",schemaPath:"#/properties/current/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err2];
+validate126.errors = [{instancePath:instancePath+"/current",schemaPath:"#/properties/current/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err2);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.total !== undefined){
 let data1 = data.total;
+const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err3 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err3];
+validate126.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
-}
+if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err4];
+validate126.errors = [{instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.units !== undefined){
 let data2 = data.units;
+const _errs5 = errors;
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/units",schemaPath:"#/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate126.errors = [{instancePath:instancePath+"/units",schemaPath:"#/properties/units/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/units",schemaPath:"#/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate126.errors = [{instancePath:instancePath+"/units",schemaPath:"#/properties/units/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err6);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.message !== undefined){
+const _errs7 = errors;
 if(typeof data.message !== "string"){
-const err7 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate126.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+}
+}
 }
 else {
-vErrors.push(err8);
+validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate126.errors = vErrors;
 return errors === 0;
@@ -14730,87 +12682,63 @@ vErrors = null;
 if(_valid0){
 const _errs6 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.details === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
-if(vErrors === null){
-vErrors = [err2];
+let missing1;
+if((data.details === undefined) && (missing1 = "details")){
+validate127.errors = [{instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.details !== undefined){
 let data1 = data.details;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.id === undefined){
-const err3 = {instancePath:instancePath+"/details",schemaPath:"#/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing2;
+if(((data1.id === undefined) && (missing2 = "id")) || ((data1.value === undefined) && (missing2 = "value"))){
+validate127.errors = [{instancePath:instancePath+"/details",schemaPath:"#/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data1.value === undefined){
-const err4 = {instancePath:instancePath+"/details",schemaPath:"#/allOf/0/then/properties/details/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
 if(data1.id !== undefined){
 let data2 = data1.id;
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err5 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate127.errors = [{instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/then/properties/details/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate127.errors = [{instancePath:instancePath+"/details/id",schemaPath:"#/allOf/0/then/properties/details/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs8 === errors;
 }
 else {
-vErrors.push(err6);
+var valid4 = true;
 }
-errors++;
-}
-}
+if(valid4){
 if(data1.value !== undefined){
 let data3 = data1.value;
+const _errs10 = errors;
+if(errors === _errs10){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-const err7 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate127.errors = [{instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/then/properties/details/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate127.errors = [{instancePath:instancePath+"/details/value",schemaPath:"#/allOf/0/then/properties/details/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
 }
 else {
-vErrors.push(err8);
+var valid4 = true;
 }
-errors++;
+}
 }
 }
 }
@@ -14825,26 +12753,25 @@ props0.phase = true;
 }
 }
 if(!valid1){
-const err9 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err2];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err2);
 }
 errors++;
+validate127.errors = vErrors;
+return false;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.phase === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phase"},message:"must have required property '"+"phase"+"'"};
-if(vErrors === null){
-vErrors = [err10];
+let missing3;
+if((data.phase === undefined) && (missing3 = "phase")){
+validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
 }
 else {
-vErrors.push(err10);
-}
-errors++;
-}
 if(props0 !== true){
 props0 = props0 || {};
 props0.phase = true;
@@ -14853,66 +12780,61 @@ props0.details = true;
 }
 if(data.phase !== undefined){
 let data4 = data.phase;
+const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-const err11 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
+validate127.errors = [{instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
+validate127.errors = [{instancePath:instancePath+"/phase",schemaPath:"#/properties/phase/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
 }
 else {
-vErrors.push(err12);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data.message !== undefined){
+const _errs14 = errors;
 if(typeof data.message !== "string"){
-const err13 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate127.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs14 === errors;
 }
 else {
-vErrors.push(err13);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data.details !== undefined){
 let data6 = data.details;
+const _errs16 = errors;
+if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 }
 else {
-const err14 = {instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+validate127.errors = [{instancePath:instancePath+"/details",schemaPath:"#/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs16 === errors;
 }
 else {
-vErrors.push(err14);
-}
-errors++;
+var valid5 = true;
 }
 }
 }
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
+}
 }
 else {
-vErrors.push(err15);
+validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate127.errors = vErrors;
 evaluated0.props = props0;
@@ -14933,39 +12855,26 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.text === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((data.text === undefined) && (missing0 = "text")){
+validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 if(data.text !== undefined){
 if(typeof data.text !== "string"){
-const err1 = {instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
+validate128.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
+validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err2);
-}
-errors++;
 }
 validate128.errors = vErrors;
 return errors === 0;
@@ -14985,112 +12894,80 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.tool === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tool"},message:"must have required property '"+"tool"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.tool === undefined) && (missing0 = "tool")) || ((data.args === undefined) && (missing0 = "args"))) || ((data.call_id === undefined) && (missing0 = "call_id"))){
+validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.args === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "args"},message:"must have required property '"+"args"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.call_id === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "call_id"},message:"must have required property '"+"call_id"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.tool !== undefined){
 let data0 = data.tool;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
+validate129.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
+validate129.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.args !== undefined){
 let data1 = data.args;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 }
 else {
-const err5 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate129.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.call_id !== undefined){
 let data2 = data.call_id;
+const _errs6 = errors;
+if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-const err6 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate129.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
+validate129.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err7);
+var valid0 = true;
 }
-errors++;
+}
 }
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-else {
-vErrors.push(err8);
-}
-errors++;
 }
 validate129.errors = vErrors;
 return errors === 0;
