@@ -3,6 +3,7 @@
 // and maps ajv errors to ValidationIssue with a JSON pointer naming the field.
 import { StructureKind, VariableDeclarationKind } from 'ts-morph';
 import { referencedDocIds } from '../load/refs.js';
+import { EVENT_CARRIER } from '../model/event-carrier.js';
 import type { ProtocolModel } from '../model/ir.js';
 import { strictFirstSafe } from '../model/monotonic.js';
 import { codeHeader, documentSources } from './header.js';
@@ -10,8 +11,7 @@ import type { OutputFile } from './output-file.js';
 import { literal, newSourceFile, printSource } from './ts-source.js';
 import { validatorExports, validatorModuleName } from './validators-code.js';
 
-/** §8.1: `job.event` carries an event body whose shape is chosen by `payload.kind`. */
-export const EVENT_CARRIER = 'job.event';
+export { EVENT_CARRIER };
 
 const SUPPORT_CODE = `
 interface AjvError { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }

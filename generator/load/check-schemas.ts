@@ -8,8 +8,11 @@ import type { SchemaFile } from './read-schemas.js';
 import { resolveRef } from './refs.js';
 import type { ProblemList } from './schema-error.js';
 
-/** x-arcp data of one message schema, checked (the IR's MessageFacts). */
-export type MessageMeta = MessageFacts;
+/**
+ * x-arcp data of one message schema, checked (the IR's MessageFacts). `answers` is derived from
+ * every message's `replies` (build-model); `declaredAnswers` is what the file wrote, if anything.
+ */
+export type MessageMeta = MessageFacts & { readonly declaredAnswers: readonly string[] | null };
 
 /** x-arcp data of one event-body schema, checked (the IR's EventKindFacts). */
 export type EventMeta = EventKindFacts;
@@ -20,6 +23,12 @@ const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
 function baseName(file: SchemaFile): string {
   return file.relPath.slice(file.relPath.lastIndexOf('/') + 1, -'.json'.length);
+}
+
+function needsExamples(where: string, problems: ProblemList): void {
+  problems.add(where, 'needs at least one entry in "examples"', {
+    pointer: '/examples', fix: 'add "examples": [ <a valid instance> ] (valid in both forms; legacy messages: lenient)',
+  });
 }
 
 /** Rules shared by every schema document: object, `$id`, `title`, `$schema`, examples array. */
@@ -35,10 +44,12 @@ function checkDocument(file: SchemaFile, problems: ProblemList): file is SchemaF
   if (typeof doc.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(doc.title)) {
     problems.add(where, `"title" must be a PascalCase TypeScript name (found ${JSON.stringify(doc.title)})`);
   }
-  if (doc.$schema !== undefined && doc.$schema !== DRAFT_2020) {
-    problems.add(where, `"$schema" must be "${DRAFT_2020}" when present`);
+  if (doc.$schema !== DRAFT_2020) {
+    problems.add(where, `"$schema" must be "${DRAFT_2020}" (found ${JSON.stringify(doc.$schema)})`, {
+      pointer: '/$schema', fix: `add "$schema": "${DRAFT_2020}"`,
+    });
   }
-  if (doc.examples !== undefined && !Array.isArray(doc.examples)) problems.add(where, '"examples" must be an array');
+  if (doc.examples !== undefined && !Array.isArray(doc.examples)) problems.add(where, '"examples" must be an array', { pointer: '/examples' });
   checkLenientKeywords(file, problems);
   return true;
 }
@@ -106,10 +117,10 @@ export function checkMessageSchema(file: SchemaFile, problems: ProblemList): Mes
   }
   const expectedTitle = messageNames(type).typeName;
   if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for wire type ${type}`);
-  if (!Array.isArray(doc.examples) || doc.examples.length === 0) problems.add(where, 'needs at least one entry in "examples"');
+  if (!Array.isArray(doc.examples) || doc.examples.length === 0) needsExamples(where, problems);
   const x = doc['x-arcp'];
   if (!isObject(x)) {
-    problems.add(where, 'needs an "x-arcp" object (spec, direction, feature, sequenced, replies, answers, correlation)');
+    problems.add(where, 'needs an "x-arcp" object (spec, direction, feature, sequenced, replies, correlation)');
     return null;
   }
   const bad = (key: string, want: string) => problems.add(where, `x-arcp.${key} must be ${want} (found ${JSON.stringify(x[key])})`);
@@ -120,7 +131,7 @@ export function checkMessageSchema(file: SchemaFile, problems: ProblemList): Mes
   const replies = stringList(x.replies);
   const answers = stringList(x.answers);
   if (replies === null) bad('replies', 'an array of message types');
-  if (answers === null) bad('answers', 'an array of message types');
+  if (answers === null && x.answers !== undefined) bad('answers', 'an array of message types (or left out: it is derived from replies)');
   if (!CORRELATIONS.includes(x.correlation as Correlation)) bad('correlation', CORRELATIONS.join(' | '));
   if (x.legacy !== undefined && typeof x.legacy !== 'boolean') bad('legacy', 'true or false');
   return {
@@ -130,7 +141,8 @@ export function checkMessageSchema(file: SchemaFile, problems: ProblemList): Mes
     feature: typeof x.feature === 'string' ? x.feature : null,
     sequenced: x.sequenced === true,
     replies: (replies ?? []).sort(),
-    answers: (answers ?? []).sort(),
+    answers: [],
+    declaredAnswers: x.answers === undefined ? null : (answers ?? []).sort(),
     correlation: x.correlation as Correlation,
     legacy: x.legacy === true,
   };
@@ -144,7 +156,7 @@ export function checkEventSchema(file: SchemaFile, problems: ProblemList): Event
   const kind = baseName(file);
   const expectedTitle = eventNames(kind).typeName;
   if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for event kind ${kind}`);
-  if (!Array.isArray(doc.examples) || doc.examples.length === 0) problems.add(where, 'needs at least one entry in "examples"');
+  if (!Array.isArray(doc.examples) || doc.examples.length === 0) needsExamples(where, problems);
   const x = doc['x-arcp'];
   if (!isObject(x)) {
     problems.add(where, 'needs an "x-arcp" object ({ "spec", "kind", "feature" })');

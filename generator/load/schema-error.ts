@@ -1,11 +1,26 @@
-// Loader failures name the schema file and the broken rule, so a schema author can fix the
-// source without reading generator code. All problems are collected, then reported at once.
+// Loader failures name the schema file, the JSON pointer inside it and the fix, so a schema author
+// can repair the source without reading generator code. All problems are collected, then reported
+// at once.
 
 /** One broken authoring rule in one schema/ file. */
 export interface SchemaProblem {
   /** Path such as `schema/messages/job.submit.json`. */
   readonly file: string;
   readonly message: string;
+  /** JSON pointer of the offending value inside `file` (`/x-arcp/replies`), when there is one. */
+  readonly pointer?: string;
+  /** What to change so the rule holds. */
+  readonly fix?: string;
+}
+
+export interface ProblemDetail {
+  readonly pointer?: string;
+  readonly fix?: string;
+}
+
+function render(p: SchemaProblem): string {
+  const where = p.pointer === undefined ? p.file : `${p.file}#${p.pointer}`;
+  return `  ${where}: ${p.message}${p.fix === undefined ? '' : `\n      fix: ${p.fix}`}`;
 }
 
 /** Thrown by the loader when schema/ cannot be turned into a model. */
@@ -13,8 +28,7 @@ export class SchemaLoadError extends Error {
   readonly problems: readonly SchemaProblem[];
 
   constructor(problems: readonly SchemaProblem[]) {
-    const lines = problems.map((p) => `  ${p.file}: ${p.message}`);
-    super(`schema/ has ${problems.length} problem(s):\n${lines.join('\n')}`);
+    super(`schema/ has ${problems.length} problem(s):\n${problems.map(render).join('\n')}`);
     this.name = 'SchemaLoadError';
     this.problems = problems;
   }
@@ -24,8 +38,8 @@ export class SchemaLoadError extends Error {
 export class ProblemList {
   private readonly problems: SchemaProblem[] = [];
 
-  add(file: string, message: string): void {
-    this.problems.push({ file, message });
+  add(file: string, message: string, detail: ProblemDetail = {}): void {
+    this.problems.push({ file, message, ...detail });
   }
 
   get size(): number {

@@ -6,6 +6,7 @@ import type { EventMeta, MessageMeta } from '../load/check-schemas.js';
 import {
   checkErrorCodes, checkFeatures, checkMachine, checkReservedCapabilities,
 } from '../load/check-protocol.js';
+import { checkAuthoring, deriveAnswers } from '../load/check-authoring.js';
 import type { SchemaFile, SchemaTree } from '../load/read-schemas.js';
 import { ProblemList } from '../load/schema-error.js';
 import { bundleSchemas, titlePayload, type BundleMember } from './bundle.js';
@@ -39,7 +40,7 @@ function crossCheck(
   const featureSet = new Set(features);
   for (const m of messages) {
     const where = `schema/messages/${m.type}.json`;
-    for (const t of [...m.replies, ...m.answers]) if (!types.has(t)) problems.add(where, `x-arcp names unknown message type "${t}"`);
+    for (const t of [...m.replies, ...(m.declaredAnswers ?? [])]) if (!types.has(t)) problems.add(where, `x-arcp names unknown message type "${t}"`);
     if (m.feature !== null && featureSet.size > 0 && !featureSet.has(m.feature)) {
       problems.add(where, `x-arcp.feature "${m.feature}" is not in protocol/features.json`);
     }
@@ -118,7 +119,9 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
     .map((name) => checkMachine(tree.protocol[name], problems))
     .filter((m) => m !== null);
   crossCheck(messagePairs.map((p) => p[1]), eventPairs.map((p) => p[1]), features.map((f) => f.name), errorCodes.map((c) => c.code), documents, tree, problems);
+  checkAuthoring(tree, messagePairs.map((p) => p[1]), eventPairs.map((p) => p[1]), reservedCapabilities, checkedMachines, problems);
   problems.throwIfAny();
+  const answers = deriveAnswers(messagePairs.map((p) => p[1]));
 
   const byId = new Map<string, JsonObject>(documents.map((f) => [String(doc(f).$id), doc(f)]));
   const lookup = (id: string) => byId.get(id);
@@ -126,8 +129,9 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   const defs: DefModel[] = defFiles.map((f) => ({
     name: f.relPath.slice('defs/'.length, -'.json'.length), title: text(doc(f).title), schemaId: String(doc(f).$id), source: f.source,
   }));
-  const messages: MessageModel[] = messagePairs.map(([f, meta]) => ({
+  const messages: MessageModel[] = messagePairs.map(([f, { declaredAnswers: _declared, ...meta }]) => ({
     ...meta,
+    answers: answers.get(meta.type) ?? [],
     names: messageNames(meta.type),
     title: text(doc(f).title),
     description: text(doc(f).description),
@@ -195,8 +199,9 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   }
   return {
     protocolVersion: protocolVersion as string,
+    // In-file counter-examples / variants (derive.ts) are part of their schema file's source.
     sources: [...tree.defs, ...tree.messages, ...tree.events, ...Object.values(tree.protocol), ...tree.variants]
-      .map((f) => f.source).sort(by((s) => s.path)),
+      .map((f) => f.source).filter((s) => !s.path.includes('#')).sort(by((s) => s.path)),
     envelope: defs.find((d) => d.schemaId === doc(envelopeFile).$id)!,
     envelopeFields: bodyFields(doc(envelopeFile), lookup),
     messages,

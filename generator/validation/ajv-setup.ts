@@ -20,8 +20,13 @@ export function createAjv(docs: readonly SchemaDoc[], opts: { forStandalone: boo
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
-    // Every problem of a frame is reported, so an issue always names the offending field.
-    allErrors: true,
+    // Stop at the first problem of each alternative (issue 13 item 1). With allErrors, ajv's
+    // standalone code concatenates the whole error list once per failing $ref'd item
+    // (`vErrors.concat(f.errors)`), so a 64 KB session.hello of bad capabilities.agents took 23 s
+    // and its issue list grew with the frame. Without it, the failing item still yields an issue
+    // naming its field (plus one per anyOf/oneOf branch), validation is O(frame) and the issue
+    // list is bounded by the schema, not the input (generator/test/validation-cost.test.ts).
+    allErrors: false,
     discriminator: true,
     code: { source: opts.forStandalone, esm: false, lines: true },
   });
