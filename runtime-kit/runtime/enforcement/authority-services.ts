@@ -12,6 +12,7 @@ import { CredentialService } from '../credentials/credential-service.js';
 import { DelegationService } from '../delegation/delegation-service.js';
 import type { JobAuthorityLike, JobInfo, RuntimeHooks } from '../hooks.js';
 import type { Job } from '../job.js';
+import { JobHistorySink, MemoryJobHistory, type JobHistory } from '../subscriptions/job-history.js';
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js';
 import { resolveAuthorityOptions, type AuthorityRuntimeOptions, type ResolvedAuthorityOptions } from './authority-options.js';
 import { retryableLeaseExpired, starCrossesSlash, withAuthorityFaults, withoutExpiry } from './authority-faults.js';
@@ -24,6 +25,8 @@ export class AuthorityServices {
   readonly options: ResolvedAuthorityOptions;
   readonly audit: AuditSink;
   readonly subscriptions: SubscriptionRegistry;
+  /** Every job's sequenced output for `history: true` subscribers, independent of acks (issue 9). */
+  readonly history: JobHistory;
   readonly delegation: DelegationService;
   /** Present only with a provisioner AND a revocation ledger (§14: no ledger, no feature). */
   readonly credentials: CredentialService | undefined;
@@ -37,6 +40,8 @@ export class AuthorityServices {
     const log = core.options.logger;
     this.audit = createAuditSink(this.options.auditLog, (err) => log('error', 'audit log write failed', { error: String(err) }));
     this.subscriptions = new SubscriptionRegistry(log);
+    this.history = opts.jobHistory ?? new MemoryJobHistory();
+    core.jobs.onForget = (jobId) => this.history.forget(jobId);
     this.delegation = new DelegationService(core);
     const leakyExpiry = core.faults.has('lease-expired-retryable');
     this.expiry = new ExpiryTimers(core, (e: ARCPError) => (leakyExpiry ? retryableLeaseExpired(e) : e));
@@ -87,6 +92,7 @@ export class AuthorityServices {
         const authority: JobAuthorityLike = withAuthorityFaults(base(shaped), faults);
         const job = args.job as Job;
         byJob.set(job, this);
+        job.sinks.add(new JobHistorySink(this.history)); // every job passes here before its first event
         if (this.options.proactiveExpiry) this.expiry.arm(job, authority);
         return authority;
       };
