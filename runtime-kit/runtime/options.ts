@@ -45,6 +45,11 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
    * gets INVALID_REQUEST). Default: on, in every environment. `false` is for benchmarks only.
    */
   validateOutbound?: boolean;
+  /**
+   * Development only: treat plain ws:// connections from loopback peers as trusted for §9.8
+   * credentials (§14 otherwise requires TLS, stdio or in-memory). Default false.
+   */
+  plainLoopbackCredentials?: boolean;
   /** Clock and timers (tests inject a fake). */
   clock?: Clock;
   /** How long a cancelled agent may take to unwind before the runtime ends the job. Default 30 s. */
@@ -74,6 +79,7 @@ export interface ResolvedOptions {
   backPressureThreshold: number;
   maxFrameBytes: number;
   validateOutbound: boolean;
+  plainLoopbackCredentials: boolean;
   cancelGraceMs: number;
   maxResultChunkBytes: number;
   maxResultBytes: number;
@@ -97,6 +103,7 @@ export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
     backPressureThreshold: positive('backPressureThreshold', opts.backPressureThreshold, 1000),
     maxFrameBytes: positive('maxFrameBytes', opts.maxFrameBytes, 1024 * 1024),
     validateOutbound: opts.validateOutbound ?? true,
+    plainLoopbackCredentials: opts.plainLoopbackCredentials === true,
     cancelGraceMs: positive('cancelGraceMs', opts.cancelGraceMs, 30_000),
     maxResultChunkBytes: positive('maxResultChunkBytes', opts.maxResultChunkBytes, 1024 * 1024),
     maxResultBytes: positive('maxResultBytes', opts.maxResultBytes, 256 * 1024 * 1024),

@@ -31,6 +31,7 @@ export class AuthorityServices {
   /** Present only with a provisioner AND a revocation ledger (§14: no ledger, no feature). */
   readonly credentials: CredentialService | undefined;
   private readonly expiry: ExpiryTimers;
+  private embedderRevocation: RuntimeHooks['revokeCredentials'];
 
   constructor(
     private readonly core: RuntimeCore,
@@ -101,6 +102,13 @@ export class AuthorityServices {
       const credentials = this.credentials;
       hooks.issueCredentials = (job: JobInfo) => credentials.issue(job as Job);
     }
+    // The ledger-backed service revokes durably; an embedder's own hook must say it does (§14).
+    const embedderRevocation = hooks.revokeCredentials;
+    if (this.credentials && !embedderRevocation) {
+      const credentials = this.credentials;
+      hooks.revokeCredentials = { durable: true, revoke: (job) => credentials.revoke(job.jobId) };
+    }
+    this.embedderRevocation = embedderRevocation;
     const userTerminal = hooks.onJobTerminal;
     hooks.onJobTerminal = (job: JobInfo, state: string) => {
       this.onTerminal(job as Job, state);
@@ -113,6 +121,12 @@ export class AuthorityServices {
     this.delegation.endChildren(job, state);
     // §9.8.2 MUST revoke at every terminal state (children first, via the manager's cascade).
     this.credentials?.revoke(job.jobId);
+    if (this.embedderRevocation) {
+      const log = this.core.options.logger;
+      Promise.resolve()
+        .then(() => this.embedderRevocation!.revoke(job))
+        .catch((err) => log('error', 'credential revocation hook failed', { job_id: job.jobId, error: String(err) }));
+    }
   }
 }
 

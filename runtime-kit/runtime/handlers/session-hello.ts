@@ -4,6 +4,7 @@ import type { ArcpMessage, SessionHello } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
 import type { Authenticated } from '../authenticator.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
+import { featuresForTransport } from '../transport-trust.js';
 import { performResume } from './resume.js';
 import { negotiateFeatures, sendWelcome } from './welcome.js';
 
@@ -28,7 +29,7 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
     void connection.close('unauthenticated');
     return;
   }
-  const features = negotiateFeatures(core.advertisedFeatures(), hello.payload.capabilities?.features as string[] | undefined);
+  const features = negotiateFeatures(featuresForTransport(core.advertisedFeatures(), connection.transport), hello.payload.capabilities?.features as string[] | undefined);
   const resume = hello.payload.resume as { session_id: string; resume_token: string; last_event_seq: number } | undefined;
   if (resume) {
     performResume(ctx, {
