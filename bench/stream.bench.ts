@@ -4,8 +4,10 @@
 //   1. throughput: one job emitting 200,000 `log` events, arcp-kit runtime -> arcp-kit client
 //      over ws on loopback (target >= 0.70 of a bare ws server sending the same frames to a bare
 //      client that JSON.parses them). Validation on both sides: the runtime strictly validates
-//      every outbound frame (`validateOutbound: true`, which production would default off) and
-//      the client leniently validates every inbound frame. The resume buffer is on with its
+//      every outbound frame (`validateOutbound`, on by default everywhere) and the client
+//      leniently validates every inbound frame. The same rounds also stream from a second
+//      runtime with `validateOutbound: false`, so the cost of strict emit is measured in the
+//      same run (issue 9: strict emit must keep the ratio >= 0.70). The resume buffer is on with its
 //      defaults (10,000 unacked events / 16 MiB per session, overflow `evict-oldest`); the client
 //      acks every 256 events. If the flood outruns the acks, the oldest unacked events are
 //      evicted (the session lives on, §6.5) and the report counts the eviction notices;
@@ -27,28 +29,29 @@ const SESSIONS = Number(process.env.SESSIONS ?? 1000);
 /** Both producers yield to the event loop every BATCH events so sockets can drain. */
 const BATCH = 1000;
 
-type ChildMsg = { ready: true; arcpUrl: string; bareUrl: string } | { mem: { heapUsed: number; rss: number } };
+type ChildMsg = { ready: true; arcpUrl: string; unvalidatedUrl: string; bareUrl: string } | { mem: { heapUsed: number; rss: number } };
 
 // ---------------------------------------------------------------- child: runtime + bare server
 async function childMain(): Promise<void> {
   const { ARCPRuntime } = await import('../runtime-kit/runtime/index.js');
   // Resume buffer with its default caps and overflow policy (evict-oldest keeps the session when
   // the flood outruns the client's acks); strict outbound validation forced on.
-  const runtime = new ARCPRuntime({
-    tokens: { t: 'bench' },
-    validateOutbound: true,
-    logger: () => undefined,
-  });
-  runtime.registerAgent('bench.flood', async (input, ctx) => {
-    const n = (input as { n: number }).n;
-    for (let i = 1; i <= n; i++) {
-      ctx.log('info', `event ${i}`);
-      if (i % BATCH === 0) await new Promise((r) => setImmediate(r));
-    }
-    return { n };
-  });
-  runtime.registerAgent('bench.noop', () => ({ ok: true }));
+  // Default options: strict outbound validation is on. `unvalidated` is the before-figure only.
+  const runtime = new ARCPRuntime({ tokens: { t: 'bench' }, logger: () => undefined });
+  const unvalidated = new ARCPRuntime({ tokens: { t: 'bench' }, validateOutbound: false, logger: () => undefined });
+  for (const rt of [runtime, unvalidated]) {
+    rt.registerAgent('bench.flood', async (input, ctx) => {
+      const n = (input as { n: number }).n;
+      for (let i = 1; i <= n; i++) {
+        ctx.log('info', `event ${i}`);
+        if (i % BATCH === 0) await new Promise((r) => setImmediate(r));
+      }
+      return { n };
+    });
+    rt.registerAgent('bench.noop', () => ({ ok: true }));
+  }
   const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
+  const unvalidatedServer = await unvalidated.listen({ host: '127.0.0.1', port: 0 });
 
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise((r) => bare.once('listening', r));
@@ -72,10 +75,10 @@ async function childMain(): Promise<void> {
       const u = process.memoryUsage();
       process.send!({ mem: { heapUsed: u.heapUsed, rss: u.rss } });
     } else if (m.cmd === 'exit') {
-      void runtime.close().finally(() => process.exit(0));
+      void Promise.all([runtime.close(), unvalidated.close()]).finally(() => process.exit(0));
     }
   });
-  process.send!({ ready: true, arcpUrl: server.url!, bareUrl: `ws://127.0.0.1:${port}` });
+  process.send!({ ready: true, arcpUrl: server.url!, unvalidatedUrl: unvalidatedServer.url!, bareUrl: `ws://127.0.0.1:${port}` });
 }
 
 // ---------------------------------------------------------------- parent: clients + report
@@ -163,17 +166,24 @@ export default async function main(): Promise<void> {
   // 1. throughput, interleaved rounds, one warm-up round each
   const client = newClient();
   await client.connect(await connectWebSocket(ready.arcpUrl));
+  const unvalidatedClient = newClient();
+  await unvalidatedClient.connect(await connectWebSocket(ready.unvalidatedUrl));
   const bare = await openBare(ready.bareUrl);
   await arcpStream(client, Math.min(EVENTS, 20_000));
+  await arcpStream(unvalidatedClient, Math.min(EVENTS, 20_000));
   await bareStream(bare, Math.min(EVENTS, 20_000));
   const arcpMs: number[] = [];
+  const unvalidatedMs: number[] = [];
   const bareMs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     bareMs.push(await bareStream(bare, EVENTS));
     arcpMs.push(await arcpStream(client, EVENTS));
-    progress(`round ${r + 1}/${ROUNDS}: bare ${bareMs[r]!.toFixed(0)} ms, arcp ${arcpMs[r]!.toFixed(0)} ms`);
+    unvalidatedMs.push(await arcpStream(unvalidatedClient, EVENTS));
+    progress(`round ${r + 1}/${ROUNDS}: bare ${bareMs[r]!.toFixed(0)} ms, arcp ${arcpMs[r]!.toFixed(0)} ms, arcp without strict emit ${unvalidatedMs[r]!.toFixed(0)} ms`);
   }
   const throughputRatio = median(bareMs) / median(arcpMs);
+  const unvalidatedRatio = median(bareMs) / median(unvalidatedMs);
+  await unvalidatedClient.close();
 
   // 2. submit -> accepted vs bare request/response, alternating samples
   const submitRtt: number[] = [];
@@ -225,6 +235,7 @@ export default async function main(): Promise<void> {
       arcpRoundsMs: arcpMs,
       bareRoundsMs: bareMs,
       validation: { runtimeStrictOutbound: true, clientLenientInbound: true },
+      withoutStrictOutbound: { arcpMedianMs: median(unvalidatedMs), ratio: unvalidatedRatio, roundsMs: unvalidatedMs, strictEmitCost: 1 - throughputRatio / unvalidatedRatio },
       resumeBuffer: { maxEventsPerSession: 10_000, maxBytesPerSession: 16 * 1024 * 1024, overflow: 'evict-oldest', clientAckEveryN: 256, evictionNotices },
     },
     submitRoundTrip: { samples: RTT_SAMPLES, arcpMedianMs: median(submitRtt), bareMedianMs: median(bareRttMs), ratio: rttRatio, target: '<= 3x' },
@@ -234,6 +245,7 @@ export default async function main(): Promise<void> {
   console.log('  validation: runtime strict outbound ON (every frame), client lenient inbound ON (every frame)');
   console.log(`  resume buffer: ON, default caps (10,000 events / 16 MiB per session), overflow evict-oldest, client acks every 256; eviction notices during the run: ${evictionNotices}`);
   console.log(`  throughput ${EVENTS} log events: arcp ${report.throughput.arcpEventsPerSec.toFixed(0)}/s, bare ws ${report.throughput.bareEventsPerSec.toFixed(0)}/s -> ratio ${throughputRatio.toFixed(3)} (target >= 0.70)`);
+  console.log(`  same run, strict outbound OFF: ratio ${unvalidatedRatio.toFixed(3)} -> strict emit costs ${((1 - throughputRatio / unvalidatedRatio) * 100).toFixed(1)} % of throughput`);
   console.log(`  submit->accepted median ${median(submitRtt).toFixed(3)} ms vs bare ws rtt ${median(bareRttMs).toFixed(3)} ms -> ${rttRatio.toFixed(2)}x (target <= 3x)`);
   console.log(`  idle sessions x${SESSIONS}: runtime heap ${(heapPerSession / 1024).toFixed(1)} KB/session, rss ${(rssPerSession / 1024).toFixed(1)} KB/session (target <= 50 KB)`);
   const file = join(HERE, 'results', 'stream.json');

@@ -2,6 +2,7 @@
 // off to runtime-kit; in stdio mode stdout carries protocol frames only, so every message for
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
@@ -20,6 +21,9 @@ interface ServeFlags {
   heartbeat?: number;
   resumeWindow?: number;
   referenceCredentials?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  plainLoopbackCredentials?: boolean;
   fault: FaultName[];
 }
 
@@ -78,6 +82,12 @@ export function registerServe(program: Command): void {
       '--reference-credentials <ledger>',
       'issue provisioned credentials (§9.8) from the in-process reference provisioner, recording outstanding revocations in this ledger file',
     )
+    .option('--tls-cert <file>', 'PEM certificate: serve wss:// (needs --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option(
+      '--plain-loopback-credentials',
+      'DEVELOPMENT ONLY: issue credentials over plain ws:// to loopback peers (§14 otherwise requires wss://, stdio or in-memory)',
+    )
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
@@ -90,7 +100,14 @@ async function serve(flags: ServeFlags): Promise<void> {
   const say = (line: string): void => {
     (flags.stdio ? process.stderr : process.stdout).write(`${line}\n`);
   };
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    process.stderr.write('arcp serve: --tls-cert and --tls-key go together\n');
+    process.exitCode = 2;
+    return;
+  }
+  const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
   const runtime = new ARCPRuntime({
+    ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
     tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
     ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
@@ -130,7 +147,8 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   try {
-    const server = await runtime.listen({ host: flags.host, port: flags.port, path: flags.path });
+    const server = await runtime.listen({ host: flags.host, port: flags.port, path: flags.path, ...(tls ? { tls } : {}) });
+    if (flags.plainLoopbackCredentials) process.stderr.write('arcp serve: WARNING --plain-loopback-credentials: credentials may travel unencrypted over ws:// on loopback (development only)\n');
     say(`arcp serve: listening on ${server.url} (agents: ${agents.join(', ') || 'none'})`);
   } catch (err) {
     process.stderr.write(`arcp serve: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -20,6 +20,7 @@ import { robustnessProperties } from '../properties/robustness.js';
 import { sequencingProperties } from '../properties/sequencing.js';
 import { sessionModelProperties } from '../properties/session-model.js';
 import { matchesAny } from './pattern.js';
+import { observerChecks } from './observers.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -53,6 +54,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...authorityChecks,
   ...delegationChecks,
   ...credentialChecks,
+  ...observerChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -21,7 +21,7 @@ const ALWAYS: ReadonlySet<string> = new Set([
 export function supportedFeatures(dispatch: DispatchTable, hooks: RuntimeHooks): Feature[] {
   return FEATURES.filter((f) => {
     if (ALWAYS.has(f)) return true;
-    if (f === 'provisioned_credentials') return hooks.issueCredentials !== undefined && hooks.onJobTerminal !== undefined;
+    if (f === 'provisioned_credentials') return hooks.issueCredentials !== undefined && hooks.revokeCredentials?.durable === true;
     return dispatch.supportsFeature(f);
   });
 }

@@ -41,6 +41,16 @@ export interface SubmitInfo {
   nowMs: number;
 }
 
+/**
+ * Revocation that survives a crash or restart (§14): outstanding revocations are recorded before
+ * credentials are handed out and retried at start-up. `durable: true` is the embedder's promise
+ * that this holds; a plain terminal callback (onJobTerminal) is not enough to advertise the flag.
+ */
+export interface DurableRevocation {
+  readonly durable: true;
+  revoke(job: JobInfo): void | Promise<void>;
+}
+
 export interface RuntimeHooks {
   /**
    * Validates `lease_request` / `lease_constraints` of a submit (§9.1-§9.5). Throw an ARCPError
@@ -52,10 +62,13 @@ export interface RuntimeHooks {
   /** Builds the per-job enforcement object. Default: authority/ JobAuthority. */
   createAuthority?(args: { lease: Lease; constraints?: LeaseConstraints; clock: Clock; job: JobInfo }): JobAuthorityLike;
   /**
-   * Issues provisioned credentials before job.accepted (§9.8). Providing this hook (together with
-   * revocation in onJobTerminal) makes the runtime advertise `provisioned_credentials`.
+   * Issues provisioned credentials before job.accepted (§9.8). The runtime advertises
+   * `provisioned_credentials` only with this hook AND durable revocation (`revokeCredentials`,
+   * or the built-in provisioner + ledger): §14 MUST NOT advertise what it cannot revoke.
    */
   issueCredentials?(job: JobInfo): Credential[] | Promise<Credential[]>;
+  /** Revokes a job's credentials at every terminal state (§9.8.2); see DurableRevocation. */
+  revokeCredentials?: DurableRevocation;
   /** Called once, after the job's terminal envelope was emitted (e.g. revoke credentials). */
   onJobTerminal?(job: JobInfo, finalStatus: string): void;
 }

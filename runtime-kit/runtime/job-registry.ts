@@ -7,6 +7,9 @@ export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   private readonly finishedAt = new Map<string, number>();
 
+  /** Called when a terminal job is forgotten (per-job state kept elsewhere, e.g. job history). */
+  onForget: ((jobId: string) => void) | undefined;
+
   constructor(private readonly retentionMs: number = 60 * 60 * 1000) {}
 
   add(job: Job): void {
@@ -35,6 +38,7 @@ export class JobRegistry {
       if (nowMs - at >= this.retentionMs) {
         this.finishedAt.delete(id);
         this.jobs.delete(id);
+        this.onForget?.(id);
       }
     }
   }

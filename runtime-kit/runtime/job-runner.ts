@@ -5,6 +5,7 @@ import { arcpError, type ARCPError } from '../errors/index.js';
 import { toARCPError } from './arcp-errors.js';
 import type { RuntimeCore } from './core.js';
 import { JobContextImpl } from './job-context.js';
+import { asAgentError } from './outbound-refusal.js';
 import type { TerminalState } from './job-state.js';
 import type { Job } from './job.js';
 import { isoTime, schedule, type TimerHandle } from './timers.js';
@@ -56,7 +57,11 @@ export class JobRunner {
   /** Job-scoped event; ignored once the job is terminal (catalog §8.1). */
   emitEvent(job: Job, kind: string, body: unknown): void {
     if (job.isTerminal) return;
-    job.emit('job.event', { kind, ts: isoTime(this.core.timers.now()), body });
+    try {
+      job.emit('job.event', { kind, ts: isoTime(this.core.timers.now()), body });
+    } catch (err) {
+      throw asAgentError(err, kind);
+    }
   }
 
   finishError(job: Job, error: ARCPError): void {

@@ -41,8 +41,16 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
    * `eventStore` is given (that store decides).
    */
   overflow?: OverflowPolicy;
-  /** Validate every outbound envelope strictly. Default: on under test/development, off otherwise. */
+  /**
+   * Validate every outbound envelope strictly (§8.2.1: a bad body never reaches the wire; the agent
+   * gets INVALID_REQUEST). Default: on, in every environment. `false` is for benchmarks only.
+   */
   validateOutbound?: boolean;
+  /**
+   * Development only: treat plain ws:// connections from loopback peers as trusted for §9.8
+   * credentials (§14 otherwise requires TLS, stdio or in-memory). Default false.
+   */
+  plainLoopbackCredentials?: boolean;
   /** Clock and timers (tests inject a fake). */
   clock?: Clock;
   /** How long a cancelled agent may take to unwind before the runtime ends the job. Default 30 s. */
@@ -74,6 +82,7 @@ export interface ResolvedOptions {
   backPressureThreshold: number;
   maxFrameBytes: number;
   validateOutbound: boolean;
+  plainLoopbackCredentials: boolean;
   cancelGraceMs: number;
   maxResultChunkBytes: number;
   maxResultBytes: number;
@@ -88,11 +97,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-function defaultValidateOutbound(): boolean {
-  const env = process.env.NODE_ENV;
-  return env === 'test' || env === 'development' || process.env.VITEST !== undefined;
-}
-
 export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
   const resumeWindowSec = positive('resumeWindowSec', opts.resumeWindowSec, 600);
   return {
@@ -102,7 +106,8 @@ export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
     heartbeatIntervalMs: positive('heartbeatIntervalSec', opts.heartbeatIntervalSec, 30) * 1000,
     backPressureThreshold: positive('backPressureThreshold', opts.backPressureThreshold, 1000),
     maxFrameBytes: positive('maxFrameBytes', opts.maxFrameBytes, 1024 * 1024),
-    validateOutbound: opts.validateOutbound ?? defaultValidateOutbound(),
+    validateOutbound: opts.validateOutbound ?? true,
+    plainLoopbackCredentials: opts.plainLoopbackCredentials === true,
     cancelGraceMs: positive('cancelGraceMs', opts.cancelGraceMs, 30_000),
     maxResultChunkBytes: positive('maxResultChunkBytes', opts.maxResultChunkBytes, 1024 * 1024),
     maxResultBytes: positive('maxResultBytes', opts.maxResultBytes, 256 * 1024 * 1024),

@@ -32,6 +32,7 @@ import { mintResumeToken, SessionRegistry } from './session-registry.js';
 import { Session } from './session.js';
 import { schedule, type Clock, type TimerHandle } from './timers.js';
 import { RuntimeGuard } from './limits/runtime-guard.js';
+import { isUpgradeTrusted, markTransportTrusted } from './transport-trust.js';
 
 export class ARCPRuntime implements RuntimeCore {
   readonly options: ResolvedOptions;
@@ -173,7 +174,10 @@ export class ARCPRuntime implements RuntimeCore {
 
   private serve(server: WebSocketServerTransport): void {
     this.servers.add(server);
-    server.onConnection((transport) => this.accept(transport));
+    server.onConnection((transport, { request }) => {
+      if (isUpgradeTrusted(request, this.options.plainLoopbackCredentials)) markTransportTrusted(transport);
+      void this.accept(transport);
+    });
   }
 
   // Periodic housekeeping: forget sessions past their resume window, expired idempotency keys

@@ -11,6 +11,7 @@ import { arcpError } from '../errors/index.js';
 import type { Connection } from './connection.js';
 import { envelope, errorPayload } from './envelope.js';
 import { BackPressureGauge } from './back-pressure.js';
+import { eventAllowed, messageAllowed } from './feature-gate.js';
 import { InboundIdWindow } from './inbound-ids.js';
 import { EventStoreFullError, type EventStore } from './event-store.js';
 import type { FaultSet } from './faults.js';
@@ -159,7 +160,7 @@ export class Session {
 
   /** Unsequenced control message (welcome, errors, accepted, cancelled, pong, closed). */
   sendControl(msg: ArcpMessage): void {
-    if (this.expired) return;
+    if (this.expired || !messageAllowed(this.features, msg.type)) return;
     this.connection?.send(msg);
   }
 
@@ -175,6 +176,7 @@ export class Session {
    */
   emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
     if (this.machine.state === 'terminated') return undefined; // overflowed or expired (no rest-args array per event)
+    if (type === 'job.event' && !eventAllowed(this.features, payload) && !this.env.faults.has('feature-outside-negotiated')) return undefined;
     const previous = this.lastSeq;
     const seq = this.allocateSeq();
     // Hot path (one per streamed event): a fixed-shape literal, same keys and order as envelope().

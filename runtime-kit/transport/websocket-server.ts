@@ -2,7 +2,7 @@
 // path, and hands out one Transport per accepted connection. ws runs in `noServer` mode so we
 // route upgrades by path ourselves; that lets several servers share one http.Server.
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import type { Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -36,6 +36,8 @@ export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOption
   upgradeTimeoutMs?: number;
   /** Open TCP connections the server accepts (http.Server maxConnections). Default unlimited. */
   maxSockets?: number;
+  /** PEM certificate and key: serve wss:// (§14: credentials only over encrypted transports). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
@@ -49,6 +51,7 @@ export class WebSocketServerTransport {
   private guard = new UpgradeGuard({}, 'any');
   private httpServer: UpgradeServer | undefined;
   private ownsHttpServer = false;
+  private secure = false;
   private onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
   private callback: ConnectionCallback | undefined;
   // Connections accepted before onConnection() was called wait here instead of being lost.
@@ -71,10 +74,12 @@ export class WebSocketServerTransport {
   }
 
   listen(opts: ListenOptions = {}): Promise<this> {
-    const server = createServer((_req, res) => {
-      // Plain HTTP requests get a short answer; only upgrades at `path` are served.
+    // Plain HTTP requests get a short answer; only upgrades at `path` are served.
+    const answer = (_req: IncomingMessage, res: import('node:http').ServerResponse): void => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('ARCP WebSocket endpoint: upgrade required\n');
-    });
+    };
+    const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, answer) : createServer(answer);
+    this.secure = opts.tls !== undefined;
     this.ownsHttpServer = true;
     const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
     // ws clears the socket timeout once the upgrade completes (WebSocket#setSocket).
@@ -126,12 +131,12 @@ export class WebSocketServerTransport {
     return addr ? { host: addr.address, port: addr.port } : undefined;
   }
 
-  /** `ws://host:port/path` of a standalone server. */
+  /** `ws://host:port/path` (`wss://` with `tls`) of a standalone server. */
   get url(): string | undefined {
     const addr = this.address();
     if (!addr) return undefined;
     const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host;
-    return `ws://${host}:${addr.port}${this.path}`;
+    return `${this.secure ? 'wss' : 'ws'}://${host}:${addr.port}${this.path}`;
   }
 
   get connectionCount(): number {

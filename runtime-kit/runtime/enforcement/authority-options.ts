@@ -3,6 +3,7 @@
 // ARCPRuntime's RuntimeOptions extends this interface; resolveAuthorityOptions fills defaults.
 import type { CredentialProvisioner, RetryOptions } from '../../authority/index.js';
 import type { AuditSink } from '../audit/audit-log.js';
+import type { JobHistory } from '../subscriptions/job-history.js';
 import type { SubscribePolicy } from '../subscriptions/subscribe-policy.js';
 
 export interface AuthorityRuntimeOptions {
@@ -23,6 +24,8 @@ export interface AuthorityRuntimeOptions {
   listRetentionSec?: number;
   /** §14 cross-session subscription audit: a sink, or `{ file }` for JSON lines. Default in-memory. */
   auditLog?: AuditSink | { file: string };
+  /** Subscription history (§7.6), independent of the owner's acks. Default: MemoryJobHistory (bounds in job-history.ts). */
+  jobHistory?: JobHistory;
 }
 
 export interface ResolvedAuthorityOptions {

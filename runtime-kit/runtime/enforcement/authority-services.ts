@@ -12,6 +12,7 @@ import { CredentialService } from '../credentials/credential-service.js';
 import { DelegationService } from '../delegation/delegation-service.js';
 import type { JobAuthorityLike, JobInfo, RuntimeHooks } from '../hooks.js';
 import type { Job } from '../job.js';
+import { JobHistorySink, MemoryJobHistory, type JobHistory } from '../subscriptions/job-history.js';
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js';
 import { resolveAuthorityOptions, type AuthorityRuntimeOptions, type ResolvedAuthorityOptions } from './authority-options.js';
 import { retryableLeaseExpired, starCrossesSlash, withAuthorityFaults, withoutExpiry } from './authority-faults.js';
@@ -24,10 +25,13 @@ export class AuthorityServices {
   readonly options: ResolvedAuthorityOptions;
   readonly audit: AuditSink;
   readonly subscriptions: SubscriptionRegistry;
+  /** Every job's sequenced output for `history: true` subscribers, independent of acks (issue 9). */
+  readonly history: JobHistory;
   readonly delegation: DelegationService;
   /** Present only with a provisioner AND a revocation ledger (§14: no ledger, no feature). */
   readonly credentials: CredentialService | undefined;
   private readonly expiry: ExpiryTimers;
+  private embedderRevocation: RuntimeHooks['revokeCredentials'];
 
   constructor(
     private readonly core: RuntimeCore,
@@ -37,6 +41,8 @@ export class AuthorityServices {
     const log = core.options.logger;
     this.audit = createAuditSink(this.options.auditLog, (err) => log('error', 'audit log write failed', { error: String(err) }));
     this.subscriptions = new SubscriptionRegistry(log);
+    this.history = opts.jobHistory ?? new MemoryJobHistory();
+    core.jobs.onForget = (jobId) => this.history.forget(jobId);
     this.delegation = new DelegationService(core);
     const leakyExpiry = core.faults.has('lease-expired-retryable');
     this.expiry = new ExpiryTimers(core, (e: ARCPError) => (leakyExpiry ? retryableLeaseExpired(e) : e));
@@ -87,6 +93,7 @@ export class AuthorityServices {
         const authority: JobAuthorityLike = withAuthorityFaults(base(shaped), faults);
         const job = args.job as Job;
         byJob.set(job, this);
+        job.sinks.add(new JobHistorySink(this.history)); // every job passes here before its first event
         if (this.options.proactiveExpiry) this.expiry.arm(job, authority);
         return authority;
       };
@@ -95,6 +102,13 @@ export class AuthorityServices {
       const credentials = this.credentials;
       hooks.issueCredentials = (job: JobInfo) => credentials.issue(job as Job);
     }
+    // The ledger-backed service revokes durably; an embedder's own hook must say it does (§14).
+    const embedderRevocation = hooks.revokeCredentials;
+    if (this.credentials && !embedderRevocation) {
+      const credentials = this.credentials;
+      hooks.revokeCredentials = { durable: true, revoke: (job) => credentials.revoke(job.jobId) };
+    }
+    this.embedderRevocation = embedderRevocation;
     const userTerminal = hooks.onJobTerminal;
     hooks.onJobTerminal = (job: JobInfo, state: string) => {
       this.onTerminal(job as Job, state);
@@ -107,6 +121,12 @@ export class AuthorityServices {
     this.delegation.endChildren(job, state);
     // §9.8.2 MUST revoke at every terminal state (children first, via the manager's cascade).
     this.credentials?.revoke(job.jobId);
+    if (this.embedderRevocation) {
+      const log = this.core.options.logger;
+      Promise.resolve()
+        .then(() => this.embedderRevocation!.revoke(job))
+        .catch((err) => log('error', 'credential revocation hook failed', { job_id: job.jobId, error: String(err) }));
+    }
   }
 }
 

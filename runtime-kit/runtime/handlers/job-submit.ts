@@ -13,6 +13,7 @@ import { envelope, errorPayload } from '../envelope.js';
 import { Job } from '../job.js';
 import type { Session } from '../session.js';
 import { isoTime } from '../timers.js';
+import { isTransportTrusted } from '../transport-trust.js';
 
 export const jobSubmitHandler: MessageHandler = {
   types: ['job.submit'],
@@ -92,7 +93,8 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   };
 
   const issue = core.hooks.issueCredentials;
-  if (!issue || !session.has('provisioned_credentials')) return accept(undefined);
+  // §14: never over a transport that is neither encrypted nor operator-trusted (transport-trust.ts).
+  if (!issue || !session.has('provisioned_credentials') || !isTransportTrusted(session.connection?.transport)) return accept(undefined);
   // catalog §6.18: a provisioner failure -> job.error INTERNAL_ERROR instead of job.accepted.
   try {
     const issued = issue(job);

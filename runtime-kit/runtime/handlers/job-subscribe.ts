@@ -30,6 +30,7 @@ export const jobSubscribeHandler: MessageHandler = {
         audit: services.audit,
         ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}),
         credentialsOf: (job) => services.credentialsOf(job),
+        history: services.history,
       },
     );
   },

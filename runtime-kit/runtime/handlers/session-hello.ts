@@ -7,6 +7,7 @@ import { arcpError } from '../../errors/index.js';
 import { CLOSE_CODES } from '../limits/close-codes.js';
 import type { Authenticated } from '../authenticator.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
+import { featuresForTransport } from '../transport-trust.js';
 import { performResume } from './resume.js';
 import { negotiateFeatures, sendWelcome } from './welcome.js';
 
@@ -32,7 +33,7 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
     connection.refuseHandshake(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), hello.id, CLOSE_CODES.AUTH_FAILED);
     return;
   }
-  const features = negotiateFeatures(core.advertisedFeatures(), hello.payload.capabilities?.features as string[] | undefined);
+  const features = negotiateFeatures(featuresForTransport(core.advertisedFeatures(), connection.transport), hello.payload.capabilities?.features as string[] | undefined);
   const resume = hello.payload.resume as { session_id: string; resume_token: string; last_event_seq: number } | undefined;
   if (resume) {
     performResume(ctx, {

@@ -3,7 +3,7 @@
 // in the subscriber's own seq space. `subscribed_from` is the subscriber's latest seq just
 // before the first replayed or live event of this job (catalog §9 #7). `from_event_seq` is in
 // the OWNER session's seq space (the space of session.jobs.last_event_seq); `history: true`
-// without it replays everything still buffered (catalog §9 #9).
+// without it replays the job's whole recorded history (catalog §9 #9), which acks never free.
 import type { JobSubscribed, JobSubscribedPayload } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
 import type { AuditSink } from '../audit/audit-log.js';
@@ -14,6 +14,7 @@ import type { Session } from '../session.js';
 import { isoTime } from '../timers.js';
 import { maySeeCredentials, redactForwardedPayload } from './redaction.js';
 import { decideObserve, type SubscribePolicy } from './subscribe-policy.js';
+import type { JobHistory } from './job-history.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
 
 export interface SubscribeRequest {
@@ -30,9 +31,9 @@ export interface SubscribeDeps {
   policy?: SubscribePolicy;
   /** Current credentials of a job (after rotations), if any were issued. */
   credentialsOf(job: Job): JobSubscribedPayload['credentials'];
+  /** The job's recorded output (not the owner's resume buffer, which acks free). */
+  history: JobHistory;
 }
-
-const SEQUENCED = new Set(['job.event', 'job.result', 'job.error']);
 
 export function subscribe(session: Session, req: SubscribeRequest, deps: SubscribeDeps): void {
   const { core } = deps;
@@ -63,7 +64,7 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   }
 
   const showCredentials = maySeeCredentials(session.principal, job.principal, core.faults.has('leak-credentials-to-observer'));
-  const history = req.history ? replayable(core, job, req.fromEventSeq ?? 0) : [];
+  const history = req.history ? deps.history.after(job.jobId, req.fromEventSeq ?? 0) : [];
   const payload: JobSubscribedPayload = {
     job_id: job.jobId,
     current_status: job.state,
@@ -85,21 +86,4 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));
   // The owner already receives the job's events live: no second copy in its own session.
   if (session !== job.owner) deps.registry.add(job, session, showCredentials);
-}
-
-interface HistoryEntry {
-  type: 'job.event' | 'job.result' | 'job.error';
-  traceId: string | undefined;
-  payload: unknown;
-}
-
-/** The job's envelopes still held in the owner's buffer with seq > fromSeq (owner's space). */
-function replayable(core: RuntimeCore, job: Job, fromSeq: number): HistoryEntry[] {
-  const out: HistoryEntry[] = [];
-  for (const stored of core.store.readAfter(job.owner.id, fromSeq)) {
-    if (stored.jobId !== job.jobId || !SEQUENCED.has(stored.type)) continue;
-    const env = JSON.parse(stored.frame) as { type: HistoryEntry['type']; trace_id?: string; payload: unknown };
-    out.push({ type: env.type, traceId: env.trace_id, payload: env.payload });
-  }
-  return out;
 }

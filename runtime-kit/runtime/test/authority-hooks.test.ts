@@ -120,6 +120,8 @@ describe('hooks (extension points)', () => {
       hooks: {
         createAuthority: () => passThroughAuthority,
         issueCredentials: (job) => [{ id: `cred_${job.jobId}`, scheme: 'bearer', value: 'sk-test', endpoint: 'https://gw.example/v1' }],
+        // §14: advertised only with durable revocation (issue 9)
+        revokeCredentials: { durable: true, revoke: () => undefined },
         onJobTerminal: (job, status) => terminals.push(`${job.jobId}:${status}`),
       },
     });

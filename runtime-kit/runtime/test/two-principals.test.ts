@@ -137,7 +137,7 @@ describe('over WebSocket', () => {
   });
 
   it('a dashboard session of another principal follows a job live; the submitter alone holds credentials', async () => {
-    start({ subscribePolicy: bobMayObserve });
+    start({ subscribePolicy: bobMayObserve, plainLoopbackCredentials: true }); // §14: plain ws carries credentials only under the dev opt-in
     const server = await runtime.listen({ port: 0 });
     const a = new TestPeer(await connectWebSocket(server.url!));
     const b = new TestPeer(await connectWebSocket(server.url!));
