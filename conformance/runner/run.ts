@@ -23,6 +23,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** Which role was certified: a runtime (default) or a client (`--role client`). */
+  readonly role?: 'runtime' | 'client';
   readonly startedAt: string;
   readonly durationMs: number;
   readonly peer: PeerInfo & { readonly describe: string };
