@@ -127,11 +127,10 @@ export const sessionChecks = [
       const c = await s.conn.nextType(['session.close', 'session.bye']);
       s.conn.send(F.closed(s.sessionId, 'done'));
       await closing;
-      const after = s.conn.frames.length;
       await ctx.client.do({ op: 'submit', agent: 'conformance.echo', input: {} }, 1500).catch(() => undefined);
       await ctx.client.do({ op: 'ack' }, 1500).catch(() => undefined);
       await ctx.sleep(1200);
-      const late = s.conn.frames.slice(after);
+      const late = s.conn.frames.slice(s.conn.frames.indexOf(c) + 1);
       require_(ctx.runtime.connections === 1, `after ${String(c.type)} the client opened another connection`);
       if (late.length) throw new Violation(`after ${String(c.type)} the client sent ${late.map((f) => String(f.type)).join(', ')}`);
     },
