@@ -41,10 +41,11 @@ export function registerConformance(program: Command): void {
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
     .option('--verbose', 'longer traces on the terminal')
     .action(async (o) => {
-      const { ALL_CHECKS, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
+      const { ALL_CHECKS, listCoverage, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
       if (o.list) {
         const checks = selectChecks(parsePatternList(o.only), ALL_CHECKS);
         process.stdout.write(o.markdown ? listMarkdown(checks) : listPlain(checks));
+        process.stdout.write(`${o.markdown ? '\n' : ''}${listCoverage(ALL_CHECKS)}`);
         return;
       }
       if (o.role === 'client') {
