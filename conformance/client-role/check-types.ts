@@ -4,9 +4,9 @@
 import type { CheckDef } from '../checks/types.js';
 import type { ClientCheckContext } from './context.js';
 
-export interface ClientCheckDef extends Omit<CheckDef, 'run' | 'agents' | 'needs'> {
-  /** Ids of the statements (conformance/statements.json) this check tests. */
-  readonly statements?: readonly string[];
+export interface ClientCheckDef extends Omit<CheckDef, 'run' | 'agents' | 'needs' | 'statements'> {
+  /** Ids of the client-side statements (conformance/statements.json) this check tests. */
+  readonly statements: readonly string[];
   run(ctx: ClientCheckContext): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { advertised, ClientCheckContext, type ClientInfo, type ClientRunConfig }
 import { welcome, ids } from './frames.js';
 import { ScriptedRuntime } from './scripted-runtime.js';
 import { field } from '../driver/wire.js';
+import { clientCoverage } from './coverage.js';
 
 export interface ClientRunOptions {
   readonly config: ClientRunConfig;
@@ -140,5 +141,6 @@ export async function runClientChecks(opts: ClientRunOptions): Promise<RunResult
     verdicts,
     fuzz: { cases, seconds: Math.round(seconds * 100) / 100, casesPerSecond: seconds > 0 ? Math.round((cases / seconds) * 10) / 10 : 0 },
     exitCode: exitCodeFor(verdicts),
+    coverage: clientCoverage(opts.checks, new Set(verdicts.filter((v) => v.outcome !== 'skipped' && v.outcome !== 'not-applicable').map((v) => v.id))),
   };
 }

@@ -36,6 +36,7 @@ function watchAcks(s: Session, conn: RuntimeConn): { problems: string[]; count: 
 export const controlChecks = [
   clientScenario({
     id: '6.4/client/pong-echoes-nonce',
+    statements: ["S6.4-02"],
     spec: '§6.4',
     level: 'MUST',
     feature: 'heartbeat',
@@ -52,6 +53,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '6.4/client/pong-without-heartbeat',
+    statements: ["S6.4-02"],
     spec: '§6.4',
     level: 'interop',
     title: 'a ping is answered even when heartbeat was not negotiated (catalog §6.5: every SDK pongs always)',
@@ -66,6 +68,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '6.4/client/idle-client-sends',
+    statements: ["S2.2-01", "S6.4-01"],
     spec: '§6.4',
     level: 'SHOULD',
     feature: 'heartbeat',
@@ -81,6 +84,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '6.5/client/acks-never-above-received',
+    statements: [],
     spec: '§6.5',
     level: 'MUST',
     feature: 'ack',
@@ -102,6 +106,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '6.5/client/acks-coalesced',
+    statements: ["S6.5-03"],
     spec: '§6.5',
     level: 'SHOULD',
     feature: 'ack',
@@ -123,6 +128,7 @@ export const controlChecks = [
 
   clientProperty({
     id: '6.5/client/random-ack-streams',
+    statements: ["S6.5-03"],
     spec: '§6.5',
     level: 'MUST',
     feature: 'ack',
@@ -148,6 +154,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '7.4/client/cancel-targets-job',
+    statements: ["S7.4-01"],
     spec: '§7.4, §12',
     level: 'MUST',
     title: 'cancel sends job.cancel carrying the job in the envelope job_id and the session id; job.cancelled then job.error CANCELLED reach the application as CANCELLED, not retryable',
@@ -172,6 +179,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '6.6/client/list-correlated-by-request-id',
+    statements: [],
     spec: '§6.6',
     level: 'MUST',
     feature: 'list_jobs',
@@ -198,6 +206,7 @@ export const controlChecks = [
 
   clientScenario({
     id: '7.6/client/subscribe-history-either-order',
+    statements: [],
     spec: '§7.6',
     level: 'interop',
     feature: 'subscribe',

@@ -35,6 +35,7 @@ function expectedRetryable(code: string, wire: boolean): boolean {
 export const errorChecks = [
   clientScenario({
     id: '12/client/pinned-retryable',
+    statements: ["S12-02"],
     spec: '§12',
     level: 'MUST',
     title: 'LEASE_EXPIRED and BUDGET_EXHAUSTED reach the application as not retryable even when a runtime sends retryable: true; INTERNAL_ERROR is always retryable',
@@ -51,6 +52,7 @@ export const errorChecks = [
 
   clientProperty({
     id: '12/client/every-code-typed',
+    statements: ["S12-02", "S12-03"],
     spec: '§12',
     level: 'MUST',
     title: 'each of the 15 codes, with and without details, any retryable: the application gets that code and the wire retryable (the pinned value for pinned codes)',
@@ -72,6 +74,7 @@ export const errorChecks = [
 
   clientScenario({
     id: '12/client/session-error-uncorrelated',
+    statements: [],
     spec: '§12, §6',
     level: 'SHOULD',
     title: 'a session.error with no request_id or job_id (the TS runtime form) while a list is pending reaches the application as a typed error; nothing waits forever',
@@ -91,6 +94,7 @@ export const errorChecks = [
 
   clientScenario({
     id: '6.1/client/pre-welcome-error-without-session-id',
+    statements: [],
     spec: '§6.1, §12',
     level: 'interop',
     title: 'UNAUTHENTICATED as a session.error without session_id before any welcome (TS/Go, catalog §9 #26) fails connect with UNAUTHENTICATED, not a timeout',

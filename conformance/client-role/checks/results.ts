@@ -36,6 +36,7 @@ const b64 = (b: Buffer): Piece => ({ bytes: b, encoding: 'base64' });
 export const resultChecks = [
   clientScenario({
     id: '8.4/client/utf8-chunks-assembled',
+    statements: ["S8.4-06"],
     spec: '§8.4',
     level: 'MUST',
     feature: 'result_chunk',
@@ -49,6 +50,7 @@ export const resultChecks = [
 
   clientScenario({
     id: '8.4/client/base64-chunks-assembled',
+    statements: ["S8.4-06"],
     spec: '§8.4',
     level: 'MUST',
     feature: 'result_chunk',
@@ -66,6 +68,7 @@ export const resultChecks = [
 
   clientScenario({
     id: '8.4/client/out-of-order-chunk-seq',
+    statements: ["S8.4-06"],
     spec: '§8.4',
     level: 'MUST',
     feature: 'result_chunk',
@@ -79,6 +82,7 @@ export const resultChecks = [
 
   clientScenario({
     id: '8.4/client/missing-chunk-not-assembled',
+    statements: ["S8.4-06"],
     spec: '§8.4',
     level: 'MUST',
     feature: 'result_chunk',
@@ -93,6 +97,7 @@ export const resultChecks = [
 
   clientProperty({
     id: '8.4/client/random-chunked-results',
+    statements: ["S8.4-06"],
     spec: '§8.4',
     level: 'MUST',
     feature: 'result_chunk',

@@ -37,6 +37,7 @@ function replay(s: Session, jobId: string, sent: Map<number, string>, from: numb
 export const resumeChecks = [
   clientScenario({
     id: '6.3/client/resume-presents-last-seq',
+    statements: ["S6.3-05"],
     spec: '§6.3, §8.3',
     level: 'MUST',
     title: 'after a drop the client resumes its session with last_event_seq = the last event it received and the latest resume_token',
@@ -57,6 +58,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '6.3/client/resume-uses-rotated-token',
+    statements: ["S6.3-05"],
     spec: '§6.3',
     level: 'MUST',
     title: 'a second resume presents the token of the resume welcome, never the first session token (tokens rotate on every welcome)',
@@ -79,6 +81,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '6.3/client/overlapping-replay-no-duplicates',
+    statements: ["S6.3-05"],
     spec: '§6.3, §8.3',
     level: 'MUST',
     title: 'a replay that repeats seqs the client already has (duplicate seqs after a resume) shows no event twice and loses none',
@@ -101,6 +104,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '8.3/client/gap-not-skipped',
+    statements: ["S8.3-02", "S6.3-05"],
     spec: '§8.3, §6.3',
     level: 'MUST',
     title: 'after seqs 1, 2, 4 (3 withheld) the client never resumes past 2, and the replayed 3 is shown before 4: no event lost to a gap',
@@ -126,6 +130,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '8.3/client/gap-detected',
+    statements: ["S8.3-02"],
     spec: '§8.3',
     level: 'SHOULD',
     title: 'an unexpected gap (1 then 3) makes the client treat the session as broken: it reports the gap, drops or resumes within 1.5 s',
@@ -147,6 +152,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '8.3/client/duplicate-frames-not-shown-twice',
+    statements: ["S8.3-01"],
     spec: '§8.3',
     level: 'MUST',
     title: 'a frame repeated verbatim, and an event re-sent under a new id with an old seq, are not shown to the application twice',
@@ -170,6 +176,7 @@ export const resumeChecks = [
 
   clientScenario({
     id: '8.3/client/identical-distinct-events-kept',
+    statements: ["S8.3-01"],
     spec: '§8.3',
     level: 'MUST',
     title: 'distinct events with identical kind, ts and body (different seqs) are all shown: identity is the seq, not the content',
@@ -192,6 +199,7 @@ export const resumeChecks = [
 
   clientProperty({
     id: '8.3/client/random-drops-and-hostile-order',
+    statements: ["S6.3-05", "S8.3-02"],
     spec: '§8.3, §6.3',
     level: 'MUST',
     title: 'random streams with duplicated, swapped and withheld frames, transport drops at random points and overlapping replays: the application sees every seq once, in order, then the result',

@@ -28,6 +28,7 @@ async function jobSurvives(ctx: ClientCheckContext, noise: (s: Session, jobId: s
 export const robustnessChecks = [
   clientScenario({
     id: '5/client/malformed-frames-survived',
+    statements: ["S5-01"],
     spec: '§5',
     level: 'MUST',
     title: 'non-JSON text, a JSON array, a binary frame, a frame without type, unknown core and x-vendor types: dropped, and the job completes intact',
@@ -51,6 +52,7 @@ export const robustnessChecks = [
 
   clientScenario({
     id: '5/client/oversized-frame-survived',
+    statements: [],
     spec: '§5',
     level: 'MUST',
     title: 'a 2 MiB unsequenced vendor frame is dropped (or read) without crashing, and the job completes intact',
@@ -67,6 +69,7 @@ export const robustnessChecks = [
 
   clientScenario({
     id: '8.2/client/vendor-kinds-tolerated',
+    statements: ["S8.3-01"],
     spec: '§8.2, §8.3',
     level: 'MUST',
     title: 'x-vendor.* and unknown event kinds are ignored or shown, but still count toward event_seq: no gap, no resume, the job completes',
@@ -90,6 +93,7 @@ export const robustnessChecks = [
 
   clientProperty({
     id: '8.2/client/reserved-kinds-delivered',
+    statements: [],
     spec: '§8.2, §8.2.1',
     level: 'MUST',
     title: 'a stream of every reserved kind with bodies generated from the schemas (incl. status back_pressure) reaches the application in order, kinds intact',
@@ -116,6 +120,7 @@ export const robustnessChecks = [
 
   clientProperty({
     id: '5/client/fuzzed-runtime-messages',
+    statements: ["S5-01"],
     spec: '§5, §8.3',
     level: 'MUST',
     title: 'runtime-to-client messages generated from the schemas (valid and mutated, aimed at nothing open) in the middle of a job never cost it an event or its result',
@@ -140,6 +145,7 @@ export const robustnessChecks = [
 
   clientScenario({
     id: '5/client/silent-runtime-connect-fails',
+    statements: [],
     spec: '§6.2',
     level: 'SHOULD',
     title: 'a runtime that accepts the connection and never answers the hello makes connect fail with an error within 12 s, not hang',

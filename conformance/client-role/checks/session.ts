@@ -13,6 +13,7 @@ const GATED_SENDS: Record<string, string> = { 'session.ack': 'ack', 'session.lis
 export const sessionChecks = [
   clientScenario({
     id: '6.1/client/hello-first-with-bearer',
+    statements: [],
     spec: '§6.1, §6.2',
     level: 'MUST',
     title: 'the first frame is session.hello with auth {scheme: bearer, token}; nothing else is sent before the welcome',
@@ -35,6 +36,7 @@ export const sessionChecks = [
 
   clientScenario({
     id: '5/client/unknown-envelope-fields-ignored',
+    statements: ["S5-01"],
     spec: '§5',
     level: 'MUST',
     title: 'unknown top-level fields on welcome, accepted, events and result (Rust-style timestamp, priority, x_future) cost no frame',
@@ -59,6 +61,7 @@ export const sessionChecks = [
 
   clientScenario({
     id: '6.2/client/no-feature-outside-intersection',
+    statements: ["S6.2-01"],
     spec: '§6.2',
     level: 'MUST',
     title: 'with a welcome that negotiates no feature, ack / list / subscribe are refused locally and no gated message (ack, list_jobs, subscribe, ping) is sent',
@@ -79,6 +82,7 @@ export const sessionChecks = [
 
   clientProperty({
     id: '6.2/client/random-feature-subsets',
+    statements: ["S6.2-01"],
     spec: '§6.2',
     level: 'MUST',
     title: 'for random advertised and welcomed feature subsets (the welcome may even list features the client never offered), the client uses only the intersection',
@@ -115,6 +119,7 @@ export const sessionChecks = [
 
   clientScenario({
     id: '6.7/client/nothing-after-close',
+    statements: ["S6.7-01"],
     spec: '§6.7',
     level: 'MUST',
     title: 'close sends session.close (or session.bye), and afterwards the client sends nothing, even when asked to submit or ack',

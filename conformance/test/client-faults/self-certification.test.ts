@@ -11,3 +11,14 @@ describe('client role: arcp-kit client self-certification', () => {
     expect(r.role).toBe('client');
   });
 });
+
+describe('client role: statements traceability', async () => {
+  const { STATEMENTS } = await import('../../statements/statements.js');
+  const { CLIENT_CHECKS } = await import('../../client-role/index.js');
+  it('every statement a client check names exists, and every client-side statement has a client check or a reason', () => {
+    const ids = new Set(STATEMENTS.map((s) => s.id));
+    for (const c of CLIENT_CHECKS) for (const s of c.statements) expect(ids.has(s), `${c.id} names ${s}`).toBe(true);
+    const named = new Set(CLIENT_CHECKS.flatMap((c) => c.statements));
+    for (const s of STATEMENTS.filter((x) => x.binds !== 'runtime')) expect(named.has(s.id) || !!s.reason, `${s.id}: no client check and no reason`).toBe(true);
+  });
+});
