@@ -200,8 +200,8 @@ export class ClientCheckContext {
     s.token = token;
     conn.send(F.welcome(s.sessionId, token, { features: s.features, agents: [] }));
     if (reply) {
-      const rr = (await reply) as { ok: boolean; error?: { code: string } };
-      if (!rr.ok) throw new Violation(`resume: the client library failed with ${rr.error?.code} after a valid welcome`);
+      const rr = (await reply) as { ok: boolean; error?: { code: string; message?: string } };
+      if (!rr.ok) throw new Violation(`resume: the client library failed with ${rr.error?.code}${rr.error?.message ? ` (${rr.error.message})` : ''} after a valid welcome`);
     }
     return { lastEventSeq: r.last_event_seq, token: r.resume_token, sessionId: r.session_id, frame };
   }
