@@ -12,6 +12,7 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
   const interop = result.verdicts.filter((v) => v.level === 'interop');
   return {
     schema: REPORT_SCHEMA_VERSION,
+    role: result.role ?? 'runtime',
     harness: HARNESS,
     startedAt: result.startedAt,
     durationMs: result.durationMs,

@@ -23,3 +23,24 @@ describe('client role: statements traceability', async () => {
     for (const s of STATEMENTS.filter((x) => x.binds !== 'runtime' && x.keyword !== 'MAY')) expect(named.has(s.id) || !!s.reason, `${s.id}: no client check and no reason`).toBe(true);
   });
 });
+
+describe('client role: reports', () => {
+  it('writes report.json with role client (valid against report.schema.json) and client-* badges', async () => {
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const addFormats = (await import('ajv-formats')).default as unknown as (a: unknown) => void;
+    const dir = mkdtempSync(join(tmpdir(), 'arcp-client-report-'));
+    const r = await runClientConformance({ only: '6.1/**', seed: 1, runs: 1, output: 'silent', reportDir: dir });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    expect(report.role).toBe('client');
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../report/report.schema.json', import.meta.url), 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(existsSync(join(dir, 'badges', 'client-core.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'badges', 'client-core.json'), 'utf8')).label).toBe('ARCP client core');
+    expect(r.exitCode).toBe(0);
+  });
+});
