@@ -128,7 +128,9 @@ export class ClientUnderTest {
   }
 
   dispose(): Promise<void> {
-    for (const p of this.pending.values()) p.reject(new HarnessError('check ended'));
+    // An instruction still pending when a check ends (it failed early) settles as a refusal, so no
+    // caller that stopped listening sees an unhandled rejection.
+    for (const [re, p] of this.pending) p.resolve({ re, ok: false, error: { code: 'HARNESS_CHECK_ENDED', message: 'check ended', local: true } });
     this.pending.clear();
     for (const w of this.waiters) clearTimeout(w.timer);
     this.waiters = [];
