@@ -2,3 +2,7 @@
 // harness (fast-check, the checks, the drivers) until a run actually starts.
 export const DEFAULT_RUNS = 8;
 export const DEFAULT_TIMEOUT_MS = 3_000;
+
+/** Name and version of this harness, as every report shows them (the package's own version). */
+import { createRequire } from 'node:module';
+export const HARNESS = { name: 'arcp-kit conformance', version: (createRequire(import.meta.url)('../package.json') as { version: string }).version } as const;

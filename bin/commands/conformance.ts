@@ -22,6 +22,8 @@ export function registerConformance(program: Command): void {
   program
     .command('conformance')
     .description('certify an ARCP v1.1 runtime: scenarios and fast-check properties per spec section, with shrunk reproducers and reports')
+    .addOption(new Option('--role <role>', 'which side to certify: a runtime, or a client (the harness plays the runtime)').choices(['runtime', 'client']).default('runtime'))
+    .option('--client-cmd <command>', 'with --role client: a client driver (docs/client-driver.md); default arcp-kit\'s client in-process')
     .option('--target <url>', 'WebSocket URL of the runtime under test (ws://host:port/path)')
     .option('--stdio <command>', 'spawn the runtime under test and speak ARCP over its stdin/stdout')
     .option('--token <token>', 'bearer token of principal A')
@@ -39,10 +41,34 @@ export function registerConformance(program: Command): void {
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
     .option('--verbose', 'longer traces on the terminal')
     .action(async (o) => {
-      const { ALL_CHECKS, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
+      const { ALL_CHECKS, listCoverage, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
       if (o.list) {
         const checks = selectChecks(parsePatternList(o.only), ALL_CHECKS);
         process.stdout.write(o.markdown ? listMarkdown(checks) : listPlain(checks));
+        process.stdout.write(`${o.markdown ? '\n' : ''}${listCoverage(ALL_CHECKS)}`);
+        return;
+      }
+      if (o.role === 'client') {
+        try {
+          const { runClientConformance } = await import('../../conformance/client-role/index.js');
+          const result = await runClientConformance({
+            clientCmd: o.clientCmd,
+            token: o.token,
+            only: o.only,
+            seed: o.seed,
+            runs: o.runs,
+            replayPath: o.replayPath,
+            timeoutMs: o.timeout,
+            reportDir: o.reportDir,
+            expectedFailures: o.expectedFailures,
+            updateBaseline: o.updateBaseline,
+            write: (s) => process.stdout.write(s),
+          });
+          process.exitCode = result.exitCode;
+        } catch (e) {
+          process.stderr.write(`arcp conformance --role client: ${(e as Error).message}\n`);
+          process.exitCode = 2;
+        }
         return;
       }
       try {

@@ -44,6 +44,7 @@ export const ALLOWED: Outcome = { allowed: true };
 export const authorityChecks: CheckDef[] = [
   scenario({
     id: '9.2/glob/star-is-one-segment',
+    statements: ['S9.2-01', 'S9.3-02'],
     spec: '§9.2, §9.3',
     level: 'MUST',
     title: 'a lease pattern `*` matches one path segment only, `**` any depth (catalog §6.14)',
@@ -63,6 +64,7 @@ export const authorityChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.5/expiry/invalid-rejected',
+    statements: ['S9.5-01'],
     spec: '§9.5',
     level: 'MUST',
     title: 'lease_constraints.expires_at in the past or not UTC `Z` is rejected with INVALID_REQUEST',
@@ -79,6 +81,7 @@ export const authorityChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.5/expiry/ops-after-expiry-fail',
+    statements: ['S7.3-02', 'S9.5-02', 'S9.5-03', 'S9.5-04'],
     spec: '§9.5, §12',
     level: 'MUST',
     title: 'an operation after expires_at fails LEASE_EXPIRED and the job ends in job.error LEASE_EXPIRED, final_status "error", retryable false',
@@ -101,6 +104,7 @@ export const authorityChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.6/budget/exact-decimal',
+    statements: ['S9.6-02', 'S9.6-05'],
     spec: '§9.6',
     level: 'MUST',
     title: 'budget arithmetic is exact to the cent: USD:0.30 minus 3 x 0.10, and USD:0.70 minus 0.70, leave 0, so the next op is BUDGET_EXHAUSTED',
@@ -133,6 +137,7 @@ export const authorityChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.6/budget/accepted-counters',
+    statements: ['S7.1-02', 'S9.6-01'],
     spec: '§7.1, §9.6',
     level: 'MUST',
     title: 'job.accepted echoes initial budget counters per currency (duplicates add up)',
@@ -148,6 +153,7 @@ export const authorityChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.7/model/gate',
+    statements: ['S9.7-01'],
     spec: '§9.7',
     level: 'MUST',
     title: 'model invocations outside the lease\'s model.use globs fail PERMISSION_DENIED',

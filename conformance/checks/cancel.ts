@@ -7,6 +7,7 @@ import type { CheckDef } from './types.js';
 export const cancelChecks: CheckDef[] = [
   scenario({
     id: '7.4/cancel/ack-then-cancelled',
+    statements: ['S7.4-01'],
     spec: '§7.4',
     level: 'MUST',
     title: 'job.cancel from the submitting session is acknowledged with job.cancelled, then job.error CANCELLED / final_status "cancelled"',
@@ -25,6 +26,7 @@ export const cancelChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.4/cancel/terminal-is-cancelled',
+    statements: ['S7.4-01'],
     spec: '§7.4',
     level: 'MUST',
     title: 'after job.cancel the terminal is job.error CANCELLED even when the agent then returns normally (catalog §10 #18)',
@@ -48,6 +50,7 @@ export const cancelChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.4/cancel/unknown-job',
+    statements: ['S12-03'],
     spec: '§7.4, §12',
     level: 'interop',
     title: 'job.cancel for an unknown job gets JOB_NOT_FOUND (catalog §10 #18)',
@@ -61,6 +64,7 @@ export const cancelChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.2/idempotency/same-accepted',
+    statements: ['S7.2-01'],
     spec: '§7.2',
     level: 'MUST',
     title: 'the same idempotency_key with identical parameters returns the same job.accepted payload (same job_id)',
@@ -81,6 +85,7 @@ export const cancelChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.2/idempotency/across-sessions',
+    statements: [],
     spec: '§7.2',
     level: 'interop',
     title: 'an idempotency key is scoped to the principal, not the session: a second session resubmitting gets the same job (catalog §10 #17)',
@@ -99,6 +104,7 @@ export const cancelChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.2/idempotency/conflict-duplicate-key',
+    statements: ['S7.2-02'],
     spec: '§7.2, §12',
     level: 'MUST',
     title: 'the same idempotency_key with different parameters gets DUPLICATE_KEY',

@@ -12,6 +12,7 @@ import type { CheckDef } from './types.js';
 export const controlChecks: CheckDef[] = [
   scenario({
     id: '6.4/pong/answers-ping',
+    statements: ['S6.4-02'],
     spec: '§6.4',
     level: 'MUST',
     title: 'a session.ping is answered by session.pong echoing the nonce, within heartbeat_interval_sec',
@@ -31,6 +32,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.4/heartbeat/outside-seq-space',
+    statements: ['S6.4-04', 'S6.5-04'],
     spec: '§6.4, §6.5, §8.3',
     level: 'MUST',
     title: 'pings, pongs and acks carry no event_seq and do not consume one: job events stay gap-free around them',
@@ -53,6 +55,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.4/heartbeat/loss-keeps-jobs',
+    statements: ['S6.4-03', 'S6.4-05'],
     spec: '§6.4',
     level: 'MUST',
     title: 'when the client goes silent (no pongs) the peer may drop the session, but MUST NOT terminate its jobs: they finish and are resumable',
@@ -81,6 +84,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.4/heartbeat/idle-peer-pings',
+    statements: ['S2.2-01', 'S6.4-01'],
     spec: '§6.4',
     level: 'SHOULD',
     title: 'with heartbeat negotiated, an idle peer sends something (a session.ping) at least once per interval',
@@ -98,6 +102,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.5/ack/accepted-silently',
+    statements: ['S6.5-01'],
     spec: '§6.5',
     level: 'MUST',
     title: 'session.ack (also one above the latest seq) gets no error and the session keeps working',
@@ -117,6 +122,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.7/close/closed-reply',
+    statements: ['S6.7-01'],
     spec: '§6.7',
     level: 'MUST',
     title: 'session.close is acknowledged with session.closed (spec profile)',
@@ -129,6 +135,7 @@ export const controlChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.7/close/jobs-survive',
+    statements: ['S6.7-02'],
     spec: '§6.7',
     level: 'MUST',
     title: 'in-flight jobs keep running after a graceful close and stay resumable (their events are replayed)',

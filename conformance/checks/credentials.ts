@@ -8,6 +8,7 @@ import type { CheckDef } from './types.js';
 export const credentialChecks: CheckDef[] = [
   scenario({
     id: '9.8/credentials/unique-per-job',
+    statements: ['S9.8.2-03'],
     spec: '§9.8.2',
     level: 'MUST',
     title: 'a credential value is never reused across jobs',
@@ -28,6 +29,7 @@ export const credentialChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.6/budget/negative-cost-no-decrement',
+    statements: ['S9.6-03'],
     spec: '§9.6',
     level: 'MUST',
     title: 'a negative cost is rejected and does not change the counter: USD:1.00, costs -1 then 1.00 leave 0 (BUDGET_EXHAUSTED)',

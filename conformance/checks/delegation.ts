@@ -24,6 +24,7 @@ async function delegationRefused(ctx: CheckContext, s: Session, child: Record<st
 export const delegationChecks: CheckDef[] = [
   scenario({
     id: '9.4/delegation/subset-enforced',
+    statements: ['S9.4-01'],
     spec: '§9.4, §10',
     level: 'MUST',
     title: 'delegating a wider lease fails LEASE_SUBSET_VIOLATION; a narrower one runs the child',
@@ -38,6 +39,7 @@ export const delegationChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.4/delegation/budget-within-remaining',
+    statements: ['S9.4-02', 'S10-01'],
     spec: '§9.4, §10',
     level: 'MUST',
     title: 'a child cost.budget above the parent\'s remaining budget fails LEASE_SUBSET_VIOLATION; one within it is granted',
@@ -53,6 +55,7 @@ export const delegationChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.4/delegation/expiry-not-later',
+    statements: ['S9.4-03', 'S9.4-04', 'S10-01'],
     spec: '§9.4, §9.5',
     level: 'MUST',
     title: 'a child expires_at later than the parent\'s fails LEASE_SUBSET_VIOLATION; an earlier one is granted',
@@ -68,6 +71,7 @@ export const delegationChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.4/delegation/needs-agent-delegate',
+    statements: ['S9.1-01'],
     spec: '§9.1, §9.4',
     level: 'MUST',
     title: 'a parent without an agent.delegate grant covering the child agent cannot delegate',

@@ -37,6 +37,7 @@ export function checkChunks(frames: readonly Envelope[], jobId: string): Buffer 
 export const eventChecks: CheckDef[] = [
   scenario({
     id: '8.3/seq/gap-free-concurrent',
+    statements: ['S8.3-01'],
     spec: '§8.3',
     level: 'MUST',
     title: 'event_seq is session-scoped, strictly monotonic and gap-free across concurrent jobs',
@@ -56,6 +57,7 @@ export const eventChecks: CheckDef[] = [
   }),
   scenario({
     id: '8.3/seq/starts-at-one',
+    statements: [],
     spec: '§8.3',
     level: 'interop',
     title: 'the first event_seq of a session is 1 (catalog §9 #20)',
@@ -70,6 +72,7 @@ export const eventChecks: CheckDef[] = [
   }),
   scenario({
     id: '8.2/chatty/log-events',
+    statements: ['S8.1-01', 'S8.2-01'],
     spec: '§8.2',
     level: 'MUST',
     title: 'conformance.chatty {n} yields n log events in order, then success {count: n}',
@@ -89,6 +92,7 @@ export const eventChecks: CheckDef[] = [
   }),
   scenario({
     id: '8.2.1/progress/shape',
+    statements: ['S8.2.1-01', 'S8.2.1-02'],
     spec: '§8.2.1',
     level: 'MUST',
     title: 'progress events carry a non-negative current (SHOULD be <= total)',
@@ -108,6 +112,7 @@ export const eventChecks: CheckDef[] = [
   }),
   scenario({
     id: '8.4/chunks/utf8-assembly',
+    statements: ['S8.4-01', 'S8.4-02', 'S8.4-03', 'S8.4-04', 'S8.4-05', 'S8.4-06'],
     spec: '§8.4',
     level: 'MUST',
     title: 'result_chunk: one result_id, chunk_seq 0.. in order, more=false only last, job.result carries result_id and no inline result; bytes assemble',
@@ -123,6 +128,7 @@ export const eventChecks: CheckDef[] = [
   }),
   scenario({
     id: '8.4/chunks/base64-assembly',
+    statements: ['S8.4-01', 'S8.4-02', 'S8.4-03', 'S8.4-05', 'S8.4-06'],
     spec: '§8.4',
     level: 'MUST',
     title: 'base64 result chunks decode and assemble to the streamed bytes',

@@ -8,6 +8,7 @@ import type { CheckDef } from './types.js';
 export const jobChecks: CheckDef[] = [
   scenario({
     id: '7.1/submit/accepted-then-result',
+    statements: ['S7.1-01'],
     spec: '§7.1, §7.3',
     level: 'MUST',
     title: 'conformance.echo is accepted (job.accepted with job_id and lease) and succeeds with its input as result',
@@ -27,6 +28,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.1/submit/trace-id-echoed',
+    statements: [],
     spec: '§7.1, §11',
     level: 'interop',
     title: 'the submit\'s trace_id is echoed on job.accepted, the job\'s events and its terminal (catalog §6.19)',
@@ -45,6 +47,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.3/terminal/exactly-one',
+    statements: ['S7.3-01'],
     spec: '§7.3',
     level: 'MUST',
     title: 'each job has exactly one terminal (job.result or job.error) and nothing follows it',
@@ -64,6 +67,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.3/error/failer-code',
+    statements: ['S7.3-01', 'S12-03'],
     spec: '§7.3, §12',
     level: 'MUST',
     title: 'conformance.failer ends in job.error final_status "error" with the requested code and message',
@@ -80,6 +84,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.1/max-runtime/timeout',
+    statements: ['S7.3-03'],
     spec: '§7.3, §12',
     level: 'MUST',
     title: 'a job exceeding max_runtime_sec ends in job.error TIMEOUT with final_status "timed_out"',
@@ -96,6 +101,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '12/submit/agent-not-available',
+    statements: ['S7.5-06'],
     spec: '§12',
     level: 'MUST',
     title: 'submitting an unregistered agent gets AGENT_NOT_AVAILABLE',
@@ -107,6 +113,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.5/versions/pinned',
+    statements: ['S7.5-03', 'S7.5-04'],
     spec: '§7.5',
     level: 'MUST',
     title: 'name@version runs exactly that version; job.accepted names it as name@version',
@@ -123,6 +130,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.5/versions/default',
+    statements: ['S7.5-01'],
     spec: '§7.5',
     level: 'MUST',
     title: 'a bare agent name resolves to the advertised default version (2.0.0)',
@@ -137,6 +145,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.5/versions/unknown-version',
+    statements: ['S7.5-03'],
     spec: '§7.5, §12',
     level: 'MUST',
     title: 'name@version with an unregistered version gets AGENT_VERSION_NOT_AVAILABLE',
@@ -150,6 +159,7 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '12/errors/pinned-retryable',
+    statements: ['S12-02'],
     spec: '§12',
     level: 'MUST',
     title: 'LEASE_EXPIRED and BUDGET_EXHAUSTED are sent with retryable false, INTERNAL_ERROR with true, whatever the agent asked',

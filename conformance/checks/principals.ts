@@ -46,6 +46,7 @@ async function subscribed(s: Session, jobId: string, opts: { history?: boolean; 
 export const principalChecks: CheckDef[] = [
   scenario({
     id: '6.6/list/own-jobs-listed',
+    statements: ['S6.6-01'],
     spec: '§6.6',
     level: 'MUST',
     title: 'session.list_jobs answers with request_id and lists the principal\'s running job',
@@ -59,6 +60,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.6/list/other-principal-hidden',
+    statements: ['S6.6-03', 'S6.6-04'],
     spec: '§6.6, §14',
     level: 'MUST',
     title: 'a job is never listed to a principal not authorised to know about it',
@@ -74,6 +76,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.6/subscribe/other-principal-denied',
+    statements: ['S6.6-04', 'S7.6-06', 'S14-01'],
     spec: '§7.6, §14',
     level: 'MUST',
     title: 'by default, subscribing to another principal\'s job gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
@@ -90,6 +93,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.6/subscribe/no-cancel-authority',
+    statements: ['S7.4-02', 'S7.6-08', 'S14-02'],
     spec: '§7.6, §7.7, §14',
     level: 'MUST',
     title: 'a subscriber (same principal, other session) cannot cancel the job (catalog §9 #35: the job is not cancelled)',
@@ -108,6 +112,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.6/subscribe/live-events-own-seq-space',
+    statements: ['S7.6-05'],
     spec: '§7.6, §8.3',
     level: 'MUST',
     title: 'a subscriber receives the job\'s live events in its own gap-free seq space, through the terminal',
@@ -126,6 +131,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.6/subscribe/history-replay',
+    statements: ['S7.6-02'],
     spec: '§7.6',
     level: 'MUST',
     title: 'subscribe with history replays the job\'s earlier events, then streams live: every progress step exactly once, through the terminal',
@@ -151,6 +157,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.6/list/pagination',
+    statements: ['S6.6-02'],
     spec: '§6.6',
     level: 'interop',
     title: 'filter, limit and the opaque cursor page through every running job exactly once (catalog §6.7)',
@@ -179,6 +186,7 @@ export const principalChecks: CheckDef[] = [
   }),
   scenario({
     id: '9.8/credentials/redacted-for-non-submitters',
+    statements: ['S7.6-04', 'S14-08'],
     spec: '§7.6, §9.8, §14',
     level: 'MUST',
     title: 'credentials never reach a principal other than the submitter (listings or job.subscribed)',

@@ -71,6 +71,7 @@ function attemptResume(
 export const resumeChecks: CheckDef[] = [
   scenario({
     id: '6.3/resume/replays-missed-events',
+    statements: ['S6.3-02'],
     spec: '§6.3, §8.3',
     level: 'MUST',
     title: 'after a drop, resume replays exactly the events with seq > last_event_seq, including those emitted while away, gap-free to the terminal',
@@ -87,6 +88,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/replay-from-earlier-position',
+    statements: ['S6.3-02', 'S6.5-02', 'S6.5-05'],
     spec: '§6.3',
     level: 'MUST',
     title: 'resuming from an earlier last_event_seq replays from exactly that point, verbatim (same type, job and payload)',
@@ -110,6 +112,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/token-rotates',
+    statements: ['S6.3-01'],
     spec: '§6.3',
     level: 'MUST',
     title: 'every successful welcome, including a resume, issues a new resume_token',
@@ -124,6 +127,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/token-single-use',
+    statements: ['S6.3-01'],
     spec: '§6.3',
     level: 'MUST',
     title: 'a resume token that was already used (rotated away) is refused with RESUME_WINDOW_EXPIRED',
@@ -141,6 +145,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/unknown-token',
+    statements: ['S6.3-03'],
     spec: '§6.3, §12',
     level: 'MUST',
     title: 'a resume with a token the peer never issued is refused with RESUME_WINDOW_EXPIRED',
@@ -155,6 +160,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/keeps-cancel-authority',
+    statements: ['S7.7-01'],
     spec: '§7.7, §7.4',
     level: 'MUST',
     title: 'the resumed session keeps cancel authority over jobs submitted before the drop',
@@ -169,6 +175,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/other-principal-refused',
+    statements: ['S6.3-04'],
     spec: '§6.3',
     level: 'interop',
     title: 'another principal presenting a valid resume token is refused with RESUME_WINDOW_EXPIRED (catalog §9 #29)',
@@ -183,6 +190,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/window-expired',
+    statements: ['S6.3-03'],
     spec: '§6.3, §12',
     level: 'MUST',
     title: 'a resume attempted well after resume_window_sec is refused with RESUME_WINDOW_EXPIRED',
@@ -204,6 +212,7 @@ export const resumeChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.3/resume/ahead-of-peer',
+    statements: [],
     spec: '§6.3',
     level: 'interop',
     title: 'a resume claiming a last_event_seq beyond what the peer sent is refused with RESUME_WINDOW_EXPIRED (catalog §6.3)',

@@ -33,13 +33,13 @@ interface BadInput {
   readonly slug: string;
   readonly what: string;
   readonly frame: (s: Session) => string;
-  /** The peer MUST answer with a typed error (otherwise silently dropping is tolerated). */
+  /** §12 INVALID_REQUEST covers it (malformed envelope or schema violation): a typed error is required. Only a frame too large for the transport may be refused by the transport itself. */
   readonly typed: boolean;
 }
 
 const BAD_INPUTS: BadInput[] = [
-  { slug: 'malformed-json', what: 'a frame that is not JSON', frame: () => '{"arcp":"1.1","id":', typed: false },
-  { slug: 'non-object', what: 'a JSON array frame', frame: () => '[1,2,3]', typed: false },
+  { slug: 'malformed-json', what: 'a frame that is not JSON', frame: () => '{"arcp":"1.1","id":', typed: true },
+  { slug: 'non-object', what: 'a JSON array frame', frame: () => '[1,2,3]', typed: true },
   {
     slug: 'unknown-core-type',
     what: 'an unknown job.* message type',
@@ -56,7 +56,7 @@ const BAD_INPUTS: BadInput[] = [
     slug: 'wrong-version',
     what: 'an envelope with arcp "9.9"',
     frame: (s) => JSON.stringify({ ...envelope('job.submit', { agent: AGENTS.echo, input: {} }, { session_id: s.sessionId }), arcp: '9.9' }),
-    typed: false,
+    typed: true,
   },
   {
     slug: 'runtime-only-type',
@@ -75,6 +75,7 @@ const BAD_INPUTS: BadInput[] = [
 export const robustnessChecks: CheckDef[] = [
   scenario({
     id: '5/envelope/unknown-fields-ignored',
+    statements: ['S5-01'],
     spec: '§5',
     level: 'MUST',
     title: 'unknown top-level envelope fields (and unknown payload keys, catalog §10 #7) are ignored',
@@ -90,8 +91,9 @@ export const robustnessChecks: CheckDef[] = [
   }),
   scenario({
     id: '5/envelope/session-id-mismatch',
+    statements: [],
     spec: '§5',
-    level: 'SHOULD',
+    level: 'interop',
     title: 'a message naming another session_id is rejected with INVALID_REQUEST (catalog §10 #4)',
     agents: [AGENTS.echo],
     async run(ctx) {
@@ -105,6 +107,7 @@ export const robustnessChecks: CheckDef[] = [
   ...BAD_INPUTS.map((b) =>
     scenario({
       id: `5/robustness/${b.slug}`,
+      statements: ['S12-01'],
       spec: '§5, §12',
       level: 'MUST',
       title: `after ${b.what}, the session keeps working (catalog §1.3)`,
@@ -119,8 +122,9 @@ export const robustnessChecks: CheckDef[] = [
   ...BAD_INPUTS.filter((b) => b.typed).map((b) =>
     scenario({
       id: `12/invalid-request/${b.slug}`,
+      statements: ['S12-01'],
       spec: '§12',
-      level: 'SHOULD',
+      level: 'MUST',
       title: `${b.what} gets a typed INVALID_REQUEST error`,
       async run(ctx) {
         const s = await ctx.open('A');

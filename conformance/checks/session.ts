@@ -8,6 +8,7 @@ import type { CheckDef } from './types.js';
 export const sessionChecks: CheckDef[] = [
   scenario({
     id: '6.1/auth/bad-token-unauthenticated',
+    statements: ['S6.1-01'],
     spec: '§6.1, §12',
     level: 'MUST',
     title: 'a hello with an unknown bearer token gets session.error UNAUTHENTICATED and no welcome',
@@ -21,6 +22,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/welcome/required-fields',
+    statements: ['S6.2-02'],
     spec: '§6.2',
     level: 'MUST',
     title: 'session.welcome carries session_id, a resume_token, resume_window_sec and the negotiated capabilities',
@@ -33,6 +35,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/negotiation/welcome-subset-of-hello',
+    statements: ['S6.2-03'],
     spec: '§6.2',
     level: 'interop',
     title: 'the welcome lists only features the hello offered (catalog §10 #14: the welcome lists the intersection)',
@@ -47,6 +50,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/negotiation/progress-only-if-negotiated',
+    statements: ['S6.2-01'],
     spec: '§6.2, §8.2.1',
     level: 'MUST',
     title: 'without `progress` in the intersection, the peer never emits progress events',
@@ -62,6 +66,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/negotiation/result-chunk-only-if-negotiated',
+    statements: ['S6.2-01'],
     spec: '§6.2, §8.4',
     level: 'MUST',
     title: 'without `result_chunk` in the intersection, the peer never emits result_chunk events',
@@ -76,6 +81,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/negotiation/unnegotiated-message-rejected',
+    statements: [],
     spec: '§6.2',
     level: 'interop',
     title: 'a message of a feature outside the intersection (list_jobs) gets INVALID_REQUEST (catalog §10 #14)',
@@ -88,6 +94,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/hello/second-hello-rejected',
+    statements: [],
     spec: '§6.2',
     level: 'interop',
     title: 'a second session.hello on an open session gets session.error INVALID_REQUEST (catalog §4.4)',
@@ -100,6 +107,7 @@ export const sessionChecks: CheckDef[] = [
   }),
   scenario({
     id: '6.2/welcome/agent-inventory',
+    statements: ['S6.2-02'],
     spec: '§6.2, §7.5',
     level: 'SHOULD',
     title: 'with agent_versions negotiated, the welcome lists agents with versions and a default',

@@ -17,6 +17,8 @@ export type CheckKind = 'scenario' | 'property';
 export interface CheckDef {
   /** Stable hierarchical id anchored to a spec section, e.g. `8.3/seq/gap-free`. */
   readonly id: string;
+  /** Ids of the normative statements it tests (conformance/statements.json); empty only for interop positions. */
+  readonly statements: readonly string[];
   /** Spec reference, e.g. `§8.3`. */
   readonly spec: string;
   readonly level: Level;
@@ -54,6 +56,8 @@ export interface TraceFrame {
 
 export interface Verdict {
   readonly id: string;
+  /** The statements of conformance/statements.json the check tests. */
+  readonly statements?: readonly string[];
   readonly spec: string;
   readonly level: Level;
   readonly kind: CheckKind;

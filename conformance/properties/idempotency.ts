@@ -13,6 +13,7 @@ let caseCounter = 0;
 export const idempotencyProperties: CheckDef[] = [
   property({
     id: '7.2/idempotency/random-resubmits',
+    statements: ['S7.2-01', 'S7.2-02'],
     spec: '§7.2',
     level: 'MUST',
     title: 'random resubmits: same key + same payload -> same job.accepted (job_id); same key + other payload -> DUPLICATE_KEY',

@@ -32,6 +32,7 @@ const opArb = fc.constantFrom(...CAPS).chain((capability) => fc.constantFrom(...
 export const leaseProperties: CheckDef[] = [
   property({
     id: '9.3/lease/random-ops',
+    statements: ['S9.1-01', 'S9.2-01', 'S9.3-01', 'S9.3-02'],
     spec: '§9.2, §9.3',
     level: 'MUST',
     title: 'random leases x random operations: each is allowed exactly when the harness\'s glob oracle says so, else PERMISSION_DENIED',
@@ -57,6 +58,7 @@ export const leaseProperties: CheckDef[] = [
   }),
   property({
     id: '9.6/budget/random-costs',
+    statements: ['S9.6-02', 'S9.6-04', 'S9.6-05'],
     spec: '§9.6',
     level: 'MUST',
     title: 'random budgets x random costs: the op after each cost is refused BUDGET_EXHAUSTED exactly when the decimal counter is <= 0',

@@ -11,6 +11,7 @@ import { runProperty } from './run-property.js';
 export const negotiationProperties: CheckDef[] = [
   property({
     id: '6.2/negotiation/random-subsets',
+    statements: ['S6.2-01'],
     spec: '§6.2',
     level: 'MUST',
     title: 'random hello feature subsets: only the intersection is used (no progress/result_chunk events, no list_jobs answer outside it)',

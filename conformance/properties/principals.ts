@@ -24,6 +24,7 @@ let run = 0;
 export const principalProperties: CheckDef[] = [
   property({
     id: '9.4/delegation/random-leases',
+    statements: ['S9.4-01'],
     spec: '§9.4, §10',
     level: 'MUST',
     title: 'random parent/child leases: a child lease that covers a target its parent does not (a witness) is refused LEASE_SUBSET_VIOLATION',
@@ -56,6 +57,7 @@ export const principalProperties: CheckDef[] = [
   }),
   property({
     id: '7.6/subscribe/random-observers',
+    statements: ['S7.4-02', 'S7.6-06', 'S7.6-08', 'S14-01', 'S14-02'],
     spec: '§7.6, §7.7, §14',
     level: 'MUST',
     title: 'random observers (same principal in other sessions, or principal B) subscribe and try to cancel: B is refused, same-principal subscribers follow the job to its terminal, no observer\'s cancel ends it',
@@ -96,6 +98,7 @@ export const principalProperties: CheckDef[] = [
   }),
   property({
     id: '6.6/list/random-principals',
+    statements: ['S6.6-01', 'S6.6-04'],
     spec: '§6.6, §14',
     level: 'MUST',
     title: 'random submissions by two principals: each principal\'s listing includes all of its own live jobs and none of the other\'s',

@@ -12,6 +12,7 @@ import { runProperty } from './run-property.js';
 export const resumeProperties: CheckDef[] = [
   property({
     id: '6.3/resume/random-drops',
+    statements: ['S6.3-02', 'S8.3-01'],
     spec: '§6.3, §8.3, §7.7',
     level: 'MUST',
     title: 'random drop points and resume positions: exact replay of seq > last_event_seq incl. events emitted while away; token rotates and is single-use',

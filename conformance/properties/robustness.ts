@@ -14,6 +14,7 @@ const SESSION_PLACEHOLDER = 'sess_01JCONFORMANCEPLACEHOLDER0';
 export const robustnessProperties: CheckDef[] = [
   property({
     id: '5/robustness/mutated-messages',
+    statements: ['S12-01'],
     spec: '§5, §12',
     level: 'MUST',
     title: 'schema-generated client messages mutated into invalid ones: the session keeps working after each',

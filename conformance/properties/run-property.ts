@@ -3,7 +3,14 @@
 // exact frames of the minimal case, the seed and the fast-check path that replays it.
 import fc from 'fast-check';
 import { Violation } from '../checks/outcomes.js';
-import type { CheckContext } from '../runner/context.js';
+
+/** What runProperty needs from a check context (runtime-role CheckContext and client-role ClientCheckContext both fit). */
+export interface PropertyHost {
+  readonly config: { readonly seed: number; readonly runs: number; readonly replayPath?: string };
+  readonly recorder: { reset(): void };
+  beginCase(): void;
+  cases: number;
+}
 
 export class PropertyFailure extends Violation {
   constructor(
@@ -29,7 +36,7 @@ export interface PropertyOptions {
  * Each case starts with a clean recorder; connections opened by a case must be closed by it.
  */
 export async function runProperty<T>(
-  ctx: CheckContext,
+  ctx: PropertyHost,
   arb: fc.Arbitrary<T>,
   predicate: (value: T) => Promise<void>,
   opts: PropertyOptions = {},

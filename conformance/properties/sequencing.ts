@@ -39,6 +39,7 @@ function stepArb(ctx: CheckContext): fc.Arbitrary<Step> {
 export const sequencingProperties: CheckDef[] = [
   property({
     id: '8.3/seq/random-concurrent-jobs',
+    statements: ['S7.3-01', 'S8.3-01'],
     spec: '§8.3, §7.3, §6.4, §6.5',
     level: 'MUST',
     title: 'random concurrent jobs: seq strictly monotonic and gap-free, one terminal per job, nothing after it, pings/acks outside the seq space',

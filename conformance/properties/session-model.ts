@@ -166,6 +166,7 @@ function commandsArb(ctx: CheckContext): fc.Arbitrary<Iterable<fc.AsyncCommand<M
 export const sessionModelProperties: CheckDef[] = [
   property({
     id: '8.3/session/model-based',
+    statements: ['S8.3-01'],
     spec: '§8.3, §6.3, §7.3, §7.4, §7.7',
     level: 'MUST',
     title: 'model-based: random submits, cancels, pings, acks and drop+resume: one gap-free stream, identical replays, one terminal per job, cancelled jobs end CANCELLED',

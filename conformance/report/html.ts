@@ -8,6 +8,8 @@ import type { Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
 import type { RunResult } from '../runner/run.js';
 import { certify } from './certification.js';
+import { coverageLine } from '../statements/statements.js';
+import { HARNESS } from '../defaults.js';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/report.hbs', import.meta.url), 'utf8'), { strict: false });
 
@@ -23,6 +25,8 @@ export function buildHtml(result: RunResult): string {
   return template({
     ...result,
     durationSec: (result.durationMs / 1000).toFixed(1),
+    coverage: { line: coverageLine(result.coverage) },
+    harness: `${HARNESS.name} ${HARNESS.version}`,
     certification: cert,
     coreClass: CLS[cert.core],
     flags: Object.entries(cert.features).map(([name, status]) => ({ name, status, cls: CLS[status] })),

@@ -1,6 +1,8 @@
 // The machine-readable report (stable schema: report.schema.json, version `arcp-conformance/1`).
 import type { RunResult } from '../runner/run.js';
 import { certify } from './certification.js';
+import { coverageLine } from '../statements/statements.js';
+import { HARNESS } from '../defaults.js';
 
 export const REPORT_SCHEMA_VERSION = 'arcp-conformance/1';
 
@@ -10,7 +12,8 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
   const interop = result.verdicts.filter((v) => v.level === 'interop');
   return {
     schema: REPORT_SCHEMA_VERSION,
-    harness: { name: 'arcp-kit conformance', version: '0.1.0' },
+    role: result.role ?? 'runtime',
+    harness: HARNESS,
     startedAt: result.startedAt,
     durationMs: result.durationMs,
     profile: result.profile,
@@ -23,6 +26,7 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
       agents: result.peer.agents,
     },
     fuzz: result.fuzz,
+    coverage: { ...result.coverage, line: coverageLine(result.coverage) },
     summary: {
       total: result.verdicts.length,
       byOutcome,
@@ -33,6 +37,7 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
     exitCode: result.exitCode,
     checks: result.verdicts.map((v) => ({
       id: v.id,
+      ...(v.statements?.length ? { statements: v.statements } : {}),
       spec: v.spec,
       level: v.level,
       kind: v.kind,

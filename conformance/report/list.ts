@@ -2,6 +2,13 @@
 // (docs, CI summaries). Generated from the registry, never hand-kept (style.md item 15).
 import { sectionOf } from '../checks/index.js';
 import type { CheckDef } from '../checks/types.js';
+import { coverage, coverageLine } from '../statements/statements.js';
+
+/** The coverage figure of the whole registry (conformance/statements.json), closing every listing. */
+export function listCoverage(all: readonly CheckDef[]): string {
+  const c = coverage(all);
+  return `${coverageLine(c)}${c.untested.length ? ` (untested: ${c.untested.join(', ')})` : ''}\n`;
+}
 
 export function listPlain(checks: readonly CheckDef[]): string {
   return checks

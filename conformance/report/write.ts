@@ -10,13 +10,17 @@ import { buildJunit } from './junit.js';
 export async function writeReports(dir: string, result: RunResult): Promise<string[]> {
   await mkdir(join(dir, 'badges'), { recursive: true });
   const cert = certify(result.verdicts, result.peer.features);
+  // One badge set per role: client badges are client-*.json labelled "ARCP client ...".
+  const role = result.role ?? 'runtime';
+  const prefix = role === 'client' ? 'client-' : '';
+  const label = role === 'client' ? 'ARCP client' : 'ARCP';
   const files: [string, string][] = [
     ['report.json', `${JSON.stringify(buildJsonReport(result), null, 2)}\n`],
     ['junit.xml', buildJunit(result)],
     ['report.html', buildHtml(result)],
-    ['certification.json', `${JSON.stringify({ peer: result.peer.describe, profile: result.profile, seed: result.seed, ...cert }, null, 2)}\n`],
-    [join('badges', 'core.json'), `${JSON.stringify(badge('ARCP core', cert.core))}\n`],
-    ...Object.entries(cert.features).map(([flag, status]): [string, string] => [join('badges', `${flag}.json`), `${JSON.stringify(badge(`ARCP ${flag}`, status))}\n`]),
+    ['certification.json', `${JSON.stringify({ peer: result.peer.describe, role, profile: result.profile, seed: result.seed, ...cert }, null, 2)}\n`],
+    [join('badges', `${prefix}core.json`), `${JSON.stringify(badge(`${label} core`, cert.core))}\n`],
+    ...Object.entries(cert.features).map(([flag, status]): [string, string] => [join('badges', `${prefix}${flag}.json`), `${JSON.stringify(badge(`${label} ${flag}`, status))}\n`]),
   ];
   await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text)));
   return files.map(([name]) => join(dir, name));

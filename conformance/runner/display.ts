@@ -6,6 +6,7 @@ import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
 import { certify } from '../report/certification.js';
 import type { RunResult } from './run.js';
+import { coverageLine } from '../statements/statements.js';
 
 const LABEL: Record<Outcome, string> = {
   pass: 'PASS',
@@ -98,6 +99,7 @@ export function createDisplay(opts: { tty: boolean; write?: Write; verbose?: boo
           `checks: ${result.verdicts.length}  ${Object.entries(by).map(([o, n]) => `${o} ${n}`).join(', ')}`,
           `interop positions (reported separately, never fail the run): ${interop.length - interopFail} pass, ${interopFail} fail`,
           certificationLine(result),
+          coverageLine(result.coverage),
           `fuzz: ${result.fuzz.cases} cases in ${result.fuzz.seconds} s (${result.fuzz.casesPerSecond}/s); run ${(result.durationMs / 1000).toFixed(1)} s`,
           result.exitCode === 0 ? pc.green('RESULT: every MUST-level check that ran passed') : pc.red('RESULT: MUST-level failures (or a stale baseline entry)'),
           '',

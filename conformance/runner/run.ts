@@ -8,6 +8,7 @@ import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
+import { coverage, type Coverage } from '../statements/statements.js';
 
 export interface RunOptions {
   readonly config: RunConfig;
@@ -23,6 +24,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** Which role was certified: a runtime (default) or a client (`--role client`). */
+  readonly role?: 'runtime' | 'client';
   readonly startedAt: string;
   readonly durationMs: number;
   readonly peer: PeerInfo & { readonly describe: string };
@@ -32,6 +35,8 @@ export interface RunResult {
   readonly verdicts: readonly Verdict[];
   readonly fuzz: { readonly cases: number; readonly seconds: number; readonly casesPerSecond: number };
   readonly exitCode: 0 | 1;
+  /** Statements of conformance/statements.json tested by the checks that ran in this run. */
+  readonly coverage: Coverage;
 }
 
 function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Outcome; message: string } | undefined {
@@ -64,7 +69,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
   const { config } = opts;
-  const base = { id: check.id, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
+  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
   const gated = gate(check, config, peer);
   if (gated) return { verdict: { ...base, ...gated, durationMs: 0 }, cases: 0, ms: 0 };
   const ctx = new CheckContext(config, peer, check);
@@ -139,5 +144,6 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     verdicts,
     fuzz: { cases, seconds: Math.round(seconds * 100) / 100, casesPerSecond: seconds > 0 ? Math.round((cases / seconds) * 10) / 10 : 0 },
     exitCode: exitCodeFor(verdicts),
+    coverage: coverage(opts.checks, new Set(verdicts.filter((v) => v.outcome !== 'skipped' && v.outcome !== 'not-applicable').map((v) => v.id))),
   };
 }

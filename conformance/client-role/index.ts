@@ -1,0 +1,76 @@
+// `arcp conformance --role client`: the harness plays the runtime and certifies a client, either
+// arcp-kit's own (in-process, the default) or any client wrapped by a driver (--client-cmd,
+// docs/client-driver.md). Same reports, baseline and exit codes as the runtime role.
+import { parsePatternList } from '../checks/pattern.js';
+import { loadBaseline, writeBaseline } from '../runner/baseline.js';
+import { createDisplay } from '../runner/display.js';
+import type { RunResult } from '../runner/run.js';
+import { writeReports } from '../report/write.js';
+import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../defaults.js';
+import { CLIENT_CHECKS, selectClientChecks } from './checks/index.js';
+import type { DriverLink } from './client-under-test.js';
+import { arcpKitDriverLink, type ArcpKitDriverHooks } from './drivers/arcp-kit.js';
+import { subprocessDriverLink } from './drivers/subprocess.js';
+import { runClientChecks } from './run.js';
+
+export { CLIENT_CHECKS, selectClientChecks };
+export type { ClientCheckDef } from './check-types.js';
+
+export interface ClientConformanceOptions {
+  /** Shell command starting a client driver; absent = arcp-kit's client in-process. */
+  clientCmd?: string;
+  /** Token the driver is told to present (any string: the scripted runtime accepts it). */
+  token?: string;
+  only?: string;
+  seed?: number;
+  runs?: number;
+  timeoutMs?: number;
+  replayPath?: string;
+  reportDir?: string;
+  expectedFailures?: string;
+  updateBaseline?: boolean;
+  /** In-process only: fault hooks applied to arcp-kit's client (conformance/test/client-faults). */
+  hooks?: ArcpKitDriverHooks;
+  /** Replaces the driver factory entirely (tests). */
+  makeDriver?: () => DriverLink;
+  output?: 'tty' | 'plain' | 'silent';
+  write?: (s: string) => void;
+}
+
+export async function runClientConformance(o: ClientConformanceOptions = {}): Promise<RunResult> {
+  const patterns = parsePatternList(o.only);
+  const checks = selectClientChecks(patterns);
+  if (checks.length === 0) throw new Error(`no client check matches ${o.only}`);
+  if (o.updateBaseline && patterns.length > 0) throw new Error('--update-baseline needs a full run (drop --only)');
+  if (o.updateBaseline && !o.expectedFailures) throw new Error('--update-baseline needs --expected-failures FILE');
+  const baseline = o.expectedFailures && !o.updateBaseline ? loadBaseline(o.expectedFailures) : undefined;
+  const makeDriver = o.makeDriver ?? (o.clientCmd ? () => subprocessDriverLink(o.clientCmd!) : () => arcpKitDriverLink(o.hooks));
+  const describe = o.clientCmd ? `client driver: ${o.clientCmd}` : 'arcp-kit client (in-process)';
+  const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
+  const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
+  const replayArgs = o.clientCmd ? ['--client-cmd', o.clientCmd] : [];
+  const result = await runClientChecks({
+    config: {
+      makeDriver,
+      describe,
+      token: o.token ?? 'client-conformance-token',
+      timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      seed: o.seed ?? Date.now() % 2 ** 31,
+      runs: o.runs ?? DEFAULT_RUNS,
+      replayPath: o.replayPath,
+    },
+    checks,
+    baseline,
+    onStart: display?.start as never,
+    onVerdict: display?.verdict,
+    replayArgs,
+  });
+  display?.finish(result);
+  if (o.reportDir) await writeReports(o.reportDir, result);
+  if (o.updateBaseline && o.expectedFailures) {
+    const n = writeBaseline(o.expectedFailures, result.verdicts);
+    o.write?.(`baseline ${o.expectedFailures}: ${n} expected failures\n`);
+    return { ...result, exitCode: 0 };
+  }
+  return result;
+}
