@@ -21,6 +21,7 @@ function progressOf(frames: readonly Envelope[], jobId: string): number[] {
 export const observerChecks: CheckDef[] = [
   scenario({
     id: '6.2/negotiation/forwarded-kinds-gated',
+    statements: ['S6.2-01'],
     spec: '§6.2, §7.6',
     level: 'MUST',
     title: 'a subscriber that negotiated subscribe but not progress never receives progress events forwarded from the job it watches',
@@ -42,6 +43,7 @@ export const observerChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.6/subscribe/history-independent-of-acks',
+    statements: ['S7.6-02'],
     spec: '§7.6, §6.5',
     level: 'MUST',
     title: 'subscribe with history after the owner acknowledged events still replays every event of the job (acks free the owner\'s buffer, not the job\'s history)',
