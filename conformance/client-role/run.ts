@@ -8,6 +8,7 @@ import { PropertyFailure } from '../properties/run-property.js';
 import { applyBaseline, type BaselineEntry } from '../runner/baseline.js';
 import { exitCodeFor } from '../runner/exit-code.js';
 import { replayCommand } from '../runner/replay.js';
+import { withTimeout } from '../runner/with-timeout.js';
 import type { RunResult } from '../runner/run.js';
 import type { ClientCheckDef } from './check-types.js';
 import { ClientUnderTest } from './client-under-test.js';
@@ -51,14 +52,6 @@ export async function probeClient(config: ClientRunConfig): Promise<ClientInfo> 
     await client.dispose().catch(() => undefined);
     await runtime.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HarnessError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: ClientInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {

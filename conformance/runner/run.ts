@@ -8,6 +8,7 @@ import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
+import { withTimeout } from './with-timeout.js';
 import { coverage, type Coverage } from '../statements/statements.js';
 
 export interface RunOptions {
@@ -57,14 +58,6 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
     if (missing.length) return { outcome: 'skipped', message: `peer does not host ${missing.join(', ')} (docs/conformance-agents.md)` };
   }
   return undefined;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HarnessError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
