@@ -1,6 +1,7 @@
 // runtime/: ARCPRuntime and its pieces (sessions, jobs, JobContext, event store, resume).
 export { ARCPRuntime } from './runtime.js';
 export type { RuntimeOptions, RuntimeLogger } from './options.js';
+export * from './instrumentation/index.js';
 export type { AgentHandler, JobContext, LogLevel, MetricOptions, ProgressOptions } from './job-context.js';
 export type { ResultStream } from './result-stream.js';
 export { AgentRegistry, type RegisterAgentOptions, type ResolvedAgent } from './agent-registry.js';
