@@ -1,7 +1,11 @@
-// Express (4 or 5): the ARCP endpoint on the app's own server (`arcp-kit/express`). Express has
-// no upgrade routing of its own, so the runtime hooks the http.Server that `app.listen()`
-// returns; `arcpRoute()` answers plain HTTP requests at the path with 426 instead of a 404.
-// Express is typed structurally: this module never imports it.
+/**
+ * Express (4 or 5): the ARCP endpoint on the app's own server (`arcp-kit/express`). Express has
+ * no upgrade routing of its own, so the runtime hooks the http.Server that `app.listen()`
+ * returns; `arcpRoute()` answers plain HTTP requests at the path with 426 instead of a 404.
+ * Express is typed structurally: this module never imports it.
+ *
+ * @module arcp-kit/express
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import type { AttachOptions, UpgradeServer } from '../transport/index.js';

@@ -1,8 +1,12 @@
-// Fastify (4 or 5) plugin: the ARCP endpoint on the instance's own server (`arcp-kit/fastify`).
-//   await app.register(arcpFastify, { runtime, path: '/arcp' });
-// The runtime hooks `app.server`'s upgrade events (Fastify does not route upgrades itself), a
-// plain GET at the path answers 426, and `app.close()` ends the ARCP connections first
-// (preClose), so the HTTP server can close. Fastify is typed structurally: no import of it.
+/**
+ * Fastify (4 or 5) plugin: the ARCP endpoint on the instance's own server (`arcp-kit/fastify`).
+ * await app.register(arcpFastify, { runtime, path: '/arcp' });
+ * The runtime hooks `app.server`'s upgrade events (Fastify does not route upgrades itself), a
+ * plain GET at the path answers 426, and `app.close()` ends the ARCP connections first
+ * (preClose), so the HTTP server can close. Fastify is typed structurally: no import of it.
+ *
+ * @module arcp-kit/fastify
+ */
 import type { IncomingMessage } from 'node:http';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import { DEFAULT_WS_PATH, type AttachOptions, type UpgradeServer } from '../transport/index.js';

@@ -1,7 +1,11 @@
-// Hono on Node (`@hono/node-server`): the ARCP endpoint on the server `serve()` returns
-// (`arcp-kit/hono`). Hono's fetch handler never sees upgrade requests; the runtime takes them
-// from the Node server's 'upgrade' event. `serveHono()` loads @hono/node-server itself (the
-// adapter's own optional import); `attachHono()` takes a server you started.
+/**
+ * Hono on Node (`@hono/node-server`): the ARCP endpoint on the server `serve()` returns
+ * (`arcp-kit/hono`). Hono's fetch handler never sees upgrade requests; the runtime takes them
+ * from the Node server's 'upgrade' event. `serveHono()` loads @hono/node-server itself (the
+ * adapter's own optional import); `attachHono()` takes a server you started.
+ *
+ * @module arcp-kit/hono
+ */
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import type { AttachOptions, UpgradeServer } from '../transport/index.js';
 import { attachRuntime, bindingOf, UPGRADE_REQUIRED_TEXT, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';

@@ -1,4 +1,8 @@
-// Node http / https: attach the runtime to a server the embedder created (`arcp-kit/node`).
+/**
+ * Node http / https: attach the runtime to a server the embedder created (`arcp-kit/node`).
+ *
+ * @module arcp-kit/node
+ */
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ARCPRuntime } from '../runtime/runtime.js';
