@@ -39,7 +39,10 @@ async function useRuntime(url: string): Promise<{ ok: string; failed: string }> 
   await ok.done;
   const failed = await client.submit({ agent: 'demo.countdown', input: { from: -1 } });
   await expect(failed.done).rejects.toThrow(/from must be/);
+  await expect(client.submit({ agent: 'no.such.agent' })).rejects.toThrow();
   await client.close();
+  const intruder = new ARCPClient({ client: { name: 'log-test', version: '1.0.0' }, token: 'wrong' });
+  await expect(intruder.connect(await connectWebSocket(url))).rejects.toThrow();
   return { ok: ok.jobId, failed: failed.jobId };
 }
 
@@ -68,6 +71,9 @@ describe('arcp serve structured logs', () => {
     const ended = byEvent('job.ended');
     expect(ended.find((r) => r.job_id === jobs!.ok)).toMatchObject({ level: 'info', final_status: 'success', session_id: attached!.session_id });
     expect(ended.find((r) => r.job_id === jobs!.failed)).toMatchObject({ level: 'warn', final_status: 'error', code: 'INVALID_REQUEST', retryable: false });
+    expect(byEvent('job.rejected')[0]).toMatchObject({ level: 'warn', agent: 'no.such.agent', code: 'AGENT_NOT_AVAILABLE', principal: 'alice' });
+    expect(byEvent('session.error').map((r) => r.code)).toContain('UNAUTHENTICATED');
+    expect(lines.join('\n')).not.toContain('wrong'); // the refused token is never logged
     expect(byEvent('session.detached')[0]).toMatchObject({ session_id: attached!.session_id, reason: 'closed' });
     expect(byEvent('serve.stopping')[0]).toMatchObject({ why: 'SIGTERM' });
   }, 60_000);

@@ -72,6 +72,31 @@ export function openTelemetry(opts: OpenTelemetryOptions = {}): RuntimeInstrumen
       };
     },
 
+    // A refused submit is still a job from the caller's view: a span that ends as it starts.
+    jobRejected(r) {
+      const session = sessions.get(r.sessionId);
+      const span = tracer.startSpan(
+        'arcp.job',
+        {
+          kind: SpanKind.SERVER,
+          startTime: r.submittedAtMs,
+          links: session ? [{ context: session.spanContext() }] : [],
+          attributes: {
+            'arcp.job_id': r.jobId,
+            'arcp.session_id': r.sessionId,
+            'arcp.agent': r.agent,
+            'arcp.principal': r.principal,
+            'arcp.trace_id': r.traceId,
+            'arcp.request_id': r.requestId,
+            'arcp.job.final_status': 'error',
+          },
+        },
+        parentOf(r.traceId, r.traceparent),
+      );
+      fail(span, r.error);
+      span.end();
+    },
+
     jobStarted({ job, traceparent }): JobObservation {
       const session = sessions.get(job.sessionId);
       const links: Link[] = session ? [{ context: session.spanContext() }] : [];

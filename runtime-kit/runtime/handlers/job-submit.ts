@@ -35,7 +35,20 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const traceId = sentTraceId ?? inbound?.traceId ?? newTraceId();
   const traceparent = inbound && inbound.traceId === traceId ? formatTraceparent(inbound) : undefined;
   const now = core.timers.now();
-  const reject = (error: ARCPError): void => rejectSubmit(session, msg.id, traceId, error);
+  const reject = (error: ARCPError): void => {
+    const jobId = rejectSubmit(session, msg.id, traceId, error);
+    core.options.instrumentation.jobRejected({
+      jobId,
+      sessionId: session.id,
+      principal: session.principal,
+      agent: String(p.agent),
+      traceId,
+      ...(traceparent !== undefined ? { traceparent } : {}),
+      requestId: msg.id,
+      submittedAtMs: now,
+      error: { code: error.code, message: error.message, retryable: error.retryable },
+    });
+  };
 
   const key = p.idempotency_key;
   if (key !== undefined) {
@@ -122,9 +135,11 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   }
 }
 
-function rejectSubmit(session: Session, requestId: string, traceId: string, error: ARCPError): void {
+function rejectSubmit(session: Session, requestId: string, traceId: string, error: ARCPError): string {
   const payload = { final_status: 'error', ...errorPayload(error, { request_id: requestId }) };
-  session.emitSequenced('job.error', newJobId(), traceId, payload);
+  const jobId = newJobId();
+  session.emitSequenced('job.error', jobId, traceId, payload);
+  return jobId;
 }
 
 // catalog §9 #30: the same job.accepted payload (request_id of *this* submit), and if the job

@@ -7,6 +7,7 @@ import type {
   CallObservation,
   DelegationObservation,
   JobObservation,
+  JobRejection,
   JobStart,
   RuntimeInstrumentation,
   SessionFacts,
@@ -17,6 +18,7 @@ import type {
 export interface Instrumentation {
   sessionAttached(facts: SessionFacts): Required<SessionObservation>;
   jobStarted(start: JobStart): ResolvedJobObservation;
+  jobRejected(rejection: JobRejection): void;
 }
 
 export interface ResolvedJobObservation {
@@ -46,6 +48,9 @@ export function composeInstrumentation(list: readonly RuntimeInstrumentation[], 
     sessionAttached(facts) {
       const observed = present(list.map((i) => safely('sessionAttached', () => i.sessionAttached?.(facts))));
       return { end: (reason) => observed.forEach((o) => safely('session end', () => o.end(reason))) };
+    },
+    jobRejected(rejection) {
+      for (const i of list) safely('jobRejected', () => i.jobRejected?.(rejection));
     },
     jobStarted(start) {
       const observed = present(list.map((i) => safely('jobStarted', () => i.jobStarted?.(start))));

@@ -17,6 +17,20 @@ export function lifecycleLog(logger: RuntimeLogger, clock: Pick<Clock, 'now'>): 
       });
       return { end: (reason) => logger('info', 'session detached', { event: 'session.detached', session_id: facts.sessionId, reason }) };
     },
+    jobRejected(r) {
+      logger('warn', 'job rejected', {
+        event: 'job.rejected',
+        job_id: r.jobId,
+        session_id: r.sessionId,
+        trace_id: r.traceId,
+        request_id: r.requestId,
+        agent: r.agent,
+        principal: r.principal,
+        code: r.error.code,
+        retryable: r.error.retryable,
+        error: r.error.message,
+      });
+    },
     jobStarted({ job }) {
       const ids = { job_id: job.jobId, session_id: job.sessionId, trace_id: job.traceId };
       logger('info', 'job started', {

@@ -76,8 +76,23 @@ export interface JobObservation {
   end(outcome: JobOutcome): void;
 }
 
+/** A submit refused before a job existed (job.error with a fresh job_id, catalog §9 #5). */
+export interface JobRejection {
+  readonly jobId: string;
+  readonly sessionId: string;
+  readonly principal: string;
+  /** The agent as the submit named it. */
+  readonly agent: string;
+  readonly traceId: string;
+  readonly traceparent?: string;
+  readonly requestId: string;
+  readonly submittedAtMs: number;
+  readonly error: ErrorFacts;
+}
+
 /** What an embedder passes as `ARCPRuntime({ instrumentation })`; every method is optional. */
 export interface RuntimeInstrumentation {
   sessionAttached?(facts: SessionFacts): SessionObservation | void;
   jobStarted?(start: JobStart): JobObservation | void;
+  jobRejected?(rejection: JobRejection): void;
 }

@@ -159,6 +159,14 @@ describe('openTelemetry() spans', () => {
     expect(parentIdOf(tool!)).toBe(byJob(denied.jobId).spanContext().spanId);
   });
 
+  it('a refused submit is a job span too: ERROR with the code, in the submit trace', async () => {
+    await expect(client.submit({ agent: 'no.such.agent', input: {}, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' })).rejects.toThrow();
+    const [job] = spansNamed('arcp.job');
+    expect(job!.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(job!.status.code).toBe(2);
+    expect(job!.attributes).toMatchObject({ 'arcp.agent': 'no.such.agent', 'arcp.error.code': 'AGENT_NOT_AVAILABLE', 'arcp.job.final_status': 'error' });
+  });
+
   it("parents the job span to the submit's traceparent extension (x-vendor.opentelemetry.tracecontext)", async () => {
     const [server, side] = createMemoryTransportPair();
     void runtime.accept(server);
