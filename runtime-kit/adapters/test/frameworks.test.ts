@@ -2,6 +2,7 @@
 // on one port the framework keeps serving its own routes, a plain GET at the ARCP path gets 426,
 // our ARCPClient connects over WebSocket, submits and gets the result, and closing the binding
 // (with a client still connected) ends the ARCP connection and the HTTP server.
+import { readFileSync } from 'node:fs';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -119,6 +120,27 @@ describe.each(setups)('runtime attached to $name', (setup) => {
     await disconnected;
     expect(binding.attachment.transport.connectionCount).toBe(0);
     await expect(fetch(`${binding.httpUrl}/health`)).rejects.toThrow();
+  });
+});
+
+describe('listenNode with tls (https + wss)', () => {
+  it('serves wss:// on an https server and the client connects with the CA', async () => {
+    const fixtures = new URL('../../transport/test/fixtures/', import.meta.url);
+    const cert = readFileSync(new URL('test-cert.pem', fixtures));
+    const key = readFileSync(new URL('test-key.pem', fixtures));
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const binding = await listenNode(runtime, { tls: { cert, key }, path: PATH });
+    cleanup.push(() => binding.close());
+    expect(binding.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/arcp$/);
+    expect(binding.httpUrl).toMatch(/^https:/);
+    const client = new ARCPClient({ client: { name: 'adapter-test', version: '1.0.0' }, token: 't' });
+    cleanup.push(() => client.close());
+    await client.connect(await connectWebSocket(binding.url, { tls: { ca: cert } }));
+    const handle = await client.submit({ agent: 'echo', input: 'over tls' });
+    expect((await handle.done).result).toEqual({ echoed: 'over tls' });
+    // Without the CA the TLS handshake is refused: it really is TLS.
+    await expect(connectWebSocket(binding.url)).rejects.toThrow();
   });
 });
 
