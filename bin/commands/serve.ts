@@ -120,8 +120,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   const logger: RuntimeLogger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   const json = flags.logFormat === 'json';
   // Human notices: plain lines in text mode; in json mode stderr stays pure JSON lines.
+  // They are written whatever --log-level says (the operator must learn a generated token).
+  const noticeLogger = json ? createLogger({ level: 'debug', format: 'json' }) : undefined;
   const notice = (line: string, data: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void => {
-    if (json) logger(level, line.replace(/^arcp serve: /, ''), data);
+    if (noticeLogger) noticeLogger(level, line.replace(/^arcp serve: /, ''), data);
     else process.stderr.write(`${line}\n`);
   };
   // stdio mode: stdout is the protocol channel.
