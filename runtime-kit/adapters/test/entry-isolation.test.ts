@@ -1,7 +1,9 @@
 // Optional peers stay optional: following every value import (type-only imports load nothing)
 // from each package.json entry point, the main entry reaches no framework and no OpenTelemetry
 // package, each framework entry loads its framework never (Hono's loads @hono/node-server only
-// lazily, inside serveHono), and only the telemetry entry loads @opentelemetry/api.
+// lazily, inside serveHono), and only the telemetry entry loads @opentelemetry/api. Then the same
+// for real: a process whose module resolution refuses every optional peer.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,4 +107,21 @@ describe('entry points load only their own optional peers', () => {
     expect(fastify).not.toContain('../runtime/runtime.js'); // `import type { ARCPRuntime }`
     expect(reach('runtime-kit/adapters/test/frameworks.test.ts').eager.has('express')).toBe(true);
   });
+});
+
+describe('with no optional peer installed (module hooks refuse to resolve them)', () => {
+  it('the main, node, express, fastify and hono entries load and serve; serveHono and telemetry name what is missing', () => {
+    const fixtures = join(ROOT, 'runtime-kit/adapters/test/fixtures');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', join(fixtures, 'refuse-optional-peers.mjs'), join(fixtures, 'without-peers.mjs')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.result).toBe('works');
+    expect(out.hono).toMatch(/serveHono needs the optional peer dependency @hono\/node-server/);
+    expect(out.telemetry).toMatch(/@opentelemetry\/api is not installed/);
+  }, 120_000);
 });
