@@ -11,7 +11,7 @@ import { ARCPClient } from '../../client/index.js';
 import { arcpError } from '../../errors/index.js';
 import { ARCPRuntime, type JobContext } from '../../runtime/index.js';
 import { TestPeer } from '../../runtime/test/support/test-peer.js';
-import { createMemoryTransportPair } from '../../transport/index.js';
+import { createMemoryTransportPair, type Transport } from '../../transport/index.js';
 import { activeTraceId, openTelemetry, TRACECONTEXT_EXTENSION } from '../index.js';
 
 const exporter = new InMemorySpanExporter();
@@ -36,6 +36,7 @@ interface Seen {
 let seen: Seen;
 let runtime: ARCPRuntime;
 let client: ARCPClient;
+let clientTransport: Transport;
 
 function newRuntime(): ARCPRuntime {
   return new ARCPRuntime({ tokens: { t: 'alice' }, instrumentation: openTelemetry({ tracer: provider.getTracer('test') }) })
@@ -62,6 +63,9 @@ function newRuntime(): ARCPRuntime {
       },
       { version: '1.0.0' },
     )
+    .registerAgent('waits', (_input, ctx: JobContext) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))), {
+      version: '1.0.0',
+    })
     .registerAgent('denied-tool', (_input, ctx: JobContext) => ctx.toolCall('forbidden', {}, () => 'never'), { version: '1.0.0' })
     .registerAgent(
       'failing',
@@ -74,6 +78,7 @@ function newRuntime(): ARCPRuntime {
 
 async function connect(): Promise<ARCPClient> {
   const [server, clientSide] = createMemoryTransportPair();
+  clientTransport = clientSide;
   void runtime.accept(server);
   const c = new ARCPClient({ client: { name: 'otel-test', version: '1.0.0' }, token: 't' });
   await c.connect(clientSide);
@@ -165,6 +170,32 @@ describe('openTelemetry() spans', () => {
     expect(job!.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(job!.status.code).toBe(2);
     expect(job!.attributes).toMatchObject({ 'arcp.agent': 'no.such.agent', 'arcp.error.code': 'AGENT_NOT_AVAILABLE', 'arcp.job.final_status': 'error' });
+  });
+
+  it('a cancelled job ends UNSET with its code; a resume opens a second session span (resumed)', async () => {
+    const handle = await client.submit({ agent: 'waits', input: {} });
+    const { sessionId, resumeToken } = client;
+    const lastEventSeq = client.latestEventSeq;
+    await handle.cancel();
+    await expect(handle.done).rejects.toThrow();
+    const job = spansNamed('arcp.job').find((s) => s.attributes['arcp.job_id'] === handle.jobId)!;
+    expect(job.status.code).toBe(0); // UNSET: the client asked for it
+    expect(job.attributes).toMatchObject({ 'arcp.job.final_status': 'cancelled', 'arcp.error.code': 'CANCELLED' });
+
+    // Drop the transport without session.close, then resume on a new one.
+    const [server, side] = createMemoryTransportPair();
+    await clientTransport.close();
+    await expect.poll(() => spansNamed('arcp.session').length, { timeout: 30_000 }).toBe(1); // the detach reaches the runtime
+    void runtime.accept(server);
+    const second = new ARCPClient({ client: { name: 'otel-test', version: '1.0.0' }, token: 't' });
+    await second.resume(side, { sessionId: sessionId!, resumeToken: resumeToken!, lastEventSeq });
+    await second.close();
+    const sessions = spansNamed('arcp.session');
+    expect(sessions.map((s) => [s.attributes['arcp.session.resumed'], s.attributes['arcp.session.end_reason']])).toEqual([
+      [false, 'transport_closed'],
+      [true, 'closed'],
+    ]);
+    expect(new Set(sessions.map((s) => s.attributes['arcp.session_id']))).toEqual(new Set([sessionId]));
   });
 
   it("parents the job span to the submit's traceparent extension (x-vendor.opentelemetry.tracecontext)", async () => {
