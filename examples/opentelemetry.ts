@@ -1,14 +1,14 @@
 // OpenTelemetry: the runtime records spans for sessions, jobs, tool calls and delegation. The
 // client submits under its own trace (activeTraceId), the agent reads ctx.traceparent to forward
 // the trace to the tools it calls (§11), and a delegated child job lands in the same trace.
-// (`trace_id` carries the trace only; a peer that sends the W3C header in the envelope's
-// `x-vendor.opentelemetry.tracecontext` extension also gets the job parented to its span.)
+// propagateTraceContext(transport) puts the caller's span in the submit (the W3C header in the
+// envelope's `x-vendor.opentelemetry.tracecontext` extension), so the job span is its child.
 // Here spans go to the SDK's in-memory exporter; in production plug in an OTLP exporter.
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ARCPClient, ARCPRuntime, createMemoryTransportPair } from '../runtime-kit/index.js';
-import { activeTraceId, openTelemetry } from '../runtime-kit/telemetry/index.js';
+import { activeTraceId, openTelemetry, propagateTraceContext } from '../runtime-kit/telemetry/index.js';
 
 export async function main(): Promise<{ spans: Array<{ name: string; parent?: string }>; sameTrace: boolean; forwarded: string }> {
   const exporter = new InMemorySpanExporter();
@@ -31,7 +31,7 @@ export async function main(): Promise<{ spans: Array<{ name: string; parent?: st
   const [serverSide, clientSide] = createMemoryTransportPair();
   void runtime.accept(serverSide);
   const client = new ARCPClient({ client: { name: 'otel-example', version: '1.0.0' }, token: 'secret-token' });
-  await client.connect(clientSide);
+  await client.connect(propagateTraceContext(clientSide));
 
   const caller = provider.getTracer('example').startSpan('checkout request');
   try {

@@ -49,8 +49,7 @@ describe('examples', () => {
     expect(r.sameTrace).toBe(true);
     expect(r.spans).toEqual(
       expect.arrayContaining([
-        // trace_id carries only the trace; the caller's span id would need the tracecontext extension.
-        { name: 'arcp.job' },
+        { name: 'arcp.job', parent: 'checkout request' },
         { name: 'arcp.tool_call', parent: 'arcp.job' },
         { name: 'arcp.delegate', parent: 'arcp.job' },
         { name: 'arcp.job', parent: 'arcp.delegate' },

@@ -5,6 +5,6 @@
  * @module arcp-kit/telemetry
  */
 export { openTelemetry, TRACER_NAME, type OpenTelemetryOptions } from './opentelemetry.js';
-export { activeTraceId } from './client-trace.js';
+export { activeTraceId, propagateTraceContext } from './client-trace.js';
 export { formatTraceparent, parseTraceparent, TRACECONTEXT_EXTENSION, type TraceParent } from '../runtime/instrumentation/index.js';
 export type { RuntimeInstrumentation } from '../runtime/instrumentation/index.js';

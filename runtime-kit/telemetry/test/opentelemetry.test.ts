@@ -12,7 +12,7 @@ import { arcpError } from '../../errors/index.js';
 import { ARCPRuntime, type JobContext } from '../../runtime/index.js';
 import { TestPeer } from '../../runtime/test/support/test-peer.js';
 import { createMemoryTransportPair, type Transport } from '../../transport/index.js';
-import { activeTraceId, openTelemetry, TRACECONTEXT_EXTENSION } from '../index.js';
+import { activeTraceId, openTelemetry, propagateTraceContext, TRACECONTEXT_EXTENSION } from '../index.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -213,6 +213,26 @@ describe('openTelemetry() spans', () => {
     expect(parentIdOf(job)).toBe(callerSpanId);
     expect(seen.childTraceparent).toBe(`00-${traceId}-${job.spanContext().spanId}-01`);
     await peer.transport.close();
+  });
+
+  it("propagateTraceContext: the client's submit carries the caller span, which becomes the job's parent", async () => {
+    const [server, side] = createMemoryTransportPair();
+    void runtime.accept(server);
+    const traced = new ARCPClient({ client: { name: 'otel-test', version: '1.0.0' }, token: 't' });
+    await traced.connect(propagateTraceContext(side));
+    const caller = provider.getTracer('caller').startSpan('caller');
+    const handle = await context.with(trace.setSpan(context.active(), caller), () => traced.submit({ agent: 'child', input: {}, traceId: activeTraceId()! }));
+    await handle.done;
+    // Outside any span, and under another trace id, nothing is added.
+    const plain = await traced.submit({ agent: 'child', input: {} });
+    await plain.done;
+    caller.end();
+    await traced.close();
+    const byJob = (id: string) => spansNamed('arcp.job').find((s) => s.attributes['arcp.job_id'] === id)!;
+    expect(byJob(handle.jobId).spanContext().traceId).toBe(caller.spanContext().traceId);
+    expect(parentIdOf(byJob(handle.jobId))).toBe(caller.spanContext().spanId);
+    expect(byJob(plain.jobId).spanContext().traceId).not.toBe(caller.spanContext().traceId);
+    expect(parentIdOf(byJob(plain.jobId))).not.toBe(caller.spanContext().spanId);
   });
 
   it('a traceparent of another trace than trace_id is ignored: the job stays in trace_id', async () => {
