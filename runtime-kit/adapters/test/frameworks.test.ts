@@ -144,6 +144,24 @@ describe('listenNode with tls (https + wss)', () => {
   });
 });
 
+describe('bad arguments get clear errors', () => {
+  it('the Fastify plugin without a runtime, attachHono with something that is not a server', async () => {
+    const app = Fastify();
+    cleanup.push(() => app.close());
+    await expect(app.register(arcpFastify, {} as never).ready()).rejects.toThrow(/options.runtime must be an ARCPRuntime/);
+    expect(() => attachHono(newRuntime(), { fetch() {} })).toThrow(/expected the Node server returned by @hono\/node-server/);
+  });
+
+  it('a port in use rejects listenExpress with the listen error (EADDRINUSE)', async () => {
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const first = await listenNode(runtime, {});
+    cleanup.push(() => first.close());
+    const port = Number(new URL(first.httpUrl).port);
+    await expect(listenExpress(express(), runtime, { port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
 describe('attachRuntime', () => {
   it('two runtimes share one server on different paths', async () => {
     const a = newRuntime();
