@@ -8,6 +8,7 @@ export * from './machines/index.js';
 export * from './client/index.js';
 export * from './runtime/index.js';
 export * from './agents/index.js';
+export * from './logging/index.js';
 export * as authority from './authority/index.js';
 export { JobAuthority, ReferenceProvisioner, RevocationLedger, CredentialManager } from './authority/index.js';
 export type { CredentialProvisioner } from './authority/index.js';

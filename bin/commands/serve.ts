@@ -7,7 +7,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
-import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
+import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
+import { ARCPRuntime, FAULT_NAMES, type FaultName, type RuntimeLogger } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 
 interface ServeFlags {
@@ -25,6 +26,18 @@ interface ServeFlags {
   tlsKey?: string;
   plainLoopbackCredentials?: boolean;
   fault: FaultName[];
+  logLevel: LogLevelName;
+  logFormat: LogFormat;
+}
+
+function parseLogLevel(value: string): LogLevelName {
+  if (!isLogLevel(value)) throw new InvalidArgumentError(`one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+function parseLogFormat(value: string): LogFormat {
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of ${LOG_FORMATS.join(', ')}`);
+  return value as LogFormat;
 }
 
 function parsePort(value: string): number {
@@ -88,6 +101,13 @@ export function registerServe(program: Command): void {
       '--plain-loopback-credentials',
       'DEVELOPMENT ONLY: issue credentials over plain ws:// to loopback peers (§14 otherwise requires wss://, stdio or in-memory)',
     )
+    .option('--log-level <level>', `least severe log record written to stderr: ${LOG_LEVELS.join(' | ')}`, parseLogLevel, 'warn')
+    .option(
+      '--log-format <format>',
+      'stderr log records as json (one JSON object per line: ts, level, msg, event, ids) or text',
+      parseLogFormat,
+      'text',
+    )
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
@@ -96,6 +116,16 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  // Logs always go to stderr: in stdio mode stdout is the protocol channel.
+  const logger: RuntimeLogger = createLogger({ level: flags.logLevel, format: flags.logFormat });
+  const json = flags.logFormat === 'json';
+  // Human notices: plain lines in text mode; in json mode stderr stays pure JSON lines.
+  // They are written whatever --log-level says (the operator must learn a generated token).
+  const noticeLogger = json ? createLogger({ level: 'debug', format: 'json' }) : undefined;
+  const notice = (line: string, data: Record<string, unknown>, level: 'info' | 'warn' | 'error' = 'info'): void => {
+    if (noticeLogger) noticeLogger(level, line.replace(/^arcp serve: /, ''), data);
+    else process.stderr.write(`${line}\n`);
+  };
   // stdio mode: stdout is the protocol channel.
   const say = (line: string): void => {
     (flags.stdio ? process.stderr : process.stdout).write(`${line}\n`);
@@ -108,7 +138,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
   const runtime = new ARCPRuntime({
     ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
-    tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
+    tokens: tokenMap(flags.token, (l) => notice(l, { event: 'serve.generated_token' }, 'warn')),
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
     ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
     ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
@@ -119,20 +149,18 @@ async function serve(flags: ServeFlags): Promise<void> {
           revocationLedgerPath: flags.referenceCredentials,
         }
       : {}),
-    logger: (level, message, data) => {
-      if (level === 'warn' || level === 'error') process.stderr.write(`arcp serve [${level}] ${message}${data ? ` ${JSON.stringify(data)}` : ''}\n`);
-    },
+    logger,
   });
   if (flags.demoAgents) registerDemoAgents(runtime);
   if (flags.conformanceAgents) registerConformanceAgents(runtime);
-  if (flags.fault.length > 0) process.stderr.write(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}\n`);
+  if (flags.fault.length > 0) notice(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}`, { event: 'serve.faults', faults: flags.fault }, 'warn');
   const agents = runtime.agents.inventory().map((a) => a.name);
 
   let stopping = false;
   const stop = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`arcp serve: ${why}, shutting down\n`);
+    notice(`arcp serve: ${why}, shutting down`, { event: 'serve.stopping', why });
     await runtime.close();
     process.exit(0);
   };
@@ -141,17 +169,22 @@ async function serve(flags: ServeFlags): Promise<void> {
 
   if (flags.stdio) {
     const { closed } = runtime.serveStdio();
-    say(`arcp serve: serving one session on stdio (agents: ${agents.join(', ') || 'none'})`);
+    if (json) logger('info', 'serving one session on stdio', { event: 'serve.ready', transport: 'stdio', agents });
+    else say(`arcp serve: serving one session on stdio (agents: ${agents.join(', ') || 'none'})`);
     await closed; // stdin EOF
     await stop('stdin closed');
     return;
   }
   try {
     const server = await runtime.listen({ host: flags.host, port: flags.port, path: flags.path, ...(tls ? { tls } : {}) });
-    if (flags.plainLoopbackCredentials) process.stderr.write('arcp serve: WARNING --plain-loopback-credentials: credentials may travel unencrypted over ws:// on loopback (development only)\n');
+    if (flags.plainLoopbackCredentials) {
+      notice('arcp serve: WARNING --plain-loopback-credentials: credentials may travel unencrypted over ws:// on loopback (development only)', { event: 'serve.insecure_credentials' }, 'warn');
+    }
+    // stdout keeps the human line in every format: scripts and tests read the URL from it.
     say(`arcp serve: listening on ${server.url} (agents: ${agents.join(', ') || 'none'})`);
+    if (json) logger('info', 'listening', { event: 'serve.ready', transport: 'websocket', url: server.url, agents });
   } catch (err) {
-    process.stderr.write(`arcp serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    notice(`arcp serve: ${err instanceof Error ? err.message : String(err)}`, { event: 'serve.failed', error: err instanceof Error ? err.message : String(err) }, 'error');
     process.exitCode = 1;
     await runtime.close();
   }

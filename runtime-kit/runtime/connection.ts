@@ -134,6 +134,7 @@ export class Connection implements GuardedConnection {
 
   /** `session.error` on the bound session's id, else `sessionId`, else the provisional id. */
   sendError(err: ARCPError, corr: Correlation = {}, sessionId = this.session?.id ?? this.provisionalSessionId): void {
+    this.core.options.logger('info', 'session.error sent', { event: 'session.error', session_id: sessionId, code: err.code, retryable: err.retryable, ...corr });
     this.send(envelope<SessionError>('session.error', { session_id: sessionId }, errorPayload(err, corr)));
   }
 

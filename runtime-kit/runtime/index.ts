@@ -1,6 +1,8 @@
 // runtime/: ARCPRuntime and its pieces (sessions, jobs, JobContext, event store, resume).
 export { ARCPRuntime } from './runtime.js';
 export type { RuntimeOptions, RuntimeLogger } from './options.js';
+export type * from './instrumentation/types.js';
+export { formatTraceparent, parseTraceparent, TRACECONTEXT_EXTENSION, type TraceParent } from './instrumentation/trace-context.js';
 export type { AgentHandler, JobContext, LogLevel, MetricOptions, ProgressOptions } from './job-context.js';
 export type { ResultStream } from './result-stream.js';
 export { AgentRegistry, type RegisterAgentOptions, type ResolvedAgent } from './agent-registry.js';

@@ -19,6 +19,7 @@ import { newMessageId, newResultId } from '../protocol/index.js';
 import type { Decision } from './hooks.js';
 import type { DelegateOutcome, DelegateRequest } from './delegation/delegation-service.js';
 import { authorityServicesOfJob } from './enforcement/authority-services.js';
+import type { CallObservation, ErrorFacts } from './instrumentation/index.js';
 import type { Job } from './job.js';
 import { ResultStreamWriter, type ResultStream } from './result-stream.js';
 
@@ -46,6 +47,11 @@ export interface JobContext {
   readonly lease: Lease;
   readonly leaseConstraints?: LeaseConstraints;
   readonly traceId: string;
+  /**
+   * W3C `traceparent` of this job (its span when telemetry is on): forward it to tool servers and
+   * sub-agents (§11). Delegated children start under it.
+   */
+  readonly traceparent: string;
   /** Resolved `name@version`. */
   readonly agent: string;
   /** Aborted on cancel, timeout, or a fatal lease/budget/result failure. */
@@ -138,6 +144,9 @@ export class JobContextImpl implements JobContext {
   get traceId(): string {
     return this.job.traceId;
   }
+  get traceparent(): string {
+    return this.job.observation?.traceparent ?? `00-${this.job.traceId}-${'0'.repeat(15)}1-01`;
+  }
   get agent(): string {
     return this.job.agentRef;
   }
@@ -218,23 +227,32 @@ export class JobContextImpl implements JobContext {
   async toolCall<T>(tool: string, args: Record<string, unknown>, fn: () => T | Promise<T>): Promise<T> {
     const callId = newCallId();
     this.control.emitEvent('tool_call', { tool, args, call_id: callId });
+    const call = this.job.observation?.toolCall({ tool, callId, capability: 'tool.call', target: tool });
     const decision = this.report(this.job.authority.check('tool.call', tool), callId);
-    if (!decision.allowed) throw decision.error;
-    return this.runReported(callId, fn);
+    if (!decision.allowed) {
+      call?.end({ error: errorFacts(decision.error) });
+      throw decision.error;
+    }
+    return this.runReported(callId, fn, call);
   }
 
   async invokeModel<T>(model: string, fn: () => T | Promise<T>): Promise<T> {
     const callId = newCallId();
     this.control.emitEvent('tool_call', { tool: 'model.invoke', args: { model }, call_id: callId });
+    const call = this.job.observation?.toolCall({ tool: 'model.invoke', callId, capability: 'model.use', target: model });
     const decision = this.report(this.job.authority.checkModel(model), callId);
-    if (!decision.allowed) throw decision.error;
-    return this.runReported(callId, fn);
+    if (!decision.allowed) {
+      call?.end({ error: errorFacts(decision.error) });
+      throw decision.error;
+    }
+    return this.runReported(callId, fn, call);
   }
 
   operation(capability: string, target: string, opts: { tool?: string; args?: Record<string, unknown> } = {}): Decision {
     const callId = newCallId();
     this.control.emitEvent('tool_call', { tool: opts.tool ?? capability, args: opts.args ?? { capability, target }, call_id: callId });
     const decision = capability === 'model.use' ? this.job.authority.checkModel(target) : this.job.authority.check(capability, target);
+    this.job.observation?.toolCall({ tool: opts.tool ?? capability, callId, capability, target }).end(decision.allowed ? {} : { error: errorFacts(decision.error) });
     if (decision.allowed) this.control.emitEvent('tool_result', { call_id: callId, result: { allowed: true } });
     return this.report(decision, callId);
   }
@@ -242,7 +260,23 @@ export class JobContextImpl implements JobContext {
   delegate(req: DelegateRequest): Promise<DelegateOutcome> {
     const services = authorityServicesOfJob(this.job);
     if (!services) return Promise.reject(arcpError('PERMISSION_DENIED', 'delegation is not available for this job'));
-    return services.delegation.delegate(this.job, req, { emitEvent: (kind, body) => this.control.emitEvent(kind, body), fail: (err) => this.control.fail(err) });
+    const observed = this.job.observation?.delegation({ agent: String(req?.agent) });
+    const outcome = services.delegation.delegate(this.job, req, {
+      emitEvent: (kind, body) => this.control.emitEvent(kind, body),
+      fail: (err) => this.control.fail(err),
+      ...(observed?.traceparent !== undefined ? { traceparent: observed.traceparent } : {}),
+    });
+    if (!observed) return outcome;
+    return outcome.then(
+      (o) => {
+        observed.end({ childJobId: o.childJobId, delegateId: o.delegateId, finalStatus: o.finalStatus, ...(o.error ? { error: o.error } : {}) });
+        return o;
+      },
+      (err: unknown) => {
+        observed.end({ error: errorFacts(toARCPError(err)) });
+        throw err;
+      },
+    );
   }
 
   resultStream(): ResultStream {
@@ -271,18 +305,24 @@ export class JobContextImpl implements JobContext {
     return decision;
   }
 
-  private async runReported<T>(callId: string, fn: () => T | Promise<T>): Promise<T> {
+  private async runReported<T>(callId: string, fn: () => T | Promise<T>, call?: Required<CallObservation>): Promise<T> {
     try {
-      const result = await fn();
+      const result = await (call ? call.run(fn) : fn());
+      call?.end({});
       // catalog §9 #39: exactly one of result/error; a void tool reports `{}`.
       this.control.emitEvent('tool_result', { call_id: callId, result: result === undefined ? {} : result });
       return result;
     } catch (err) {
       const error = toARCPError(err, 'tool failed');
+      call?.end({ error: errorFacts(error) });
       this.control.emitEvent('tool_result', { call_id: callId, error: error.toPayload() });
       throw err;
     }
   }
+}
+
+function errorFacts(error: ARCPError): ErrorFacts {
+  return { code: error.code, message: error.message, retryable: error.retryable };
 }
 
 function newCallId(): string {

@@ -23,6 +23,7 @@ export class JobRunner {
   /** pending -> running (`status running`), then the agent runs asynchronously. */
   start(job: Job): void {
     job.transition('running');
+    job.observation = this.core.options.instrumentation.jobStarted({ job, ...(job.traceparent !== undefined ? { traceparent: job.traceparent } : {}) });
     job.owner.trackJob(job.jobId, job.traceId);
     this.emitEvent(job, 'status', { phase: 'running' });
     const t: JobTimers = {};
@@ -80,7 +81,8 @@ export class JobRunner {
   private async run(job: Job, ctx: JobContextImpl): Promise<void> {
     let value: unknown;
     try {
-      value = await job.agent.handler(job.input, ctx);
+      const observation = job.observation;
+      value = await (observation ? observation.run(() => job.agent.handler(job.input, ctx)) : job.agent.handler(job.input, ctx));
     } catch (err) {
       if (job.isTerminal) return;
       if (job.cancelRequested) return this.finishCancelled(job, job.cancelReason ?? 'cancelled by client');
@@ -135,11 +137,22 @@ export class JobRunner {
     job.owner.untrackJob(job.jobId);
     this.core.jobs.markTerminal(job, this.core.timers.monotonic());
     if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));
+    this.observeEnd(job);
     try {
       this.core.hooks.onJobTerminal?.(job, state);
     } catch (err) {
       this.core.options.logger('error', 'onJobTerminal hook failed', { job_id: job.jobId, error: String(err) });
     }
+  }
+
+  private observeEnd(job: Job): void {
+    const p = job.terminal!.payload as { final_status: string; code?: string; message?: string; retryable?: boolean };
+    const budget = job.authority.budget();
+    job.observation?.end({
+      finalStatus: p.final_status,
+      ...(p.code !== undefined ? { error: { code: p.code, message: p.message ?? '', retryable: p.retryable === true } } : {}),
+      ...(budget !== undefined ? { budgetRemaining: budget } : {}),
+    });
   }
 
   // Timer and promise callbacks have no caller to report to: a bug is logged, never a crash.

@@ -3,6 +3,7 @@
 import type { JobAcceptedPayload, JobState, Lease, LeaseConstraints } from '../../generated/index.js';
 import type { ResolvedAgent } from './agent-registry.js';
 import type { JobAuthorityLike, JobInfo } from './hooks.js';
+import type { ResolvedJobObservation } from './instrumentation/index.js';
 import { newJobMachine, terminalEvent, type TerminalState } from './job-state.js';
 import type { Session } from './session.js';
 
@@ -24,6 +25,8 @@ export interface JobInit {
   createdAtMs: number;
   maxRuntimeSec?: number;
   parentJobId?: string;
+  /** Inbound W3C traceparent (submit's tracecontext extension, or the delegation span). */
+  traceparent?: string;
 }
 
 export class Job implements JobInfo {
@@ -37,6 +40,9 @@ export class Job implements JobInfo {
   readonly createdAtMs: number;
   readonly maxRuntimeSec?: number;
   readonly parentJobId?: string;
+  readonly traceparent?: string;
+  /** Set by the runner at start: the job's span / log observation (instrumentation/). */
+  observation: ResolvedJobObservation | undefined;
   /** Set by the runner before job.accepted. */
   authority!: JobAuthorityLike;
   acceptedPayload!: JobAcceptedPayload;
@@ -62,6 +68,7 @@ export class Job implements JobInfo {
     this.createdAtMs = init.createdAtMs;
     if (init.maxRuntimeSec !== undefined) this.maxRuntimeSec = init.maxRuntimeSec;
     if (init.parentJobId !== undefined) this.parentJobId = init.parentJobId;
+    if (init.traceparent !== undefined) this.traceparent = init.traceparent;
   }
 
   get principal(): string {

@@ -6,6 +6,8 @@ import type { EventStore, OverflowPolicy } from './event-store.js';
 import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
+import { systemClock } from '../protocol/index.js';
+import { composeInstrumentation, lifecycleLog, type Instrumentation, type RuntimeInstrumentation } from './instrumentation/index.js';
 import { resolveLimits, type RuntimeLimits, type RuntimeLimitsOptions } from './limits/limits-options.js';
 
 /** Authority-layer options (credentials, subscriptions, listing, audit, expiry): enforcement/authority-options.ts. */
@@ -66,8 +68,15 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   modelPolicy?: 'forbid' | 'allow';
   /** Extension points (authority, lease policy, credentials, lifecycle observers). */
   hooks?: RuntimeHooks;
-  /** Operational log sink (never receives secrets). Default: silent. */
+  /**
+   * Operational log sink (never receives secrets). Default: silent. Besides warnings and errors it
+   * gets one record per session attachment, job start and job end (info), tool calls and
+   * delegations (debug), each with an `event` field (instrumentation/lifecycle-log.ts).
+   * `createLogger()` from logging/ writes them as JSON lines or text.
+   */
   logger?: RuntimeLogger;
+  /** Observers of sessions, jobs, tool calls and delegation, e.g. `openTelemetry()` from `arcp-kit/telemetry`. */
+  instrumentation?: RuntimeInstrumentation | readonly RuntimeInstrumentation[];
   /** Resource bounds (connections, auth rate limits, outbound backlog, memory budgets, delegation): limits/limits-options.ts. */
   limits?: RuntimeLimitsOptions;
 }
@@ -88,6 +97,8 @@ export interface ResolvedOptions {
   maxResultBytes: number;
   idempotencyTtlMs: number;
   logger: RuntimeLogger;
+  /** The lifecycle log plus the embedder's instrumentation, fanned out and isolated. */
+  instrumentation: Instrumentation;
   limits: Readonly<RuntimeLimits>;
 }
 
@@ -99,6 +110,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
   const resumeWindowSec = positive('resumeWindowSec', opts.resumeWindowSec, 600);
+  const logger: RuntimeLogger = opts.logger ?? (() => {});
   return {
     runtimeInfo: opts.runtime ?? { name: 'arcp-kit', version: '0.1.0' },
     resumeWindowSec,
@@ -112,7 +124,11 @@ export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
     maxResultChunkBytes: positive('maxResultChunkBytes', opts.maxResultChunkBytes, 1024 * 1024),
     maxResultBytes: positive('maxResultBytes', opts.maxResultBytes, 256 * 1024 * 1024),
     idempotencyTtlMs: positive('idempotencyTtlMs', opts.idempotencyTtlMs, 24 * 60 * 60 * 1000),
-    logger: opts.logger ?? (() => {}),
+    logger,
+    instrumentation: composeInstrumentation(
+      [...(opts.logger ? [lifecycleLog(logger, opts.clock ?? systemClock)] : []), ...[opts.instrumentation ?? []].flat()],
+      logger,
+    ),
     limits: resolveLimits(opts.limits),
   };
 }

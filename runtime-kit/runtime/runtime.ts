@@ -1,5 +1,4 @@
 // ARCPRuntime: hosts agents and serves ARCP sessions over any Transport (memory, ws, stdio).
-import type { Server } from 'node:http';
 import type { ArcpMessage, Feature } from '../../generated/index.js';
 import { encodeMessage, systemClock } from '../protocol/index.js';
 import {
@@ -8,6 +7,7 @@ import {
   type AttachOptions,
   type ListenOptions,
   type Transport,
+  type UpgradeServer,
 } from '../transport/index.js';
 import { AgentRegistry, type RegisterAgentOptions } from './agent-registry.js';
 import { StaticTokenAuthenticator, type Authenticator } from './authenticator.js';
@@ -148,8 +148,8 @@ export class ARCPRuntime implements RuntimeCore {
     return server;
   }
 
-  /** Attaches to an existing http.Server at `opts.path` (default /arcp). */
-  attach(httpServer: Server, opts: AttachOptions = {}): WebSocketServerTransport {
+  /** Attaches to an existing http or https server at `opts.path` (default /arcp); adapters/ builds on this. */
+  attach(httpServer: UpgradeServer, opts: AttachOptions = {}): WebSocketServerTransport {
     const server = WebSocketServerTransport.attach(httpServer, { maxFrameBytes: this.options.maxFrameBytes, ...opts });
     this.serve(server);
     return server;

@@ -15,6 +15,7 @@ import { eventAllowed, messageAllowed } from './feature-gate.js';
 import { InboundIdWindow } from './inbound-ids.js';
 import { EventStoreFullError, type EventStore } from './event-store.js';
 import type { FaultSet } from './faults.js';
+import type { SessionEndReason, SessionObservation } from './instrumentation/index.js';
 import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
 
@@ -84,16 +85,27 @@ export class Session {
   }
 
   private terminatedBy: 'fatal_error' | 'window_elapsed' | undefined;
+  /** The current attachment as instrumentation sees it (one span / log pair per transport). */
+  private observed: SessionObservation | undefined;
 
   /** A transport (fresh or resumed) now carries this session. */
   attach(connection: Connection): void {
+    const resumed = this.machine.is('detached') || this.connection !== undefined;
     if (this.machine.is('detached')) this.machine.fire('resumed');
+    this.endObservation('replaced');
     this.connection = connection;
     this.touch();
+    this.observed = this.env.options.instrumentation.sessionAttached({ sessionId: this.id, principal: this.principal, resumed, features: [...this.features] });
+  }
+
+  private endObservation(reason: SessionEndReason): void {
+    this.observed?.end(reason);
+    this.observed = undefined;
   }
 
   /** The transport went away (drop, heartbeat loss, after close/bye); jobs keep running. */
   detach(event: 'transport_closed' | 'heartbeat_lost' = 'transport_closed'): void {
+    this.endObservation(event);
     this.connection = undefined;
     this.touch();
     if (this.machine.is('accepted')) this.machine.fire(event);
@@ -107,6 +119,7 @@ export class Session {
 
   /** session.closed was sent (§6.7): the session is now detached and resumable. */
   completeClose(): void {
+    this.endObservation('closed');
     this.connection = undefined;
     this.touch();
     if (this.machine.is('closing')) this.machine.fire('close_completed');
@@ -311,6 +324,7 @@ export class Session {
       details: { reason: 'event_store_full', limit: err.limit, cap: err.cap, do_not_retry: true },
     });
     this.sendError(error);
+    this.endObservation('event_buffer_full');
     this.connection = undefined;
     // Also while detached: a resume would otherwise "succeed" and silently miss the dropped
     // events, the job's terminal included (ts-sdk #141: refuse rather than replay partially).

@@ -36,6 +36,8 @@ export interface DelegateOutcome {
 export interface ParentControl {
   emitEvent(kind: string, body: unknown): void;
   fail(error: ARCPError): void;
+  /** W3C traceparent the child starts under (the delegation's span, §11). */
+  traceparent?: string;
 }
 
 interface DelegatingAuthority extends JobAuthorityLike {
@@ -98,6 +100,7 @@ export class DelegationService {
       traceId: parent.traceId,
       createdAtMs: now,
       parentJobId: parent.jobId,
+      ...(control.traceparent !== undefined ? { traceparent: control.traceparent } : {}),
     });
     let credentials: Credential[] | undefined;
     try {

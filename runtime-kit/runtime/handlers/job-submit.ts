@@ -14,6 +14,7 @@ import { Job } from '../job.js';
 import type { Session } from '../session.js';
 import { isoTime } from '../timers.js';
 import { isTransportTrusted } from '../transport-trust.js';
+import { formatTraceparent, traceparentOfExtensions } from '../instrumentation/index.js';
 
 export const jobSubmitHandler: MessageHandler = {
   types: ['job.submit'],
@@ -27,9 +28,27 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const { core } = ctx;
   const session = ctx.session!;
   const p = msg.payload;
-  const traceId = (msg as { trace_id?: string }).trace_id ?? newTraceId();
+  // §11: a W3C traceparent in the tracecontext extension parents the job's span when it names the
+  // same trace as trace_id (or trace_id is absent: then it names the trace).
+  const inbound = traceparentOfExtensions((msg as { extensions?: unknown }).extensions);
+  const sentTraceId = (msg as { trace_id?: string }).trace_id;
+  const traceId = sentTraceId ?? inbound?.traceId ?? newTraceId();
+  const traceparent = inbound && inbound.traceId === traceId ? formatTraceparent(inbound) : undefined;
   const now = core.timers.now();
-  const reject = (error: ARCPError): void => rejectSubmit(session, msg.id, traceId, error);
+  const reject = (error: ARCPError): void => {
+    const jobId = rejectSubmit(session, msg.id, traceId, error);
+    core.options.instrumentation.jobRejected({
+      jobId,
+      sessionId: session.id,
+      principal: session.principal,
+      agent: String(p.agent),
+      traceId,
+      ...(traceparent !== undefined ? { traceparent } : {}),
+      requestId: msg.id,
+      submittedAtMs: now,
+      error: { code: error.code, message: error.message, retryable: error.retryable },
+    });
+  };
 
   const key = p.idempotency_key;
   if (key !== undefined) {
@@ -72,6 +91,7 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     traceId,
     createdAtMs: now,
     ...(p.max_runtime_sec !== undefined ? { maxRuntimeSec: p.max_runtime_sec } : {}),
+    ...(traceparent !== undefined ? { traceparent } : {}),
   });
   try {
     job.authority = core.hooks.createAuthority!({ lease, ...(constraints ? { constraints } : {}), clock: core.timers, job });
@@ -115,9 +135,11 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   }
 }
 
-function rejectSubmit(session: Session, requestId: string, traceId: string, error: ARCPError): void {
+function rejectSubmit(session: Session, requestId: string, traceId: string, error: ARCPError): string {
   const payload = { final_status: 'error', ...errorPayload(error, { request_id: requestId }) };
-  session.emitSequenced('job.error', newJobId(), traceId, payload);
+  const jobId = newJobId();
+  session.emitSequenced('job.error', jobId, traceId, payload);
+  return jobId;
 }
 
 // catalog §9 #30: the same job.accepted payload (request_id of *this* submit), and if the job

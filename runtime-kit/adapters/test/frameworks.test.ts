@@ -1,0 +1,180 @@
+// The runtime attached to real frameworks (Node http, Express, Fastify, Hono on @hono/node-server):
+// on one port the framework keeps serving its own routes, a plain GET at the ARCP path gets 426,
+// our ARCPClient connects over WebSocket, submits and gets the result, and closing the binding
+// (with a client still connected) ends the ARCP connection and the HTTP server.
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { serve as serveNode } from '@hono/node-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ARCPClient } from '../../client/index.js';
+import { ARCPRuntime } from '../../runtime/index.js';
+import { connectWebSocket } from '../../transport/index.js';
+import { attachRuntime, bindingOf, type ARCPHttpBinding } from '../attachment.js';
+import { arcpRoute as expressRoute, listenExpress } from '../express.js';
+import { arcpAttachmentOf, arcpFastify } from '../fastify.js';
+import { arcpRoute as honoRoute, attachHono, serveHono } from '../hono.js';
+import { listenNode } from '../node.js';
+
+const PATH = '/arcp';
+
+function newRuntime(): ARCPRuntime {
+  return new ARCPRuntime({ tokens: { t: 'alice' } }).registerAgent('echo', (input) => ({ echoed: input }), { version: '1.0.0', default: true });
+}
+
+interface Setup {
+  name: string;
+  start(runtime: ARCPRuntime): Promise<ARCPHttpBinding>;
+}
+
+const setups: Setup[] = [
+  {
+    name: 'node http',
+    start: (runtime) =>
+      listenNode(runtime, {
+        path: PATH,
+        handler: (req, res) => {
+          if (req.url === '/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          res.writeHead(426).end();
+        },
+      }),
+  },
+  {
+    name: 'express',
+    start: (runtime) => {
+      const app = express();
+      app.get('/health', (_req, res) => void res.json({ ok: true }));
+      app.get(PATH, expressRoute());
+      return listenExpress(app, runtime, { path: PATH });
+    },
+  },
+  {
+    name: 'fastify',
+    async start(runtime) {
+      const app = Fastify();
+      app.get('/health', async () => ({ ok: true }));
+      await app.register(arcpFastify, { runtime, path: PATH });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const attachment = arcpAttachmentOf(app)!;
+      const binding = bindingOf(app.server, attachment);
+      return { ...binding, close: () => app.close() };
+    },
+  },
+  {
+    name: 'hono (serveHono)',
+    start: (runtime) => {
+      const app = new Hono();
+      app.get('/health', (c) => c.json({ ok: true }));
+      app.get(PATH, honoRoute());
+      return serveHono(app, runtime, { path: PATH });
+    },
+  },
+  {
+    name: 'hono (attachHono on serve())',
+    async start(runtime) {
+      const app = new Hono();
+      app.get('/health', (c) => c.json({ ok: true }));
+      app.get(PATH, honoRoute());
+      const server = await new Promise<ReturnType<typeof serveNode>>((resolve) => {
+        const s = serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      });
+      const attachment = attachHono(runtime, server, { path: PATH });
+      return bindingOf(server as Parameters<typeof attachRuntime>[1], attachment);
+    },
+  },
+];
+
+let cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn().catch(() => {});
+  cleanup = [];
+});
+
+describe.each(setups)('runtime attached to $name', (setup) => {
+  it('serves ARCP on the path while the framework serves its routes, and closes cleanly', async () => {
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const binding = await setup.start(runtime);
+    cleanup.push(() => binding.close());
+    expect(binding.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/arcp$/);
+
+    const health = await fetch(`${binding.httpUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    expect((await fetch(`${binding.httpUrl}${PATH}`)).status).toBe(426);
+
+    const client = new ARCPClient({ client: { name: 'adapter-test', version: '1.0.0' }, token: 't' });
+    cleanup.push(() => client.close());
+    const welcome = await client.connect(await connectWebSocket(binding.url));
+    expect(welcome.agents.map((a) => a.name)).toContain('echo');
+    const handle = await client.submit({ agent: 'echo', input: { n: 1 } });
+    expect((await handle.done).result).toEqual({ echoed: { n: 1 } });
+    expect(binding.attachment.transport.connectionCount).toBe(1);
+
+    // An upgrade on another path is refused, not hung.
+    await expect(connectWebSocket(`${binding.url.replace(PATH, '/other')}`)).rejects.toThrow(/404/);
+
+    const disconnected = new Promise((resolve) => client.on('disconnected', resolve));
+    await binding.close(); // must not hang on the live WebSocket
+    await disconnected;
+    expect(binding.attachment.transport.connectionCount).toBe(0);
+    await expect(fetch(`${binding.httpUrl}/health`)).rejects.toThrow();
+  });
+});
+
+describe('listenNode with tls (https + wss)', () => {
+  it('serves wss:// on an https server and the client connects with the CA', async () => {
+    const fixtures = new URL('../../transport/test/fixtures/', import.meta.url);
+    const cert = readFileSync(new URL('test-cert.pem', fixtures));
+    const key = readFileSync(new URL('test-key.pem', fixtures));
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const binding = await listenNode(runtime, { tls: { cert, key }, path: PATH });
+    cleanup.push(() => binding.close());
+    expect(binding.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/arcp$/);
+    expect(binding.httpUrl).toMatch(/^https:/);
+    const client = new ARCPClient({ client: { name: 'adapter-test', version: '1.0.0' }, token: 't' });
+    cleanup.push(() => client.close());
+    await client.connect(await connectWebSocket(binding.url, { tls: { ca: cert } }));
+    const handle = await client.submit({ agent: 'echo', input: 'over tls' });
+    expect((await handle.done).result).toEqual({ echoed: 'over tls' });
+    // Without the CA the TLS handshake is refused: it really is TLS.
+    await expect(connectWebSocket(binding.url)).rejects.toThrow();
+  });
+});
+
+describe('bad arguments get clear errors', () => {
+  it('the Fastify plugin without a runtime, attachHono with something that is not a server', async () => {
+    const app = Fastify();
+    cleanup.push(() => app.close());
+    await expect(app.register(arcpFastify, {} as never).ready()).rejects.toThrow(/options.runtime must be an ARCPRuntime/);
+    expect(() => attachHono(newRuntime(), { fetch() {} })).toThrow(/expected the Node server returned by @hono\/node-server/);
+  });
+
+  it('a port in use rejects listenExpress with the listen error (EADDRINUSE)', async () => {
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const first = await listenNode(runtime, {});
+    cleanup.push(() => first.close());
+    const port = Number(new URL(first.httpUrl).port);
+    await expect(listenExpress(express(), runtime, { port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('attachRuntime', () => {
+  it('two runtimes share one server on different paths', async () => {
+    const a = newRuntime();
+    const b = new ARCPRuntime({ tokens: { t: 'bob' } }).registerAgent('other', () => 'b', { default: true, version: '1.0.0' });
+    cleanup.push(() => a.close(), () => b.close());
+    const binding = await listenNode(a, { path: '/a' });
+    cleanup.push(() => binding.close());
+    const server = (binding.attachment.transport as unknown as { httpServer: Parameters<typeof attachRuntime>[1] }).httpServer;
+    const second = attachRuntime(b, server, { path: '/b' });
+    cleanup.push(() => second.close());
+    const client = new ARCPClient({ client: { name: 'adapter-test', version: '1.0.0' }, token: 't' });
+    cleanup.push(() => client.close());
+    const welcome = await client.connect(await connectWebSocket(binding.url.replace('/a', '/b')));
+    expect(welcome.agents.map((x) => x.name)).toEqual(['other']);
+  });
+});
