@@ -74,6 +74,14 @@ export class DelegationService {
     const admitted = this.bounds.admit(parent);
     if (isARCPError(admitted)) return refuse(admitted);
     slot = admitted;
+    let inputBytes: number;
+    try {
+      inputBytes = req.input === undefined ? 4 : (JSON.stringify(req.input)?.length ?? 0);
+    } catch {
+      return refuse(arcpError('INVALID_REQUEST', 'delegate: input is not serialisable JSON'));
+    }
+    const overBudget = this.core.jobs.admit(parent.principal, inputBytes);
+    if (overBudget) return refuse(overBudget);
 
     let agent;
     try {
@@ -108,6 +116,7 @@ export class DelegationService {
       traceId: parent.traceId,
       createdAtMs: now,
       parentJobId: parent.jobId,
+      inputBytes,
     });
     let credentials: Credential[] | undefined;
     try {
