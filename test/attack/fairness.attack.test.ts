@@ -17,11 +17,6 @@ afterEach(async () => {
 
 it('a ping from another client is answered while 10 sessions stream 5,000 awaited events each', async () => {
   target = await startTarget({ maxEventsPerSession: 20_000 });
-  target.runtime.registerAgent('attack.await-stream', async (input, ctx) => {
-    const { count } = input as { count: number };
-    for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
-    return count;
-  });
   const streams: RawWs[] = [];
   for (let i = 0; i < 10; i++) {
     const p = await RawWs.open(target.url);
