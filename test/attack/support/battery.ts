@@ -32,6 +32,13 @@ export interface BatterySizes {
   seed: number;
 }
 
+export interface PingStats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface BatteryReport {
   framesSent: number;
   /** Attack connections that were neither closed by the runtime nor answered a ping in time. */
@@ -43,7 +50,9 @@ export interface BatteryReport {
   witness: { expected: number; received: number; gapFree: boolean };
   /** Events of the fairness sessions that did not arrive. */
   lostEvents: number;
-  pingMs: { count: number; p50: number; p99: number; max: number };
+  pingMs: PingStats;
+  /** The same pings with nothing streaming, measured just before (baseline of the same run). */
+  idlePingMs: PingStats;
   /** Could a fresh client still get a welcome at the end (the target is up and serving)? */
   aliveAtEnd: boolean;
 }
@@ -88,6 +97,7 @@ export async function runBattery(url: string, sizes: BatterySizes, hooks: { betw
       witness: witnessResult,
       lostEvents: fair.lost,
       pingMs: fair.ping,
+      idlePingMs: fair.idle,
       aliveAtEnd,
     };
   } finally {
@@ -236,7 +246,7 @@ async function deepDelegation(peer: RawWs, levels: number): Promise<number> {
 }
 
 /** Sessions streaming awaited events while another client pings every 10 ms; ping RTTs and lost events. */
-async function fairness(connect: () => Promise<RawWs>, sizes: BatterySizes): Promise<{ lost: number; ping: BatteryReport['pingMs'] }> {
+async function fairness(connect: () => Promise<RawWs>, sizes: BatterySizes): Promise<{ lost: number; ping: PingStats; idle: PingStats }> {
   const streams: Array<{ peer: RawWs; sid: string }> = [];
   for (let i = 0; i < sizes.fairnessSessions; i++) {
     const peer = await connect();
@@ -245,25 +255,32 @@ async function fairness(connect: () => Promise<RawWs>, sizes: BatterySizes): Pro
   }
   const pinger = await connect();
   const pw = await pinger.welcome(OTHER);
+  const idle = await pingRtts(pinger, pw.payload.session_id as string, sizes.pings, 'idle');
   for (const s of streams) s.peer.send('job.submit', { agent: 'attack.await-stream', input: { count: sizes.fairnessEvents } }, { session_id: s.sid });
   await Promise.all(streams.map((s) => s.peer.find((f) => f.type === 'job.event' && f.payload?.kind === 'log', 60_000)));
-  const rtts: number[] = [];
-  for (let i = 0; i < sizes.pings; i++) {
-    const nonce = `p${i}`;
-    const t0 = performance.now();
-    pinger.send('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: pw.payload.session_id });
-    await pinger.find((f) => f.type === 'session.pong' && f.payload?.ping_nonce === nonce, 30_000);
-    rtts.push(performance.now() - t0);
-    await sleep(10);
-  }
+  const ping = await pingRtts(pinger, pw.payload.session_id as string, sizes.pings, 'load');
   let lost = 0;
   for (const s of streams) {
     await s.peer.find((f) => f.type === 'job.result' || f.type === 'job.error', 300_000).catch(() => undefined);
     lost += sizes.fairnessEvents - s.peer.received.filter((f) => f.type === 'job.event' && f.payload?.kind === 'log').length;
   }
+  return { lost, ping, idle };
+}
+
+/** `n` pings 10 ms apart, one at a time; round-trip times in ms. */
+export async function pingRtts(pinger: RawWs, sessionId: string, n: number, tag: string): Promise<PingStats> {
+  const rtts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const nonce = `${tag}${i}`;
+    const t0 = performance.now();
+    pinger.send('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: sessionId });
+    await pinger.find((f) => f.type === 'session.pong' && f.payload?.ping_nonce === nonce, 120_000);
+    rtts.push(performance.now() - t0);
+    await sleep(10);
+  }
   rtts.sort((a, b) => a - b);
   const at = (q: number): number => Number((rtts[Math.min(rtts.length - 1, Math.floor(q * rtts.length))] ?? NaN).toFixed(2));
-  return { lost, ping: { count: rtts.length, p50: at(0.5), p99: at(0.99), max: at(1) } };
+  return { count: rtts.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
 /** Attack connections still open must answer a ping; those that do not are stuck. */

@@ -14,7 +14,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(opts: RuntimeOptions = {}): Promise<Target> {
+export async function startTarget(opts: RuntimeOptions = {}, port = 0): Promise<Target> {
   const logs: Target['logs'] = [];
   const runtime = new ARCPRuntime({
     tokens: TOKENS,
@@ -39,7 +39,7 @@ export async function startTarget(opts: RuntimeOptions = {}): Promise<Target> {
     for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
     return count;
   });
-  const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
+  const server = await runtime.listen({ host: '127.0.0.1', port });
   return {
     runtime,
     server,
