@@ -17,6 +17,7 @@ import { EventStoreFullError, type EventStore } from './event-store.js';
 import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
+import { CLOSE_CODES } from './limits/close-codes.js';
 
 /** What a session needs from its runtime. */
 export interface SessionEnv {
@@ -333,6 +334,6 @@ export class Session {
       this.terminatedBy = 'fatal_error';
       this.machine.fire('fatal_error');
     }
-    void connection?.close('event buffer full');
+    void connection?.close('event buffer full', CLOSE_CODES.OVER_BUDGET);
   }
 }

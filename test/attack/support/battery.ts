@@ -70,7 +70,7 @@ export async function runBattery(url: string, sizes: BatterySizes, hooks: { betw
   };
   const phase = async (name: string): Promise<void> => void (await hooks.between?.(name));
   try {
-    const witness = await startWitness(await connect(), sizes.witnessEvents);
+    const witness = await startWitness(connect, sizes.witnessEvents);
     const framesSent = await hostileFrames(connect, sizes);
     await phase('hostile-frames');
     const flooded = await flood(await connect(), sizes.floodFrames);
@@ -105,16 +105,44 @@ export async function runBattery(url: string, sizes: BatterySizes, hooks: { betw
   }
 }
 
-/** A session streaming `count` events (attack.flood yields between batches) from the start. */
-async function startWitness(peer: RawWs, count: number): Promise<{ done: Promise<BatteryReport['witness']> }> {
+/** A session streaming `count` events from the start, followed to its end (followToEnd). */
+async function startWitness(connect: () => Promise<RawWs>, count: number): Promise<{ done: Promise<BatteryReport['witness']> }> {
+  const peer = await connect();
   const w = await peer.welcome(TOKEN);
-  peer.send('job.submit', { agent: 'attack.flood', input: { count, size: 200, batch: 50, pause_ms: 5 } }, { session_id: w.payload.session_id });
-  const done = peer.find((f) => f.type === 'job.result' || f.type === 'job.error', 300_000).then(() => {
-    const seqs = peer.received.filter((f) => typeof f.event_seq === 'number').map((f) => f.event_seq!);
-    const logs = peer.received.filter((f) => f.type === 'job.event' && f.payload?.kind === 'log').length;
-    return { expected: count, received: logs, gapFree: seqs.every((s, i) => s === i + 1) };
-  });
+  const sessionId = w.payload.session_id as string;
+  peer.send('job.submit', { agent: 'attack.flood', input: { count, size: 200, batch: 50, pause_ms: 5 } }, { session_id: sessionId });
+  const done = followToEnd(connect, peer, TOKEN, sessionId, w.payload.resume_token as string).then(({ seqs, logs }) => ({
+    expected: count,
+    received: logs,
+    gapFree: seqs.every((s, i) => s === i + 1),
+  }));
   return { done };
+}
+
+/**
+ * Reads a session's stream until its job ends. If the runtime cuts the reader off (4508 for a
+ * reader that fell behind, by design, on a loaded machine), it resumes from the last seq it saw,
+ * as a client should: a lost event is one no connection of the session ever received.
+ */
+async function followToEnd(connect: () => Promise<RawWs>, first: RawWs, token: string, sessionId: string, resumeToken: string): Promise<{ seqs: number[]; logs: number }> {
+  let peer = first;
+  const seqs: number[] = [];
+  let logs = 0;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const end = await peer.find((f) => f.type === 'job.result' || f.type === 'job.error', 300_000).catch(() => undefined);
+    for (const f of peer.received) {
+      if (typeof f.event_seq !== 'number' || (seqs.length > 0 && f.event_seq <= seqs.at(-1)!)) continue;
+      seqs.push(f.event_seq);
+      if (f.type === 'job.event' && f.payload?.kind === 'log') logs++;
+    }
+    if (end) break;
+    peer = await connect();
+    const id = peer.hello(token, { resume: { session_id: sessionId, resume_token: resumeToken, last_event_seq: seqs.at(-1) ?? 0 } });
+    const reply = await peer.find((f) => f.type === 'session.welcome' || (f.type === 'session.error' && f.payload?.request_id === id), 30_000);
+    if (reply.type !== 'session.welcome') break;
+    resumeToken = reply.payload.resume_token as string;
+  }
+  return { seqs, logs };
 }
 
 /** Garbage no schema describes: not JSON, wrong shapes, huge arrays, deep nesting, bad UTF-16. */
@@ -247,11 +275,12 @@ async function deepDelegation(peer: RawWs, levels: number): Promise<number> {
 
 /** Sessions streaming awaited events while another client pings every 10 ms; ping RTTs and lost events. */
 async function fairness(connect: () => Promise<RawWs>, sizes: BatterySizes): Promise<{ lost: number; ping: PingStats; idle: PingStats }> {
-  const streams: Array<{ peer: RawWs; sid: string }> = [];
+  const streams: Array<{ peer: RawWs; sid: string; token: string; resumeToken: string }> = [];
   for (let i = 0; i < sizes.fairnessSessions; i++) {
     const peer = await connect();
-    const w = await peer.welcome(i % 2 ? OTHER : TOKEN);
-    streams.push({ peer, sid: w.payload.session_id as string });
+    const token = i % 2 ? OTHER : TOKEN;
+    const w = await peer.welcome(token);
+    streams.push({ peer, sid: w.payload.session_id as string, token, resumeToken: w.payload.resume_token as string });
   }
   const pinger = await connect();
   const pw = await pinger.welcome(OTHER);
@@ -261,8 +290,8 @@ async function fairness(connect: () => Promise<RawWs>, sizes: BatterySizes): Pro
   const ping = await pingRtts(pinger, pw.payload.session_id as string, sizes.pings, 'load');
   let lost = 0;
   for (const s of streams) {
-    await s.peer.find((f) => f.type === 'job.result' || f.type === 'job.error', 300_000).catch(() => undefined);
-    lost += sizes.fairnessEvents - s.peer.received.filter((f) => f.type === 'job.event' && f.payload?.kind === 'log').length;
+    const { logs } = await followToEnd(connect, s.peer, s.token, s.sid, s.resumeToken);
+    lost += sizes.fairnessEvents - logs;
   }
   return { lost, ping, idle };
 }

@@ -81,7 +81,7 @@ export class RawWs {
     let from = 0;
     for (;;) {
       for (; from < this.received.length; from++) if (pred(this.received[from]!)) return this.received[from]!;
-      if (this.isClosed) throw new Error(`closed before a matching frame; got ${JSON.stringify(this.received.map((f) => f.type))}`);
+      if (this.isClosed) throw new Error(`closed before a matching frame; ${this.received.length} frames, last: ${JSON.stringify(this.received.slice(-3).map((f) => f.type))}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timeout; got ${JSON.stringify(this.received.slice(-5))}`);
       await new Promise<void>((resolve) => {
