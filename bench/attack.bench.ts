@@ -27,6 +27,9 @@ function rssMiB(pid: number): number {
 async function startChild(): Promise<{ url: string; pid: number; exited: Promise<number | null>; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'attack-target.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Never leave the target behind, whatever ends this process.
+  const killChild = (): void => void child.kill('SIGKILL');
+  process.once('exit', killChild);
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`attack target exited (${code}) before listening`)));

@@ -111,11 +111,10 @@ async function startWitness(connect: () => Promise<RawWs>, count: number): Promi
   const w = await peer.welcome(TOKEN);
   const sessionId = w.payload.session_id as string;
   peer.send('job.submit', { agent: 'attack.flood', input: { count, size: 200, batch: 50, pause_ms: 5 } }, { session_id: sessionId });
-  const done = followToEnd(connect, peer, TOKEN, sessionId, w.payload.resume_token as string).then(({ seqs, logs }) => ({
-    expected: count,
-    received: logs,
-    gapFree: seqs.every((s, i) => s === i + 1),
-  }));
+  const done = followToEnd(connect, peer, TOKEN, sessionId, w.payload.resume_token as string).then(
+    ({ seqs, logs }) => ({ expected: count, received: logs, gapFree: seqs.every((s, i) => s === i + 1) }),
+    () => ({ expected: count, received: 0, gapFree: false }),
+  );
   return { done };
 }
 
