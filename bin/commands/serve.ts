@@ -136,21 +136,30 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
-  const runtime = new ARCPRuntime({
-    ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
-    tokens: tokenMap(flags.token, (l) => notice(l, { event: 'serve.generated_token' }, 'warn')),
-    ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
-    ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
-    ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
-    // §14: provisioned_credentials is advertised only with a durable revocation ledger beside it.
-    ...(flags.referenceCredentials !== undefined
-      ? {
-          credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.reference.invalid/v1', profile: 'generic' }),
-          revocationLedgerPath: flags.referenceCredentials,
-        }
-      : {}),
-    logger,
-  });
+  let runtime: ARCPRuntime;
+  try {
+    runtime = new ARCPRuntime({
+      ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
+      tokens: tokenMap(flags.token, (l) => notice(l, { event: 'serve.generated_token' }, 'warn')),
+      ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
+      ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
+      ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
+      // §14: provisioned_credentials is advertised only with a durable revocation ledger beside it.
+      ...(flags.referenceCredentials !== undefined
+        ? {
+            credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.reference.invalid/v1', profile: 'generic' }),
+            revocationLedgerPath: flags.referenceCredentials,
+          }
+        : {}),
+      logger,
+    });
+  } catch (err) {
+    // e.g. an unreadable revocation ledger (§14: no durable revocation, no credentials): say why, do not serve.
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    process.stderr.write(`arcp serve: cannot start: ${err instanceof Error ? err.message : String(err)}${cause}\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (flags.demoAgents) registerDemoAgents(runtime);
   if (flags.conformanceAgents) registerConformanceAgents(runtime);
   if (flags.fault.length > 0) notice(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}`, { event: 'serve.faults', faults: flags.fault }, 'warn');

@@ -59,7 +59,8 @@ export const EVENT_STORE_FULL = 'ARCP_KIT_EVENT_STORE_FULL' as const;
 export class EventStoreFullError extends KitError {
   constructor(
     readonly sessionId: string,
-    readonly limit: 'events' | 'bytes',
+    /** 'events' / 'bytes' (this session's caps) or the name of a cross-session budget (limits/). */
+    readonly limit: 'events' | 'bytes' | 'maxRetainedEventBytesPerPrincipal' | 'maxRetainedEventBytes',
     readonly cap: number,
   ) {
     super(EVENT_STORE_FULL, `event store for ${sessionId} is full: more than ${cap} ${limit} unacknowledged`, {

@@ -58,7 +58,12 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** The owner session's negotiated features (progress/result_chunk are gated on them). */
   readonly features: ReadonlySet<Feature>;
-  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void;
+  /**
+   * Emits resolve at once while this event-loop turn has budget left (`limits.maxFramesPerTick`)
+   * and on the next turn otherwise: `await` them in a tight loop and the job never starves pings
+   * or other sessions (limits/fair-share.ts). Not awaiting is fine; it just is not fair.
+   */
+  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): Promise<void>;
   /**
    * Cooperative back-pressure (§6.5): resolves once the session's transport has written out its
    * backlog down to `lowWaterBytes` (default 1 MiB); at once when the client is away, the
@@ -66,15 +71,15 @@ export interface JobContext {
    * every few hundred events so it never outruns the wire.
    */
   drain(lowWaterBytes?: number): Promise<void>;
-  thought(text: string): void;
-  status(phase: string, message?: string): void;
+  thought(text: string): Promise<void>;
+  status(phase: string, message?: string): Promise<void>;
   /** `cost.*` metrics in a budgeted currency decrement the budget (§9.6). */
-  metric(name: string, value: number, opts?: MetricOptions): void;
+  metric(name: string, value: number, opts?: MetricOptions): Promise<void>;
   /** §8.2.1; returns false (nothing sent) when `progress` was not negotiated. */
   progress(current: number, opts?: ProgressOptions): boolean;
-  artifactRef(ref: ArtifactRefBody): void;
+  artifactRef(ref: ArtifactRefBody): Promise<void>;
   /** `x-vendor.<vendor>.<name>` kinds only (catalog §3.5). */
-  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): void;
+  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): Promise<void>;
   /**
    * Any reserved kind (§8.2) with its generated body type, including kinds added to schema/
    * after this code was written. Returns false (nothing sent) when the kind's feature flag was
@@ -110,6 +115,10 @@ export interface JobContext {
 /** What the context needs from the job runner. */
 export interface JobControl {
   emitEvent(kind: string, body: unknown): void;
+  /** Counts one emit against this turn's fair share; resolves when the agent should go on. */
+  spend(): Promise<void>;
+  /** Resolves once this turn's fair share is not exhausted (next turn if it is). */
+  fairTurn(): Promise<void>;
   /** Ends the job now with this error (lease expired, result caps). */
   fail(error: ARCPError): void;
   maxChunkBytes: number;
@@ -159,25 +168,29 @@ export class JobContextImpl implements JobContext {
     return this.stream;
   }
 
-  drain(lowWaterBytes = DRAIN_LOW_WATER_BYTES): Promise<void> {
-    return this.job.owner.waitForDrain(lowWaterBytes, this.signal);
+  async drain(lowWaterBytes = DRAIN_LOW_WATER_BYTES): Promise<void> {
+    await this.job.owner.waitForDrain(lowWaterBytes, this.signal);
+    await this.control.fairTurn();
   }
 
-  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): void {
+  log(level: LogLevel, message: string, attributes?: Record<string, unknown>): Promise<void> {
     const body: LogBody = { level, message };
     if (attributes !== undefined) (body as { attributes?: Record<string, unknown> }).attributes = attributes;
     this.control.emitEvent('log', body);
+    return this.control.spend();
   }
 
-  thought(text: string): void {
+  thought(text: string): Promise<void> {
     this.control.emitEvent('thought', { text });
+    return this.control.spend();
   }
 
-  status(phase: string, message?: string): void {
+  status(phase: string, message?: string): Promise<void> {
     this.control.emitEvent('status', message === undefined ? { phase } : { phase, message });
+    return this.control.spend();
   }
 
-  metric(name: string, value: number, opts: MetricOptions = {}): void {
+  metric(name: string, value: number, opts: MetricOptions = {}): Promise<void> {
     const body: MetricBody = { name, value };
     if (opts.unit !== undefined) body.unit = opts.unit;
     if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
@@ -188,6 +201,7 @@ export class JobContextImpl implements JobContext {
     for (const r of outcome?.remaining ?? []) {
       this.control.emitEvent('metric', { name: 'cost.budget.remaining', value: r.value, unit: r.currency });
     }
+    return this.control.spend();
   }
 
   progress(current: number, opts: ProgressOptions = {}): boolean {
@@ -197,18 +211,21 @@ export class JobContextImpl implements JobContext {
     if (opts.units !== undefined) body.units = opts.units;
     if (opts.message !== undefined) body.message = opts.message;
     this.control.emitEvent('progress', body);
+    void this.control.spend(); // counted; an agent that wants to yield awaits ctx.drain()
     return true;
   }
 
-  artifactRef(ref: ArtifactRefBody): void {
+  artifactRef(ref: ArtifactRefBody): Promise<void> {
     this.control.emitEvent('artifact_ref', ref);
+    return this.control.spend();
   }
 
-  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): void {
+  event(kind: `x-vendor.${string}`, body: Record<string, unknown>): Promise<void> {
     if (!/^x-vendor\.[a-z0-9_-]+\.[a-z0-9_.-]+$/.test(kind)) {
       throw new TypeError(`event kind "${kind}" must be x-vendor.<vendor>.<name> (catalog §3.5)`);
     }
     this.control.emitEvent(kind, body);
+    return this.control.spend();
   }
 
   emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodyByKind[K]): boolean {

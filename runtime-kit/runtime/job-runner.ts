@@ -35,6 +35,8 @@ export class JobRunner {
     this.timers.set(job.jobId, t);
     const ctx = new JobContextImpl(job, {
       emitEvent: (kind, body) => this.emitEvent(job, kind, body),
+      spend: () => this.core.guard.fairShare.spend(),
+      fairTurn: () => this.core.guard.fairShare.wait(),
       fail: (error) => this.finishError(job, error),
       maxChunkBytes: this.core.options.maxResultChunkBytes,
       maxResultBytes: this.core.options.maxResultBytes,

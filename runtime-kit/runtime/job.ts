@@ -27,13 +27,15 @@ export interface JobInit {
   parentJobId?: string;
   /** Inbound W3C traceparent (submit's tracecontext extension, or the delegation span). */
   traceparent?: string;
+  /** Size of the input as JSON (UTF-16 units), counted against the input budgets. */
+  inputBytes?: number;
 }
 
 export class Job implements JobInfo {
   readonly jobId: string;
   readonly owner: Session;
   readonly agent: ResolvedAgent;
-  readonly input: unknown;
+  readonly inputBytes: number;
   readonly lease: Lease;
   readonly leaseConstraints?: LeaseConstraints;
   readonly traceId: string;
@@ -56,12 +58,14 @@ export class Job implements JobInfo {
   cancelReason: string | undefined;
   readonly sinks = new Set<JobSink>();
   private readonly machine = newJobMachine();
+  private heldInput: unknown;
 
   constructor(init: JobInit) {
     this.jobId = init.jobId;
     this.owner = init.owner;
     this.agent = init.agent;
-    this.input = init.input;
+    this.heldInput = init.input;
+    this.inputBytes = init.inputBytes ?? 0;
     this.lease = init.lease;
     if (init.leaseConstraints !== undefined) this.leaseConstraints = init.leaseConstraints;
     this.traceId = init.traceId;
@@ -69,6 +73,15 @@ export class Job implements JobInfo {
     if (init.maxRuntimeSec !== undefined) this.maxRuntimeSec = init.maxRuntimeSec;
     if (init.parentJobId !== undefined) this.parentJobId = init.parentJobId;
     if (init.traceparent !== undefined) this.traceparent = init.traceparent;
+  }
+
+  /** The submitted input; undefined once the job is terminal (memory budget, job-registry.ts). */
+  get input(): unknown {
+    return this.heldInput;
+  }
+
+  releaseInput(): void {
+    this.heldInput = undefined;
   }
 
   get principal(): string {

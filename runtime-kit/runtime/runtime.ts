@@ -32,6 +32,7 @@ import { mintResumeToken, SessionRegistry } from './session-registry.js';
 import { Session } from './session.js';
 import { schedule, type Clock, type TimerHandle } from './timers.js';
 import { RuntimeGuard } from './limits/runtime-guard.js';
+import { BudgetedEventStore } from './limits/budgeted-event-store.js';
 import { isUpgradeTrusted, markTransportTrusted } from './transport-trust.js';
 
 export class ARCPRuntime implements RuntimeCore {
@@ -41,7 +42,7 @@ export class ARCPRuntime implements RuntimeCore {
   readonly store: EventStore;
   readonly agents = new AgentRegistry();
   readonly sessions: SessionRegistry;
-  readonly jobs = new JobRegistry();
+  readonly jobs: JobRegistry;
   readonly idempotency: IdempotencyStore<Job>;
   readonly authenticator: Authenticator;
   readonly hooks: ReturnType<typeof resolveHooks>;
@@ -63,11 +64,14 @@ export class ARCPRuntime implements RuntimeCore {
     this.timers = opts.clock ?? systemClock;
     this.faults = new FaultSet(opts.faults);
     this.guard = new RuntimeGuard(this.options.limits, this.timers);
-    this.store = opts.eventStore ?? new MemoryEventStore({
+    this.jobs = new JobRegistry(undefined, this.options.limits);
+    const store = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
+    // Cross-session memory budgets on whatever store holds the resume buffers (limits/).
+    this.store = new BudgetedEventStore(store, this.options.limits, () => this.sessions, this.options.logger);
     this.sessions = new SessionRegistry(this.store);
     this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});

@@ -8,11 +8,21 @@ import { newResumeToken } from '../protocol/index.js';
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
+  /** Per principal, oldest first (memory budgets, limits/session-budget.ts). */
+  private readonly byPrincipal = new Map<string, Set<Session>>();
 
   constructor(private readonly store: EventStore) {}
 
   add(session: Session): void {
     this.sessions.set(session.id, session);
+    let mine = this.byPrincipal.get(session.principal);
+    if (!mine) this.byPrincipal.set(session.principal, (mine = new Set()));
+    mine.add(session);
+  }
+
+  /** The principal's sessions, oldest first. */
+  ofPrincipal(principal: string): ReadonlySet<Session> {
+    return this.byPrincipal.get(principal) ?? EMPTY;
   }
 
   get(id: string): Session | undefined {
@@ -46,10 +56,14 @@ export class SessionRegistry {
 
   expire(session: Session): void {
     session.terminate();
-    this.sessions.delete(session.id);
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    const mine = this.byPrincipal.get(session.principal);
+    if (mine?.delete(session) && mine.size === 0) this.byPrincipal.delete(session.principal);
     this.store.drop(session.id);
   }
 }
+
+const EMPTY: ReadonlySet<Session> = new Set();
 
 export function mintResumeToken(): string {
   return newResumeToken();

@@ -18,6 +18,7 @@ import type { FaultSet } from './faults.js';
 import type { SessionEndReason, SessionObservation } from './instrumentation/index.js';
 import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
+import { CLOSE_CODES } from './limits/close-codes.js';
 
 /** What a session needs from its runtime. */
 export interface SessionEnv {
@@ -54,6 +55,8 @@ export class Session {
   private readonly gauge: BackPressureGauge;
   /** One eviction notice per episode; re-armed once acks pass everything evicted so far. */
   private evictionNoticeArmed = true;
+  /** Unacknowledged events evicted since the last notice (refresh, see onEvicted). */
+  private evictedSinceNotice = 0;
   /** Non-terminal jobs submitted here, newest last (back_pressure attaches to the newest). */
   private readonly liveJobs = new Map<string, string | undefined>();
 
@@ -252,7 +255,10 @@ export class Session {
     const stats = this.env.store.stats(this.id);
     this.ackedThrough = stats.ackedThrough;
     this.gauge.onAck(this.lastSeq, this.ackedThrough);
-    if (!this.evictionNoticeArmed && this.ackedThrough >= stats.freedThrough) this.evictionNoticeArmed = true;
+    if (!this.evictionNoticeArmed && this.ackedThrough >= stats.freedThrough) {
+      this.evictionNoticeArmed = true;
+      this.evictedSinceNotice = 0;
+    }
   }
 
   /** Resume range check (§6.3): every event after `lastEventSeq` must still be held. */
@@ -293,18 +299,28 @@ export class Session {
    * evicting does not also flood the stream with notices.
    */
   private onEvicted(count: number): void {
-    if (!this.evictionNoticeArmed) return;
+    this.evictedSinceNotice += count;
+    const first = this.evictionNoticeArmed;
+    if (!first) {
+      // Issue 13: a single notice went stale as evictions went on. Refresh it each time the
+      // buffer has turned over (evicted >= what it holds, and >= backPressureThreshold), so the
+      // client's bound is never off by more than one buffer and notices stay rare in a flood.
+      if (this.evictedSinceNotice < this.env.options.backPressureThreshold) return;
+      if (this.evictedSinceNotice < this.env.store.stats(this.id).events) return;
+    }
     this.evictionNoticeArmed = false;
-    const resumableFrom = this.env.store.stats(this.id).freedThrough;
-    this.env.options.logger('warn', 'session event buffer full; evicted unacknowledged events', {
-      session_id: this.id,
-      evicted: count,
-      resumable_from_seq: resumableFrom,
-    });
+    const evicted = this.evictedSinceNotice;
+    this.evictedSinceNotice = 0;
+    const stats = this.env.store.stats(this.id);
+    const resumableFrom = stats.freedThrough;
+    if (first) {
+      this.env.options.logger('warn', 'session event buffer full; evicted unacknowledged events', { session_id: this.id, evicted, resumable_from_seq: resumableFrom });
+    }
     this.emitStatusOnNewestJob({
       phase: 'back_pressure',
-      message: `resume buffer full: evicted ${count} unacknowledged event(s); resume now needs last_event_seq >= ${resumableFrom}`,
-      details: { reason: 'resume_buffer_evicted', evicted: count, resumable_from_seq: resumableFrom },
+      message: `resume buffer full: evicted ${evicted} unacknowledged event(s); resume now needs last_event_seq >= ${resumableFrom}`,
+      // retained_events: the buffer keeps about the newest this many, so a client can bound resumable_from_seq later too.
+      details: { reason: 'resume_buffer_evicted', evicted, resumable_from_seq: resumableFrom, retained_events: stats.events },
     });
   }
 
@@ -332,6 +348,6 @@ export class Session {
       this.terminatedBy = 'fatal_error';
       this.machine.fire('fatal_error');
     }
-    void connection?.close('event buffer full');
+    void connection?.close('event buffer full', CLOSE_CODES.OVER_BUDGET);
   }
 }

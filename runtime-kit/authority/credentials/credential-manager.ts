@@ -10,7 +10,7 @@
 
 import { arcpError, KitError, type Credential } from '../deps.js';
 import { withRetries, type RetryOptions } from './retry.js';
-import type { RetryReport, RevocationLedger } from './revocation-ledger.js';
+import { revokeEntry, type RetryReport, type RevocationLedger } from './revocation-ledger.js';
 import type { CredentialJob, CredentialProvisioner, CredentialScope } from './provisioner.js';
 
 export interface CredentialRotatedBody {
@@ -49,10 +49,17 @@ export class CredentialManager {
 
   /** Issues and durably records a job's credentials; INTERNAL_ERROR if that is impossible. */
   async issueForJob(job: CredentialJob, scope: CredentialScope): Promise<Credential[]> {
+    // Recorded before issued (revocation-ledger.ts): a crash from here on is recoverable.
+    try {
+      await this.opts.ledger.recordIntent(job.jobId, job.parentJobId);
+    } catch (err) {
+      throw arcpError('INTERNAL_ERROR', 'could not record the credential issuance for revocation', { details: { reason: message(err) } });
+    }
     let creds: Credential[];
     try {
       creds = await withRetries(() => this.opts.provisioner.issue(job, scope), this.opts.retry);
     } catch (err) {
+      await this.opts.ledger.dropIntent(job.jobId).catch(() => undefined);
       throw arcpError('INTERNAL_ERROR', 'could not provision credentials', { details: { reason: message(err) } });
     }
     try {
@@ -101,11 +108,14 @@ export class CredentialManager {
       report.failed.push(...sub.failed);
     }
     this.children.delete(jobId);
-    const ids = new Set([...(this.byJob.get(jobId)?.keys() ?? []), ...this.opts.ledger.outstandingFor(jobId).map((e) => e.id)]);
+    const recorded = this.opts.ledger.outstandingFor(jobId);
+    const ids = new Set([...(this.byJob.get(jobId)?.keys() ?? []), ...recorded.map((e) => e.id)]);
+    const entries = new Map(recorded.map((e) => [e.id, e]));
     this.byJob.delete(jobId);
     for (const id of ids) {
       try {
-        await withRetries(() => this.opts.provisioner.revoke(id), this.opts.retry);
+        const entry = entries.get(id) ?? { id, job_id: jobId, recorded_at: '', attempts: 0 };
+        await withRetries(() => revokeEntry(this.opts.provisioner, entry), this.opts.retry);
         await this.opts.ledger.markRevoked(id);
         report.revoked.push(id);
       } catch (err) {

@@ -24,6 +24,12 @@ export interface CredentialProvisioner {
   rotate(credential: Credential): Promise<Credential>;
   /** Revokes at the upstream; throws on (possibly transient) failure. Idempotent. */
   revoke(id: string): Promise<void>;
+  /**
+   * Revokes everything issued for a job, for an issuance a crash interrupted before its ids were
+   * recorded (revocation-ledger.ts). Without it such a credential can only be reported, not
+   * revoked. Idempotent.
+   */
+  revokeJob?(jobId: string): Promise<void>;
 }
 
 /**

@@ -61,6 +61,11 @@ export class ReferenceProvisioner implements CredentialProvisioner {
     if (live !== undefined) live.revoked = true;
   }
 
+  async revokeJob(jobId: string): Promise<void> {
+    this.maybeFail('revoke');
+    for (const c of this.creds.values()) if (c.jobId === jobId) c.revoked = true;
+  }
+
   /** Would the upstream accept this value right now? */
   accepts(value: string): boolean {
     for (const c of this.creds.values()) if (c.value === value && !c.revoked) return true;

@@ -146,12 +146,12 @@ describe('CredentialManager', () => {
     await expect(manager.issueForJob({ jobId: 'k' }, {})).rejects.toMatchObject({ code: 'INTERNAL_ERROR', retryable: true });
   });
 
-  it('refuses the job and takes the credentials back when the ledger cannot be written', async () => {
+  it('refuses the job without issuing anything when the ledger cannot be written', async () => {
     const provisioner = new ReferenceProvisioner();
     const ledger = await RevocationLedger.open(join(dir, 'missing-dir', 'ledger.json')); // writes fail
     const manager = new CredentialManager({ provisioner, ledger, retry });
     await expect(manager.issueForJob({ jobId: 'j' }, {})).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
-    expect(provisioner.calls.issue).toBe(1);
+    expect(provisioner.calls.issue).toBe(0); // the intent is recorded first (issue 13): no record, no credential
     expect(provisioner.liveIds()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 // Runtime wiring of §9.8 provisioned credentials over authority/'s CredentialManager:
-// the durable revocation ledger is opened once (asynchronously) and every outstanding
+// the durable revocation ledger is opened once (synchronously, fatal when unreadable) and every outstanding
 // credential a previous process left behind is retried at start-up (§14); credentials are
 // issued before job.accepted, scoped to the job's lease (budget, models, expiry, §9.8.3);
 // rotation is announced by `status credential_rotated`; revocation runs at every terminal state.
@@ -27,24 +27,39 @@ export class CredentialService {
   /** Resolves with the start-up recovery report (revocations a previous process left). */
   readonly recovered: Promise<RetryReport>;
   private readonly manager: Promise<CredentialManager>;
-  private loaded: CredentialManager | undefined;
+  private readonly loaded: CredentialManager;
   private readonly revocations = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: CredentialServiceOptions) {
-    this.manager = RevocationLedger.open(opts.ledgerPath).then((ledger) => {
-      this.loaded = new CredentialManager({
-        provisioner: opts.provisioner,
-        ledger,
-        ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
-        // §9.8.2 MUST log permanent failures; §14 surface them to operators. Ids only, never values.
-        onPermanentFailure: (f) => opts.logger('error', 'credential revocation failed permanently', { credential_id: f.id, job_id: f.jobId, error: f.error }),
-      });
-      return this.loaded;
+    // Synchronous and fatal (issue 13, §14): a ledger that cannot be read or parsed means
+    // revocation is not durable, so this throws (KitError ARCP_KIT_LEDGER_CORRUPT / _UNREADABLE)
+    // and the runtime is never built advertising provisioned_credentials.
+    const ledger = RevocationLedger.openSync(opts.ledgerPath);
+    if (ledger.removedTempFiles.length > 0) {
+      opts.logger('warn', 'credential ledger: removed temp files left by dead processes', { path: opts.ledgerPath, files: ledger.removedTempFiles });
+    }
+    this.loaded = new CredentialManager({
+      provisioner: opts.provisioner,
+      ledger,
+      ...(opts.retry !== undefined ? { retry: opts.retry } : {}),
+      // §9.8.2 MUST log permanent failures; §14 surface them to operators. Ids only, never values.
+      onPermanentFailure: (f) => opts.logger('error', 'credential revocation failed permanently', { credential_id: f.id, job_id: f.jobId, error: f.error }),
     });
-    this.recovered = this.manager.then((m) => m.recover());
+    this.manager = Promise.resolve(this.loaded);
+    const outstanding = ledger.outstanding().length;
+    this.recovered = this.loaded.recover();
+    // warn: `arcp serve` prints warn and error, and operators must see a recovery happen.
     this.recovered.then(
-      (r) => r.revoked.length + r.failed.length > 0 && opts.logger('info', 'credential ledger recovery', { revoked: r.revoked.length, failed: r.failed.length }),
-      (err) => opts.logger('error', 'credential ledger could not be opened', { path: opts.ledgerPath, error: String(err) }),
+      (r) => {
+        if (outstanding === 0) return;
+        opts.logger(r.failed.length > 0 ? 'error' : 'warn', 'credential ledger recovery: revoking what a previous process left outstanding', {
+          path: opts.ledgerPath,
+          outstanding,
+          revoked: r.revoked.length,
+          failed: r.failed.length,
+        });
+      },
+      (err) => opts.logger('error', 'credential ledger recovery failed', { path: opts.ledgerPath, error: String(err) }),
     );
   }
 
@@ -59,7 +74,7 @@ export class CredentialService {
 
   /** Current (post-rotation) credentials of a job; undefined when none were issued. */
   credentialsOf(jobId: string): Credential[] | undefined {
-    const creds = this.loaded?.credentialsOf(jobId);
+    const creds = this.loaded.credentialsOf(jobId);
     return creds && creds.length > 0 ? creds : undefined;
   }
 

@@ -15,6 +15,7 @@ import { arcpError, isARCPError, type ARCPError } from '../../errors/index.js';
 import { newJobId, newMessageId } from '../../protocol/index.js';
 import type { RuntimeCore } from '../core.js';
 import { envelope } from '../envelope.js';
+import { DelegationBounds, type DelegationSlot } from './delegation-bounds.js';
 import type { JobAuthorityLike } from '../hooks.js';
 import { Job, type JobSink, type SequencedType } from '../job.js';
 import { isoTime } from '../timers.js';
@@ -47,8 +48,11 @@ interface DelegatingAuthority extends JobAuthorityLike {
 
 export class DelegationService {
   private readonly children = new Map<Job, Set<Job>>();
+  private readonly bounds: DelegationBounds;
 
-  constructor(private readonly core: RuntimeCore) {}
+  constructor(private readonly core: RuntimeCore) {
+    this.bounds = new DelegationBounds(core.options.limits);
+  }
 
   async delegate(parent: Job, req: DelegateRequest, control: ParentControl): Promise<DelegateOutcome> {
     if (typeof req?.agent !== 'string' || req.agent === '') throw arcpError('INVALID_REQUEST', 'delegate: agent must be a non-empty string');
@@ -61,11 +65,25 @@ export class DelegationService {
     } catch (err) {
       throw arcpError('INVALID_REQUEST', `delegate: the request is not a valid delegate body: ${err instanceof Error ? err.message : String(err)}`);
     }
+    let slot: DelegationSlot | undefined;
     const refuse = (error: ARCPError): never => {
+      slot?.release();
       control.emitEvent('tool_result', { call_id: delegateId, error: error.toPayload() });
       if (error.code === 'LEASE_EXPIRED') control.fail(error);
       throw error;
     };
+    // Bounds first, before anything is resolved, reserved or awaited.
+    const admitted = this.bounds.admit(parent);
+    if (isARCPError(admitted)) return refuse(admitted);
+    slot = admitted;
+    let inputBytes: number;
+    try {
+      inputBytes = req.input === undefined ? 4 : (JSON.stringify(req.input)?.length ?? 0);
+    } catch {
+      return refuse(arcpError('INVALID_REQUEST', 'delegate: input is not serialisable JSON'));
+    }
+    const overBudget = this.core.jobs.admit(parent.principal, inputBytes);
+    if (overBudget) return refuse(overBudget);
 
     let agent;
     try {
@@ -101,6 +119,7 @@ export class DelegationService {
       createdAtMs: now,
       parentJobId: parent.jobId,
       ...(control.traceparent !== undefined ? { traceparent: control.traceparent } : {}),
+      inputBytes,
     });
     let credentials: Credential[] | undefined;
     try {
@@ -114,15 +133,19 @@ export class DelegationService {
     }
     if (parent.isTerminal) {
       // The parent ended while credentials were issued: the child never starts.
+      slot.release();
       this.core.hooks.onJobTerminal?.(child, 'cancelled');
       throw arcpError('CANCELLED', 'parent job ended before the delegated job started');
     }
 
     const done = this.watch(child);
+    slot.placed(child);
     this.accept(child, delegateId, credentials);
     this.link(parent, child);
     this.core.runner.start(child);
     const terminal = await done;
+    slot.release();
+    this.children.get(parent)?.delete(child);
     giveBack(child.authority.budget());
     const p = terminal.payload as { final_status: string; result?: unknown; code?: string; message?: string; retryable?: boolean };
     const outcome: DelegateOutcome = { childJobId: child.jobId, delegateId, finalStatus: p.final_status };

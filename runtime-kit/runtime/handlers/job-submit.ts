@@ -50,6 +50,14 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     });
   };
 
+  // Input size first (linear in the input): an oversized or unmeasurable input is refused before anything keeps it.
+  const inputBytes = jsonSize(p.input);
+  if (inputBytes === undefined) {
+    return reject(arcpError('INVALID_REQUEST', 'job input is nested too deeply to process', { details: { field: '/payload/input' } }));
+  }
+  const tooLarge = core.jobs.admitInputSize(inputBytes);
+  if (tooLarge) return reject(tooLarge);
+
   const key = p.idempotency_key;
   if (key !== undefined) {
     const hit = core.idempotency.lookup(session.principal, key, p, now);
@@ -66,6 +74,10 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
       );
     }
   }
+
+  // Memory budgets (limits/): live jobs and the input bytes they hold, per principal and overall.
+  const overBudget = core.jobs.admit(session.principal, inputBytes);
+  if (overBudget) return reject(overBudget);
 
   let agent: ResolvedAgent;
   let lease: JobAcceptedPayload['lease'];
@@ -92,6 +104,7 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     createdAtMs: now,
     ...(p.max_runtime_sec !== undefined ? { maxRuntimeSec: p.max_runtime_sec } : {}),
     ...(traceparent !== undefined ? { traceparent } : {}),
+    inputBytes,
   });
   try {
     job.authority = core.hooks.createAuthority!({ lease, ...(constraints ? { constraints } : {}), clock: core.timers, job });
@@ -132,6 +145,15 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     accept(issued);
   } catch (err) {
     reject(arcpError('INTERNAL_ERROR', `credential provisioning failed: ${String(err)}`, { retryable: true }));
+  }
+}
+
+/** JSON length of the input; undefined when it nests too deeply to stringify (RangeError). */
+function jsonSize(value: unknown): number | undefined {
+  try {
+    return value === undefined ? 0 : (JSON.stringify(value)?.length ?? 0);
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { ArcpMessage, SessionHello } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
 import { CLOSE_CODES } from '../limits/close-codes.js';
+import { makeRoomForSession } from '../limits/session-budget.js';
 import type { Authenticated } from '../authenticator.js';
 import type { HandlerContext, MessageHandler } from '../dispatch.js';
 import { featuresForTransport } from '../transport-trust.js';
@@ -46,6 +47,8 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
     });
     return;
   }
+  const full = makeRoomForSession(core.sessions, who.principal, core.options.limits, core.options.logger);
+  if (full) return connection.refuseHandshake(full.error, hello.id, full.closeCode);
   const session = core.createSession(who.principal, features, connection.provisionalSessionId, connection.handshake);
   connection.bind(session);
   sendWelcome(core, session);

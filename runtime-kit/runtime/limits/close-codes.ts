@@ -15,7 +15,7 @@ export const CLOSE_CODES = Object.freeze({
   TOO_MANY: 4429,
   /** The reader fell behind by more than `maxOutboundBufferedBytes`; resume to continue. */
   SLOW_READER: 4508,
-  /** A memory budget (sessions, retained events) forced the session out. */
+  /** The session's resume buffer is full (`overflow: 'end-session'`) or a retained-events budget left no room: the session ended. */
   OVER_BUDGET: 4507,
 });
 

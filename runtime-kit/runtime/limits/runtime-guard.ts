@@ -8,6 +8,7 @@ import type { Clock } from '../timers.js';
 import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
+import { FairShare } from './fair-share.js';
 import { TokenBuckets } from './token-buckets.js';
 
 export interface Refusal {
@@ -19,12 +20,15 @@ export class RuntimeGuard {
   private open = 0;
   private readonly perSource = new Map<string, number>();
   private readonly authFailures: TokenBuckets;
+  /** Per event-loop turn budget of agent emits (`maxFramesPerTick`, fair-share.ts). */
+  readonly fairShare: FairShare;
 
   constructor(
     readonly limits: Readonly<RuntimeLimits>,
     private readonly clock: Clock,
   ) {
     this.authFailures = new TokenBuckets(limits.authFailureBurstPerSource, limits.authFailureRefillPerSec);
+    this.fairShare = new FairShare(limits.maxFramesPerTick);
   }
 
   /** Counts a new transport in; a Refusal when a cap is reached (the transport is then closed). */

@@ -77,10 +77,11 @@ export class RawWs {
   /** Resolves with the first received frame (from the start) matching `pred`. */
   async find(pred: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
+    // Scan each frame once: waking on every frame and rescanning from 0 would be quadratic in a stream.
+    let from = 0;
     for (;;) {
-      const hit = this.received.find(pred);
-      if (hit) return hit;
-      if (this.isClosed) throw new Error(`closed before a matching frame; got ${JSON.stringify(this.received.map((f) => f.type))}`);
+      for (; from < this.received.length; from++) if (pred(this.received[from]!)) return this.received[from]!;
+      if (this.isClosed) throw new Error(`closed before a matching frame; ${this.received.length} frames, last: ${JSON.stringify(this.received.slice(-3).map((f) => f.type))}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timeout; got ${JSON.stringify(this.received.slice(-5))}`);
       await new Promise<void>((resolve) => {

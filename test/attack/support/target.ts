@@ -14,7 +14,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(opts: RuntimeOptions = {}): Promise<Target> {
+export async function startTarget(opts: RuntimeOptions = {}, port = 0): Promise<Target> {
   const logs: Target['logs'] = [];
   const runtime = new ARCPRuntime({
     tokens: TOKENS,
@@ -22,18 +22,24 @@ export async function startTarget(opts: RuntimeOptions = {}): Promise<Target> {
     ...opts,
   });
   registerConformanceAgents(runtime);
-  // Emits `count` log events of `size` characters, yielding a macrotask every `batch`.
+  // Emits `count` log events of `size` characters, yielding a macrotask (or `pause_ms`) every `batch`.
   runtime.registerAgent('attack.flood', async (input, ctx) => {
-    const { count = 1000, size = 100, batch = 500 } = (input ?? {}) as { count?: number; size?: number; batch?: number };
+    const { count = 1000, size = 100, batch = 500, pause_ms = 0 } = (input ?? {}) as { count?: number; size?: number; batch?: number; pause_ms?: number };
     const text = 'x'.repeat(size);
     for (let i = 0; i < count; i++) {
       ctx.log('info', text, { i });
-      if ((i + 1) % batch === 0) await new Promise((r) => setImmediate(r));
+      if ((i + 1) % batch === 0) await new Promise((r) => (pause_ms > 0 ? setTimeout(r, pause_ms) : setImmediate(r)));
       if (ctx.signal.aborted) return { stopped: i };
     }
     return { emitted: count };
   });
-  const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
+  // Streams `count` events as fast as it can, awaiting each emit (the fairness contract).
+  runtime.registerAgent('attack.await-stream', async (input, ctx) => {
+    const { count } = input as { count: number };
+    for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
+    return count;
+  });
+  const server = await runtime.listen({ host: '127.0.0.1', port });
   return {
     runtime,
     server,

@@ -1,0 +1,25 @@
+// The runtime under attack for bench/attack.bench.ts, in its own process so the bench can see
+// it crash and read its RSS: the attack target of test/attack on ARCP_ATTACK_PORT (default
+// 7870), with a short handshake timeout so stalled-handshake rounds end quickly, and resume
+// buffers large enough for the battery's clients (which never ack) to resume without a gap after
+// a slow-reader cut-off: 60k events per session, 512 MiB per principal. Prints one JSON line
+// {url, pid} when listening; SIGTERM closes it.
+import { startTarget } from '../test/attack/support/target.js';
+
+let warnings = 0;
+const target = await startTarget(
+  {
+    limits: { handshakeTimeoutMs: Number(process.env.ARCP_ATTACK_HANDSHAKE_MS ?? 2000), maxRetainedEventBytesPerPrincipal: 512 * 1024 * 1024 },
+    maxEventsPerSession: 60_000,
+    maxBytesPerSession: 64 * 1024 * 1024,
+    logger: (level) => {
+      if (level === 'warn' || level === 'error') warnings++;
+    },
+  },
+  Number(process.env.ARCP_ATTACK_PORT ?? 7870),
+);
+process.stdout.write(`${JSON.stringify({ url: target.url, pid: process.pid })}\n`);
+process.on('SIGTERM', () => {
+  process.stderr.write(`attack-target: ${warnings} warn/error log lines\n`);
+  void target.close().then(() => process.exit(0));
+});
