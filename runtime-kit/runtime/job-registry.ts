@@ -3,6 +3,13 @@
 // (catalog §9 #32).
 import type { Job } from './job.js';
 
+/** Told when a job is added, ends or is forgotten (persistence/store-binding.ts). */
+export interface JobRegistryObserver {
+  jobAdded(job: Job): void;
+  jobEnded(job: Job): void;
+  jobForgotten(jobId: string): void;
+}
+
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   private readonly finishedAt = new Map<string, number>();
@@ -10,10 +17,13 @@ export class JobRegistry {
   /** Called when a terminal job is forgotten (per-job state kept elsewhere, e.g. job history). */
   onForget: ((jobId: string) => void) | undefined;
 
+  observer: JobRegistryObserver | undefined;
+
   constructor(private readonly retentionMs: number = 60 * 60 * 1000) {}
 
   add(job: Job): void {
     this.jobs.set(job.jobId, job);
+    this.observer?.jobAdded(job);
   }
 
   get(jobId: string): Job | undefined {
@@ -30,6 +40,7 @@ export class JobRegistry {
 
   markTerminal(job: Job, nowMs: number): void {
     this.finishedAt.set(job.jobId, nowMs);
+    this.observer?.jobEnded(job);
   }
 
   /** Forgets terminal jobs older than the retention window. */
@@ -39,6 +50,7 @@ export class JobRegistry {
         this.finishedAt.delete(id);
         this.jobs.delete(id);
         this.onForget?.(id);
+        this.observer?.jobForgotten(id);
       }
     }
   }

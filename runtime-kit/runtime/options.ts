@@ -6,6 +6,7 @@ import type { EventStore, OverflowPolicy } from './event-store.js';
 import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
 import { resolveLimits, type RuntimeLimits, type RuntimeLimitsOptions } from './limits/limits-options.js';
 
 /** Authority-layer options (credentials, subscriptions, listing, audit, expiry): enforcement/authority-options.ts. */
@@ -29,6 +30,12 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   backPressureThreshold?: number;
   /** Inbound frame cap (bytes). Default 1 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Durable state (issue 12, runtime-kit/store/): sessions, their events, jobs, history,
+   * idempotency keys and the audit log are journaled to it and restored from it at start-up
+   * (`await runtime.ready()`). Default: none, everything lives in this process's memory.
+   */
+  store?: RuntimeStore;
   /** Resume buffer. Default: MemoryEventStore with the caps below. */
   eventStore?: EventStore;
   maxEventsPerSession?: number;

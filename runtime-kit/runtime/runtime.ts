@@ -33,6 +33,9 @@ import { Session } from './session.js';
 import { schedule, type Clock, type TimerHandle } from './timers.js';
 import { RuntimeGuard } from './limits/runtime-guard.js';
 import { isUpgradeTrusted, markTransportTrusted } from './transport-trust.js';
+import { StoreBinding, withJournaledAuthority } from './persistence/store-binding.js';
+import { restoreFromStore } from './persistence/restore.js';
+import { MemoryJobHistory } from './subscriptions/job-history.js';
 
 export class ARCPRuntime implements RuntimeCore {
   readonly options: ResolvedOptions;
@@ -48,6 +51,8 @@ export class ARCPRuntime implements RuntimeCore {
   readonly dispatch = new DispatchTable();
   readonly runner: JobRunner;
   readonly guard: RuntimeGuard;
+  readonly persistence: StoreBinding | undefined;
+  private readonly restored: Promise<void>;
   private readonly configuredFeatures: readonly Feature[] | undefined;
   private readonly rawHooks: RuntimeHooks;
   private advertised: Feature[] | undefined;
@@ -57,26 +62,51 @@ export class ARCPRuntime implements RuntimeCore {
   private readonly servers = new Set<WebSocketServerTransport>();
   private sweepHandle: TimerHandle | undefined;
   private closing = false;
+  private isRestored = false;
 
   constructor(opts: RuntimeOptions = {}) {
     this.options = resolveOptions(opts);
     this.timers = opts.clock ?? systemClock;
     this.faults = new FaultSet(opts.faults);
     this.guard = new RuntimeGuard(this.options.limits, this.timers);
-    this.store = opts.eventStore ?? new MemoryEventStore({
+    const events = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
+    // issue 12: with a durable `store`, the in-memory structures are journaled to it (persistence/).
+    this.persistence = opts.store
+      ? new StoreBinding({ store: opts.store, events, history: opts.jobHistory ?? new MemoryJobHistory(), idempotencyTtlMs: this.options.idempotencyTtlMs, clock: this.timers, logger: this.options.logger })
+      : undefined;
+    this.store = this.persistence?.events ?? events;
     this.sessions = new SessionRegistry(this.store);
-    this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
+    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};
     this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});
     this.configuredFeatures = opts.features;
     this.runner = new JobRunner(this);
-    installAuthorityServices(this, opts); // issue 4: credentials, delegation, expiry, subscriptions
+    const log = this.options.logger;
+    installAuthorityServices(this, this.persistence ? withJournaledAuthority(this.persistence, opts, (err) => log('error', 'audit log write failed', { error: String(err) })) : opts); // issue 4: credentials, delegation, expiry, subscriptions
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
+    if (this.persistence) this.jobs.observer = this.persistence;
+    this.restored = this.persistence
+      ? restoreFromStore(this, this.persistence, { jobRetentionMs: 60 * 60 * 1000 }).then(
+          (r) => {
+            this.isRestored = true;
+            log('info', 'restored from the durable store', { ...r, store: opts.store!.kind });
+          },
+          (err) => {
+            this.isRestored = true;
+            log('error', 'restoring from the durable store failed', { error: String(err) });
+          },
+        )
+      : Promise.resolve();
+  }
+
+  /** Resolves once state left in the durable `store` by a previous process is restored (at once without one). */
+  ready(): Promise<void> {
+    return this.restored;
   }
 
   /** Hosts an agent (§7.5): `registerAgent('demo.echo', (input) => input, { version: '1.0.0', default: true })`. */
@@ -108,6 +138,7 @@ export class ARCPRuntime implements RuntimeCore {
       timers: this.timers,
       options: this.options,
       encode: (m) => this.encode(m),
+      ...(this.persistence ? { observer: this.persistence } : {}),
     }, machine);
     this.sessions.add(session);
     return session;
@@ -116,6 +147,7 @@ export class ARCPRuntime implements RuntimeCore {
   /** Serves one connected transport; resolves when that transport has closed. */
   accept(transport: Transport): Promise<void> {
     if (this.closing) return transport.close('runtime is shutting down');
+    if (this.persistence && !this.isRestored) return this.restored.then(() => this.accept(transport));
     const refusal = this.guard.admitConnection(transport);
     const connection = new Connection(transport, this);
     const closed = new Promise<void>((resolve) => this.closeWaiters.set(connection, resolve));
@@ -170,6 +202,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.servers.clear();
     await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));
     this.connections.clear();
+    await this.persistence?.store.flush();
   }
 
   private serve(server: WebSocketServerTransport): void {

@@ -18,6 +18,11 @@ import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
 
+/** Told when what a durable store keeps of a session changes (persistence/store-binding.ts). */
+export interface SessionObserver {
+  sessionChanged(session: Session): void;
+}
+
 /** What a session needs from its runtime. */
 export interface SessionEnv {
   store: EventStore;
@@ -25,6 +30,7 @@ export interface SessionEnv {
   timers: Clock;
   options: ResolvedOptions;
   encode(msg: ArcpMessage): string;
+  observer?: SessionObserver;
 }
 
 type SequencedType = 'job.event' | 'job.result' | 'job.error';
@@ -70,6 +76,10 @@ export class Session {
     this.resumeToken = resumeToken;
     this.lastActivityMs = env.timers.monotonic();
     this.gauge = new BackPressureGauge(env.options.backPressureThreshold);
+    // A session restored from a durable store continues its seq space (zero for a new one).
+    const restored = env.store.stats(id);
+    this.lastSeq = restored.lastSeq;
+    this.ackedThrough = restored.ackedThrough;
     this.machine.fire('hello_accepted'); // created only once the welcome is about to go out
   }
 
@@ -90,6 +100,7 @@ export class Session {
     if (this.machine.is('detached')) this.machine.fire('resumed');
     this.connection = connection;
     this.touch();
+    this.persist();
   }
 
   /** The transport went away (drop, heartbeat loss, after close/bye); jobs keep running. */
@@ -98,6 +109,7 @@ export class Session {
     this.touch();
     if (this.machine.is('accepted')) this.machine.fire(event);
     else if (this.machine.is('closing')) this.machine.fire('transport_closed');
+    this.persist();
   }
 
   /** session.close (closed reply follows) or legacy session.bye. */
@@ -110,6 +122,20 @@ export class Session {
     this.connection = undefined;
     this.touch();
     if (this.machine.is('closing')) this.machine.fire('close_completed');
+    this.persist();
+  }
+
+  /** Tells a durable store what changed (token, features, activity); a no-op without one. */
+  persist(): void {
+    this.env.observer?.sessionChanged(this);
+  }
+
+  /**
+   * Runs `send` once every event stored so far is durable (at once with the memory store), after
+   * sends queued before it: nothing reaches a peer, who could acknowledge it, before it is.
+   */
+  whenDurable(send: () => void): void {
+    if (!this.env.store.afterDurable?.(send)) send();
   }
 
   /** Resume window over: forgotten for good. */
@@ -161,7 +187,8 @@ export class Session {
   /** Unsequenced control message (welcome, errors, accepted, cancelled, pong, closed). */
   sendControl(msg: ArcpMessage): void {
     if (this.expired || !messageAllowed(this.features, msg.type)) return;
-    this.connection?.send(msg);
+    const connection = this.connection;
+    if (connection) this.whenDurable(() => connection.send(msg));
   }
 
   /** Per-request `session.error` with correlation (catalog §9 #4). */
@@ -204,7 +231,8 @@ export class Session {
         throw err;
       }
     }
-    this.connection?.sendFrame(frame);
+    const connection = this.connection;
+    if (connection) this.whenDurable(() => connection.sendFrame(frame));
     // A terminal ends the job's stream (catalog §8.1): no notice below may attach to it.
     if (type !== 'job.event') this.liveJobs.delete(jobId);
     if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.ackedThrough)) {
