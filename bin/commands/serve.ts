@@ -9,6 +9,7 @@ import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
+import { openStore, STORE_SPEC_HELP } from '../../runtime-kit/store/open-store.js';
 
 interface ServeFlags {
   stdio?: boolean;
@@ -25,6 +26,7 @@ interface ServeFlags {
   tlsKey?: string;
   plainLoopbackCredentials?: boolean;
   fault: FaultName[];
+  store: string;
 }
 
 function parsePort(value: string): number {
@@ -88,6 +90,8 @@ export function registerServe(program: Command): void {
       '--plain-loopback-credentials',
       'DEVELOPMENT ONLY: issue credentials over plain ws:// to loopback peers (§14 otherwise requires wss://, stdio or in-memory)',
     )
+    // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
+    .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
@@ -106,7 +110,16 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
+  let store;
+  try {
+    store = flags.store === 'memory' ? undefined : await openStore(flags.store);
+  } catch (err) {
+    process.stderr.write(`arcp serve: --store ${flags.store}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const runtime = new ARCPRuntime({
+    ...(store ? { store } : {}),
     ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
     tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
@@ -134,11 +147,13 @@ async function serve(flags: ServeFlags): Promise<void> {
     stopping = true;
     process.stderr.write(`arcp serve: ${why}, shutting down\n`);
     await runtime.close();
+    await store?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  await runtime.ready(); // state a previous process left in --store
   if (flags.stdio) {
     const { closed } = runtime.serveStdio();
     say(`arcp serve: serving one session on stdio (agents: ${agents.join(', ') || 'none'})`);
