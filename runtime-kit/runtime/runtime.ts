@@ -34,7 +34,6 @@ import { schedule, type Clock, type TimerHandle } from './timers.js';
 import { RuntimeGuard } from './limits/runtime-guard.js';
 import { isUpgradeTrusted, markTransportTrusted } from './transport-trust.js';
 import { StoreBinding, withJournaledAuthority } from './persistence/store-binding.js';
-import { restoreFromStore } from './persistence/restore.js';
 import { MemoryJobHistory } from './subscriptions/job-history.js';
 
 export class ARCPRuntime implements RuntimeCore {
@@ -91,7 +90,7 @@ export class ARCPRuntime implements RuntimeCore {
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
     if (this.persistence) this.jobs.observer = this.persistence;
     this.restored = this.persistence
-      ? restoreFromStore(this, this.persistence, { jobRetentionMs: 60 * 60 * 1000 }).then(
+      ? this.persistence.start(this, { jobRetentionMs: 60 * 60 * 1000 }).then(
           (r) => {
             this.isRestored = true;
             log('info', 'restored from the durable store', { ...r, store: opts.store!.kind });
@@ -198,6 +197,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.closing = true;
     this.sweepHandle?.cancel();
     this.sweepHandle = undefined;
+    this.persistence?.stop();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.servers.clear();
     await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));

@@ -59,6 +59,11 @@ export class Session {
   private readonly gauge: BackPressureGauge;
   /** One eviction notice per episode; re-armed once acks pass everything evicted so far. */
   private evictionNoticeArmed = true;
+  /**
+   * Set when another node took this session over (persistence/cluster.ts): sequenced output of
+   * jobs still running here goes to the new home, which allocates its seqs.
+   */
+  redirect: ((type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown) => number | undefined) | undefined;
   /** Non-terminal jobs submitted here, newest last (back_pressure attaches to the newest). */
   private readonly liveJobs = new Map<string, string | undefined>();
 
@@ -202,6 +207,7 @@ export class Session {
    * envelope the encoder rejects, so an agent passing a bad body learns it synchronously.
    */
   emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
+    if (this.redirect) return this.redirect(type, jobId, traceId, payload);
     if (this.machine.state === 'terminated') return undefined; // overflowed or expired (no rest-args array per event)
     if (type === 'job.event' && !eventAllowed(this.features, payload) && !this.env.faults.has('feature-outside-negotiated')) return undefined;
     const previous = this.lastSeq;

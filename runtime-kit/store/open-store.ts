@@ -5,7 +5,7 @@ import type { RuntimeStore } from './runtime-store.js';
 
 export const STORE_SPEC_HELP = 'memory | sqlite:PATH | redis://HOST:PORT';
 
-export async function openStore(spec: string): Promise<RuntimeStore> {
+export async function openStore(spec: string, opts: { nodeId?: string } = {}): Promise<RuntimeStore> {
   if (spec === 'memory') {
     const { MemoryRuntimeStore } = await import('./memory-store.js');
     return new MemoryRuntimeStore();
@@ -15,6 +15,10 @@ export async function openStore(spec: string): Promise<RuntimeStore> {
     if (path === '') throw new KitError('ARCP_KIT_BAD_STORE', `store "${spec}": sqlite needs a file path (sqlite:PATH)`);
     const { SqliteRuntimeStore } = await import('./sqlite-store.js');
     return new SqliteRuntimeStore(path);
+  }
+  if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    const { RedisRuntimeStore } = await import('./redis-store.js');
+    return RedisRuntimeStore.connect(spec, opts.nodeId !== undefined ? { nodeId: opts.nodeId } : {});
   }
   throw new KitError('ARCP_KIT_BAD_STORE', `unknown store "${spec}" (expected ${STORE_SPEC_HELP})`);
 }

@@ -83,9 +83,28 @@ export interface RevocationRecord {
   last_error?: string;
 }
 
+/** A message between the runtime nodes sharing one store (persistence/cluster.ts gives them meaning). */
+export type ClusterMessage = Record<string, unknown> & { op: string; from: string };
+
+/** Messaging between nodes of a shared store (Redis pub/sub), with liveness. */
+export interface ClusterBus {
+  readonly nodeId: string;
+  /** Delivers `msg` to node `to` (fire and forget; per-sender order is kept). */
+  send(to: string, msg: ClusterMessage): void;
+  onMessage(handler: (msg: ClusterMessage) => void): void;
+  /** The node refreshed its liveness key recently (it expires `livenessTtlMs` after its last beat). */
+  isAlive(nodeId: string): Promise<boolean>;
+  readonly livenessTtlMs: number;
+  /** A cluster-wide lock held until `unlock` or `ttlMs`; false when another node holds it. */
+  tryLock(name: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string): Promise<void>;
+}
+
 export interface RuntimeStore {
   /** `memory`, `sqlite`, `redis`: for logs and reports. */
   readonly kind: string;
+  /** Present on stores several runtime nodes share (Redis): enables cluster mode. */
+  readonly bus?: ClusterBus;
 
   saveSession(record: SessionRecord): void;
   appendEvent(sessionId: string, event: StoredEvent): void;

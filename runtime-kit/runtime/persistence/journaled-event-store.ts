@@ -52,6 +52,12 @@ export class JournaledEventStore implements EventStore {
     this.store.deleteSession(sessionId);
   }
 
+  /** Drops only the in-memory copy (the session moved to another node; the store keeps it). */
+  forgetLocal(sessionId: string): void {
+    this.inner.drop(sessionId);
+    this.restored.delete(sessionId);
+  }
+
   afterDurable(send: () => void): boolean {
     return this.store.afterDurable(send);
   }

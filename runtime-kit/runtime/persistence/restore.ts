@@ -15,6 +15,7 @@ import type { TerminalState } from '../job-state.js';
 import { Job } from '../job.js';
 import type { Session } from '../session.js';
 import { runtimeRestartedError } from './restart-terminal.js';
+import { detachedOwner } from './detached-owner.js';
 import type { StoreBinding } from './store-binding.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(['success', 'error', 'cancelled', 'timed_out']);
@@ -64,7 +65,7 @@ export async function restoreFromStore(core: RuntimeCore, binding: StoreBinding,
         store.deleteJob(record.job_id);
         continue;
       }
-      const owner = sessions.get(record.session_id) ?? orphanSession(core, record);
+      const owner = sessions.get(record.session_id) ?? detachedOwner(core, record.session_id, record.principal);
       const job = rebuildJob(core, record, owner);
       const history = await store.loadJobHistory(record.job_id);
       binding.history.restore(
@@ -101,7 +102,7 @@ export async function restoreFromStore(core: RuntimeCore, binding: StoreBinding,
   return report;
 }
 
-function rebuildJob(core: RuntimeCore, record: JobRecord, owner: Session): Job {
+export function rebuildJob(core: RuntimeCore, record: JobRecord, owner: Session): Job {
   const job = new Job({
     jobId: record.job_id,
     owner,
@@ -142,10 +143,3 @@ function restoredAgent(ref: string): ResolvedAgent {
   };
 }
 
-/** A job whose session is gone still needs an owner (principal, id) to be listed. */
-function orphanSession(core: RuntimeCore, record: JobRecord): Session {
-  const session = core.createSession(record.principal, new Set(), record.session_id);
-  session.detach();
-  core.sessions.expire(session);
-  return session;
-}

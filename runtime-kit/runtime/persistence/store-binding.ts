@@ -19,6 +19,9 @@ import { JournaledEventStore } from './journaled-event-store.js';
 import { JournaledIdempotencyStore } from './journaled-idempotency.js';
 import { JournaledJobHistory } from './journaled-job-history.js';
 import { jobRecord, sessionRecord, tokenHash } from './records.js';
+import type { RuntimeCore } from '../core.js';
+import { ClusterBinding } from './cluster.js';
+import { restoreFromStore } from './restore.js';
 
 export interface StoreBindingOptions {
   store: RuntimeStore;
@@ -39,6 +42,8 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
   readonly restoredTokens = new Map<string, string>();
   /** While restoring, observers stay quiet: the store already holds what is being rebuilt. */
   quiet = false;
+  /** Cluster mode: the store is shared by several nodes (it has a bus). */
+  cluster: ClusterBinding | undefined;
   private readonly clock: Clock;
 
   constructor(opts: StoreBindingOptions) {
@@ -51,17 +56,17 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
 
   /** Attach, detach, close and every welcome (token rotation, re-negotiated features). */
   sessionChanged(session: Session): void {
-    if (this.quiet || session.expired) return;
+    if (this.quiet || session.expired || session.redirect) return;
     const pendingHash = this.restoredTokens.get(session.id);
-    this.store.saveSession(sessionRecord(session, this.clock.now(), pendingHash ?? tokenHash(session.resumeToken)));
+    this.store.saveSession(sessionRecord(session, this.clock.now(), pendingHash ?? tokenHash(session.resumeToken), this.nodeId));
   }
 
   jobAdded(job: Job): void {
-    if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now()));
+    if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
   }
 
   jobEnded(job: Job): void {
-    if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now()));
+    if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
   }
 
   jobForgotten(jobId: string): void {
@@ -83,12 +88,36 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
    * Before a resume looks the session up: a restored session learns its token once a client
    * presents the one whose hash was stored (the token itself is never stored).
    */
-  prepareResume(sessionId: string | undefined, presentedToken: string, session: Session | undefined): void {
-    if (sessionId === undefined || session === undefined) return;
+  prepareResume(sessionId: string | undefined, presentedToken: string, session: Session | undefined): Promise<void> | undefined {
+    if (sessionId === undefined) return undefined;
+    if (session === undefined) {
+      // Held by another node (or by nobody since its node died): claim it, then check the token.
+      return this.cluster?.claim(sessionId, presentedToken).then((claimed) => void this.prepareResume(sessionId, presentedToken, claimed ?? undefined));
+    }
     const hash = this.restoredTokens.get(sessionId);
     if (hash === undefined || tokenHash(presentedToken) !== hash) return;
     this.restoredTokens.delete(sessionId);
     session.resumeToken = presentedToken;
+    return undefined;
+  }
+
+  get nodeId(): string | undefined {
+    return this.store.bus?.nodeId;
+  }
+
+  /** Single node: restore what a previous process left. Cluster: join the other nodes. */
+  async start(core: RuntimeCore, opts: { jobRetentionMs: number }): Promise<Record<string, unknown>> {
+    const store = this.store;
+    if (store.bus) {
+      this.cluster = new ClusterBinding(core, this, store as RuntimeStore & { bus: NonNullable<RuntimeStore['bus']> });
+      this.cluster.start();
+      return { node_id: store.bus.nodeId };
+    }
+    return { ...(await restoreFromStore(core, this, opts)) };
+  }
+
+  stop(): void {
+    this.cluster?.stop();
   }
 }
 

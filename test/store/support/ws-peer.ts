@@ -52,7 +52,7 @@ export class WsPeer {
     const payload: Record<string, unknown> = {
       client: { name: 'store-test', version: '1' },
       auth: { scheme: 'bearer', token: opts.token ?? 't' },
-      capabilities: { encodings: ['json'], features: opts.features ?? ['ack', 'list_jobs', 'subscribe'] },
+      capabilities: { encodings: ['json'], features: opts.features ?? ['ack', 'list_jobs', 'subscribe', 'progress'] },
       ...(opts.resume ? { resume: opts.resume } : {}),
     };
     this.send('session.hello', payload);
