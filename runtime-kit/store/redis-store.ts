@@ -56,6 +56,7 @@ export class RedisRuntimeStore implements RuntimeStore {
   private readonly runningJobTtl: number;
   private readonly keyTtl: number;
   private closed = false;
+  private readonly touched = new Set<string>();
 
   private constructor(
     readonly redis: Redis,
@@ -69,6 +70,7 @@ export class RedisRuntimeStore implements RuntimeStore {
     this.keyTtl = opts.keyTtlMs ?? 24 * 60 * 60 * 1000;
     const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`arcp store (redis): ${String(err)}\n`));
     this.queue = new WriteBehind<(m: Multi) => void>(async (ops) => {
+      this.touched.clear();
       if (this.closed) return; // the runtime outlived its store (jobs still running at shutdown)
       const m = this.redis.multi();
       for (const op of ops) op(m);
@@ -101,7 +103,13 @@ export class RedisRuntimeStore implements RuntimeStore {
 
   appendEvent(sessionId: string, e: StoredEvent): void {
     const key = this.k('e', sessionId);
-    this.queue.push((m) => m.xadd(key, `0-${e.seq}`, 't', e.type, 'j', e.jobId ?? '', 'f', e.frame).pexpire(key, this.sessionTtl));
+    // The stream's TTL is refreshed once per session per batch, not per event.
+    const refresh = !this.touched.has(sessionId);
+    if (refresh) this.touched.add(sessionId);
+    this.queue.push((m) => {
+      m.xadd(key, `0-${e.seq}`, 't', e.type, 'j', e.jobId ?? '', 'f', e.frame);
+      if (refresh) m.pexpire(key, this.sessionTtl);
+    });
   }
 
   freeEvents(sessionId: string, pos: EventPosition): void {
