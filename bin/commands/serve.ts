@@ -10,6 +10,7 @@ import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
 import { ARCPRuntime, FAULT_NAMES, type FaultName, type RuntimeLogger } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
+import { openStore, STORE_SPEC_HELP } from '../../runtime-kit/store/open-store.js';
 
 interface ServeFlags {
   stdio?: boolean;
@@ -28,6 +29,7 @@ interface ServeFlags {
   fault: FaultName[];
   logLevel: LogLevelName;
   logFormat: LogFormat;
+  store: string;
 }
 
 function parseLogLevel(value: string): LogLevelName {
@@ -108,6 +110,8 @@ export function registerServe(program: Command): void {
       parseLogFormat,
       'text',
     )
+    // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
+    .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
@@ -136,9 +140,18 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
+  let store;
+  try {
+    store = flags.store === 'memory' ? undefined : await openStore(flags.store);
+  } catch (err) {
+    process.stderr.write(`arcp serve: --store ${flags.store}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let runtime: ARCPRuntime;
   try {
     runtime = new ARCPRuntime({
+      ...(store ? { store } : {}),
       ...(flags.plainLoopbackCredentials ? { plainLoopbackCredentials: true } : {}),
       tokens: tokenMap(flags.token, (l) => notice(l, { event: 'serve.generated_token' }, 'warn')),
       ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
@@ -157,6 +170,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     // e.g. an unreadable revocation ledger (§14: no durable revocation, no credentials): say why, do not serve.
     const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
     process.stderr.write(`arcp serve: cannot start: ${err instanceof Error ? err.message : String(err)}${cause}\n`);
+    await store?.close();
     process.exitCode = 2;
     return;
   }
@@ -171,11 +185,13 @@ async function serve(flags: ServeFlags): Promise<void> {
     stopping = true;
     notice(`arcp serve: ${why}, shutting down`, { event: 'serve.stopping', why });
     await runtime.close();
+    await store?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  await runtime.ready(); // state a previous process left in --store
   if (flags.stdio) {
     const { closed } = runtime.serveStdio();
     if (json) logger('info', 'serving one session on stdio', { event: 'serve.ready', transport: 'stdio', agents });

@@ -17,6 +17,7 @@ import type { Session } from './session.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { Clock } from './timers.js';
 import type { RuntimeGuard } from './limits/runtime-guard.js';
+import type { StoreBinding } from './persistence/store-binding.js';
 
 export interface RuntimeCore {
   readonly options: ResolvedOptions;
@@ -33,6 +34,8 @@ export interface RuntimeCore {
   readonly dispatch: DispatchTable;
   /** Connection caps and authentication rate limits (limits/, issue 13). */
   readonly guard: RuntimeGuard;
+  /** The durable store binding (issue 12), when the runtime was given a `store`. */
+  readonly persistence?: StoreBinding | undefined;
   /** Features this runtime advertises before intersection (§6.2). */
   advertisedFeatures(): readonly Feature[];
   /** Outbound encoder (strict validation when `validateOutbound`). */

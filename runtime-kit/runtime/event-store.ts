@@ -51,6 +51,11 @@ export interface EventStore {
   stats(sessionId: string): EventStoreStats;
   /** Forgets the session (resume window over). */
   drop(sessionId: string): void;
+  /**
+   * Write-behind stores (persistence/): runs `send` once every event appended so far is durable
+   * and returns true; false when nothing is pending (send now). Absent: durable at append.
+   */
+  afterDurable?(send: () => void): boolean;
 }
 
 export const EVENT_STORE_FULL = 'ARCP_KIT_EVENT_STORE_FULL' as const;

@@ -21,6 +21,13 @@ interface PrincipalJobs {
   finished: Set<string>;
 }
 
+/** Told when a job is added, ends or is forgotten (persistence/store-binding.ts). */
+export interface JobRegistryObserver {
+  jobAdded(job: Job): void;
+  jobEnded(job: Job): void;
+  jobForgotten(jobId: string): void;
+}
+
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   /** Finished job id -> when (monotonic ms), oldest first. */
@@ -30,6 +37,8 @@ export class JobRegistry {
 
   /** Called when a terminal job is forgotten (per-job state kept elsewhere, e.g. job history). */
   onForget: ((jobId: string) => void) | undefined;
+
+  observer: JobRegistryObserver | undefined;
 
   constructor(
     private readonly retentionMs: number = 60 * 60 * 1000,
@@ -71,6 +80,7 @@ export class JobRegistry {
 
   add(job: Job): void {
     this.jobs.set(job.jobId, job);
+    this.observer?.jobAdded(job);
     if (job.isTerminal) return;
     const p = this.principal(job.principal);
     p.live++;
@@ -98,6 +108,7 @@ export class JobRegistry {
   markTerminal(job: Job, nowMs: number): void {
     if (!this.jobs.has(job.jobId) || this.finishedAt.has(job.jobId)) return;
     this.finishedAt.set(job.jobId, nowMs);
+    this.observer?.jobEnded(job);
     const p = this.principal(job.principal);
     p.live = Math.max(0, p.live - 1);
     p.inputBytes -= job.inputBytes;
@@ -127,6 +138,7 @@ export class JobRegistry {
       if (p && p.live === 0 && p.finished.size === 0) this.byPrincipal.delete(job.principal);
     }
     this.onForget?.(jobId);
+    this.observer?.jobForgotten(jobId);
   }
 
   private principal(name: string): PrincipalJobs {

@@ -8,6 +8,7 @@ import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
 import { systemClock } from '../protocol/index.js';
 import { composeInstrumentation, lifecycleLog, type Instrumentation, type RuntimeInstrumentation } from './instrumentation/index.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
 import { resolveLimits, type RuntimeLimits, type RuntimeLimitsOptions } from './limits/limits-options.js';
 
 /** Authority-layer options (credentials, subscriptions, listing, audit, expiry): enforcement/authority-options.ts. */
@@ -31,6 +32,12 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   backPressureThreshold?: number;
   /** Inbound frame cap (bytes). Default 1 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Durable state (issue 12, runtime-kit/store/): sessions, their events, jobs, history,
+   * idempotency keys and the audit log are journaled to it and restored from it at start-up
+   * (`await runtime.ready()`). Default: none, everything lives in this process's memory.
+   */
+  store?: RuntimeStore;
   /** Resume buffer. Default: MemoryEventStore with the caps below. */
   eventStore?: EventStore;
   maxEventsPerSession?: number;

@@ -34,6 +34,8 @@ import { schedule, type Clock, type TimerHandle } from './timers.js';
 import { RuntimeGuard } from './limits/runtime-guard.js';
 import { BudgetedEventStore } from './limits/budgeted-event-store.js';
 import { isUpgradeTrusted, markTransportTrusted } from './transport-trust.js';
+import { StoreBinding, withJournaledAuthority } from './persistence/store-binding.js';
+import { MemoryJobHistory } from './subscriptions/job-history.js';
 
 export class ARCPRuntime implements RuntimeCore {
   readonly options: ResolvedOptions;
@@ -49,6 +51,8 @@ export class ARCPRuntime implements RuntimeCore {
   readonly dispatch = new DispatchTable();
   readonly runner: JobRunner;
   readonly guard: RuntimeGuard;
+  readonly persistence: StoreBinding | undefined;
+  private readonly restored: Promise<void>;
   private readonly configuredFeatures: readonly Feature[] | undefined;
   private readonly rawHooks: RuntimeHooks;
   private advertised: Feature[] | undefined;
@@ -58,6 +62,7 @@ export class ARCPRuntime implements RuntimeCore {
   private readonly servers = new Set<WebSocketServerTransport>();
   private sweepHandle: TimerHandle | undefined;
   private closing = false;
+  private isRestored = false;
 
   constructor(opts: RuntimeOptions = {}) {
     this.options = resolveOptions(opts);
@@ -65,22 +70,45 @@ export class ARCPRuntime implements RuntimeCore {
     this.faults = new FaultSet(opts.faults);
     this.guard = new RuntimeGuard(this.options.limits, this.timers);
     this.jobs = new JobRegistry(undefined, this.options.limits);
-    const store = opts.eventStore ?? new MemoryEventStore({
+    const events = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
+    // issue 12: with a durable `store`, the in-memory structures are journaled to it (persistence/).
+    this.persistence = opts.store
+      ? new StoreBinding({ store: opts.store, events, history: opts.jobHistory ?? new MemoryJobHistory(), idempotencyTtlMs: this.options.idempotencyTtlMs, clock: this.timers, logger: this.options.logger })
+      : undefined;
     // Cross-session memory budgets on whatever store holds the resume buffers (limits/).
-    this.store = new BudgetedEventStore(store, this.options.limits, () => this.sessions, this.options.logger);
+    this.store = new BudgetedEventStore(this.persistence?.events ?? events, this.options.limits, () => this.sessions, this.options.logger);
     this.sessions = new SessionRegistry(this.store);
-    this.idempotency = new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
+    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};
     this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});
     this.configuredFeatures = opts.features;
     this.runner = new JobRunner(this);
-    installAuthorityServices(this, opts); // issue 4: credentials, delegation, expiry, subscriptions
+    const log = this.options.logger;
+    installAuthorityServices(this, this.persistence ? withJournaledAuthority(this.persistence, opts, (err) => log('error', 'audit log write failed', { error: String(err) })) : opts); // issue 4: credentials, delegation, expiry, subscriptions
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
+    if (this.persistence) this.jobs.observer = this.persistence;
+    this.restored = this.persistence
+      ? this.persistence.start(this, { jobRetentionMs: 60 * 60 * 1000 }).then(
+          (r) => {
+            this.isRestored = true;
+            log('info', 'restored from the durable store', { ...r, store: opts.store!.kind });
+          },
+          (err) => {
+            this.isRestored = true;
+            log('error', 'restoring from the durable store failed', { error: String(err) });
+          },
+        )
+      : Promise.resolve();
+  }
+
+  /** Resolves once state left in the durable `store` by a previous process is restored (at once without one). */
+  ready(): Promise<void> {
+    return this.restored;
   }
 
   /** Hosts an agent (§7.5): `registerAgent('demo.echo', (input) => input, { version: '1.0.0', default: true })`. */
@@ -112,6 +140,7 @@ export class ARCPRuntime implements RuntimeCore {
       timers: this.timers,
       options: this.options,
       encode: (m) => this.encode(m),
+      ...(this.persistence ? { observer: this.persistence } : {}),
     }, machine);
     this.sessions.add(session);
     return session;
@@ -120,6 +149,7 @@ export class ARCPRuntime implements RuntimeCore {
   /** Serves one connected transport; resolves when that transport has closed. */
   accept(transport: Transport): Promise<void> {
     if (this.closing) return transport.close('runtime is shutting down');
+    if (this.persistence && !this.isRestored) return this.restored.then(() => this.accept(transport));
     const refusal = this.guard.admitConnection(transport);
     const connection = new Connection(transport, this);
     const closed = new Promise<void>((resolve) => this.closeWaiters.set(connection, resolve));
@@ -170,10 +200,12 @@ export class ARCPRuntime implements RuntimeCore {
     this.closing = true;
     this.sweepHandle?.cancel();
     this.sweepHandle = undefined;
+    this.persistence?.stop();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.servers.clear();
     await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));
     this.connections.clear();
+    await this.persistence?.store.flush();
   }
 
   private serve(server: WebSocketServerTransport): void {

@@ -54,6 +54,11 @@ export class SessionRegistry {
     for (const session of this.sessions.values()) if (session.expired || session.isWindowOver(nowMs)) this.expire(session);
   }
 
+  /** Forgets the session here without touching its stored state (another node now holds it). */
+  release(session: Session): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+  }
+
   expire(session: Session): void {
     session.terminate();
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);

@@ -20,6 +20,11 @@ import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
 import { CLOSE_CODES } from './limits/close-codes.js';
 
+/** Told when what a durable store keeps of a session changes (persistence/store-binding.ts). */
+export interface SessionObserver {
+  sessionChanged(session: Session): void;
+}
+
 /** What a session needs from its runtime. */
 export interface SessionEnv {
   store: EventStore;
@@ -27,6 +32,7 @@ export interface SessionEnv {
   timers: Clock;
   options: ResolvedOptions;
   encode(msg: ArcpMessage): string;
+  observer?: SessionObserver;
 }
 
 type SequencedType = 'job.event' | 'job.result' | 'job.error';
@@ -57,6 +63,11 @@ export class Session {
   private evictionNoticeArmed = true;
   /** Unacknowledged events evicted since the last notice (refresh, see onEvicted). */
   private evictedSinceNotice = 0;
+  /**
+   * Set when another node took this session over (persistence/cluster.ts): sequenced output of
+   * jobs still running here goes to the new home, which allocates its seqs.
+   */
+  redirect: ((type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown) => number | undefined) | undefined;
   /** Non-terminal jobs submitted here, newest last (back_pressure attaches to the newest). */
   private readonly liveJobs = new Map<string, string | undefined>();
 
@@ -74,6 +85,10 @@ export class Session {
     this.resumeToken = resumeToken;
     this.lastActivityMs = env.timers.monotonic();
     this.gauge = new BackPressureGauge(env.options.backPressureThreshold);
+    // A session restored from a durable store continues its seq space (zero for a new one).
+    const restored = env.store.stats(id);
+    this.lastSeq = restored.lastSeq;
+    this.ackedThrough = restored.ackedThrough;
     this.machine.fire('hello_accepted'); // created only once the welcome is about to go out
   }
 
@@ -99,6 +114,7 @@ export class Session {
     this.connection = connection;
     this.touch();
     this.observed = this.env.options.instrumentation.sessionAttached({ sessionId: this.id, principal: this.principal, resumed, features: [...this.features] });
+    this.persist();
   }
 
   private endObservation(reason: SessionEndReason): void {
@@ -113,6 +129,7 @@ export class Session {
     this.touch();
     if (this.machine.is('accepted')) this.machine.fire(event);
     else if (this.machine.is('closing')) this.machine.fire('transport_closed');
+    this.persist();
   }
 
   /** session.close (closed reply follows) or legacy session.bye. */
@@ -126,6 +143,20 @@ export class Session {
     this.connection = undefined;
     this.touch();
     if (this.machine.is('closing')) this.machine.fire('close_completed');
+    this.persist();
+  }
+
+  /** Tells a durable store what changed (token, features, activity); a no-op without one. */
+  persist(): void {
+    this.env.observer?.sessionChanged(this);
+  }
+
+  /**
+   * Runs `send` once every event stored so far is durable (at once with the memory store), after
+   * sends queued before it: nothing reaches a peer, who could acknowledge it, before it is.
+   */
+  whenDurable(send: () => void): void {
+    if (!this.env.store.afterDurable?.(send)) send();
   }
 
   /** Resume window over: forgotten for good. */
@@ -177,7 +208,8 @@ export class Session {
   /** Unsequenced control message (welcome, errors, accepted, cancelled, pong, closed). */
   sendControl(msg: ArcpMessage): void {
     if (this.expired || !messageAllowed(this.features, msg.type)) return;
-    this.connection?.send(msg);
+    const connection = this.connection;
+    if (connection) this.whenDurable(() => connection.send(msg));
   }
 
   /** Per-request `session.error` with correlation (catalog §9 #4). */
@@ -191,6 +223,7 @@ export class Session {
    * envelope the encoder rejects, so an agent passing a bad body learns it synchronously.
    */
   emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
+    if (this.redirect) return this.redirect(type, jobId, traceId, payload);
     if (this.machine.state === 'terminated') return undefined; // overflowed or expired (no rest-args array per event)
     if (type === 'job.event' && !eventAllowed(this.features, payload) && !this.env.faults.has('feature-outside-negotiated')) return undefined;
     const previous = this.lastSeq;
@@ -220,7 +253,8 @@ export class Session {
         throw err;
       }
     }
-    this.connection?.sendFrame(frame);
+    const connection = this.connection;
+    if (connection) this.whenDurable(() => connection.sendFrame(frame));
     // A terminal ends the job's stream (catalog §8.1): no notice below may attach to it.
     if (type !== 'job.event') this.liveJobs.delete(jobId);
     if (this.has('ack') && this.gauge.onEmit(this.lastSeq, this.ackedThrough)) {

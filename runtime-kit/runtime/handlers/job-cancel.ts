@@ -20,6 +20,10 @@ export const jobCancelHandler: MessageHandler = {
     }
     const corr = { request_id: msg.id, job_id: jobId };
     const job = ctx.core.jobs.get(jobId);
+    const given = (cancel.payload as { reason?: unknown } | undefined)?.reason;
+    const reason = typeof given === 'string' && given !== '' ? given : 'cancelled by client';
+    // A job running on another node of a shared store (persistence/cluster.ts, issue 12).
+    if (!job && ctx.core.persistence?.cluster) return ctx.core.persistence.cluster.cancelRemote(session, jobId, reason, corr);
     if (!job || job.principal !== session.principal) {
       return session.sendError(arcpError('JOB_NOT_FOUND', `no job ${jobId}`), corr);
     }
@@ -27,8 +31,6 @@ export const jobCancelHandler: MessageHandler = {
       return session.sendError(arcpError('PERMISSION_DENIED', `job ${jobId} was submitted by another session; only it may cancel`), corr);
     }
     if (job.isTerminal || job.cancelRequested) return;
-    const given = (cancel.payload as { reason?: unknown } | undefined)?.reason;
-    const reason = typeof given === 'string' && given !== '' ? given : 'cancelled by client';
     session.sendControl(envelope<JobCancelled>('job.cancelled', { session_id: session.id, job_id: jobId, trace_id: job.traceId }, { job_id: jobId, reason } as JobCancelled['payload']));
     ctx.core.runner.cancel(job, reason);
   },

@@ -24,6 +24,8 @@ export interface ResumeRequest {
   requestId: string;
   /** The attempt carried `auth` that was not accepted: refused like an unknown session. */
   authFailed?: boolean;
+  /** The durable store was already asked for this session (persistence/, issue 12). */
+  prepared?: boolean;
 }
 
 export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
@@ -41,6 +43,10 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   const pinned = connection.session?.principal;
   if (req.authFailed || (pinned !== undefined && req.principal !== undefined && req.principal !== pinned)) return refuse(opaque);
   const principal = req.principal ?? pinned;
+  const preparing = req.prepared ? undefined : core.persistence?.prepareResume(req.sessionId, req.resumeToken, core.sessions.get(req.sessionId));
+  if (preparing) {
+    return void preparing.then(() => connection.isOpen && performResume(ctx, { ...req, prepared: true }));
+  }
   const session = core.sessions.getResumable(req.sessionId, core.timers.monotonic());
   if (!session) return refuse(opaque);
   if (!tokenAccepted(ctx, session, req.resumeToken)) return refuse(opaque);
@@ -56,9 +62,13 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   rotateToken(ctx, session);
   sendWelcome(core, session);
   const from = core.faults.has('resume-off-by-one') ? req.lastEventSeq + 1 : req.lastEventSeq;
-  connection.guard.replaying(true);
-  for (const frame of session.framesAfter(from)) connection.sendFrame(frame);
-  connection.guard.replaying(false);
+  // Taken now: events emitted from here on are sent live (after their own durability wait).
+  const frames = session.framesAfter(from);
+  session.whenDurable(() => {
+    connection.guard.replaying(true);
+    for (const frame of frames) connection.sendFrame(frame);
+    connection.guard.replaying(false);
+  });
 }
 
 // Single use: a successful resume replaces the token. Faults keep old ones alive for the harness.

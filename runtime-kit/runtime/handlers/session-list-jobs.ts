@@ -8,21 +8,29 @@ import { authorityServicesOf } from '../enforcement/authority-services.js';
 import { envelope } from '../envelope.js';
 import { listJobs } from '../listing/list-jobs.js';
 import { parseListQuery } from '../listing/list-query.js';
+import type { Job } from '../job.js';
 
 export const sessionListJobsHandler: MessageHandler = {
   types: ['session.list_jobs'],
   phase: 'session',
   handle(msg: ArcpMessage, ctx: HandlerContext) {
-    const session = ctx.session!;
-    let payload;
-    try {
-      const services = authorityServicesOf(ctx.core);
-      const query = parseListQuery(msg.payload);
-      const scope = { retentionMs: services.options.listRetentionMs, ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}) };
-      payload = listJobs(ctx.core, session, query, scope, msg.id);
-    } catch (err) {
-      return session.sendError(toARCPError(err), { request_id: msg.id });
-    }
-    session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));
+    // Cluster (issue 12): jobs of every node sharing the store, read from their records.
+    const cluster = ctx.core.persistence?.cluster;
+    if (cluster) return cluster.remoteJobs().then((remote) => answer(msg, ctx, [...ctx.core.jobs.values(), ...remote]));
+    answer(msg, ctx, ctx.core.jobs.values());
   },
 };
+
+function answer(msg: ArcpMessage, ctx: HandlerContext, jobs: Iterable<Job>): void {
+  const session = ctx.session!;
+  let payload;
+  try {
+    const services = authorityServicesOf(ctx.core);
+    const query = parseListQuery(msg.payload);
+    const scope = { retentionMs: services.options.listRetentionMs, ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}) };
+    payload = listJobs(ctx.core, session, query, scope, msg.id, jobs);
+  } catch (err) {
+    return session.sendError(toARCPError(err), { request_id: msg.id });
+  }
+  session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));
+}

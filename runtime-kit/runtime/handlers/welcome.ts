@@ -31,5 +31,6 @@ export function sendWelcome(core: RuntimeCore, session: Session): void {
   if (session.has('heartbeat')) {
     (payload as { heartbeat_interval_sec?: number }).heartbeat_interval_sec = wholeSeconds(core.options.heartbeatIntervalMs / 1000);
   }
+  session.persist(); // the rotated token's hash is durable before the token is sent
   session.sendControl(envelope<SessionWelcome>('session.welcome', { session_id: session.id }, payload));
 }

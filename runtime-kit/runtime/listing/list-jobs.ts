@@ -16,11 +16,11 @@ export interface ListScope {
   retentionMs: number;
 }
 
-export function listJobs(core: RuntimeCore, session: Session, query: ListQuery, scope: ListScope, requestId: string): SessionJobsPayload {
+export function listJobs(core: RuntimeCore, session: Session, query: ListQuery, scope: ListScope, requestId: string, jobs: Iterable<Job> = core.jobs.values()): SessionJobsPayload {
   const now = core.timers.now();
   const everyone = core.faults.has('list-other-principal');
   const matches: Job[] = [];
-  for (const job of core.jobs.values()) {
+  for (const job of jobs) {
     if (!job.acceptedPayload) continue; // not accepted yet (credentials being issued)
     if (!everyone && !decideObserve(scope.policy, { principal: session.principal, sessionId: session.id, job, action: 'list' }).allowed) continue;
     if (job.isTerminal && now - completedAtMs(job) > scope.retentionMs) continue;

@@ -1,0 +1,251 @@
+// Several runtime nodes on one shared store (Redis, issue 12). A session lives on one node at a
+// time, its *home*, which alone allocates its seqs (§8.3: one gap-free seq space). Jobs run on
+// the node they were submitted to and stay there.
+//   - Resume on another node: it claims the session (cluster lock), asks the home to release it;
+//     the home flushes, stops sequencing it and from then on forwards its jobs' output
+//     (`emit`) to the new home, which sequences, stores and sends it. The new home rebuilds the
+//     session from the store (events, ack position) and replays exactly, then live events.
+//   - A dead home (liveness key expired): the claimant takes over without asking, and ends the
+//     session's jobs that ran on the dead node with the restart terminal (restart-terminal.ts).
+//     A periodic sweep does the same for sessions nobody resumes, so every job of a dead node
+//     ends within about two liveness periods.
+//   - job.cancel for a job on another node: checked against the job record (same rules as
+//     job-cancel.ts), job.cancelled sent here, `cancel` forwarded to the job's node.
+//   - session.list_jobs lists the records of every node's jobs (jobs of other nodes are
+//     materialised read-only from their records).
+import type { Feature } from '../../../generated/index.js';
+import { arcpError } from '../../errors/index.js';
+import type { ClusterBus, ClusterMessage, JobRecord, RuntimeStore } from '../../store/runtime-store.js';
+import type { RuntimeCore } from '../core.js';
+import { envelope } from '../envelope.js';
+import type { Job, SequencedType } from '../job.js';
+import type { Session } from '../session.js';
+import { detachedOwner } from './detached-owner.js';
+import { runtimeRestartedError } from './restart-terminal.js';
+import { rebuildJob } from './restore.js';
+import { tokenHash } from './records.js';
+import type { StoreBinding } from './store-binding.js';
+
+/** How long a claim waits for a silent home's liveness key to expire. */
+const MAX_RELEASE_WAIT_MS = 30_000;
+
+const TERMINAL: ReadonlySet<string> = new Set(['success', 'error', 'cancelled', 'timed_out']);
+
+interface Emit extends ClusterMessage {
+  op: 'emit';
+  session_id: string;
+  type: SequencedType;
+  job_id: string;
+  trace_id?: string;
+  payload: unknown;
+}
+
+export class ClusterBinding {
+  readonly nodeId: string;
+  private readonly bus: ClusterBus;
+  /** Sessions being claimed: forwarded output that arrives meanwhile waits here, in order. */
+  private readonly claiming = new Map<string, Emit[]>();
+  private readonly releaseWaiters = new Map<string, () => void>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly core: RuntimeCore,
+    private readonly binding: StoreBinding,
+    private readonly store: RuntimeStore & { bus: ClusterBus },
+  ) {
+    this.bus = store.bus;
+    this.nodeId = store.bus.nodeId;
+  }
+
+  start(): void {
+    this.bus.onMessage((msg) => this.onMessage(msg));
+    this.sweepTimer = setInterval(() => void this.sweepDeadNodes().catch((err) => this.log('dead-node sweep failed', err)), this.bus.livenessTtlMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /** Resume of a session this node does not hold: claim it (undefined when it cannot be). */
+  async claim(sessionId: string, presentedToken?: string): Promise<Session | undefined> {
+    const local = this.core.sessions.get(sessionId);
+    if (local) return local;
+    const record = await this.store.loadSession(sessionId);
+    if (!record) return undefined;
+    if (presentedToken !== undefined && tokenHash(presentedToken) !== record.resume_token_hash) return undefined;
+    const lock = `session:${sessionId}`;
+    if (!(await this.bus.tryLock(lock, MAX_RELEASE_WAIT_MS + this.bus.livenessTtlMs * 4))) return undefined;
+    this.claiming.set(sessionId, []);
+    try {
+      const previous = record.node_id;
+      let previousAlive = false;
+      if (previous !== undefined && previous !== this.nodeId && (await this.bus.isAlive(previous))) {
+        const answer = await this.askRelease(previous, sessionId);
+        if (answer === 'unresponsive') return undefined; // alive but silent: never two homes
+        previousAlive = answer === 'released';
+      }
+      const latest = (await this.store.loadSession(sessionId)) ?? record;
+      const { events, position } = await this.store.loadEvents(sessionId);
+      const jobs = (await this.store.loadJobs()).filter((j) => j.session_id === sessionId);
+      if (this.core.sessions.get(sessionId)) return this.core.sessions.get(sessionId);
+      this.binding.events.restore(sessionId, events, position);
+      this.binding.quiet = true;
+      let session: Session;
+      try {
+        session = this.core.createSession(latest.principal, new Set(latest.features as Feature[]), sessionId);
+        session.detach();
+      } finally {
+        this.binding.quiet = false;
+      }
+      this.binding.restoredTokens.set(sessionId, latest.resume_token_hash);
+      session.persist(); // now homed here
+      // Jobs of this session whose node is gone will never finish: end them here, in seq order.
+      for (const record of jobs) {
+        if (TERMINAL.has(record.status)) continue;
+        const node = record.node_id;
+        if (node === this.nodeId || (node !== undefined && node === previous && previousAlive)) continue;
+        if (node !== undefined && node !== previous && (await this.bus.isAlive(node))) continue;
+        this.endOrphan(record, session);
+      }
+      const buffered = this.claiming.get(sessionId) ?? [];
+      this.claiming.delete(sessionId);
+      for (const emit of buffered) this.deliver(emit);
+      return session;
+    } finally {
+      this.claiming.delete(sessionId);
+      await this.bus.unlock(lock).catch(() => undefined);
+    }
+  }
+
+  /** job.cancel of a job this node does not run (job-cancel.ts rules on the job's record). */
+  async cancelRemote(session: Session, jobId: string, reason: string, corr: { request_id: string; job_id: string }): Promise<void> {
+    const record = await this.store.loadJob(jobId);
+    if (!record || record.principal !== session.principal) return session.sendError(arcpError('JOB_NOT_FOUND', `no job ${jobId}`), corr);
+    if (record.session_id !== session.id) {
+      return session.sendError(arcpError('PERMISSION_DENIED', `job ${jobId} was submitted by another session; only it may cancel`), corr);
+    }
+    if (TERMINAL.has(record.status) || record.node_id === undefined) return;
+    session.sendControl(envelope('job.cancelled', { session_id: session.id, job_id: jobId, trace_id: record.trace_id }, { job_id: jobId, reason } as never));
+    this.bus.send(record.node_id, { op: 'cancel', from: this.nodeId, job_id: jobId, reason });
+  }
+
+  /** Jobs of other nodes, read-only, for session.list_jobs. */
+  async remoteJobs(): Promise<Job[]> {
+    const out: Job[] = [];
+    for (const record of await this.store.loadJobs()) {
+      if (this.core.jobs.get(record.job_id)) continue;
+      const job = rebuildJob(this.core, record, detachedOwner(this.core, record.session_id, record.principal));
+      if (TERMINAL.has(record.status)) {
+        job.transition(record.status as 'success');
+        job.terminal = record.terminal;
+      }
+      out.push(job);
+    }
+    return out;
+  }
+
+  /**
+   * Asks the home to release the session. No answer: wait for its liveness key to expire (a
+   * killed node's does within its TTL) and take over; still alive after MAX_RELEASE_WAIT_MS:
+   * 'unresponsive', and the resume is refused rather than the session having two homes.
+   */
+  private async askRelease(home: string, sessionId: string): Promise<'released' | 'dead' | 'unresponsive'> {
+    const released = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.bus.livenessTtlMs * 2);
+      this.releaseWaiters.set(sessionId, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    this.bus.send(home, { op: 'release', from: this.nodeId, session_id: sessionId });
+    const ok = await released;
+    this.releaseWaiters.delete(sessionId);
+    if (ok) return 'released';
+    const deadline = Date.now() + MAX_RELEASE_WAIT_MS;
+    while (await this.bus.isAlive(home)) {
+      if (Date.now() > deadline) return 'unresponsive';
+      await new Promise((r) => setTimeout(r, Math.max(50, this.bus.livenessTtlMs / 4)));
+    }
+    return 'dead';
+  }
+
+  private onMessage(msg: ClusterMessage): void {
+    switch (msg.op) {
+      case 'release':
+        void this.release(msg.session_id as string, msg.from).catch((err) => this.log('release failed', err));
+        return;
+      case 'released':
+        this.releaseWaiters.get(msg.session_id as string)?.();
+        return;
+      case 'emit':
+        this.deliver(msg as Emit);
+        return;
+      case 'cancel': {
+        const job = this.core.jobs.get(msg.job_id as string);
+        if (job && !job.isTerminal) this.core.runner.cancel(job, String(msg.reason ?? 'cancelled by client'));
+        return;
+      }
+    }
+  }
+
+  /** Another node takes the session over: stop sequencing it here and forward its jobs' output. */
+  private async release(sessionId: string, to: string): Promise<void> {
+    const session = this.core.sessions.get(sessionId);
+    if (session) {
+      session.redirect = (type, jobId, traceId, payload) => {
+        this.bus.send(to, { op: 'emit', from: this.nodeId, session_id: sessionId, type, job_id: jobId, ...(traceId !== undefined ? { trace_id: traceId } : {}), payload });
+        return undefined;
+      };
+      this.core.sessions.release(session);
+      this.binding.events.forgetLocal(sessionId);
+      void session.connection?.close('session resumed on another node');
+    }
+    await this.store.flush();
+    this.bus.send(to, { op: 'released', from: this.nodeId, session_id: sessionId });
+  }
+
+  private deliver(emit: Emit): void {
+    const buffered = this.claiming.get(emit.session_id);
+    if (buffered) {
+      buffered.push(emit);
+      return;
+    }
+    const session = this.core.sessions.get(emit.session_id);
+    if (!session) return this.log('output for a session this node does not hold', emit.session_id);
+    const seq = session.emitSequenced(emit.type, emit.job_id, emit.trace_id, emit.payload);
+    if (seq !== undefined) {
+      this.store.appendJobHistory(emit.job_id, { seq, type: emit.type, ...(emit.trace_id ? { trace_id: emit.trace_id } : {}), payload: emit.payload });
+    }
+  }
+
+  /** A job of a dead node: its terminal, sequenced in its (now local) session, and its record. */
+  private endOrphan(record: JobRecord, session: Session): void {
+    const job = rebuildJob(this.core, record, session);
+    this.core.jobs.add(job);
+    this.core.runner.finishError(job, runtimeRestartedError({ node_id: record.node_id }));
+  }
+
+  /** Sessions whose home died and that nobody resumes: claim them so their jobs end. */
+  private async sweepDeadNodes(): Promise<void> {
+    const dead = new Map<string, boolean>();
+    const isDead = async (node: string): Promise<boolean> => {
+      if (!dead.has(node)) dead.set(node, node !== this.nodeId && !(await this.bus.isAlive(node)));
+      return dead.get(node)!;
+    };
+    for (const record of await this.store.loadJobs()) {
+      if (TERMINAL.has(record.status) || record.node_id === undefined || !(await isDead(record.node_id))) continue;
+      if (this.core.jobs.get(record.job_id)) continue;
+      if (await this.store.loadSession(record.session_id)) {
+        await this.claim(record.session_id); // ends the session's jobs of dead nodes (or another node is)
+      } else {
+        // The session is gone: the job ends without a stream (listed as error).
+        this.endOrphan(record, detachedOwner(this.core, record.session_id, record.principal));
+      }
+    }
+  }
+
+  private log(message: string, detail: unknown): void {
+    this.core.options.logger('warn', `cluster: ${message}`, { node_id: this.nodeId, detail: String(detail) });
+  }
+}

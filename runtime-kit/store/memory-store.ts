@@ -1,0 +1,150 @@
+// RuntimeStore in this process's memory: every write is "durable" at once (afterDurable returns
+// false), nothing survives the process. For embedding and tests: two runtimes built one after
+// the other on the same MemoryRuntimeStore restore from it exactly as from a file.
+import type {
+  AuditRecord,
+  EventPosition,
+  IdempotencyKeyRecord,
+  JobHistoryRecord,
+  JobRecord,
+  RevocationRecord,
+  RuntimeStore,
+  SessionRecord,
+  StoredEvent,
+} from './runtime-store.js';
+
+interface SessionLog {
+  events: StoredEvent[];
+  position: EventPosition;
+}
+
+export class MemoryRuntimeStore implements RuntimeStore {
+  readonly kind = 'memory';
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly logs = new Map<string, SessionLog>();
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly history = new Map<string, JobHistoryRecord[]>();
+  private readonly keys = new Map<string, IdempotencyKeyRecord>();
+  private readonly revocations = new Map<string, RevocationRecord>();
+  private readonly audit: AuditRecord[] = [];
+
+  saveSession(record: SessionRecord): void {
+    this.sessions.set(record.session_id, clone(record));
+  }
+
+  appendEvent(sessionId: string, event: StoredEvent): void {
+    this.log(sessionId).events.push({ ...event });
+  }
+
+  freeEvents(sessionId: string, position: EventPosition): void {
+    const log = this.log(sessionId);
+    log.position = { ...position };
+    log.events = log.events.filter((e) => e.seq > position.freed_through);
+  }
+
+  deleteSession(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.logs.delete(sessionId);
+  }
+
+  saveJob(record: JobRecord): void {
+    this.jobs.set(record.job_id, clone(record));
+  }
+
+  appendJobHistory(jobId: string, entry: JobHistoryRecord): void {
+    const list = this.history.get(jobId) ?? [];
+    list.push(clone(entry));
+    this.history.set(jobId, list);
+  }
+
+  deleteJob(jobId: string): void {
+    this.jobs.delete(jobId);
+    this.history.delete(jobId);
+  }
+
+  saveIdempotencyKey(record: IdempotencyKeyRecord): void {
+    this.keys.set(keyOf(record.principal, record.key), clone(record));
+  }
+
+  deleteIdempotencyKey(principal: string, key: string): void {
+    this.keys.delete(keyOf(principal, key));
+  }
+
+  saveRevocation(record: RevocationRecord): void {
+    this.revocations.set(record.id, { ...record });
+  }
+
+  deleteRevocation(id: string): void {
+    this.revocations.delete(id);
+  }
+
+  appendAudit(record: AuditRecord): void {
+    this.audit.push({ ...record });
+  }
+
+  afterDurable(): boolean {
+    return false;
+  }
+
+  async flush(): Promise<void> {}
+
+  async loadSessions(): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].map(clone);
+  }
+
+  async loadSession(sessionId: string): Promise<SessionRecord | undefined> {
+    const r = this.sessions.get(sessionId);
+    return r && clone(r);
+  }
+
+  async loadEvents(sessionId: string, afterSeq = 0): Promise<{ events: StoredEvent[]; position: EventPosition }> {
+    const log = this.logs.get(sessionId);
+    if (!log) return { events: [], position: { freed_through: 0, acked_through: 0 } };
+    return { events: log.events.filter((e) => e.seq > afterSeq).map((e) => ({ ...e })), position: { ...log.position } };
+  }
+
+  async loadJobs(): Promise<JobRecord[]> {
+    return [...this.jobs.values()].map(clone);
+  }
+
+  async loadJob(jobId: string): Promise<JobRecord | undefined> {
+    const r = this.jobs.get(jobId);
+    return r && clone(r);
+  }
+
+  async loadJobHistory(jobId: string, afterSeq = 0): Promise<JobHistoryRecord[]> {
+    return (this.history.get(jobId) ?? []).filter((e) => e.seq > afterSeq).map(clone);
+  }
+
+  async loadIdempotencyKeys(): Promise<IdempotencyKeyRecord[]> {
+    return [...this.keys.values()].map(clone);
+  }
+
+  async loadRevocations(): Promise<RevocationRecord[]> {
+    return [...this.revocations.values()].map((r) => ({ ...r }));
+  }
+
+  async loadAudit(): Promise<AuditRecord[]> {
+    return this.audit.map((r) => ({ ...r }));
+  }
+
+  async close(): Promise<void> {}
+
+  private log(sessionId: string): SessionLog {
+    let log = this.logs.get(sessionId);
+    if (!log) {
+      log = { events: [], position: { freed_through: 0, acked_through: 0 } };
+      this.logs.set(sessionId, log);
+    }
+    return log;
+  }
+}
+
+/** Records are copied in and out, as a real engine would, so callers cannot alias them. */
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function keyOf(principal: string, key: string): string {
+  return `${principal.length}:${principal}\0${key}`;
+}

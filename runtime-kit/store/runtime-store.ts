@@ -1,0 +1,150 @@
+// What a runtime must not lose, behind one interface (issue 12): sessions, each session's
+// sequenced events and ack position, job records with the history subscribers replay,
+// idempotency keys, the credential revocation ledger and the audit log.
+//
+// Writes are synchronous calls that only *queue* (the session's allocate-seq -> store -> send
+// step is synchronous, event-store.ts); an implementation applies them in call order and in
+// batches (one transaction per tick for SQLite, one pipeline per tick for Redis). Whatever is
+// sent to a peer after a write waits for that write to be durable: `afterDurable` runs the send
+// once every write queued before it has been committed. So an event a client can see (and
+// acknowledge) is always one a restarted runtime still has. Reads are asynchronous (Redis).
+import type { Feature, JobState, JobAcceptedPayload } from '../../generated/index.js';
+import type { StoredEvent } from '../runtime/event-store.js';
+import type { AuditRecord } from '../runtime/audit/audit-log.js';
+
+export type { StoredEvent, AuditRecord };
+
+export interface SessionRecord {
+  session_id: string;
+  principal: string;
+  /** The negotiated intersection (§6.2). */
+  features: Feature[];
+  /** sha256 hex of the current resume token: the token itself is never stored. */
+  resume_token_hash: string;
+  /** Wall-clock ms of the last attach / detach / welcome. */
+  last_activity_at: number;
+  /** A transport carried the session when this record was written. */
+  attached: boolean;
+  /** Node that holds the session (cluster stores); absent for single-node stores. */
+  node_id?: string;
+}
+
+/** Ack / free position of a session's event log (§6.5). */
+export interface EventPosition {
+  /** Every seq <= freed_through is gone (acknowledged or evicted). */
+  freed_through: number;
+  acked_through: number;
+}
+
+export interface JobRecord {
+  job_id: string;
+  session_id: string;
+  principal: string;
+  /** `name@version` as accepted (§7.5). */
+  agent: string;
+  status: JobState;
+  trace_id: string;
+  created_at: number;
+  updated_at: number;
+  parent_job_id?: string;
+  /** The job.accepted payload (lease, budget, credentials as first sent). */
+  accepted: JobAcceptedPayload;
+  /** Terminal envelope type and payload once the job ended. */
+  terminal?: { type: 'job.result' | 'job.error'; payload: unknown };
+  /** Owner-session seq of the job's latest sequenced envelope. */
+  last_event_seq: number;
+  /** Node the job runs on (cluster stores). */
+  node_id?: string;
+}
+
+/** One sequenced envelope of a job in its owner's seq space (subscription history, §7.6). */
+export interface JobHistoryRecord {
+  seq: number;
+  type: 'job.event' | 'job.result' | 'job.error';
+  trace_id?: string;
+  payload: unknown;
+}
+
+export interface IdempotencyKeyRecord {
+  principal: string;
+  key: string;
+  submit_payload: unknown;
+  job_id: string;
+  created_at: number;
+}
+
+/** An outstanding credential id (revocation-ledger.ts LedgerEntry; never a value, §14). */
+export interface RevocationRecord {
+  id: string;
+  job_id: string;
+  parent_job_id?: string;
+  recorded_at: string;
+  attempts: number;
+  last_error?: string;
+}
+
+/** A message between the runtime nodes sharing one store (persistence/cluster.ts gives them meaning). */
+export type ClusterMessage = Record<string, unknown> & { op: string; from: string };
+
+/** Messaging between nodes of a shared store (Redis pub/sub), with liveness. */
+export interface ClusterBus {
+  readonly nodeId: string;
+  /** Delivers `msg` to node `to` (fire and forget; per-sender order is kept). */
+  send(to: string, msg: ClusterMessage): void;
+  onMessage(handler: (msg: ClusterMessage) => void): void;
+  /** The node refreshed its liveness key recently (it expires `livenessTtlMs` after its last beat). */
+  isAlive(nodeId: string): Promise<boolean>;
+  readonly livenessTtlMs: number;
+  /** A cluster-wide lock held until `unlock` or `ttlMs`; false when another node holds it. */
+  tryLock(name: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string): Promise<void>;
+}
+
+export interface RuntimeStore {
+  /** `memory`, `sqlite`, `redis`: for logs and reports. */
+  readonly kind: string;
+  /** Present on stores several runtime nodes share (Redis): enables cluster mode. */
+  readonly bus?: ClusterBus;
+
+  saveSession(record: SessionRecord): void;
+  appendEvent(sessionId: string, event: StoredEvent): void;
+  /** Records the ack position and deletes the session's events with seq <= freed_through. */
+  freeEvents(sessionId: string, position: EventPosition): void;
+  /** The session is gone for good (resume window over): its record and events. */
+  deleteSession(sessionId: string): void;
+
+  saveJob(record: JobRecord): void;
+  appendJobHistory(jobId: string, entry: JobHistoryRecord): void;
+  /** Forgets the job with its history (retention over). */
+  deleteJob(jobId: string): void;
+
+  saveIdempotencyKey(record: IdempotencyKeyRecord): void;
+  deleteIdempotencyKey(principal: string, key: string): void;
+
+  saveRevocation(record: RevocationRecord): void;
+  deleteRevocation(id: string): void;
+
+  appendAudit(record: AuditRecord): void;
+
+  /**
+   * Runs `fn` once every write queued so far is durable, after the callbacks registered before
+   * it. Returns false (and does not keep `fn`) when nothing is pending: the caller goes on now.
+   */
+  afterDurable(fn: () => void): boolean;
+  /** Commits what is queued; resolves once it is durable. */
+  flush(): Promise<void>;
+
+  loadSessions(): Promise<SessionRecord[]>;
+  loadSession(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Held events with seq > afterSeq in seq order, and the session's ack position. */
+  loadEvents(sessionId: string, afterSeq?: number): Promise<{ events: StoredEvent[]; position: EventPosition }>;
+  loadJobs(): Promise<JobRecord[]>;
+  loadJob(jobId: string): Promise<JobRecord | undefined>;
+  loadJobHistory(jobId: string, afterSeq?: number): Promise<JobHistoryRecord[]>;
+  loadIdempotencyKeys(): Promise<IdempotencyKeyRecord[]>;
+  loadRevocations(): Promise<RevocationRecord[]>;
+  loadAudit(): Promise<AuditRecord[]>;
+
+  /** Flushes and releases the engine connection. */
+  close(): Promise<void>;
+}
