@@ -1026,707 +1026,712 @@ const L_RE11 = new RegExp("^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z][A-Za-z0-9_-]*:-?[0-9]
 const L_RE12 = new RegExp("^x-vendor\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
 const L_RE13 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
 const L_RE14 = new RegExp("^[a-zA-Z0-9.+_-]+$", "u");
-function l1(d: any): boolean {
+function l2(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l2(d: any): boolean {
+function l3(d: any): boolean {
   if (!(((typeof d === "string")) || ((typeof d === "string") && L_RE0.test(d)))) return false;
   return true;
 }
-function l0(d: any): boolean {
+function l1(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["uri"] === undefined || d["content_type"] === undefined) return false;
   if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
   if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
-  if (d["byte_size"] !== undefined && !l1(d["byte_size"])) return false;
-  if (d["sha256"] !== undefined && !l2(d["sha256"])) return false;
+  if (d["byte_size"] !== undefined && !l2(d["byte_size"])) return false;
+  if (d["sha256"] !== undefined && !l3(d["sha256"])) return false;
   return true;
 }
 function l5(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE1.test(d)))) return false;
-  return true;
-}
-function l7(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l9(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE2.test(d)))) return false;
-  return true;
-}
-function l8(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l9(d[i])) return false;
-  return true;
-}
-function l12(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (L_RE3.test(d)))))) return false;
-  return true;
-}
-function l11(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l12(d))) return false;
-  return true;
-}
-function l10(d: any): boolean {
-  if (!l11(d)) return false;
-  return true;
-}
-function l13(d: any): boolean {
-  if (!l7(d)) return false;
-  return true;
-}
-function l6(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["fs.read"] !== undefined && !l7(d["fs.read"])) return false;
-  if (d["fs.write"] !== undefined && !l7(d["fs.write"])) return false;
-  if (d["net.fetch"] !== undefined && !l7(d["net.fetch"])) return false;
-  if (d["tool.call"] !== undefined && !l7(d["tool.call"])) return false;
-  if (d["agent.delegate"] !== undefined && !l7(d["agent.delegate"])) return false;
-  if (d["cost.budget"] !== undefined && !l8(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !l7(d["model.use"])) return false;
-  for (const k in d) { if (!l10(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!l13(d[k])) return false; } }
-  return true;
-}
-function l14(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l4(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
-  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l5(d["agent"])) return false;
-  if (d["lease_request"] !== undefined && !l6(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !l14(d["lease_constraints"])) return false;
-  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
+  if (d["artifact_id"] === undefined || d["media_type"] === undefined) return false;
+  if (d["artifact_id"] !== undefined && !((typeof d["artifact_id"] === "string") && d["artifact_id"].length >= 1)) return false;
+  if (d["media_type"] !== undefined && !((typeof d["media_type"] === "string") && d["media_type"].length >= 1)) return false;
+  if (d["size_bytes"] !== undefined && !l5(d["size_bytes"])) return false;
+  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
   return true;
 }
-function l16(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+function l0(d: any): boolean {
+  if (!(l4(d) || l1(d))) return false;
+  return true;
+}
+function l8(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE1.test(d)))) return false;
+  return true;
+}
+function l10(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l12(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE2.test(d)))) return false;
+  return true;
+}
+function l11(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l12(d[i])) return false;
   return true;
 }
 function l15(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (L_RE3.test(d)))))) return false;
+  return true;
+}
+function l14(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l15(d))) return false;
+  return true;
+}
+function l13(d: any): boolean {
+  if (!l14(d)) return false;
+  return true;
+}
+function l16(d: any): boolean {
+  if (!l10(d)) return false;
+  return true;
+}
+function l9(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["child_job_id"] === undefined || d["agent"] === undefined) return false;
-  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
-  if (d["lease"] !== undefined && !l16(d["lease"])) return false;
-  return true;
-}
-function l3(d: any): boolean {
-  if (!(l15(d) || l4(d))) return false;
-  return true;
-}
-function l18(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE5.test(d)))) return false;
-  return true;
-}
-function l19(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE6.test(d)))) return false;
-  return true;
-}
-function l20(d: any): boolean {
-  if (!(((typeof d === "string") && L_RE7.test(d)) || ((typeof d === "string") && L_RE8.test(d)))) return false;
-  return true;
-}
-function l22(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function l23(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l21(d: any): boolean {
-  if (!(l22(d) || l23(d))) return false;
-  return true;
-}
-function l26(d: any): boolean {
-  if (typeof d === "string" && (!L_RE9.test(d))) return false;
-  return true;
-}
-function l25(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
-  for (const k in d) { if (!l26(k)) return false; }
-  return true;
-}
-function l24(d: any): boolean {
-  return true;
-}
-function l27(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["fs.read"] !== undefined && !l10(d["fs.read"])) return false;
+  if (d["fs.write"] !== undefined && !l10(d["fs.write"])) return false;
+  if (d["net.fetch"] !== undefined && !l10(d["net.fetch"])) return false;
+  if (d["tool.call"] !== undefined && !l10(d["tool.call"])) return false;
+  if (d["agent.delegate"] !== undefined && !l10(d["agent.delegate"])) return false;
+  if (d["cost.budget"] !== undefined && !l11(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !l10(d["model.use"])) return false;
+  for (const k in d) { if (!l13(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!l16(d[k])) return false; } }
   return true;
 }
 function l17(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !l19(d["type"])) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l21(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l27(d["payload"])) return false;
-  return true;
-}
-function l29(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l33(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE10.test(d)))) return false;
-  return true;
-}
-function l32(d: any): boolean {
-  if (!l33(d)) return false;
-  return true;
-}
-function l34(d: any): boolean {
-  if (!((((typeof d === "number" && isFinite(d)))) || ((typeof d === "string") && L_RE11.test(d)))) return false;
-  return true;
-}
-function l31(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!l32(k)) return false; if (!l34(d[k])) return false; }
-  return true;
-}
-function l38(d: any): boolean {
-  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l41(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l9(d[i])) return false;
-  return true;
-}
-function l42(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l43(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l45(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l44(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["currency"] === undefined || d["amount"] === undefined) return false;
-  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
-  if (d["amount"] !== undefined && !l45(d["amount"])) return false;
-  return true;
-}
-function l40(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["cost.budget"] !== undefined && !l41(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !l42(d["model.use"])) return false;
   if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
-  if (d["allowed_models"] !== undefined && !l43(d["allowed_models"])) return false;
-  if (d["max_spend"] !== undefined && !l44(d["max_spend"])) return false;
-  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
-  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
   return true;
 }
-function l47(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string"))) return false;
-  return true;
-}
-function l46(d: any): boolean {
+function l7(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
-  if (d["allowed_models"] !== undefined && !l47(d["allowed_models"])) return false;
-  if (d["max_spend"] !== undefined && !l44(d["max_spend"])) return false;
-  return true;
-}
-function l39(d: any): boolean {
-  if (!(l46(d) || l40(d))) return false;
-  return true;
-}
-function l37(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
-  if (d["scheme"] !== undefined && !l38(d["scheme"])) return false;
-  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
-  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
-  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
-  if (d["constraints"] !== undefined && !l39(d["constraints"])) return false;
-  return true;
-}
-function l49(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((d === "bearer")) return false;
-  return true;
-}
-function l48(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["scheme"] === undefined) return false;
-  if (d["scheme"] !== undefined && !l49(d["scheme"])) return false;
-  return true;
-}
-function l36(d: any): boolean {
-  if (!(l48(d) || l37(d))) return false;
-  return true;
-}
-function l35(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l36(d[i])) return false;
-  return true;
-}
-function l50(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE4.test(d)))) return false;
-  return true;
-}
-function l30(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["accepted_at"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l5(d["agent"])) return false;
-  if (d["lease"] !== undefined && !l6(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !l14(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !l31(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !l35(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["accepted_at"] !== undefined && !l50(d["accepted_at"])) return false;
-  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
+  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
   if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
+  if (d["lease_request"] !== undefined && !l9(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
+  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
   return true;
 }
-function l28(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l30(d["payload"])) return false;
-  return true;
-}
-function l51(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l52(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l57(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
-  return true;
-}
-function l56(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l57(d))) return false;
-  return true;
-}
-function l58(d: any): boolean {
-  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l59(d: any): boolean {
+function l19(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
-function l61(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
-  return true;
-}
-function l60(d: any): boolean {
-  return true;
-}
-function l55(d: any): boolean {
+function l18(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["code"] === undefined || d["retryable"] === undefined) return false;
-  if (d["code"] !== undefined && !l56(d["code"])) return false;
-  if (d["message"] !== undefined && !l58(d["message"])) return false;
-  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
-  if (d["details"] !== undefined && !l59(d["details"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (!l60(d)) return false;
+  if (d["child_job_id"] === undefined || d["agent"] === undefined) return false;
+  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
+  if (d["lease"] !== undefined && !l19(d["lease"])) return false;
   return true;
 }
-function l63(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
+function l6(d: any): boolean {
+  if (!(l18(d) || l7(d))) return false;
   return true;
 }
-function l62(d: any): boolean {
+function l21(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE5.test(d)))) return false;
   return true;
 }
-function l65(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
+function l22(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE6.test(d)))) return false;
   return true;
 }
-function l64(d: any): boolean {
+function l23(d: any): boolean {
+  if (!(((typeof d === "string") && L_RE7.test(d)) || ((typeof d === "string") && L_RE8.test(d)))) return false;
   return true;
 }
-function l67(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
-  return true;
-}
-function l66(d: any): boolean {
-  return true;
-}
-function l69(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
-  return true;
-}
-function l68(d: any): boolean {
-  return true;
-}
-function l54(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["completed_at"] !== undefined && !l50(d["completed_at"])) return false;
-  if (!l55(d)) return false;
-  if (!l62(d)) return false;
-  if (!l64(d)) return false;
-  if (!l66(d)) return false;
-  if (!l68(d)) return false;
-  return true;
-}
-function l53(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l21(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l54(d["payload"])) return false;
-  return true;
-}
-function l74(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
-  return true;
-}
-function l75(d: any): boolean {
-  if (!(((typeof d === "string") && L_RE3.test(d)) || ((typeof d === "string") && L_RE12.test(d)))) return false;
-  return true;
-}
-function l73(d: any): boolean {
-  if (!(l74(d) || l75(d))) return false;
-  return true;
-}
-function l72(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l73(d))) return false;
-  return true;
-}
-function l71(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
-  if (d["kind"] !== undefined && !l72(d["kind"])) return false;
-  if (d["ts"] !== undefined && !l50(d["ts"])) return false;
-  return true;
-}
-function l70(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l21(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l71(d["payload"])) return false;
-  return true;
-}
-function l78(d: any): boolean {
-  if (!((d === "success") || ((d === "success" || d === "cancelled" || d === "timed_out")))) return false;
-  return true;
-}
-function l79(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l77(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !l78(d["final_status"])) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["result_size"] !== undefined && !l79(d["result_size"])) return false;
-  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
-  if (d["completed_at"] !== undefined && !l50(d["completed_at"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
-  return true;
-}
-function l76(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l21(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l77(d["payload"])) return false;
-  return true;
-}
-function l83(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
-  return true;
-}
-function l82(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l83(d))) return false;
-  return true;
-}
-function l85(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
-  return true;
-}
-function l86(d: any): boolean {
+function l25(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 1))) return false;
   return true;
 }
-function l84(d: any): boolean {
-  if (!(l86(d) || l85(d))) return false;
+function l26(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l24(d: any): boolean {
+  if (!(l25(d) || l26(d))) return false;
+  return true;
+}
+function l29(d: any): boolean {
+  if (typeof d === "string" && (!L_RE9.test(d))) return false;
+  return true;
+}
+function l28(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
+  for (const k in d) { if (!l29(k)) return false; }
+  return true;
+}
+function l27(d: any): boolean {
+  return true;
+}
+function l30(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l20(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !l22(d["type"])) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l30(d["payload"])) return false;
+  return true;
+}
+function l32(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l36(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE10.test(d)))) return false;
+  return true;
+}
+function l35(d: any): boolean {
+  if (!l36(d)) return false;
+  return true;
+}
+function l37(d: any): boolean {
+  if (!((((typeof d === "number" && isFinite(d)))) || ((typeof d === "string") && L_RE11.test(d)))) return false;
+  return true;
+}
+function l34(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  for (const k in d) { if (!l35(k)) return false; if (!l37(d[k])) return false; }
+  return true;
+}
+function l41(d: any): boolean {
+  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l44(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l12(d[i])) return false;
+  return true;
+}
+function l45(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l46(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l48(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l47(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["currency"] === undefined || d["amount"] === undefined) return false;
+  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
+  if (d["amount"] !== undefined && !l48(d["amount"])) return false;
+  return true;
+}
+function l43(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["cost.budget"] !== undefined && !l44(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !l45(d["model.use"])) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
+  if (d["allowed_models"] !== undefined && !l46(d["allowed_models"])) return false;
+  if (d["max_spend"] !== undefined && !l47(d["max_spend"])) return false;
+  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
+  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
+  return true;
+}
+function l50(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string"))) return false;
+  return true;
+}
+function l49(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
+  if (d["allowed_models"] !== undefined && !l50(d["allowed_models"])) return false;
+  if (d["max_spend"] !== undefined && !l47(d["max_spend"])) return false;
+  return true;
+}
+function l42(d: any): boolean {
+  if (!(l49(d) || l43(d))) return false;
+  return true;
+}
+function l40(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
+  if (d["scheme"] !== undefined && !l41(d["scheme"])) return false;
+  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
+  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
+  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
+  if (d["constraints"] !== undefined && !l42(d["constraints"])) return false;
+  return true;
+}
+function l52(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((d === "bearer")) return false;
+  return true;
+}
+function l51(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["scheme"] === undefined) return false;
+  if (d["scheme"] !== undefined && !l52(d["scheme"])) return false;
+  return true;
+}
+function l39(d: any): boolean {
+  if (!(l51(d) || l40(d))) return false;
+  return true;
+}
+function l38(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l39(d[i])) return false;
+  return true;
+}
+function l53(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE4.test(d)))) return false;
+  return true;
+}
+function l33(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["accepted_at"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
+  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !l34(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !l38(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["accepted_at"] !== undefined && !l53(d["accepted_at"])) return false;
+  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
+  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  return true;
+}
+function l31(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l33(d["payload"])) return false;
+  return true;
+}
+function l54(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l55(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l60(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
+  return true;
+}
+function l59(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l60(d))) return false;
+  return true;
+}
+function l61(d: any): boolean {
+  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l62(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l64(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
+  return true;
+}
+function l63(d: any): boolean {
+  return true;
+}
+function l58(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["code"] === undefined || d["retryable"] === undefined) return false;
+  if (d["code"] !== undefined && !l59(d["code"])) return false;
+  if (d["message"] !== undefined && !l61(d["message"])) return false;
+  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
+  if (d["details"] !== undefined && !l62(d["details"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (!l63(d)) return false;
+  return true;
+}
+function l66(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
+  return true;
+}
+function l65(d: any): boolean {
+  return true;
+}
+function l68(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
+  return true;
+}
+function l67(d: any): boolean {
+  return true;
+}
+function l70(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
+  return true;
+}
+function l69(d: any): boolean {
+  return true;
+}
+function l72(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
+  return true;
+}
+function l71(d: any): boolean {
+  return true;
+}
+function l57(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["completed_at"] !== undefined && !l53(d["completed_at"])) return false;
+  if (!l58(d)) return false;
+  if (!l65(d)) return false;
+  if (!l67(d)) return false;
+  if (!l69(d)) return false;
+  if (!l71(d)) return false;
+  return true;
+}
+function l56(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l57(d["payload"])) return false;
+  return true;
+}
+function l77(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
+  return true;
+}
+function l78(d: any): boolean {
+  if (!(((typeof d === "string") && L_RE3.test(d)) || ((typeof d === "string") && L_RE12.test(d)))) return false;
+  return true;
+}
+function l76(d: any): boolean {
+  if (!(l77(d) || l78(d))) return false;
+  return true;
+}
+function l75(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l76(d))) return false;
+  return true;
+}
+function l74(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
+  if (d["kind"] !== undefined && !l75(d["kind"])) return false;
+  if (d["ts"] !== undefined && !l53(d["ts"])) return false;
+  return true;
+}
+function l73(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l74(d["payload"])) return false;
   return true;
 }
 function l81(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["agent"] === undefined) return false;
-  if (d["agent"] !== undefined && !l5(d["agent"])) return false;
-  if (d["lease_request"] !== undefined && !l6(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !l14(d["lease_constraints"])) return false;
-  if (d["idempotency_key"] !== undefined && !l82(d["idempotency_key"])) return false;
-  if (d["max_runtime_sec"] !== undefined && !l84(d["max_runtime_sec"])) return false;
+  if (!((d === "success") || ((d === "success" || d === "cancelled" || d === "timed_out")))) return false;
+  return true;
+}
+function l82(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l80(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !l81(d["final_status"])) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["result_size"] !== undefined && !l82(d["result_size"])) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
+  if (d["completed_at"] !== undefined && !l53(d["completed_at"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
+  return true;
+}
+function l79(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l81(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l80(d["payload"])) return false;
+  return true;
+}
+function l86(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
+  return true;
+}
+function l85(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l86(d))) return false;
+  return true;
+}
+function l88(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
   return true;
 }
 function l89(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l88(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["from_event_seq"] !== undefined && !l89(d["from_event_seq"])) return false;
-  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
   return true;
 }
 function l87(d: any): boolean {
+  if (!(l89(d) || l88(d))) return false;
+  return true;
+}
+function l84(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["agent"] === undefined) return false;
+  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
+  if (d["lease_request"] !== undefined && !l9(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
+  if (d["idempotency_key"] !== undefined && !l85(d["idempotency_key"])) return false;
+  if (d["max_runtime_sec"] !== undefined && !l87(d["max_runtime_sec"])) return false;
+  return true;
+}
+function l83(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l88(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l84(d["payload"])) return false;
   return true;
 }
 function l92(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
-  return true;
-}
-function l94(d: any): boolean {
-  if (!(l48(d) || l37(d))) return false;
-  return true;
-}
-function l93(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l94(d[i])) return false;
-  return true;
-}
-function l95(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l96(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l98(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l97(d: any): boolean {
-  if (!(((typeof d === "boolean")) || l98(d))) return false;
   return true;
 }
 function l91(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
+  if (d["job_id"] === undefined) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["current_status"] !== undefined && !l92(d["current_status"])) return false;
-  if (d["agent"] !== undefined && !l5(d["agent"])) return false;
-  if (d["lease"] !== undefined && !l6(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !l14(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !l31(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !l93(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["parent_job_id"] !== undefined && !l95(d["parent_job_id"])) return false;
-  if (d["subscribed_from"] !== undefined && !l96(d["subscribed_from"])) return false;
-  if (d["replayed"] !== undefined && !l97(d["replayed"])) return false;
+  if (d["from_event_seq"] !== undefined && !l92(d["from_event_seq"])) return false;
+  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
   return true;
 }
 function l90(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
   if (d["payload"] !== undefined && !l91(d["payload"])) return false;
   return true;
 }
+function l95(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
+  return true;
+}
+function l97(d: any): boolean {
+  if (!(l51(d) || l40(d))) return false;
+  return true;
+}
+function l96(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l97(d[i])) return false;
+  return true;
+}
+function l98(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
 function l99(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l101(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((d === "trace" || d === "debug" || d === "info" || d === "warn" || d === "error" || d === "critical")))) return false;
-  return true;
-}
-function l102(d: any): boolean {
-  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l103(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l104(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l100(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["level"] === undefined || d["message"] === undefined) return false;
-  if (d["level"] !== undefined && !l101(d["level"])) return false;
-  if (d["message"] !== undefined && !l102(d["message"])) return false;
-  if (d["attributes"] !== undefined && !l103(d["attributes"])) return false;
-  if (d["fields"] !== undefined && !l104(d["fields"])) return false;
+  if (!(((typeof d === "boolean")) || l101(d))) return false;
   return true;
 }
-function l107(d: any): boolean {
-  if (!(typeof d === "string")) return false;
+function l94(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["current_status"] !== undefined && !l95(d["current_status"])) return false;
+  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
+  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !l34(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !l96(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["parent_job_id"] !== undefined && !l98(d["parent_job_id"])) return false;
+  if (d["subscribed_from"] !== undefined && !l99(d["subscribed_from"])) return false;
+  if (d["replayed"] !== undefined && !l100(d["replayed"])) return false;
+  return true;
+}
+function l93(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l94(d["payload"])) return false;
+  return true;
+}
+function l102(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
+  return true;
+}
+function l104(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((d === "trace" || d === "debug" || d === "info" || d === "warn" || d === "error" || d === "critical")))) return false;
+  return true;
+}
+function l105(d: any): boolean {
+  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
   return true;
 }
 function l106(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!l107(d[k])) return false; }
   return true;
 }
-function l108(d: any): boolean {
+function l107(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
-function l105(d: any): boolean {
+function l103(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["level"] === undefined || d["message"] === undefined) return false;
+  if (d["level"] !== undefined && !l104(d["level"])) return false;
+  if (d["message"] !== undefined && !l105(d["message"])) return false;
+  if (d["attributes"] !== undefined && !l106(d["attributes"])) return false;
+  if (d["fields"] !== undefined && !l107(d["fields"])) return false;
+  return true;
+}
+function l110(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  return true;
+}
+function l109(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  for (const k in d) { if (!l110(d[k])) return false; }
+  return true;
+}
+function l111(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l108(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["name"] === undefined || d["value"] === undefined) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
   if (d["value"] !== undefined && !(((typeof d["value"] === "number" && isFinite(d["value"]))))) return false;
   if (d["unit"] !== undefined && !((typeof d["unit"] === "string") && d["unit"].length >= 1)) return false;
-  if (d["dimensions"] !== undefined && !l106(d["dimensions"])) return false;
-  if (d["dims"] !== undefined && !l106(d["dims"])) return false;
-  if (d["attributes"] !== undefined && !l108(d["attributes"])) return false;
-  return true;
-}
-function l111(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l112(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l110(d: any): boolean {
-  if (!(l112(d) || l111(d))) return false;
+  if (d["dimensions"] !== undefined && !l109(d["dimensions"])) return false;
+  if (d["dims"] !== undefined && !l109(d["dims"])) return false;
+  if (d["attributes"] !== undefined && !l111(d["attributes"])) return false;
   return true;
 }
 function l114(d: any): boolean {
@@ -1743,28 +1748,27 @@ function l113(d: any): boolean {
   if (!(l115(d) || l114(d))) return false;
   return true;
 }
-function l109(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["current"] === undefined) return false;
-  if (d["current"] !== undefined && !l110(d["current"])) return false;
-  if (d["total"] !== undefined && !l113(d["total"])) return false;
-  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  return true;
-}
 function l117(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
+function l118(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
 function l116(d: any): boolean {
+  if (!(l118(d) || l117(d))) return false;
+  return true;
+}
+function l112(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["more"] === undefined) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["chunk_seq"] !== undefined && !l117(d["chunk_seq"])) return false;
-  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
-  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
-  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
+  if (d["current"] === undefined) return false;
+  if (d["current"] !== undefined && !l113(d["current"])) return false;
+  if (d["total"] !== undefined && !l116(d["total"])) return false;
+  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
   return true;
 }
 function l120(d: any): boolean {
@@ -1774,88 +1778,103 @@ function l120(d: any): boolean {
 }
 function l119(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["last_processed_seq"] === undefined) return false;
-  if (d["last_processed_seq"] !== undefined && !l120(d["last_processed_seq"])) return false;
+  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["more"] === undefined) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["chunk_seq"] !== undefined && !l120(d["chunk_seq"])) return false;
+  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
+  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
+  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
   return true;
 }
-function l118(d: any): boolean {
+function l123(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l122(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l119(d["payload"])) return false;
+  if (d["last_processed_seq"] === undefined) return false;
+  if (d["last_processed_seq"] !== undefined && !l123(d["last_processed_seq"])) return false;
   return true;
 }
 function l121(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l122(d["payload"])) return false;
+  return true;
+}
+function l124(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
   if (d["type"] !== undefined && !(d["type"] === "session.bye")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l122(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l123(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
   if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
   return true;
 }
 function l125(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (!l55(d)) return false;
-  return true;
-}
-function l124(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l125(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l126(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
   return true;
 }
 function l128(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (!l58(d)) return false;
+  return true;
+}
+function l127(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l128(d["payload"])) return false;
+  return true;
+}
+function l131(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["name"] === undefined || d["version"] === undefined) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
@@ -1864,282 +1883,282 @@ function l128(d: any): boolean {
   if (d["principal"] !== undefined && !((typeof d["principal"] === "string"))) return false;
   return true;
 }
-function l130(d: any): boolean {
+function l133(d: any): boolean {
   if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
   return true;
 }
-function l129(d: any): boolean {
+function l132(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["scheme"] === undefined) return false;
-  if (d["scheme"] !== undefined && !l130(d["scheme"])) return false;
+  if (d["scheme"] !== undefined && !l133(d["scheme"])) return false;
   if (d["token"] !== undefined && !((typeof d["token"] === "string") && d["token"].length >= 1)) return false;
-  return true;
-}
-function l132(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l134(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && (d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")))) return false;
-  return true;
-}
-function l133(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l134(d[i])) return false;
-  return true;
-}
-function l138(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE13.test(d)))) return false;
-  return true;
-}
-function l140(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE14.test(d)))) return false;
-  return true;
-}
-function l139(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l140(d[i])) return false;
-  return true;
-}
-function l137(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["versions"] === undefined) return false;
-  if (d["name"] !== undefined && !l138(d["name"])) return false;
-  if (d["versions"] !== undefined && !l139(d["versions"])) return false;
-  if (d["default"] !== undefined && !l140(d["default"])) return false;
-  return true;
-}
-function l136(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l137(d))) return false;
   return true;
 }
 function l135(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l136(d[i])) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
   return true;
 }
-function l131(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["encodings"] !== undefined && !l132(d["encodings"])) return false;
-  if (d["features"] !== undefined && !l133(d["features"])) return false;
-  if (d["agents"] !== undefined && !l135(d["agents"])) return false;
+function l137(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && (d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")))) return false;
   return true;
 }
-function l142(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
+function l136(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l137(d[i])) return false;
   return true;
 }
 function l141(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE13.test(d)))) return false;
+  return true;
+}
+function l143(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE14.test(d)))) return false;
+  return true;
+}
+function l142(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l143(d[i])) return false;
+  return true;
+}
+function l140(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !l142(d["last_event_seq"])) return false;
+  if (d["name"] === undefined || d["versions"] === undefined) return false;
+  if (d["name"] !== undefined && !l141(d["name"])) return false;
+  if (d["versions"] !== undefined && !l142(d["versions"])) return false;
+  if (d["default"] !== undefined && !l143(d["default"])) return false;
   return true;
 }
-function l127(d: any): boolean {
+function l139(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l140(d))) return false;
+  return true;
+}
+function l138(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l139(d[i])) return false;
+  return true;
+}
+function l134(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["client"] === undefined || d["auth"] === undefined) return false;
-  if (d["client"] !== undefined && !l128(d["client"])) return false;
-  if (d["auth"] !== undefined && !l129(d["auth"])) return false;
-  if (d["capabilities"] !== undefined && !l131(d["capabilities"])) return false;
-  if (d["resume"] !== undefined && !l141(d["resume"])) return false;
-  return true;
-}
-function l126(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l127(d["payload"])) return false;
-  return true;
-}
-function l147(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l92(d))) return false;
-  return true;
-}
-function l148(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l149(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l146(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l5(d["agent"])) return false;
-  if (d["status"] !== undefined && !l147(d["status"])) return false;
-  if (d["lease"] !== undefined && !l6(d["lease"])) return false;
-  if (d["parent_job_id"] !== undefined && !l148(d["parent_job_id"])) return false;
-  if (d["created_at"] !== undefined && !l50(d["created_at"])) return false;
-  if (d["submitted_at"] !== undefined && !l50(d["submitted_at"])) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["last_event_seq"] !== undefined && !l149(d["last_event_seq"])) return false;
+  if (d["encodings"] !== undefined && !l135(d["encodings"])) return false;
+  if (d["features"] !== undefined && !l136(d["features"])) return false;
+  if (d["agents"] !== undefined && !l138(d["agents"])) return false;
   return true;
 }
 function l145(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l146(d[i])) return false;
-  return true;
-}
-function l150(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l144(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] === undefined || d["jobs"] === undefined) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["jobs"] !== undefined && !l145(d["jobs"])) return false;
-  if (d["next_cursor"] !== undefined && !l150(d["next_cursor"])) return false;
+  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["last_event_seq"] !== undefined && !l145(d["last_event_seq"])) return false;
   return true;
 }
-function l143(d: any): boolean {
+function l130(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["client"] === undefined || d["auth"] === undefined) return false;
+  if (d["client"] !== undefined && !l131(d["client"])) return false;
+  if (d["auth"] !== undefined && !l132(d["auth"])) return false;
+  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
+  if (d["resume"] !== undefined && !l144(d["resume"])) return false;
+  return true;
+}
+function l129(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l144(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l130(d["payload"])) return false;
   return true;
 }
-function l155(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l92(d))) return false;
-  return true;
-}
-function l154(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l155(d[i])) return false;
-  return true;
-}
-function l153(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["status"] !== undefined && !l154(d["status"])) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
-  if (d["created_after"] !== undefined && !l50(d["created_after"])) return false;
-  if (d["created_before"] !== undefined && !l50(d["created_before"])) return false;
-  return true;
-}
-function l156(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function l157(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string")))) return false;
-  return true;
-}
-function l152(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["filter"] !== undefined && !l153(d["filter"])) return false;
-  if (d["limit"] !== undefined && !l156(d["limit"])) return false;
-  if (d["cursor"] !== undefined && !l157(d["cursor"])) return false;
+function l150(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l95(d))) return false;
   return true;
 }
 function l151(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l152(d["payload"])) return false;
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
   return true;
 }
-function l159(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
-  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
-  if (d["sent_at"] !== undefined && !l50(d["sent_at"])) return false;
-  return true;
-}
-function l158(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l159(d["payload"])) return false;
-  return true;
-}
-function l161(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
-  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
-  if (d["received_at"] !== undefined && !l50(d["received_at"])) return false;
-  return true;
-}
-function l160(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l161(d["payload"])) return false;
-  return true;
-}
-function l164(d: any): boolean {
+function l152(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l163(d: any): boolean {
+function l149(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
+  if (d["status"] !== undefined && !l150(d["status"])) return false;
+  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
+  if (d["parent_job_id"] !== undefined && !l151(d["parent_job_id"])) return false;
+  if (d["created_at"] !== undefined && !l53(d["created_at"])) return false;
+  if (d["submitted_at"] !== undefined && !l53(d["submitted_at"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["last_event_seq"] !== undefined && !l152(d["last_event_seq"])) return false;
+  return true;
+}
+function l148(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l149(d[i])) return false;
+  return true;
+}
+function l153(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l147(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] === undefined || d["jobs"] === undefined) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["jobs"] !== undefined && !l148(d["jobs"])) return false;
+  if (d["next_cursor"] !== undefined && !l153(d["next_cursor"])) return false;
+  return true;
+}
+function l146(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !l164(d["last_event_seq"])) return false;
-  if (d["auth"] !== undefined && !l129(d["auth"])) return false;
-  if (d["client"] !== undefined && !l128(d["client"])) return false;
-  if (d["capabilities"] !== undefined && !l131(d["capabilities"])) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l147(d["payload"])) return false;
+  return true;
+}
+function l158(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l95(d))) return false;
+  return true;
+}
+function l157(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l158(d[i])) return false;
+  return true;
+}
+function l156(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["status"] !== undefined && !l157(d["status"])) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
+  if (d["created_after"] !== undefined && !l53(d["created_after"])) return false;
+  if (d["created_before"] !== undefined && !l53(d["created_before"])) return false;
+  return true;
+}
+function l159(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l160(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")))) return false;
+  return true;
+}
+function l155(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["filter"] !== undefined && !l156(d["filter"])) return false;
+  if (d["limit"] !== undefined && !l159(d["limit"])) return false;
+  if (d["cursor"] !== undefined && !l160(d["cursor"])) return false;
+  return true;
+}
+function l154(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l155(d["payload"])) return false;
   return true;
 }
 function l162(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
+  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
+  if (d["sent_at"] !== undefined && !l53(d["sent_at"])) return false;
+  return true;
+}
+function l161(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l163(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l162(d["payload"])) return false;
+  return true;
+}
+function l164(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
+  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
+  if (d["received_at"] !== undefined && !l53(d["received_at"])) return false;
+  return true;
+}
+function l163(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l164(d["payload"])) return false;
   return true;
 }
 function l167(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l166(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["last_event_seq"] !== undefined && !l167(d["last_event_seq"])) return false;
+  if (d["auth"] !== undefined && !l132(d["auth"])) return false;
+  if (d["client"] !== undefined && !l131(d["client"])) return false;
+  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
+  return true;
+}
+function l165(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l166(d["payload"])) return false;
+  return true;
+}
+function l170(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["name"] === undefined || d["version"] === undefined) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
@@ -2147,46 +2166,46 @@ function l167(d: any): boolean {
   if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
   return true;
 }
-function l168(d: any): boolean {
+function l171(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l172(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 1))) return false;
   return true;
 }
 function l169(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function l166(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["runtime"] === undefined || d["resume_token"] === undefined || d["resume_window_sec"] === undefined || d["capabilities"] === undefined) return false;
-  if (d["runtime"] !== undefined && !l167(d["runtime"])) return false;
+  if (d["runtime"] !== undefined && !l170(d["runtime"])) return false;
   if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["resume_window_sec"] !== undefined && !l168(d["resume_window_sec"])) return false;
-  if (d["heartbeat_interval_sec"] !== undefined && !l169(d["heartbeat_interval_sec"])) return false;
-  if (d["capabilities"] !== undefined && !l131(d["capabilities"])) return false;
+  if (d["resume_window_sec"] !== undefined && !l171(d["resume_window_sec"])) return false;
+  if (d["heartbeat_interval_sec"] !== undefined && !l172(d["heartbeat_interval_sec"])) return false;
+  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   return true;
 }
-function l165(d: any): boolean {
+function l168(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l18(d["id"])) return false;
+  if (d["id"] !== undefined && !l21(d["id"])) return false;
   if (d["type"] !== undefined && !(d["type"] === "session.welcome")) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l20(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l29(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l24(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l166(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l169(d["payload"])) return false;
   return true;
 }
-function l171(d: any): boolean {
+function l174(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
-function l175(d: any): boolean {
+function l178(d: any): boolean {
   if (d !== null && typeof d === "object" && !Array.isArray(d)) {
     if (d["id"] === undefined || d["value"] === undefined) return false;
     if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
@@ -2194,65 +2213,100 @@ function l175(d: any): boolean {
   }
   return true;
 }
-function l174(d: any): boolean {
+function l177(d: any): boolean {
   if (d !== null && typeof d === "object" && !Array.isArray(d)) {
     if (d["details"] === undefined) return false;
-    if (d["details"] !== undefined && !l175(d["details"])) return false;
+    if (d["details"] !== undefined && !l178(d["details"])) return false;
   }
   return true;
 }
+function l176(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!l177(d)) return false; }
+  return true;
+}
+function l175(d: any): boolean {
+  return true;
+}
 function l173(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!l174(d)) return false; }
-  return true;
-}
-function l172(d: any): boolean {
-  return true;
-}
-function l170(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["phase"] === undefined) return false;
   if (d["phase"] !== undefined && !((typeof d["phase"] === "string") && d["phase"].length >= 1)) return false;
   if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  if (d["details"] !== undefined && !l171(d["details"])) return false;
-  if (!l172(d)) return false;
+  if (d["details"] !== undefined && !l174(d["details"])) return false;
+  if (!l175(d)) return false;
   return true;
 }
-function l176(d: any): boolean {
+function l179(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["text"] === undefined) return false;
   if (d["text"] !== undefined && !((typeof d["text"] === "string"))) return false;
   return true;
 }
-function l178(d: any): boolean {
+function l182(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l177(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["tool"] === undefined || d["call_id"] === undefined) return false;
-  if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
-  if (d["args"] !== undefined && !l178(d["args"])) return false;
-  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
   return true;
 }
 function l181(d: any): boolean {
-  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool"] === undefined || d["call_id"] === undefined) return false;
+  if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
+  if (d["args"] !== undefined && !l182(d["args"])) return false;
+  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
   return true;
 }
-function l182(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["error"] !== undefined)))) return false;
+function l184(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l183(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool_call_id"] === undefined || d["name"] === undefined) return false;
+  if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["arguments"] !== undefined && !l184(d["arguments"])) return false;
   return true;
 }
 function l180(d: any): boolean {
-  if (!(l182(d) || l181(d))) return false;
+  if (!(l181(d) || l183(d))) return false;
   return true;
 }
-function l179(d: any): boolean {
+function l188(d: any): boolean {
+  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
+  return true;
+}
+function l189(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["error"] !== undefined)))) return false;
+  return true;
+}
+function l187(d: any): boolean {
+  if (!(l189(d) || l188(d))) return false;
+  return true;
+}
+function l186(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["call_id"] === undefined) return false;
   if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
-  if (d["error"] !== undefined && !l55(d["error"])) return false;
-  if (!l180(d)) return false;
+  if (d["error"] !== undefined && !l58(d["error"])) return false;
+  if (!l187(d)) return false;
+  return true;
+}
+function l192(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l191(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")) || l192(d))) return false;
+  return true;
+}
+function l190(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool_call_id"] === undefined) return false;
+  if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
+  if (d["error"] !== undefined && !l191(d["error"])) return false;
+  return true;
+}
+function l185(d: any): boolean {
+  if (!(l190(d) || l186(d))) return false;
   return true;
 }
 
@@ -2295,38 +2349,38 @@ export const FAST_VERDICTS: { readonly strict: Readonly<Record<string, FastVerdi
   },
   lenient: {
     "ArtifactRefBody": l0,
-    "DelegateBody": l3,
-    "Envelope": l17,
-    "JobAccepted": l28,
-    "JobCancel": l51,
-    "JobCancelled": l52,
-    "JobError": l53,
-    "JobEvent": l70,
-    "JobResult": l76,
-    "JobSubmit": l80,
-    "JobSubscribe": l87,
-    "JobSubscribed": l90,
-    "JobUnsubscribe": l99,
-    "LogBody": l100,
-    "MetricBody": l105,
-    "ProgressBody": l109,
-    "ResultChunkBody": l116,
-    "SessionAck": l118,
-    "SessionBye": l121,
-    "SessionClose": l122,
-    "SessionClosed": l123,
-    "SessionError": l124,
-    "SessionHello": l126,
-    "SessionJobs": l143,
-    "SessionListJobs": l151,
-    "SessionPing": l158,
-    "SessionPong": l160,
-    "SessionResume": l162,
-    "SessionWelcome": l165,
-    "StatusBody": l170,
-    "ThoughtBody": l176,
-    "ToolCallBody": l177,
-    "ToolResultBody": l179,
+    "DelegateBody": l6,
+    "Envelope": l20,
+    "JobAccepted": l31,
+    "JobCancel": l54,
+    "JobCancelled": l55,
+    "JobError": l56,
+    "JobEvent": l73,
+    "JobResult": l79,
+    "JobSubmit": l83,
+    "JobSubscribe": l90,
+    "JobSubscribed": l93,
+    "JobUnsubscribe": l102,
+    "LogBody": l103,
+    "MetricBody": l108,
+    "ProgressBody": l112,
+    "ResultChunkBody": l119,
+    "SessionAck": l121,
+    "SessionBye": l124,
+    "SessionClose": l125,
+    "SessionClosed": l126,
+    "SessionError": l127,
+    "SessionHello": l129,
+    "SessionJobs": l146,
+    "SessionListJobs": l154,
+    "SessionPing": l161,
+    "SessionPong": l163,
+    "SessionResume": l165,
+    "SessionWelcome": l168,
+    "StatusBody": l173,
+    "ThoughtBody": l179,
+    "ToolCallBody": l180,
+    "ToolResultBody": l185,
   },
 };
 

@@ -18162,7 +18162,8 @@ return errors === 0;
 validate111.evaluated = {"props":{"arcp":true,"id":true,"type":true,"session_id":true,"job_id":true,"trace_id":true,"event_seq":true,"extensions":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ArtifactRefBody = validate115;
-const schema330 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/artifact_ref.json","title":"ArtifactRefBody","description":"Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string).","x-arcp":{"spec":"§8.2","kind":"artifact_ref","feature":null},"type":"object","required":["uri","content_type"],"properties":{"uri":{"type":"string","minLength":1},"content_type":{"type":"string","minLength":1},"byte_size":{"type":"integer","minimum":0},"sha256":{"anyOf":[{"type":"string","pattern":"^[0-9a-f]{64}$"},{"type":"string"}]}},"examples":[{"uri":"file:///workspace/myapp/report.pdf","content_type":"application/pdf","byte_size":48213,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]};
+const schema330 = {"$id":"https://arcp-kit.dev/schema/events/artifact_ref.json","$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"PyArtifactRef":{"title":"PyArtifactRef","description":"Stored Py artifact_ref body (accepted only).","type":"object","required":["artifact_id","media_type"],"properties":{"artifact_id":{"type":"string","minLength":1},"media_type":{"type":"string","minLength":1},"size_bytes":{"type":"integer","minimum":0},"uri":{"type":"string","minLength":1},"summary":{"type":"string"}},"examples":[{"artifact_id":"art_1","media_type":"application/pdf","size_bytes":48213,"uri":"file:///workspace/myapp/report.pdf","summary":"report"}]}},"title":"ArtifactRefBody","description":"Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string). Lenient also accepts the stored Py body `{artifact_id, media_type, size_bytes?, uri?, summary?}` (catalog §3.2); the client normalises it (media_type -> content_type, size_bytes -> byte_size; without a uri, `urn:arcp:artifact:<artifact_id>`).","examples":[{"uri":"file:///workspace/myapp/report.pdf","content_type":"application/pdf","byte_size":48213,"sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}],"x-arcp":{"spec":"§8.2","kind":"artifact_ref","feature":null},"anyOf":[{"type":"object","required":["uri","content_type"],"properties":{"uri":{"type":"string","minLength":1},"content_type":{"type":"string","minLength":1},"byte_size":{"type":"integer","minimum":0},"sha256":{"anyOf":[{"type":"string","pattern":"^[0-9a-f]{64}$"},{"type":"string"}]}}},{"$ref":"#/$defs/PyArtifactRef"}]};
+const schema331 = {"title":"PyArtifactRef","description":"Stored Py artifact_ref body (accepted only).","type":"object","required":["artifact_id","media_type"],"properties":{"artifact_id":{"type":"string","minLength":1},"media_type":{"type":"string","minLength":1},"size_bytes":{"type":"integer","minimum":0},"uri":{"type":"string","minLength":1},"summary":{"type":"string"}},"examples":[{"artifact_id":"art_1","media_type":"application/pdf","size_bytes":48213,"uri":"file:///workspace/myapp/report.pdf","summary":"report"}]};
 const pattern131 = new RegExp("^[0-9a-f]{64}$", "u");
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -18176,87 +18177,14 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.uri === undefined) && (missing0 = "uri")) || ((data.content_type === undefined) && (missing0 = "content_type"))){
-validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.uri !== undefined){
-let data0 = data.uri;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-validate115.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate115.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content_type !== undefined){
-let data1 = data.content_type;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-validate115.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate115.errors = [{instancePath:instancePath+"/content_type",schemaPath:"#/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.byte_size !== undefined){
-let data2 = data.byte_size;
-const _errs5 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate115.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs5){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate115.errors = [{instancePath:instancePath+"/byte_size",schemaPath:"#/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sha256 !== undefined){
-let data3 = data.sha256;
-const _errs7 = errors;
-const _errs8 = errors;
-let valid1 = false;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data3 === "string"){
-if(!pattern131.test(data3)){
-const err0 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18265,9 +18193,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
 else {
-const err1 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.uri !== undefined){
+let data0 = data.uri;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err1 = {instancePath:instancePath+"/uri",schemaPath:"#/anyOf/0/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -18277,11 +18210,8 @@ vErrors.push(err1);
 errors++;
 }
 }
-var _valid0 = _errs9 === errors;
-valid1 = valid1 || _valid0;
-const _errs11 = errors;
-if(typeof data3 !== "string"){
-const err2 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err2 = {instancePath:instancePath+"/uri",schemaPath:"#/anyOf/0/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -18290,10 +18220,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs11 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err3 = {instancePath:instancePath+"/sha256",schemaPath:"#/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.content_type !== undefined){
+let data1 = data.content_type;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err3 = {instancePath:instancePath+"/content_type",schemaPath:"#/anyOf/0/properties/content_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -18301,24 +18241,128 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate115.errors = vErrors;
-return false;
+}
 }
 else {
-errors = _errs8;
+const err4 = {instancePath:instancePath+"/content_type",schemaPath:"#/anyOf/0/properties/content_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.byte_size !== undefined){
+let data2 = data.byte_size;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err5 = {instancePath:instancePath+"/byte_size",schemaPath:"#/anyOf/0/properties/byte_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(errors === _errs7){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/byte_size",schemaPath:"#/anyOf/0/properties/byte_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.sha256 !== undefined){
+let data3 = data.sha256;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern131.test(data3)){
+const err7 = {instancePath:instancePath+"/sha256",schemaPath:"#/anyOf/0/properties/sha256/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/sha256",schemaPath:"#/anyOf/0/properties/sha256/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/sha256",schemaPath:"#/anyOf/0/properties/sha256/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err10 = {instancePath:instancePath+"/sha256",schemaPath:"#/anyOf/0/properties/sha256/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs10;
 if(vErrors !== null){
-if(_errs8){
-vErrors.length = _errs8;
+if(_errs10){
+vErrors.length = _errs10;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid0 = _errs7 === errors;
+var valid1 = _errs9 === errors;
 }
 else {
-var valid0 = true;
+var valid1 = true;
 }
 }
 }
@@ -18326,18 +18370,251 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const err11 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.uri = true;
+props0.content_type = true;
+props0.byte_size = true;
+props0.sha256 = true;
+}
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.artifact_id === undefined) && (missing1 = "artifact_id")) || ((data.media_type === undefined) && (missing1 = "media_type"))){
+const err12 = {instancePath,schemaPath:"#/$defs/PyArtifactRef/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+else {
+if(data.artifact_id !== undefined){
+let data4 = data.artifact_id;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err13 = {instancePath:instancePath+"/artifact_id",schemaPath:"#/$defs/PyArtifactRef/properties/artifact_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/artifact_id",schemaPath:"#/$defs/PyArtifactRef/properties/artifact_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.media_type !== undefined){
+let data5 = data.media_type;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+const err15 = {instancePath:instancePath+"/media_type",schemaPath:"#/$defs/PyArtifactRef/properties/media_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/media_type",schemaPath:"#/$defs/PyArtifactRef/properties/media_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.size_bytes !== undefined){
+let data6 = data.size_bytes;
+const _errs22 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err17 = {instancePath:instancePath+"/size_bytes",schemaPath:"#/$defs/PyArtifactRef/properties/size_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(errors === _errs22){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/size_bytes",schemaPath:"#/$defs/PyArtifactRef/properties/size_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.uri !== undefined){
+let data7 = data.uri;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+const err19 = {instancePath:instancePath+"/uri",schemaPath:"#/$defs/PyArtifactRef/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/uri",schemaPath:"#/$defs/PyArtifactRef/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.summary !== undefined){
+const _errs26 = errors;
+if(typeof data.summary !== "string"){
+const err21 = {instancePath:instancePath+"/summary",schemaPath:"#/$defs/PyArtifactRef/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/$defs/PyArtifactRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid0 = _errs15 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.artifact_id = true;
+props0.media_type = true;
+props0.size_bytes = true;
+props0.uri = true;
+props0.summary = true;
+}
+}
+if(!valid0){
+const err23 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+validate115.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate115.errors = vErrors;
+evaluated0.props = props0;
 return errors === 0;
 }
-validate115.evaluated = {"props":{"uri":true,"content_type":true,"byte_size":true,"sha256":true},"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 exports.DelegateBody = validate116;
-const schema331 = {"$id":"https://arcp-kit.dev/schema/events/delegate.json","$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"DelegateNotification":{"title":"DelegateNotification","description":"Go/Py delegate body (accepted only).","type":"object","required":["child_job_id","agent"],"properties":{"child_job_id":{"type":"string","minLength":1},"agent":{"type":"string","minLength":1},"lease":{"type":"object","additionalProperties":true}},"examples":[{"child_job_id":"job_01JDXKB0C1D2E3F4G5H6J7K8M9","agent":"test-runner@1.0.0","lease":{"fs.read":["/workspace/myapp/**"]}}]}},"title":"DelegateBody","description":"Delegation (§10). Strict = the v1.0 §10.1 / TS request shape `{delegate_id, agent, input, lease_request?, lease_constraints?}` (+ `child_job_id` once known). Lenient also accepts the Go/Py notification shape `{child_job_id, agent, lease?}` (catalog §9 #12); treat the body as opaque except delegate_id/child_job_id.","examples":[{"delegate_id":"dlg_01JDXKE0F1G2H3J4K5M6N7P8Q9","agent":"test-runner@1.0.0","input":{"suite":"auth"},"lease_request":{"fs.read":["/workspace/myapp/**"],"cost.budget":["USD:1.00"]},"lease_constraints":{"expires_at":"2026-05-13T23:00:00Z"}}],"x-arcp":{"spec":"§10","kind":"delegate","feature":null},"anyOf":[{"type":"object","required":["delegate_id","agent","input"],"properties":{"delegate_id":{"$ref":"../defs/ids.json#/$defs/DelegateId"},"agent":{"$ref":"../defs/agent.json#/$defs/AgentRef"},"input":{},"lease_request":{"$ref":"../defs/lease.json"},"lease_constraints":{"$ref":"../defs/lease-constraints.json"},"child_job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}},{"$ref":"#/$defs/DelegateNotification"}]};
-const schema335 = {"title":"DelegateNotification","description":"Go/Py delegate body (accepted only).","type":"object","required":["child_job_id","agent"],"properties":{"child_job_id":{"type":"string","minLength":1},"agent":{"type":"string","minLength":1},"lease":{"type":"object","additionalProperties":true}},"examples":[{"child_job_id":"job_01JDXKB0C1D2E3F4G5H6J7K8M9","agent":"test-runner@1.0.0","lease":{"fs.read":["/workspace/myapp/**"]}}]};
+const schema332 = {"$id":"https://arcp-kit.dev/schema/events/delegate.json","$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"DelegateNotification":{"title":"DelegateNotification","description":"Go/Py delegate body (accepted only).","type":"object","required":["child_job_id","agent"],"properties":{"child_job_id":{"type":"string","minLength":1},"agent":{"type":"string","minLength":1},"lease":{"type":"object","additionalProperties":true}},"examples":[{"child_job_id":"job_01JDXKB0C1D2E3F4G5H6J7K8M9","agent":"test-runner@1.0.0","lease":{"fs.read":["/workspace/myapp/**"]}}]}},"title":"DelegateBody","description":"Delegation (§10). Strict = the v1.0 §10.1 / TS request shape `{delegate_id, agent, input, lease_request?, lease_constraints?}` (+ `child_job_id` once known). Lenient also accepts the Go/Py notification shape `{child_job_id, agent, lease?}` (catalog §9 #12); treat the body as opaque except delegate_id/child_job_id.","examples":[{"delegate_id":"dlg_01JDXKE0F1G2H3J4K5M6N7P8Q9","agent":"test-runner@1.0.0","input":{"suite":"auth"},"lease_request":{"fs.read":["/workspace/myapp/**"],"cost.budget":["USD:1.00"]},"lease_constraints":{"expires_at":"2026-05-13T23:00:00Z"}}],"x-arcp":{"spec":"§10","kind":"delegate","feature":null},"anyOf":[{"type":"object","required":["delegate_id","agent","input"],"properties":{"delegate_id":{"$ref":"../defs/ids.json#/$defs/DelegateId"},"agent":{"$ref":"../defs/agent.json#/$defs/AgentRef"},"input":{},"lease_request":{"$ref":"../defs/lease.json"},"lease_constraints":{"$ref":"../defs/lease-constraints.json"},"child_job_id":{"$ref":"../defs/ids.json#/$defs/JobId"}}},{"$ref":"#/$defs/DelegateNotification"}]};
+const schema336 = {"title":"DelegateNotification","description":"Go/Py delegate body (accepted only).","type":"object","required":["child_job_id","agent"],"properties":{"child_job_id":{"type":"string","minLength":1},"agent":{"type":"string","minLength":1},"lease":{"type":"object","additionalProperties":true}},"examples":[{"child_job_id":"job_01JDXKB0C1D2E3F4G5H6J7K8M9","agent":"test-runner@1.0.0","lease":{"fs.read":["/workspace/myapp/**"]}}]};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/delegate.json" */;
@@ -18731,7 +19008,7 @@ return errors === 0;
 validate116.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 exports.LogBody = validate119;
-const schema336 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/log.json","title":"LogBody","description":"Log line (§8.2): `{level, message}`; `attributes` (TS/Py) optional. Go calls the extra object `fields` (accepted as an alias).","x-arcp":{"spec":"§8.2","kind":"log","feature":null},"type":"object","required":["level","message"],"properties":{"level":{"anyOf":[{"enum":["trace","debug","info","warn","error","critical"]},{"type":"string","minLength":1}]},"message":{"anyOf":[{"type":"string","minLength":1},{"type":"string"}]},"attributes":{"type":"object","additionalProperties":true},"fields":{"type":"object","additionalProperties":true}},"examples":[{"level":"info","message":"scanning 120 files"},{"level":"warn","message":"slow tool","attributes":{"tool":"grep"}}]};
+const schema337 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/log.json","title":"LogBody","description":"Log line (§8.2): `{level, message}`; `attributes` (TS/Py) optional. Go calls the extra object `fields` (accepted as an alias).","x-arcp":{"spec":"§8.2","kind":"log","feature":null},"type":"object","required":["level","message"],"properties":{"level":{"anyOf":[{"enum":["trace","debug","info","warn","error","critical"]},{"type":"string","minLength":1}]},"message":{"anyOf":[{"type":"string","minLength":1},{"type":"string"}]},"attributes":{"type":"object","additionalProperties":true},"fields":{"type":"object","additionalProperties":true}},"examples":[{"level":"info","message":"scanning 120 files"},{"level":"warn","message":"slow tool","attributes":{"tool":"grep"}}]};
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/log.json" */;
@@ -18759,7 +19036,7 @@ const _errs2 = errors;
 let valid1 = false;
 const _errs3 = errors;
 if(!((((((data0 === "trace") || (data0 === "debug")) || (data0 === "info")) || (data0 === "warn")) || (data0 === "error")) || (data0 === "critical"))){
-const err0 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema336.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema337.properties.level.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -18949,8 +19226,8 @@ return errors === 0;
 validate119.evaluated = {"props":{"level":true,"message":true,"attributes":true,"fields":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.MetricBody = validate120;
-const schema337 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/metric.json","title":"MetricBody","description":"Metric (§8.2, §9.6): `{name, value, unit?, dimensions?}`. `cost.*` metrics whose unit is a budget currency decrement the budget; `cost.budget.remaining` is a runtime gauge. Spec/Go key `dimensions`; TS `dims` and Py `attributes` are accepted aliases (catalog §9 #10).","x-arcp":{"spec":"§8.2","kind":"metric","feature":null},"type":"object","required":["name","value"],"properties":{"name":{"type":"string","minLength":1},"value":{"type":"number"},"unit":{"type":"string","minLength":1},"dimensions":{"$ref":"#/$defs/Dimensions"},"dims":{"$ref":"#/$defs/Dimensions"},"attributes":{"type":"object","additionalProperties":true}},"$defs":{"Dimensions":{"title":"MetricDimensions","type":"object","additionalProperties":{"type":"string"},"examples":[{"model":"tier-fast/mini"}]}},"examples":[{"name":"cost.inference","value":0.0234,"unit":"USD"},{"name":"cost.budget.remaining","value":1.42,"unit":"USD"},{"name":"tokens.output","value":812,"dimensions":{"model":"tier-fast/mini"}}]};
-const schema338 = {"title":"MetricDimensions","type":"object","additionalProperties":{"type":"string"},"examples":[{"model":"tier-fast/mini"}]};
+const schema338 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/metric.json","title":"MetricBody","description":"Metric (§8.2, §9.6): `{name, value, unit?, dimensions?}`. `cost.*` metrics whose unit is a budget currency decrement the budget; `cost.budget.remaining` is a runtime gauge. Spec/Go key `dimensions`; TS `dims` and Py `attributes` are accepted aliases (catalog §9 #10).","x-arcp":{"spec":"§8.2","kind":"metric","feature":null},"type":"object","required":["name","value"],"properties":{"name":{"type":"string","minLength":1},"value":{"type":"number"},"unit":{"type":"string","minLength":1},"dimensions":{"$ref":"#/$defs/Dimensions"},"dims":{"$ref":"#/$defs/Dimensions"},"attributes":{"type":"object","additionalProperties":true}},"$defs":{"Dimensions":{"title":"MetricDimensions","type":"object","additionalProperties":{"type":"string"},"examples":[{"model":"tier-fast/mini"}]}},"examples":[{"name":"cost.inference","value":0.0234,"unit":"USD"},{"name":"cost.budget.remaining","value":1.42,"unit":"USD"},{"name":"tokens.output","value":812,"dimensions":{"model":"tier-fast/mini"}}]};
+const schema339 = {"title":"MetricDimensions","type":"object","additionalProperties":{"type":"string"},"examples":[{"model":"tier-fast/mini"}]};
 
 function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/metric.json" */;
@@ -19118,7 +19395,7 @@ return errors === 0;
 validate120.evaluated = {"props":{"name":true,"value":true,"unit":true,"dimensions":true,"dims":true,"attributes":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ProgressBody = validate121;
-const schema340 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/progress.json","title":"ProgressBody","description":"Progress (§8.2.1; flag progress). `current` MUST be non-negative; `current <= total` is a SHOULD (not checked here). Strict emits integers (Go/Py accept only integers, catalog §10 #23); lenient accepts any non-negative number.","x-arcp":{"spec":"§8.2.1","kind":"progress","feature":"progress"},"type":"object","required":["current"],"properties":{"current":{"anyOf":[{"type":"integer","minimum":0},{"type":"number","minimum":0}]},"total":{"anyOf":[{"type":"integer","minimum":0},{"type":"number","minimum":0}]},"units":{"type":"string","minLength":1},"message":{"type":"string"}},"examples":[{"current":47,"total":120,"units":"files","message":"Refactoring src/auth/middleware.ts"},{"current":3}]};
+const schema341 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/progress.json","title":"ProgressBody","description":"Progress (§8.2.1; flag progress). `current` MUST be non-negative; `current <= total` is a SHOULD (not checked here). Strict emits integers (Go/Py accept only integers, catalog §10 #23); lenient accepts any non-negative number.","x-arcp":{"spec":"§8.2.1","kind":"progress","feature":"progress"},"type":"object","required":["current"],"properties":{"current":{"anyOf":[{"type":"integer","minimum":0},{"type":"number","minimum":0}]},"total":{"anyOf":[{"type":"integer","minimum":0},{"type":"number","minimum":0}]},"units":{"type":"string","minLength":1},"message":{"type":"string"}},"examples":[{"current":47,"total":120,"units":"files","message":"Refactoring src/auth/middleware.ts"},{"current":3}]};
 
 function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/progress.json" */;
@@ -19363,7 +19640,7 @@ return errors === 0;
 validate121.evaluated = {"props":{"current":true,"total":true,"units":true,"message":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ResultChunkBody = validate122;
-const schema341 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/result_chunk.json","title":"ResultChunkBody","description":"One chunk of a streamed result (§8.4; flag result_chunk). chunk_seq is 0-based per result_id; `more:false` on the last chunk; the terminating job.result carries result_id. Py defaults a missing encoding to utf8 (accepted).","x-arcp":{"spec":"§8.4","kind":"result_chunk","feature":"result_chunk"},"type":"object","required":["result_id","chunk_seq","data","more"],"properties":{"result_id":{"$ref":"../defs/ids.json#/$defs/ResultId"},"chunk_seq":{"type":"integer","minimum":0},"data":{"type":"string"},"encoding":{"enum":["utf8","base64"]},"more":{"type":"boolean"}},"examples":[{"result_id":"res_01J...","chunk_seq":0,"data":"<base64-encoded bytes or text fragment>","encoding":"utf8","more":true},{"result_id":"res_01J...","chunk_seq":1,"data":"aGVsbG8=","encoding":"base64","more":false}]};
+const schema342 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/result_chunk.json","title":"ResultChunkBody","description":"One chunk of a streamed result (§8.4; flag result_chunk). chunk_seq is 0-based per result_id; `more:false` on the last chunk; the terminating job.result carries result_id. Py defaults a missing encoding to utf8 (accepted).","x-arcp":{"spec":"§8.4","kind":"result_chunk","feature":"result_chunk"},"type":"object","required":["result_id","chunk_seq","data","more"],"properties":{"result_id":{"$ref":"../defs/ids.json#/$defs/ResultId"},"chunk_seq":{"type":"integer","minimum":0},"data":{"type":"string"},"encoding":{"enum":["utf8","base64"]},"more":{"type":"boolean"}},"examples":[{"result_id":"res_01J...","chunk_seq":0,"data":"<base64-encoded bytes or text fragment>","encoding":"utf8","more":true},{"result_id":"res_01J...","chunk_seq":1,"data":"aGVsbG8=","encoding":"base64","more":false}]};
 
 function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/result_chunk.json" */;
@@ -19443,7 +19720,7 @@ if(data.encoding !== undefined){
 let data3 = data.encoding;
 const _errs8 = errors;
 if(!((data3 === "utf8") || (data3 === "base64"))){
-validate122.errors = [{instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema341.properties.encoding.enum},message:"must be equal to one of the allowed values"}];
+validate122.errors = [{instancePath:instancePath+"/encoding",schemaPath:"#/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema342.properties.encoding.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -19480,7 +19757,7 @@ return errors === 0;
 validate122.evaluated = {"props":{"result_id":true,"chunk_seq":true,"data":true,"encoding":true,"more":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.StatusBody = validate123;
-const schema343 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/status.json","title":"StatusBody","description":"Phase change (§8.2): `{phase, message?}`; Go adds `details`. Known phases: running (right after job.accepted), back_pressure (§6.5), credential_rotated (§9.8.2: `details: {id, value}` — our position, catalog §10 #27; redact for non-submitters).","x-arcp":{"spec":"§8.2","kind":"status","feature":null},"type":"object","required":["phase"],"properties":{"phase":{"type":"string","minLength":1},"message":{"type":"string"},"details":{"type":"object","additionalProperties":true}},"allOf":[{"anyOf":[{"$comment":"credential_rotated carries the credential id and new value in details (catalog §10 #27)","if":{"properties":{"phase":{"const":"credential_rotated"}},"required":["phase"]},"then":{"required":["details"],"properties":{"details":{"required":["id","value"],"properties":{"id":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}}}}}},true]}],"examples":[{"phase":"running"},{"phase":"back_pressure","message":"event_seq lag 1200 exceeds threshold"},{"phase":"credential_rotated","message":"cred_01J...","details":{"id":"cred_01J...","value":"sk-virt-new"}}]};
+const schema344 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/status.json","title":"StatusBody","description":"Phase change (§8.2): `{phase, message?}`; Go adds `details`. Known phases: running (right after job.accepted), back_pressure (§6.5), credential_rotated (§9.8.2: `details: {id, value}` — our position, catalog §10 #27; redact for non-submitters).","x-arcp":{"spec":"§8.2","kind":"status","feature":null},"type":"object","required":["phase"],"properties":{"phase":{"type":"string","minLength":1},"message":{"type":"string"},"details":{"type":"object","additionalProperties":true}},"allOf":[{"anyOf":[{"$comment":"credential_rotated carries the credential id and new value in details (catalog §10 #27)","if":{"properties":{"phase":{"const":"credential_rotated"}},"required":["phase"]},"then":{"required":["details"],"properties":{"details":{"required":["id","value"],"properties":{"id":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}}}}}},true]}],"examples":[{"phase":"running"},{"phase":"back_pressure","message":"event_seq lag 1200 exceeds threshold"},{"phase":"credential_rotated","message":"cred_01J...","details":{"id":"cred_01J...","value":"sk-virt-new"}}]};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/status.json" */;
@@ -19761,7 +20038,7 @@ return errors === 0;
 validate123.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 exports.ThoughtBody = validate124;
-const schema344 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/thought.json","title":"ThoughtBody","description":"Agent reasoning text (§8.2).","x-arcp":{"spec":"§8.2","kind":"thought","feature":null},"type":"object","required":["text"],"properties":{"text":{"type":"string"}},"examples":[{"text":"The auth middleware is duplicated in three places."}]};
+const schema345 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/thought.json","title":"ThoughtBody","description":"Agent reasoning text (§8.2).","x-arcp":{"spec":"§8.2","kind":"thought","feature":null},"type":"object","required":["text"],"properties":{"text":{"type":"string"}},"examples":[{"text":"The auth middleware is duplicated in three places."}]};
 
 function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/thought.json" */;
@@ -19801,7 +20078,8 @@ return errors === 0;
 validate124.evaluated = {"props":{"text":true},"dynamicProps":false,"dynamicItems":false};
 
 exports.ToolCallBody = validate125;
-const schema345 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/tool_call.json","title":"ToolCallBody","description":"Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too).","x-arcp":{"spec":"§8.2","kind":"tool_call","feature":null},"type":"object","required":["tool","call_id"],"properties":{"tool":{"type":"string","minLength":1},"args":{"type":"object","additionalProperties":true},"call_id":{"type":"string","minLength":1}},"examples":[{"tool":"grep","args":{"pattern":"authMiddleware","path":"/workspace/myapp/src"},"call_id":"call_1"}]};
+const schema346 = {"$id":"https://arcp-kit.dev/schema/events/tool_call.json","$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"PyToolCall":{"title":"PyToolCall","description":"Stored Py tool_call body (accepted only): name -> tool, arguments -> args, tool_call_id -> call_id.","type":"object","required":["tool_call_id","name"],"properties":{"tool_call_id":{"type":"string","minLength":1},"name":{"type":"string","minLength":1},"arguments":{"type":"object","additionalProperties":true}},"examples":[{"tool_call_id":"call_1","name":"grep","arguments":{"pattern":"authMiddleware"}}]}},"title":"ToolCallBody","description":"Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too). Lenient also accepts the stored Py body `{tool_call_id, name, arguments}` (catalog §3.2); the client normalises it to the spec form.","examples":[{"tool":"grep","args":{"pattern":"authMiddleware","path":"/workspace/myapp/src"},"call_id":"call_1"}],"x-arcp":{"spec":"§8.2","kind":"tool_call","feature":null},"anyOf":[{"type":"object","required":["tool","call_id"],"properties":{"tool":{"type":"string","minLength":1},"args":{"type":"object","additionalProperties":true},"call_id":{"type":"string","minLength":1}}},{"$ref":"#/$defs/PyToolCall"}]};
+const schema347 = {"title":"PyToolCall","description":"Stored Py tool_call body (accepted only): name -> tool, arguments -> args, tool_call_id -> call_id.","type":"object","required":["tool_call_id","name"],"properties":{"tool_call_id":{"type":"string","minLength":1},"name":{"type":"string","minLength":1},"arguments":{"type":"object","additionalProperties":true}},"examples":[{"tool_call_id":"call_1","name":"grep","arguments":{"pattern":"authMiddleware"}}]};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/tool_call.json" */;
@@ -19814,88 +20092,295 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.tool === undefined) && (missing0 = "tool")) || ((data.call_id === undefined) && (missing0 = "call_id"))){
-validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
+const err0 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 else {
 if(data.tool !== undefined){
 let data0 = data.tool;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-validate125.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate125.errors = [{instancePath:instancePath+"/tool",schemaPath:"#/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.args !== undefined){
-let data1 = data.args;
 const _errs3 = errors;
 if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err1 = {instancePath:instancePath+"/tool",schemaPath:"#/anyOf/0/properties/tool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/tool",schemaPath:"#/anyOf/0/properties/tool/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.args !== undefined){
+let data1 = data.args;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 }
 else {
-validate125.errors = [{instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
+const err3 = {instancePath:instancePath+"/args",schemaPath:"#/anyOf/0/properties/args/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
 }
 else {
-var valid0 = true;
+vErrors.push(err3);
 }
-if(valid0){
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data.call_id !== undefined){
 let data2 = data.call_id;
-const _errs6 = errors;
-if(errors === _errs6){
+const _errs8 = errors;
+if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-validate125.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
+const err4 = {instancePath:instancePath+"/call_id",schemaPath:"#/anyOf/0/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
 }
 }
 else {
-validate125.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
+const err5 = {instancePath:instancePath+"/call_id",schemaPath:"#/anyOf/0/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
 }
 else {
-var valid0 = true;
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
 }
 }
 }
 }
 }
 else {
-validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const err6 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.tool = true;
+props0.args = true;
+props0.call_id = true;
+}
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.tool_call_id === undefined) && (missing1 = "tool_call_id")) || ((data.name === undefined) && (missing1 = "name"))){
+const err7 = {instancePath,schemaPath:"#/$defs/PyToolCall/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data.tool_call_id !== undefined){
+let data3 = data.tool_call_id;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+const err8 = {instancePath:instancePath+"/tool_call_id",schemaPath:"#/$defs/PyToolCall/properties/tool_call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/tool_call_id",schemaPath:"#/$defs/PyToolCall/properties/tool_call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.name !== undefined){
+let data4 = data.name;
+const _errs15 = errors;
+if(errors === _errs15){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err10 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/PyToolCall/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/PyToolCall/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.arguments !== undefined){
+let data5 = data.arguments;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+}
+else {
+const err12 = {instancePath:instancePath+"/arguments",schemaPath:"#/$defs/PyToolCall/properties/arguments/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/$defs/PyToolCall/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid0 = _errs10 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = props0 || {};
+props0.tool_call_id = true;
+props0.name = true;
+props0.arguments = true;
+}
+}
+if(!valid0){
+const err14 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+validate125.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate125.errors = vErrors;
+evaluated0.props = props0;
 return errors === 0;
 }
-validate125.evaluated = {"props":{"tool":true,"args":true,"call_id":true},"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 exports.ToolResultBody = validate126;
-const schema346 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/events/tool_result.json","title":"ToolResultBody","description":"Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6).","x-arcp":{"spec":"§8.2","kind":"tool_result","feature":null},"type":"object","required":["call_id"],"properties":{"call_id":{"type":"string","minLength":1},"result":{},"error":{"$ref":"../defs/error-payload.json"}},"allOf":[{"anyOf":[{"oneOf":[{"required":["result"]},{"required":["error"]}]},{"not":{"required":["result","error"]}}]}],"examples":[{"call_id":"call_1","result":{"matches":3}},{"call_id":"call_2","error":{"code":"BUDGET_EXHAUSTED","message":"budget USD exhausted","retryable":false}}]};
+const schema348 = {"$id":"https://arcp-kit.dev/schema/events/tool_result.json","$schema":"https://json-schema.org/draft/2020-12/schema","$defs":{"PyToolResult":{"title":"PyToolResult","description":"Stored Py tool_result body (accepted only): tool_call_id -> call_id, output -> result; error an error payload or a message string.","type":"object","required":["tool_call_id"],"properties":{"tool_call_id":{"type":"string","minLength":1},"output":{},"error":{"description":"Py sends null when there is no error (Optional field).","anyOf":[{"type":"string"},{"type":"object","additionalProperties":true},{"type":"null"}]}},"examples":[{"tool_call_id":"call_1","output":{"matches":3}}]}},"title":"ToolResultBody","description":"Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6). Lenient also accepts the stored Py body `{tool_call_id, output?, error?}` (catalog §3.2), whose `error` may be a bare message string; the client normalises it to the spec form.","examples":[{"call_id":"call_1","result":{"matches":3}},{"call_id":"call_2","error":{"code":"BUDGET_EXHAUSTED","message":"budget USD exhausted","retryable":false}}],"x-arcp":{"spec":"§8.2","kind":"tool_result","feature":null},"anyOf":[{"type":"object","required":["call_id"],"properties":{"call_id":{"type":"string","minLength":1},"result":{},"error":{"$ref":"../defs/error-payload.json"}},"allOf":[{"anyOf":[{"oneOf":[{"required":["result"]},{"required":["error"]}]},{"not":{"required":["result","error"]}}]}]},{"$ref":"#/$defs/PyToolResult"}]};
+const schema349 = {"title":"PyToolResult","description":"Stored Py tool_result body (accepted only): tool_call_id -> call_id, output -> result; error an error payload or a message string.","type":"object","required":["tool_call_id"],"properties":{"tool_call_id":{"type":"string","minLength":1},"output":{},"error":{"description":"Py sends null when there is no error (Optional field).","anyOf":[{"type":"string"},{"type":"object","additionalProperties":true},{"type":"null"}]}},"examples":[{"tool_call_id":"call_1","output":{"matches":3}}]};
 
 function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/events/tool_result.json" */;
@@ -19908,17 +20393,20 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs2 = errors;
-let valid1 = false;
-const _errs3 = errors;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
 const _errs4 = errors;
 let valid2 = false;
-let passing0 = null;
 const _errs5 = errors;
+const _errs6 = errors;
+let valid3 = false;
+let passing0 = null;
+const _errs7 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.result === undefined) && (missing0 = "result")){
-const err0 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+const err0 = {instancePath,schemaPath:"#/anyOf/0/allOf/0/anyOf/0/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -19928,16 +20416,16 @@ vErrors.push(err0);
 errors++;
 }
 }
-var _valid1 = _errs5 === errors;
-if(_valid1){
-valid2 = true;
+var _valid2 = _errs7 === errors;
+if(_valid2){
+valid3 = true;
 passing0 = 0;
 }
-const _errs6 = errors;
+const _errs8 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.error === undefined) && (missing1 = "error")){
-const err1 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/allOf/0/anyOf/0/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -19947,24 +20435,87 @@ vErrors.push(err1);
 errors++;
 }
 }
-var _valid1 = _errs6 === errors;
-if(_valid1 && valid2){
-valid2 = false;
+var _valid2 = _errs8 === errors;
+if(_valid2 && valid3){
+valid3 = false;
 passing0 = [passing0, 1];
 }
 else {
-if(_valid1){
-valid2 = true;
+if(_valid2){
+valid3 = true;
 passing0 = 1;
 }
 }
-if(!valid2){
-const err2 = {instancePath,schemaPath:"#/allOf/0/anyOf/0/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(!valid3){
+const err2 = {instancePath,schemaPath:"#/anyOf/0/allOf/0/anyOf/0/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err2];
 }
 else {
 vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs9 = errors;
+const _errs10 = errors;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((data.result === undefined) && (missing2 = "result")) || ((data.error === undefined) && (missing2 = "error"))){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid4 = _errs11 === errors;
+if(valid4){
+const err4 = {instancePath,schemaPath:"#/anyOf/0/allOf/0/anyOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err5 = {instancePath,schemaPath:"#/anyOf/0/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -19979,121 +20530,259 @@ vErrors = null;
 }
 }
 }
-var _valid0 = _errs3 === errors;
-valid1 = valid1 || _valid0;
-const _errs7 = errors;
-const _errs8 = errors;
-const _errs9 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if(((data.result === undefined) && (missing2 = "result")) || ((data.error === undefined) && (missing2 = "error"))){
-const err3 = {};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-var valid3 = _errs9 === errors;
-if(valid3){
-const err4 = {instancePath,schemaPath:"#/allOf/0/anyOf/1/not",keyword:"not",params:{},message:"must NOT be valid"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-else {
-errors = _errs8;
-if(vErrors !== null){
-if(_errs8){
-vErrors.length = _errs8;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid0 = _errs7 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err5 = {instancePath,schemaPath:"#/allOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate126.errors = vErrors;
-return false;
-}
-else {
-errors = _errs2;
-if(vErrors !== null){
-if(_errs2){
-vErrors.length = _errs2;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(errors === 0){
+if(errors === _errs1){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((data.call_id === undefined) && (missing3 = "call_id")){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
+const err6 = {instancePath,schemaPath:"#/anyOf/0/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
 }
 else {
 if(data.call_id !== undefined){
 let data0 = data.call_id;
-const _errs10 = errors;
-if(errors === _errs10){
+const _errs12 = errors;
+if(errors === _errs12){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-validate126.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
+const err7 = {instancePath:instancePath+"/call_id",schemaPath:"#/anyOf/0/properties/call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/call_id",schemaPath:"#/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid4 = _errs10 === errors;
+const err8 = {instancePath:instancePath+"/call_id",schemaPath:"#/anyOf/0/properties/call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
 }
 else {
-var valid4 = true;
+vErrors.push(err8);
 }
-if(valid4){
+errors++;
+}
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 if(data.error !== undefined){
-const _errs12 = errors;
+const _errs14 = errors;
 if(!(validate45(data.error, {instancePath:instancePath+"/error",parentData:data,parentDataProperty:"error",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
-var valid4 = _errs12 === errors;
+var valid5 = _errs14 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
 }
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const err9 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props1 = {};
+props1.call_id = true;
+props1.result = true;
+props1.error = true;
+}
+const _errs15 = errors;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.tool_call_id === undefined) && (missing4 = "tool_call_id")){
+const err10 = {instancePath,schemaPath:"#/$defs/PyToolResult/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+if(data.tool_call_id !== undefined){
+let data2 = data.tool_call_id;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err11 = {instancePath:instancePath+"/tool_call_id",schemaPath:"#/$defs/PyToolResult/properties/tool_call_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/tool_call_id",schemaPath:"#/$defs/PyToolResult/properties/tool_call_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid7 = _errs18 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.error !== undefined){
+let data3 = data.error;
+const _errs20 = errors;
+const _errs21 = errors;
+let valid8 = false;
+const _errs22 = errors;
+if(typeof data3 !== "string"){
+const err13 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/PyToolResult/properties/error/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid3 = _errs22 === errors;
+valid8 = valid8 || _valid3;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err14 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/PyToolResult/properties/error/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid3 = _errs24 === errors;
+valid8 = valid8 || _valid3;
+const _errs27 = errors;
+if(data3 !== null){
+const err15 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/PyToolResult/properties/error/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid3 = _errs27 === errors;
+valid8 = valid8 || _valid3;
+if(!valid8){
+const err16 = {instancePath:instancePath+"/error",schemaPath:"#/$defs/PyToolResult/properties/error/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid7 = _errs20 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/$defs/PyToolResult/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid0 = _errs15 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props1 !== true){
+props1 = props1 || {};
+props1.tool_call_id = true;
+props1.output = true;
+props1.error = true;
+}
+}
+if(!valid0){
+const err18 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+validate126.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate126.errors = vErrors;
+evaluated0.props = props1;
 return errors === 0;
 }
-validate126.evaluated = {"props":{"call_id":true,"result":true,"error":true},"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
