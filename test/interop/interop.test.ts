@@ -5,7 +5,7 @@
 // failure fails, and a baselined cell that passes fails too (stale). docs/interop.md is
 // generated from these results and checked here. Skips with a message when the peer is absent.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../runtime-kit/agents/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
@@ -68,6 +68,10 @@ describe.skipIf(!peerPresent)('interop with the TS reference SDK', () => {
           }
           if (failure) cell.outcome = known && failure.message.includes(known.failure) ? 'known-defect' : 'fail';
           cells.push(cell);
+          // Evidence for the baseline: ARCP_INTEROP_EVIDENCE=<file> appends every failure with its frame.
+          if (failure && process.env.ARCP_INTEROP_EVIDENCE) {
+            appendFileSync(process.env.ARCP_INTEROP_EVIDENCE, `${JSON.stringify({ feature: feature.id, direction: d.id, transport, failure: failure.message, frame: failure.frame ?? null })}\n`);
+          }
           if (known) {
             expect(failure, `baselined defect no longer shows (stale baseline): ${known.defect}`).toBeDefined();
             expect(failure!.message, `failure differs from the baselined one; frame: ${JSON.stringify(failure!.frame)}`).toContain(known.failure);

@@ -72,26 +72,56 @@ export interface Feature {
 
 const NEGOTIABLE = ['heartbeat', 'ack', 'list_jobs', 'subscribe', 'lease_expires_at', 'cost.budget', 'progress', 'result_chunk', 'agent_versions'];
 
-async function resumeScenario(ep: Endpoint, form: ResumeForm | undefined): Promise<void> {
+function resumable(ep: Endpoint, form: ResumeForm): void {
   if (!ep.multiSession) throw new NotApplicable('one session per stdio process: nothing to reconnect to');
+  if (!ep.resumeForms.includes(form)) throw new NotApplicable(`the client cannot send the ${form} form`);
+}
+
+async function resumeOrFail(s: Session, opts: { form?: ResumeForm; fromSeq?: number }): Promise<Session> {
+  try {
+    return await within(s.resume(opts), TERMINAL_MS, 'answer to the resume');
+  } catch (e: any) {
+    const frames: any[] = e?.frames ?? [];
+    throw new Failure(`resume failed: ${e?.code ?? ''} ${e?.message ?? e}`, frames.length ? frames[frames.length - 1] : null);
+  }
+}
+
+/** Drop mid-job, resume from the latest seq: events emitted while away, then the terminal. */
+async function dropAndResume(ep: Endpoint, form: ResumeForm): Promise<void> {
+  resumable(ep, form);
   const s = await ep.open();
   const job = await s.submit('conformance.slow', { steps: 6, interval_ms: 60 });
   await until(() => progressOf(job.events).length >= 2, 'two progress events before the drop');
   await s.drop();
-  await job.done().catch(() => undefined);
-  let s2: Session;
-  try {
-    s2 = await within(s.resume(form), TERMINAL_MS, 'answer to the resume');
-  } catch (e: any) {
-    if (e?.code === 'NOT_SUPPORTED') throw new NotApplicable(e.message);
-    throw new Failure(`resume failed: ${e?.code ?? ''} ${e?.message ?? e}`);
-  }
+  const s2 = await resumeOrFail(s, { form });
   try {
     const adopted = s2.adopt(job.jobId);
     const o = await done(adopted, 'terminal after resume');
     const seen = [...new Set([...progressOf(job.events), ...progressOf(adopted.events)])].sort((a, b) => a - b);
     check(same(seen, [1, 2, 3, 4, 5, 6]), `progress seen across the resume: ${seen.join(',')}`, lastFrame(s2, (f) => f.job_id === job.jobId));
     check(o.ok && same(o.result, { steps: 6 }), `terminal after resume: ${JSON.stringify(o)}`, lastFrame(s2, (f) => f.job_id === job.jobId));
+  } finally {
+    await within(s2.close(), 5_000, 'close').catch(() => undefined);
+  }
+}
+
+/** A finished job, then drop and resume from an earlier seq: the stored events are replayed in order. */
+async function resumeReplay(ep: Endpoint): Promise<void> {
+  resumable(ep, 'hello');
+  const s = await ep.open();
+  const job = await s.submit('conformance.slow', { steps: 3, interval_ms: 5 });
+  await succeed(job);
+  const from = job.events.find((e) => e.kind === 'progress' && e.body?.current === 1)!.seq;
+  await s.drop();
+  const s2 = await resumeOrFail(s, { fromSeq: from });
+  try {
+    const adopted = s2.adopt(job.jobId);
+    const o = await done(adopted, 'replayed terminal');
+    check(o.ok && same(o.result, { steps: 3 }), `replayed terminal ${JSON.stringify(o)}`);
+    const replayed = adopted.events.map((e) => e.seq);
+    const want = job.events.filter((e) => e.seq > from).map((e) => e.seq);
+    check(same(replayed, want), `replayed seqs ${replayed.join(',')} (expected ${want.join(',')})`);
+    check(same(progressOf(adopted.events), [2, 3]), `replayed progress ${progressOf(adopted.events).join(',')}`);
   } finally {
     await within(s2.close(), 5_000, 'close').catch(() => undefined);
   }
@@ -276,13 +306,18 @@ export const FEATURES: readonly Feature[] = [
     },
   },
   {
+    id: 'resume-replay',
+    title: 'resume (hello.payload.resume) from an earlier seq: stored events replayed',
+    run: resumeReplay,
+  },
+  {
     id: 'resume-hello',
-    title: 'drop and resume (hello.payload.resume): events emitted while away, terminal',
-    run: (ep) => resumeScenario(ep, undefined),
+    title: 'drop mid-job and resume (hello.payload.resume): events emitted while away, terminal',
+    run: (ep) => dropAndResume(ep, 'hello'),
   },
   {
     id: 'resume-session-resume',
-    title: 'drop and resume (session.resume, spec form)',
-    run: (ep) => resumeScenario(ep, 'session.resume'),
+    title: 'drop mid-job and resume (session.resume, spec form)',
+    run: (ep) => dropAndResume(ep, 'session.resume'),
   },
 ];

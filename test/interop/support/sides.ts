@@ -30,13 +30,18 @@ export interface Session {
   close(): Promise<{ sessionErrors: any[] }>;
   /** Cuts the transport without any close message (the session stays resumable). */
   drop(): Promise<void>;
-  /** Resumes this session on a new transport; its jobs' remaining events arrive on `adopt(jobId)`. */
-  resume(form?: ResumeForm): Promise<Session>;
+  /**
+   * Resumes this session on a new transport from `fromSeq` (default: the latest seq seen); the
+   * replay and its jobs' remaining events arrive on `adopt(jobId)`.
+   */
+  resume(opts?: { form?: ResumeForm; fromSeq?: number }): Promise<Session>;
   adopt(jobId: string): Job;
 }
 export interface Endpoint {
   /** One session per stdio process: no second session, no reconnect. */
   readonly multiSession: boolean;
+  /** The resume forms the client can send. */
+  readonly resumeForms: readonly ResumeForm[];
   open(token?: string): Promise<Session>;
 }
 
@@ -88,16 +93,20 @@ function ourJob(handle: JobHandle): Job {
 }
 
 export function ourClientEndpoint(connect: () => Promise<Transport>, multiSession: boolean): Endpoint {
-  const open = async (token = 'demo', resume?: { from: ARCPClient; form?: ResumeForm }): Promise<Session> => {
+  const open = async (token = 'demo', resume?: { from: ARCPClient; form?: ResumeForm; fromSeq?: number }): Promise<Session> => {
     const inbound: any[] = [];
     const sessionErrors: any[] = [];
     const client = new ARCPClient({ client: { name: 'arcp-kit-interop', version: '1' }, token, handshakeTimeoutMs: 15_000, ...(resume?.form ? { resumeForm: resume.form } : {}) });
     client.on('sessionError', (e) => sessionErrors.push(e));
     const transport = recording(await connect(), inbound);
-    if (resume) {
-      const prev = resume.from;
-      await client.resume(transport, { sessionId: prev.sessionId!, resumeToken: prev.resumeToken!, lastEventSeq: prev.latestEventSeq });
-    } else await client.connect(transport);
+    try {
+      if (resume) {
+        const prev = resume.from;
+        await client.resume(transport, { sessionId: prev.sessionId!, resumeToken: prev.resumeToken!, lastEventSeq: resume.fromSeq ?? prev.latestEventSeq });
+      } else await client.connect(transport);
+    } catch (e) {
+      throw Object.assign(e as Error, { frames: inbound });
+    }
     const w = client.session!;
     return {
       features: [...client.features],
@@ -117,17 +126,17 @@ export function ourClientEndpoint(connect: () => Promise<Transport>, multiSessio
         return { sessionErrors };
       },
       drop: () => transport.close('interop drop'),
-      resume: (form) => open(token, { from: client, ...(form ? { form } : {}) }),
+      resume: (o = {}) => open(token, { from: client, ...o }),
       adopt: (jobId) => ourJob(client.job(jobId)),
     };
   };
-  return { multiSession, open: (token) => open(token) };
+  return { multiSession, resumeForms: ['hello', 'session.resume'], open: (token) => open(token) };
 }
 
 // ---------- the TS reference client ----------
 
 export function tsClientEndpoint(connect: () => Promise<any>, multiSession: boolean): Endpoint {
-  const open = async (token = 'demo', resume?: { from: any }): Promise<Session> => {
+  const open = async (token = 'demo', resume?: { from: any; fromSeq?: number }): Promise<Session> => {
     const ts = await loadTsClient();
     const inbound: any[] = [];
     const sessionErrors: any[] = [];
@@ -148,7 +157,9 @@ export function tsClientEndpoint(connect: () => Promise<any>, multiSession: bool
       if (!list) byJob.set(jobId, (list = []));
       return list;
     };
-    const client = new ts.ARCPClient({ client: { name: 'ts-reference', version: '0bf5caf' }, authScheme: 'bearer', token });
+    // A spawned `arcp serve --stdio` boots through tsx: on a loaded 2-core box that exceeds the
+    // TS client's 5 s default, which is the machine, not the protocol.
+    const client = new ts.ARCPClient({ client: { name: 'ts-reference', version: '0bf5caf' }, authScheme: 'bearer', token, handshakeTimeoutMs: 60_000 });
     client.on('job.event', (env: any) => eventsOf(env.job_id).push({ seq: env.event_seq, kind: env.payload?.kind, body: env.payload?.body }));
     client.on('job.result', (env: any) => terminalOf(env.job_id).resolve({ ok: true, result: env.payload?.result ?? env.payload?.output }));
     client.on('job.error', (env: any) => terminalOf(env.job_id).resolve(errorOutcome(env.payload)));
@@ -156,10 +167,14 @@ export function tsClientEndpoint(connect: () => Promise<any>, multiSession: bool
     const transport = await connect();
     const onFrame = transport.onFrame.bind(transport);
     transport.onFrame = (h: (f: any) => unknown) => onFrame((f: any) => (inbound.push(f), h(f)));
-    if (resume) {
-      const prev = resume.from;
-      await client.resume(transport, { session_id: prev.state.id, resume_token: prev.welcomePayload?.resume_token, last_event_seq: prev.lastEventSeqObserved });
-    } else await client.connect(transport);
+    try {
+      if (resume) {
+        const prev = resume.from;
+        await client.resume(transport, { session_id: prev.state.id, resume_token: prev.welcomePayload?.resume_token, last_event_seq: resume.fromSeq ?? prev.lastEventSeqObserved });
+      } else await client.connect(transport);
+    } catch (e) {
+      throw Object.assign(e as Error, { frames: inbound });
+    }
     const agentsRaw = client.welcomePayload?.capabilities?.agents ?? [];
     const jobOf = (jobId: string, handle?: any): Job => ({
       jobId,
@@ -204,14 +219,11 @@ export function tsClientEndpoint(connect: () => Promise<any>, multiSession: bool
       drop: async () => {
         await transport.close('interop drop');
       },
-      resume: async (form) => {
-        if (form && form !== 'hello') throw Object.assign(new Error('the TS client resumes only with hello.payload.resume'), { code: 'NOT_SUPPORTED' });
-        return open(token, { from: client });
-      },
+      resume: (o = {}) => open(token, { from: client, ...(o.fromSeq !== undefined ? { fromSeq: o.fromSeq } : {}) }),
       adopt: (jobId) => jobOf(jobId),
     };
   };
-  return { multiSession, open: (token) => open(token) };
+  return { multiSession, resumeForms: ['hello'], open: (token) => open(token) };
 }
 
 /** The TS client's stdio transport to a child speaking NDJSON. */
