@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-export const PEER_DIR = new URL('../../../../shared/peers/ts-reference/', import.meta.url).pathname;
+/** ../shared/peers/ts-reference beside the clone; ARCP_TS_REFERENCE_DIR points elsewhere (e.g. to check the skip). */
+export const PEER_DIR = process.env.ARCP_TS_REFERENCE_DIR
+  ? `${process.env.ARCP_TS_REFERENCE_DIR.replace(/\/$/, '')}/`
+  : new URL('../../../../shared/peers/ts-reference/', import.meta.url).pathname;
 /** The SDK commit the bundle was built from (its README). */
 export const PEER_COMMIT = '0bf5caf5';
 export const peerPresent = existsSync(`${PEER_DIR}runtime.mjs`) && existsSync(`${PEER_DIR}client.mjs`);
