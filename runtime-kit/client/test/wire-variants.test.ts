@@ -176,6 +176,50 @@ describe.skipIf(!catalogPresent)('the wire catalog variant tables are all in sch
   });
 });
 
+/**
+ * Appendix A "Accept schemas": each bullet -> the schema/variants entry (`<target>: <why>`) that
+ * documents it, or why it needs none.
+ */
+const APPENDIX_A: Readonly<Record<string, { variant: string } | { none: string }>> = {
+  'Ignore unknown keys everywhere.': { none: 'objects are open in both forms (schema/README rule 5)' },
+  'Treat `event_seq` 0 or absent on non-sequenced types as fine.': { variant: 'job.accepted: event_seq 0 on a non-sequenced type' },
+  '`dims`, `dimensions` or `attributes`;': { variant: 'metric: attributes instead of dimensions (Py)' },
+  '`result` or `output`;': { variant: 'job.result: inline result under Go\'s "output"' },
+  'either `delegate` body shape;': { variant: 'delegate: Go/Py notification shape' },
+  'either credential `constraints` shape;': { variant: 'job.accepted: TS-shaped credential constraints' },
+  '`replayed` as bool or number;': { variant: 'job.subscribed: replayed as a count (Py)' },
+  '`budget` values as numbers or strings;': { variant: 'job.accepted: budget as "USD:5.00" strings (Py)' },
+  '`session.bye` or `session.close`;': { variant: 'session.bye: legacy close (TS SDK): accepted, never sent' },
+  '`hello.resume` or `session.resume`;': { variant: 'session.resume: Rust form: no session_id anywhere' },
+  'a pre-welcome `session.error` without `session_id`;': { variant: 'session.error: pre-welcome error without session_id (TS runtime, Go empty id)' },
+  '`job.cancelled` with or without `event_seq`;': { variant: 'job.cancelled: with event_seq (Go stamps it)' },
+  '`job.subscribed` before or after the replay.': { none: 'an ordering, not a frame shape: the router buffers a replay that precedes job.subscribed' },
+  'Map non-canonical error codes to INTERNAL_ERROR instead of rejecting.': { variant: 'session.error: non-canonical code (mapped to INTERNAL_ERROR by the receiver)' },
+  'Skip credentials whose `scheme` is unknown instead of rejecting the message.': { variant: 'job.accepted: credential with an unknown scheme (skipped by the client)' },
+};
+
+describe.skipIf(!catalogPresent)('the wire catalog Appendix A accept list is all in schema/variants', () => {
+  it('every accept bullet names a lenient-accepted variant (or why it needs none)', () => {
+    const catalog = readFileSync(CATALOG, 'utf8');
+    const start = catalog.indexOf('**Accept schemas**');
+    expect(start).toBeGreaterThan(0);
+    const bullets: string[] = [];
+    for (const line of catalog.slice(start).split('\n').slice(1)) {
+      const m = /^\s*- (.+)$/.exec(line);
+      if (!m) {
+        if (line.trim() === '' && bullets.length > 0) break;
+        continue;
+      }
+      if (m[1] !== 'Accept:') bullets.push(m[1]!.trim());
+    }
+    expect(bullets.filter((b) => !APPENDIX_A[b])).toEqual([]);
+    const byKey = new Set(accepted.map((v) => `${v.target}: ${v.why}`));
+    const dangling = Object.entries(APPENDIX_A).filter(([, m]) => 'variant' in m && !byKey.has(m.variant)).map(([b]) => b);
+    expect(dangling).toEqual([]);
+    expect(Object.keys(APPENDIX_A).filter((b) => !bullets.includes(b))).toEqual([]); // no stale entry
+  });
+});
+
 function keysDeep(v: unknown): string[] {
   if (Array.isArray(v)) return v.flatMap(keysDeep);
   if (typeof v !== 'object' || v === null) return [];
