@@ -2,6 +2,7 @@
 // matrix against the TS reference peer, with every known defect and the frame that shows it.
 export type CellOutcome = 'pass' | 'known-defect' | 'n/a' | 'fail';
 export interface Cell { feature: string; direction: string; transport: string; outcome: CellOutcome; note?: string }
+/** `failure` is a regular expression (source) the cell's failure message must match. */
 export interface BaselineEntry { feature: string; direction: string; transport: string; defect: string; failure: string; frame?: unknown }
 
 export const DIRECTIONS = [
@@ -44,7 +45,7 @@ export function renderMatrix(features: ReadonlyArray<{ id: string; title: string
   baseline.forEach((b, i) => {
     const dir = DIRECTIONS.find((d) => d.id === b.direction)?.title ?? b.direction;
     lines.push(`### defect ${i + 1}`, '', `<a id="defect-${i + 1}"></a>**${b.feature}**, ${dir} (${b.transport}): ${b.defect}`, '');
-    lines.push(`Observed: \`${b.failure}\``, '');
+    lines.push(`Failure (pattern): \`${b.failure}\``, '');
     if (b.frame !== undefined) lines.push('```json', JSON.stringify(b.frame, null, 2), '```', '');
   });
   return `${lines.join('\n').trimEnd()}\n`;

@@ -90,7 +90,8 @@ async function resumeOrFail(s: Session, opts: { form?: ResumeForm; fromSeq?: num
 async function dropAndResume(ep: Endpoint, form: ResumeForm): Promise<void> {
   resumable(ep, form);
   const s = await ep.open();
-  const job = await s.submit('conformance.slow', { steps: 6, interval_ms: 60 });
+  // 250 ms between events: the drop lands well inside a gap, whatever the machine's load.
+  const job = await s.submit('conformance.slow', { steps: 6, interval_ms: 250 });
   await until(() => progressOf(job.events).length >= 2, 'two progress events before the drop');
   await s.drop();
   const s2 = await resumeOrFail(s, { form });
