@@ -55,13 +55,19 @@ async function outcomeOf(s: Session, agent: string, input: unknown, opts: { leas
 const progressOf = (events: Ev[]): number[] => events.filter((e) => e.kind === 'progress').map((e) => e.body?.current);
 const lastFrame = (s: Session, pred: (f: any) => boolean): unknown => [...s.inbound].reverse().find(pred);
 
+/** Runs `fn` in a fresh session, closes it, then checks the wire carried nothing out of form. */
 async function session<T>(ep: Endpoint, fn: (s: Session) => Promise<T>): Promise<T> {
   const s = await ep.open();
+  let out: T;
   try {
-    return await fn(s);
+    out = await fn(s);
   } finally {
     await within(s.close(), 5_000, 'close').catch(() => undefined);
   }
+  check(s.inbound.length > 0, 'no inbound frame was recorded (the wire check would be vacuous)');
+  const problems = s.wireProblems();
+  check(problems.length === 0, `wire: ${problems[0]}`);
+  return out;
 }
 
 export interface Feature {

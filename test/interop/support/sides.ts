@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ARCPClient } from '../../../runtime-kit/client/index.js';
 import type { JobHandle, ResumeForm } from '../../../runtime-kit/client/index.js';
 import type { Transport, TransportHandlers } from '../../../runtime-kit/transport/types.js';
+import { validateMessage } from '../../../generated/validators.js';
 import { loadTsClient } from './peer.js';
 
 export interface Ev { seq: number; kind: string; body: any }
@@ -21,6 +22,12 @@ export interface Session {
   readonly sessionId: string;
   /** Every frame the client received (parsed), for evidence. */
   readonly inbound: any[];
+  /**
+   * What the wire showed that it should not have: for our client, the protocol errors it reported
+   * (a frame of the peer outside every documented variant); for the TS client, frames of our
+   * runtime that are not in the strict form (we send only strict).
+   */
+  wireProblems(): string[];
   submit(agent: string, input: unknown, opts?: { lease?: Record<string, string[]> }): Promise<Job>;
   cancel(job: Job): Promise<void>;
   list(): Promise<Array<{ job_id: string; status: string; agent: string }>>;
@@ -98,6 +105,8 @@ export function ourClientEndpoint(connect: () => Promise<Transport>, multiSessio
     const sessionErrors: any[] = [];
     const client = new ARCPClient({ client: { name: 'arcp-kit-interop', version: '1' }, token, handshakeTimeoutMs: 15_000, ...(resume?.form ? { resumeForm: resume.form } : {}) });
     client.on('sessionError', (e) => sessionErrors.push(e));
+    const protocolErrors: string[] = [];
+    client.on('protocolError', (e) => protocolErrors.push(e.message));
     const transport = recording(await connect(), inbound);
     try {
       if (resume) {
@@ -113,6 +122,7 @@ export function ourClientEndpoint(connect: () => Promise<Transport>, multiSessio
       agents: w.agents,
       sessionId: w.sessionId,
       inbound,
+      wireProblems: () => [...protocolErrors],
       submit: async (agent, input, opts = {}) => ourJob(await client.submit({ agent, input, ...(opts.lease ? { leaseRequest: opts.lease } : {}) })),
       cancel: (job) => client.job(job.jobId).cancel('interop cancel'),
       list: async () => (await client.listJobs()).jobs.map((j) => ({ job_id: j.jobId, status: j.status, agent: j.agent })),
@@ -197,6 +207,11 @@ export function tsClientEndpoint(connect: () => Promise<any>, multiSession: bool
       agents: agentsRaw.map((a: any) => (typeof a === 'string' ? { name: a, versions: [] } : a)),
       sessionId: client.state.id,
       inbound,
+      wireProblems: () =>
+        inbound.flatMap((f) => {
+          const v = validateMessage('strict', f);
+          return v.ok ? [] : [`${f?.type} not strict: ${JSON.stringify(v.issues.slice(0, 2))}`];
+        }),
       submit: async (agent, input, opts = {}) => {
         const h = await client.submit({ agent, input, ...(opts.lease ? { lease: opts.lease } : {}) });
         return jobOf(h.jobId, h);
