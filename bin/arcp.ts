@@ -4,6 +4,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerConformance } from './commands/conformance.js';
+import { registerSchema } from './commands/schema.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
@@ -13,5 +14,6 @@ registerGenerate(program);
 registerServe(program);
 registerSubmit(program);
 registerConformance(program);
+registerSchema(program);
 
 await program.parseAsync(process.argv);

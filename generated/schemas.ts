@@ -1853,7 +1853,7 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
     },
     "JobEvent": {
       "title": "JobEvent",
-      "description": "A job event (§8.1, §8.2): `{kind, ts, body}`. The body is validated against events/<kind>.json for reserved kinds (the allOf below has one branch per events/ file; tools/check.mjs keeps it in sync). Vendor kinds: `x-vendor.<vendor>.<name>`, any body. Lenient: any non-empty kind; unknown kinds are ignored by receivers. progress/result_chunk are gated by their flags (protocol/features.json).\n\n@see schema/messages/job.event.json (§8.1)",
+      "description": "A job event (§8.1, §8.2): `{kind, ts, body}`. The body is validated against events/<kind>.json for reserved kinds (the dispatch is derived from the events/ files present: generated EVENT_VALIDATORS). Vendor kinds: `x-vendor.<vendor>.<name>`, any body. Lenient: any non-empty kind; unknown kinds are ignored by receivers. progress/result_chunk are gated by their flags (protocol/features.json).\n\n@see schema/messages/job.event.json (§8.1)",
       "x-arcp": {
         "spec": "§8.1",
         "direction": "runtime_to_client",

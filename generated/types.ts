@@ -535,7 +535,7 @@ export interface ErrorPayload1 {
   };
 }
 /**
- * A job event (§8.1, §8.2): `{kind, ts, body}`. The body is validated against events/<kind>.json for reserved kinds (the allOf below has one branch per events/ file; tools/check.mjs keeps it in sync). Vendor kinds: `x-vendor.<vendor>.<name>`, any body. Lenient: any non-empty kind; unknown kinds are ignored by receivers. progress/result_chunk are gated by their flags (protocol/features.json).
+ * A job event (§8.1, §8.2): `{kind, ts, body}`. The body is validated against events/<kind>.json for reserved kinds (the dispatch is derived from the events/ files present: generated EVENT_VALIDATORS). Vendor kinds: `x-vendor.<vendor>.<name>`, any body. Lenient: any non-empty kind; unknown kinds are ignored by receivers. progress/result_chunk are gated by their flags (protocol/features.json).
  *
  * @see schema/messages/job.event.json (§8.1)
  */
@@ -1275,4 +1275,18 @@ export interface PyToolResult {
         [k: string]: unknown | undefined;
       }
     | null;
+}
+
+/** The body type of each reserved job.event kind (§8.2), one entry per schema/events/<kind>.json. */
+export interface EventBodyByKind {
+  artifact_ref: ArtifactRefBody;
+  delegate: DelegateBody;
+  log: LogBody;
+  metric: MetricBody;
+  progress: ProgressBody;
+  result_chunk: ResultChunkBody;
+  status: StatusBody;
+  thought: ThoughtBody;
+  tool_call: ToolCallBody;
+  tool_result: ToolResultBody;
 }

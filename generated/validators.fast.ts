@@ -15,1866 +15,79 @@ function cpLength(s: string): number {
   return n;
 }
 
-const S_RE0 = new RegExp("^[0-9a-f]{64}$", "u");
-const S_RE1 = new RegExp("^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$", "u");
-const S_RE2 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$", "u");
-const S_RE3 = new RegExp("^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
-const S_RE4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$", "u");
-const S_RE5 = new RegExp("^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$", "u");
-const S_RE6 = new RegExp("^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
-const S_RE7 = new RegExp("^(?!0{32}$)[0-9a-f]{32}$", "u");
-const S_RE8 = new RegExp("^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
-const S_RE9 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*$", "u");
-const S_RE10 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
-const S_RE11 = new RegExp("^[a-zA-Z0-9.+_-]+$", "u");
-function s1(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s0(d: any): boolean {
+const S_RE_0394fd29 = new RegExp("^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
+const S_RE_495c162d = new RegExp("^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$", "u");
+const S_RE_4dd5ebac = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const S_RE_4f3438cc = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$", "u");
+const S_RE_52f851fa = new RegExp("^[0-9a-f]{64}$", "u");
+const S_RE_825fdbd9 = new RegExp("^[a-zA-Z0-9.+_-]+$", "u");
+const S_RE_9ea29281 = new RegExp("^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
+const S_RE_a0a60ca4 = new RegExp("^(?!0{32}$)[0-9a-f]{32}$", "u");
+const S_RE_ad020f60 = new RegExp("^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
+const S_RE_b11a0ce4 = new RegExp("^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$", "u");
+const S_RE_f0ee1a49 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*$", "u");
+const S_RE_f7a431cb = new RegExp("^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$", "u");
+function s_defs_agent(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["uri"] === undefined || d["content_type"] === undefined) return false;
-  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
-  if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
-  if (d["byte_size"] !== undefined && !s1(d["byte_size"])) return false;
-  if (d["sha256"] !== undefined && !((typeof d["sha256"] === "string") && S_RE0.test(d["sha256"]))) return false;
+  if (d["name"] === undefined || d["versions"] === undefined) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && S_RE_4dd5ebac.test(d["name"]))) return false;
+  if (d["versions"] !== undefined && !s_defs_agent__versions(d["versions"])) return false;
+  if (d["default"] !== undefined && !((typeof d["default"] === "string") && S_RE_825fdbd9.test(d["default"]))) return false;
   return true;
 }
-function s4(d: any): boolean {
+function s_defs_agent__versions(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE_825fdbd9.test(d[i]))) return false;
   return true;
 }
-function s5(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE2.test(d[i]))) return false;
-  return true;
-}
-function s7(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (S_RE3.test(d)))))) return false;
-  return true;
-}
-function s6(d: any): boolean {
-  if (!s7(d)) return false;
-  return true;
-}
-function s8(d: any): boolean {
-  if (!s4(d)) return false;
-  return true;
-}
-function s3(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["fs.read"] !== undefined && !s4(d["fs.read"])) return false;
-  if (d["fs.write"] !== undefined && !s4(d["fs.write"])) return false;
-  if (d["net.fetch"] !== undefined && !s4(d["net.fetch"])) return false;
-  if (d["tool.call"] !== undefined && !s4(d["tool.call"])) return false;
-  if (d["agent.delegate"] !== undefined && !s4(d["agent.delegate"])) return false;
-  if (d["cost.budget"] !== undefined && !s5(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !s4(d["model.use"])) return false;
-  for (const k in d) { if (!s6(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!s8(d[k])) return false; } }
-  return true;
-}
-function s9(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && S_RE4.test(d["expires_at"]))) return false;
-  return true;
-}
-function s2(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
-  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE1.test(d["agent"]))) return false;
-  if (d["lease_request"] !== undefined && !s3(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !s9(d["lease_constraints"])) return false;
-  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
-  return true;
-}
-function s11(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function s13(d: any): boolean {
-  if (typeof d === "string" && (!S_RE8.test(d))) return false;
-  return true;
-}
-function s12(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
-  for (const k in d) { if (!s13(k)) return false; }
-  return true;
-}
-function s14(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function s10(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !((typeof d["type"] === "string") && S_RE6.test(d["type"]))) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !s11(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s14(d["payload"])) return false;
-  return true;
-}
-function s19(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((!S_RE9.test(d))) return false;
-  return true;
-}
-function s18(d: any): boolean {
-  if (!s19(d)) return false;
-  return true;
-}
-function s20(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  return true;
-}
-function s17(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!s18(k)) return false; if (!s20(d[k])) return false; }
-  return true;
-}
-function s24(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE2.test(d[i]))) return false;
-  return true;
-}
-function s25(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function s26(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function s28(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s27(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["currency"] === undefined || d["amount"] === undefined) return false;
-  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
-  if (d["amount"] !== undefined && !s28(d["amount"])) return false;
-  return true;
-}
-function s23(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["cost.budget"] !== undefined && !s24(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !s25(d["model.use"])) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && S_RE4.test(d["expires_at"]))) return false;
-  if (d["allowed_models"] !== undefined && !s26(d["allowed_models"])) return false;
-  if (d["max_spend"] !== undefined && !s27(d["max_spend"])) return false;
-  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
-  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
-  return true;
-}
-function s22(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
-  if (d["scheme"] !== undefined && !(d["scheme"] === "bearer")) return false;
-  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
-  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
-  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
-  if (d["constraints"] !== undefined && !s23(d["constraints"])) return false;
-  return true;
-}
-function s21(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s22(d[i])) return false;
-  return true;
-}
-function s29(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((!S_RE4.test(d))) return false;
-  return true;
-}
-function s16(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["lease"] === undefined || d["accepted_at"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE1.test(d["agent"]))) return false;
-  if (d["lease"] !== undefined && !s3(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !s9(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !s17(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !s21(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["accepted_at"] !== undefined && !s29(d["accepted_at"])) return false;
-  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
-  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
-  return true;
-}
-function s15(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s16(d["payload"])) return false;
-  return true;
-}
-function s30(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function s31(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function s35(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
-  return true;
-}
-function s36(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function s34(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["code"] === undefined || d["message"] === undefined || d["retryable"] === undefined) return false;
-  if (d["code"] !== undefined && !s35(d["code"])) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string") && d["message"].length >= 1)) return false;
-  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
-  if (d["details"] !== undefined && !s36(d["details"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
-  return true;
-}
-function s33(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["completed_at"] !== undefined && !s29(d["completed_at"])) return false;
-  if (!s34(d)) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
-  return true;
-}
-function s32(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !s11(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s33(d["payload"])) return false;
-  return true;
-}
-function s40(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
-  return true;
-}
-function s39(d: any): boolean {
-  if (!(((typeof d === "string") && S_RE3.test(d)) || s40(d))) return false;
-  return true;
-}
-function s38(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
-  if (d["kind"] !== undefined && !s39(d["kind"])) return false;
-  if (d["ts"] !== undefined && !s29(d["ts"])) return false;
-  return true;
-}
-function s37(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !s11(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s38(d["payload"])) return false;
-  return true;
-}
-function s43(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s42(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !(d["final_status"] === "success")) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["result_size"] !== undefined && !s43(d["result_size"])) return false;
-  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
-  if (d["completed_at"] !== undefined && !s29(d["completed_at"])) return false;
-  if (d["output"] !== undefined && !false) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
-  return true;
-}
-function s41(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !s11(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s42(d["payload"])) return false;
-  return true;
-}
-function s46(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
-  return true;
-}
-function s47(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
-  return true;
-}
-function s45(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["agent"] === undefined || d["input"] === undefined) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE1.test(d["agent"]))) return false;
-  if (d["lease_request"] !== undefined && !s3(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !s9(d["lease_constraints"])) return false;
-  if (d["idempotency_key"] !== undefined && !s46(d["idempotency_key"])) return false;
-  if (d["max_runtime_sec"] !== undefined && !s47(d["max_runtime_sec"])) return false;
-  return true;
-}
-function s44(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s45(d["payload"])) return false;
-  return true;
-}
-function s50(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s49(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["from_event_seq"] !== undefined && !s50(d["from_event_seq"])) return false;
-  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
-  return true;
-}
-function s48(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s49(d["payload"])) return false;
-  return true;
-}
-function s53(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
-  return true;
-}
-function s54(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s22(d[i])) return false;
-  return true;
-}
-function s55(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function s56(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s52(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["current_status"] !== undefined && !s53(d["current_status"])) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE1.test(d["agent"]))) return false;
-  if (d["lease"] !== undefined && !s3(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !s9(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !s17(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !s54(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["parent_job_id"] !== undefined && !s55(d["parent_job_id"])) return false;
-  if (d["subscribed_from"] !== undefined && !s56(d["subscribed_from"])) return false;
-  if (d["replayed"] !== undefined && !((typeof d["replayed"] === "boolean"))) return false;
-  return true;
-}
-function s51(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s52(d["payload"])) return false;
-  return true;
-}
-function s57(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
-  return true;
-}
-function s59(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function s58(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["level"] === undefined || d["message"] === undefined) return false;
-  if (d["level"] !== undefined && !((d["level"] === "trace" || d["level"] === "debug" || d["level"] === "info" || d["level"] === "warn" || d["level"] === "error" || d["level"] === "critical"))) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string") && d["message"].length >= 1)) return false;
-  if (d["attributes"] !== undefined && !s59(d["attributes"])) return false;
-  if (d["fields"] !== undefined && !false) return false;
-  return true;
-}
-function s62(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  return true;
-}
-function s61(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!s62(d[k])) return false; }
-  return true;
-}
-function s60(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["value"] === undefined) return false;
-  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
-  if (d["value"] !== undefined && !(((typeof d["value"] === "number" && isFinite(d["value"]))))) return false;
-  if (d["unit"] !== undefined && !((typeof d["unit"] === "string") && d["unit"].length >= 1)) return false;
-  if (d["dimensions"] !== undefined && !s61(d["dimensions"])) return false;
-  if (d["dims"] !== undefined && !false) return false;
-  if (d["attributes"] !== undefined && !false) return false;
-  return true;
-}
-function s64(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s65(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s63(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["current"] === undefined) return false;
-  if (d["current"] !== undefined && !s64(d["current"])) return false;
-  if (d["total"] !== undefined && !s65(d["total"])) return false;
-  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  return true;
-}
-function s67(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s66(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["encoding"] === undefined || d["more"] === undefined) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["chunk_seq"] !== undefined && !s67(d["chunk_seq"])) return false;
-  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
-  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
-  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
-  return true;
-}
-function s70(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s69(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["last_processed_seq"] === undefined) return false;
-  if (d["last_processed_seq"] !== undefined && !s70(d["last_processed_seq"])) return false;
-  return true;
-}
-function s68(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s69(d["payload"])) return false;
-  return true;
-}
-function s71(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.bye")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function s72(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function s73(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function s75(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (!s34(d)) return false;
-  return true;
-}
-function s74(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s75(d["payload"])) return false;
-  return true;
-}
-function s78(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["version"] === undefined) return false;
-  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
-  if (d["version"] !== undefined && !((typeof d["version"] === "string") && d["version"].length >= 1)) return false;
-  if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
-  if (d["principal"] !== undefined && !((typeof d["principal"] === "string"))) return false;
-  return true;
-}
-function s79(d: any): boolean {
+function s_defs_auth(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["scheme"] === undefined || d["token"] === undefined) return false;
   if (d["scheme"] !== undefined && !(d["scheme"] === "bearer")) return false;
   if (d["token"] !== undefined && !((typeof d["token"] === "string") && d["token"].length >= 1)) return false;
   return true;
 }
-function s81(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function s83(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")) return false;
-  return true;
-}
-function s82(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s83(d[i])) return false;
-  return true;
-}
-function s86(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE11.test(d[i]))) return false;
-  return true;
-}
-function s85(d: any): boolean {
+function s_defs_budget(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["versions"] === undefined) return false;
-  if (d["name"] !== undefined && !((typeof d["name"] === "string") && S_RE10.test(d["name"]))) return false;
-  if (d["versions"] !== undefined && !s86(d["versions"])) return false;
-  if (d["default"] !== undefined && !((typeof d["default"] === "string") && S_RE11.test(d["default"]))) return false;
+  for (const k in d) { if (!s_defs_budget__propertyNames(k)) return false; if (!s_defs_budget__additionalProperties(d[k])) return false; }
   return true;
 }
-function s84(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s85(d[i])) return false;
-  return true;
-}
-function s80(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["encodings"] !== undefined && !s81(d["encodings"])) return false;
-  if (d["features"] !== undefined && !s82(d["features"])) return false;
-  if (d["agents"] !== undefined && !s84(d["agents"])) return false;
-  return true;
-}
-function s88(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s87(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !s88(d["last_event_seq"])) return false;
-  return true;
-}
-function s77(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["client"] === undefined || d["auth"] === undefined) return false;
-  if (d["client"] !== undefined && !s78(d["client"])) return false;
-  if (d["auth"] !== undefined && !s79(d["auth"])) return false;
-  if (d["capabilities"] !== undefined && !s80(d["capabilities"])) return false;
-  if (d["resume"] !== undefined && !s87(d["resume"])) return false;
-  return true;
-}
-function s76(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s77(d["payload"])) return false;
-  return true;
-}
-function s93(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function s94(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s92(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined || d["lease"] === undefined || d["created_at"] === undefined || d["last_event_seq"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE1.test(d["agent"]))) return false;
-  if (d["status"] !== undefined && !s53(d["status"])) return false;
-  if (d["lease"] !== undefined && !s3(d["lease"])) return false;
-  if (d["parent_job_id"] !== undefined && !s93(d["parent_job_id"])) return false;
-  if (d["created_at"] !== undefined && !s29(d["created_at"])) return false;
-  if (d["submitted_at"] !== undefined && !s29(d["submitted_at"])) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["last_event_seq"] !== undefined && !s94(d["last_event_seq"])) return false;
-  return true;
-}
-function s91(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s92(d[i])) return false;
-  return true;
-}
-function s95(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function s90(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] === undefined || d["jobs"] === undefined || d["next_cursor"] === undefined) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["jobs"] !== undefined && !s91(d["jobs"])) return false;
-  if (d["next_cursor"] !== undefined && !s95(d["next_cursor"])) return false;
-  return true;
-}
-function s89(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s90(d["payload"])) return false;
-  return true;
-}
-function s99(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s53(d[i])) return false;
-  return true;
-}
-function s98(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["status"] !== undefined && !s99(d["status"])) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
-  if (d["created_after"] !== undefined && !s29(d["created_after"])) return false;
-  if (d["created_before"] !== undefined && !s29(d["created_before"])) return false;
-  return true;
-}
-function s100(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function s101(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string")))) return false;
-  return true;
-}
-function s97(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["filter"] !== undefined && !s98(d["filter"])) return false;
-  if (d["limit"] !== undefined && !s100(d["limit"])) return false;
-  if (d["cursor"] !== undefined && !s101(d["cursor"])) return false;
-  return true;
-}
-function s96(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s97(d["payload"])) return false;
-  return true;
-}
-function s103(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
-  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
-  if (d["sent_at"] !== undefined && !s29(d["sent_at"])) return false;
-  return true;
-}
-function s102(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s103(d["payload"])) return false;
-  return true;
-}
-function s105(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
-  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
-  if (d["received_at"] !== undefined && !s29(d["received_at"])) return false;
-  return true;
-}
-function s104(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s105(d["payload"])) return false;
-  return true;
-}
-function s108(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function s107(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !s108(d["last_event_seq"])) return false;
-  if (d["auth"] !== undefined && !s79(d["auth"])) return false;
-  if (d["client"] !== undefined && !s78(d["client"])) return false;
-  if (d["capabilities"] !== undefined && !s80(d["capabilities"])) return false;
-  return true;
-}
-function s106(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s107(d["payload"])) return false;
-  return true;
-}
-function s111(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["version"] === undefined) return false;
-  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
-  if (d["version"] !== undefined && !((typeof d["version"] === "string") && d["version"].length >= 1)) return false;
-  if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
-  return true;
-}
-function s112(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function s113(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function s110(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["runtime"] === undefined || d["resume_token"] === undefined || d["resume_window_sec"] === undefined || d["capabilities"] === undefined) return false;
-  if (d["runtime"] !== undefined && !s111(d["runtime"])) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["resume_window_sec"] !== undefined && !s112(d["resume_window_sec"])) return false;
-  if (d["heartbeat_interval_sec"] !== undefined && !s113(d["heartbeat_interval_sec"])) return false;
-  if (d["capabilities"] !== undefined && !s80(d["capabilities"])) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  return true;
-}
-function s109(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE5.test(d["id"]))) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.welcome")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE7.test(d["trace_id"]))) return false;
-  if (d["event_seq"] !== undefined && !false) return false;
-  if (d["extensions"] !== undefined && !s12(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !s110(d["payload"])) return false;
-  return true;
-}
-function s115(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function s117(d: any): boolean {
-  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
-    if (d["id"] === undefined || d["value"] === undefined) return false;
-    if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
-    if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
-  }
-  return true;
-}
-function s116(d: any): boolean {
-  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
-    if (d["details"] === undefined) return false;
-    if (d["details"] !== undefined && !s117(d["details"])) return false;
-  }
-  return true;
-}
-function s114(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["phase"] === undefined) return false;
-  if (d["phase"] !== undefined && !((typeof d["phase"] === "string") && d["phase"].length >= 1)) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  if (d["details"] !== undefined && !s115(d["details"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!s116(d)) return false; }
-  return true;
-}
-function s118(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["text"] === undefined) return false;
-  if (d["text"] !== undefined && !((typeof d["text"] === "string"))) return false;
-  return true;
-}
-function s120(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function s119(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["tool"] === undefined || d["args"] === undefined || d["call_id"] === undefined) return false;
-  if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
-  if (d["args"] !== undefined && !s120(d["args"])) return false;
-  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
-  return true;
-}
-function s122(d: any): boolean {
-  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
-  return true;
-}
-function s121(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["call_id"] === undefined) return false;
-  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
-  if (d["error"] !== undefined && !s34(d["error"])) return false;
-  if (!s122(d)) return false;
-  return true;
-}
-
-const L_RE0 = new RegExp("^[0-9a-f]{64}$", "u");
-const L_RE1 = new RegExp("^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$", "u");
-const L_RE2 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$", "u");
-const L_RE3 = new RegExp("^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
-const L_RE4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$", "u");
-const L_RE5 = new RegExp("^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$", "u");
-const L_RE6 = new RegExp("^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
-const L_RE7 = new RegExp("^(?!0{32}$)[0-9a-f]{32}$", "u");
-const L_RE8 = new RegExp("^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
-const L_RE9 = new RegExp("^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
-const L_RE10 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*$", "u");
-const L_RE11 = new RegExp("^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z][A-Za-z0-9_-]*:-?[0-9]+(\\.[0-9]+)?)$", "u");
-const L_RE12 = new RegExp("^x-vendor\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
-const L_RE13 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
-const L_RE14 = new RegExp("^[a-zA-Z0-9.+_-]+$", "u");
-function l2(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l3(d: any): boolean {
-  if (!(((typeof d === "string")) || ((typeof d === "string") && L_RE0.test(d)))) return false;
-  return true;
-}
-function l1(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["uri"] === undefined || d["content_type"] === undefined) return false;
-  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
-  if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
-  if (d["byte_size"] !== undefined && !l2(d["byte_size"])) return false;
-  if (d["sha256"] !== undefined && !l3(d["sha256"])) return false;
-  return true;
-}
-function l5(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l4(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["artifact_id"] === undefined || d["media_type"] === undefined) return false;
-  if (d["artifact_id"] !== undefined && !((typeof d["artifact_id"] === "string") && d["artifact_id"].length >= 1)) return false;
-  if (d["media_type"] !== undefined && !((typeof d["media_type"] === "string") && d["media_type"].length >= 1)) return false;
-  if (d["size_bytes"] !== undefined && !l5(d["size_bytes"])) return false;
-  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
-  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
-  return true;
-}
-function l0(d: any): boolean {
-  if (!(l4(d) || l1(d))) return false;
-  return true;
-}
-function l8(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE1.test(d)))) return false;
-  return true;
-}
-function l10(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l12(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE2.test(d)))) return false;
-  return true;
-}
-function l11(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l12(d[i])) return false;
-  return true;
-}
-function l15(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (L_RE3.test(d)))))) return false;
-  return true;
-}
-function l14(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l15(d))) return false;
-  return true;
-}
-function l13(d: any): boolean {
-  if (!l14(d)) return false;
-  return true;
-}
-function l16(d: any): boolean {
-  if (!l10(d)) return false;
-  return true;
-}
-function l9(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["fs.read"] !== undefined && !l10(d["fs.read"])) return false;
-  if (d["fs.write"] !== undefined && !l10(d["fs.write"])) return false;
-  if (d["net.fetch"] !== undefined && !l10(d["net.fetch"])) return false;
-  if (d["tool.call"] !== undefined && !l10(d["tool.call"])) return false;
-  if (d["agent.delegate"] !== undefined && !l10(d["agent.delegate"])) return false;
-  if (d["cost.budget"] !== undefined && !l11(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !l10(d["model.use"])) return false;
-  for (const k in d) { if (!l13(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!l16(d[k])) return false; } }
-  return true;
-}
-function l17(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
-  return true;
-}
-function l7(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
-  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
-  if (d["lease_request"] !== undefined && !l9(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
-  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
-  return true;
-}
-function l19(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l18(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["child_job_id"] === undefined || d["agent"] === undefined) return false;
-  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
-  if (d["lease"] !== undefined && !l19(d["lease"])) return false;
-  return true;
-}
-function l6(d: any): boolean {
-  if (!(l18(d) || l7(d))) return false;
-  return true;
-}
-function l21(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE5.test(d)))) return false;
-  return true;
-}
-function l22(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE6.test(d)))) return false;
-  return true;
-}
-function l23(d: any): boolean {
-  if (!(((typeof d === "string") && L_RE7.test(d)) || ((typeof d === "string") && L_RE8.test(d)))) return false;
-  return true;
-}
-function l25(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function l26(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l24(d: any): boolean {
-  if (!(l25(d) || l26(d))) return false;
-  return true;
-}
-function l29(d: any): boolean {
-  if (typeof d === "string" && (!L_RE9.test(d))) return false;
-  return true;
-}
-function l28(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
-  for (const k in d) { if (!l29(k)) return false; }
-  return true;
-}
-function l27(d: any): boolean {
-  return true;
-}
-function l30(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l20(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !l22(d["type"])) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l30(d["payload"])) return false;
-  return true;
-}
-function l32(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l36(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE10.test(d)))) return false;
-  return true;
-}
-function l35(d: any): boolean {
-  if (!l36(d)) return false;
-  return true;
-}
-function l37(d: any): boolean {
-  if (!((((typeof d === "number" && isFinite(d)))) || ((typeof d === "string") && L_RE11.test(d)))) return false;
-  return true;
-}
-function l34(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!l35(k)) return false; if (!l37(d[k])) return false; }
-  return true;
-}
-function l41(d: any): boolean {
-  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l44(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l12(d[i])) return false;
-  return true;
-}
-function l45(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l46(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
-  return true;
-}
-function l48(d: any): boolean {
+function s_defs_budget__additionalProperties(d: any): boolean {
   if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l47(d: any): boolean {
+function s_defs_budget__defs_Currency(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((!S_RE_f0ee1a49.test(d))) return false;
+  return true;
+}
+function s_defs_budget__propertyNames(d: any): boolean {
+  if (!s_defs_budget__defs_Currency(d)) return false;
+  return true;
+}
+function s_defs_capabilities(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["currency"] === undefined || d["amount"] === undefined) return false;
-  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
-  if (d["amount"] !== undefined && !l48(d["amount"])) return false;
+  if (d["encodings"] !== undefined && !s_defs_capabilities__encodings(d["encodings"])) return false;
+  if (d["features"] !== undefined && !s_defs_capabilities__features(d["features"])) return false;
+  if (d["agents"] !== undefined && !s_defs_capabilities__agents(d["agents"])) return false;
   return true;
 }
-function l43(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["cost.budget"] !== undefined && !l44(d["cost.budget"])) return false;
-  if (d["model.use"] !== undefined && !l45(d["model.use"])) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
-  if (d["allowed_models"] !== undefined && !l46(d["allowed_models"])) return false;
-  if (d["max_spend"] !== undefined && !l47(d["max_spend"])) return false;
-  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
-  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
-  return true;
-}
-function l50(d: any): boolean {
+function s_defs_capabilities__agents(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string"))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_agent(d[i])) return false;
   return true;
 }
-function l49(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE4.test(d["expires_at"]))) return false;
-  if (d["allowed_models"] !== undefined && !l50(d["allowed_models"])) return false;
-  if (d["max_spend"] !== undefined && !l47(d["max_spend"])) return false;
-  return true;
-}
-function l42(d: any): boolean {
-  if (!(l49(d) || l43(d))) return false;
-  return true;
-}
-function l40(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
-  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
-  if (d["scheme"] !== undefined && !l41(d["scheme"])) return false;
-  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
-  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
-  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
-  if (d["constraints"] !== undefined && !l42(d["constraints"])) return false;
-  return true;
-}
-function l52(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((d === "bearer")) return false;
-  return true;
-}
-function l51(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["scheme"] === undefined) return false;
-  if (d["scheme"] !== undefined && !l52(d["scheme"])) return false;
-  return true;
-}
-function l39(d: any): boolean {
-  if (!(l51(d) || l40(d))) return false;
-  return true;
-}
-function l38(d: any): boolean {
+function s_defs_capabilities__encodings(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l39(d[i])) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
   return true;
 }
-function l53(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE4.test(d)))) return false;
-  return true;
-}
-function l33(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["accepted_at"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
-  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !l34(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !l38(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["accepted_at"] !== undefined && !l53(d["accepted_at"])) return false;
-  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
-  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
-  return true;
-}
-function l31(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l33(d["payload"])) return false;
-  return true;
-}
-function l54(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l55(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l60(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
-  return true;
-}
-function l59(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l60(d))) return false;
-  return true;
-}
-function l61(d: any): boolean {
-  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l62(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l64(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
-  return true;
-}
-function l63(d: any): boolean {
-  return true;
-}
-function l58(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["code"] === undefined || d["retryable"] === undefined) return false;
-  if (d["code"] !== undefined && !l59(d["code"])) return false;
-  if (d["message"] !== undefined && !l61(d["message"])) return false;
-  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
-  if (d["details"] !== undefined && !l62(d["details"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
-  if (!l63(d)) return false;
-  return true;
-}
-function l66(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
-  return true;
-}
-function l65(d: any): boolean {
-  return true;
-}
-function l68(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
-  return true;
-}
-function l67(d: any): boolean {
-  return true;
-}
-function l70(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
-  return true;
-}
-function l69(d: any): boolean {
-  return true;
-}
-function l72(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
-  return true;
-}
-function l71(d: any): boolean {
-  return true;
-}
-function l57(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["completed_at"] !== undefined && !l53(d["completed_at"])) return false;
-  if (!l58(d)) return false;
-  if (!l65(d)) return false;
-  if (!l67(d)) return false;
-  if (!l69(d)) return false;
-  if (!l71(d)) return false;
-  return true;
-}
-function l56(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l57(d["payload"])) return false;
-  return true;
-}
-function l77(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
-  return true;
-}
-function l78(d: any): boolean {
-  if (!(((typeof d === "string") && L_RE3.test(d)) || ((typeof d === "string") && L_RE12.test(d)))) return false;
-  return true;
-}
-function l76(d: any): boolean {
-  if (!(l77(d) || l78(d))) return false;
-  return true;
-}
-function l75(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l76(d))) return false;
-  return true;
-}
-function l74(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
-  if (d["kind"] !== undefined && !l75(d["kind"])) return false;
-  if (d["ts"] !== undefined && !l53(d["ts"])) return false;
-  return true;
-}
-function l73(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l74(d["payload"])) return false;
-  return true;
-}
-function l81(d: any): boolean {
-  if (!((d === "success") || ((d === "success" || d === "cancelled" || d === "timed_out")))) return false;
-  return true;
-}
-function l82(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l80(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["final_status"] === undefined) return false;
-  if (d["final_status"] !== undefined && !l81(d["final_status"])) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["result_size"] !== undefined && !l82(d["result_size"])) return false;
-  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
-  if (d["completed_at"] !== undefined && !l53(d["completed_at"])) return false;
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
-  return true;
-}
-function l79(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l24(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l80(d["payload"])) return false;
-  return true;
-}
-function l86(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
-  return true;
-}
-function l85(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l86(d))) return false;
-  return true;
-}
-function l88(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
-  return true;
-}
-function l89(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
-  return true;
-}
-function l87(d: any): boolean {
-  if (!(l89(d) || l88(d))) return false;
-  return true;
-}
-function l84(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["agent"] === undefined) return false;
-  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
-  if (d["lease_request"] !== undefined && !l9(d["lease_request"])) return false;
-  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
-  if (d["idempotency_key"] !== undefined && !l85(d["idempotency_key"])) return false;
-  if (d["max_runtime_sec"] !== undefined && !l87(d["max_runtime_sec"])) return false;
-  return true;
-}
-function l83(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l84(d["payload"])) return false;
-  return true;
-}
-function l92(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l91(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["from_event_seq"] !== undefined && !l92(d["from_event_seq"])) return false;
-  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
-  return true;
-}
-function l90(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l91(d["payload"])) return false;
-  return true;
-}
-function l95(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
-  return true;
-}
-function l97(d: any): boolean {
-  if (!(l51(d) || l40(d))) return false;
-  return true;
-}
-function l96(d: any): boolean {
+function s_defs_capabilities__features(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l97(d[i])) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_feature(d[i])) return false;
   return true;
 }
-function l98(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l99(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l101(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l100(d: any): boolean {
-  if (!(((typeof d === "boolean")) || l101(d))) return false;
-  return true;
-}
-function l94(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["current_status"] !== undefined && !l95(d["current_status"])) return false;
-  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
-  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
-  if (d["lease_constraints"] !== undefined && !l17(d["lease_constraints"])) return false;
-  if (d["budget"] !== undefined && !l34(d["budget"])) return false;
-  if (d["credentials"] !== undefined && !l96(d["credentials"])) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["parent_job_id"] !== undefined && !l98(d["parent_job_id"])) return false;
-  if (d["subscribed_from"] !== undefined && !l99(d["subscribed_from"])) return false;
-  if (d["replayed"] !== undefined && !l100(d["replayed"])) return false;
-  return true;
-}
-function l93(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l94(d["payload"])) return false;
-  return true;
-}
-function l102(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
-  return true;
-}
-function l104(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((d === "trace" || d === "debug" || d === "info" || d === "warn" || d === "error" || d === "critical")))) return false;
-  return true;
-}
-function l105(d: any): boolean {
-  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l106(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l107(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l103(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["level"] === undefined || d["message"] === undefined) return false;
-  if (d["level"] !== undefined && !l104(d["level"])) return false;
-  if (d["message"] !== undefined && !l105(d["message"])) return false;
-  if (d["attributes"] !== undefined && !l106(d["attributes"])) return false;
-  if (d["fields"] !== undefined && !l107(d["fields"])) return false;
-  return true;
-}
-function l110(d: any): boolean {
-  if (!(typeof d === "string")) return false;
-  return true;
-}
-function l109(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  for (const k in d) { if (!l110(d[k])) return false; }
-  return true;
-}
-function l111(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l108(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["value"] === undefined) return false;
-  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
-  if (d["value"] !== undefined && !(((typeof d["value"] === "number" && isFinite(d["value"]))))) return false;
-  if (d["unit"] !== undefined && !((typeof d["unit"] === "string") && d["unit"].length >= 1)) return false;
-  if (d["dimensions"] !== undefined && !l109(d["dimensions"])) return false;
-  if (d["dims"] !== undefined && !l109(d["dims"])) return false;
-  if (d["attributes"] !== undefined && !l111(d["attributes"])) return false;
-  return true;
-}
-function l114(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l115(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l113(d: any): boolean {
-  if (!(l115(d) || l114(d))) return false;
-  return true;
-}
-function l117(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l118(d: any): boolean {
-  if (!((typeof d === "number" && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l116(d: any): boolean {
-  if (!(l118(d) || l117(d))) return false;
-  return true;
-}
-function l112(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["current"] === undefined) return false;
-  if (d["current"] !== undefined && !l113(d["current"])) return false;
-  if (d["total"] !== undefined && !l116(d["total"])) return false;
-  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  return true;
-}
-function l120(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l119(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["more"] === undefined) return false;
-  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
-  if (d["chunk_seq"] !== undefined && !l120(d["chunk_seq"])) return false;
-  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
-  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
-  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
-  return true;
-}
-function l123(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l122(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["last_processed_seq"] === undefined) return false;
-  if (d["last_processed_seq"] !== undefined && !l123(d["last_processed_seq"])) return false;
-  return true;
-}
-function l121(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l122(d["payload"])) return false;
-  return true;
-}
-function l124(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.bye")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l125(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l126(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
-  return true;
-}
-function l128(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (!l58(d)) return false;
-  return true;
-}
-function l127(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l128(d["payload"])) return false;
-  return true;
-}
-function l131(d: any): boolean {
+function s_defs_client_info(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["name"] === undefined || d["version"] === undefined) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
@@ -1883,282 +96,205 @@ function l131(d: any): boolean {
   if (d["principal"] !== undefined && !((typeof d["principal"] === "string"))) return false;
   return true;
 }
-function l133(d: any): boolean {
-  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l132(d: any): boolean {
+function s_defs_credential(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["scheme"] === undefined) return false;
-  if (d["scheme"] !== undefined && !l133(d["scheme"])) return false;
-  if (d["token"] !== undefined && !((typeof d["token"] === "string") && d["token"].length >= 1)) return false;
+  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
+  if (d["scheme"] !== undefined && !(d["scheme"] === "bearer")) return false;
+  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
+  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
+  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
+  if (d["constraints"] !== undefined && !s_defs_credential__defs_CredentialConstraints(d["constraints"])) return false;
   return true;
 }
-function l135(d: any): boolean {
+function s_defs_credential__defs_CredentialConstraints(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["cost.budget"] !== undefined && !s_defs_credential__defs_CredentialConstraints_cost_budget(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !s_defs_credential__defs_CredentialConstraints_model_use(d["model.use"])) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && S_RE_4f3438cc.test(d["expires_at"]))) return false;
+  if (d["allowed_models"] !== undefined && !s_defs_credential__defs_CredentialConstraints_allowed_models(d["allowed_models"])) return false;
+  if (d["max_spend"] !== undefined && !s_defs_credential__defs_MaxSpend(d["max_spend"])) return false;
+  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
+  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
+  return true;
+}
+function s_defs_credential__defs_CredentialConstraints_allowed_models(d: any): boolean {
   if (!(Array.isArray(d))) return false;
   if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
   return true;
 }
-function l137(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && (d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")))) return false;
-  return true;
-}
-function l136(d: any): boolean {
+function s_defs_credential__defs_CredentialConstraints_cost_budget(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l137(d[i])) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE_495c162d.test(d[i]))) return false;
   return true;
 }
-function l141(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE13.test(d)))) return false;
-  return true;
-}
-function l143(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE14.test(d)))) return false;
-  return true;
-}
-function l142(d: any): boolean {
+function s_defs_credential__defs_CredentialConstraints_model_use(d: any): boolean {
   if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l143(d[i])) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
   return true;
 }
-function l140(d: any): boolean {
+function s_defs_credential__defs_MaxSpend(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["name"] === undefined || d["versions"] === undefined) return false;
-  if (d["name"] !== undefined && !l141(d["name"])) return false;
-  if (d["versions"] !== undefined && !l142(d["versions"])) return false;
-  if (d["default"] !== undefined && !l143(d["default"])) return false;
+  if (d["currency"] === undefined || d["amount"] === undefined) return false;
+  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
+  if (d["amount"] !== undefined && !s_defs_credential__defs_MaxSpend_amount(d["amount"])) return false;
   return true;
 }
-function l139(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l140(d))) return false;
-  return true;
-}
-function l138(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l139(d[i])) return false;
-  return true;
-}
-function l134(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["encodings"] !== undefined && !l135(d["encodings"])) return false;
-  if (d["features"] !== undefined && !l136(d["features"])) return false;
-  if (d["agents"] !== undefined && !l138(d["agents"])) return false;
-  return true;
-}
-function l145(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+function s_defs_credential__defs_MaxSpend_amount(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l144(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !l145(d["last_event_seq"])) return false;
-  return true;
-}
-function l130(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["client"] === undefined || d["auth"] === undefined) return false;
-  if (d["client"] !== undefined && !l131(d["client"])) return false;
-  if (d["auth"] !== undefined && !l132(d["auth"])) return false;
-  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
-  if (d["resume"] !== undefined && !l144(d["resume"])) return false;
-  return true;
-}
-function l129(d: any): boolean {
+function s_defs_envelope(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
   if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !((typeof d["type"] === "string") && S_RE_0394fd29.test(d["type"]))) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l130(d["payload"])) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !s_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_defs_envelope__defs_Payload(d["payload"])) return false;
   return true;
 }
-function l150(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l95(d))) return false;
-  return true;
-}
-function l151(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l152(d: any): boolean {
-  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 0))) return false;
-  return true;
-}
-function l149(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["agent"] !== undefined && !l8(d["agent"])) return false;
-  if (d["status"] !== undefined && !l150(d["status"])) return false;
-  if (d["lease"] !== undefined && !l9(d["lease"])) return false;
-  if (d["parent_job_id"] !== undefined && !l151(d["parent_job_id"])) return false;
-  if (d["created_at"] !== undefined && !l53(d["created_at"])) return false;
-  if (d["submitted_at"] !== undefined && !l53(d["submitted_at"])) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["last_event_seq"] !== undefined && !l152(d["last_event_seq"])) return false;
-  return true;
-}
-function l148(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l149(d[i])) return false;
-  return true;
-}
-function l153(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
-  return true;
-}
-function l147(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["request_id"] === undefined || d["jobs"] === undefined) return false;
-  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
-  if (d["jobs"] !== undefined && !l148(d["jobs"])) return false;
-  if (d["next_cursor"] !== undefined && !l153(d["next_cursor"])) return false;
-  return true;
-}
-function l146(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l147(d["payload"])) return false;
-  return true;
-}
-function l158(d: any): boolean {
-  if (!(((typeof d === "string") && d.length >= 1) || l95(d))) return false;
-  return true;
-}
-function l157(d: any): boolean {
-  if (!(Array.isArray(d))) return false;
-  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l158(d[i])) return false;
-  return true;
-}
-function l156(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["status"] !== undefined && !l157(d["status"])) return false;
-  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
-  if (d["created_after"] !== undefined && !l53(d["created_after"])) return false;
-  if (d["created_before"] !== undefined && !l53(d["created_before"])) return false;
-  return true;
-}
-function l159(d: any): boolean {
+function s_defs_envelope__defs_EventSeq(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 1))) return false;
   return true;
 }
-function l160(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string")))) return false;
+function s_defs_envelope__defs_Extensions(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
+  for (const k in d) { if (!s_defs_envelope__defs_Extensions_propertyNames(k)) return false; }
   return true;
 }
-function l155(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["filter"] !== undefined && !l156(d["filter"])) return false;
-  if (d["limit"] !== undefined && !l159(d["limit"])) return false;
-  if (d["cursor"] !== undefined && !l160(d["cursor"])) return false;
+function s_defs_envelope__defs_Extensions_propertyNames(d: any): boolean {
+  if (typeof d === "string" && (!S_RE_9ea29281.test(d))) return false;
   return true;
 }
-function l154(d: any): boolean {
+function s_defs_envelope__defs_Payload(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  return true;
+}
+function s_defs_error_code(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
+  return true;
+}
+function s_defs_error_payload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["code"] === undefined || d["message"] === undefined || d["retryable"] === undefined) return false;
+  if (d["code"] !== undefined && !s_defs_error_code(d["code"])) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string") && d["message"].length >= 1)) return false;
+  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
+  if (d["details"] !== undefined && !s_defs_error_payload__details(d["details"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
+  return true;
+}
+function s_defs_error_payload__details(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function s_defs_event_kind(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
+  return true;
+}
+function s_defs_event_kind__defs_WireEventKind(d: any): boolean {
+  if (!(((typeof d === "string") && S_RE_ad020f60.test(d)) || s_defs_event_kind(d))) return false;
+  return true;
+}
+function s_defs_feature(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")) return false;
+  return true;
+}
+function s_defs_job_list_entry(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined || d["lease"] === undefined || d["created_at"] === undefined || d["last_event_seq"] === undefined) return false;
   if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l155(d["payload"])) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE_f7a431cb.test(d["agent"]))) return false;
+  if (d["status"] !== undefined && !s_defs_job_status(d["status"])) return false;
+  if (d["lease"] !== undefined && !s_defs_lease(d["lease"])) return false;
+  if (d["parent_job_id"] !== undefined && !s_defs_job_list_entry__parent_job_id(d["parent_job_id"])) return false;
+  if (d["created_at"] !== undefined && !s_defs_timestamp(d["created_at"])) return false;
+  if (d["submitted_at"] !== undefined && !s_defs_timestamp(d["submitted_at"])) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["last_event_seq"] !== undefined && !s_defs_job_list_entry__last_event_seq(d["last_event_seq"])) return false;
   return true;
 }
-function l162(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
-  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
-  if (d["sent_at"] !== undefined && !l53(d["sent_at"])) return false;
-  return true;
-}
-function l161(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l162(d["payload"])) return false;
-  return true;
-}
-function l164(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
-  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
-  if (d["received_at"] !== undefined && !l53(d["received_at"])) return false;
-  return true;
-}
-function l163(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l164(d["payload"])) return false;
-  return true;
-}
-function l167(d: any): boolean {
+function s_defs_job_list_entry__last_event_seq(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l166(d: any): boolean {
+function s_defs_job_list_entry__parent_job_id(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function s_defs_job_status(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
+  return true;
+}
+function s_defs_lease(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["fs.read"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["fs.read"])) return false;
+  if (d["fs.write"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["fs.write"])) return false;
+  if (d["net.fetch"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["net.fetch"])) return false;
+  if (d["tool.call"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["tool.call"])) return false;
+  if (d["agent.delegate"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["agent.delegate"])) return false;
+  if (d["cost.budget"] !== undefined && !s_defs_lease__cost_budget(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !s_defs_lease__defs_CapabilityPatterns(d["model.use"])) return false;
+  for (const k in d) { if (!s_defs_lease__propertyNames(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!s_defs_lease__additionalProperties(d[k])) return false; } }
+  return true;
+}
+function s_defs_lease__additionalProperties(d: any): boolean {
+  if (!s_defs_lease__defs_CapabilityPatterns(d)) return false;
+  return true;
+}
+function s_defs_lease__cost_budget(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && S_RE_495c162d.test(d[i]))) return false;
+  return true;
+}
+function s_defs_lease__defs_CapabilityName(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (S_RE_ad020f60.test(d)))))) return false;
+  return true;
+}
+function s_defs_lease__defs_CapabilityPatterns(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function s_defs_lease__propertyNames(d: any): boolean {
+  if (!s_defs_lease__defs_CapabilityName(d)) return false;
+  return true;
+}
+function s_defs_lease_constraints(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && S_RE_4f3438cc.test(d["expires_at"]))) return false;
+  return true;
+}
+function s_defs_resume_request(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
   if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
   if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["last_event_seq"] !== undefined && !l167(d["last_event_seq"])) return false;
-  if (d["auth"] !== undefined && !l132(d["auth"])) return false;
-  if (d["client"] !== undefined && !l131(d["client"])) return false;
-  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
+  if (d["last_event_seq"] !== undefined && !s_defs_resume_request__last_event_seq(d["last_event_seq"])) return false;
   return true;
 }
-function l165(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l166(d["payload"])) return false;
+function s_defs_resume_request__last_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l170(d: any): boolean {
+function s_defs_runtime_info(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["name"] === undefined || d["version"] === undefined) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
@@ -2166,46 +302,119 @@ function l170(d: any): boolean {
   if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
   return true;
 }
-function l171(d: any): boolean {
+function s_defs_timestamp(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((!S_RE_4f3438cc.test(d))) return false;
+  return true;
+}
+function s_events_artifact_ref(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["uri"] === undefined || d["content_type"] === undefined) return false;
+  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
+  if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
+  if (d["byte_size"] !== undefined && !s_events_artifact_ref__byte_size(d["byte_size"])) return false;
+  if (d["sha256"] !== undefined && !((typeof d["sha256"] === "string") && S_RE_52f851fa.test(d["sha256"]))) return false;
+  return true;
+}
+function s_events_artifact_ref__byte_size(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l172(d: any): boolean {
+function s_events_delegate(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
+  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE_f7a431cb.test(d["agent"]))) return false;
+  if (d["lease_request"] !== undefined && !s_defs_lease(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !s_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
+  return true;
+}
+function s_events_log(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["level"] === undefined || d["message"] === undefined) return false;
+  if (d["level"] !== undefined && !((d["level"] === "trace" || d["level"] === "debug" || d["level"] === "info" || d["level"] === "warn" || d["level"] === "error" || d["level"] === "critical"))) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string") && d["message"].length >= 1)) return false;
+  if (d["attributes"] !== undefined && !s_events_log__attributes(d["attributes"])) return false;
+  if (d["fields"] !== undefined && !false) return false;
+  return true;
+}
+function s_events_log__attributes(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function s_events_metric(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["name"] === undefined || d["value"] === undefined) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["value"] !== undefined && !(((typeof d["value"] === "number" && isFinite(d["value"]))))) return false;
+  if (d["unit"] !== undefined && !((typeof d["unit"] === "string") && d["unit"].length >= 1)) return false;
+  if (d["dimensions"] !== undefined && !s_events_metric__defs_Dimensions(d["dimensions"])) return false;
+  if (d["dims"] !== undefined && !false) return false;
+  if (d["attributes"] !== undefined && !false) return false;
+  return true;
+}
+function s_events_metric__defs_Dimensions(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  for (const k in d) { if (!s_events_metric__defs_Dimensions_additionalProperties(d[k])) return false; }
+  return true;
+}
+function s_events_metric__defs_Dimensions_additionalProperties(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  return true;
+}
+function s_events_progress(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["current"] === undefined) return false;
+  if (d["current"] !== undefined && !s_events_progress__current(d["current"])) return false;
+  if (d["total"] !== undefined && !s_events_progress__total(d["total"])) return false;
+  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
+  return true;
+}
+function s_events_progress__current(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
-  if (typeof d === "number" && (!(d >= 1))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l169(d: any): boolean {
+function s_events_progress__total(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_events_result_chunk(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["runtime"] === undefined || d["resume_token"] === undefined || d["resume_window_sec"] === undefined || d["capabilities"] === undefined) return false;
-  if (d["runtime"] !== undefined && !l170(d["runtime"])) return false;
-  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
-  if (d["resume_window_sec"] !== undefined && !l171(d["resume_window_sec"])) return false;
-  if (d["heartbeat_interval_sec"] !== undefined && !l172(d["heartbeat_interval_sec"])) return false;
-  if (d["capabilities"] !== undefined && !l134(d["capabilities"])) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["encoding"] === undefined || d["more"] === undefined) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["chunk_seq"] !== undefined && !s_events_result_chunk__chunk_seq(d["chunk_seq"])) return false;
+  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
+  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
+  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
   return true;
 }
-function l168(d: any): boolean {
+function s_events_result_chunk__chunk_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_events_status(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
-  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
-  if (d["id"] !== undefined && !l21(d["id"])) return false;
-  if (d["type"] !== undefined && !(d["type"] === "session.welcome")) return false;
-  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
-  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
-  if (d["trace_id"] !== undefined && !l23(d["trace_id"])) return false;
-  if (d["event_seq"] !== undefined && !l32(d["event_seq"])) return false;
-  if (d["extensions"] !== undefined && !l27(d["extensions"])) return false;
-  if (d["payload"] !== undefined && !l169(d["payload"])) return false;
+  if (d["phase"] === undefined) return false;
+  if (d["phase"] !== undefined && !((typeof d["phase"] === "string") && d["phase"].length >= 1)) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
+  if (d["details"] !== undefined && !s_events_status__details(d["details"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!s_events_status__allOf_0_then(d)) return false; }
   return true;
 }
-function l174(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+function s_events_status__allOf_0_then(d: any): boolean {
+  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+    if (d["details"] === undefined) return false;
+    if (d["details"] !== undefined && !s_events_status__allOf_0_then_details(d["details"])) return false;
+  }
   return true;
 }
-function l178(d: any): boolean {
+function s_events_status__allOf_0_then_details(d: any): boolean {
   if (d !== null && typeof d === "object" && !Array.isArray(d)) {
     if (d["id"] === undefined || d["value"] === undefined) return false;
     if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
@@ -2213,174 +422,1965 @@ function l178(d: any): boolean {
   }
   return true;
 }
-function l177(d: any): boolean {
-  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
-    if (d["details"] === undefined) return false;
-    if (d["details"] !== undefined && !l178(d["details"])) return false;
-  }
-  return true;
-}
-function l176(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!l177(d)) return false; }
-  return true;
-}
-function l175(d: any): boolean {
-  return true;
-}
-function l173(d: any): boolean {
+function s_events_status__details(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["phase"] === undefined) return false;
-  if (d["phase"] !== undefined && !((typeof d["phase"] === "string") && d["phase"].length >= 1)) return false;
-  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
-  if (d["details"] !== undefined && !l174(d["details"])) return false;
-  if (!l175(d)) return false;
   return true;
 }
-function l179(d: any): boolean {
+function s_events_thought(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["text"] === undefined) return false;
   if (d["text"] !== undefined && !((typeof d["text"] === "string"))) return false;
   return true;
 }
-function l182(d: any): boolean {
+function s_events_tool_call(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  return true;
-}
-function l181(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
-  if (d["tool"] === undefined || d["call_id"] === undefined) return false;
+  if (d["tool"] === undefined || d["args"] === undefined || d["call_id"] === undefined) return false;
   if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
-  if (d["args"] !== undefined && !l182(d["args"])) return false;
+  if (d["args"] !== undefined && !s_events_tool_call__args(d["args"])) return false;
   if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
   return true;
 }
-function l184(d: any): boolean {
+function s_events_tool_call__args(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
-function l183(d: any): boolean {
+function s_events_tool_result(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["call_id"] === undefined) return false;
+  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
+  if (d["error"] !== undefined && !s_defs_error_payload(d["error"])) return false;
+  if (!s_events_tool_result__allOf_0(d)) return false;
+  return true;
+}
+function s_events_tool_result__allOf_0(d: any): boolean {
+  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
+  return true;
+}
+function s_messages_job_accepted(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_accepted__defs_JobAcceptedPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_accepted__defs_JobAcceptedPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["lease"] === undefined || d["accepted_at"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE_f7a431cb.test(d["agent"]))) return false;
+  if (d["lease"] !== undefined && !s_defs_lease(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !s_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !s_defs_budget(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !s_messages_job_accepted__defs_JobAcceptedPayload_credentials(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["accepted_at"] !== undefined && !s_defs_timestamp(d["accepted_at"])) return false;
+  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
+  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  return true;
+}
+function s_messages_job_accepted__defs_JobAcceptedPayload_credentials(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_credential(d[i])) return false;
+  return true;
+}
+function s_messages_job_cancel(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function s_messages_job_cancelled(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function s_messages_job_error(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !s_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_error__defs_JobErrorPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_error__defs_JobErrorPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["completed_at"] !== undefined && !s_defs_timestamp(d["completed_at"])) return false;
+  if (!s_defs_error_payload(d)) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
+  return true;
+}
+function s_messages_job_event(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !s_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_event__defs_JobEventPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_event__defs_JobEventPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
+  if (d["kind"] !== undefined && !s_defs_event_kind__defs_WireEventKind(d["kind"])) return false;
+  if (d["ts"] !== undefined && !s_defs_timestamp(d["ts"])) return false;
+  return true;
+}
+function s_messages_job_result(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !s_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_result__defs_JobResultPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_result__defs_JobResultPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !(d["final_status"] === "success")) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["result_size"] !== undefined && !s_messages_job_result__defs_JobResultPayload_result_size(d["result_size"])) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
+  if (d["completed_at"] !== undefined && !s_defs_timestamp(d["completed_at"])) return false;
+  if (d["output"] !== undefined && !false) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
+  return true;
+}
+function s_messages_job_result__defs_JobResultPayload_result_size(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_messages_job_submit(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_submit__defs_JobSubmitPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_submit__defs_JobSubmitPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["agent"] === undefined || d["input"] === undefined) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE_f7a431cb.test(d["agent"]))) return false;
+  if (d["lease_request"] !== undefined && !s_defs_lease(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !s_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["idempotency_key"] !== undefined && !s_messages_job_submit__defs_JobSubmitPayload_idempotency_key(d["idempotency_key"])) return false;
+  if (d["max_runtime_sec"] !== undefined && !s_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec(d["max_runtime_sec"])) return false;
+  return true;
+}
+function s_messages_job_submit__defs_JobSubmitPayload_idempotency_key(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
+  return true;
+}
+function s_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
+  return true;
+}
+function s_messages_job_subscribe(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_subscribe__defs_JobSubscribePayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_subscribe__defs_JobSubscribePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["from_event_seq"] !== undefined && !s_messages_job_subscribe__defs_JobSubscribePayload_from_event_seq(d["from_event_seq"])) return false;
+  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
+  return true;
+}
+function s_messages_job_subscribe__defs_JobSubscribePayload_from_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_messages_job_subscribed(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_job_subscribed__defs_JobSubscribedPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_job_subscribed__defs_JobSubscribedPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["current_status"] !== undefined && !s_defs_job_status(d["current_status"])) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && S_RE_f7a431cb.test(d["agent"]))) return false;
+  if (d["lease"] !== undefined && !s_defs_lease(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !s_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !s_defs_budget(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !s_messages_job_subscribed__defs_JobSubscribedPayload_credentials(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["parent_job_id"] !== undefined && !s_messages_job_subscribed__defs_JobSubscribedPayload_parent_job_id(d["parent_job_id"])) return false;
+  if (d["subscribed_from"] !== undefined && !s_messages_job_subscribed__defs_JobSubscribedPayload_subscribed_from(d["subscribed_from"])) return false;
+  if (d["replayed"] !== undefined && !((typeof d["replayed"] === "boolean"))) return false;
+  return true;
+}
+function s_messages_job_subscribed__defs_JobSubscribedPayload_credentials(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_credential(d[i])) return false;
+  return true;
+}
+function s_messages_job_subscribed__defs_JobSubscribedPayload_parent_job_id(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function s_messages_job_subscribed__defs_JobSubscribedPayload_subscribed_from(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_messages_job_unsubscribe(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
+  return true;
+}
+function s_messages_session_ack(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_ack__defs_SessionAckPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_ack__defs_SessionAckPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["last_processed_seq"] === undefined) return false;
+  if (d["last_processed_seq"] !== undefined && !s_messages_session_ack__defs_SessionAckPayload_last_processed_seq(d["last_processed_seq"])) return false;
+  return true;
+}
+function s_messages_session_ack__defs_SessionAckPayload_last_processed_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_messages_session_bye(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.bye")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function s_messages_session_close(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function s_messages_session_closed(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function s_messages_session_error(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_error__defs_SessionErrorPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_error__defs_SessionErrorPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (!s_defs_error_payload(d)) return false;
+  return true;
+}
+function s_messages_session_hello(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_hello__defs_SessionHelloPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_hello__defs_SessionHelloPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["client"] === undefined || d["auth"] === undefined) return false;
+  if (d["client"] !== undefined && !s_defs_client_info(d["client"])) return false;
+  if (d["auth"] !== undefined && !s_defs_auth(d["auth"])) return false;
+  if (d["capabilities"] !== undefined && !s_defs_capabilities(d["capabilities"])) return false;
+  if (d["resume"] !== undefined && !s_defs_resume_request(d["resume"])) return false;
+  return true;
+}
+function s_messages_session_jobs(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_jobs__defs_SessionJobsPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_jobs__defs_SessionJobsPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] === undefined || d["jobs"] === undefined || d["next_cursor"] === undefined) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["jobs"] !== undefined && !s_messages_session_jobs__defs_SessionJobsPayload_jobs(d["jobs"])) return false;
+  if (d["next_cursor"] !== undefined && !s_messages_session_jobs__defs_SessionJobsPayload_next_cursor(d["next_cursor"])) return false;
+  return true;
+}
+function s_messages_session_jobs__defs_SessionJobsPayload_jobs(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_job_list_entry(d[i])) return false;
+  return true;
+}
+function s_messages_session_jobs__defs_SessionJobsPayload_next_cursor(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function s_messages_session_list_jobs(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_list_jobs__defs_SessionListJobsPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_list_jobs__defs_SessionListJobsPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["filter"] !== undefined && !s_messages_session_list_jobs__defs_SessionListJobsPayload_filter(d["filter"])) return false;
+  if (d["limit"] !== undefined && !s_messages_session_list_jobs__defs_SessionListJobsPayload_limit(d["limit"])) return false;
+  if (d["cursor"] !== undefined && !s_messages_session_list_jobs__defs_SessionListJobsPayload_cursor(d["cursor"])) return false;
+  return true;
+}
+function s_messages_session_list_jobs__defs_SessionListJobsPayload_cursor(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")))) return false;
+  return true;
+}
+function s_messages_session_list_jobs__defs_SessionListJobsPayload_filter(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["status"] !== undefined && !s_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status(d["status"])) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
+  if (d["created_after"] !== undefined && !s_defs_timestamp(d["created_after"])) return false;
+  if (d["created_before"] !== undefined && !s_defs_timestamp(d["created_before"])) return false;
+  return true;
+}
+function s_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!s_defs_job_status(d[i])) return false;
+  return true;
+}
+function s_messages_session_list_jobs__defs_SessionListJobsPayload_limit(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function s_messages_session_ping(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_ping__defs_SessionPingPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_ping__defs_SessionPingPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
+  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
+  if (d["sent_at"] !== undefined && !s_defs_timestamp(d["sent_at"])) return false;
+  return true;
+}
+function s_messages_session_pong(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_pong__defs_SessionPongPayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_pong__defs_SessionPongPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
+  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
+  if (d["received_at"] !== undefined && !s_defs_timestamp(d["received_at"])) return false;
+  return true;
+}
+function s_messages_session_resume(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_resume__defs_SessionResumePayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_resume__defs_SessionResumePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["last_event_seq"] !== undefined && !s_messages_session_resume__defs_SessionResumePayload_last_event_seq(d["last_event_seq"])) return false;
+  if (d["auth"] !== undefined && !s_defs_auth(d["auth"])) return false;
+  if (d["client"] !== undefined && !s_defs_client_info(d["client"])) return false;
+  if (d["capabilities"] !== undefined && !s_defs_capabilities(d["capabilities"])) return false;
+  return true;
+}
+function s_messages_session_resume__defs_SessionResumePayload_last_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function s_messages_session_welcome(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && S_RE_b11a0ce4.test(d["id"]))) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.welcome")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !((typeof d["trace_id"] === "string") && S_RE_a0a60ca4.test(d["trace_id"]))) return false;
+  if (d["event_seq"] !== undefined && !false) return false;
+  if (d["extensions"] !== undefined && !s_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !s_messages_session_welcome__defs_SessionWelcomePayload(d["payload"])) return false;
+  return true;
+}
+function s_messages_session_welcome__defs_SessionWelcomePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["runtime"] === undefined || d["resume_token"] === undefined || d["resume_window_sec"] === undefined || d["capabilities"] === undefined) return false;
+  if (d["runtime"] !== undefined && !s_defs_runtime_info(d["runtime"])) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["resume_window_sec"] !== undefined && !s_messages_session_welcome__defs_SessionWelcomePayload_resume_window_sec(d["resume_window_sec"])) return false;
+  if (d["heartbeat_interval_sec"] !== undefined && !s_messages_session_welcome__defs_SessionWelcomePayload_heartbeat_interval_sec(d["heartbeat_interval_sec"])) return false;
+  if (d["capabilities"] !== undefined && !s_defs_capabilities(d["capabilities"])) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  return true;
+}
+function s_messages_session_welcome__defs_SessionWelcomePayload_heartbeat_interval_sec(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function s_messages_session_welcome__defs_SessionWelcomePayload_resume_window_sec(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+
+const L_RE_0394fd29 = new RegExp("^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
+const L_RE_495c162d = new RegExp("^[A-Za-z][A-Za-z0-9_-]*:[0-9]+(\\.[0-9]+)?$", "u");
+const L_RE_4dd5ebac = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+const L_RE_4f3438cc = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$", "u");
+const L_RE_52f851fa = new RegExp("^[0-9a-f]{64}$", "u");
+const L_RE_73381325 = new RegExp("^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
+const L_RE_825fdbd9 = new RegExp("^[a-zA-Z0-9.+_-]+$", "u");
+const L_RE_8a4b3cc0 = new RegExp("^x-vendor\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
+const L_RE_9ea29281 = new RegExp("^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
+const L_RE_a0a60ca4 = new RegExp("^(?!0{32}$)[0-9a-f]{32}$", "u");
+const L_RE_ad020f60 = new RegExp("^x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*$", "u");
+const L_RE_b11a0ce4 = new RegExp("^(([a-z][a-z0-9]*_)?[0-9A-HJKMNP-TV-Z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$", "u");
+const L_RE_dfa557e4 = new RegExp("^(-?[0-9]+(\\.[0-9]+)?|[A-Za-z][A-Za-z0-9_-]*:-?[0-9]+(\\.[0-9]+)?)$", "u");
+const L_RE_f0ee1a49 = new RegExp("^[A-Za-z][A-Za-z0-9_-]*$", "u");
+const L_RE_f7a431cb = new RegExp("^[a-z0-9][a-z0-9._-]*(@[a-zA-Z0-9.+_-]+)?$", "u");
+function l_defs_agent(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["name"] === undefined || d["versions"] === undefined) return false;
+  if (d["name"] !== undefined && !l_defs_agent__defs_AgentName(d["name"])) return false;
+  if (d["versions"] !== undefined && !l_defs_agent__versions(d["versions"])) return false;
+  if (d["default"] !== undefined && !l_defs_agent__defs_AgentVersion(d["default"])) return false;
+  return true;
+}
+function l_defs_agent__defs_AgentName(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_4dd5ebac.test(d)))) return false;
+  return true;
+}
+function l_defs_agent__defs_AgentRef(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_f7a431cb.test(d)))) return false;
+  return true;
+}
+function l_defs_agent__defs_AgentVersion(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_825fdbd9.test(d)))) return false;
+  return true;
+}
+function l_defs_agent__versions(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_agent__defs_AgentVersion(d[i])) return false;
+  return true;
+}
+function l_defs_auth(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["scheme"] === undefined) return false;
+  if (d["scheme"] !== undefined && !l_defs_auth__scheme(d["scheme"])) return false;
+  if (d["token"] !== undefined && !((typeof d["token"] === "string") && d["token"].length >= 1)) return false;
+  return true;
+}
+function l_defs_auth__scheme(d: any): boolean {
+  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_defs_budget(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  for (const k in d) { if (!l_defs_budget__propertyNames(k)) return false; if (!l_defs_budget__additionalProperties(d[k])) return false; }
+  return true;
+}
+function l_defs_budget__additionalProperties(d: any): boolean {
+  if (!((((typeof d === "number" && isFinite(d)))) || ((typeof d === "string") && L_RE_dfa557e4.test(d)))) return false;
+  return true;
+}
+function l_defs_budget__defs_Currency(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_f0ee1a49.test(d)))) return false;
+  return true;
+}
+function l_defs_budget__propertyNames(d: any): boolean {
+  if (!l_defs_budget__defs_Currency(d)) return false;
+  return true;
+}
+function l_defs_capabilities(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["encodings"] !== undefined && !l_defs_capabilities__encodings(d["encodings"])) return false;
+  if (d["features"] !== undefined && !l_defs_capabilities__features(d["features"])) return false;
+  if (d["agents"] !== undefined && !l_defs_capabilities__agents(d["agents"])) return false;
+  return true;
+}
+function l_defs_capabilities__agents(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_capabilities__agents_items(d[i])) return false;
+  return true;
+}
+function l_defs_capabilities__agents_items(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_agent(d))) return false;
+  return true;
+}
+function l_defs_capabilities__encodings(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l_defs_capabilities__features(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_feature(d[i])) return false;
+  return true;
+}
+function l_defs_client_info(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["name"] === undefined || d["version"] === undefined) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["version"] !== undefined && !((typeof d["version"] === "string") && d["version"].length >= 1)) return false;
+  if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
+  if (d["principal"] !== undefined && !((typeof d["principal"] === "string"))) return false;
+  return true;
+}
+function l_defs_credential(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["id"] === undefined || d["scheme"] === undefined || d["value"] === undefined || d["endpoint"] === undefined) return false;
+  if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
+  if (d["scheme"] !== undefined && !l_defs_credential__scheme(d["scheme"])) return false;
+  if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
+  if (d["endpoint"] !== undefined && !((typeof d["endpoint"] === "string") && d["endpoint"].length >= 1)) return false;
+  if (d["profile"] !== undefined && !((typeof d["profile"] === "string") && d["profile"].length >= 1)) return false;
+  if (d["constraints"] !== undefined && !l_defs_credential__defs_CredentialConstraints(d["constraints"])) return false;
+  return true;
+}
+function l_defs_credential__defs_CredentialConstraints(d: any): boolean {
+  if (!(l_defs_credential__defs_TsCredentialConstraints(d) || l_defs_credential__defs_CredentialConstraints_anyOf_0(d))) return false;
+  return true;
+}
+function l_defs_credential__defs_CredentialConstraints_anyOf_0(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["cost.budget"] !== undefined && !l_defs_credential__defs_CredentialConstraints_anyOf_0_cost_budget(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !l_defs_credential__defs_CredentialConstraints_anyOf_0_model_use(d["model.use"])) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE_4f3438cc.test(d["expires_at"]))) return false;
+  if (d["allowed_models"] !== undefined && !l_defs_credential__defs_CredentialConstraints_anyOf_0_allowed_models(d["allowed_models"])) return false;
+  if (d["max_spend"] !== undefined && !l_defs_credential__defs_MaxSpend(d["max_spend"])) return false;
+  if (d["allowed_models"] !== undefined && (d["model.use"] === undefined)) return false;
+  if (d["max_spend"] !== undefined && (d["cost.budget"] === undefined)) return false;
+  return true;
+}
+function l_defs_credential__defs_CredentialConstraints_anyOf_0_allowed_models(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l_defs_credential__defs_CredentialConstraints_anyOf_0_cost_budget(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_lease__defs_BudgetAmount(d[i])) return false;
+  return true;
+}
+function l_defs_credential__defs_CredentialConstraints_anyOf_0_model_use(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l_defs_credential__defs_MaxSpend(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["currency"] === undefined || d["amount"] === undefined) return false;
+  if (d["currency"] !== undefined && !((typeof d["currency"] === "string") && d["currency"].length >= 1)) return false;
+  if (d["amount"] !== undefined && !l_defs_credential__defs_MaxSpend_amount(d["amount"])) return false;
+  return true;
+}
+function l_defs_credential__defs_MaxSpend_amount(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_defs_credential__defs_TsCredentialConstraints(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE_4f3438cc.test(d["expires_at"]))) return false;
+  if (d["allowed_models"] !== undefined && !l_defs_credential__defs_TsCredentialConstraints_allowed_models(d["allowed_models"])) return false;
+  if (d["max_spend"] !== undefined && !l_defs_credential__defs_MaxSpend(d["max_spend"])) return false;
+  return true;
+}
+function l_defs_credential__defs_TsCredentialConstraints_allowed_models(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string"))) return false;
+  return true;
+}
+function l_defs_credential__defs_UnknownSchemeCredential(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["scheme"] === undefined) return false;
+  if (d["scheme"] !== undefined && !l_defs_credential__defs_UnknownSchemeCredential_scheme(d["scheme"])) return false;
+  return true;
+}
+function l_defs_credential__defs_UnknownSchemeCredential_scheme(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((d === "bearer")) return false;
+  return true;
+}
+function l_defs_credential__scheme(d: any): boolean {
+  if (!((d === "bearer") || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_defs_envelope(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !l_defs_envelope__defs_MessageTypeName(d["type"])) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_defs_envelope__defs_Payload(d["payload"])) return false;
+  return true;
+}
+function l_defs_envelope__defs_EventSeq(d: any): boolean {
+  if (!(l_defs_envelope__defs_EventSeq_anyOf_0(d) || l_defs_envelope__defs_EventSeq_anyOf_1(d))) return false;
+  return true;
+}
+function l_defs_envelope__defs_EventSeq_anyOf_0(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l_defs_envelope__defs_EventSeq_anyOf_1(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_defs_envelope__defs_Extensions(d: any): boolean {
+  return true;
+}
+function l_defs_envelope__defs_Extensions_anyOf_0(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["optional"] !== undefined && !((typeof d["optional"] === "boolean"))) return false;
+  for (const k in d) { if (!l_defs_envelope__defs_Extensions_anyOf_0_propertyNames(k)) return false; }
+  return true;
+}
+function l_defs_envelope__defs_Extensions_anyOf_0_propertyNames(d: any): boolean {
+  if (typeof d === "string" && (!L_RE_9ea29281.test(d))) return false;
+  return true;
+}
+function l_defs_envelope__defs_LenientEventSeq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_defs_envelope__defs_MessageTypeName(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_0394fd29.test(d)))) return false;
+  return true;
+}
+function l_defs_envelope__defs_Payload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_defs_error_code(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_error_code__anyOf_0(d))) return false;
+  return true;
+}
+function l_defs_error_code__anyOf_0(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "PERMISSION_DENIED" || d === "LEASE_SUBSET_VIOLATION" || d === "JOB_NOT_FOUND" || d === "DUPLICATE_KEY" || d === "AGENT_NOT_AVAILABLE" || d === "AGENT_VERSION_NOT_AVAILABLE" || d === "CANCELLED" || d === "TIMEOUT" || d === "RESUME_WINDOW_EXPIRED" || d === "HEARTBEAT_LOST" || d === "LEASE_EXPIRED" || d === "BUDGET_EXHAUSTED" || d === "INVALID_REQUEST" || d === "UNAUTHENTICATED" || d === "INTERNAL_ERROR")) return false;
+  return true;
+}
+function l_defs_error_payload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["code"] === undefined || d["retryable"] === undefined) return false;
+  if (d["code"] !== undefined && !l_defs_error_code(d["code"])) return false;
+  if (d["message"] !== undefined && !l_defs_error_payload__message(d["message"])) return false;
+  if (d["retryable"] !== undefined && !((typeof d["retryable"] === "boolean"))) return false;
+  if (d["details"] !== undefined && !l_defs_error_payload__details(d["details"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "LEASE_EXPIRED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "BUDGET_EXHAUSTED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === false)))))) return false; }
+  if (!l_defs_error_payload__allOf_2(d)) return false;
+  return true;
+}
+function l_defs_error_payload__allOf_2(d: any): boolean {
+  return true;
+}
+function l_defs_error_payload__allOf_2_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "INTERNAL_ERROR")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["retryable"] === undefined || (d["retryable"] === true)))))) return false; }
+  return true;
+}
+function l_defs_error_payload__details(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_defs_error_payload__message(d: any): boolean {
+  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_defs_event_kind(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "artifact_ref" || d === "delegate" || d === "log" || d === "metric" || d === "progress" || d === "result_chunk" || d === "status" || d === "thought" || d === "tool_call" || d === "tool_result")) return false;
+  return true;
+}
+function l_defs_event_kind__defs_VendorEventKind(d: any): boolean {
+  if (!(((typeof d === "string") && L_RE_ad020f60.test(d)) || ((typeof d === "string") && L_RE_8a4b3cc0.test(d)))) return false;
+  return true;
+}
+function l_defs_event_kind__defs_WireEventKind(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_event_kind__defs_WireEventKind_anyOf_0(d))) return false;
+  return true;
+}
+function l_defs_event_kind__defs_WireEventKind_anyOf_0(d: any): boolean {
+  if (!(l_defs_event_kind(d) || l_defs_event_kind__defs_VendorEventKind(d))) return false;
+  return true;
+}
+function l_defs_feature(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && (d === "heartbeat" || d === "ack" || d === "list_jobs" || d === "subscribe" || d === "lease_expires_at" || d === "cost.budget" || d === "model.use" || d === "provisioned_credentials" || d === "progress" || d === "result_chunk" || d === "agent_versions")))) return false;
+  return true;
+}
+function l_defs_ids__defs_MessageId(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_b11a0ce4.test(d)))) return false;
+  return true;
+}
+function l_defs_ids__defs_TraceId(d: any): boolean {
+  if (!(((typeof d === "string") && L_RE_a0a60ca4.test(d)) || ((typeof d === "string") && L_RE_73381325.test(d)))) return false;
+  return true;
+}
+function l_defs_job_list_entry(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["agent"] === undefined || d["status"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l_defs_agent__defs_AgentRef(d["agent"])) return false;
+  if (d["status"] !== undefined && !l_defs_job_list_entry__status(d["status"])) return false;
+  if (d["lease"] !== undefined && !l_defs_lease(d["lease"])) return false;
+  if (d["parent_job_id"] !== undefined && !l_defs_job_list_entry__parent_job_id(d["parent_job_id"])) return false;
+  if (d["created_at"] !== undefined && !l_defs_timestamp(d["created_at"])) return false;
+  if (d["submitted_at"] !== undefined && !l_defs_timestamp(d["submitted_at"])) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["last_event_seq"] !== undefined && !l_defs_job_list_entry__last_event_seq(d["last_event_seq"])) return false;
+  return true;
+}
+function l_defs_job_list_entry__last_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_defs_job_list_entry__parent_job_id(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_defs_job_list_entry__status(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_job_status(d))) return false;
+  return true;
+}
+function l_defs_job_status(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(d === "pending" || d === "running" || d === "success" || d === "error" || d === "cancelled" || d === "timed_out")) return false;
+  return true;
+}
+function l_defs_lease(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["fs.read"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["fs.read"])) return false;
+  if (d["fs.write"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["fs.write"])) return false;
+  if (d["net.fetch"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["net.fetch"])) return false;
+  if (d["tool.call"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["tool.call"])) return false;
+  if (d["agent.delegate"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["agent.delegate"])) return false;
+  if (d["cost.budget"] !== undefined && !l_defs_lease__cost_budget(d["cost.budget"])) return false;
+  if (d["model.use"] !== undefined && !l_defs_lease__defs_CapabilityPatterns(d["model.use"])) return false;
+  for (const k in d) { if (!l_defs_lease__propertyNames(k)) return false; if (!(k === "fs.read" || k === "fs.write" || k === "net.fetch" || k === "tool.call" || k === "agent.delegate" || k === "cost.budget" || k === "model.use")) { if (!l_defs_lease__additionalProperties(d[k])) return false; } }
+  return true;
+}
+function l_defs_lease__additionalProperties(d: any): boolean {
+  if (!l_defs_lease__defs_CapabilityPatterns(d)) return false;
+  return true;
+}
+function l_defs_lease__cost_budget(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_lease__defs_BudgetAmount(d[i])) return false;
+  return true;
+}
+function l_defs_lease__defs_BudgetAmount(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_495c162d.test(d)))) return false;
+  return true;
+}
+function l_defs_lease__defs_CapabilityName(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_lease__defs_CapabilityName_anyOf_0(d))) return false;
+  return true;
+}
+function l_defs_lease__defs_CapabilityName_anyOf_0(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if (!(((d === "fs.read" || d === "fs.write" || d === "net.fetch" || d === "tool.call" || d === "agent.delegate" || d === "cost.budget" || d === "model.use")) || ((typeof d !== "string" || (L_RE_ad020f60.test(d)))))) return false;
+  return true;
+}
+function l_defs_lease__defs_CapabilityPatterns(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!((typeof d[i] === "string") && d[i].length >= 1)) return false;
+  return true;
+}
+function l_defs_lease__propertyNames(d: any): boolean {
+  if (!l_defs_lease__defs_CapabilityName(d)) return false;
+  return true;
+}
+function l_defs_lease_constraints(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["expires_at"] !== undefined && !((typeof d["expires_at"] === "string") && L_RE_4f3438cc.test(d["expires_at"]))) return false;
+  return true;
+}
+function l_defs_resume_request(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["session_id"] === undefined || d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["last_event_seq"] !== undefined && !l_defs_resume_request__last_event_seq(d["last_event_seq"])) return false;
+  return true;
+}
+function l_defs_resume_request__last_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_defs_runtime_info(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["name"] === undefined || d["version"] === undefined) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["version"] !== undefined && !((typeof d["version"] === "string") && d["version"].length >= 1)) return false;
+  if (d["fingerprint"] !== undefined && !((typeof d["fingerprint"] === "string"))) return false;
+  return true;
+}
+function l_defs_timestamp(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((typeof d === "string") && L_RE_4f3438cc.test(d)))) return false;
+  return true;
+}
+function l_events_artifact_ref(d: any): boolean {
+  if (!(l_events_artifact_ref__defs_PyArtifactRef(d) || l_events_artifact_ref__anyOf_0(d))) return false;
+  return true;
+}
+function l_events_artifact_ref__anyOf_0(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["uri"] === undefined || d["content_type"] === undefined) return false;
+  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
+  if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
+  if (d["byte_size"] !== undefined && !l_events_artifact_ref__anyOf_0_byte_size(d["byte_size"])) return false;
+  if (d["sha256"] !== undefined && !l_events_artifact_ref__anyOf_0_sha256(d["sha256"])) return false;
+  return true;
+}
+function l_events_artifact_ref__anyOf_0_byte_size(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_artifact_ref__anyOf_0_sha256(d: any): boolean {
+  if (!(((typeof d === "string")) || ((typeof d === "string") && L_RE_52f851fa.test(d)))) return false;
+  return true;
+}
+function l_events_artifact_ref__defs_PyArtifactRef(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["artifact_id"] === undefined || d["media_type"] === undefined) return false;
+  if (d["artifact_id"] !== undefined && !((typeof d["artifact_id"] === "string") && d["artifact_id"].length >= 1)) return false;
+  if (d["media_type"] !== undefined && !((typeof d["media_type"] === "string") && d["media_type"].length >= 1)) return false;
+  if (d["size_bytes"] !== undefined && !l_events_artifact_ref__defs_PyArtifactRef_size_bytes(d["size_bytes"])) return false;
+  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
+  return true;
+}
+function l_events_artifact_ref__defs_PyArtifactRef_size_bytes(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_delegate(d: any): boolean {
+  if (!(l_events_delegate__defs_DelegateNotification(d) || l_events_delegate__anyOf_0(d))) return false;
+  return true;
+}
+function l_events_delegate__anyOf_0(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["delegate_id"] === undefined || d["agent"] === undefined || d["input"] === undefined) return false;
+  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l_defs_agent__defs_AgentRef(d["agent"])) return false;
+  if (d["lease_request"] !== undefined && !l_defs_lease(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !l_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
+  return true;
+}
+function l_events_delegate__defs_DelegateNotification(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["child_job_id"] === undefined || d["agent"] === undefined) return false;
+  if (d["child_job_id"] !== undefined && !((typeof d["child_job_id"] === "string") && d["child_job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
+  if (d["lease"] !== undefined && !l_events_delegate__defs_DelegateNotification_lease(d["lease"])) return false;
+  return true;
+}
+function l_events_delegate__defs_DelegateNotification_lease(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_log(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["level"] === undefined || d["message"] === undefined) return false;
+  if (d["level"] !== undefined && !l_events_log__level(d["level"])) return false;
+  if (d["message"] !== undefined && !l_events_log__message(d["message"])) return false;
+  if (d["attributes"] !== undefined && !l_events_log__attributes(d["attributes"])) return false;
+  if (d["fields"] !== undefined && !l_events_log__fields(d["fields"])) return false;
+  return true;
+}
+function l_events_log__attributes(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_log__fields(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_log__level(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || ((d === "trace" || d === "debug" || d === "info" || d === "warn" || d === "error" || d === "critical")))) return false;
+  return true;
+}
+function l_events_log__message(d: any): boolean {
+  if (!(((typeof d === "string")) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_events_metric(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["name"] === undefined || d["value"] === undefined) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["value"] !== undefined && !(((typeof d["value"] === "number" && isFinite(d["value"]))))) return false;
+  if (d["unit"] !== undefined && !((typeof d["unit"] === "string") && d["unit"].length >= 1)) return false;
+  if (d["dimensions"] !== undefined && !l_events_metric__defs_Dimensions(d["dimensions"])) return false;
+  if (d["dims"] !== undefined && !l_events_metric__defs_Dimensions(d["dims"])) return false;
+  if (d["attributes"] !== undefined && !l_events_metric__attributes(d["attributes"])) return false;
+  return true;
+}
+function l_events_metric__attributes(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_metric__defs_Dimensions(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  for (const k in d) { if (!l_events_metric__defs_Dimensions_additionalProperties(d[k])) return false; }
+  return true;
+}
+function l_events_metric__defs_Dimensions_additionalProperties(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  return true;
+}
+function l_events_progress(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["current"] === undefined) return false;
+  if (d["current"] !== undefined && !l_events_progress__current(d["current"])) return false;
+  if (d["total"] !== undefined && !l_events_progress__total(d["total"])) return false;
+  if (d["units"] !== undefined && !((typeof d["units"] === "string") && d["units"].length >= 1)) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
+  return true;
+}
+function l_events_progress__current(d: any): boolean {
+  if (!(l_events_progress__current_anyOf_1(d) || l_events_progress__current_anyOf_0(d))) return false;
+  return true;
+}
+function l_events_progress__current_anyOf_0(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_progress__current_anyOf_1(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_progress__total(d: any): boolean {
+  if (!(l_events_progress__total_anyOf_1(d) || l_events_progress__total_anyOf_0(d))) return false;
+  return true;
+}
+function l_events_progress__total_anyOf_0(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_progress__total_anyOf_1(d: any): boolean {
+  if (!((typeof d === "number" && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_result_chunk(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["result_id"] === undefined || d["chunk_seq"] === undefined || d["data"] === undefined || d["more"] === undefined) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["chunk_seq"] !== undefined && !l_events_result_chunk__chunk_seq(d["chunk_seq"])) return false;
+  if (d["data"] !== undefined && !((typeof d["data"] === "string"))) return false;
+  if (d["encoding"] !== undefined && !((d["encoding"] === "utf8" || d["encoding"] === "base64"))) return false;
+  if (d["more"] !== undefined && !((typeof d["more"] === "boolean"))) return false;
+  return true;
+}
+function l_events_result_chunk__chunk_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_events_status(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["phase"] === undefined) return false;
+  if (d["phase"] !== undefined && !((typeof d["phase"] === "string") && d["phase"].length >= 1)) return false;
+  if (d["message"] !== undefined && !((typeof d["message"] === "string"))) return false;
+  if (d["details"] !== undefined && !l_events_status__details(d["details"])) return false;
+  if (!l_events_status__allOf_0(d)) return false;
+  return true;
+}
+function l_events_status__allOf_0(d: any): boolean {
+  return true;
+}
+function l_events_status__allOf_0_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["phase"] !== undefined && (d["phase"] === undefined || (d["phase"] === "credential_rotated")))))) { if (!l_events_status__allOf_0_anyOf_0_then(d)) return false; }
+  return true;
+}
+function l_events_status__allOf_0_anyOf_0_then(d: any): boolean {
+  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+    if (d["details"] === undefined) return false;
+    if (d["details"] !== undefined && !l_events_status__allOf_0_anyOf_0_then_details(d["details"])) return false;
+  }
+  return true;
+}
+function l_events_status__allOf_0_anyOf_0_then_details(d: any): boolean {
+  if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+    if (d["id"] === undefined || d["value"] === undefined) return false;
+    if (d["id"] !== undefined && !((typeof d["id"] === "string") && d["id"].length >= 1)) return false;
+    if (d["value"] !== undefined && !((typeof d["value"] === "string") && d["value"].length >= 1)) return false;
+  }
+  return true;
+}
+function l_events_status__details(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_thought(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["text"] === undefined) return false;
+  if (d["text"] !== undefined && !((typeof d["text"] === "string"))) return false;
+  return true;
+}
+function l_events_tool_call(d: any): boolean {
+  if (!(l_events_tool_call__anyOf_0(d) || l_events_tool_call__defs_PyToolCall(d))) return false;
+  return true;
+}
+function l_events_tool_call__anyOf_0(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool"] === undefined || d["call_id"] === undefined) return false;
+  if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
+  if (d["args"] !== undefined && !l_events_tool_call__anyOf_0_args(d["args"])) return false;
+  if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
+  return true;
+}
+function l_events_tool_call__anyOf_0_args(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_tool_call__defs_PyToolCall(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["tool_call_id"] === undefined || d["name"] === undefined) return false;
   if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
   if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
-  if (d["arguments"] !== undefined && !l184(d["arguments"])) return false;
+  if (d["arguments"] !== undefined && !l_events_tool_call__defs_PyToolCall_arguments(d["arguments"])) return false;
   return true;
 }
-function l180(d: any): boolean {
-  if (!(l181(d) || l183(d))) return false;
+function l_events_tool_call__defs_PyToolCall_arguments(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
-function l188(d: any): boolean {
-  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
+function l_events_tool_result(d: any): boolean {
+  if (!(l_events_tool_result__defs_PyToolResult(d) || l_events_tool_result__anyOf_0(d))) return false;
   return true;
 }
-function l189(d: any): boolean {
-  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["error"] !== undefined)))) return false;
-  return true;
-}
-function l187(d: any): boolean {
-  if (!(l189(d) || l188(d))) return false;
-  return true;
-}
-function l186(d: any): boolean {
+function l_events_tool_result__anyOf_0(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["call_id"] === undefined) return false;
   if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
-  if (d["error"] !== undefined && !l58(d["error"])) return false;
-  if (!l187(d)) return false;
+  if (d["error"] !== undefined && !l_defs_error_payload(d["error"])) return false;
+  if (!l_events_tool_result__anyOf_0_allOf_0(d)) return false;
   return true;
 }
-function l192(d: any): boolean {
-  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+function l_events_tool_result__anyOf_0_allOf_0(d: any): boolean {
+  if (!(l_events_tool_result__anyOf_0_allOf_0_anyOf_1(d) || l_events_tool_result__anyOf_0_allOf_0_anyOf_0(d))) return false;
   return true;
 }
-function l191(d: any): boolean {
-  if (!(((d === null)) || ((typeof d === "string")) || l192(d))) return false;
+function l_events_tool_result__anyOf_0_allOf_0_anyOf_0(d: any): boolean {
+  { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
   return true;
 }
-function l190(d: any): boolean {
+function l_events_tool_result__anyOf_0_allOf_0_anyOf_1(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["error"] !== undefined)))) return false;
+  return true;
+}
+function l_events_tool_result__defs_PyToolResult(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["tool_call_id"] === undefined) return false;
   if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
-  if (d["error"] !== undefined && !l191(d["error"])) return false;
+  if (d["error"] !== undefined && !l_events_tool_result__defs_PyToolResult_error(d["error"])) return false;
   return true;
 }
-function l185(d: any): boolean {
-  if (!(l190(d) || l186(d))) return false;
+function l_events_tool_result__defs_PyToolResult_error(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")) || l_events_tool_result__defs_PyToolResult_error_anyOf_1(d))) return false;
+  return true;
+}
+function l_events_tool_result__defs_PyToolResult_error_anyOf_1(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_messages_job_accepted(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.accepted")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_accepted__defs_JobAcceptedPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_accepted__defs_JobAcceptedPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["accepted_at"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["agent"] !== undefined && !l_defs_agent__defs_AgentRef(d["agent"])) return false;
+  if (d["lease"] !== undefined && !l_defs_lease(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !l_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !l_defs_budget(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !l_messages_job_accepted__defs_JobAcceptedPayload_credentials(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["accepted_at"] !== undefined && !l_defs_timestamp(d["accepted_at"])) return false;
+  if (d["parent_job_id"] !== undefined && !((typeof d["parent_job_id"] === "string") && d["parent_job_id"].length >= 1)) return false;
+  if (d["delegate_id"] !== undefined && !((typeof d["delegate_id"] === "string") && d["delegate_id"].length >= 1)) return false;
+  return true;
+}
+function l_messages_job_accepted__defs_JobAcceptedPayload_credentials(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_messages_job_accepted__defs_JobAcceptedPayload_credentials_items(d[i])) return false;
+  return true;
+}
+function l_messages_job_accepted__defs_JobAcceptedPayload_credentials_items(d: any): boolean {
+  if (!(l_defs_credential__defs_UnknownSchemeCredential(d) || l_defs_credential(d))) return false;
+  return true;
+}
+function l_messages_job_cancel(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancel")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l_messages_job_cancelled(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.cancelled")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l_messages_job_error(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_error__defs_JobErrorPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !((typeof d["final_status"] === "string") && (d["final_status"] === "error" || d["final_status"] === "cancelled" || d["final_status"] === "timed_out"))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["completed_at"] !== undefined && !l_defs_timestamp(d["completed_at"])) return false;
+  if (!l_defs_error_payload(d)) return false;
+  if (!l_messages_job_error__defs_JobErrorPayload_allOf_1(d)) return false;
+  if (!l_messages_job_error__defs_JobErrorPayload_allOf_2(d)) return false;
+  if (!l_messages_job_error__defs_JobErrorPayload_allOf_3(d)) return false;
+  if (!l_messages_job_error__defs_JobErrorPayload_allOf_4(d)) return false;
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_1(d: any): boolean {
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_1_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "CANCELLED")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) return false; }
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_2(d: any): boolean {
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_2_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["code"] !== undefined && (d["code"] === undefined || (d["code"] === "TIMEOUT")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) return false; }
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_3(d: any): boolean {
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_3_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "cancelled")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "CANCELLED")))))) return false; }
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_4(d: any): boolean {
+  return true;
+}
+function l_messages_job_error__defs_JobErrorPayload_allOf_4_anyOf_0(d: any): boolean {
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["final_status"] !== undefined && (d["final_status"] === undefined || (d["final_status"] === "timed_out")))))) { if (!((!(d !== null && typeof d === "object" && !Array.isArray(d)) || ((d["code"] === undefined || (d["code"] === "TIMEOUT")))))) return false; }
+  return true;
+}
+function l_messages_job_event(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.event")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_event__defs_JobEventPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_event__defs_JobEventPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["kind"] === undefined || d["ts"] === undefined || d["body"] === undefined) return false;
+  if (d["kind"] !== undefined && !l_defs_event_kind__defs_WireEventKind(d["kind"])) return false;
+  if (d["ts"] !== undefined && !l_defs_timestamp(d["ts"])) return false;
+  return true;
+}
+function l_messages_job_result(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined || d["event_seq"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.result")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_EventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_result__defs_JobResultPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_result__defs_JobResultPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["final_status"] === undefined) return false;
+  if (d["final_status"] !== undefined && !l_messages_job_result__defs_JobResultPayload_final_status(d["final_status"])) return false;
+  if (d["result_id"] !== undefined && !((typeof d["result_id"] === "string") && d["result_id"].length >= 1)) return false;
+  if (d["result_size"] !== undefined && !l_messages_job_result__defs_JobResultPayload_result_size(d["result_size"])) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
+  if (d["completed_at"] !== undefined && !l_defs_timestamp(d["completed_at"])) return false;
+  if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["result_id"] !== undefined)))) return false;
+  return true;
+}
+function l_messages_job_result__defs_JobResultPayload_final_status(d: any): boolean {
+  if (!((d === "success") || ((d === "success" || d === "cancelled" || d === "timed_out")))) return false;
+  return true;
+}
+function l_messages_job_result__defs_JobResultPayload_result_size(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_job_submit(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.submit")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_submit__defs_JobSubmitPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["agent"] === undefined) return false;
+  if (d["agent"] !== undefined && !l_defs_agent__defs_AgentRef(d["agent"])) return false;
+  if (d["lease_request"] !== undefined && !l_defs_lease(d["lease_request"])) return false;
+  if (d["lease_constraints"] !== undefined && !l_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["idempotency_key"] !== undefined && !l_messages_job_submit__defs_JobSubmitPayload_idempotency_key(d["idempotency_key"])) return false;
+  if (d["max_runtime_sec"] !== undefined && !l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec(d["max_runtime_sec"])) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload_idempotency_key(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_messages_job_submit__defs_JobSubmitPayload_idempotency_key_anyOf_0(d))) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload_idempotency_key_anyOf_0(d: any): boolean {
+  if (!(typeof d === "string")) return false;
+  if ((d.length < 1 || (d.length > 256 && cpLength(d) > 256))) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec(d: any): boolean {
+  if (!(l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec_anyOf_1(d) || l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec_anyOf_0(d))) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec_anyOf_0(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1) || !(d <= 86400))) return false;
+  return true;
+}
+function l_messages_job_submit__defs_JobSubmitPayload_max_runtime_sec_anyOf_1(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l_messages_job_subscribe(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribe")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_subscribe__defs_JobSubscribePayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_subscribe__defs_JobSubscribePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["from_event_seq"] !== undefined && !l_messages_job_subscribe__defs_JobSubscribePayload_from_event_seq(d["from_event_seq"])) return false;
+  if (d["history"] !== undefined && !((typeof d["history"] === "boolean"))) return false;
+  return true;
+}
+function l_messages_job_subscribe__defs_JobSubscribePayload_from_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_job_subscribed(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined || d["job_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.subscribed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_job_subscribed__defs_JobSubscribedPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["job_id"] === undefined || d["current_status"] === undefined || d["agent"] === undefined || d["lease"] === undefined || d["subscribed_from"] === undefined || d["replayed"] === undefined) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["current_status"] !== undefined && !l_defs_job_status(d["current_status"])) return false;
+  if (d["agent"] !== undefined && !l_defs_agent__defs_AgentRef(d["agent"])) return false;
+  if (d["lease"] !== undefined && !l_defs_lease(d["lease"])) return false;
+  if (d["lease_constraints"] !== undefined && !l_defs_lease_constraints(d["lease_constraints"])) return false;
+  if (d["budget"] !== undefined && !l_defs_budget(d["budget"])) return false;
+  if (d["credentials"] !== undefined && !l_messages_job_subscribed__defs_JobSubscribedPayload_credentials(d["credentials"])) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["parent_job_id"] !== undefined && !l_messages_job_subscribed__defs_JobSubscribedPayload_parent_job_id(d["parent_job_id"])) return false;
+  if (d["subscribed_from"] !== undefined && !l_messages_job_subscribed__defs_JobSubscribedPayload_subscribed_from(d["subscribed_from"])) return false;
+  if (d["replayed"] !== undefined && !l_messages_job_subscribed__defs_JobSubscribedPayload_replayed(d["replayed"])) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_credentials(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_messages_job_subscribed__defs_JobSubscribedPayload_credentials_items(d[i])) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_credentials_items(d: any): boolean {
+  if (!(l_defs_credential__defs_UnknownSchemeCredential(d) || l_defs_credential(d))) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_parent_job_id(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_replayed(d: any): boolean {
+  if (!(((typeof d === "boolean")) || l_messages_job_subscribed__defs_JobSubscribedPayload_replayed_anyOf_1(d))) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_replayed_anyOf_1(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_job_subscribed__defs_JobSubscribedPayload_subscribed_from(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_job_unsubscribe(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "job.unsubscribe")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && d["payload"]["job_id"] !== undefined && (d["payload"]["job_id"] === undefined || (((typeof d["payload"]["job_id"] === "string") && d["payload"]["job_id"].length >= 1))))) return false;
+  return true;
+}
+function l_messages_session_ack(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ack")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_ack__defs_SessionAckPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_ack__defs_SessionAckPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["last_processed_seq"] === undefined) return false;
+  if (d["last_processed_seq"] !== undefined && !l_messages_session_ack__defs_SessionAckPayload_last_processed_seq(d["last_processed_seq"])) return false;
+  return true;
+}
+function l_messages_session_ack__defs_SessionAckPayload_last_processed_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_session_bye(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.bye")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l_messages_session_close(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.close")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l_messages_session_closed(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.closed")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !(((d["payload"] !== null && typeof d["payload"] === "object" && !Array.isArray(d["payload"]))) && (d["payload"]["reason"] === undefined || ((typeof d["payload"]["reason"] === "string"))))) return false;
+  return true;
+}
+function l_messages_session_error(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.error")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_error__defs_SessionErrorPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_error__defs_SessionErrorPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (!l_defs_error_payload(d)) return false;
+  return true;
+}
+function l_messages_session_hello(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.hello")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_hello__defs_SessionHelloPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_hello__defs_SessionHelloPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["client"] === undefined || d["auth"] === undefined) return false;
+  if (d["client"] !== undefined && !l_defs_client_info(d["client"])) return false;
+  if (d["auth"] !== undefined && !l_defs_auth(d["auth"])) return false;
+  if (d["capabilities"] !== undefined && !l_defs_capabilities(d["capabilities"])) return false;
+  if (d["resume"] !== undefined && !l_defs_resume_request(d["resume"])) return false;
+  return true;
+}
+function l_messages_session_jobs(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.jobs")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_jobs__defs_SessionJobsPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_jobs__defs_SessionJobsPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["request_id"] === undefined || d["jobs"] === undefined) return false;
+  if (d["request_id"] !== undefined && !((typeof d["request_id"] === "string") && d["request_id"].length >= 1)) return false;
+  if (d["jobs"] !== undefined && !l_messages_session_jobs__defs_SessionJobsPayload_jobs(d["jobs"])) return false;
+  if (d["next_cursor"] !== undefined && !l_messages_session_jobs__defs_SessionJobsPayload_next_cursor(d["next_cursor"])) return false;
+  return true;
+}
+function l_messages_session_jobs__defs_SessionJobsPayload_jobs(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_defs_job_list_entry(d[i])) return false;
+  return true;
+}
+function l_messages_session_jobs__defs_SessionJobsPayload_next_cursor(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string") && d.length >= 1))) return false;
+  return true;
+}
+function l_messages_session_list_jobs(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.list_jobs")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_list_jobs__defs_SessionListJobsPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["filter"] !== undefined && !l_messages_session_list_jobs__defs_SessionListJobsPayload_filter(d["filter"])) return false;
+  if (d["limit"] !== undefined && !l_messages_session_list_jobs__defs_SessionListJobsPayload_limit(d["limit"])) return false;
+  if (d["cursor"] !== undefined && !l_messages_session_list_jobs__defs_SessionListJobsPayload_cursor(d["cursor"])) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload_cursor(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")))) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload_filter(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["status"] !== undefined && !l_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status(d["status"])) return false;
+  if (d["agent"] !== undefined && !((typeof d["agent"] === "string") && d["agent"].length >= 1)) return false;
+  if (d["created_after"] !== undefined && !l_defs_timestamp(d["created_after"])) return false;
+  if (d["created_before"] !== undefined && !l_defs_timestamp(d["created_before"])) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status(d: any): boolean {
+  if (!(Array.isArray(d))) return false;
+  if (Array.isArray(d)) for (let i = 0; i < d.length; i++) if (!l_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status_items(d[i])) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload_filter_status_items(d: any): boolean {
+  if (!(((typeof d === "string") && d.length >= 1) || l_defs_job_status(d))) return false;
+  return true;
+}
+function l_messages_session_list_jobs__defs_SessionListJobsPayload_limit(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l_messages_session_ping(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.ping")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_ping__defs_SessionPingPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_ping__defs_SessionPingPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["nonce"] === undefined || d["sent_at"] === undefined) return false;
+  if (d["nonce"] !== undefined && !((typeof d["nonce"] === "string") && d["nonce"].length >= 1)) return false;
+  if (d["sent_at"] !== undefined && !l_defs_timestamp(d["sent_at"])) return false;
+  return true;
+}
+function l_messages_session_pong(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.pong")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_pong__defs_SessionPongPayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_pong__defs_SessionPongPayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["ping_nonce"] === undefined || d["received_at"] === undefined) return false;
+  if (d["ping_nonce"] !== undefined && !((typeof d["ping_nonce"] === "string") && d["ping_nonce"].length >= 1)) return false;
+  if (d["received_at"] !== undefined && !l_defs_timestamp(d["received_at"])) return false;
+  return true;
+}
+function l_messages_session_resume(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.resume")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_resume__defs_SessionResumePayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_resume__defs_SessionResumePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["resume_token"] === undefined || d["last_event_seq"] === undefined) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["last_event_seq"] !== undefined && !l_messages_session_resume__defs_SessionResumePayload_last_event_seq(d["last_event_seq"])) return false;
+  if (d["auth"] !== undefined && !l_defs_auth(d["auth"])) return false;
+  if (d["client"] !== undefined && !l_defs_client_info(d["client"])) return false;
+  if (d["capabilities"] !== undefined && !l_defs_capabilities(d["capabilities"])) return false;
+  return true;
+}
+function l_messages_session_resume__defs_SessionResumePayload_last_event_seq(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
+  return true;
+}
+function l_messages_session_welcome(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["arcp"] === undefined || d["id"] === undefined || d["type"] === undefined || d["payload"] === undefined || d["session_id"] === undefined) return false;
+  if (d["arcp"] !== undefined && !(d["arcp"] === "1.1")) return false;
+  if (d["id"] !== undefined && !l_defs_ids__defs_MessageId(d["id"])) return false;
+  if (d["type"] !== undefined && !(d["type"] === "session.welcome")) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  if (d["job_id"] !== undefined && !((typeof d["job_id"] === "string") && d["job_id"].length >= 1)) return false;
+  if (d["trace_id"] !== undefined && !l_defs_ids__defs_TraceId(d["trace_id"])) return false;
+  if (d["event_seq"] !== undefined && !l_defs_envelope__defs_LenientEventSeq(d["event_seq"])) return false;
+  if (d["extensions"] !== undefined && !l_defs_envelope__defs_Extensions(d["extensions"])) return false;
+  if (d["payload"] !== undefined && !l_messages_session_welcome__defs_SessionWelcomePayload(d["payload"])) return false;
+  return true;
+}
+function l_messages_session_welcome__defs_SessionWelcomePayload(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["runtime"] === undefined || d["resume_token"] === undefined || d["resume_window_sec"] === undefined || d["capabilities"] === undefined) return false;
+  if (d["runtime"] !== undefined && !l_defs_runtime_info(d["runtime"])) return false;
+  if (d["resume_token"] !== undefined && !((typeof d["resume_token"] === "string") && d["resume_token"].length >= 1)) return false;
+  if (d["resume_window_sec"] !== undefined && !l_messages_session_welcome__defs_SessionWelcomePayload_resume_window_sec(d["resume_window_sec"])) return false;
+  if (d["heartbeat_interval_sec"] !== undefined && !l_messages_session_welcome__defs_SessionWelcomePayload_heartbeat_interval_sec(d["heartbeat_interval_sec"])) return false;
+  if (d["capabilities"] !== undefined && !l_defs_capabilities(d["capabilities"])) return false;
+  if (d["session_id"] !== undefined && !((typeof d["session_id"] === "string") && d["session_id"].length >= 1)) return false;
+  return true;
+}
+function l_messages_session_welcome__defs_SessionWelcomePayload_heartbeat_interval_sec(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
+  return true;
+}
+function l_messages_session_welcome__defs_SessionWelcomePayload_resume_window_sec(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 1))) return false;
   return true;
 }
 
 /** Validator export name -> fast verdict, per mode (same names as the standalone ajv exports). */
 export const FAST_VERDICTS: { readonly strict: Readonly<Record<string, FastVerdict>>; readonly lenient: Readonly<Record<string, FastVerdict>> } = {
   strict: {
-    "ArtifactRefBody": s0,
-    "DelegateBody": s2,
-    "Envelope": s10,
-    "JobAccepted": s15,
-    "JobCancel": s30,
-    "JobCancelled": s31,
-    "JobError": s32,
-    "JobEvent": s37,
-    "JobResult": s41,
-    "JobSubmit": s44,
-    "JobSubscribe": s48,
-    "JobSubscribed": s51,
-    "JobUnsubscribe": s57,
-    "LogBody": s58,
-    "MetricBody": s60,
-    "ProgressBody": s63,
-    "ResultChunkBody": s66,
-    "SessionAck": s68,
-    "SessionBye": s71,
-    "SessionClose": s72,
-    "SessionClosed": s73,
-    "SessionError": s74,
-    "SessionHello": s76,
-    "SessionJobs": s89,
-    "SessionListJobs": s96,
-    "SessionPing": s102,
-    "SessionPong": s104,
-    "SessionResume": s106,
-    "SessionWelcome": s109,
-    "StatusBody": s114,
-    "ThoughtBody": s118,
-    "ToolCallBody": s119,
-    "ToolResultBody": s121,
+    "ArtifactRefBody": s_events_artifact_ref,
+    "DelegateBody": s_events_delegate,
+    "Envelope": s_defs_envelope,
+    "JobAccepted": s_messages_job_accepted,
+    "JobCancel": s_messages_job_cancel,
+    "JobCancelled": s_messages_job_cancelled,
+    "JobError": s_messages_job_error,
+    "JobEvent": s_messages_job_event,
+    "JobResult": s_messages_job_result,
+    "JobSubmit": s_messages_job_submit,
+    "JobSubscribe": s_messages_job_subscribe,
+    "JobSubscribed": s_messages_job_subscribed,
+    "JobUnsubscribe": s_messages_job_unsubscribe,
+    "LogBody": s_events_log,
+    "MetricBody": s_events_metric,
+    "ProgressBody": s_events_progress,
+    "ResultChunkBody": s_events_result_chunk,
+    "SessionAck": s_messages_session_ack,
+    "SessionBye": s_messages_session_bye,
+    "SessionClose": s_messages_session_close,
+    "SessionClosed": s_messages_session_closed,
+    "SessionError": s_messages_session_error,
+    "SessionHello": s_messages_session_hello,
+    "SessionJobs": s_messages_session_jobs,
+    "SessionListJobs": s_messages_session_list_jobs,
+    "SessionPing": s_messages_session_ping,
+    "SessionPong": s_messages_session_pong,
+    "SessionResume": s_messages_session_resume,
+    "SessionWelcome": s_messages_session_welcome,
+    "StatusBody": s_events_status,
+    "ThoughtBody": s_events_thought,
+    "ToolCallBody": s_events_tool_call,
+    "ToolResultBody": s_events_tool_result,
   },
   lenient: {
-    "ArtifactRefBody": l0,
-    "DelegateBody": l6,
-    "Envelope": l20,
-    "JobAccepted": l31,
-    "JobCancel": l54,
-    "JobCancelled": l55,
-    "JobError": l56,
-    "JobEvent": l73,
-    "JobResult": l79,
-    "JobSubmit": l83,
-    "JobSubscribe": l90,
-    "JobSubscribed": l93,
-    "JobUnsubscribe": l102,
-    "LogBody": l103,
-    "MetricBody": l108,
-    "ProgressBody": l112,
-    "ResultChunkBody": l119,
-    "SessionAck": l121,
-    "SessionBye": l124,
-    "SessionClose": l125,
-    "SessionClosed": l126,
-    "SessionError": l127,
-    "SessionHello": l129,
-    "SessionJobs": l146,
-    "SessionListJobs": l154,
-    "SessionPing": l161,
-    "SessionPong": l163,
-    "SessionResume": l165,
-    "SessionWelcome": l168,
-    "StatusBody": l173,
-    "ThoughtBody": l179,
-    "ToolCallBody": l180,
-    "ToolResultBody": l185,
+    "ArtifactRefBody": l_events_artifact_ref,
+    "DelegateBody": l_events_delegate,
+    "Envelope": l_defs_envelope,
+    "JobAccepted": l_messages_job_accepted,
+    "JobCancel": l_messages_job_cancel,
+    "JobCancelled": l_messages_job_cancelled,
+    "JobError": l_messages_job_error,
+    "JobEvent": l_messages_job_event,
+    "JobResult": l_messages_job_result,
+    "JobSubmit": l_messages_job_submit,
+    "JobSubscribe": l_messages_job_subscribe,
+    "JobSubscribed": l_messages_job_subscribed,
+    "JobUnsubscribe": l_messages_job_unsubscribe,
+    "LogBody": l_events_log,
+    "MetricBody": l_events_metric,
+    "ProgressBody": l_events_progress,
+    "ResultChunkBody": l_events_result_chunk,
+    "SessionAck": l_messages_session_ack,
+    "SessionBye": l_messages_session_bye,
+    "SessionClose": l_messages_session_close,
+    "SessionClosed": l_messages_session_closed,
+    "SessionError": l_messages_session_error,
+    "SessionHello": l_messages_session_hello,
+    "SessionJobs": l_messages_session_jobs,
+    "SessionListJobs": l_messages_session_list_jobs,
+    "SessionPing": l_messages_session_ping,
+    "SessionPong": l_messages_session_pong,
+    "SessionResume": l_messages_session_resume,
+    "SessionWelcome": l_messages_session_welcome,
+    "StatusBody": l_events_status,
+    "ThoughtBody": l_events_thought,
+    "ToolCallBody": l_events_tool_call,
+    "ToolResultBody": l_events_tool_result,
   },
 };
 

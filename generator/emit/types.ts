@@ -32,6 +32,20 @@ function withoutBundleArtifacts(code: string): string {
     .replace(/\n\/\*\*\n \* Container of every ARCP schema[^\n]*\n \*\/\nexport interface ArcpSchemaBundle \{\}\n/, '\n');
 }
 
+/**
+ * Kind -> body type of every reserved event kind, so `ctx.emit(kind, body)` and the client's
+ * event union are typed for a kind the moment its schema file exists (issue 14 item 4).
+ */
+function eventBodyMap(model: ProtocolModel): string {
+  const rows = model.eventKinds.map((e) => `  ${/^[a-z_][a-z0-9_]*$/.test(e.kind) ? e.kind : `'${e.kind}'`}: ${e.names.typeName};`);
+  return `
+/** The body type of each reserved job.event kind (§8.2), one entry per schema/events/<kind>.json. */
+export interface EventBodyByKind {
+${rows.join('\n')}
+}
+`;
+}
+
 export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
   // jstt annotates the schema it is given; hand it a private copy so the model stays untouched.
   const schema = structuredClone(withoutRefSiblings(model.bundle)) as Parameters<typeof compile>[0];
@@ -46,5 +60,5 @@ export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
     style: { printWidth: 110, singleQuote: true },
     $refOptions: { resolve: { external: false } } as never,
   });
-  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}` }];
+  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}${eventBodyMap(model)}` }];
 }

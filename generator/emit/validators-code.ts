@@ -7,6 +7,7 @@ import type { ProtocolModel, SchemaDoc } from '../model/ir.js';
 import { createAjv } from '../validation/ajv-setup.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
+import { stabilizeAjvNames } from './stable-ajv-names.js';
 
 export type Mode = 'strict' | 'lenient';
 
@@ -28,7 +29,7 @@ const standalone = ((standaloneCode as unknown as { default?: unknown }).default
 
 function emitMode(model: ProtocolModel, mode: Mode, docs: readonly SchemaDoc[]): OutputFile {
   const ajv = createAjv(docs, { forStandalone: true });
-  const code = standalone(ajv, validatorExports(model));
+  const code = stabilizeAjvNames(standalone(ajv, validatorExports(model)));
   return { root: 'generated', path: validatorModuleName(mode), contents: `${codeHeader(documentSources(model.sources))}${code}\n` };
 }
 

@@ -4,6 +4,7 @@
 // verdict is only an accelerator: `false` makes validators.ts run ajv, which stays the authority
 // and the only source of issues. Any keyword this compiler does not know makes it emit NO fast
 // function for that schema (ajv alone handles it) — it never guesses.
+import { createHash } from 'node:crypto';
 import type { Json, JsonObject, ProtocolModel, SchemaDoc } from '../model/ir.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
@@ -51,7 +52,20 @@ function primitiveLiteral(v: Json): string {
 
 const key = (k: string) => JSON.stringify(k);
 
-/** Compiles one mode's schemas; every subschema becomes one small function named `<prefix><n>`. */
+/**
+ * Identifier for the subschema at `pointer` of document `id` (`s_events_log__properties_level`).
+ * Names come from where a schema lives, not from the order the compiler met it, so a schema
+ * change renames nothing elsewhere and the generated diff stays local (issue 14 item 3).
+ */
+function locationName(prefix: string, id: string, pointer: string): string {
+  const doc = id.replace(/^[a-z]+:\/\/[^/]+\/(schema\/)?/, '').replace(/\.json$/, '');
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  // `properties` segments carry no information a reader needs and double the length of names.
+  const path = pointer.split('/').filter((p) => p !== 'properties').join('/');
+  return path === '' ? `${prefix}_${slug(doc)}` : `${prefix}_${slug(doc)}__${slug(path)}`;
+}
+
+/** Compiles one mode's schemas; every subschema becomes one small function named after its location. */
 class FastCompiler {
   private readonly docs: Map<string, Json>;
   private readonly names = new Map<object, string>();
@@ -59,9 +73,23 @@ class FastCompiler {
   private readonly deps = new Map<string, Set<string>>();
   private readonly failed = new Set<string>();
   readonly regexps = new Map<string, string>();
+  private readonly locations = new Map<object, string>();
+  private readonly taken = new Set<string>();
 
   constructor(docs: readonly SchemaDoc[], private readonly prefix: string, private readonly regexpPrefix: string) {
     this.docs = new Map(docs.map((d) => [d.id, d.schema as Json]));
+    for (const d of [...docs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) this.locate(d.schema as Json, d.id, '');
+  }
+
+  private locate(node: Json, id: string, pointer: string): void {
+    if (node === null || typeof node !== 'object') return;
+    if (!Array.isArray(node) && !this.locations.has(node)) {
+      let name = locationName(this.prefix, id, pointer);
+      for (let i = 2; this.taken.has(name); i++) name = `${locationName(this.prefix, id, pointer)}_${i}`;
+      this.taken.add(name);
+      this.locations.set(node, name);
+    }
+    for (const [k, v] of Object.entries(node)) this.locate(v as Json, id, `${pointer}/${k}`);
   }
 
   /** Name of the function for the document `id`, or null when it (or anything it reaches) is unsupported. */
@@ -89,7 +117,7 @@ class FastCompiler {
         }
       }
     }
-    return [...this.bodies].filter(([name]) => !this.failed.has(name));
+    return [...this.bodies].filter(([name]) => !this.failed.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   private fn(schema: Json, base: string, owner: string): string {
@@ -102,7 +130,8 @@ class FastCompiler {
       if (owner !== '') this.deps.get(owner)?.add(known);
       return known;
     }
-    const name = `${this.prefix}${this.names.size}`;
+    const name = this.locations.get(identity);
+    if (name === undefined) throw new Unsupported('schema outside every document');
     this.names.set(identity, name);
     this.deps.set(name, new Set());
     if (owner !== '') this.deps.get(owner)?.add(name);
@@ -117,8 +146,8 @@ class FastCompiler {
 
   /** Rough run-time cost of a call expression: body size, RegExp tests weigh most; callees included. */
   private cost(call: string, seen = new Set<string>()): number {
-    if (!/^[a-z]\d+\(/.test(call)) return call.length + 200 * (call.split('.test(').length - 1);
-    const name = call.slice(0, call.indexOf('('));
+    const name = /^([A-Za-z_]\w*)\(/.exec(call)?.[1];
+    if (name === undefined || !this.deps.has(name)) return call.length + 200 * (call.split('.test(').length - 1);
     const body = this.bodies.get(name);
     if (body === undefined || seen.has(name)) return 1000;
     seen.add(name);
@@ -212,7 +241,7 @@ class FastCompiler {
   private regexp(source: string): string {
     let name = this.regexps.get(source);
     if (name === undefined) {
-      name = `${this.regexpPrefix}${this.regexps.size}`;
+      name = `${this.regexpPrefix}_${createHash('sha256').update(source).digest('hex').slice(0, 8)}`;
       this.regexps.set(source, name);
     }
     return name;
@@ -398,7 +427,7 @@ export function compileFastVerdicts(exports: Record<string, string>, mode: Mode,
     else fallbacks.push(name);
   }
   const code = [
-    ...[...compiler.regexps].map(([source, name]) => `const ${name} = new RegExp(${JSON.stringify(source)}, "u");`),
+    ...[...compiler.regexps].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([source, name]) => `const ${name} = new RegExp(${JSON.stringify(source)}, "u");`),
     ...compiler.functions().map(([name, body]) => `function ${name}(d: any): boolean {\n  ${body}\n}`),
   ];
   return { code, table, fallbacks };

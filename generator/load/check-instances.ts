@@ -128,11 +128,11 @@ function checkCounterExamples(tree: SchemaTree, model: ProtocolModel, checker: I
     const id = targetId(model, nameOf(file));
     const [path] = file.source.path.split('#');
     if (id === null || id.includes('/defs/')) {
-      problems.add(path, `names no message type or event kind ("${nameOf(file)}")`, { fix: 'name the file <wire type>.json or <event kind>.json' });
+      problems.add(path, `names no message type or event kind ("${nameOf(file)}")`, { pointer: '', fix: 'name the file <wire type>.json or <event kind>.json' });
       continue;
     }
     if (!Array.isArray(file.json)) {
-      problems.add(path, 'counter-examples must be an array of { "why", "field", "value" }', { pointer: entryLocation(file, 0).pointer.slice(0, -2) });
+      problems.add(path, 'counter-examples must be an array of { "why", "field", "value" }', { pointer: entryLocation(file, 0).pointer.slice(0, -2), fix: 'make it a JSON array of { "why": "...", "field": "<JSON pointer>", "value": <invalid instance> }' });
       continue;
     }
     file.json.forEach((c, i) => {
@@ -162,7 +162,7 @@ function checkVariants(tree: SchemaTree, model: ProtocolModel, checker: Instance
     const id = targetId(model, nameOf(file));
     const [path] = file.source.path.split('#');
     if (id === null) {
-      problems.add(path, `names no message type, event kind or defs.<name> ("${nameOf(file)}")`, { fix: 'rename the file after its target' });
+      problems.add(path, `names no message type, event kind or defs.<name> ("${nameOf(file)}")`, { pointer: '', fix: 'rename the file after its target' });
       continue;
     }
     list(file.json).forEach((v, i) => {
@@ -191,7 +191,7 @@ function checkSpecExamples(tree: SchemaTree, checker: InstanceChecker, problems:
   const docs = new Map([...tree.defs, ...tree.messages, ...tree.events].map((f) => [f.relPath, f.json]));
   list(file.json).forEach((e, i) => {
     if (!isObject(e) || typeof e.schema !== 'string') {
-      problems.add(file.source.path, 'a spec example needs "section", "schema", "made_valid" and "example"', { pointer: `/${i}` });
+      problems.add(file.source.path, 'a spec example needs "section", "schema", "made_valid" and "example"', { pointer: `/${i}`, fix: 'add the missing keys' });
       return;
     }
     const [rel, fragment] = e.schema.split('#');
@@ -217,7 +217,7 @@ function checkPinnedCodes(model: ProtocolModel, checker: InstanceChecker, proble
   for (const c of model.errorCodes.filter((e) => e.pinned)) {
     if (checker.check('strict', payloadId, { code: c.code, message: 'x', retryable: !c.retryable }).ok) {
       problems.add('schema/protocol/errors.json', `${c.code} is pinned to retryable: ${c.retryable} but strict defs/error-payload.json accepts retryable: ${!c.retryable}`, {
-        fix: `add an if/then rule to defs/error-payload.json pinning retryable for ${c.code}`,
+        pointer: '', fix: `add an if/then rule to defs/error-payload.json pinning retryable for ${c.code}`,
       });
     }
   }

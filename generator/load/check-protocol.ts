@@ -27,12 +27,12 @@ function str(value: Json | undefined): string {
 /** protocol/features.json -> feature flags sorted by name. */
 export function checkFeatures(file: SchemaFile | undefined, problems: ProblemList): FeatureModel[] {
   if (file === undefined) {
-    problems.add('schema/protocol/features.json', 'is missing (the feature flags: name, spec section, what it gates)');
+    problems.add('schema/protocol/features.json', 'is missing (the feature flags: name, spec section, what it gates)', { pointer: '', fix: 'add schema/protocol/features.json: [{ "name", "spec", "gates" }]' });
     return [];
   }
   const entries = entriesOf(file.json, 'name');
   if (entries === null || entries.length === 0) {
-    problems.add(file.source.path, 'must list feature flags as [{ "name", "spec", "gates" }]');
+    problems.add(file.source.path, 'must list feature flags as [{ "name", "spec", "gates" }]', { pointer: '', fix: 'make the file a JSON array of { "name", "spec", "gates" }' });
     return [];
   }
   const features = entries.map((e) => ({
@@ -40,19 +40,19 @@ export function checkFeatures(file: SchemaFile | undefined, problems: ProblemLis
     spec: str(e.spec),
     gates: str(e.gates ?? e.description ?? e.meaning),
   }));
-  for (const f of features) if (f.name === '') problems.add(file.source.path, 'a feature entry has no "name"');
+  for (const f of features) if (f.name === '') problems.add(file.source.path, 'a feature entry has no "name"', { pointer: `/${features.indexOf(f)}/name`, fix: 'give the feature its wire name (lower_snake)' });
   return features.sort(by((f) => f.name));
 }
 
 /** protocol/errors.json -> error codes sorted by code; pinned codes keep their MUST value. */
 export function checkErrorCodes(file: SchemaFile | undefined, problems: ProblemList): ErrorCodeModel[] {
   if (file === undefined) {
-    problems.add('schema/protocol/errors.json', 'is missing (the error codes: meaning, retryable, pinned)');
+    problems.add('schema/protocol/errors.json', 'is missing (the error codes: meaning, retryable, pinned)', { pointer: '', fix: 'add schema/protocol/errors.json: [{ "code", "meaning", "retryable", "pinned" }]' });
     return [];
   }
   const entries = entriesOf(file.json, 'code');
   if (entries === null || entries.length === 0) {
-    problems.add(file.source.path, 'must list error codes as [{ "code", "meaning", "retryable", "pinned" }]');
+    problems.add(file.source.path, 'must list error codes as [{ "code", "meaning", "retryable", "pinned" }]', { pointer: '', fix: 'make the file a JSON array of { "code", "meaning", "retryable", "pinned" }' });
     return [];
   }
   const codes = entries.map((e) => ({
@@ -63,8 +63,8 @@ export function checkErrorCodes(file: SchemaFile | undefined, problems: ProblemL
     spec: str(e.spec) || '§12',
   }));
   for (const [i, e] of entries.entries()) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(codes[i].code)) problems.add(file.source.path, `error entry ${i}: "code" must be UPPER_SNAKE`);
-    if (typeof e.retryable !== 'boolean') problems.add(file.source.path, `${codes[i].code}: "retryable" must be true or false`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(codes[i].code)) problems.add(file.source.path, `error entry ${i}: "code" must be UPPER_SNAKE`, { pointer: `/${i}/code`, fix: 'spell the code as the spec does (UPPER_SNAKE, §12)' });
+    if (typeof e.retryable !== 'boolean') problems.add(file.source.path, `${codes[i].code}: "retryable" must be true or false`, { pointer: `/${i}/retryable`, fix: 'set "retryable" to the §12 default for this code' });
   }
   return codes.sort(by((c) => c.code));
 }
@@ -90,28 +90,28 @@ export function checkMachine(file: SchemaFile, problems: ProblemList): CheckedMa
   const where = file.source.path;
   const json = file.json;
   if (!isObject(json)) {
-    problems.add(where, 'must be an object { states, initial, terminal, transitions }');
+    problems.add(where, 'must be an object { states, initial, terminal, transitions }', { pointer: '', fix: 'write the machine as { "states": [], "initial": "", "terminal": [], "transitions": [] }' });
     return null;
   }
   const name = file.relPath.slice('protocol/'.length, -'-machine.json'.length);
   const states = stateNames(json.states);
   const initial = str(json.initial);
   const terminal = stateNames(json.terminal);
-  if (states.length === 0) problems.add(where, '"states" must list the states');
-  if (!states.includes(initial)) problems.add(where, `"initial" (${JSON.stringify(json.initial)}) must be one of "states"`);
-  for (const t of terminal) if (!states.includes(t)) problems.add(where, `terminal state "${t}" is not in "states"`);
+  if (states.length === 0) problems.add(where, '"states" must list the states', { pointer: '/states', fix: 'list every state of the machine' });
+  if (!states.includes(initial)) problems.add(where, `"initial" (${JSON.stringify(json.initial)}) must be one of "states"`, { pointer: '/initial', fix: 'name a state listed in "states", or add it there' });
+  for (const t of terminal) if (!states.includes(t)) problems.add(where, `terminal state "${t}" is not in "states"`, { pointer: '/terminal', fix: `add "${t}" to "states" or remove it from "terminal"` });
   const transitions: TransitionModel[] = [];
   const rawTransitions = Array.isArray(json.transitions) ? json.transitions.filter(isObject) : [];
-  if (rawTransitions.length === 0) problems.add(where, '"transitions" must be a non-empty array of { from, event, to, trigger }');
+  if (rawTransitions.length === 0) problems.add(where, '"transitions" must be a non-empty array of { from, event, to, trigger }', { pointer: '/transitions', fix: 'add the transitions of the machine' });
   for (const [i, t] of rawTransitions.entries()) {
     const froms = Array.isArray(t.from) ? t.from.map(str) : [str(t.from)];
     const event = str(t.event ?? t.on);
     const to = str(t.to);
     const trigger = str(t.trigger ?? t.description ?? t.when);
-    if (event === '') problems.add(where, `transitions[${i}] needs an "event"`);
-    if (!states.includes(to)) problems.add(where, `transitions[${i}].to "${to}" is not in "states"`);
+    if (event === '') problems.add(where, `transitions[${i}] needs an "event"`, { pointer: `/transitions/${i}/event`, fix: 'name the wire message or internal event that fires it' });
+    if (!states.includes(to)) problems.add(where, `transitions[${i}].to "${to}" is not in "states"`, { pointer: `/transitions/${i}/to`, fix: `add "${to}" to "states" or correct the target` });
     for (const from of froms) {
-      if (!states.includes(from)) problems.add(where, `transitions[${i}].from "${from}" is not in "states"`);
+      if (!states.includes(from)) problems.add(where, `transitions[${i}].from "${from}" is not in "states"`, { pointer: `/transitions/${i}/from`, fix: `add "${from}" to "states" or correct the source` });
       transitions.push({ from, event, to, trigger });
     }
   }
@@ -119,7 +119,7 @@ export function checkMachine(file: SchemaFile, problems: ProblemList): CheckedMa
   for (const t of transitions) {
     const key = `${t.from} --${t.event}-->`;
     const prev = seen.get(key);
-    if (prev !== undefined && prev !== t.to) problems.add(where, `${key} goes to both "${prev}" and "${t.to}" (a table needs one target)`);
+    if (prev !== undefined && prev !== t.to) problems.add(where, `${key} goes to both "${prev}" and "${t.to}" (a table needs one target)`, { pointer: '/transitions', fix: 'keep one of the two transitions' });
     seen.set(key, t.to);
   }
   return { name, spec: str(json.spec ?? (isObject(json['x-arcp']) ? json['x-arcp'].spec : undefined)), file, states, initial, terminal, transitions };
@@ -128,7 +128,7 @@ export function checkMachine(file: SchemaFile, problems: ProblemList): CheckedMa
 /** The reserved capability names (§9.1), from protocol/capabilities.json. */
 export function checkReservedCapabilities(file: SchemaFile | undefined, problems: ProblemList): string[] {
   if (file === undefined) {
-    problems.add('schema/protocol/capabilities.json', 'is missing (the reserved lease capability names, §9.1)');
+    problems.add('schema/protocol/capabilities.json', 'is missing (the reserved lease capability names, §9.1)', { pointer: '', fix: 'add schema/protocol/capabilities.json with { "reserved": [...] }' });
     return [];
   }
   const json = file.json;
@@ -140,6 +140,6 @@ export function checkReservedCapabilities(file: SchemaFile | undefined, problems
   const names = (Array.isArray(list) ? list : [])
     .map((e) => (typeof e === 'string' ? e : isObject(e) ? str(e.name ?? e.capability) : ''))
     .filter((s) => s !== '');
-  if (names.length === 0) problems.add(file.source.path, 'must list the reserved capability names');
+  if (names.length === 0) problems.add(file.source.path, 'must list the reserved capability names', { pointer: '/reserved', fix: 'list the §9.1 capability names' });
   return names;
 }

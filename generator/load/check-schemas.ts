@@ -35,21 +35,21 @@ function needsExamples(where: string, problems: ProblemList): void {
 function checkDocument(file: SchemaFile, problems: ProblemList): file is SchemaFile & { json: JsonObject } {
   const where = file.source.path;
   if (!isObject(file.json)) {
-    problems.add(where, 'must be a JSON object (a JSON Schema)');
+    problems.add(where, 'must be a JSON object (a JSON Schema)', { pointer: '', fix: 'write the file as one JSON Schema object' });
     return false;
   }
   const doc = file.json;
   const expectedId = schemaIdFor(file.relPath);
-  if (doc.$id !== expectedId) problems.add(where, `"$id" must be "${expectedId}" (found ${JSON.stringify(doc.$id)})`);
+  if (doc.$id !== expectedId) problems.add(where, `"$id" must be "${expectedId}" (found ${JSON.stringify(doc.$id)})`, { pointer: '/$id', fix: `set "$id": "${expectedId}" (the $id follows the file's path)` });
   if (typeof doc.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(doc.title)) {
-    problems.add(where, `"title" must be a PascalCase TypeScript name (found ${JSON.stringify(doc.title)})`);
+    problems.add(where, `"title" must be a PascalCase TypeScript name (found ${JSON.stringify(doc.title)})`, { pointer: '/title', fix: 'set "title" to the PascalCase name the generated type should have' });
   }
   if (doc.$schema !== DRAFT_2020) {
     problems.add(where, `"$schema" must be "${DRAFT_2020}" (found ${JSON.stringify(doc.$schema)})`, {
       pointer: '/$schema', fix: `add "$schema": "${DRAFT_2020}"`,
     });
   }
-  if (doc.examples !== undefined && !Array.isArray(doc.examples)) problems.add(where, '"examples" must be an array', { pointer: '/examples' });
+  if (doc.examples !== undefined && !Array.isArray(doc.examples)) problems.add(where, '"examples" must be an array', { pointer: '/examples', fix: 'write "examples": [ <a valid instance> ]' });
   checkLenientKeywords(file, problems);
   return true;
 }
@@ -61,12 +61,12 @@ function checkLenientKeywords(file: SchemaFile, problems: ProblemList): void {
     if (optional !== undefined) {
       const required = Array.isArray(schema.required) ? schema.required : [];
       if (!Array.isArray(optional) || optional.some((k) => typeof k !== 'string' || !required.includes(k))) {
-        problems.add(file.source.path, `${pointer || '/'}: "x-arcp-accept-optional" must list keys of "required"`);
+        problems.add(file.source.path, '"x-arcp-accept-optional" must list keys of "required"', { pointer: `${pointer}/x-arcp-accept-optional`, fix: 'list only names that appear in "required" beside it' });
       }
     }
     const extra = schema['x-arcp-accept-extra'];
     if (extra !== undefined && !isObject(extra)) {
-      problems.add(file.source.path, `${pointer || '/'}: "x-arcp-accept-extra" must map alias keys to schemas`);
+      problems.add(file.source.path, '"x-arcp-accept-extra" must map alias keys to schemas', { pointer: `${pointer}/x-arcp-accept-extra`, fix: 'write { "<alias key>": <schema of the alias> }' });
     }
   });
 }
@@ -81,9 +81,9 @@ export function checkRefs(files: readonly SchemaFile[], problems: ProblemList): 
       if (typeof schema.$ref !== 'string') return;
       const { docId, pointer: target } = resolveRef(baseId, schema.$ref);
       const doc = byId.get(docId);
-      if (doc === undefined) problems.add(file.source.path, `${pointer}/$ref "${schema.$ref}" names no schema file`);
+      if (doc === undefined) problems.add(file.source.path, `$ref "${schema.$ref}" names no schema file`, { pointer: `${pointer}/$ref`, fix: 'point the $ref at a file under schema/ (relative to this file)' });
       else if (getPointer(doc, target) === undefined) {
-        problems.add(file.source.path, `${pointer}/$ref "${schema.$ref}": no "${target}" in ${docId}`);
+        problems.add(file.source.path, `$ref "${schema.$ref}": no "${target}" in ${docId}`, { pointer: `${pointer}/$ref`, fix: `add "${target}" to ${docId} or correct the fragment` });
       }
     });
   }
@@ -113,17 +113,17 @@ export function checkMessageSchema(file: SchemaFile, problems: ProblemList): Mes
   const doc = file.json as JsonObject;
   const type = baseName(file);
   if (findConst(doc, 'type') !== type) {
-    problems.add(where, `properties.type must be { "const": "${type}" } (the file name is the wire type)`);
+    problems.add(where, `properties.type must be { "const": "${type}" } (the file name is the wire type)`, { pointer: '/properties/type', fix: `set { "const": "${type}" }, or rename the file after the wire type` });
   }
   const expectedTitle = messageNames(type).typeName;
-  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for wire type ${type}`);
+  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for wire type ${type}`, { pointer: '/title', fix: `set "title": "${expectedTitle}"` });
   if (!Array.isArray(doc.examples) || doc.examples.length === 0) needsExamples(where, problems);
   const x = doc['x-arcp'];
   if (!isObject(x)) {
-    problems.add(where, 'needs an "x-arcp" object (spec, direction, feature, sequenced, replies, correlation)');
+    problems.add(where, 'needs an "x-arcp" object (spec, direction, feature, sequenced, replies, correlation)', { pointer: '/x-arcp', fix: 'add "x-arcp": { "spec", "direction", "feature", "sequenced", "replies", "correlation" } (schema/README.md)' });
     return null;
   }
-  const bad = (key: string, want: string) => problems.add(where, `x-arcp.${key} must be ${want} (found ${JSON.stringify(x[key])})`);
+  const bad = (key: string, want: string) => problems.add(where, `x-arcp.${key} must be ${want} (found ${JSON.stringify(x[key])})`, { pointer: `/x-arcp/${key}`, fix: `set x-arcp.${key} to ${want}` });
   if (typeof x.spec !== 'string' || !x.spec.startsWith('§')) bad('spec', 'a section like "§7.1"');
   if (!DIRECTIONS.includes(x.direction as Direction)) bad('direction', DIRECTIONS.join(' | '));
   if (x.feature !== null && typeof x.feature !== 'string') bad('feature', 'null or a feature flag');
@@ -155,17 +155,17 @@ export function checkEventSchema(file: SchemaFile, problems: ProblemList): Event
   const doc = file.json as JsonObject;
   const kind = baseName(file);
   const expectedTitle = eventNames(kind).typeName;
-  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for event kind ${kind}`);
+  if (doc.title !== expectedTitle) problems.add(where, `"title" must be "${expectedTitle}" for event kind ${kind}`, { pointer: '/title', fix: `set "title": "${expectedTitle}"` });
   if (!Array.isArray(doc.examples) || doc.examples.length === 0) needsExamples(where, problems);
   const x = doc['x-arcp'];
   if (!isObject(x)) {
-    problems.add(where, 'needs an "x-arcp" object ({ "spec", "kind", "feature" })');
+    problems.add(where, 'needs an "x-arcp" object ({ "spec", "kind", "feature" })', { pointer: '/x-arcp', fix: `add "x-arcp": { "spec": "§8.2", "kind": "${kind}", "feature": null }` });
     return null;
   }
-  if (x.kind !== kind) problems.add(where, `x-arcp.kind must be "${kind}" (the file name)`);
-  if (typeof x.spec !== 'string' || !x.spec.startsWith('§')) problems.add(where, 'x-arcp.spec must be a section like "§8.2"');
+  if (x.kind !== kind) problems.add(where, `x-arcp.kind must be "${kind}" (the file name)`, { pointer: '/x-arcp/kind', fix: `set "kind": "${kind}", or rename the file after the kind` });
+  if (typeof x.spec !== 'string' || !x.spec.startsWith('§')) problems.add(where, 'x-arcp.spec must be a section like "§8.2"', { pointer: '/x-arcp/spec', fix: 'cite the section of the draft that defines the kind' });
   if (x.feature !== null && x.feature !== undefined && typeof x.feature !== 'string') {
-    problems.add(where, 'x-arcp.feature must be null or a feature flag');
+    problems.add(where, 'x-arcp.feature must be null or a feature flag', { pointer: '/x-arcp/feature', fix: 'set null, or a name from protocol/features.json' });
   }
   return { kind, spec: typeof x.spec === 'string' ? x.spec : '', feature: typeof x.feature === 'string' ? x.feature : null };
 }

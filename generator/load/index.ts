@@ -22,3 +22,12 @@ export function loadProtocol(schemaDir: string): { model: ProtocolModel; tree: S
   problems.throwIfAny();
   return { model, tree };
 }
+
+/**
+ * The model without the instance rules (examples, counter-examples, variants): what
+ * `arcp schema diff` needs from a tree, so an old revision written before a rule existed, or a
+ * draft whose examples are not yet updated, can still be compared. Shape problems still throw.
+ */
+export function loadProtocolShapes(schemaDir: string): ProtocolModel {
+  return buildModel(deriveFacts(readSchemaTree(schemaDir)));
+}

@@ -46,7 +46,7 @@ function readOne(root: string, relPath: string, problems: ProblemList): SchemaFi
   try {
     return { relPath, source, json: JSON.parse(bytes.toString('utf8')) as Json };
   } catch (err) {
-    problems.add(source.path, `is not valid JSON (${(err as Error).message})`);
+    problems.add(source.path, `is not valid JSON (${(err as Error).message})`, { pointer: '', fix: 'repair the JSON syntax at the position named' });
     return null;
   }
 }
@@ -63,7 +63,7 @@ export function readSchemaTree(root: string): SchemaTree {
   const specExamples = listJson(root).includes('spec-examples.json')
     ? readOne(root, 'spec-examples.json', problems)
     : null;
-  if (byFolder.messages.length === 0) problems.add(`schema/messages`, `no message schemas found under ${root}`);
+  if (byFolder.messages.length === 0) problems.add(`schema/messages`, `no message schemas found under ${root}`, { pointer: '', fix: 'pass the schema/ folder (it holds messages/, events/, defs/, protocol/)' });
   problems.throwIfAny();
   const protocol: Record<string, SchemaFile> = {};
   for (const file of byFolder.protocol) protocol[file.relPath.slice('protocol/'.length, -'.json'.length)] = file;

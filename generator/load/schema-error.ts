@@ -7,20 +7,21 @@ export interface SchemaProblem {
   /** Path such as `schema/messages/job.submit.json`. */
   readonly file: string;
   readonly message: string;
-  /** JSON pointer of the offending value inside `file` (`/x-arcp/replies`), when there is one. */
-  readonly pointer?: string;
+  /** JSON pointer of the offending value inside `file` (`/x-arcp/replies`); `''` is the whole file. */
+  readonly pointer: string;
   /** What to change so the rule holds. */
-  readonly fix?: string;
+  readonly fix: string;
 }
 
+/** Both are required, so no rule can be added that leaves the author guessing (issue 14 item 2). */
 export interface ProblemDetail {
-  readonly pointer?: string;
-  readonly fix?: string;
+  readonly pointer: string;
+  readonly fix: string;
 }
 
 function render(p: SchemaProblem): string {
-  const where = p.pointer === undefined ? p.file : `${p.file}#${p.pointer}`;
-  return `  ${where}: ${p.message}${p.fix === undefined ? '' : `\n      fix: ${p.fix}`}`;
+  const where = p.pointer === '' ? p.file : `${p.file}#${p.pointer}`;
+  return `  ${where}: ${p.message}\n      fix: ${p.fix}`;
 }
 
 /** Thrown by the loader when schema/ cannot be turned into a model. */
@@ -38,7 +39,7 @@ export class SchemaLoadError extends Error {
 export class ProblemList {
   private readonly problems: SchemaProblem[] = [];
 
-  add(file: string, message: string, detail: ProblemDetail = {}): void {
+  add(file: string, message: string, detail: ProblemDetail): void {
     this.problems.push({ file, message, ...detail });
   }
 

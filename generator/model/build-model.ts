@@ -40,21 +40,21 @@ function crossCheck(
   const featureSet = new Set(features);
   for (const m of messages) {
     const where = `schema/messages/${m.type}.json`;
-    for (const t of [...m.replies, ...(m.declaredAnswers ?? [])]) if (!types.has(t)) problems.add(where, `x-arcp names unknown message type "${t}"`);
+    for (const t of [...m.replies, ...(m.declaredAnswers ?? [])]) if (!types.has(t)) problems.add(where, `x-arcp names unknown message type "${t}"`, { pointer: m.replies.includes(t) ? '/x-arcp/replies' : '/x-arcp/answers', fix: `add schema/messages/${t}.json or correct the name` });
     if (m.feature !== null && featureSet.size > 0 && !featureSet.has(m.feature)) {
-      problems.add(where, `x-arcp.feature "${m.feature}" is not in protocol/features.json`);
+      problems.add(where, `x-arcp.feature "${m.feature}" is not in protocol/features.json`, { pointer: '/x-arcp/feature', fix: 'set null, or add the flag to protocol/features.json' });
     }
   }
   for (const e of events) {
     if (e.feature !== null && featureSet.size > 0 && !featureSet.has(e.feature)) {
-      problems.add(`schema/events/${e.kind}.json`, `x-arcp.feature "${e.feature}" is not in protocol/features.json`);
+      problems.add(`schema/events/${e.kind}.json`, `x-arcp.feature "${e.feature}" is not in protocol/features.json`, { pointer: '/x-arcp/feature', fix: 'set null, or add the flag to protocol/features.json' });
     }
   }
   const titles = new Map<string, string>();
   for (const file of documents) {
     const title = text(doc(file).title);
     const prev = titles.get(title);
-    if (prev !== undefined) problems.add(file.source.path, `"title" ${title} is already used by ${prev}`);
+    if (prev !== undefined) problems.add(file.source.path, `"title" ${title} is already used by ${prev}`, { pointer: '/title', fix: 'give one of the two schemas another title (titles name generated types)' });
     titles.set(title, file.source.path);
   }
   // A def may spell out an enum the generator also derives (EventKind from events/, ...); the
@@ -68,11 +68,11 @@ function crossCheck(
     const want = [...derived[d.title]].sort();
     const have = d.enum.map(String).sort();
     if (want.join() !== have.join()) {
-      problems.add(file.source.path, `enum of ${d.title} must list exactly ${JSON.stringify(want)} (found ${JSON.stringify(have)})`);
+      problems.add(file.source.path, `enum of ${d.title} must list exactly ${JSON.stringify(want)} (found ${JSON.stringify(have)})`, { pointer: '/enum', fix: 'delete the enum (it is derived from the files present) or make it agree' });
     }
   }
   if (!tree.defs.some((f) => f.relPath === 'defs/envelope.json')) {
-    problems.add('schema/defs/envelope.json', 'is missing (the envelope every message shares, §5)');
+    problems.add('schema/defs/envelope.json', 'is missing (the envelope every message shares, §5)', { pointer: '', fix: 'add schema/defs/envelope.json' });
   }
 }
 
@@ -194,7 +194,7 @@ export function buildModel(tree: SchemaTree): ProtocolModel {
   const envelopeFile = defFiles.find((f) => f.relPath === 'defs/envelope.json')!;
   const protocolVersion = envelopeVersion(doc(envelopeFile), lookup);
   if (protocolVersion === null) {
-    problems.add(envelopeFile.source.path, 'properties.arcp must be (or $ref) { "const": "<protocol version>" }');
+    problems.add(envelopeFile.source.path, 'properties.arcp must be (or $ref) { "const": "<protocol version>" }', { pointer: '/properties/arcp', fix: 'set { "$ref": "#/$defs/ProtocolVersion" } with ProtocolVersion { "const": "1.1" }' });
     problems.throwIfAny();
   }
   return {

@@ -28,6 +28,14 @@ describe('schema authoring rules', () => {
     }
     return [];
   };
+  const pointers = () => {
+    try {
+      loadProtocol(schema.dir);
+    } catch (err) {
+      return (err as SchemaLoadError).problems.map((p) => p.pointer);
+    }
+    return [];
+  };
 
   it('the unmodified fixture loads', () => {
     expect(problems()).toEqual([]);
@@ -59,7 +67,8 @@ describe('schema authoring rules', () => {
       d['x-arcp'].answers = ['session.nope'];
     });
     const text = problems().join('\n');
-    expect(text).toContain('schema/messages/session.error.json: /properties/payload/$ref "../defs/nope.json" names no schema file');
+    expect(text).toContain('schema/messages/session.error.json: $ref "../defs/nope.json" names no schema file');
+    expect(pointers()).toContain('/properties/payload/$ref');
     expect(text).toContain('x-arcp names unknown message type "session.nope"');
   });
 

@@ -22,6 +22,14 @@ export async function autoResume(core: ClientCore, cause: unknown): Promise<void
       const transport = await core.reconnect!();
       const w = core.welcome!;
       const info = await core.openSession(transport, { sessionId: w.sessionId, resumeToken: w.resumeToken, lastEventSeq: core.tracker.latest });
+      // The replay that arrived with the welcome can already have broken the new transport (a
+      // gap, §8.3): resume again from the last contiguous seq rather than report success.
+      const interrupted = core.takeInterruption();
+      if (interrupted !== undefined) {
+        last = interrupted;
+        core.state = 'resuming';
+        continue;
+      }
       core.afterResume(info);
       return;
     } catch (err) {

@@ -52,6 +52,8 @@ export class ClientCore {
   liveness: Liveness | undefined;
   reconnect: (() => Promise<Transport>) | undefined;
   private resuming: Promise<void> | undefined;
+  /** A break (seq gap, drop) that hit the new transport while a resume was still finishing. */
+  private interrupted: unknown = undefined;
 
   constructor(readonly opts: ARCPClientOptions, private readonly owner: HandleOwner) {
     this.clock = opts.clock ?? systemClock;
@@ -263,12 +265,26 @@ export class ClientCore {
       this.state = 'resuming';
       this.resuming = autoResume(this, err).finally(() => {
         this.resuming = undefined;
+        // The resumed transport broke before the resume finished (its replay had a gap, or
+        // it dropped at once): resume again instead of sitting on a dead link.
+        const again = this.takeInterruption();
+        if (again !== undefined && this.link === undefined) this.breakSession(again);
       });
       return;
     }
-    if (this.resuming) return;
+    if (this.resuming) {
+      this.interrupted = err;
+      return;
+    }
     this.state = 'broken';
     this.failEverything(err);
+  }
+
+  /** The break that interrupted the resume in flight, if any (cleared on read). */
+  takeInterruption(): unknown {
+    const err = this.interrupted;
+    this.interrupted = undefined;
+    return err;
   }
 
   failEverything(err: unknown): void {

@@ -1,8 +1,11 @@
 // The agent-facing API (§8.2 event kinds, §9.3 enforcement hooks). An agent is
 // `(input, ctx) => result`: return a value for an inline result, throw an ARCPError for a typed
 // failure, or stream with ctx.resultStream(). Emits after the job's terminal are ignored.
+import { EVENT_KINDS } from '../../generated/index.js';
 import type {
   ArtifactRefBody,
+  EventBodyByKind,
+  EventKind,
   Feature,
   Lease,
   LeaseConstraints,
@@ -66,6 +69,13 @@ export interface JobContext {
   artifactRef(ref: ArtifactRefBody): void;
   /** `x-vendor.<vendor>.<name>` kinds only (catalog §3.5). */
   event(kind: `x-vendor.${string}`, body: Record<string, unknown>): void;
+  /**
+   * Any reserved kind (§8.2) with its generated body type, including kinds added to schema/
+   * after this code was written. Returns false (nothing sent) when the kind's feature flag was
+   * not negotiated (§6.2). The body is validated strictly before it is sent. `result_chunk`
+   * goes through resultStream(): result_id and chunk order are the runtime's to keep (§8.4).
+   */
+  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodyByKind[K]): boolean;
   /**
    * §9.3: synchronous lease check before an authority-bearing operation. A denial is reported as
    * a `tool_result` error (call_id `callId`, or a fresh one) and returned for the agent to handle.
@@ -190,6 +200,15 @@ export class JobContextImpl implements JobContext {
       throw new TypeError(`event kind "${kind}" must be x-vendor.<vendor>.<name> (catalog §3.5)`);
     }
     this.control.emitEvent(kind, body);
+  }
+
+  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodyByKind[K]): boolean {
+    const info = (EVENT_KINDS as Readonly<Record<string, { feature: string | null } | undefined>>)[kind];
+    if (info === undefined) throw new TypeError(`"${kind}" is not a reserved event kind (vendor kinds go through ctx.event)`);
+    if ((kind as string) === 'result_chunk') throw new TypeError('result_chunk goes through ctx.resultStream() (§8.4)');
+    if (info.feature !== null && !this.gate(info.feature as Feature)) return false;
+    this.control.emitEvent(kind, body);
+    return true;
   }
 
   authorize(capability: string, target: string, opts: { callId?: string } = {}): Decision {

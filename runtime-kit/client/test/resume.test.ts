@@ -63,6 +63,33 @@ describe('gap detection', () => {
     await client.close();
   });
 
+  it('a gap in the replay that arrives with the resumed welcome resumes again (it used to stall)', async () => {
+    const { peers, factory } = reconnecting();
+    const { peer, client, handle } = await openWithJob({ autoResume: { reconnect: factory, backoffMs: 1 } });
+    peer.event(JOB, 'log', { level: 'info', message: 'e1' });
+    peer.event(JOB, 'log', { level: 'info', message: 'e3' }, { event_seq: 3 });
+    await waitFor(() => peers.length === 1);
+    const peer2 = peers[0]!;
+    await peer2.next('session.hello');
+    // Same tick as the welcome: the replay starts with seq 3, skipping 2.
+    peer2.send('session.welcome', { runtime: { name: 'fake', version: '1' }, resume_token: 'rt_second', resume_window_sec: 60, capabilities: { features: ['ack'] } });
+    peer2.event(JOB, 'log', { level: 'info', message: 'e3' }, { event_seq: 3 });
+    await waitFor(() => peers.length === 2);
+    const peer3 = peers[1]!;
+    const hello = await peer3.next('session.hello');
+    expect(hello.payload.resume).toMatchObject({ last_event_seq: 1, resume_token: 'rt_second' });
+    peer3.send('session.welcome', { runtime: { name: 'fake', version: '1' }, resume_token: 'rt_third', resume_window_sec: 60, capabilities: { features: ['ack'] } });
+    peer3.seq = 1;
+    peer3.event(JOB, 'log', { level: 'info', message: 'e2' });
+    peer3.event(JOB, 'log', { level: 'info', message: 'e3' });
+    peer3.sendSeq('job.result', JOB, { final_status: 'success', result: 'ok' });
+    const messages: string[] = [];
+    for await (const ev of handle.events()) messages.push(`${ev.seq}:${ev.body.message}`);
+    expect(messages).toEqual(['1:e1', '2:e2', '3:e3']);
+    expect((await handle.done).result).toBe('ok');
+    await client.close();
+  });
+
   it('without a reconnect factory a gap fails live handles with ARCP_KIT_SEQ_GAP and keeps latestEventSeq', async () => {
     const { peer, client, handle } = await openWithJob();
     peer.event(JOB, 'log', { level: 'info', message: 'e1' });
