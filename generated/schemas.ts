@@ -180,7 +180,7 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
     },
     "ArtifactRefBody": {
       "title": "ArtifactRefBody",
-      "description": "Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string).\n\n@see schema/events/artifact_ref.json (§8.2)",
+      "description": "Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string). Lenient also accepts the stored Py body `{artifact_id, media_type, size_bytes?, uri?, summary?}` (catalog §3.2); the client normalises it (media_type -> content_type, size_bytes -> byte_size; without a uri, `urn:arcp:artifact:<artifact_id>`).\n\n@see schema/events/artifact_ref.json (§8.2)",
       "x-arcp": {
         "spec": "§8.2",
         "kind": "artifact_ref",
@@ -210,6 +210,50 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
           "x-arcp-accept": {
             "type": "string"
           }
+        }
+      },
+      "x-arcp-accept": {
+        "$ref": "#/definitions/ArtifactRefBody/$defs/PyArtifactRef"
+      },
+      "$defs": {
+        "PyArtifactRef": {
+          "title": "PyArtifactRef",
+          "description": "Stored Py artifact_ref body (accepted only).",
+          "type": "object",
+          "required": [
+            "artifact_id",
+            "media_type"
+          ],
+          "properties": {
+            "artifact_id": {
+              "type": "string",
+              "minLength": 1
+            },
+            "media_type": {
+              "type": "string",
+              "minLength": 1
+            },
+            "size_bytes": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "uri": {
+              "type": "string",
+              "minLength": 1
+            },
+            "summary": {
+              "type": "string"
+            }
+          },
+          "examples": [
+            {
+              "artifact_id": "art_1",
+              "media_type": "application/pdf",
+              "size_bytes": 48213,
+              "uri": "file:///workspace/myapp/report.pdf",
+              "summary": "report"
+            }
+          ]
         }
       },
       "examples": [
@@ -4605,7 +4649,7 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
     },
     "ToolCallBody": {
       "title": "ToolCallBody",
-      "description": "Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too).\n\n@see schema/events/tool_call.json (§8.2)",
+      "description": "Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too). Lenient also accepts the stored Py body `{tool_call_id, name, arguments}` (catalog §3.2); the client normalises it to the spec form.\n\n@see schema/events/tool_call.json (§8.2)",
       "x-arcp": {
         "spec": "§8.2",
         "kind": "tool_call",
@@ -4634,6 +4678,43 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
       "x-arcp-accept-optional": [
         "args"
       ],
+      "x-arcp-accept": {
+        "$ref": "#/definitions/ToolCallBody/$defs/PyToolCall"
+      },
+      "$defs": {
+        "PyToolCall": {
+          "title": "PyToolCall",
+          "description": "Stored Py tool_call body (accepted only): name -> tool, arguments -> args, tool_call_id -> call_id.",
+          "type": "object",
+          "required": [
+            "tool_call_id",
+            "name"
+          ],
+          "properties": {
+            "tool_call_id": {
+              "type": "string",
+              "minLength": 1
+            },
+            "name": {
+              "type": "string",
+              "minLength": 1
+            },
+            "arguments": {
+              "type": "object",
+              "additionalProperties": true
+            }
+          },
+          "examples": [
+            {
+              "tool_call_id": "call_1",
+              "name": "grep",
+              "arguments": {
+                "pattern": "authMiddleware"
+              }
+            }
+          ]
+        }
+      },
       "examples": [
         {
           "tool": "grep",
@@ -4647,7 +4728,7 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
     },
     "ToolResultBody": {
       "title": "ToolResultBody",
-      "description": "Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6).\n\n@see schema/events/tool_result.json (§8.2)",
+      "description": "Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6). Lenient also accepts the stored Py body `{tool_call_id, output?, error?}` (catalog §3.2), whose `error` may be a bare message string; the client normalises it to the spec form.\n\n@see schema/events/tool_result.json (§8.2)",
       "x-arcp": {
         "spec": "§8.2",
         "kind": "tool_result",
@@ -4691,6 +4772,49 @@ export const SCHEMA_BUNDLE: Readonly<Record<string, unknown>> = {
           }
         }
       ],
+      "x-arcp-accept": {
+        "$ref": "#/definitions/ToolResultBody/$defs/PyToolResult"
+      },
+      "$defs": {
+        "PyToolResult": {
+          "title": "PyToolResult",
+          "description": "Stored Py tool_result body (accepted only): tool_call_id -> call_id, output -> result; error an error payload or a message string.",
+          "type": "object",
+          "required": [
+            "tool_call_id"
+          ],
+          "properties": {
+            "tool_call_id": {
+              "type": "string",
+              "minLength": 1
+            },
+            "output": {},
+            "error": {
+              "description": "Py sends null when there is no error (Optional field).",
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "examples": [
+            {
+              "tool_call_id": "call_1",
+              "output": {
+                "matches": 3
+              }
+            }
+          ]
+        }
+      },
       "examples": [
         {
           "call_id": "call_1",

@@ -296,7 +296,7 @@ export type MessageType =
  */
 export type StatusBody = StatusBody1;
 /**
- * Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6).
+ * Tool outcome (§8.2): `{call_id, result | error}`. Strict: exactly one of result/error (a void tool sends `result: {}`, catalog §10 #24). Lenient: neither is allowed, both is not. Lease denials (PERMISSION_DENIED, LEASE_EXPIRED, BUDGET_EXHAUSTED) and failed delegations (call_id = delegate_id) arrive here as `error` (§9.5, §9.6). Lenient also accepts the stored Py body `{tool_call_id, output?, error?}` (catalog §3.2), whose `error` may be a bare message string; the client normalises it to the spec form.
  *
  * @see schema/events/tool_result.json (§8.2)
  */
@@ -1082,7 +1082,7 @@ export interface RuntimeInfo {
   fingerprint?: string;
 }
 /**
- * Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string).
+ * Reference to an artifact (§8.2). `sha256`: strict 64 lower-case hex (TS does not check length; lenient any string). Lenient also accepts the stored Py body `{artifact_id, media_type, size_bytes?, uri?, summary?}` (catalog §3.2); the client normalises it (media_type -> content_type, size_bytes -> byte_size; without a uri, `urn:arcp:artifact:<artifact_id>`).
  *
  * @see schema/events/artifact_ref.json (§8.2)
  */
@@ -1091,6 +1091,19 @@ export interface ArtifactRefBody {
   content_type: string;
   byte_size?: number;
   sha256?: string;
+}
+/**
+ * Stored Py artifact_ref body (accepted only).
+ *
+ * This interface was referenced by `ArtifactRefBody`'s JSON-Schema
+ * via the `definition` "PyArtifactRef".
+ */
+export interface PyArtifactRef {
+  artifact_id: string;
+  media_type: string;
+  size_bytes?: number;
+  uri?: string;
+  summary?: string;
 }
 /**
  * Delegation (§10). Strict = the v1.0 §10.1 / TS request shape `{delegate_id, agent, input, lease_request?, lease_constraints?}` (+ `child_job_id` once known). Lenient also accepts the Go/Py notification shape `{child_job_id, agent, lease?}` (catalog §9 #12); treat the body as opaque except delegate_id/child_job_id.
@@ -1215,7 +1228,7 @@ export interface ThoughtBody {
   text: string;
 }
 /**
- * Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too).
+ * Tool invocation (§8.2): `{tool, args, call_id}`. We always send `args` (TS treats it as optional, so lenient does too). Lenient also accepts the stored Py body `{tool_call_id, name, arguments}` (catalog §3.2); the client normalises it to the spec form.
  *
  * @see schema/events/tool_call.json (§8.2)
  */
@@ -1226,10 +1239,42 @@ export interface ToolCallBody {
   };
   call_id: string;
 }
+/**
+ * Stored Py tool_call body (accepted only): name -> tool, arguments -> args, tool_call_id -> call_id.
+ *
+ * This interface was referenced by `ToolCallBody`'s JSON-Schema
+ * via the `definition` "PyToolCall".
+ */
+export interface PyToolCall {
+  tool_call_id: string;
+  name: string;
+  arguments?: {
+    [k: string]: unknown | undefined;
+  };
+}
 export interface ToolResultBody1 {
   call_id: string;
   result?: unknown;
   error?: ErrorPayload;
+}
+/**
+ * Stored Py tool_result body (accepted only): tool_call_id -> call_id, output -> result; error an error payload or a message string.
+ *
+ * This interface was referenced by `ToolResultBody1`'s JSON-Schema
+ * via the `definition` "PyToolResult".
+ */
+export interface PyToolResult {
+  tool_call_id: string;
+  output?: unknown;
+  /**
+   * Py sends null when there is no error (Optional field).
+   */
+  error?:
+    | string
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | null;
 }
 
 /** The body type of each reserved job.event kind (§8.2), one entry per schema/events/<kind>.json. */

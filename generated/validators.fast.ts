@@ -1419,21 +1419,40 @@ function l_defs_timestamp(d: any): boolean {
   return true;
 }
 function l_events_artifact_ref(d: any): boolean {
+  if (!(l_events_artifact_ref__defs_PyArtifactRef(d) || l_events_artifact_ref__anyOf_0(d))) return false;
+  return true;
+}
+function l_events_artifact_ref__anyOf_0(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["uri"] === undefined || d["content_type"] === undefined) return false;
   if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
   if (d["content_type"] !== undefined && !((typeof d["content_type"] === "string") && d["content_type"].length >= 1)) return false;
-  if (d["byte_size"] !== undefined && !l_events_artifact_ref__byte_size(d["byte_size"])) return false;
-  if (d["sha256"] !== undefined && !l_events_artifact_ref__sha256(d["sha256"])) return false;
+  if (d["byte_size"] !== undefined && !l_events_artifact_ref__anyOf_0_byte_size(d["byte_size"])) return false;
+  if (d["sha256"] !== undefined && !l_events_artifact_ref__anyOf_0_sha256(d["sha256"])) return false;
   return true;
 }
-function l_events_artifact_ref__byte_size(d: any): boolean {
+function l_events_artifact_ref__anyOf_0_byte_size(d: any): boolean {
   if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
   if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
-function l_events_artifact_ref__sha256(d: any): boolean {
+function l_events_artifact_ref__anyOf_0_sha256(d: any): boolean {
   if (!(((typeof d === "string")) || ((typeof d === "string") && L_RE_52f851fa.test(d)))) return false;
+  return true;
+}
+function l_events_artifact_ref__defs_PyArtifactRef(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["artifact_id"] === undefined || d["media_type"] === undefined) return false;
+  if (d["artifact_id"] !== undefined && !((typeof d["artifact_id"] === "string") && d["artifact_id"].length >= 1)) return false;
+  if (d["media_type"] !== undefined && !((typeof d["media_type"] === "string") && d["media_type"].length >= 1)) return false;
+  if (d["size_bytes"] !== undefined && !l_events_artifact_ref__defs_PyArtifactRef_size_bytes(d["size_bytes"])) return false;
+  if (d["uri"] !== undefined && !((typeof d["uri"] === "string") && d["uri"].length >= 1)) return false;
+  if (d["summary"] !== undefined && !((typeof d["summary"] === "string"))) return false;
+  return true;
+}
+function l_events_artifact_ref__defs_PyArtifactRef_size_bytes(d: any): boolean {
+  if (!((typeof d === "number" && !(d % 1) && !isNaN(d) && isFinite(d)))) return false;
+  if (typeof d === "number" && (!(d >= 0))) return false;
   return true;
 }
 function l_events_delegate(d: any): boolean {
@@ -1605,35 +1624,70 @@ function l_events_thought(d: any): boolean {
   return true;
 }
 function l_events_tool_call(d: any): boolean {
+  if (!(l_events_tool_call__anyOf_0(d) || l_events_tool_call__defs_PyToolCall(d))) return false;
+  return true;
+}
+function l_events_tool_call__anyOf_0(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["tool"] === undefined || d["call_id"] === undefined) return false;
   if (d["tool"] !== undefined && !((typeof d["tool"] === "string") && d["tool"].length >= 1)) return false;
-  if (d["args"] !== undefined && !l_events_tool_call__args(d["args"])) return false;
+  if (d["args"] !== undefined && !l_events_tool_call__anyOf_0_args(d["args"])) return false;
   if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
   return true;
 }
-function l_events_tool_call__args(d: any): boolean {
+function l_events_tool_call__anyOf_0_args(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  return true;
+}
+function l_events_tool_call__defs_PyToolCall(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool_call_id"] === undefined || d["name"] === undefined) return false;
+  if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
+  if (d["name"] !== undefined && !((typeof d["name"] === "string") && d["name"].length >= 1)) return false;
+  if (d["arguments"] !== undefined && !l_events_tool_call__defs_PyToolCall_arguments(d["arguments"])) return false;
+  return true;
+}
+function l_events_tool_call__defs_PyToolCall_arguments(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
 function l_events_tool_result(d: any): boolean {
+  if (!(l_events_tool_result__defs_PyToolResult(d) || l_events_tool_result__anyOf_0(d))) return false;
+  return true;
+}
+function l_events_tool_result__anyOf_0(d: any): boolean {
   if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   if (d["call_id"] === undefined) return false;
   if (d["call_id"] !== undefined && !((typeof d["call_id"] === "string") && d["call_id"].length >= 1)) return false;
   if (d["error"] !== undefined && !l_defs_error_payload(d["error"])) return false;
-  if (!l_events_tool_result__allOf_0(d)) return false;
+  if (!l_events_tool_result__anyOf_0_allOf_0(d)) return false;
   return true;
 }
-function l_events_tool_result__allOf_0(d: any): boolean {
-  if (!(l_events_tool_result__allOf_0_anyOf_1(d) || l_events_tool_result__allOf_0_anyOf_0(d))) return false;
+function l_events_tool_result__anyOf_0_allOf_0(d: any): boolean {
+  if (!(l_events_tool_result__anyOf_0_allOf_0_anyOf_1(d) || l_events_tool_result__anyOf_0_allOf_0_anyOf_0(d))) return false;
   return true;
 }
-function l_events_tool_result__allOf_0_anyOf_0(d: any): boolean {
+function l_events_tool_result__anyOf_0_allOf_0_anyOf_0(d: any): boolean {
   { let n = 0; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined)))) n++; if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["error"] !== undefined)))) n++; if (n !== 1) return false; }
   return true;
 }
-function l_events_tool_result__allOf_0_anyOf_1(d: any): boolean {
+function l_events_tool_result__anyOf_0_allOf_0_anyOf_1(d: any): boolean {
   if (((!(d !== null && typeof d === "object" && !Array.isArray(d)) || (d["result"] !== undefined && d["error"] !== undefined)))) return false;
+  return true;
+}
+function l_events_tool_result__defs_PyToolResult(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
+  if (d["tool_call_id"] === undefined) return false;
+  if (d["tool_call_id"] !== undefined && !((typeof d["tool_call_id"] === "string") && d["tool_call_id"].length >= 1)) return false;
+  if (d["error"] !== undefined && !l_events_tool_result__defs_PyToolResult_error(d["error"])) return false;
+  return true;
+}
+function l_events_tool_result__defs_PyToolResult_error(d: any): boolean {
+  if (!(((d === null)) || ((typeof d === "string")) || l_events_tool_result__defs_PyToolResult_error_anyOf_1(d))) return false;
+  return true;
+}
+function l_events_tool_result__defs_PyToolResult_error_anyOf_1(d: any): boolean {
+  if (!((d !== null && typeof d === "object" && !Array.isArray(d)))) return false;
   return true;
 }
 function l_messages_job_accepted(d: any): boolean {

@@ -4,7 +4,8 @@
 // `ERROR <CODE>: message` to stderr and exits with the status listed in EXIT_STATUS.
 import type { Command } from 'commander';
 import { ARCPClient } from '../../runtime-kit/client/index.js';
-import type { JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
+import type { Credential, JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
+import { redactSecrets, rotationOf, REDACTED } from '../../runtime-kit/client/credential-values.js';
 import { connectWebSocket } from '../../runtime-kit/transport/websocket-client.js';
 import { spawnStdioTransport } from '../../runtime-kit/transport/stdio.js';
 import type { Transport } from '../../runtime-kit/transport/types.js';
@@ -82,6 +83,8 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
   }
   // A spawned stdio runtime has to boot before it can answer the hello: allow it longer.
   const client = new ARCPClient({ client: { name: 'arcp-cli', version: '0.1.0' }, token: request.token, handshakeTimeoutMs: flags.stdio ? 60_000 : 10_000 });
+  // Learn credential values as they arrive, before anything is printed (they are redacted).
+  client.on('credentials', ({ credentials }) => out.credentials(credentials));
   let handle: JobHandle | undefined;
   const onSigint = (): void => {
     // First Ctrl-C cancels the job (§7.4); a second one leaves at once.
@@ -171,20 +174,37 @@ function printable(result: unknown): unknown {
 }
 
 interface Renderer {
+  /** Credentials issued or rotated: their values must never be printed. */
+  credentials(creds: readonly Credential[]): void;
   accepted(h: JobHandle): void;
   event(ev: JobEvent): void;
   result(r: JobResult): void;
   end(): void;
 }
 
+/**
+ * Credential values are never printed (§9.8, §14): the ones issued in job.accepted and every
+ * rotated one are remembered as they arrive, and each output line is redacted against them.
+ */
 class JsonLines implements Renderer {
+  private readonly secrets = new Set<string>();
+  private issued: Credential[] | undefined;
   private line(obj: unknown): void {
-    process.stdout.write(`${JSON.stringify(obj)}\n`);
+    process.stdout.write(`${JSON.stringify(redactSecrets(obj, this.secrets))}\n`);
+  }
+  credentials(creds: readonly Credential[]): void {
+    this.issued ??= [...creds];
+    for (const c of creds) this.secrets.add(c.value);
   }
   accepted(h: JobHandle): void {
-    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget });
+    // The handle forgets values at the terminal, which may already have arrived: print what was issued.
+    if (h.credentials) this.credentials(h.credentials);
+    const credentials = this.issued?.map((c) => ({ ...c, value: REDACTED }));
+    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget, credentials });
   }
   event(ev: JobEvent): void {
+    const rotated = rotationOf(ev.kind, ev.body);
+    if (rotated) this.secrets.add(rotated.value);
     this.line({ type: 'event', seq: ev.seq, kind: ev.kind, ts: ev.ts, body: ev.body });
   }
   result(r: JobResult): void {
@@ -195,6 +215,10 @@ class JsonLines implements Renderer {
 
 class TtyRenderer implements Renderer {
   private barShown = false;
+  private readonly secrets = new Set<string>();
+  credentials(creds: readonly Credential[]): void {
+    for (const c of creds) this.secrets.add(c.value);
+  }
   accepted(h: JobHandle): void {
     process.stderr.write(`accepted ${h.jobId} (${h.agentRef ?? 'agent'})\n`);
   }
@@ -202,13 +226,15 @@ class TtyRenderer implements Renderer {
     if (ev.kind === 'progress') return this.progress(ev.body);
     if (ev.kind === 'result_chunk') return; // assembled into the result
     this.end();
-    const b = ev.body ?? {};
+    const rotated = rotationOf(ev.kind, ev.body);
+    if (rotated) this.secrets.add(rotated.value);
+    const b = (redactSecrets(ev.body, this.secrets) ?? {}) as Record<string, any>;
     const text = b.message ?? b.text ?? b.phase ?? b.name ?? b.tool ?? JSON.stringify(b);
     process.stdout.write(`[${ev.kind}] ${typeof text === 'string' ? text : JSON.stringify(text)}\n`);
   }
   result(r: JobResult): void {
     this.end();
-    const v = printable(r.result);
+    const v = redactSecrets(printable(r.result), this.secrets);
     process.stdout.write(`${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
     if (r.summary) process.stderr.write(`${r.summary}\n`);
   }

@@ -2,11 +2,17 @@
  * Session-level notifications an application may observe besides its job handles. Listener
  * errors are swallowed so one bad observer cannot break frame dispatch.
  */
-import type { JobEvent, WelcomeInfo } from './types.js';
+import type { Credential, JobEvent, WelcomeInfo } from './types.js';
 
 export interface ClientEventMap {
   /** Every job event, for any job (including jobs this client has no handle for). */
   event: JobEvent;
+  /**
+   * Credentials issued (job.accepted) or rotated (`status credential_rotated`) for a job, at the
+   * moment they arrive: the handle forgets values at the terminal, so printers that must redact
+   * them (arcp submit) learn them here, whatever the order in which they read the handle.
+   */
+  credentials: { jobId: string; credentials: Credential[] };
   /** A `session.error` (also delivered to the request it correlates with, if any). */
   sessionError: Error;
   /** A frame that could not be decoded or validated; it was dropped. */

@@ -26,7 +26,10 @@ export class ARCPClient {
   private readonly core: ClientCore;
 
   constructor(opts: ARCPClientOptions) {
-    this.core = new ClientCore(opts, { cancelJob: (jobId, reason) => this.cancelJob(jobId, reason) });
+    this.core = new ClientCore(opts, {
+      cancelJob: (jobId, reason) => this.cancelJob(jobId, reason),
+      credentialsChanged: (jobId, credentials) => this.core.events.emit('credentials', { jobId, credentials }),
+    });
   }
 
   /** The welcome of the current session (undefined before connect). */

@@ -11,7 +11,7 @@ import type { CloseInfo, Transport } from '../transport/types.js';
 import { AutoAcker } from './auto-ack.js';
 import { autoResume, resendPending } from './auto-resume.js';
 import { ClientEvents } from './client-events.js';
-import { helloPayload, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
+import { openingMessage, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
 import { JobHandle, type HandleOwner, type HandleRole } from './job-handle.js';
 import { Liveness } from './liveness.js';
 import { PendingRequests } from './pending.js';
@@ -118,7 +118,8 @@ export class ClientCore {
       error: (err) => this.events.emit('protocolError', err),
     });
     try {
-      const env = envelope('session.hello', helloPayload({ ...this.opts, features: this.advertised }, resume));
+      const first = openingMessage({ ...this.opts, features: this.advertised }, resume);
+      const env = envelope(first.type, first.payload, first.sessionId ? { session_id: first.sessionId } : {});
       transport.send(encodeOutbound(env));
     } catch (err) {
       this.failHandshake(link, err);

@@ -32,6 +32,11 @@ export class EventQueue<T> implements AsyncIterable<T> {
     this.items.push(item);
   }
 
+  /** Visits the items buffered and not yet consumed (to scrub them in place). */
+  forEachBuffered(fn: (item: T) => void): void {
+    for (let i = this.head; i < this.items.length; i++) fn(this.items[i] as T);
+  }
+
   /** Ends the stream after the buffered items are drained. */
   end(): void {
     if (this.closed) return;

@@ -1,6 +1,7 @@
 /**
- * `session.hello` construction and `session.welcome` reading (§6.1-§6.3). Resume rides on
- * `session.hello.payload.resume` — the form TS, Go and Py runtimes all accept (catalog §9 #1).
+ * `session.hello` / `session.resume` construction and `session.welcome` reading (§6.1-§6.3).
+ * By default a resume rides on `session.hello.payload.resume` — the form TS, Go and Py runtimes
+ * all accept (catalog §9 #1); `resumeForm: 'session.resume'` sends the spec's message instead.
  */
 import { FEATURES } from '../../generated/registry.js';
 import { agentsFrom, isObject, str } from './normalize.js';
@@ -25,6 +26,16 @@ export function helloPayload(opts: ARCPClientOptions, resume?: ResumeOptions): R
     };
   }
   return payload;
+}
+
+/** The first frame on a transport: a hello (fresh or resuming) or a `session.resume`. */
+export function openingMessage(opts: ARCPClientOptions, resume?: ResumeOptions): { type: string; payload: Record<string, unknown>; sessionId?: string } {
+  const hello = helloPayload(opts, resume);
+  if (!resume || (opts.resumeForm ?? 'hello') === 'hello') return { type: 'session.hello', payload: hello };
+  // The spec form carries the same credentials and capabilities, so the resumed session
+  // re-negotiates exactly as a resuming hello would.
+  const { resume: fields, ...rest } = hello;
+  return { type: 'session.resume', payload: { ...(fields as Record<string, unknown>), ...rest }, sessionId: resume.sessionId };
 }
 
 /**

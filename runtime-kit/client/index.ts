@@ -21,6 +21,7 @@ export type {
   LeaseConstraintsInput,
   ListJobsFilter,
   ListJobsOptions,
+  ResumeForm,
   ResumeOptions,
   SubmitOptions,
   SubscribeOptions,

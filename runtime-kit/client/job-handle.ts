@@ -6,6 +6,7 @@
 import { PermissionDeniedError } from '../errors/index.js';
 import { KitError } from '../errors/kit-error.js';
 import { ChunkAssembler } from './chunk-assembler.js';
+import { forgetRotationValue, rotationOf } from './credential-values.js';
 import { EventQueue } from './event-queue.js';
 import { budgetFrom, credentialsFrom, isObject, leaseFrom, str } from './normalize.js';
 import type { Credential, FinalStatus, JobEvent, JobResult, Lease, LeaseConstraints } from './types.js';
@@ -13,6 +14,8 @@ import type { Credential, FinalStatus, JobEvent, JobResult, Lease, LeaseConstrai
 /** What a handle needs from its client. */
 export interface HandleOwner {
   cancelJob(jobId: string, reason: string): Promise<void>;
+  /** Told synchronously whenever the handle learns credential values (issue or rotation). */
+  credentialsChanged?(jobId: string, credentials: Credential[]): void;
 }
 
 export type HandleRole = 'owner' | 'subscriber' | 'adopted';
@@ -27,6 +30,10 @@ export class JobHandle {
   budget: Record<string, number> | undefined;
   /** Resolved `name@version` (or the bare name of an unversioned agent). */
   agentRef: string | undefined;
+  /**
+   * Credentials issued for this job (§9.8), values current after rotations. Undefined once the
+   * job ended: the runtime revokes them at the terminal, so the handle stops holding the secrets.
+   */
   credentials: Credential[] | undefined;
   traceId: string | undefined;
   acceptedAt: string | undefined;
@@ -81,7 +88,10 @@ export class JobHandle {
     const agent = str(p.agent);
     if (agent) this.agentRef = agent;
     const creds = credentialsFrom(p.credentials);
-    if (creds) this.credentials = creds;
+    if (creds && !this.settled) {
+      this.credentials = creds;
+      if (creds.length > 0) this.owner.credentialsChanged?.(this.jobId, creds);
+    }
     if (str(p.trace_id)) this.traceId = p.trace_id as string;
     if (str(p.accepted_at)) this.acceptedAt = p.accepted_at as string;
     if (str(p.parent_job_id)) this.parentJobId = p.parent_job_id as string;
@@ -91,6 +101,11 @@ export class JobHandle {
   pushEvent(ev: JobEvent): void {
     if (this.settled) return;
     if (ev.kind === 'result_chunk') this.chunks.add(ev.body);
+    const rotated = rotationOf(ev.kind, ev.body);
+    if (rotated && this.credentials) {
+      this.credentials = this.credentials.map((c) => (c.id === rotated.id ? { ...c, value: rotated.value } : c));
+      this.owner.credentialsChanged?.(this.jobId, this.credentials);
+    }
     this.queue.push(ev);
   }
 
@@ -113,6 +128,7 @@ export class JobHandle {
     if (typeof payload.summary === 'string') out.summary = payload.summary;
     this.finalStatus = 'success';
     this.settled = true;
+    this.forgetCredentials();
     this.queue.end();
     this.settle.resolve(out);
   }
@@ -122,6 +138,7 @@ export class JobHandle {
     if (this.settled) return;
     this.finalStatus = finalStatus;
     this.settled = true;
+    this.forgetCredentials();
     this.queue.end();
     this.settle.reject(err);
   }
@@ -134,7 +151,15 @@ export class JobHandle {
     if (this.settled) return;
     if (finalStatus) this.finalStatus = finalStatus;
     this.settled = true;
+    this.forgetCredentials();
     this.queue.fail(err);
     this.settle.reject(err);
+  }
+
+  /** Drops credential values from the handle and from rotation events not yet consumed. */
+  private forgetCredentials(): void {
+    if (this.credentials === undefined) return;
+    this.credentials = undefined;
+    this.queue.forEachBuffered((ev) => forgetRotationValue(ev.kind, ev.body));
   }
 }

@@ -94,13 +94,3 @@ export function agentsFrom(v: unknown): AgentInventoryEntry[] {
   }
   return out;
 }
-
-/**
- * Event bodies keep their wire keys; the one alias we fold is the metric dimensions key
- * (§9 #10: `dimensions`, `dims` or `attributes`), so consumers can always read `dimensions`.
- */
-export function normalizeEventBody(kind: string, body: unknown): unknown {
-  if (kind !== 'metric' || !isObject(body) || body.dimensions !== undefined) return body;
-  const alias = body.dims ?? body.attributes;
-  return alias === undefined ? body : { ...body, dimensions: alias };
-}

@@ -7,7 +7,8 @@
 import { errorFromPayload } from '../errors/index.js';
 import type { ClientCore, Link } from './core.js';
 import { routeJobError, routeSessionError } from './error-routing.js';
-import { isObject, normalizeEventBody, replayedFrom, str, int, leaseFrom, budgetFrom } from './normalize.js';
+import { normalizeEventBody } from './event-bodies.js';
+import { isObject, replayedFrom, str, int, leaseFrom, budgetFrom } from './normalize.js';
 import type { JobEvent, JobListing, JobStatus, JobSummary } from './types.js';
 import type { SubscribeResult } from './subscription.js';
 

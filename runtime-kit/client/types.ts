@@ -31,6 +31,13 @@ export interface ARCPClientOptions {
   heartbeat?: boolean;
   /** Inbound frames above this size are dropped and reported (default 1 MiB). */
   maxFrameBytes?: number;
+  /**
+   * How a resume is sent (§6.3, catalog §9 #1): `'hello'` (default) puts it in
+   * `session.hello.payload.resume`, the form the TS, Go and Py runtimes accept (the TS runtime
+   * drops `session.resume`); `'session.resume'` sends the spec's own message, for runtimes that
+   * implement it (ours accepts both).
+   */
+  resumeForm?: ResumeForm;
   /** How long to wait for `session.welcome` (default 10 s). */
   handshakeTimeoutMs?: number;
   /** How long close() waits for `session.closed` (default 1 s, catalog §9 #2). */
@@ -38,6 +45,8 @@ export interface ARCPClientOptions {
   /** Injected clock (tests use protocol/'s ManualClock). */
   clock?: Clock;
 }
+
+export type ResumeForm = 'hello' | 'session.resume';
 
 export interface WelcomeInfo {
   sessionId: string;
