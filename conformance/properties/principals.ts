@@ -76,8 +76,7 @@ export const principalProperties: CheckDef[] = [
           for (const o of observers) {
             const s = await ctx.open(o.who);
             opened.push(s);
-            s.conn.send(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
-            const reply = await s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+            const reply = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
             if (o.who === 'B') {
               const code = field(reply, 'payload', 'code');
               require_(reply.type !== 'job.subscribed' && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND'), `principal B's subscribe answered by ${reply.type} ${String(code ?? '')}`);
@@ -115,8 +114,7 @@ export const principalProperties: CheckDef[] = [
           for (const p of who) jobs[p].push(await ctx.submit(sessions[p], AGENTS.slow, { steps: 10, interval_ms: 30, run }));
           for (const p of ['A', 'B'] as const) {
             const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: sessions[p].sessionId });
-            sessions[p].conn.send(req);
-            const reply = await sessions[p].conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+            const reply = await sessions[p].conn.request(req);
             require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
             const listed = ((field(reply, 'payload', 'jobs') as unknown[]) ?? []).map((j) => String(field(j, 'job_id')));
             const other = p === 'A' ? 'B' : 'A';

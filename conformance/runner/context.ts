@@ -1,10 +1,11 @@
 // What a check gets to talk to the peer: labelled connections (A1, A2, B1 ...), sessions per
-// principal, job helpers correlated the way the catalog recommends (request_id, then trace_id),
-// and the run's configuration. Everything opened here is closed when the check ends.
+// principal, job helpers whose replies the driver's correlator matches (request_id, then trace_id,
+// then order), and the run's configuration. Everything opened here is closed when the check ends.
 import { NotApplicable, Skip, Violation } from '../checks/outcomes.js';
 import type { CheckDef } from '../checks/types.js';
 import { PeerConnection } from '../driver/connection.js';
 import { Recorder } from '../driver/recorder.js';
+import type { RoundTrips } from '../driver/round-trips.js';
 import { hello, type Profile, type Session } from '../driver/session.js';
 import type { PeerTarget } from '../driver/target.js';
 import { envelope, field, newTraceId, type Envelope } from '../driver/wire.js';
@@ -19,6 +20,10 @@ export interface RunConfig {
   readonly runs: number;
   /** fast-check replay path for `--replay-path` (with --only and --seed). */
   readonly replayPath?: string;
+  /** Checks in flight at once (runner/schedule.ts; default 4). */
+  readonly concurrency?: number;
+  /** Round trips measured so far in this run (reply waits derive from them). */
+  readonly roundTrips?: RoundTrips;
 }
 
 /** What the probe handshake learned about the peer. */
@@ -96,6 +101,7 @@ export class CheckContext {
     const conn = new PeerConnection(`${p}${this.labels[p]}`, transport, this.recorder, {
       timeoutMs: this.timeoutMs,
       firstFrameTimeoutMs: this.config.target.handshakeTimeoutMs,
+      roundTrips: this.config.roundTrips,
     });
     this.connections.push(conn);
     return conn;
@@ -116,19 +122,10 @@ export class CheckContext {
     return new Promise((r) => setTimeout(r, ms));
   }
 
-  /** Sends job.submit; resolves with the correlated reply (job.accepted, job.error or session.error). */
-  async submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}, send: { raw?: boolean } = {}): Promise<Envelope> {
-    const trace = newTraceId();
-    const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: trace });
-    s.conn.send(env, send);
-    // catalog §5: correlate by payload.request_id, then by the echoed trace_id, then FIFO for a
-    // job.accepted carrying neither (errors without correlation may answer anything else).
-    return s.conn.expect((m) => {
-      if (m.type !== 'job.accepted' && m.type !== 'job.error' && m.type !== 'session.error') return false;
-      const requestId = field(m, 'payload', 'request_id');
-      if (requestId === env.id || m.trace_id === trace) return true;
-      return requestId === undefined && m.trace_id === undefined && m.type === 'job.accepted';
-    }, `reply to job.submit ${agent}`);
+  /** Sends job.submit; resolves with its reply (job.accepted, job.error or session.error), correlated by driver/correlator.ts. */
+  submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}, send: { raw?: boolean } = {}): Promise<Envelope> {
+    const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: newTraceId() });
+    return s.conn.request(env, { raw: send.raw, what: `job.submit ${agent}` });
   }
 
   /** Submits and requires `job.accepted`; returns the job id. */
