@@ -143,8 +143,7 @@ export class ReplyCorrelator {
         return !liveTerminal;
       case 'job.cancel':
       case 'job.subscribe': {
-        // an unawaited cancel keeps only errors naming its job: it must not swallow a later request's
-        if (m.type === 'session.error') return j === p.jobId || (j === undefined && !p.unawaited);
+        if (m.type === 'session.error') return j === undefined || j === p.jobId;
         if (j !== p.jobId) return false;
         return !liveTerminal;
       }

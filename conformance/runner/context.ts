@@ -38,6 +38,9 @@ export interface PeerInfo {
 
 export type Principal = 'A' | 'B';
 
+/** Longest cancel grace the harness waits out (the TS reference SDK's default is 30 s). */
+export const CANCEL_GRACE_ALLOWANCE_MS = 35_000;
+
 export interface SubmitOptions {
   lease_request?: Record<string, string[]>;
   lease_constraints?: Record<string, unknown>;
@@ -146,6 +149,16 @@ export class CheckContext {
   /** Waits for the job's terminal (job.result or job.error). */
   terminal(s: Session, jobId: string, timeoutMs?: number): Promise<Envelope> {
     return s.conn.expectType(['job.result', 'job.error'], jobId, timeoutMs);
+  }
+
+  /**
+   * Waits for the terminal of a job the harness cancelled. §7.4 sets no deadline for it, and a
+   * runtime may give an agent a grace period to stop (the TS reference SDK: 30 s by default)
+   * before it ends the job CANCELLED itself: a slow CANCELLED is conformant, only a missing or
+   * wrong one is not.
+   */
+  terminalAfterCancel(s: Session, jobId: string): Promise<Envelope> {
+    return this.terminal(s, jobId, Math.max(this.timeoutMs, CANCEL_GRACE_ALLOWANCE_MS));
   }
 
   async dispose(): Promise<void> {

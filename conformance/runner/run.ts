@@ -8,7 +8,7 @@ import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
-import { DEFAULT_CONCURRENCY, runOrdered, runsAlone } from './schedule.js';
+import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, startsFirst } from './schedule.js';
 import { withTimeout } from './with-timeout.js';
 import { RoundTrips } from '../driver/round-trips.js';
 import { coverage, type Coverage } from '../statements/statements.js';
@@ -73,7 +73,8 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
   let message: string | undefined;
   let property: Verdict['property'];
   try {
-    const cap = opts.checkTimeoutMs ?? (check.kind === 'property' ? 45_000 : 20_000);
+    // a scenario may wait out a peer's cancel grace (context.ts CANCEL_GRACE_ALLOWANCE_MS)
+    const cap = opts.checkTimeoutMs ?? 45_000;
     await withTimeout(check.run(ctx), cap, `check ${check.id}`);
     if (ctx.recorder.peerProblems.length) {
       outcome = 'fail';
@@ -124,7 +125,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   await runOrdered(
     opts.checks,
     config.concurrency ?? DEFAULT_CONCURRENCY,
-    runsAlone,
+    { alone: runsAlone, first: startsFirst },
     (check) => runOne(check, { ...opts, config }, peer),
     (check, r) => {
       const graded = opts.baseline ? applyBaseline(r.verdict, opts.baseline) : r.verdict;
