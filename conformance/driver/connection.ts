@@ -7,7 +7,7 @@ import { ReplyCorrelator, type PendingRequest } from './correlator.js';
 import type { Recorder } from './recorder.js';
 import { RoundTrips } from './round-trips.js';
 import { checkHarnessFrame, checkPeerFrame } from './validation.js';
-import { envelope, field, isoNow, type Envelope } from './wire.js';
+import { envelope, field, isoNow, markReply, type Envelope } from './wire.js';
 
 /** The transport contract of runtime-kit (contracts.md §3), restated structurally. */
 export interface WireTransport {
@@ -133,6 +133,7 @@ export class PeerConnection {
     }
     if (msg) {
       const answered = this.correlator.offer(msg, inbound.at);
+      if (answered) markReply(msg, answered.request.type || 'unparsed frame');
       const waiter = answered && !answered.unawaited ? this.replyWaiters.get(answered) : undefined;
       if (answered && waiter) {
         this.replyWaiters.delete(answered);
@@ -176,8 +177,14 @@ export class PeerConnection {
    * to a request sent after it.
    */
   send(env: Envelope, opts: { raw?: boolean } = {}): void {
-    this.transmit(env, opts);
-    this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    // the window opens before the frame leaves: a reply can never beat it
+    const window = this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    try {
+      this.transmit(env, opts);
+    } catch (e) {
+      this.correlator.close(window);
+      throw e;
+    }
   }
 
   private transmit(env: Envelope, opts: { raw?: boolean }): void {
@@ -227,7 +234,6 @@ export class PeerConnection {
 
   /** Sends arbitrary text (malformed JSON, non-objects, oversized frames...); like `send`, unawaited. */
   sendText(text: string): void {
-    this.transmitText(text);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -235,7 +241,13 @@ export class PeerConnection {
       parsed = undefined;
     }
     const env = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
-    this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    const window = this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    try {
+      this.transmitText(text);
+    } catch (e) {
+      this.correlator.close(window);
+      throw e;
+    }
   }
 
   private transmitText(text: string): void {

@@ -60,16 +60,18 @@ export class ReplyCorrelator {
   }
 
   /**
-   * Records a frame sent without a waiter (`frame` undefined when it was not a JSON object). It
+   * Records a frame about to be sent without a waiter (`frame` undefined when it was not a JSON object). It
    * keeps a window for `windowMs`: its registry replies, or for anything else an error.
    */
-  sentUnawaited(frame: Envelope | undefined, windowMs: number, now = performance.now()): void {
+  sentUnawaited(frame: Envelope | undefined, windowMs: number, now = performance.now()): PendingRequest {
     const type = typeof frame?.type === 'string' ? frame.type : '';
     const known = replyTypesOf(type);
     const replies = new Set<string>([...known, ...ERRORS]);
     const request: Envelope = frame ?? { type: '' };
     const jobId = type === 'job.cancel' || type === 'job.subscribe' ? jobIdOf(request) : undefined;
-    this.pending.push({ request, replies, jobId, sentAt: now, unawaited: true, closesAt: now + windowMs });
+    const p: PendingRequest = { request, replies, jobId, sentAt: now, unawaited: true, closesAt: now + windowMs };
+    this.pending.push(p);
+    return p;
   }
 
   /** Closes a window without an answer (timeout, transport gone). */

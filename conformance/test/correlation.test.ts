@@ -10,6 +10,7 @@ import type { Session } from '../driver/session.js';
 import { envelope, type Envelope } from '../driver/wire.js';
 import { CheckContext } from '../runner/context.js';
 import { scenario } from '../checks/define.js';
+import { SeqOracle } from '../model/seq-oracle.js';
 
 const SID = 'sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B';
 const NOW = '2026-12-02T00:00:00.000Z';
@@ -237,5 +238,21 @@ describe('reply correlation (catalog §5, §9 #5, #30)', () => {
     peer.deliver(jobError(jobId(), 'AGENT_NOT_AVAILABLE'));
     expect((await atOnce(submit)).type).toBe('job.error');
     await conn.close();
+  });
+
+  it('a refused cancel of a finished job (TS: job.error JOB_NOT_FOUND on its id, with a seq) is the cancel\'s reply, not a second terminal', async () => {
+    const job = jobId();
+    const { ctx, s } = await open((req) => {
+      if (req.type === 'job.submit') return [{ ...accepted(job, String(req.trace_id)) }, result(job, 1, String(req.trace_id))];
+      if (req.type === 'job.cancel') return [jobError(job, 'JOB_NOT_FOUND', { seq: 2 })];
+      return [];
+    });
+    await atOnce(ctx.submitRaw(s, 'conformance.echo', {}));
+    await atOnce(ctx.terminal(s, job));
+    s.conn.send(envelope('job.cancel', { reason: 'late' }, { session_id: SID, job_id: job }));
+    const oracle = new SeqOracle().observeAll(s.conn.messages());
+    oracle.requireTerminals([job]);
+    expect(oracle.violations).toEqual([]);
+    await ctx.dispose();
   });
 });
