@@ -1,5 +1,5 @@
 // Certifies the public TypeScript reference runtime (../shared/peers/ts-reference/runtime.mjs), a
-// foreign ARCP implementation, over WebSocket and over stdio. Its known real defects are the
+// foreign ARCP implementation, over WebSocket (interop and spec profiles) and over stdio. Its known real defects are the
 // baseline (conformance/baselines/ts-reference-runtime.txt; reason and the frame that shows each
 // in the .json beside it). Any other failure fails this test, and so does a baseline entry that
 // passes: a fixed defect, or a check that stopped catching it, must be noticed.
@@ -11,6 +11,7 @@ import { runConformance, type RunResult } from '../../conformance/index.js';
 
 const runtime = new URL('../../../shared/peers/ts-reference/runtime.mjs', import.meta.url).pathname;
 const baseline = new URL('../../conformance/baselines/ts-reference-runtime.txt', import.meta.url).pathname;
+const specBaseline = new URL('../../conformance/baselines/ts-reference-runtime.spec.txt', import.meta.url).pathname;
 const present = existsSync(runtime);
 if (!present) console.log(`SKIP TS reference runtime certification: ${runtime} is absent (needs ../shared/peers/ts-reference)`);
 
@@ -69,6 +70,13 @@ describe.skipIf(!present)('TS reference runtime certification (baseline of its r
     const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', expectedFailures: baseline, seed: 7, output: 'silent' });
     expect(unexpected(r)).toEqual([]);
     // the baseline is not vacuous: the run did find the defects it lists
+    expect(r.verdicts.filter((v) => v.outcome === 'expected-failure').length).toBeGreaterThan(0);
+    expect(r.exitCode).toBe(0);
+  }, 240_000);
+
+  it('over WebSocket, --profile spec (session.resume, session.close): fails exactly its baselined defects', async () => {
+    const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', profile: 'spec', expectedFailures: specBaseline, seed: 7, output: 'silent' });
+    expect(unexpected(r)).toEqual([]);
     expect(r.verdicts.filter((v) => v.outcome === 'expected-failure').length).toBeGreaterThan(0);
     expect(r.exitCode).toBe(0);
   }, 240_000);
