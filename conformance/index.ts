@@ -29,6 +29,8 @@ export interface ConformanceOptions {
   reportDir?: string;
   expectedFailures?: string;
   updateBaseline?: boolean;
+  /** Checks in flight at once (default 4; 1 = one after another). */
+  concurrency?: number;
   /** In-process only: runtime faults to inject (self-certification tests). */
   faults?: InProcessOptions['faults'];
   /** In-process only: observation policy (see InProcessOptions). */
@@ -78,6 +80,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
         seed: o.seed ?? Date.now() % 2 ** 31,
         runs: o.runs ?? DEFAULT_RUNS,
         replayPath: o.replayPath,
+        concurrency: o.concurrency,
       },
       checks,
       baseline,

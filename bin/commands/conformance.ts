@@ -36,6 +36,7 @@ export function registerConformance(program: Command): void {
     .option('--runs <n>', `cases per property (default ${DEFAULT_RUNS})`, int('--runs'))
     .option('--replay-path <path>', 'fast-check path of a shrunk case (printed with a property failure)')
     .option('--timeout <ms>', `per-expectation timeout (default ${DEFAULT_TIMEOUT_MS})`, int('--timeout'))
+    .option('--concurrency <n>', 'checks in flight at once, each on its own sessions (default 4; 1 = one at a time)', int('--concurrency'))
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.html, certification and badges here')
     .option('--expected-failures <file>', 'baseline of known failures (id or pattern per line, optional `# message`)')
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
@@ -86,6 +87,7 @@ export function registerConformance(program: Command): void {
           reportDir: o.reportDir,
           expectedFailures: o.expectedFailures,
           updateBaseline: o.updateBaseline,
+          concurrency: o.concurrency,
           write: (s) => process.stdout.write(s),
         });
         process.exitCode = result.exitCode;

@@ -8,8 +8,7 @@ import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
 
 async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number }): Promise<Envelope> {
-  s.conn.send(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
-  const sub = await s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+  const sub = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
   require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`);
   return sub;
 }

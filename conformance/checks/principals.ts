@@ -9,8 +9,7 @@ import type { CheckDef } from './types.js';
 
 async function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
   const req = envelope('session.list_jobs', payload, { session_id: s.sessionId });
-  s.conn.send(req);
-  return s.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+  return s.conn.request(req);
 }
 
 function idsOf(reply: Envelope): string[] {
@@ -32,8 +31,7 @@ async function listedIds(s: Session): Promise<string[]> {
 
 /** Sends job.subscribe and resolves with the peer's answer (subscribed, or the refusal). */
 function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
-  s.conn.send(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
-  return s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+  return s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
 }
 
 /** subscribe(), requiring that the peer accepted. */

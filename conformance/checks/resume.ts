@@ -169,7 +169,7 @@ export const resumeChecks: CheckDef[] = [
     async run(ctx) {
       const r = await dropAndResume(ctx, { steps: 60, intervalMs: 50, before: 1, awayMs: 20 });
       r.second.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: r.second.sessionId, job_id: r.jobId }));
-      const term = await ctx.terminal(r.second, r.jobId);
+      const term = await ctx.terminalAfterCancel(r.second, r.jobId);
       require_(field(term, 'payload', 'code') === 'CANCELLED', `cancel after resume ended the job with ${term.type} ${String(field(term, 'payload', 'code'))}`);
     },
   }),

@@ -1,10 +1,13 @@
 // One raw connection to the peer. The harness sends envelopes (strict-validated unless marked
 // raw, so harness bugs are never blamed on the peer) or arbitrary text, and consumes inbound
-// frames with `expect`, which waits for the first unconsumed frame matching a predicate.
+// frames with `expect`, which waits for the first unconsumed frame matching a predicate. Requests
+// that get a reply go through `request`: the correlator claims the reply the moment it arrives.
 import { HarnessError, PeerGone, Violation } from '../checks/outcomes.js';
+import { ReplyCorrelator, type PendingRequest } from './correlator.js';
 import type { Recorder } from './recorder.js';
+import { RoundTrips } from './round-trips.js';
 import { checkHarnessFrame, checkPeerFrame } from './validation.js';
-import { envelope, field, isoNow, type Envelope } from './wire.js';
+import { envelope, field, isoNow, markReply, type Envelope } from './wire.js';
 
 /** The transport contract of runtime-kit (contracts.md §3), restated structurally. */
 export interface WireTransport {
@@ -44,13 +47,38 @@ export interface ConnectionOptions {
    * failure). Defaults to `timeoutMs`.
    */
   firstFrameTimeoutMs?: number;
+  /** The run's shared round-trip record (reply waits follow it); a private one if absent. */
+  roundTrips?: RoundTrips;
 }
+
+export interface RequestOptions {
+  /** Reply types beyond the registry's (e.g. a `session.error` answering `session.close` in interop). */
+  extraReplies?: readonly string[];
+  /** Overrides the derived reply wait, ms. */
+  timeoutMs?: number;
+  /** Names the request in a timeout message (default: its type). */
+  what?: string;
+  /** Send without the strict-schema check (deliberately bad requests). */
+  raw?: boolean;
+}
+
+interface ReplyWaiter {
+  resolve(m: Envelope): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Handshakes: their round trip includes authentication and, over stdio, process start-up. */
+const HANDSHAKES: ReadonlySet<string> = new Set(['session.hello', 'session.resume']);
 
 export class PeerConnection {
   /** Every inbound frame, consumed or not, in arrival order. */
   readonly received: Inbound[] = [];
   private readonly unconsumed: Inbound[] = [];
   private waiters: Waiter[] = [];
+  private readonly correlator = new ReplyCorrelator();
+  private readonly replyWaiters = new Map<PendingRequest, ReplyWaiter>();
+  readonly roundTrips: RoundTrips;
   private closedInfo: { code?: number; reason?: string } | undefined;
   private closeListeners: Array<() => void> = [];
   sessionId: string | undefined;
@@ -63,6 +91,7 @@ export class PeerConnection {
     private readonly opts: ConnectionOptions,
   ) {
     this.autoPong = opts.autoPong ?? true;
+    this.roundTrips = opts.roundTrips ?? new RoundTrips();
     transport.start({
       message: (text) => this.onFrame(text),
       close: (info) => this.onClose(info),
@@ -98,12 +127,21 @@ export class PeerConnection {
     if (msg && this.autoPong && msg.type === 'session.ping') {
       const nonce = field(msg, 'payload', 'nonce');
       if (typeof nonce === 'string' && this.isOpen) {
-        this.send(
-          envelope('session.pong', { ping_nonce: nonce, received_at: isoNow() }, { session_id: this.sessionId ?? '' }),
-        );
+        // harness-internal: it opens no reply window (it must not swallow an error meant for a request)
+        this.transmit(envelope('session.pong', { ping_nonce: nonce, received_at: isoNow() }, { session_id: this.sessionId ?? '' }), {});
       }
     }
     if (msg) {
+      const answered = this.correlator.offer(msg, inbound.at);
+      if (answered) markReply(msg, answered.request.type || 'unparsed frame');
+      const waiter = answered && !answered.unawaited ? this.replyWaiters.get(answered) : undefined;
+      if (answered && waiter) {
+        this.replyWaiters.delete(answered);
+        clearTimeout(waiter.timer);
+        if (!HANDSHAKES.has(answered.request.type)) this.roundTrips.record(inbound.at - answered.sentAt);
+        waiter.resolve(msg);
+        return;
+      }
       const i = this.waiters.findIndex((w) => w.pred(msg!));
       if (i >= 0) {
         const [w] = this.waiters.splice(i, 1);
@@ -124,20 +162,95 @@ export class PeerConnection {
       w.reject(new PeerGone(`${this.label}: transport closed while waiting`));
     }
     this.waiters = [];
+    for (const [p, w] of this.replyWaiters) {
+      clearTimeout(w.timer);
+      this.correlator.close(p);
+      w.reject(new PeerGone(`${this.label}: transport closed while waiting for the reply to ${p.request.type}`));
+    }
+    this.replyWaiters.clear();
     for (const l of this.closeListeners) l();
   }
 
-  /** Sends an envelope. Unless `raw`, it must satisfy the strict schema (else HarnessError). */
+  /**
+   * Sends an envelope nobody awaits a reply to (use `request` for that). Unless `raw`, it must
+   * satisfy the strict schema (else HarnessError). An error it draws is not taken for the reply
+   * to a request sent after it.
+   */
   send(env: Envelope, opts: { raw?: boolean } = {}): void {
+    // the window opens before the frame leaves: a reply can never beat it
+    const window = this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    try {
+      this.transmit(env, opts);
+    } catch (e) {
+      this.correlator.close(window);
+      throw e;
+    }
+  }
+
+  private transmit(env: Envelope, opts: { raw?: boolean }): void {
     if (!opts.raw) {
       const problem = checkHarnessFrame(env);
       if (problem) throw new HarnessError(`harness frame ${problem.where} fails the strict schema: ${problem.issues}`);
     }
-    this.sendText(JSON.stringify(env));
+    this.transmitText(JSON.stringify(env));
   }
 
-  /** Sends arbitrary text (malformed JSON, non-objects, oversized frames...). */
+  /**
+   * Sends a request and resolves with its reply, matched by the catalog's rule (correlator.ts):
+   * request_id, then trace_id, then order within this request's reply window. Rejects with a
+   * Violation when no reply comes within the wait derived from measured round trips.
+   */
+  request(env: Envelope, opts: RequestOptions = {}): Promise<Envelope> {
+    if (!this.isOpen) return Promise.reject(new PeerGone(`${this.label}: transport closed before ${opts.what ?? env.type}`));
+    const pending = this.correlator.open(env, { extraReplies: opts.extraReplies });
+    const timeoutMs = opts.timeoutMs ?? this.replyWaitMs(env.type);
+    const reply = new Promise<Envelope>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replyWaiters.delete(pending);
+        this.correlator.close(pending);
+        reject(new Violation(`${this.label}: no reply to ${opts.what ?? env.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.replyWaiters.set(pending, { resolve, reject, timer });
+    });
+    try {
+      this.transmit(env, { raw: opts.raw });
+    } catch (e) {
+      const w = this.replyWaiters.get(pending);
+      if (w) clearTimeout(w.timer);
+      this.replyWaiters.delete(pending);
+      this.correlator.close(pending);
+      reply.catch(() => undefined);
+      throw e;
+    }
+    return reply;
+  }
+
+  /** Wait for a reply: handshakes get the start-up allowance, others follow measured round trips. */
+  private replyWaitMs(type: string): number {
+    if (HANDSHAKES.has(type)) return Math.max(this.opts.timeoutMs, this.opts.firstFrameTimeoutMs ?? 0);
+    if (this.received.length === 0) return this.defaultTimeoutMs();
+    return this.roundTrips.replyWaitMs(this.opts.timeoutMs);
+  }
+
+  /** Sends arbitrary text (malformed JSON, non-objects, oversized frames...); like `send`, unawaited. */
   sendText(text: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const env = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
+    const window = this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
+    try {
+      this.transmitText(text);
+    } catch (e) {
+      this.correlator.close(window);
+      throw e;
+    }
+  }
+
+  private transmitText(text: string): void {
     this.recorder.sent(this.label, text.length > 2000 ? `${text.slice(0, 2000)}... (${text.length} chars)` : text);
     if (!this.isOpen) throw new PeerGone(`${this.label}: cannot send, transport closed`);
     this.transport.send(text);

@@ -53,8 +53,7 @@ export function sessionFromWelcome(conn: PeerConnection, welcome: Envelope, aske
 /** Sends a hello and waits for the welcome (or fails with the session.error it got). */
 export async function hello(conn: PeerConnection, opts: HelloOptions): Promise<Session> {
   const asked = opts.features ?? ALL_FEATURES;
-  conn.send(helloEnvelope(opts));
-  const reply = await conn.expectType(['session.welcome', 'session.error'], undefined, opts.timeoutMs);
+  const reply = await conn.request(helloEnvelope(opts), { timeoutMs: opts.timeoutMs });
   if (reply.type === 'session.error') {
     throw new Violation(`handshake refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`);
   }
@@ -72,17 +71,17 @@ export interface ResumeRequest {
 /** Sends the resume in the profile's form; resolves with the welcome or the session.error. */
 export async function sendResume(conn: PeerConnection, profile: Profile, req: ResumeRequest): Promise<Envelope> {
   if (profile === 'interop') {
-    conn.send(
+    return conn.request(
       helloEnvelope({
         token: req.token,
         features: req.features,
         resume: { session_id: req.sessionId, resume_token: req.resumeToken, last_event_seq: req.lastEventSeq },
       }),
     );
-  } else {
-    // catalog §10 #8: first message on a new transport, session_id on envelope and payload.
-    conn.send(
-      envelope(
+  }
+  // catalog §10 #8: first message on a new transport, session_id on envelope and payload.
+  return conn.request(
+    envelope(
         'session.resume',
         {
           session_id: req.sessionId,
@@ -93,9 +92,7 @@ export async function sendResume(conn: PeerConnection, profile: Profile, req: Re
         },
         { session_id: req.sessionId },
       ),
-    );
-  }
-  return conn.expectType(['session.welcome', 'session.error']);
+  );
 }
 
 /** Resumes and requires success. */
@@ -114,9 +111,11 @@ export async function resume(conn: PeerConnection, profile: Profile, req: Resume
  * `session.error` (peers that only know `session.bye`) or the transport closing.
  */
 export async function closeSession(s: Session, profile: Profile, timeoutMs: number): Promise<'closed' | 'error' | 'dropped'> {
-  s.conn.send(envelope('session.close', { reason: 'conformance' }, { session_id: s.sessionId }));
   try {
-    const reply = await s.conn.expectType(['session.closed', 'session.error'], undefined, timeoutMs);
+    const reply = await s.conn.request(envelope('session.close', { reason: 'conformance' }, { session_id: s.sessionId }), {
+      extraReplies: ['session.error'],
+      timeoutMs,
+    });
     if (reply.type === 'session.error' && profile === 'spec') {
       throw new Violation(`session.close answered with session.error ${String(field(reply, 'payload', 'code'))}`);
     }

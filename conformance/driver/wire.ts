@@ -59,3 +59,19 @@ export function field(obj: unknown, ...path: string[]): unknown {
 }
 
 export const TERMINAL_TYPES: ReadonlySet<string> = new Set(['job.result', 'job.error']);
+
+const REPLY_TO = Symbol('arcp-conformance.replyTo');
+
+/** Marks an inbound frame as the reply to a harness request of `requestType` (driver/correlator.ts). */
+export function markReply(m: Envelope, requestType: string): void {
+  Object.defineProperty(m, REPLY_TO, { value: requestType, enumerable: false });
+}
+
+/**
+ * The type of the harness request this frame answered, if the correlator matched it to one. A
+ * `job.error` that answered a request is a rejection of that request (catalog §4.4: TS reports a
+ * refused cancel or submit as `job.error` on the requested job id), not the job's terminal.
+ */
+export function replyTo(m: Envelope): string | undefined {
+  return (m as { [REPLY_TO]?: string })[REPLY_TO];
+}

@@ -1,6 +1,6 @@
 // Independent oracle for §8.3 sequencing and §7.3 terminals, fed with the messages one session
 // receives in arrival order (across reconnects). It never looks at runtime-kit's seq logic.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, replyTo, type Envelope } from '../driver/wire.js';
 
 /** Types that MUST carry event_seq (§8.1, catalog §7). */
 export const SEQUENCED: ReadonlySet<string> = new Set(['job.event', 'job.result', 'job.error']);
@@ -50,6 +50,9 @@ export class SeqOracle {
     }
     this.last = this.last === undefined ? seq : Math.max(this.last, seq);
     this.bySeq.set(seq, m);
+    // a job.error answering a harness request (a refused cancel of a finished job) is a rejection,
+    // not a second terminal of that job (catalog §4.4, §10 #18)
+    if (replyTo(m) !== undefined && m.type === 'job.error') return;
     const jobId = typeof m.job_id === 'string' ? m.job_id : undefined;
     if (!jobId || !SEQUENCED.has(m.type)) return;
     const term = this.terminals.get(jobId);

@@ -32,8 +32,7 @@ export const negotiationProperties: CheckDef[] = [
             require_(effective.includes(gated) || !kinds.has(gated), `${gated} events sent although ${gated} is outside the intersection [${effective.join(', ')}]`);
           }
           if (!effective.includes('list_jobs')) {
-            s.conn.send(envelope('session.list_jobs', {}, { session_id: s.sessionId }));
-            const reply = await s.conn.expectType(['session.jobs', 'session.error']);
+            const reply = await s.conn.request(envelope('session.list_jobs', {}, { session_id: s.sessionId }));
             require_(reply.type === 'session.error', 'session.list_jobs answered although list_jobs is outside the intersection');
           }
         } finally {

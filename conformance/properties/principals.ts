@@ -6,7 +6,9 @@ import { AGENTS, property } from '../checks/define.js';
 import { require_, Violation } from '../checks/outcomes.js';
 import type { CheckDef } from '../checks/types.js';
 import { runOps } from '../checks/authority.js';
-import { envelope, field } from '../driver/wire.js';
+import { envelope, field, TERMINAL_TYPES } from '../driver/wire.js';
+import type { Session } from '../driver/session.js';
+import type { CheckContext } from '../runner/context.js';
 import { globMatches } from '../model/lease-oracle.js';
 import { runProperty } from './run-property.js';
 
@@ -20,6 +22,14 @@ function witness(child: readonly string[], parent: readonly string[]): string | 
 }
 
 let run = 0;
+
+/** Whether `s` has seen (or sees within a moment, it was sent before the refusal) the job's terminal. */
+async function endedFor(ctx: CheckContext, s: Session, jobId: string): Promise<boolean> {
+  const seen = () => s.conn.messages().some((m) => m.job_id === jobId && TERMINAL_TYPES.has(m.type));
+  if (seen()) return true;
+  await ctx.sleep(Math.min(500, ctx.timeoutMs));
+  return seen();
+}
 
 export const principalProperties: CheckDef[] = [
   property({
@@ -76,11 +86,13 @@ export const principalProperties: CheckDef[] = [
           for (const o of observers) {
             const s = await ctx.open(o.who);
             opened.push(s);
-            s.conn.send(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
-            const reply = await s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+            const reply = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
             if (o.who === 'B') {
               const code = field(reply, 'payload', 'code');
               require_(reply.type !== 'job.subscribed' && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND'), `principal B's subscribe answered by ${reply.type} ${String(code ?? '')}`);
+            } else if (reply.type !== 'job.subscribed' && field(reply, 'payload', 'code') === 'JOB_NOT_FOUND' && (await endedFor(ctx, owner, jobId))) {
+              // catalog §9 #34: a job that has just finished may be JOB_NOT_FOUND to a new subscriber
+              ctx.note(`job ${jobId} had ended before the subscribe: JOB_NOT_FOUND accepted (catalog §9 #34)`);
             } else {
               require_(reply.type === 'job.subscribed', `same-principal subscribe answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
               followers.push(s);
@@ -115,8 +127,7 @@ export const principalProperties: CheckDef[] = [
           for (const p of who) jobs[p].push(await ctx.submit(sessions[p], AGENTS.slow, { steps: 10, interval_ms: 30, run }));
           for (const p of ['A', 'B'] as const) {
             const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: sessions[p].sessionId });
-            sessions[p].conn.send(req);
-            const reply = await sessions[p].conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+            const reply = await sessions[p].conn.request(req);
             require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
             const listed = ((field(reply, 'payload', 'jobs') as unknown[]) ?? []).map((j) => String(field(j, 'job_id')));
             const other = p === 'A' ? 'B' : 'A';

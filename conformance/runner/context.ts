@@ -1,10 +1,11 @@
 // What a check gets to talk to the peer: labelled connections (A1, A2, B1 ...), sessions per
-// principal, job helpers correlated the way the catalog recommends (request_id, then trace_id),
-// and the run's configuration. Everything opened here is closed when the check ends.
+// principal, job helpers whose replies the driver's correlator matches (request_id, then trace_id,
+// then order), and the run's configuration. Everything opened here is closed when the check ends.
 import { NotApplicable, Skip, Violation } from '../checks/outcomes.js';
 import type { CheckDef } from '../checks/types.js';
 import { PeerConnection } from '../driver/connection.js';
 import { Recorder } from '../driver/recorder.js';
+import type { RoundTrips } from '../driver/round-trips.js';
 import { hello, type Profile, type Session } from '../driver/session.js';
 import type { PeerTarget } from '../driver/target.js';
 import { envelope, field, newTraceId, type Envelope } from '../driver/wire.js';
@@ -19,6 +20,10 @@ export interface RunConfig {
   readonly runs: number;
   /** fast-check replay path for `--replay-path` (with --only and --seed). */
   readonly replayPath?: string;
+  /** Checks in flight at once (runner/schedule.ts; default 4). */
+  readonly concurrency?: number;
+  /** Round trips measured so far in this run (reply waits derive from them). */
+  readonly roundTrips?: RoundTrips;
 }
 
 /** What the probe handshake learned about the peer. */
@@ -32,6 +37,9 @@ export interface PeerInfo {
 }
 
 export type Principal = 'A' | 'B';
+
+/** Longest cancel grace the harness waits out (the TS reference SDK's default is 30 s). */
+export const CANCEL_GRACE_ALLOWANCE_MS = 35_000;
 
 export interface SubmitOptions {
   lease_request?: Record<string, string[]>;
@@ -96,6 +104,7 @@ export class CheckContext {
     const conn = new PeerConnection(`${p}${this.labels[p]}`, transport, this.recorder, {
       timeoutMs: this.timeoutMs,
       firstFrameTimeoutMs: this.config.target.handshakeTimeoutMs,
+      roundTrips: this.config.roundTrips,
     });
     this.connections.push(conn);
     return conn;
@@ -116,19 +125,10 @@ export class CheckContext {
     return new Promise((r) => setTimeout(r, ms));
   }
 
-  /** Sends job.submit; resolves with the correlated reply (job.accepted, job.error or session.error). */
-  async submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}, send: { raw?: boolean } = {}): Promise<Envelope> {
-    const trace = newTraceId();
-    const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: trace });
-    s.conn.send(env, send);
-    // catalog §5: correlate by payload.request_id, then by the echoed trace_id, then FIFO for a
-    // job.accepted carrying neither (errors without correlation may answer anything else).
-    return s.conn.expect((m) => {
-      if (m.type !== 'job.accepted' && m.type !== 'job.error' && m.type !== 'session.error') return false;
-      const requestId = field(m, 'payload', 'request_id');
-      if (requestId === env.id || m.trace_id === trace) return true;
-      return requestId === undefined && m.trace_id === undefined && m.type === 'job.accepted';
-    }, `reply to job.submit ${agent}`);
+  /** Sends job.submit; resolves with its reply (job.accepted, job.error or session.error), correlated by driver/correlator.ts. */
+  submitRaw(s: Session, agent: string, input: unknown, opts: SubmitOptions = {}, send: { raw?: boolean } = {}): Promise<Envelope> {
+    const env = envelope('job.submit', { agent, input, ...opts }, { session_id: s.sessionId, trace_id: newTraceId() });
+    return s.conn.request(env, { raw: send.raw, what: `job.submit ${agent}` });
   }
 
   /** Submits and requires `job.accepted`; returns the job id. */
@@ -149,6 +149,16 @@ export class CheckContext {
   /** Waits for the job's terminal (job.result or job.error). */
   terminal(s: Session, jobId: string, timeoutMs?: number): Promise<Envelope> {
     return s.conn.expectType(['job.result', 'job.error'], jobId, timeoutMs);
+  }
+
+  /**
+   * Waits for the terminal of a job the harness cancelled. §7.4 sets no deadline for it, and a
+   * runtime may give an agent a grace period to stop (the TS reference SDK: 30 s by default)
+   * before it ends the job CANCELLED itself: a slow CANCELLED is conformant, only a missing or
+   * wrong one is not.
+   */
+  terminalAfterCancel(s: Session, jobId: string): Promise<Envelope> {
+    return this.terminal(s, jobId, Math.max(this.timeoutMs, CANCEL_GRACE_ALLOWANCE_MS));
   }
 
   async dispose(): Promise<void> {

@@ -2,13 +2,14 @@
 // negotiated feature set and agent inventory before any check runs (A2A-style capability gating).
 import { PeerConnection } from '../driver/connection.js';
 import { Recorder } from '../driver/recorder.js';
+import type { RoundTrips } from '../driver/round-trips.js';
 import { hello } from '../driver/session.js';
 import type { PeerTarget } from '../driver/target.js';
 import { field } from '../driver/wire.js';
 import type { PeerInfo } from './context.js';
 
-export async function probePeer(target: PeerTarget, timeoutMs: number): Promise<PeerInfo> {
-  const conn = new PeerConnection('P', await target.connect(), new Recorder(), { timeoutMs });
+export async function probePeer(target: PeerTarget, timeoutMs: number, roundTrips?: RoundTrips): Promise<PeerInfo> {
+  const conn = new PeerConnection('P', await target.connect(), new Recorder(), { timeoutMs, firstFrameTimeoutMs: target.handshakeTimeoutMs, roundTrips });
   try {
     const s = await hello(conn, { token: target.tokenA, timeoutMs: target.handshakeTimeoutMs });
     const p = s.welcome.payload;

@@ -1,5 +1,5 @@
-// Runs the selected checks one after another against the peer and grades each verdict.
-// Checks run sequentially: a 2-core CI machine, and a peer that may not like parallel load.
+// Runs the selected checks against the peer and grades each verdict. Independent checks run
+// concurrently on their own sessions (schedule.ts); verdicts come back in declared order.
 import { HarnessError, NotApplicable, PeerGone, Skip, Violation } from '../checks/outcomes.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { PropertyFailure } from '../properties/run-property.js';
@@ -8,7 +8,9 @@ import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
+import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, startsFirst } from './schedule.js';
 import { withTimeout } from './with-timeout.js';
+import { RoundTrips } from '../driver/round-trips.js';
 import { coverage, type Coverage } from '../statements/statements.js';
 
 export interface RunOptions {
@@ -71,7 +73,8 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
   let message: string | undefined;
   let property: Verdict['property'];
   try {
-    const cap = opts.checkTimeoutMs ?? (check.kind === 'property' ? 45_000 : 20_000);
+    // a scenario may wait out a peer's cancel grace (context.ts CANCEL_GRACE_ALLOWANCE_MS)
+    const cap = opts.checkTimeoutMs ?? 45_000;
     await withTimeout(check.run(ctx), cap, `check ${check.id}`);
     if (ctx.recorder.peerProblems.length) {
       outcome = 'fail';
@@ -113,27 +116,34 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
 export async function runChecks(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const peer = await probePeer(opts.config.target, opts.config.timeoutMs);
+  // one round-trip record for the whole run: every connection's reply waits follow it
+  const config: RunConfig = { ...opts.config, roundTrips: opts.config.roundTrips ?? new RoundTrips() };
+  const peer = await probePeer(config.target, config.timeoutMs, config.roundTrips);
   const verdicts: Verdict[] = [];
   let cases = 0;
   let propertyMs = 0;
-  for (const check of opts.checks) {
-    opts.onStart?.(check);
-    const r = await runOne(check, opts, peer);
-    const graded = opts.baseline ? applyBaseline(r.verdict, opts.baseline) : r.verdict;
-    cases += r.cases;
-    if (check.kind === 'property') propertyMs += r.ms;
-    verdicts.push(graded);
-    opts.onVerdict?.(graded);
-  }
+  await runOrdered(
+    opts.checks,
+    config.concurrency ?? DEFAULT_CONCURRENCY,
+    { alone: runsAlone, first: startsFirst },
+    (check) => runOne(check, { ...opts, config }, peer),
+    (check, r) => {
+      const graded = opts.baseline ? applyBaseline(r.verdict, opts.baseline) : r.verdict;
+      cases += r.cases;
+      if (check.kind === 'property') propertyMs += r.ms;
+      verdicts.push(graded);
+      opts.onStart?.(check);
+      opts.onVerdict?.(graded);
+    },
+  );
   const seconds = propertyMs / 1000;
   return {
     startedAt,
     durationMs: Math.round(performance.now() - t0),
-    peer: { ...peer, describe: opts.config.target.describe },
-    profile: opts.config.profile,
-    seed: opts.config.seed,
-    runs: opts.config.runs,
+    peer: { ...peer, describe: config.target.describe },
+    profile: config.profile,
+    seed: config.seed,
+    runs: config.runs,
     verdicts,
     fuzz: { cases, seconds: Math.round(seconds * 100) / 100, casesPerSecond: seconds > 0 ? Math.round((cases / seconds) * 10) / 10 : 0 },
     exitCode: exitCodeFor(verdicts),
