@@ -10,6 +10,8 @@ import { loadBaseline, writeBaseline } from './runner/baseline.js';
 import { createDisplay } from './runner/display.js';
 import { runChecks, type RunResult } from './runner/run.js';
 import { writeReports } from './report/write.js';
+import { principalRedactor } from './report/redact.js';
+import { TOKEN_A_PLACEHOLDER, TOKEN_B_PLACEHOLDER } from './runner/replay.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
@@ -48,13 +50,16 @@ async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
   return inProcessTarget({ faults: o.faults, observers: o.observers });
 }
 
-/** Arguments the replay command must repeat to reach the same peer the same way. */
+/**
+ * Arguments the replay command must repeat to reach the same peer the same way. Tokens are never
+ * printed: the command names the variables the CLI reads them from (ARCP_TOKEN, ARCP_TOKEN_B).
+ */
 function replayArgs(o: ConformanceOptions): string[] {
   const args: string[] = [];
   if (o.target) args.push('--target', o.target);
   if (o.stdio) args.push('--stdio', o.stdio);
-  if (o.token) args.push('--token', o.token);
-  if (o.tokenB) args.push('--token-b', o.tokenB);
+  if ((o.target || o.stdio) && o.token) args.push('--token', TOKEN_A_PLACEHOLDER);
+  if ((o.target || o.stdio) && o.tokenB) args.push('--token-b', TOKEN_B_PLACEHOLDER);
   if (o.profile && o.profile !== 'interop') args.push('--profile', o.profile);
   return args;
 }
@@ -69,8 +74,10 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   const target = await openTarget(o);
   const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
+  // every verdict is redacted before anything shows it: console, reports, baseline
+  const redactor = principalRedactor(target.tokenA, target.tokenB);
   try {
-    const result = await runChecks({
+    const raw = await runChecks({
       config: {
         target,
         profile: o.profile ?? 'interop',
@@ -82,9 +89,10 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
       checks,
       baseline,
       onStart: display?.start,
-      onVerdict: display?.verdict,
+      onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
       replayArgs: replayArgs(o),
     });
+    const result = redactor.result(raw);
     display?.finish(result);
     if (o.reportDir) await writeReports(o.reportDir, result);
     if (o.updateBaseline && o.expectedFailures) {

@@ -26,8 +26,8 @@ export function registerConformance(program: Command): void {
     .option('--client-cmd <command>', 'with --role client: a client driver (docs/client-driver.md); default arcp-kit\'s client in-process')
     .option('--target <url>', 'WebSocket URL of the runtime under test (ws://host:port/path)')
     .option('--stdio <command>', 'spawn the runtime under test and speak ARCP over its stdin/stdout')
-    .option('--token <token>', 'bearer token of principal A')
-    .option('--token-b <token>', 'bearer token of principal B (two-principal checks are skipped without it)')
+    .option('--token <token>', 'bearer token of principal A (default: env ARCP_TOKEN; prefer the variable, flags show in `ps`)')
+    .option('--token-b <token>', 'bearer token of principal B (default: env ARCP_TOKEN_B; two-principal checks are skipped without it)')
     .addOption(new Option('--profile <profile>', 'wire profile').choices(['interop', 'spec']).default('interop'))
     .option('--only <patterns>', 'comma-separated check id patterns (`*` = one segment, `**` = any)')
     .option('--list', 'list the checks (with --only: the selected ones) and exit')
@@ -53,7 +53,7 @@ export function registerConformance(program: Command): void {
           const { runClientConformance } = await import('../../conformance/client-role/index.js');
           const result = await runClientConformance({
             clientCmd: o.clientCmd,
-            token: o.token,
+            token: o.token ?? process.env.ARCP_TOKEN,
             only: o.only,
             seed: o.seed,
             runs: o.runs,
@@ -75,8 +75,8 @@ export function registerConformance(program: Command): void {
         const result = await runConformance({
           target: o.target,
           stdio: o.stdio,
-          token: o.token,
-          tokenB: o.tokenB,
+          token: o.token ?? process.env.ARCP_TOKEN,
+          tokenB: o.tokenB ?? process.env.ARCP_TOKEN_B,
           profile: o.profile,
           only: o.only,
           seed: o.seed,
