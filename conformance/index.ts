@@ -12,10 +12,12 @@ import { runChecks, type RunResult } from './runner/run.js';
 import { writeReports } from './report/write.js';
 import { principalRedactor } from './report/redact.js';
 import { TOKEN_A_PLACEHOLDER, TOKEN_B_PLACEHOLDER } from './runner/replay.js';
+import { checkTokens, SetupError } from './runner/preflight.js';
+import { judgeRun } from './report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
-export { ALL_CHECKS, selectChecks };
+export { ALL_CHECKS, selectChecks, SetupError };
 
 export interface ConformanceOptions {
   target?: string;
@@ -31,6 +33,8 @@ export interface ConformanceOptions {
   reportDir?: string;
   expectedFailures?: string;
   updateBaseline?: boolean;
+  /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
+  allowPartial?: boolean;
   /** In-process only: runtime faults to inject (self-certification tests). */
   faults?: InProcessOptions['faults'];
   /** In-process only: observation policy (see InProcessOptions). */
@@ -77,11 +81,15 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   // every verdict is redacted before anything shows it: console, reports, baseline
   const redactor = principalRedactor(target.tokenA, target.tokenB);
   try {
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    await checkTokens(target, timeoutMs).catch((e: Error) => {
+      throw e instanceof SetupError ? new SetupError(redactor.text(e.message)) : e;
+    });
     const raw = await runChecks({
       config: {
         target,
         profile: o.profile ?? 'interop',
-        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs,
         seed: o.seed ?? Date.now() % 2 ** 31,
         runs: o.runs ?? DEFAULT_RUNS,
         replayPath: o.replayPath,
@@ -92,7 +100,9 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
       onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
       replayArgs: replayArgs(o),
     });
-    const result = redactor.result(raw);
+    const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: ALL_CHECKS.length };
+    const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
+    const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
     display?.finish(result);
     if (o.reportDir) await writeReports(o.reportDir, result);
     if (o.updateBaseline && o.expectedFailures) {

@@ -116,7 +116,7 @@ export const sessionChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const agents = field(s.welcome.payload, 'capabilities', 'agents');
-      require_(Array.isArray(agents) && agents.length > 0, 'welcome lists no agents');
+      require_(Array.isArray(agents), 'welcome carries no capabilities.agents inventory');
       const v = (agents as unknown[]).find((a) => field(a, 'name') === AGENTS.versioned);
       // the versioned agent is the harness's contract, not the spec's: without it nothing was tested
       if (v === undefined) throw new Skip(`peer does not host ${AGENTS.versioned} (docs/conformance-agents.md)`);

@@ -7,6 +7,7 @@ import { createDisplay } from '../runner/display.js';
 import type { RunResult } from '../runner/run.js';
 import { writeReports } from '../report/write.js';
 import { principalRedactor } from '../report/redact.js';
+import { judgeRun } from '../report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../defaults.js';
 import { CLIENT_CHECKS, selectClientChecks } from './checks/index.js';
 import type { DriverLink } from './client-under-test.js';
@@ -30,6 +31,8 @@ export interface ClientConformanceOptions {
   reportDir?: string;
   expectedFailures?: string;
   updateBaseline?: boolean;
+  /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
+  allowPartial?: boolean;
   /** In-process only: fault hooks applied to arcp-kit's client (conformance/test/client-faults). */
   hooks?: ArcpKitDriverHooks;
   /** Replaces the driver factory entirely (tests). */
@@ -69,7 +72,9 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
     onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
     replayArgs,
   });
-  const result = redactor.result(raw);
+  const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: CLIENT_CHECKS.length };
+  const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
+  const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
   display?.finish(result);
   if (o.reportDir) await writeReports(o.reportDir, result);
   if (o.updateBaseline && o.expectedFailures) {

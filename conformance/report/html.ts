@@ -7,7 +7,7 @@ import { sectionOf } from '../checks/index.js';
 import type { Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
 import type { RunResult } from '../runner/run.js';
-import { certify } from './certification.js';
+import { certifyRun } from './certification.js';
 import { coverageLine } from '../statements/statements.js';
 import { HARNESS } from '../defaults.js';
 
@@ -17,7 +17,7 @@ const FAILING = new Set(['fail', 'errored', 'unexpected-pass', 'warn']);
 const CLS: Record<string, string> = { certified: 'pass', partial: 'warn', failing: 'fail', untested: 'warn', 'not-negotiated': 'not-applicable' };
 
 export function buildHtml(result: RunResult): string {
-  const cert = certify(result.verdicts, result.peer.features);
+  const cert = certifyRun(result);
   const sections = new Map<string, Verdict[]>();
   for (const v of result.verdicts) sections.set(sectionOf(v.id), [...(sections.get(sectionOf(v.id)) ?? []), v]);
   const outcomes: Record<string, number> = {};

@@ -10,6 +10,7 @@ import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
 import { withTimeout } from './with-timeout.js';
 import { coverage, type Coverage } from '../statements/statements.js';
+import type { RunVerdict, Selection } from '../report/run-verdict.js';
 
 export interface RunOptions {
   readonly config: RunConfig;
@@ -35,9 +36,14 @@ export interface RunResult {
   readonly runs: number;
   readonly verdicts: readonly Verdict[];
   readonly fuzz: { readonly cases: number; readonly seconds: number; readonly casesPerSecond: number };
-  readonly exitCode: 0 | 1;
+  /** 0 conformant (or an accepted partial), 1 non-conformant, 2 usage/set-up error (report/run-verdict.ts). */
+  readonly exitCode: 0 | 1 | 2;
   /** Statements of conformance/statements.json tested by the checks that ran in this run. */
   readonly coverage: Coverage;
+  /** Which part of the registry the run selected (`--only`). */
+  readonly selection?: Selection;
+  /** The run's verdict (CONFORMANT / NON-CONFORMANT / PARTIAL) and what is missing to complete it. */
+  readonly verdict?: RunVerdict;
 }
 
 function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Outcome; message: string } | undefined {
@@ -52,7 +58,8 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
     if (need === 'spec-profile' && config.profile !== 'spec') return { outcome: 'skipped', message: 'runs under --profile spec only' };
     if (need === 'interop-profile' && config.profile !== 'interop') return { outcome: 'skipped', message: 'runs under --profile interop only' };
   }
-  if (check.agents && peer.agents.length > 0) {
+  // the inventory is authoritative once it lists anything or agent_versions was negotiated (§7.5)
+  if (check.agents && (peer.agents.length > 0 || peer.features.includes('agent_versions'))) {
     const hosted = new Set(peer.agents.map((a) => a.name));
     const missing = check.agents.filter((a) => !hosted.has(a));
     if (missing.length) return { outcome: 'skipped', message: `peer does not host ${missing.join(', ')} (docs/conformance-agents.md)` };
