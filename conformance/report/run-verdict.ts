@@ -47,8 +47,12 @@ export function missingNeed(v: Verdict): { kind: GapKind; advice: string } | und
   if (/second principal|--token-b/.test(why)) return { kind: 'second-principal', advice: "pass --token-b (or ARCP_TOKEN_B): a second principal's bearer token" };
   if (/does not host/.test(why)) return { kind: 'agents', advice: 'host the conformance agents (docs/conformance-agents.md)' };
   if (/stdio|more than one connection|reconnect/.test(why)) return { kind: 'reconnect', advice: 'certify over --target ws://... too (reconnects to the same runtime are impossible over --stdio)' };
+  // "resume_window_sec 600 s is too long for this check; run the peer with <= 5 s"
   const setting = /run the peer with ([^;)]+)/.exec(why);
-  if (setting) return { kind: 'setting', advice: `run the peer with ${setting[1].trim()}` };
+  if (setting) {
+    const name = /^([a-z_]+) /.exec(why)?.[1];
+    return { kind: 'setting', advice: `run the peer with ${name ? `${name} ` : ''}${setting[1].trim()}` };
+  }
   return { kind: 'other', advice: why };
 }
 

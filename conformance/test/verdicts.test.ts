@@ -47,7 +47,7 @@ describe('judgeRun', () => {
     const advice = Object.fromEntries(r.gaps.map((g) => [g.kind, g]));
     expect(advice['second-principal'].advice).toMatch(/pass --token-b/);
     expect(advice.agents).toEqual({ kind: 'agents', advice: 'host the conformance agents (docs/conformance-agents.md): missing conformance.echo, conformance.spender, conformance.tools', checks: ['9.2/c', '9.6/d'] });
-    expect(advice.setting.advice).toBe('run the peer with <= 5 s');
+    expect(advice.setting.advice).toBe('run the peer with resume_window_sec <= 5 s');
     expect(advice.reconnect.advice).toMatch(/--target ws:/);
     expect(judgeRun([v('6.6/b', 'skipped', 'needs a second principal (--token-b)')], all(1), { allowPartial: true }).exitCode).toBe(0);
   });
@@ -135,5 +135,20 @@ describe('against a runtime that hosts no conformance agents, over a real WebSoc
     const r = await arcp(['--target', `ws://127.0.0.1:${await closedPort()}/arcp`, '--token', 'x', '--only', '7.1/**']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot reach the peer/);
+  });
+});
+
+describe('--role client', () => {
+  it('an --only selection of client checks is PARTIAL, certifies nothing in full, exits 0', { timeout: 60_000 }, async () => {
+    const { runClientConformance } = await import('../client-role/index.js');
+    const r = await runClientConformance({ only: '6.4/client/pong-echoes-nonce', seed: 2, runs: 1, output: 'silent' });
+    expect(r.verdicts.map((x) => x.outcome)).toEqual(['pass']);
+    expect(r.verdict?.status).toBe('partial');
+    expect(r.verdict?.gaps[0].advice).toMatch(/^run without --only \(this run selected 1 of \d+ checks\)$/);
+    expect(r.exitCode).toBe(0);
+    const { certifyRun } = await import('../report/certification.js');
+    const cert = certifyRun(r);
+    expect([cert.core, ...Object.values(cert.features)]).not.toContain('certified');
+    expect([cert.core, ...Object.values(cert.features)]).toContain('partial');
   });
 });
