@@ -31,6 +31,10 @@ async function handshake(target: PeerTarget, token: string, which: string, timeo
 
 /** One handshake per principal; throws a SetupError naming the flag whose token failed. */
 export async function checkTokens(target: PeerTarget, timeoutMs: number): Promise<void> {
+  // the same token twice is one principal: every cross-principal check would "fail"
+  if (target.tokenB !== undefined && target.tokenB === target.tokenA) {
+    throw new SetupError('--token-b is the same token as --token: principal B must be another principal (no check ran)');
+  }
   await handshake(target, target.tokenA, 'principal A\'s token (--token / ARCP_TOKEN)', timeoutMs);
   if (target.tokenB) await handshake(target, target.tokenB, 'principal B\'s token (--token-b / ARCP_TOKEN_B)', timeoutMs);
 }

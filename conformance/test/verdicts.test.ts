@@ -120,6 +120,7 @@ describe('against a runtime that hosts no conformance agents, over a real WebSoc
 
   it('a token the peer refuses is a set-up error before any check runs (exit 2)', { timeout: 60_000 }, async () => {
     await expect(runConformance({ target: url, token: 'tok-a', tokenB: 'wrong-b', only: '7.1/**', output: 'silent' })).rejects.toThrow(SetupError);
+    await expect(runConformance({ target: url, token: 'tok-a', tokenB: 'tok-a', only: '7.1/**', output: 'silent' })).rejects.toThrow(/same token/);
     const lines: string[] = [];
     await runConformance({ target: url, token: 'wrong-a', only: '7.1/**', write: (s) => lines.push(s), output: 'plain' }).catch((e: Error) => lines.push(`ERR ${e.message}`));
     expect(lines).toHaveLength(1);
