@@ -65,6 +65,8 @@ export interface Verdict {
   readonly statements?: readonly string[];
   readonly spec: string;
   readonly level: Level;
+  /** Why the level differs from the statements' keywords (CheckDef.gradeReason). */
+  readonly gradeReason?: string;
   readonly kind: CheckKind;
   readonly title: string;
   readonly feature?: string;

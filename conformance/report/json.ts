@@ -42,6 +42,7 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
       ...(v.statements?.length ? { statements: v.statements } : {}),
       spec: v.spec,
       level: v.level,
+      ...(v.gradeReason ? { gradeReason: v.gradeReason } : {}),
       kind: v.kind,
       title: v.title,
       ...(v.feature ? { feature: v.feature } : {}),

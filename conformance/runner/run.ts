@@ -69,7 +69,7 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
 
 async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
   const { config } = opts;
-  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
+  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, gradeReason: check.gradeReason, kind: check.kind, title: check.title, feature: check.feature };
   const gated = gate(check, config, peer);
   if (gated) return { verdict: { ...base, ...gated, durationMs: 0 }, cases: 0, ms: 0 };
   const ctx = new CheckContext(config, peer, check);

@@ -6,6 +6,8 @@ import { ALL_CHECKS } from '../checks/index.js';
 import { CLIENT_CHECKS } from '../client-role/checks/index.js';
 import type { Statement } from '../statements/statements.js';
 import { expectedLevel, gradeProblems, type GradedCheck } from '../statements/grades.js';
+import { runConformance } from '../index.js';
+import { buildJsonReport } from '../report/json.js';
 
 describe('every check is graded as the keywords of its statements say', () => {
   it('runtime checks', () => {
@@ -20,6 +22,16 @@ describe('every check is graded as the keywords of its statements say', () => {
     const twoPrincipal = ALL_CHECKS.filter((c) => c.needs?.includes('two-principals'));
     expect(twoPrincipal.length).toBeGreaterThan(3);
     for (const c of twoPrincipal) expect(c.level, c.id).toBe('MUST');
+  });
+});
+
+describe('a stated grade reason reaches the reports', () => {
+  it('report.json carries the reason of a check graded below its statements', async () => {
+    const id = '6.2/negotiation/welcome-subset-of-hello';
+    const r = await runConformance({ only: id, seed: 1, runs: 1, output: 'silent' });
+    const check = (buildJsonReport(r).checks as { id: string; level: string; gradeReason?: string }[]).find((c) => c.id === id);
+    expect(check?.level).toBe('interop');
+    expect(check?.gradeReason).toMatch(/catalog §10 #14/);
   });
 });
 
