@@ -10,10 +10,14 @@ import { loadBaseline, writeBaseline } from './runner/baseline.js';
 import { createDisplay } from './runner/display.js';
 import { runChecks, type RunResult } from './runner/run.js';
 import { writeReports } from './report/write.js';
+import { principalRedactor } from './report/redact.js';
+import { TOKEN_A_PLACEHOLDER, TOKEN_B_PLACEHOLDER } from './runner/replay.js';
+import { checkTokens, SetupError } from './runner/preflight.js';
+import { judgeRun } from './report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
-export { ALL_CHECKS, selectChecks };
+export { ALL_CHECKS, selectChecks, SetupError };
 
 export interface ConformanceOptions {
   target?: string;
@@ -31,6 +35,8 @@ export interface ConformanceOptions {
   updateBaseline?: boolean;
   /** Checks in flight at once (default 4; 1 = one after another). */
   concurrency?: number;
+  /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
+  allowPartial?: boolean;
   /** In-process only: runtime faults to inject (self-certification tests). */
   faults?: InProcessOptions['faults'];
   /** In-process only: observation policy (see InProcessOptions). */
@@ -50,13 +56,16 @@ async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
   return inProcessTarget({ faults: o.faults, observers: o.observers });
 }
 
-/** Arguments the replay command must repeat to reach the same peer the same way. */
+/**
+ * Arguments the replay command must repeat to reach the same peer the same way. Tokens are never
+ * printed: the command names the variables the CLI reads them from (ARCP_TOKEN, ARCP_TOKEN_B).
+ */
 function replayArgs(o: ConformanceOptions): string[] {
   const args: string[] = [];
   if (o.target) args.push('--target', o.target);
   if (o.stdio) args.push('--stdio', o.stdio);
-  if (o.token) args.push('--token', o.token);
-  if (o.tokenB) args.push('--token-b', o.tokenB);
+  if ((o.target || o.stdio) && o.token) args.push('--token', TOKEN_A_PLACEHOLDER);
+  if ((o.target || o.stdio) && o.tokenB) args.push('--token-b', TOKEN_B_PLACEHOLDER);
   if (o.profile && o.profile !== 'interop') args.push('--profile', o.profile);
   return args;
 }
@@ -71,12 +80,18 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   const target = await openTarget(o);
   const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
+  // every verdict is redacted before anything shows it: console, reports, baseline
+  const redactor = principalRedactor(target.tokenA, target.tokenB);
   try {
-    const result = await runChecks({
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    await checkTokens(target, timeoutMs).catch((e: Error) => {
+      throw e instanceof SetupError ? new SetupError(redactor.text(e.message)) : e;
+    });
+    const raw = await runChecks({
       config: {
         target,
         profile: o.profile ?? 'interop',
-        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs,
         seed: o.seed ?? Date.now() % 2 ** 31,
         runs: o.runs ?? DEFAULT_RUNS,
         replayPath: o.replayPath,
@@ -85,9 +100,12 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
       checks,
       baseline,
       onStart: display?.start,
-      onVerdict: display?.verdict,
+      onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
       replayArgs: replayArgs(o),
     });
+    const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: ALL_CHECKS.length };
+    const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
+    const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
     display?.finish(result);
     if (o.reportDir) await writeReports(o.reportDir, result);
     if (o.updateBaseline && o.expectedFailures) {

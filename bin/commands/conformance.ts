@@ -18,16 +18,28 @@ function int(name: string) {
   };
 }
 
+const EXIT_CODES = `
+Exit codes:
+  0  conformant: every MUST-level check ran and passed (also an --only selection without a
+     failure, and any partial run with --allow-partial; the verdict still says PARTIAL)
+  1  non-conformant: a MUST-level check failed or errored, or a baseline entry is stale
+  2  usage or set-up error: bad flags, an unreachable peer, a token the peer refuses (both tokens
+     are tried before any check runs), or a full run left PARTIAL by a missing need (conformance
+     agents, --token-b, reconnects, a setting); the run says what to add
+
+Tokens: --token / --token-b, or env ARCP_TOKEN / ARCP_TOKEN_B. No report, trace or replay
+command shows them: replay commands read "$ARCP_TOKEN" and "$ARCP_TOKEN_B".`;
+
 export function registerConformance(program: Command): void {
-  program
+  const cmd = program
     .command('conformance')
     .description('certify an ARCP v1.1 runtime: scenarios and fast-check properties per spec section, with shrunk reproducers and reports')
     .addOption(new Option('--role <role>', 'which side to certify: a runtime, or a client (the harness plays the runtime)').choices(['runtime', 'client']).default('runtime'))
     .option('--client-cmd <command>', 'with --role client: a client driver (docs/client-driver.md); default arcp-kit\'s client in-process')
     .option('--target <url>', 'WebSocket URL of the runtime under test (ws://host:port/path)')
     .option('--stdio <command>', 'spawn the runtime under test and speak ARCP over its stdin/stdout')
-    .option('--token <token>', 'bearer token of principal A')
-    .option('--token-b <token>', 'bearer token of principal B (two-principal checks are skipped without it)')
+    .option('--token <token>', 'bearer token of principal A (default: env ARCP_TOKEN; prefer the variable, flags show in `ps`)')
+    .option('--token-b <token>', 'bearer token of principal B (default: env ARCP_TOKEN_B; two-principal checks are skipped without it)')
     .addOption(new Option('--profile <profile>', 'wire profile').choices(['interop', 'spec']).default('interop'))
     .option('--only <patterns>', 'comma-separated check id patterns (`*` = one segment, `**` = any)')
     .option('--list', 'list the checks (with --only: the selected ones) and exit')
@@ -40,6 +52,7 @@ export function registerConformance(program: Command): void {
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.html, certification and badges here')
     .option('--expected-failures <file>', 'baseline of known failures (id or pattern per line, optional `# message`)')
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
+    .option('--allow-partial', 'exit 0 for a run left PARTIAL by a missing need (the verdict still says PARTIAL)')
     .option('--verbose', 'longer traces on the terminal')
     .action(async (o) => {
       const { ALL_CHECKS, listCoverage, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
@@ -54,7 +67,7 @@ export function registerConformance(program: Command): void {
           const { runClientConformance } = await import('../../conformance/client-role/index.js');
           const result = await runClientConformance({
             clientCmd: o.clientCmd,
-            token: o.token,
+            token: o.token ?? process.env.ARCP_TOKEN,
             only: o.only,
             seed: o.seed,
             runs: o.runs,
@@ -63,6 +76,7 @@ export function registerConformance(program: Command): void {
             reportDir: o.reportDir,
             expectedFailures: o.expectedFailures,
             updateBaseline: o.updateBaseline,
+            allowPartial: o.allowPartial,
             write: (s) => process.stdout.write(s),
           });
           process.exitCode = result.exitCode;
@@ -76,8 +90,8 @@ export function registerConformance(program: Command): void {
         const result = await runConformance({
           target: o.target,
           stdio: o.stdio,
-          token: o.token,
-          tokenB: o.tokenB,
+          token: o.token ?? process.env.ARCP_TOKEN,
+          tokenB: o.tokenB ?? process.env.ARCP_TOKEN_B,
           profile: o.profile,
           only: o.only,
           seed: o.seed,
@@ -88,6 +102,7 @@ export function registerConformance(program: Command): void {
           expectedFailures: o.expectedFailures,
           updateBaseline: o.updateBaseline,
           concurrency: o.concurrency,
+          allowPartial: o.allowPartial,
           write: (s) => process.stdout.write(s),
         });
         process.exitCode = result.exitCode;
@@ -96,4 +111,9 @@ export function registerConformance(program: Command): void {
         process.exitCode = 2;
       }
     });
+  cmd.addHelpText('after', EXIT_CODES);
+  // a flag commander rejects is a usage error: 2, never 1 ("non-conformant")
+  cmd.exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
 }

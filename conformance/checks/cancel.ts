@@ -52,8 +52,8 @@ export const cancelChecks: CheckDef[] = [
     id: '7.4/cancel/unknown-job',
     statements: ['S12-03'],
     spec: '§7.4, §12',
-    level: 'interop',
-    title: 'job.cancel for an unknown job gets JOB_NOT_FOUND (catalog §10 #18)',
+    level: 'MUST',
+    title: 'job.cancel for an unknown job gets JOB_NOT_FOUND (§12: referenced job_id does not exist; catalog §10 #18 agrees)',
     async run(ctx) {
       const s = await ctx.open('A');
       const ghost = 'job_01JZZZZZZZZZZZZZZZZZZZZZZZ';

@@ -105,6 +105,7 @@ export const controlChecks: CheckDef[] = [
     statements: ['S6.5-01'],
     spec: '§6.5',
     level: 'MUST',
+    gradeReason: 'the MAY is the client\'s permission to send session.ack; a runtime that errors on a permitted message breaks every client using it',
     title: 'session.ack (also one above the latest seq) gets no error and the session keeps working',
     feature: 'ack',
     agents: [AGENTS.echo],

@@ -22,6 +22,11 @@ export interface CheckDef {
   /** Spec reference, e.g. `§8.3`. */
   readonly spec: string;
   readonly level: Level;
+  /**
+   * Why the grade differs from the strongest keyword of the named statements (MUST statement ->
+   * MUST check). Required exactly when it differs; never allowed for a cross-principal check.
+   */
+  readonly gradeReason?: string;
   /** One line: what is required; states the catalog position where the spec is silent. */
   readonly title: string;
   /** Feature flag gate: not-applicable unless negotiated with the peer. */
@@ -60,6 +65,8 @@ export interface Verdict {
   readonly statements?: readonly string[];
   readonly spec: string;
   readonly level: Level;
+  /** Why the level differs from the statements' keywords (CheckDef.gradeReason). */
+  readonly gradeReason?: string;
   readonly kind: CheckKind;
   readonly title: string;
   readonly feature?: string;

@@ -6,6 +6,8 @@ import { loadBaseline, writeBaseline } from '../runner/baseline.js';
 import { createDisplay } from '../runner/display.js';
 import type { RunResult } from '../runner/run.js';
 import { writeReports } from '../report/write.js';
+import { principalRedactor } from '../report/redact.js';
+import { judgeRun } from '../report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../defaults.js';
 import { CLIENT_CHECKS, selectClientChecks } from './checks/index.js';
 import type { DriverLink } from './client-under-test.js';
@@ -29,6 +31,8 @@ export interface ClientConformanceOptions {
   reportDir?: string;
   expectedFailures?: string;
   updateBaseline?: boolean;
+  /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
+  allowPartial?: boolean;
   /** In-process only: fault hooks applied to arcp-kit's client (conformance/test/client-faults). */
   hooks?: ArcpKitDriverHooks;
   /** Replaces the driver factory entirely (tests). */
@@ -49,11 +53,14 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
   const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
   const replayArgs = o.clientCmd ? ['--client-cmd', o.clientCmd] : [];
-  const result = await runClientChecks({
+  const token = o.token ?? 'client-conformance-token';
+  // the client presents the token in every hello: no report or console line shows it
+  const redactor = principalRedactor(token, undefined);
+  const raw = await runClientChecks({
     config: {
       makeDriver,
       describe,
-      token: o.token ?? 'client-conformance-token',
+      token,
       timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       seed: o.seed ?? Date.now() % 2 ** 31,
       runs: o.runs ?? DEFAULT_RUNS,
@@ -62,9 +69,12 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
     checks,
     baseline,
     onStart: display?.start as never,
-    onVerdict: display?.verdict,
+    onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
     replayArgs,
   });
+  const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: CLIENT_CHECKS.length };
+  const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
+  const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
   display?.finish(result);
   if (o.reportDir) await writeReports(o.reportDir, result);
   if (o.updateBaseline && o.expectedFailures) {

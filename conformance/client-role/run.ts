@@ -56,7 +56,7 @@ export async function probeClient(config: ClientRunConfig): Promise<ClientInfo> 
 
 async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: ClientInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
   const { config } = opts;
-  const base = { id: check.id, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
+  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, gradeReason: check.gradeReason, kind: check.kind, title: check.title, feature: check.feature };
   if (check.feature && !peer.features.includes(check.feature)) {
     return { verdict: { ...base, outcome: 'not-applicable', message: `the client does not advertise ${check.feature}`, durationMs: 0 }, cases: 0, ms: 0 };
   }

@@ -36,6 +36,9 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     // Short enough for the heartbeat-loss check to run in ~6 s, long enough (loss after 4 s of
     // silence) that a loaded 2-core machine never trips it while the harness is merely slow.
     heartbeatIntervalSec: 2,
+    // Short enough for the window-expiry check to run (it waits twice the window), so a MUST
+    // check is never skipped against our own runtime: a skipped one would make the run PARTIAL.
+    resumeWindowSec: 3,
     faults: opts.faults,
     credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.conformance.invalid/v1', profile: 'generic' }),
     revocationLedgerPath: join(ledgerDir, 'revocations.json'),

@@ -1,11 +1,13 @@
 // Certification summary: core = every feature-less MUST check that ran passed; a feature flag is
 // certified when it was negotiated, core is certified, and every MUST check gated by the flag
 // that ran passed (at least one). A MUST check skipped for a missing need (agent, second
-// principal, reconnects, long timing intervals) makes the area `partial`: never certified on the
-// strength of what was not tested (A2A TCK #214). Skips that only reflect the chosen profile or
-// a timing configuration (an interval too long to wait out) do not count; the report lists them.
+// principal, reconnects, a setting such as a resume window too long to wait out) makes the area
+// `partial`, and so does an `--only` selection: never certified on the strength of what was not
+// tested (A2A TCK #214). Skips that only reflect the chosen profile do not count.
 import type { Verdict } from '../checks/types.js';
 import { ALL_FEATURES } from '../driver/wire.js';
+import type { RunResult } from '../runner/run.js';
+import { judgeRun, missingNeed, type RunVerdict } from './run-verdict.js';
 
 export type FlagStatus = 'certified' | 'partial' | 'failing' | 'not-negotiated' | 'untested';
 
@@ -16,32 +18,45 @@ export interface Certification {
 
 const BAD = new Set(['fail', 'errored', 'expected-failure', 'unexpected-pass']);
 
-function untestedNeed(v: Verdict): boolean {
-  const why = v.message ?? '';
-  return v.outcome === 'skipped' && !why.includes('--profile') && !why.includes('too long for this check');
-}
-
-function grade(checks: readonly Verdict[]): 'certified' | 'partial' | 'failing' | 'untested' {
+function grade(checks: readonly Verdict[], selection: boolean): 'certified' | 'partial' | 'failing' | 'untested' {
   if (checks.some((v) => BAD.has(v.outcome))) return 'failing';
   if (!checks.some((v) => v.outcome === 'pass')) return 'untested';
-  return checks.some(untestedNeed) ? 'partial' : 'certified';
+  return selection || checks.some((v) => missingNeed(v) !== undefined) ? 'partial' : 'certified';
 }
 
-export function certify(verdicts: readonly Verdict[], negotiated: readonly string[]): Certification {
+/** `selection`: the run ran a subset of the registry (`--only`), so nothing is certified in full. */
+export function certify(verdicts: readonly Verdict[], negotiated: readonly string[], opts: { selection?: boolean } = {}): Certification {
+  const selection = opts.selection ?? false;
   const must = verdicts.filter((v) => v.level === 'MUST');
   const coreChecks = must.filter((v) => !v.feature);
-  const core = grade(coreChecks);
+  const core = grade(coreChecks, selection);
   const features: Record<string, FlagStatus> = {};
   for (const flag of ALL_FEATURES) {
     if (!negotiated.includes(flag)) {
       features[flag] = 'not-negotiated';
       continue;
     }
-    const own = grade(must.filter((v) => v.feature === flag));
+    const own = grade(must.filter((v) => v.feature === flag), selection);
     // a flag is never better than core: its checks stand on the core behaviour
     features[flag] = own === 'failing' || core === 'failing' ? 'failing' : own === 'certified' && core !== 'certified' ? 'partial' : own;
   }
   return { core, features };
+}
+
+/** A run's selection as the verdict reads it (a result built without one ran everything it had). */
+function selectionOf(result: RunResult) {
+  return result.selection ?? { selected: result.verdicts.length, total: result.verdicts.length };
+}
+
+/** The run's verdict: the one computed by the run, or judged now from its verdicts. */
+export function runVerdictOf(result: RunResult): RunVerdict {
+  return result.verdict ?? judgeRun(result.verdicts, selectionOf(result));
+}
+
+/** The certification of a whole run (its selection included). */
+export function certifyRun(result: RunResult): Certification {
+  const s = selectionOf(result);
+  return certify(result.verdicts, result.peer.features, { selection: s.only !== undefined && s.selected < s.total });
 }
 
 /** shields.io endpoint badge (https://shields.io/badges/endpoint-badge) for one flag or core. */

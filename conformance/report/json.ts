@@ -1,6 +1,6 @@
 // The machine-readable report (stable schema: report.schema.json, version `arcp-conformance/1`).
 import type { RunResult } from '../runner/run.js';
-import { certify } from './certification.js';
+import { certifyRun, runVerdictOf } from './certification.js';
 import { coverageLine } from '../statements/statements.js';
 import { HARNESS } from '../defaults.js';
 
@@ -33,13 +33,16 @@ export function buildJsonReport(result: RunResult): Record<string, unknown> {
       mustFailures: result.verdicts.filter((v) => v.level === 'MUST' && (v.outcome === 'fail' || v.outcome === 'errored')).length,
       interop: { pass: interop.filter((v) => v.outcome === 'pass').length, fail: interop.filter((v) => v.outcome === 'fail').length },
     },
-    certification: certify(result.verdicts, result.peer.features),
+    verdict: runVerdictOf(result),
+    ...(result.selection ? { selection: result.selection } : {}),
+    certification: certifyRun(result),
     exitCode: result.exitCode,
     checks: result.verdicts.map((v) => ({
       id: v.id,
       ...(v.statements?.length ? { statements: v.statements } : {}),
       spec: v.spec,
       level: v.level,
+      ...(v.gradeReason ? { gradeReason: v.gradeReason } : {}),
       kind: v.kind,
       title: v.title,
       ...(v.feature ? { feature: v.feature } : {}),

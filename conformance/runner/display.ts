@@ -4,7 +4,8 @@ import pc from 'picocolors';
 import { sectionOf } from '../checks/index.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
-import { certify } from '../report/certification.js';
+import { certifyRun, runVerdictOf } from '../report/certification.js';
+import { gapLines } from '../report/run-verdict.js';
 import type { RunResult } from './run.js';
 import { coverageLine } from '../statements/statements.js';
 
@@ -28,11 +29,23 @@ function colour(o: Outcome, s: string): string {
 
 /** `certification: core certified; certified: heartbeat, ack ...; partial: ...`. */
 function certificationLine(result: RunResult): string {
-  const cert = certify(result.verdicts, result.peer.features);
+  const cert = certifyRun(result);
   const by: Record<string, string[]> = {};
   for (const [flag, status] of Object.entries(cert.features)) (by[status] ??= []).push(flag);
   const parts = Object.entries(by).map(([status, flags]) => `${status}: ${flags.join(', ')}`);
   return `certification: core ${cert.core}; ${parts.join('; ')}`;
+}
+
+/** The verdict, what to add to complete a partial run, and the exit code. */
+function resultLines(result: RunResult): string[] {
+  const verdict = runVerdictOf(result);
+  const paint = verdict.status === 'conformant' ? pc.green : verdict.status === 'partial' ? pc.yellow : pc.red;
+  const gaps = gapLines(verdict);
+  return [
+    paint(`RESULT: ${verdict.headline}`),
+    ...(gaps.length ? ['to complete this run:', ...gaps.map((g) => `  - ${g}`)] : []),
+    `exit code ${result.exitCode} (0 conformant, 1 non-conformant, 2 usage or set-up error)`,
+  ];
 }
 
 export interface Display {
@@ -101,7 +114,7 @@ export function createDisplay(opts: { tty: boolean; write?: Write; verbose?: boo
           certificationLine(result),
           coverageLine(result.coverage),
           `fuzz: ${result.fuzz.cases} cases in ${result.fuzz.seconds} s (${result.fuzz.casesPerSecond}/s); run ${(result.durationMs / 1000).toFixed(1)} s`,
-          result.exitCode === 0 ? pc.green('RESULT: every MUST-level check that ran passed') : pc.red('RESULT: MUST-level failures (or a stale baseline entry)'),
+          ...resultLines(result),
           '',
         ].join('\n'),
       );

@@ -12,6 +12,7 @@ import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, startsFirst } from './sched
 import { withTimeout } from './with-timeout.js';
 import { RoundTrips } from '../driver/round-trips.js';
 import { coverage, type Coverage } from '../statements/statements.js';
+import type { RunVerdict, Selection } from '../report/run-verdict.js';
 
 export interface RunOptions {
   readonly config: RunConfig;
@@ -37,9 +38,14 @@ export interface RunResult {
   readonly runs: number;
   readonly verdicts: readonly Verdict[];
   readonly fuzz: { readonly cases: number; readonly seconds: number; readonly casesPerSecond: number };
-  readonly exitCode: 0 | 1;
+  /** 0 conformant (or an accepted partial), 1 non-conformant, 2 usage/set-up error (report/run-verdict.ts). */
+  readonly exitCode: 0 | 1 | 2;
   /** Statements of conformance/statements.json tested by the checks that ran in this run. */
   readonly coverage: Coverage;
+  /** Which part of the registry the run selected (`--only`). */
+  readonly selection?: Selection;
+  /** The run's verdict (CONFORMANT / NON-CONFORMANT / PARTIAL) and what is missing to complete it. */
+  readonly verdict?: RunVerdict;
 }
 
 function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Outcome; message: string } | undefined {
@@ -54,7 +60,8 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
     if (need === 'spec-profile' && config.profile !== 'spec') return { outcome: 'skipped', message: 'runs under --profile spec only' };
     if (need === 'interop-profile' && config.profile !== 'interop') return { outcome: 'skipped', message: 'runs under --profile interop only' };
   }
-  if (check.agents && peer.agents.length > 0) {
+  // the inventory is authoritative once it lists anything or agent_versions was negotiated (§7.5)
+  if (check.agents && (peer.agents.length > 0 || peer.features.includes('agent_versions'))) {
     const hosted = new Set(peer.agents.map((a) => a.name));
     const missing = check.agents.filter((a) => !hosted.has(a));
     if (missing.length) return { outcome: 'skipped', message: `peer does not host ${missing.join(', ')} (docs/conformance-agents.md)` };
@@ -64,7 +71,7 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
 
 async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promise<{ verdict: Verdict; cases: number; ms: number }> {
   const { config } = opts;
-  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, kind: check.kind, title: check.title, feature: check.feature };
+  const base = { id: check.id, statements: check.statements, spec: check.spec, level: check.level, gradeReason: check.gradeReason, kind: check.kind, title: check.title, feature: check.feature };
   const gated = gate(check, config, peer);
   if (gated) return { verdict: { ...base, ...gated, durationMs: 0 }, cases: 0, ms: 0 };
   const ctx = new CheckContext(config, peer, check);

@@ -15,7 +15,6 @@ describe('certify', () => {
         v('7.1/a', 'pass'),
         v('8.4/b', 'pass', 'result_chunk'),
         v('6.7/c', 'skipped', undefined, 'runs under --profile spec only'),
-        v('6.3/w', 'skipped', undefined, 'resume_window_sec 600 s is too long for this check; run the peer with <= 5 s'),
       ],
       ['result_chunk'],
     );
@@ -28,6 +27,15 @@ describe('certify', () => {
     expect(c.core).toBe('partial');
     expect(c.features.result_chunk).toBe('partial');
     expect(badge('ARCP core', c.core)).toEqual({ schemaVersion: 1, label: 'ARCP core', message: 'partial', color: 'orange' });
+  });
+  it('a MUST check skipped for a setting the peer runs with (a long resume window) makes core partial', () => {
+    const c = certify([v('7.1/a', 'pass'), v('6.3/w', 'skipped', undefined, 'resume_window_sec 600 s is too long for this check; run the peer with <= 5 s')], []);
+    expect(c.core).toBe('partial');
+  });
+  it('an --only selection certifies nothing in full', () => {
+    const c = certify([v('7.1/a', 'pass'), v('8.4/b', 'pass', 'result_chunk')], ['result_chunk'], { selection: true });
+    expect(c.core).toBe('partial');
+    expect(c.features.result_chunk).toBe('partial');
   });
   it('a failure anywhere in core fails every flag; a flag with nothing run is untested', () => {
     const c = certify([v('7.1/a', 'fail'), v('8.4/b', 'pass', 'result_chunk'), v('9.6/b', 'not-applicable', 'cost.budget')], ['result_chunk', 'cost.budget']);

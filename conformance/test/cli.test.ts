@@ -14,7 +14,19 @@ describe('arcp conformance CLI', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS  MUST    7\.1\/submit\/accepted-then-result/m);
     expect(r.stdout).toContain('seed 4');
-    expect(r.stdout).toContain('RESULT: every MUST-level check that ran passed');
+    // a selection certifies nothing beyond itself, and says so
+    expect(r.stdout).toContain('RESULT: PARTIAL: no MUST-level failure in what ran');
+    expect(r.stdout).toMatch(/run without --only \(this run selected \d+ of \d+ checks\)/);
+    expect(r.stdout).not.toMatch(/core certified/);
+  });
+
+  it('a flag commander rejects is a usage error: exit 2, never 1; --help documents the exit codes', () => {
+    expect(arcp('--bogus').status).toBe(2);
+    expect(arcp('--seed', 'x').status).toBe(2);
+    expect(arcp('--role', 'nope').status).toBe(2);
+    const help = arcp('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes:\n\s+0\s+conformant[\s\S]*1\s+non-conformant[\s\S]*2\s+usage or set-up error/);
   });
 
   it('--list prints every check; a pattern matching nothing exits 2', { timeout: 120_000 }, () => {

@@ -56,6 +56,7 @@ export const controlChecks = [
     statements: ["S6.4-02"],
     spec: '§6.4',
     level: 'interop',
+    gradeReason: 'S6.4-02 binds once heartbeat is negotiated; answering a ping without it is the catalog position (every SDK pongs always)',
     title: 'a ping is answered even when heartbeat was not negotiated (catalog §6.5: every SDK pongs always)',
     async run(ctx) {
       await ctx.start();
@@ -131,6 +132,7 @@ export const controlChecks = [
     statements: ["S6.5-03"],
     spec: '§6.5',
     level: 'MUST',
+    gradeReason: 'the property asserts that acks never exceed the highest seq sent nor go backwards (what last_processed_seq means, a MUST in effect); S6.5-03 is only the coalescing SHOULD it also exercises',
     feature: 'ack',
     title: 'random bursts and pauses: no ack ever exceeds the highest seq the runtime had sent, and acks never go backwards',
     async run(ctx) {
@@ -210,7 +212,7 @@ export const controlChecks = [
     spec: '§7.6',
     level: 'interop',
     feature: 'subscribe',
-    title: 'subscribe with history: replayed events before job.subscribed (TS) or after it (arcp-kit, Go) all reach the application',
+    title: 'subscribe with history: replayed events before job.subscribed (TS) or after it (arcp-kit, Go) all reach the application (catalog §10 #29: replay order is a gap)',
     async run(ctx) {
       for (const before of [true, false]) {
         await ctx.start();
