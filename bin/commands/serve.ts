@@ -3,11 +3,11 @@
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
-import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
+import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 
 interface ServeFlags {
@@ -24,7 +24,6 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   plainLoopbackCredentials?: boolean;
-  fault: FaultName[];
 }
 
 function parsePort(value: string): number {
@@ -37,11 +36,6 @@ function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
-}
-
-function collectFault(value: string, previous: FaultName[]): FaultName[] {
-  if (!(FAULT_NAMES as string[]).includes(value)) throw new InvalidArgumentError(`unknown fault; one of ${FAULT_NAMES.join(', ')}`);
-  return [...previous, value as FaultName];
 }
 
 function collectToken(value: string, previous: string[]): string[] {
@@ -89,7 +83,6 @@ export function registerServe(program: Command): void {
       'DEVELOPMENT ONLY: issue credentials over plain ws:// to loopback peers (§14 otherwise requires wss://, stdio or in-memory)',
     )
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
-    .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -111,7 +104,6 @@ async function serve(flags: ServeFlags): Promise<void> {
     tokens: tokenMap(flags.token, (l) => process.stderr.write(`${l}\n`)),
     ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
     ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
-    ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
     // §14: provisioned_credentials is advertised only with a durable revocation ledger beside it.
     ...(flags.referenceCredentials !== undefined
       ? {
@@ -125,7 +117,6 @@ async function serve(flags: ServeFlags): Promise<void> {
   });
   if (flags.demoAgents) registerDemoAgents(runtime);
   if (flags.conformanceAgents) registerConformanceAgents(runtime);
-  if (flags.fault.length > 0) process.stderr.write(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}\n`);
   const agents = runtime.agents.inventory().map((a) => a.name);
 
   let stopping = false;

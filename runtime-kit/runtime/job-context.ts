@@ -98,8 +98,6 @@ export interface JobControl {
   fail(error: ARCPError): void;
   maxChunkBytes: number;
   maxResultBytes: number;
-  /** Fault `feature-outside-negotiated`: ignore the gates. */
-  ignoreFeatureGates: boolean;
 }
 
 export class JobContextImpl implements JobContext {
@@ -240,7 +238,7 @@ export class JobContextImpl implements JobContext {
   }
 
   private gate(feature: Feature): boolean {
-    return this.job.owner.has(feature) || this.control.ignoreFeatureGates;
+    return this.job.owner.has(feature);
   }
 
   // A denial becomes a tool_result error the agent can handle (§9.3, §13.4). LEASE_EXPIRED also

@@ -18,11 +18,10 @@ export interface ListScope {
 
 export function listJobs(core: RuntimeCore, session: Session, query: ListQuery, scope: ListScope, requestId: string): SessionJobsPayload {
   const now = core.timers.now();
-  const everyone = core.faults.has('list-other-principal');
   const matches: Job[] = [];
   for (const job of core.jobs.values()) {
     if (!job.acceptedPayload) continue; // not accepted yet (credentials being issued)
-    if (!everyone && !decideObserve(scope.policy, { principal: session.principal, sessionId: session.id, job, action: 'list' }).allowed) continue;
+    if (!decideObserve(scope.policy, { principal: session.principal, sessionId: session.id, job, action: 'list' }).allowed) continue;
     if (job.isTerminal && now - completedAtMs(job) > scope.retentionMs) continue;
     if (!matchesQuery(job, query)) continue;
     matches.push(job);
