@@ -1,5 +1,5 @@
 // session.list_jobs -> session.jobs (§6.6). Scope: jobs the principal may observe (its own;
-// others only through the subscribePolicy; fault `list-other-principal` lists everything).
+// others only through the subscribePolicy).
 // Terminal jobs stay listable for the retention window (catalog §9 #32). Entries carry the
 // observable, non-secret view only — never credentials (catalog §10 #28).
 import type { JobListEntry, SessionJobsPayload } from '../../../generated/index.js';
