@@ -49,9 +49,9 @@ export const IN_PROCESS_SETTINGS = {
   cancelGraceMs: 2_000,
   // heartbeat loss after 4 s of silence: the loss check runs in ~6 s
   heartbeatIntervalSec: 2,
-  // 6.3/resume/window-expired waits twice the window: 2 x 3 + 1 s. Longer than the 4 s it takes
-  // to detect heartbeat loss, so 6.4/heartbeat/loss-keeps-jobs still resumes inside the window.
-  resumeWindowSec: 5,
+  // 6.3/resume/window-expired waits twice the window plus a second (7 s). The window counts from
+  // the detach, so 6.4/heartbeat/loss-keeps-jobs, which resumes right after the loss, stays inside it.
+  resumeWindowSec: 3,
 } as const;
 
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
