@@ -47,8 +47,8 @@ export const budgetBinarySumChecks: CheckDef[] = [
           } else if (kind === 'tool_result') {
             const got = ops[op++];
             const exhausted = oracle.exhausted();
-            if (exhausted && got.allowed) throw new Violation(`${what}: op ${op} was allowed with the decimal counter at ${oracle.remaining('USD')} (float arithmetic?)`);
-            if (!exhausted && !got.allowed) throw new Violation(`${what}: op ${op} was denied (${String(got.code)}) with USD ${oracle.remaining('USD')} left`);
+            if (exhausted && got.allowed) throw new Violation(`${what}: op ${op} was allowed (${got.frame}) with the decimal counter at ${oracle.remaining('USD')} (float arithmetic?)`);
+            if (!exhausted && !got.allowed) throw new Violation(`${what}: op ${op} was denied ${String(got.code)} (${got.frame}) with USD ${oracle.remaining('USD')} left`);
             if (exhausted) require_(got.code === 'BUDGET_EXHAUSTED', `${what}: op ${op} denied with ${String(got.code)}, expected BUDGET_EXHAUSTED`);
           }
         }

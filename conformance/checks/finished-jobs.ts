@@ -36,7 +36,7 @@ export const finishedJobChecks: CheckDef[] = [
       );
       require_(reply.type === 'job.accepted', `idempotent resubmit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
       require_(String(reply.job_id ?? field(reply, 'payload', 'job_id')) === jobId, 'the resubmit started another job');
-      const outcome = await again.conn.expect((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId, 'terminal of the finished job on the resubmitting session');
+      const outcome = await again.conn.expect((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId, `terminal of the finished job after job.accepted ${String(reply.id)} on the resubmitting session`);
       require_(outcome.type === 'job.result' && canonicalJson(inlineResult(outcome)) === canonicalJson(input), `the resubmitting session got ${outcome.type} with another result`);
     },
   }),

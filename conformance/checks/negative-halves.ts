@@ -6,7 +6,7 @@ import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { eventsOf, listedJobIds, opsOnWire, subscribe } from './wire-probes.js';
+import { eventsOf, listedJobIds, listing, opsOnWire, subscribe } from './wire-probes.js';
 
 /** Round trip through the runtime's inbound queue: everything sent before it has been handled. */
 async function barrier(s: Session): Promise<void> {
@@ -81,8 +81,8 @@ export const negativeHalfChecks: CheckDef[] = [
       await ctx.terminal(s, done);
       const running = await ctx.submit(s, AGENTS.slow, { steps: 40, interval_ms: 50 });
       await s.conn.expect((m) => m.job_id === running && m.type === 'job.event', 'the slow job running');
-      const all = await listedJobIds(s, { limit: 1000 });
-      require_(all.includes(done), 'the finished job is missing from the listing (§6.6: finished jobs are listed too)');
+      const { ids: all, frame } = await listing(s, { limit: 1000 });
+      require_(all.includes(done), `${frame} lists ${all.length} job(s) without the finished job ${done} (§6.6: finished jobs are listed too)`);
       require_(all.includes(running), 'the running job is missing from the listing');
       const live = await listedJobIds(s, { filter: { status: ['running'] }, limit: 1000 });
       require_(live.includes(running), 'filter status ["running"] dropped the running job');

@@ -33,7 +33,7 @@ export const refusalChecks: CheckDef[] = [
         require_(!served, `${h.what}: the runtime served a job.submit on the refused transport`);
         // a hello refused as malformed (INVALID_REQUEST, §12) may leave the transport open for a retry
         if (!unauthenticated) continue;
-        throw new Violation(`${h.what}: the transport is still open ${ctx.timeoutMs} ms after session.error ${String((reply.payload as { code?: string }).code)} (§6.1: refuse and close)`);
+        throw new Violation(`${h.what}: the transport is still open ${ctx.timeoutMs} ms after session.error ${String((reply.payload as { code?: string }).code)} ${String(reply.id)} (§6.1: refuse and close)`);
       }
     },
   }),

@@ -10,6 +10,8 @@ export interface WireOp {
   target?: string;
   allowed: boolean;
   code?: string;
+  /** The tool_result frame that carried the verdict, for messages (`msg_... seq 7`). */
+  frame: string;
 }
 
 /** The job's operations in emission order, pairing each tool_result with its tool_call by call_id. */
@@ -25,7 +27,7 @@ export function opsOnWire(frames: readonly Envelope[], jobId: string): WireOp[] 
       calls.set(callId, { capability: field(body, 'args', 'capability') as string | undefined, target: field(body, 'args', 'target') as string | undefined });
     } else if (kind === 'tool_result') {
       const error = field(body, 'error');
-      out.push({ ...calls.get(callId), allowed: error === undefined || error === null, code: field(error, 'code') as string | undefined });
+      out.push({ ...calls.get(callId), allowed: error === undefined || error === null, code: field(error, 'code') as string | undefined, frame: `tool_result ${String(m.id)} event_seq ${String(m.event_seq)}` });
     }
   }
   return out;
@@ -37,7 +39,7 @@ export function requireOpsOnWire(frames: readonly Envelope[], jobId: string, exp
   require_(ops.length === expected.length, `${label}: the wire shows ${ops.length} tool_result(s), expected ${expected.length}`);
   expected.forEach((e, i) => {
     const got = ops[i];
-    if (got.allowed !== e.allowed) throw new Violation(`${label}: ${e.what} was ${got.allowed ? 'allowed' : `denied (${String(got.code)})`} on the wire, expected ${e.allowed ? 'allowed' : 'denied'}`);
+    if (got.allowed !== e.allowed) throw new Violation(`${label}: ${e.what} was ${got.allowed ? 'allowed' : `denied (${String(got.code)})`} on the wire (${got.frame}), expected ${e.allowed ? 'allowed' : 'denied'}`);
     if (!e.allowed && e.codes && !e.codes.includes(String(got.code))) throw new Violation(`${label}: ${e.what} denied with ${String(got.code)}, expected ${e.codes.join(' or ')}`);
   });
 }
@@ -56,10 +58,15 @@ export async function listJobs(s: Session, payload: Record<string, unknown> = { 
 
 /** The job ids of one listing, requiring a session.jobs answer. */
 export async function listedJobIds(s: Session, payload?: Record<string, unknown>): Promise<string[]> {
+  return (await listing(s, payload)).ids;
+}
+
+/** One listing: its ids and the session.jobs frame that carried them (named in messages). */
+export async function listing(s: Session, payload?: Record<string, unknown>): Promise<{ ids: string[]; frame: string }> {
   const reply = await listJobs(s, payload);
   require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
   const jobs = field(reply, 'payload', 'jobs');
-  return Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [];
+  return { ids: Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [], frame: `session.jobs ${String(reply.id)}` };
 }
 
 /** Sends job.subscribe; resolves with job.subscribed or the refusal. */
