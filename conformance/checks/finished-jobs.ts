@@ -1,11 +1,11 @@
 // Finished jobs are still jobs: an idempotent hit on one must reach its outcome (§7.2), and
 // another principal must learn nothing about it (§6.6, §14) — not from a listing, a subscribe,
 // a cancel or a resubmit with the same key. Most isolation bugs live on these "after" paths.
-import { envelope, field, newTraceId } from '../driver/wire.js';
+import { envelope, field } from '../driver/wire.js';
 import { AGENTS, canonicalJson, inlineResult, scenario } from './define.js';
 import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { listedJobIds, subscribe } from './wire-probes.js';
+import { listedJobIds, resubmit, subscribe } from './wire-probes.js';
 
 /** Codes a runtime may use to refuse a job the caller may not know about (§6.6: no leak). */
 const HIDDEN = ['JOB_NOT_FOUND', 'PERMISSION_DENIED'];
@@ -27,13 +27,7 @@ export const finishedJobChecks: CheckDef[] = [
       const term = await ctx.terminal(first, jobId);
       require_(term.type === 'job.result', `echo ended with ${term.type}`);
       const again = await ctx.open('A');
-      // correlated by the one job_id it may name (catalog §9 #5: the stored job.accepted may carry the original trace_id)
-      const resubmit = envelope('job.submit', { agent: AGENTS.echo, input, idempotency_key: key }, { session_id: again.sessionId, trace_id: newTraceId() });
-      again.conn.send(resubmit);
-      const reply = await again.conn.expect(
-        (m) => (m.type === 'job.accepted' && String(m.job_id ?? field(m, 'payload', 'job_id')) === jobId) || m.type === 'job.error' || m.type === 'session.error' || (m.type === 'job.accepted' && field(m, 'payload', 'request_id') === resubmit.id),
-        'job.accepted for the idempotent resubmit',
-      );
+      const reply = await resubmit(again, AGENTS.echo, input, key, jobId);
       require_(reply.type === 'job.accepted', `idempotent resubmit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
       require_(String(reply.job_id ?? field(reply, 'payload', 'job_id')) === jobId, 'the resubmit started another job');
       const outcome = await again.conn.expect((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId, `terminal of the finished job after job.accepted ${String(reply.id)} on the resubmitting session`);

@@ -24,6 +24,7 @@ import { observerChecks } from './observers.js';
 import { budgetBinarySumChecks } from './budget-binary-sums.js';
 import { delegationChildChecks } from './delegation-child.js';
 import { finishedJobChecks } from './finished-jobs.js';
+import { gatedPathChecks } from './gated-paths.js';
 import { leaseTargetChecks } from './lease-targets.js';
 import { negativeHalfChecks } from './negative-halves.js';
 import { refusalChecks } from './refusal-closes.js';
@@ -62,13 +63,14 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...credentialChecks,
   ...observerChecks,
   // blind spots by class (issue 8 item 2): negative halves, finished jobs, non-canonical targets,
-  // the child side of delegation, binary-inexact budgets, refused handshakes
+  // the child side of delegation, binary-inexact budgets, refused handshakes, gated kinds on every path
   ...negativeHalfChecks,
   ...finishedJobChecks,
   ...leaseTargetChecks,
   ...delegationChildChecks,
   ...budgetBinarySumChecks,
   ...refusalChecks,
+  ...gatedPathChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

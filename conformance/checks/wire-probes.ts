@@ -1,7 +1,7 @@
 // What the wire itself says about a job, independent of what the peer's agent reports: the
 // tool_call/tool_result pairs of its operations, its job.accepted, listings and subscriptions.
 // Checks judge lease, budget, model and delegation verdicts from these frames.
-import { envelope, field, type Envelope } from '../driver/wire.js';
+import { envelope, field, newTraceId, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import { require_, Violation } from './outcomes.js';
 
@@ -47,6 +47,21 @@ export function requireOpsOnWire(frames: readonly Envelope[], jobId: string, exp
 /** The job.accepted of `jobId` seen on this connection (a delegated child's included). */
 export function acceptedOf(frames: readonly Envelope[], jobId: string): Envelope | undefined {
   return frames.find((m) => m.type === 'job.accepted' && (m.job_id === jobId || field(m, 'payload', 'job_id') === jobId));
+}
+
+/**
+ * Resubmits under an idempotency key whose job is known, correlating the answer by that job_id
+ * too: catalog §9 #5, a stored job.accepted may come back with the original request's trace_id.
+ */
+export async function resubmit(s: Session, agent: string, input: unknown, key: string, knownJobId: string): Promise<Envelope> {
+  const env = envelope('job.submit', { agent, input, idempotency_key: key }, { session_id: s.sessionId, trace_id: newTraceId() });
+  s.conn.send(env);
+  return s.conn.expect(
+    (m) =>
+      (m.type === 'job.accepted' && (String(m.job_id ?? field(m, 'payload', 'job_id')) === knownJobId || field(m, 'payload', 'request_id') === env.id)) ||
+      ((m.type === 'job.error' || m.type === 'session.error') && (field(m, 'payload', 'request_id') === env.id || m.trace_id === env.trace_id)),
+    `job.accepted for the idempotent resubmit of ${knownJobId}`,
+  );
 }
 
 /** Sends session.list_jobs; resolves with the correlated session.jobs or a session.error. */

@@ -13,12 +13,13 @@ import { applyMutations, disposeMutants, faultyTarget } from './fault-scratch.js
 import { budgetBinarySumChecks } from '../checks/budget-binary-sums.js';
 import { delegationChildChecks } from '../checks/delegation-child.js';
 import { finishedJobChecks } from '../checks/finished-jobs.js';
+import { gatedPathChecks } from '../checks/gated-paths.js';
 import { leaseTargetChecks } from '../checks/lease-targets.js';
 import { negativeHalfChecks } from '../checks/negative-halves.js';
 import { refusalChecks } from '../checks/refusal-closes.js';
 
 /** Checks added for issue 8 item 2: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

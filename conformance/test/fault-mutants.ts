@@ -124,6 +124,13 @@ export const FAULTS: readonly Fault[] = [
     ],
   },
   {
+    name: 'forwarded-events-ungated',
+    what: 'events of jobs the session does not own (subscribed, attached) skip the feature gate',
+    statement: 'S6.2-01',
+    catchers: ['6.2/negotiation/gated-kinds-every-path'],
+    edits: [{ file: SESSION, find: "    if (type === 'job.event' && !eventAllowed(this.features, payload)", replace: "    if (type === 'job.event' && !($ON && !this.liveJobs.has(jobId)) && !eventAllowed(this.features, payload)" }],
+  },
+  {
     name: 'cancel-ignored',
     what: 'after job.cancel, an agent returning normally ends in job.result success',
     statement: 'S7.4-01',
