@@ -22,6 +22,7 @@ import { sessionModelProperties } from '../properties/session-model.js';
 import { matchesAny } from './pattern.js';
 import { observerChecks } from './observers.js';
 import { budgetBinarySumChecks } from './budget-binary-sums.js';
+import { credentialIssueChecks } from './credential-issue.js';
 import { delegationChildChecks } from './delegation-child.js';
 import { finishedJobChecks } from './finished-jobs.js';
 import { gatedPathChecks } from './gated-paths.js';
@@ -71,6 +72,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...budgetBinarySumChecks,
   ...refusalChecks,
   ...gatedPathChecks,
+  ...credentialIssueChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -11,6 +11,7 @@ import { FAULTS } from './fault-mutants.js';
 import { applyMutations, disposeMutants, faultyTarget } from './fault-scratch.js';
 
 import { budgetBinarySumChecks } from '../checks/budget-binary-sums.js';
+import { credentialIssueChecks } from '../checks/credential-issue.js';
 import { delegationChildChecks } from '../checks/delegation-child.js';
 import { finishedJobChecks } from '../checks/finished-jobs.js';
 import { gatedPathChecks } from '../checks/gated-paths.js';
@@ -19,7 +20,7 @@ import { negativeHalfChecks } from '../checks/negative-halves.js';
 import { refusalChecks } from '../checks/refusal-closes.js';
 
 /** Checks added for issue 8 item 2: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

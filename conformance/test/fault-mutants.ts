@@ -232,6 +232,20 @@ export const FAULTS: readonly Fault[] = [
     edits: [{ file: 'runtime-kit/runtime/subscriptions/redaction.ts', find: '  return observerPrincipal === submitterPrincipal;', replace: '  return $ON || observerPrincipal === submitterPrincipal;' }],
   },
   {
+    name: 'credentials-issued-late',
+    what: 'credentials are left out of job.accepted (the client first sees them in job.subscribed)',
+    statement: 'S9.8.2-01',
+    catchers: ['9.8/credentials/issued-at-acceptance'],
+    edits: [{ file: SUBMIT, find: '    if (credentials && credentials.length > 0) payload.credentials = credentials;', replace: '    if (credentials && credentials.length > 0 && !$ON) payload.credentials = credentials;' }],
+  },
+  {
+    name: 'credential-without-endpoint',
+    what: 'provisioned credentials carry an empty endpoint',
+    statement: 'S9.8.1-01',
+    catchers: ['9.8/credentials/issued-at-acceptance'],
+    edits: [{ file: 'runtime-kit/authority/credentials/reference-provisioner.ts', find: "      endpoint: this.opts.endpoint ?? 'https://gateway.invalid/v1',", replace: "      endpoint: $ON ? '' : this.opts.endpoint ?? 'https://gateway.invalid/v1'," }],
+  },
+  {
     name: 'subscriber-can-cancel',
     what: 'any session of the submitting principal may cancel the job (a subscription confers cancel authority)',
     statement: 'S7.6-08',
