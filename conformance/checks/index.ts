@@ -29,6 +29,7 @@ import { gatedPathChecks } from './gated-paths.js';
 import { leaseTargetChecks } from './lease-targets.js';
 import { negativeHalfChecks } from './negative-halves.js';
 import { refusalChecks } from './refusal-closes.js';
+import { resultCapChecks } from './result-caps.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -73,6 +74,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...refusalChecks,
   ...gatedPathChecks,
   ...credentialIssueChecks,
+  ...resultCapChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

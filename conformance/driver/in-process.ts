@@ -52,6 +52,8 @@ export const IN_PROCESS_SETTINGS = {
   // 6.3/resume/window-expired waits twice the window plus a second (7 s). The window counts from
   // the detach, so 6.4/heartbeat/loss-keeps-jobs, which resumes right after the loss, stays inside it.
   resumeWindowSec: 3,
+  // 14/results/over-cap-internal-error streams 256 KiB chunks: over this cap, so the MUST side runs
+  maxResultChunkBytes: 64 * 1024,
 } as const;
 
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {

@@ -18,9 +18,10 @@ import { gatedPathChecks } from '../checks/gated-paths.js';
 import { leaseTargetChecks } from '../checks/lease-targets.js';
 import { negativeHalfChecks } from '../checks/negative-halves.js';
 import { refusalChecks } from '../checks/refusal-closes.js';
+import { resultCapChecks } from '../checks/result-caps.js';
 
 /** Checks added for issue 8 item 2: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

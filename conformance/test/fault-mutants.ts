@@ -167,6 +167,13 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['12/submit/agent-not-available'],
     edits: [{ file: 'runtime-kit/runtime/agent-registry.ts', find: "      throw arcpError('AGENT_NOT_AVAILABLE',", replace: "      throw arcpError($ON ? 'INTERNAL_ERROR' : 'AGENT_NOT_AVAILABLE'," }],
   },
+  {
+    name: 'result-cap-wrong-code',
+    what: 'a result over the chunk cap ends the job with INVALID_REQUEST instead of INTERNAL_ERROR',
+    statement: 'S14-11',
+    catchers: ['14/results/over-cap-internal-error'],
+    edits: [{ file: 'runtime-kit/runtime/result-stream.ts', find: "    const error = arcpError('INTERNAL_ERROR', message, { retryable: true, details: { result_id: this.resultId } });", replace: "    const error = arcpError($ON ? 'INVALID_REQUEST' : 'INTERNAL_ERROR', message, { retryable: true, details: { result_id: this.resultId } });" }],
+  },
   // §6.6 listing, §7.6 subscription, §14 isolation
   {
     name: 'list-other-principal',
