@@ -316,6 +316,13 @@ export const FAULTS: readonly Fault[] = [
     edits: [{ file: 'runtime-kit/authority/lease-subset.ts', find: '    if (!patternsCovered(parentPatterns, patterns)) return', replace: "    if (!patternsCovered(parentPatterns, patterns) && !($ON && capability === 'model.use')) return" }],
   },
   {
+    name: 'agent-reports-allowed',
+    what: 'the conformance agents report every operation as allowed, whatever the runtime decided',
+    statement: 'S9.3-02',
+    catchers: ['9.2/glob/star-is-one-segment', '9.7/model/gate'],
+    edits: [{ file: 'runtime-kit/agents/conformance-authority.ts', find: '  return d.allowed ? { allowed: true } : { allowed: false, code: d.error.code };', replace: '  return d.allowed || $ON ? { allowed: true } : { allowed: false, code: d.error.code };' }],
+  },
+  {
     name: 'ignore-expires-at',
     what: 'operations after lease_constraints.expires_at are still allowed',
     statement: 'S9.5-03',
