@@ -385,6 +385,78 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['10/delegation/child-inherits-expiry'],
     edits: [{ file: DELEGATION, find: '      ...(decision.constraints !== undefined ? { leaseConstraints: decision.constraints } : {}),\n      traceId', replace: '      ...(decision.constraints !== undefined && !$ON ? { leaseConstraints: decision.constraints } : {}),\n      traceId' }],
   },
+  // one fault per covered statement (second batch)
+  {
+    name: 'pong-wrong-nonce',
+    what: 'session.pong echoes another nonce than the ping\'s',
+    statement: 'S6.4-02',
+    catchers: ['6.4/pong/answers-ping'],
+    edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        ping_nonce: ping.payload.nonce,', replace: "        ping_nonce: $ON ? 'p_other' : ping.payload.nonce," }],
+  },
+  {
+    name: 'list-wrong-request-id',
+    what: 'session.jobs carries a request_id that is not the list_jobs envelope id',
+    statement: 'S6.6-01',
+    catchers: ['6.6/list/own-jobs-listed'],
+    edits: [{ file: LIST, find: '    request_id: requestId,', replace: "    request_id: $ON ? 'msg_other' : requestId," }],
+  },
+  {
+    name: 'idempotent-new-job',
+    what: 'an idempotent resubmit with identical parameters starts a new job',
+    statement: 'S7.2-01',
+    catchers: ['7.2/idempotency/same-accepted', '7.2/idempotency/random-resubmits'],
+    edits: [{ file: 'runtime-kit/runtime/idempotency.ts', find: '    const record = this.records.get(scope(principal, key));', replace: '    const record = $ON ? undefined : this.records.get(scope(principal, key));' }],
+  },
+  {
+    name: 'conflict-treated-same',
+    what: 'a reused key with other parameters returns the first job instead of DUPLICATE_KEY',
+    statement: 'S7.2-02',
+    catchers: ['7.2/idempotency/conflict-duplicate-key', '7.2/idempotency/random-resubmits'],
+    edits: [{ file: 'runtime-kit/runtime/idempotency.ts', find: "    const kind = isDeepStrictEqual(record.submitPayload, submitPayload) ? 'same' : 'conflict';", replace: "    const kind = $ON || isDeepStrictEqual(record.submitPayload, submitPayload) ? 'same' : 'conflict';" }],
+  },
+  {
+    name: 'accepted-without-budget',
+    what: 'job.accepted omits the initial budget counters',
+    statement: 'S7.1-02',
+    catchers: ['9.6/budget/accepted-counters'],
+    edits: [{ file: SUBMIT, find: '    if (budget !== undefined) payload.budget = budget;', replace: '    if (budget !== undefined && !$ON) payload.budget = budget;' }],
+  },
+  {
+    name: 'observe-any-principal',
+    what: 'without a policy every principal may observe every job (subscribe, list)',
+    statement: 'S14-01',
+    catchers: ['7.6/subscribe/other-principal-denied', '7.6/subscribe/random-observers'],
+    edits: [{ file: 'runtime-kit/runtime/subscriptions/subscribe-policy.ts', find: "  if (policy === undefined) return { allowed: false, reason: 'default policy: same principal only' };", replace: "  if (policy === undefined) return { allowed: $ON, reason: 'default policy: same principal only' };" }],
+  },
+  {
+    name: 'negative-cost-accepted',
+    what: 'a negative cost is applied (it raises the counter)',
+    statement: 'S9.6-03',
+    catchers: ['9.6/budget/negative-cost-no-decrement'],
+    edits: [{ file: 'runtime-kit/authority/budget.ts', find: "    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {", replace: "    if (typeof value !== 'number' || !Number.isFinite(value) || (value < 0 && !$ON)) {" }],
+  },
+  {
+    name: 'model-gate-open',
+    what: 'every model is allowed once the lease has any model.use pattern',
+    statement: 'S9.7-01',
+    catchers: ['9.7/model/gate'],
+    edits: [{ file: AUTHORITY, find: "    return this.compiled.covers('model.use', canonical.target) ? {", replace: "    return $ON || this.compiled.covers('model.use', canonical.target) ? {" }],
+  },
+  {
+    name: 'child-budget-unchecked',
+    what: 'a child cost.budget above the parent\'s remaining budget is granted',
+    statement: 'S9.4-02',
+    catchers: ['9.4/delegation/budget-within-remaining'],
+    edits: [{ file: 'runtime-kit/authority/lease-subset.ts', find: '        if (amount.gt(ceiling)) return', replace: '        if (amount.gt(ceiling) && !$ON) return' }],
+  },
+  {
+    name: 'child-patterns-unchecked',
+    what: 'child patterns are granted without checking them against the parent\'s',
+    statement: 'S9.4-01',
+    catchers: ['9.4/delegation/subset-enforced', '9.4/delegation/random-leases'],
+    // applied after model-subset-unchecked, on the same condition
+    edits: [{ file: 'runtime-kit/authority/lease-subset.ts', find: '    if (!patternsCovered(parentPatterns, patterns)', replace: '    if (!$ON && !patternsCovered(parentPatterns, patterns)' }],
+  },
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
