@@ -43,6 +43,32 @@ export const negativeHalfChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.6/subscribe/history-from-position',
+    statements: ['S7.6-02'],
+    spec: '§7.6',
+    level: 'MUST',
+    title: 'subscribe with history from the owner\'s event_seq of progress 2 replays exactly progress 3.. (nothing at or before the position, nothing skipped after it)',
+    feature: 'subscribe',
+    agents: [AGENTS.slow],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const owner = await ctx.open('A');
+      require_(owner.features.includes('progress'), 'the owner did not negotiate progress');
+      const steps = 6;
+      const jobId = await ctx.submit(owner, AGENTS.slow, { steps, interval_ms: 40 });
+      const at = (n: number) => (m: { job_id?: unknown; payload?: unknown }) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress' && Number(field(m, 'payload', 'body', 'current')) === n;
+      const second = await owner.conn.expect(at(2), 'progress 2 (owner)');
+      await owner.conn.expect(at(3), 'progress 3 (owner)');
+      const watcher = await ctx.open('A');
+      const sub = await subscribe(watcher, jobId, { history: true, from_event_seq: Number(second.event_seq) });
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`);
+      await ctx.terminal(watcher, jobId);
+      const got = currents(watcher.conn.messages(), jobId);
+      const want = Array.from({ length: steps - 2 }, (_, i) => i + 3);
+      require_(JSON.stringify(got) === JSON.stringify(want), `history from event_seq ${String(second.event_seq)} (progress 2) delivered progress ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    },
+  }),
+  scenario({
     id: '7.6/unsubscribe/stops-delivery',
     statements: ['S7.6-07'],
     spec: '§7.6',

@@ -457,6 +457,42 @@ export const FAULTS: readonly Fault[] = [
     // applied after model-subset-unchecked, on the same condition
     edits: [{ file: 'runtime-kit/authority/lease-subset.ts', find: '    if (!patternsCovered(parentPatterns, patterns)', replace: '    if (!$ON && !patternsCovered(parentPatterns, patterns)' }],
   },
+  {
+    name: 'malformed-frame-dropped',
+    what: 'a frame that fails to decode is dropped without a reply (the TS reference runtime\'s behaviour)',
+    statement: 'S12-01',
+    catchers: ['12/invalid-request/malformed-json', '5/robustness/malformed-json'],
+    edits: [{ file: 'runtime-kit/runtime/connection.ts', find: '      this.sendError(decoded.error, corr);\n      return;', replace: '      if (!$ON) this.sendError(decoded.error, corr);\n      return;' }],
+  },
+  {
+    name: 'past-expiry-accepted',
+    what: 'lease_constraints.expires_at in the past is accepted at submission',
+    statement: 'S9.5-01',
+    catchers: ['9.5/expiry/invalid-rejected'],
+    edits: [{ file: 'runtime-kit/authority/lease-validation.ts', find: "    if (at <= nowMs) invalid(", replace: "    if (at <= nowMs && !$ON) invalid(" }],
+  },
+  {
+    name: 'chunked-result-without-result-id',
+    what: 'the job.result after result_chunk events names another result_id',
+    statement: 'S8.4-05',
+    catchers: ['8.4/chunks/utf8-assembly'],
+    edits: [{ file: RUNNER, find: "      const payload: JobResultPayload = { final_status: 'success', result_id: stream.resultId,", replace: "      const payload: JobResultPayload = { final_status: 'success', result_id: $ON ? 'res_01JABCDEFGHJKMNPQRSTVWXYZ0' : stream.resultId," }],
+  },
+  {
+    name: 'bare-name-runs-oldest',
+    what: 'a bare agent name runs the oldest registered version instead of the advertised default',
+    statement: 'S7.5-01',
+    catchers: ['7.5/versions/default'],
+    edits: [{ file: 'runtime-kit/runtime/agent-registry.ts', find: '    const version = defaultVersion(entry);\n    if (version === undefined) {', replace: '    const version = $ON ? [...entry.versions.keys()][0] : defaultVersion(entry);\n    if (version === undefined) {' }],
+  },
+  {
+    name: 'history-from-wrong-position',
+    what: 'job.subscribe with history replays from from_event_seq + 2 (skips one event)',
+    statement: 'S7.6-02',
+    // 7.6/subscribe/history-replay (from 0) misses it: the skipped event is status running
+    catchers: ['7.6/subscribe/history-from-position'],
+    edits: [{ file: 'runtime-kit/runtime/subscriptions/subscribe.ts', find: 'deps.history.after(job.jobId, req.fromEventSeq ?? 0)', replace: 'deps.history.after(job.jobId, (req.fromEventSeq ?? 0) + ($ON ? 1 : 0))' }],
+  },
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
