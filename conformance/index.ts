@@ -37,8 +37,8 @@ export interface ConformanceOptions {
   concurrency?: number;
   /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
   allowPartial?: boolean;
-  /** In-process only: runtime faults to inject (self-certification tests). */
-  faults?: InProcessOptions['faults'];
+  /** A ready-made peer (e.g. a mutated runtime built by the fault suite); overrides target/stdio. */
+  peer?: PeerTarget;
   /** In-process only: observation policy (see InProcessOptions). */
   observers?: InProcessOptions['observers'];
   /** Output: 'tty' live display, 'plain' lines, 'silent' nothing. */
@@ -49,11 +49,12 @@ export interface ConformanceOptions {
 export { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS };
 
 async function openTarget(o: ConformanceOptions): Promise<PeerTarget> {
+  if (o.peer) return o.peer;
   if (o.target && o.stdio) throw new Error('give either --target or --stdio, not both');
   if ((o.target || o.stdio) && !o.token) throw new Error('--token is required with --target or --stdio (principal A\'s bearer token)');
   if (o.target) return webSocketTarget(o.target, o.token ?? '', o.tokenB);
   if (o.stdio) return stdioTarget(o.stdio, o.token ?? '', o.tokenB);
-  return inProcessTarget({ faults: o.faults, observers: o.observers });
+  return inProcessTarget({ observers: o.observers });
 }
 
 /**

@@ -3,12 +3,12 @@
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
-import { ARCPRuntime, FAULT_NAMES, type FaultName, type RuntimeLogger } from '../../runtime-kit/runtime/index.js';
+import { ARCPRuntime, type RuntimeLogger } from '../../runtime-kit/runtime/index.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
 import { openStore, STORE_SPEC_HELP } from '../../runtime-kit/store/open-store.js';
 
@@ -26,7 +26,6 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   plainLoopbackCredentials?: boolean;
-  fault: FaultName[];
   logLevel: LogLevelName;
   logFormat: LogFormat;
   store: string;
@@ -52,11 +51,6 @@ function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
-}
-
-function collectFault(value: string, previous: FaultName[]): FaultName[] {
-  if (!(FAULT_NAMES as string[]).includes(value)) throw new InvalidArgumentError(`unknown fault; one of ${FAULT_NAMES.join(', ')}`);
-  return [...previous, value as FaultName];
 }
 
 function collectToken(value: string, previous: string[]): string[] {
@@ -113,7 +107,6 @@ export function registerServe(program: Command): void {
     // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
     .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
     // Test-only: lets the conformance harness certify that it catches a broken runtime.
-    .addOption(new Option('--fault <name>', 'inject a test-only protocol fault (repeatable)').argParser(collectFault).default([]).hideHelp())
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -156,7 +149,6 @@ async function serve(flags: ServeFlags): Promise<void> {
       tokens: tokenMap(flags.token, (l) => notice(l, { event: 'serve.generated_token' }, 'warn')),
       ...(flags.heartbeat !== undefined ? { heartbeatIntervalSec: flags.heartbeat } : {}),
       ...(flags.resumeWindow !== undefined ? { resumeWindowSec: flags.resumeWindow } : {}),
-      ...(flags.fault.length > 0 ? { faults: flags.fault } : {}),
       // §14: provisioned_credentials is advertised only with a durable revocation ledger beside it.
       ...(flags.referenceCredentials !== undefined
         ? {
@@ -176,7 +168,6 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   if (flags.demoAgents) registerDemoAgents(runtime);
   if (flags.conformanceAgents) registerConformanceAgents(runtime);
-  if (flags.fault.length > 0) notice(`arcp serve: TEST FAULTS ACTIVE: ${flags.fault.join(', ')}`, { event: 'serve.faults', faults: flags.fault }, 'warn');
   const agents = runtime.agents.inventory().map((a) => a.name);
 
   let stopping = false;

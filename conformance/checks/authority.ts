@@ -7,6 +7,7 @@ import { leaseAllows } from '../model/lease-oracle.js';
 import { AGENTS, inlineResult, requireErrorCode, scenario } from './define.js';
 import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
+import { opsOnWire } from './wire-probes.js';
 
 export interface Outcome {
   allowed: boolean;
@@ -25,7 +26,12 @@ export async function runOps(
   const term = await ctx.terminal(s, jobId);
   const raw = field(inlineResult(term), 'outcomes');
   const outcomes = Array.isArray(raw) ? raw.map((o) => ({ allowed: field(o, 'allowed') === true, code: field(o, 'code') as string | undefined })) : undefined;
-  return { term, outcomes, jobId };
+  // The verdict is the wire's (the job's tool_result frames); the agent's report must agree with it.
+  const wire = opsOnWire(s.conn.messages(), jobId);
+  if (wire.length === 0 || !outcomes) return { term, outcomes, jobId };
+  const differs = outcomes.length !== wire.length || outcomes.some((o, i) => o.allowed !== wire[i].allowed || (!o.allowed && o.code !== wire[i].code));
+  if (differs) throw new Violation(`the agent reported ${JSON.stringify(outcomes)} but the wire shows ${JSON.stringify(wire.map((w) => ({ allowed: w.allowed, code: w.code })))} (${wire.map((w) => w.frame).join(', ')})`);
+  return { term, outcomes: wire.map((w) => ({ allowed: w.allowed, ...(w.code ? { code: w.code } : {}) })), jobId };
 }
 
 export function requireOutcomes(outcomes: Outcome[] | undefined, expected: Outcome[], what: string): void {

@@ -21,6 +21,15 @@ import { sequencingProperties } from '../properties/sequencing.js';
 import { sessionModelProperties } from '../properties/session-model.js';
 import { matchesAny } from './pattern.js';
 import { observerChecks } from './observers.js';
+import { budgetBinarySumChecks } from './budget-binary-sums.js';
+import { credentialIssueChecks } from './credential-issue.js';
+import { delegationChildChecks } from './delegation-child.js';
+import { finishedJobChecks } from './finished-jobs.js';
+import { gatedPathChecks } from './gated-paths.js';
+import { leaseTargetChecks } from './lease-targets.js';
+import { negativeHalfChecks } from './negative-halves.js';
+import { refusalChecks } from './refusal-closes.js';
+import { resultCapChecks } from './result-caps.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -55,6 +64,17 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...delegationChecks,
   ...credentialChecks,
   ...observerChecks,
+  // blind spots by class (issue 8 item 2): negative halves, finished jobs, non-canonical targets,
+  // the child side of delegation, binary-inexact budgets, refused handshakes, gated kinds on every path
+  ...negativeHalfChecks,
+  ...finishedJobChecks,
+  ...leaseTargetChecks,
+  ...delegationChildChecks,
+  ...budgetBinarySumChecks,
+  ...refusalChecks,
+  ...gatedPathChecks,
+  ...credentialIssueChecks,
+  ...resultCapChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

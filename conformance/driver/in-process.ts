@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { registerConformanceAgents } from '../../runtime-kit/agents/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
-import type { FaultName } from '../../runtime-kit/runtime/faults.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
 import type { WireTransport } from './connection.js';
 import type { PeerTarget } from './target.js';
@@ -14,9 +13,24 @@ import type { PeerTarget } from './target.js';
 export const IN_PROCESS_TOKEN_A = 'conformance-token-a';
 export const IN_PROCESS_TOKEN_B = 'conformance-token-b';
 
+/**
+ * The runtime-kit modules the target is built from. The default is this checkout's; the fault
+ * suite passes the same modules loaded from a mutated scratch copy (conformance/test/fault-*).
+ */
+export interface RuntimeModules {
+  ARCPRuntime: typeof ARCPRuntime;
+  registerConformanceAgents: typeof registerConformanceAgents;
+  ReferenceProvisioner: typeof ReferenceProvisioner;
+  createMemoryTransportPair: typeof createMemoryTransportPair;
+}
+
+export const THIS_RUNTIME: RuntimeModules = { ARCPRuntime, registerConformanceAgents, ReferenceProvisioner, createMemoryTransportPair };
+
 export interface InProcessOptions {
-  /** Test-only misbehaviours of the runtime (runtime-kit/runtime/faults.ts). */
-  faults?: readonly FaultName[];
+  /** Build from these modules instead of this checkout's (a mutant, in the fault suite). */
+  modules?: RuntimeModules;
+  /** How the target describes itself in reports (default: "in-process arcp-kit"). */
+  describe?: string;
   /**
    * Observation policy: the default is the spec's "same principal only" (§14); 'b-observes-a'
    * lets principal B subscribe to and list A's jobs, so credential redaction for a non-submitter
@@ -25,34 +39,44 @@ export interface InProcessOptions {
   observers?: 'same-principal' | 'b-observes-a';
 }
 
+/**
+ * Settings short enough that every timing MUST runs against our own runtime within a check
+ * (nothing skipped for "window too long"), long enough that a loaded 2-core machine never trips
+ * them while the harness is merely slow.
+ */
+export const IN_PROCESS_SETTINGS = {
+  // a cancelled agent that ignores its signal is ended within a check
+  cancelGraceMs: 2_000,
+  // heartbeat loss after 4 s of silence: the loss check runs in ~6 s
+  heartbeatIntervalSec: 2,
+  // 6.3/resume/window-expired waits twice the window plus a second (7 s). The window counts from
+  // the detach, so 6.4/heartbeat/loss-keeps-jobs, which resumes right after the loss, stays inside it.
+  resumeWindowSec: 3,
+  // 14/results/over-cap-internal-error streams 256 KiB chunks: over this cap, so the MUST side runs
+  maxResultChunkBytes: 64 * 1024,
+} as const;
+
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
+  const m = opts.modules ?? THIS_RUNTIME;
   // §9.8/§14: credentials are advertised only with a durable revocation ledger.
   const ledgerDir = await mkdtemp(join(tmpdir(), 'arcp-conformance-'));
   const options: ConstructorParameters<typeof ARCPRuntime>[0] = {
     runtime: { name: 'arcp-kit (in-process)', version: '0.1.0' },
     tokens: { [IN_PROCESS_TOKEN_A]: 'principal-a', [IN_PROCESS_TOKEN_B]: 'principal-b' },
-    // Short enough that a cancelled agent that ignores its signal is ended within a check.
-    cancelGraceMs: 2_000,
-    // Short enough for the heartbeat-loss check to run in ~6 s, long enough (loss after 4 s of
-    // silence) that a loaded 2-core machine never trips it while the harness is merely slow.
-    heartbeatIntervalSec: 2,
-    // Short enough for the window-expiry check to run (it waits twice the window), so a MUST
-    // check is never skipped against our own runtime: a skipped one would make the run PARTIAL.
-    resumeWindowSec: 3,
-    faults: opts.faults,
-    credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.conformance.invalid/v1', profile: 'generic' }),
+    ...IN_PROCESS_SETTINGS,
+    credentialProvisioner: new m.ReferenceProvisioner({ endpoint: 'https://gateway.conformance.invalid/v1', profile: 'generic' }),
     revocationLedgerPath: join(ledgerDir, 'revocations.json'),
     ...(opts.observers === 'b-observes-a' ? { subscribePolicy: (req: { principal: string }) => req.principal === 'principal-b' } : {}),
   };
-  const runtime = new ARCPRuntime(options);
-  registerConformanceAgents(runtime);
+  const runtime = new m.ARCPRuntime(options);
+  m.registerConformanceAgents(runtime);
   return {
-    describe: opts.faults?.length ? `in-process arcp-kit with faults ${opts.faults.join(', ')}` : 'in-process arcp-kit',
+    describe: opts.describe ?? 'in-process arcp-kit',
     tokenA: IN_PROCESS_TOKEN_A,
     tokenB: IN_PROCESS_TOKEN_B,
     multiConnection: true,
     connect: async () => {
-      const [client, server] = createMemoryTransportPair();
+      const [client, server] = m.createMemoryTransportPair();
       runtime.accept(server);
       return client as unknown as WireTransport;
     },

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyTarget } from './fault-scratch.js';
 import { runConformance } from '../index.js';
 import { applyBaseline, parseBaseline } from '../runner/baseline.js';
 import type { Verdict } from '../checks/types.js';
@@ -47,11 +48,11 @@ describe('baseline runs', () => {
   const only = '8.3/seq/gap-free-concurrent,7.1/submit/accepted-then-result';
   it('a faulty peer fails the run; the updated baseline makes it pass; a fixed peer then fails it as stale', async () => {
     const file = join(dir, 'expected.txt');
-    const failing = await runConformance({ faults: ['seq-skip'], only, seed: 5, runs: 2, output: 'silent' });
+    const failing = await runConformance({ peer: await faultyTarget('seq-skip'), only, seed: 5, runs: 2, output: 'silent' });
     expect(failing.exitCode).toBe(1);
-    await expect(runConformance({ faults: ['seq-skip'], only, expectedFailures: file, updateBaseline: true, output: 'silent' })).rejects.toThrow(/full run/);
+    await expect(runConformance({ peer: await faultyTarget('seq-skip'), only, expectedFailures: file, updateBaseline: true, output: 'silent' })).rejects.toThrow(/full run/);
     await writeFile(file, '8.3/seq/gap-free-concurrent  # event_seq jumps\n');
-    const graded = await runConformance({ faults: ['seq-skip'], only, seed: 5, runs: 2, expectedFailures: file, output: 'silent' });
+    const graded = await runConformance({ peer: await faultyTarget('seq-skip'), only, seed: 5, runs: 2, expectedFailures: file, output: 'silent' });
     expect(graded.verdicts.find((v) => v.id === '8.3/seq/gap-free-concurrent')?.outcome).toBe('expected-failure');
     expect(graded.exitCode).toBe(0);
     const fixed = await runConformance({ only, seed: 5, runs: 2, expectedFailures: file, output: 'silent' });
@@ -61,7 +62,7 @@ describe('baseline runs', () => {
   // a full run with failing properties (shrinking included): give it room on a loaded machine
   it('--update-baseline on a full run writes every failing check', { timeout: 150_000 }, async () => {
     const file = join(dir, 'full.txt');
-    const r = await runConformance({ faults: ['resume-token-not-rotated'], seed: 3, runs: 1, expectedFailures: file, updateBaseline: true, output: 'silent' });
+    const r = await runConformance({ peer: await faultyTarget('resume-token-not-rotated'), seed: 3, runs: 1, expectedFailures: file, updateBaseline: true, output: 'silent' });
     expect(r.exitCode).toBe(0);
     const text = await readFile(file, 'utf8');
     expect(text).toContain('6.3/resume/token-rotates');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyTarget } from './fault-scratch.js';
 import { runConformance, type RunResult } from '../index.js';
 
 let dir: string;
@@ -14,7 +15,7 @@ let result: RunResult;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'arcp-conf-report-'));
-  result = await runConformance({ faults: ['seq-skip'], only: '8.3/**,6.2/welcome/*', seed: 99, runs: 4, reportDir: dir, output: 'silent' });
+  result = await runConformance({ peer: await faultyTarget('seq-skip'), only: '8.3/**,6.2/welcome/*', seed: 99, runs: 4, reportDir: dir, output: 'silent' });
 });
 
 afterAll(async () => {

@@ -6,7 +6,6 @@ import type { Authenticator } from './authenticator.js';
 import type { Connection } from './connection.js';
 import type { DispatchTable } from './dispatch.js';
 import type { EventStore } from './event-store.js';
-import type { FaultSet } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { Job } from './job.js';
@@ -22,7 +21,6 @@ import type { StoreBinding } from './persistence/store-binding.js';
 export interface RuntimeCore {
   readonly options: ResolvedOptions;
   readonly timers: Clock;
-  readonly faults: FaultSet;
   readonly store: EventStore;
   readonly agents: AgentRegistry;
   readonly sessions: SessionRegistry;

@@ -11,7 +11,6 @@ export { StaticTokenAuthenticator, type Authenticator, type Authenticated, type 
 export { JwtAuthenticator, type JwtAuthenticatorOptions } from './jwt-authenticator.js';
 export { EventStoreFullError, EVENT_STORE_FULL, type EventStore, type EventStoreStats, type OverflowPolicy, type StoredEvent } from './event-store.js';
 export { MemoryEventStore, type MemoryEventStoreOptions } from './memory-event-store.js';
-export { FAULTS, FAULT_NAMES, FaultSet, type FaultName } from './faults.js';
 export type { Decision, JobAuthorityLike, JobInfo, RuntimeHooks, SubmitInfo } from './hooks.js';
 export { passThroughAuthority, type AuthorityDefaults } from './authority-bridge.js';
 export type { HandlerContext, MessageHandler } from './dispatch.js';

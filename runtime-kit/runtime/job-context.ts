@@ -123,8 +123,6 @@ export interface JobControl {
   fail(error: ARCPError): void;
   maxChunkBytes: number;
   maxResultBytes: number;
-  /** Fault `feature-outside-negotiated`: ignore the gates. */
-  ignoreFeatureGates: boolean;
 }
 
 export class JobContextImpl implements JobContext {
@@ -310,7 +308,7 @@ export class JobContextImpl implements JobContext {
   }
 
   private gate(feature: Feature): boolean {
-    return this.job.owner.has(feature) || this.control.ignoreFeatureGates;
+    return this.job.owner.has(feature);
   }
 
   // A denial becomes a tool_result error the agent can handle (§9.3, §13.4). LEASE_EXPIRED also

@@ -40,7 +40,6 @@ export class JobRunner {
       fail: (error) => this.finishError(job, error),
       maxChunkBytes: this.core.options.maxResultChunkBytes,
       maxResultBytes: this.core.options.maxResultBytes,
-      ignoreFeatureGates: this.core.faults.has('feature-outside-negotiated'),
     });
     // Start on a fresh turn so job.accepted and status running are out before agent output.
     queueMicrotask(() => void this.run(job, ctx).catch((err) => this.logFailure(job, err)));
@@ -92,7 +91,7 @@ export class JobRunner {
     }
     if (job.isTerminal) return;
     // §7.4 / catalog §10 #18: after cancel the terminal MUST be CANCELLED, even on a normal return.
-    if (job.cancelRequested && !this.core.faults.has('cancel-ignored')) {
+    if (job.cancelRequested) {
       return this.finishCancelled(job, job.cancelReason ?? 'cancelled by client');
     }
     this.finishSuccess(job, ctx, value);
@@ -135,7 +134,6 @@ export class JobRunner {
       job.terminal = { type: 'job.error', payload: fallback };
       job.emit('job.error', fallback);
     }
-    if (this.core.faults.has('double-terminal')) job.emit(job.terminal.type, job.terminal.payload);
     job.owner.untrackJob(job.jobId);
     this.core.jobs.markTerminal(job, this.core.timers.monotonic());
     if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));

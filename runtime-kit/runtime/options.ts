@@ -3,7 +3,6 @@ import type { Feature } from '../../generated/index.js';
 import type { Authenticator } from './authenticator.js';
 import type { AuthorityRuntimeOptions } from './enforcement/authority-options.js';
 import type { EventStore, OverflowPolicy } from './event-store.js';
-import type { FaultName } from './faults.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { Clock } from './timers.js';
 import { systemClock } from '../protocol/index.js';
@@ -69,8 +68,6 @@ export interface RuntimeOptions extends AuthorityRuntimeOptions {
   maxResultBytes?: number;
   /** Idempotency key lifetime. Default 24 h. */
   idempotencyTtlMs?: number;
-  /** Test-only fault injection (faults.ts). */
-  faults?: Iterable<FaultName>;
   /** §9.7: an absent `model.use` forbids (default) or allows every model. */
   modelPolicy?: 'forbid' | 'allow';
   /** Extension points (authority, lease policy, credentials, lifecycle observers). */

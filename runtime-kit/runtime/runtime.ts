@@ -17,7 +17,6 @@ import { Connection } from './connection.js';
 import type { RuntimeCore } from './core.js';
 import { DispatchTable, type MessageHandler } from './dispatch.js';
 import type { EventStore } from './event-store.js';
-import { FaultSet } from './faults.js';
 import { advertisedFeatures, supportedFeatures } from './features.js';
 import { CORE_HANDLERS } from './handlers/index.js';
 import type { RuntimeHooks } from './hooks.js';
@@ -40,7 +39,6 @@ import { MemoryJobHistory } from './subscriptions/job-history.js';
 export class ARCPRuntime implements RuntimeCore {
   readonly options: ResolvedOptions;
   readonly timers: Clock;
-  readonly faults: FaultSet;
   readonly store: EventStore;
   readonly agents = new AgentRegistry();
   readonly sessions: SessionRegistry;
@@ -67,7 +65,6 @@ export class ARCPRuntime implements RuntimeCore {
   constructor(opts: RuntimeOptions = {}) {
     this.options = resolveOptions(opts);
     this.timers = opts.clock ?? systemClock;
-    this.faults = new FaultSet(opts.faults);
     this.guard = new RuntimeGuard(this.options.limits, this.timers);
     this.jobs = new JobRegistry(undefined, this.options.limits);
     const events = opts.eventStore ?? new MemoryEventStore({
@@ -136,7 +133,6 @@ export class ARCPRuntime implements RuntimeCore {
   createSession(principal: string, features: ReadonlySet<Feature>, sessionId: string, machine?: Session['machine']): Session {
     const session = new Session(sessionId, principal, features, mintResumeToken(), {
       store: this.store,
-      faults: this.faults,
       timers: this.timers,
       options: this.options,
       encode: (m) => this.encode(m),

@@ -14,7 +14,6 @@ import { BackPressureGauge } from './back-pressure.js';
 import { eventAllowed, messageAllowed } from './feature-gate.js';
 import { InboundIdWindow } from './inbound-ids.js';
 import { EventStoreFullError, type EventStore } from './event-store.js';
-import type { FaultSet } from './faults.js';
 import type { SessionEndReason, SessionObservation } from './instrumentation/index.js';
 import type { ResolvedOptions } from './options.js';
 import { isoTime, type Clock } from './timers.js';
@@ -28,7 +27,6 @@ export interface SessionObserver {
 /** What a session needs from its runtime. */
 export interface SessionEnv {
   store: EventStore;
-  faults: FaultSet;
   timers: Clock;
   options: ResolvedOptions;
   encode(msg: ArcpMessage): string;
@@ -55,7 +53,6 @@ export class Session {
   /** Recently processed inbound envelope ids (catalog §10 #3); per session, so it spans resumes. */
   readonly inboundIds = new InboundIdWindow();
   private lastSeq = 0;
-  private sequencedCount = 0;
   /** The store's ackedThrough, mirrored at each ack so emitting never has to ask the store. */
   private ackedThrough = 0;
   private readonly gauge: BackPressureGauge;
@@ -225,7 +222,7 @@ export class Session {
   emitSequenced(type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
     if (this.redirect) return this.redirect(type, jobId, traceId, payload);
     if (this.machine.state === 'terminated') return undefined; // overflowed or expired (no rest-args array per event)
-    if (type === 'job.event' && !eventAllowed(this.features, payload) && !this.env.faults.has('feature-outside-negotiated')) return undefined;
+    if (type === 'job.event' && !eventAllowed(this.features, payload)) return undefined;
     const previous = this.lastSeq;
     const seq = this.allocateSeq();
     // Hot path (one per streamed event): a fixed-shape literal, same keys and order as envelope().
@@ -239,19 +236,16 @@ export class Session {
       this.lastSeq = previous;
       throw err;
     }
-    const away = this.connection === undefined;
     let evicted: number | void = 0;
-    if (!(away && this.env.faults.has('drop-while-away'))) {
-      try {
-        evicted = this.env.store.append(this.id, { seq, type, jobId, frame });
-      } catch (err) {
-        this.lastSeq = previous;
-        if (err instanceof EventStoreFullError) {
-          this.onStoreFull(err);
-          return undefined;
-        }
-        throw err;
+    try {
+      evicted = this.env.store.append(this.id, { seq, type, jobId, frame });
+    } catch (err) {
+      this.lastSeq = previous;
+      if (err instanceof EventStoreFullError) {
+        this.onStoreFull(err);
+        return undefined;
       }
+      throw err;
     }
     const connection = this.connection;
     if (connection) this.whenDurable(() => connection.sendFrame(frame));
@@ -307,11 +301,6 @@ export class Session {
   }
 
   private allocateSeq(): number {
-    const n = ++this.sequencedCount;
-    if (n % 5 === 0 && this.env.faults.any) {
-      if (this.env.faults.has('seq-skip')) return (this.lastSeq += 2);
-      if (this.env.faults.has('seq-repeat') && this.lastSeq > 0) return this.lastSeq;
-    }
     return ++this.lastSeq;
   }
 

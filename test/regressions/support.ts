@@ -2,20 +2,14 @@
 // §1.4): a runtime with two principals (alice: tokens t/t2, bob: token u), raw-frame peers
 // (runtime-kit's TestPeer) and an agent the test drives from outside, so every event is
 // emitted exactly when the test says (no timing).
-import { ARCPRuntime, type FaultName, type JobContext, type RuntimeOptions } from '../../runtime-kit/index.js';
+import { ARCPRuntime, type JobContext, type RuntimeOptions } from '../../runtime-kit/index.js';
 import { TestPeer, type Msg } from '../../runtime-kit/runtime/test/support/test-peer.js';
 
 export { TestPeer, type Msg };
 export const TOKENS = { t: 'alice', t2: 'alice', u: 'bob' };
 
-/**
- * Sanity check that these tests can fail: `ARCP_REGRESSION_FAULTS=drop-while-away,seq-skip npx
- * vitest run test/regressions` re-creates known bugs through the runtime's test-only faults.
- */
-const INJECTED = (process.env.ARCP_REGRESSION_FAULTS ?? '').split(',').filter(Boolean) as FaultName[];
-
 export function makeRuntime(opts: RuntimeOptions = {}): ARCPRuntime {
-  return new ARCPRuntime({ tokens: TOKENS, validateOutbound: true, ...opts, ...(INJECTED.length > 0 ? { faults: INJECTED } : {}) });
+  return new ARCPRuntime({ tokens: TOKENS, validateOutbound: true, ...opts });
 }
 
 export async function connect(runtime: ARCPRuntime, token = 't', features?: string[]): Promise<TestPeer> {

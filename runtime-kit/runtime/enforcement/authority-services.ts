@@ -1,10 +1,10 @@
 // The authority layer of one runtime (issue 4), installed by ARCPRuntime's constructor:
-// wraps the resolved hooks so every job gets fault-aware enforcement, proactive expiry,
+// wraps the resolved hooks so every job gets enforcement, proactive expiry,
 // credentials and delegation, and holds the state the new handlers share (subscriptions,
 // audit log, listing policy). Handlers reach it through `authorityServicesOf(ctx.core)`;
 // JobContext reaches it through `authorityServicesOfJob(job)`.
 import type { Credential } from '../../../generated/index.js';
-import { arcpError, type ARCPError } from '../../errors/index.js';
+import { arcpError } from '../../errors/index.js';
 import { KitError } from '../../errors/kit-error.js';
 import { createAuditSink, type AuditSink } from '../audit/audit-log.js';
 import type { RuntimeCore } from '../core.js';
@@ -15,7 +15,6 @@ import type { Job } from '../job.js';
 import { JobHistorySink, MemoryJobHistory, type JobHistory } from '../subscriptions/job-history.js';
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js';
 import { resolveAuthorityOptions, type AuthorityRuntimeOptions, type ResolvedAuthorityOptions } from './authority-options.js';
-import { retryableLeaseExpired, starCrossesSlash, withAuthorityFaults, withoutExpiry } from './authority-faults.js';
 import { ExpiryTimers } from './expiry-timers.js';
 
 const byCore = new WeakMap<object, AuthorityServices>();
@@ -44,8 +43,7 @@ export class AuthorityServices {
     this.history = opts.jobHistory ?? new MemoryJobHistory();
     core.jobs.onForget = (jobId) => this.history.forget(jobId);
     this.delegation = new DelegationService(core);
-    const leakyExpiry = core.faults.has('lease-expired-retryable');
-    this.expiry = new ExpiryTimers(core, (e: ARCPError) => (leakyExpiry ? retryableLeaseExpired(e) : e));
+    this.expiry = new ExpiryTimers(core);
     const { credentialProvisioner: provisioner, revocationLedgerPath: ledgerPath } = this.options;
     this.credentials =
       provisioner && ledgerPath
@@ -83,14 +81,7 @@ export class AuthorityServices {
     const base = hooks.createAuthority;
     if (base) {
       hooks.createAuthority = (args) => {
-        const faults = this.core.faults;
-        const shaped = {
-          ...args,
-          lease: faults.has('glob-star-crosses-slash') ? starCrossesSlash(args.lease) : args.lease,
-          constraints: faults.has('ignore-expires-at') ? withoutExpiry(args.constraints) : args.constraints,
-        };
-        if (shaped.constraints === undefined) delete shaped.constraints;
-        const authority: JobAuthorityLike = withAuthorityFaults(base(shaped), faults);
+        const authority: JobAuthorityLike = base(args);
         const job = args.job as Job;
         byJob.set(job, this);
         job.sinks.add(new JobHistorySink(this.history)); // every job passes here before its first event

@@ -15,10 +15,7 @@ interface ExpiringAuthority extends JobAuthorityLike {
 export class ExpiryTimers {
   private readonly timers = new Map<Job, TimerHandle>();
 
-  constructor(
-    private readonly core: RuntimeCore,
-    private readonly decorate: (error: ARCPError) => ARCPError = (e) => e,
-  ) {}
+  constructor(private readonly core: RuntimeCore) {}
 
   /**
    * Arms the timer once the job emits its first envelope (status running): a job whose submit is
@@ -56,6 +53,6 @@ export class ExpiryTimers {
       retryable: false,
       details: { expires_at: job.leaseConstraints?.expires_at },
     });
-    this.core.runner.finishError(job, this.decorate(error));
+    this.core.runner.finishError(job, error);
   }
 }

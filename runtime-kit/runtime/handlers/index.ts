@@ -11,7 +11,6 @@ import { sessionHeartbeatHandler } from './session-heartbeat.js';
 import { sessionHelloHandler } from './session-hello.js';
 import { sessionListJobsHandler } from './session-list-jobs.js';
 import { sessionResumeHandler } from './session-resume.js';
-import { withSubscriberCancelFault } from '../subscriptions/subscriber-cancel-fault.js';
 
 export const CORE_HANDLERS: readonly MessageHandler[] = [
   sessionHelloHandler,
@@ -20,7 +19,7 @@ export const CORE_HANDLERS: readonly MessageHandler[] = [
   sessionAckHandler,
   sessionCloseHandler,
   jobSubmitHandler,
-  withSubscriberCancelFault(jobCancelHandler), // the wrapper is inert unless that test fault is on
+  jobCancelHandler,
   sessionListJobsHandler,
   jobSubscribeHandler,
   jobUnsubscribeHandler,

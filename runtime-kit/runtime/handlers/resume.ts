@@ -61,7 +61,7 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   connection.bind(session);
   rotateToken(ctx, session);
   sendWelcome(core, session);
-  const from = core.faults.has('resume-off-by-one') ? req.lastEventSeq + 1 : req.lastEventSeq;
+  const from = req.lastEventSeq;
   // Taken now: events emitted from here on are sent live (after their own durability wait).
   const frames = session.framesAfter(from);
   session.whenDurable(() => {
@@ -71,20 +71,11 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   });
 }
 
-// Single use: a successful resume replaces the token. Faults keep old ones alive for the harness.
-const usedTokens = new WeakMap<Session, Set<string>>();
-
-function tokenAccepted(ctx: HandlerContext, session: Session, presented: string): boolean {
-  if (tokensEqual(presented, session.resumeToken)) return true;
-  return ctx.core.faults.has('resume-token-reuse') && (usedTokens.get(session)?.has(presented) ?? false);
+// Single use: a successful resume replaces the token, so only the current one is accepted.
+function tokenAccepted(_ctx: HandlerContext, session: Session, presented: string): boolean {
+  return tokensEqual(presented, session.resumeToken);
 }
 
-function rotateToken(ctx: HandlerContext, session: Session): void {
-  if (ctx.core.faults.has('resume-token-not-rotated')) return;
-  if (ctx.core.faults.has('resume-token-reuse')) {
-    const used = usedTokens.get(session) ?? new Set<string>();
-    used.add(session.resumeToken);
-    usedTokens.set(session, used);
-  }
+function rotateToken(_ctx: HandlerContext, session: Session): void {
   session.resumeToken = mintResumeToken();
 }

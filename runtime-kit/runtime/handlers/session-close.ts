@@ -15,12 +15,6 @@ export const sessionCloseHandler: MessageHandler = {
       const payload = typeof reason === 'string' ? { reason } : {};
       session.sendControl(envelope<SessionClosed>('session.closed', { session_id: session.id }, payload as SessionClosed['payload']));
     }
-    if (ctx.core.faults.has('close-kills-jobs')) {
-      for (const jobId of session.liveJobIds()) {
-        const job = ctx.core.jobs.get(jobId);
-        if (job) ctx.core.runner.cancel(job, 'session closed');
-      }
-    }
     if (msg.type === 'session.close') session.completeClose();
     ctx.connection.unbind();
     void ctx.connection.close(msg.type === 'session.close' ? 'session closed' : 'session bye');

@@ -1,5 +1,5 @@
 // session.list_jobs -> session.jobs (§6.6). Scope: jobs the principal may observe (its own;
-// others only through the subscribePolicy; fault `list-other-principal` lists everything).
+// others only through the subscribePolicy).
 // Terminal jobs stay listable for the retention window (catalog §9 #32). Entries carry the
 // observable, non-secret view only — never credentials (catalog §10 #28).
 import type { JobListEntry, SessionJobsPayload } from '../../../generated/index.js';
@@ -18,11 +18,10 @@ export interface ListScope {
 
 export function listJobs(core: RuntimeCore, session: Session, query: ListQuery, scope: ListScope, requestId: string, jobs: Iterable<Job> = core.jobs.values()): SessionJobsPayload {
   const now = core.timers.now();
-  const everyone = core.faults.has('list-other-principal');
   const matches: Job[] = [];
   for (const job of jobs) {
     if (!job.acceptedPayload) continue; // not accepted yet (credentials being issued)
-    if (!everyone && !decideObserve(scope.policy, { principal: session.principal, sessionId: session.id, job, action: 'list' }).allowed) continue;
+    if (!decideObserve(scope.policy, { principal: session.principal, sessionId: session.id, job, action: 'list' }).allowed) continue;
     if (job.isTerminal && now - completedAtMs(job) > scope.retentionMs) continue;
     if (!matchesQuery(job, query)) continue;
     matches.push(job);

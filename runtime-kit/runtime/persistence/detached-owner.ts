@@ -10,7 +10,6 @@ import { Session } from '../session.js';
 export function detachedOwner(core: RuntimeCore, sessionId: string, principal: string): Session {
   const session = new Session(sessionId, principal, new Set<Feature>(), mintResumeToken(), {
     store: new MemoryEventStore({ maxEventsPerSession: 1 }),
-    faults: core.faults,
     timers: core.timers,
     options: core.options,
     encode: (m) => core.encode(m),

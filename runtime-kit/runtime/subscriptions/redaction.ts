@@ -1,10 +1,10 @@
 // §7.6 / §14: `credentials` follow the submitter principal only. Everything a non-submitter
 // observer receives — job.subscribed, listings, forwarded `status credential_rotated` bodies —
-// is stripped of credential material here (fault `leak-credentials-to-observer` disables it).
+// is stripped of credential material here.
 
 /** True when `observerPrincipal` may see the job's credentials. */
-export function maySeeCredentials(observerPrincipal: string, submitterPrincipal: string, leakFault = false): boolean {
-  return leakFault || observerPrincipal === submitterPrincipal;
+export function maySeeCredentials(observerPrincipal: string, submitterPrincipal: string): boolean {
+  return observerPrincipal === submitterPrincipal;
 }
 
 interface EventPayload {

@@ -63,7 +63,7 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
     return session.sendError(arcpError('PERMISSION_DENIED', `principal may not observe job ${req.jobId}`, { details: { reason: decision.reason } }), corr);
   }
 
-  const showCredentials = maySeeCredentials(session.principal, job.principal, core.faults.has('leak-credentials-to-observer'));
+  const showCredentials = maySeeCredentials(session.principal, job.principal);
   const history = req.history ? deps.history.after(job.jobId, req.fromEventSeq ?? 0) : [];
   const payload: JobSubscribedPayload = {
     job_id: job.jobId,

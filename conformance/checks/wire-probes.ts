@@ -1,0 +1,96 @@
+// What the wire itself says about a job, independent of what the peer's agent reports: the
+// tool_call/tool_result pairs of its operations, its job.accepted, listings and subscriptions.
+// Checks judge lease, budget, model and delegation verdicts from these frames.
+import { envelope, field, newTraceId, type Envelope } from '../driver/wire.js';
+import type { Session } from '../driver/session.js';
+import { require_, Violation } from './outcomes.js';
+
+export interface WireOp {
+  capability?: string;
+  target?: string;
+  allowed: boolean;
+  code?: string;
+  /** The tool_result frame that carried the verdict, for messages (`msg_... seq 7`). */
+  frame: string;
+}
+
+/** The job's operations in emission order, pairing each tool_result with its tool_call by call_id. */
+export function opsOnWire(frames: readonly Envelope[], jobId: string): WireOp[] {
+  const calls = new Map<string, { capability?: string; target?: string }>();
+  const out: WireOp[] = [];
+  for (const m of frames) {
+    if (m.job_id !== jobId || m.type !== 'job.event') continue;
+    const kind = field(m, 'payload', 'kind');
+    const body = field(m, 'payload', 'body');
+    const callId = String(field(body, 'call_id') ?? field(body, 'tool_call_id'));
+    if (kind === 'tool_call') {
+      calls.set(callId, { capability: field(body, 'args', 'capability') as string | undefined, target: field(body, 'args', 'target') as string | undefined });
+    } else if (kind === 'tool_result') {
+      const error = field(body, 'error');
+      out.push({ ...calls.get(callId), allowed: error === undefined || error === null, code: field(error, 'code') as string | undefined, frame: `tool_result ${String(m.id)} event_seq ${String(m.event_seq)}` });
+    }
+  }
+  return out;
+}
+
+/** Requires the wire to show exactly `expected` (allowed, or denied with one of the codes). */
+export function requireOpsOnWire(frames: readonly Envelope[], jobId: string, expected: readonly { allowed: boolean; codes?: readonly string[]; what: string }[], label: string): void {
+  const ops = opsOnWire(frames, jobId);
+  require_(ops.length === expected.length, `${label}: the wire shows ${ops.length} tool_result(s), expected ${expected.length}`);
+  expected.forEach((e, i) => {
+    const got = ops[i];
+    if (got.allowed !== e.allowed) throw new Violation(`${label}: ${e.what} was ${got.allowed ? 'allowed' : `denied (${String(got.code)})`} on the wire (${got.frame}), expected ${e.allowed ? 'allowed' : 'denied'}`);
+    if (!e.allowed && e.codes && !e.codes.includes(String(got.code))) throw new Violation(`${label}: ${e.what} denied with ${String(got.code)}, expected ${e.codes.join(' or ')}`);
+  });
+}
+
+/** The job.accepted of `jobId` seen on this connection (a delegated child's included). */
+export function acceptedOf(frames: readonly Envelope[], jobId: string): Envelope | undefined {
+  return frames.find((m) => m.type === 'job.accepted' && (m.job_id === jobId || field(m, 'payload', 'job_id') === jobId));
+}
+
+/**
+ * Resubmits under an idempotency key whose job is known, correlating the answer by that job_id
+ * too: catalog §9 #5, a stored job.accepted may come back with the original request's trace_id.
+ */
+export async function resubmit(s: Session, agent: string, input: unknown, key: string, knownJobId: string): Promise<Envelope> {
+  const env = envelope('job.submit', { agent, input, idempotency_key: key }, { session_id: s.sessionId, trace_id: newTraceId() });
+  s.conn.send(env);
+  return s.conn.expect(
+    (m) =>
+      (m.type === 'job.accepted' && (String(m.job_id ?? field(m, 'payload', 'job_id')) === knownJobId || field(m, 'payload', 'request_id') === env.id)) ||
+      ((m.type === 'job.error' || m.type === 'session.error') && (field(m, 'payload', 'request_id') === env.id || m.trace_id === env.trace_id)),
+    `job.accepted for the idempotent resubmit of ${knownJobId}`,
+  );
+}
+
+/** Sends session.list_jobs; resolves with the correlated session.jobs or a session.error. */
+export async function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
+  const req = envelope('session.list_jobs', payload, { session_id: s.sessionId });
+  s.conn.send(req);
+  return s.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+}
+
+/** The job ids of one listing, requiring a session.jobs answer. */
+export async function listedJobIds(s: Session, payload?: Record<string, unknown>): Promise<string[]> {
+  return (await listing(s, payload)).ids;
+}
+
+/** One listing: its ids and the session.jobs frame that carried them (named in messages). */
+export async function listing(s: Session, payload?: Record<string, unknown>): Promise<{ ids: string[]; frame: string }> {
+  const reply = await listJobs(s, payload);
+  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
+  const jobs = field(reply, 'payload', 'jobs');
+  return { ids: Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [], frame: `session.jobs ${String(reply.id)}` };
+}
+
+/** Sends job.subscribe; resolves with job.subscribed or the refusal. */
+export function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
+  s.conn.send(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
+  return s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+}
+
+/** The job's events (job.event frames) this connection received. */
+export function eventsOf(frames: readonly Envelope[], jobId: string, kind?: string): Envelope[] {
+  return frames.filter((m) => m.type === 'job.event' && m.job_id === jobId && (kind === undefined || field(m, 'payload', 'kind') === kind));
+}

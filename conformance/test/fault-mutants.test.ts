@@ -1,0 +1,86 @@
+// The harness proves its own power on faults that live outside the product: every fault of
+// fault-mutants.ts (a source mutation of a scratch copy of runtime-kit) must be caught by a
+// MUST-level check, while the same mutant with no fault switched on passes those checks. The
+// kill rate is printed; anything below 100% fails.
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.js';
+import { runConformance } from '../index.js';
+import { STATEMENTS } from '../statements/statements.js';
+import { FAULTS } from './fault-mutants.js';
+import { applyMutations, disposeMutants, faultyTarget } from './fault-scratch.js';
+
+import { budgetBinarySumChecks } from '../checks/budget-binary-sums.js';
+import { credentialIssueChecks } from '../checks/credential-issue.js';
+import { delegationChildChecks } from '../checks/delegation-child.js';
+import { finishedJobChecks } from '../checks/finished-jobs.js';
+import { gatedPathChecks } from '../checks/gated-paths.js';
+import { leaseTargetChecks } from '../checks/lease-targets.js';
+import { negativeHalfChecks } from '../checks/negative-halves.js';
+import { refusalChecks } from '../checks/refusal-closes.js';
+import { resultCapChecks } from '../checks/result-caps.js';
+
+/** Checks added for issue 8 item 2: each must be the first catcher of at least one fault. */
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks];
+
+const caught = new Map<string, string>();
+afterAll(async () => {
+  await disposeMutants();
+  const killed = [...caught.values()].filter((v) => v === 'fail').length;
+  process.stdout.write(`fault kill rate: ${killed} of ${caught.size} faults run caught by a MUST-level check (catalogue: ${FAULTS.length} faults)\n`);
+});
+
+describe('fault catalogue', () => {
+  it('every fault names an existing statement and existing MUST-level checks that test it', () => {
+    const checks = new Map(ALL_CHECKS.map((c) => [c.id, c]));
+    const names = new Set<string>();
+    for (const f of FAULTS) {
+      expect(names.has(f.name), `duplicate fault ${f.name}`).toBe(false);
+      names.add(f.name);
+      expect(STATEMENTS.some((s) => s.id === f.statement), `${f.name}: statement ${f.statement}`).toBe(true);
+      expect(f.catchers.length, f.name).toBeGreaterThan(0);
+      for (const id of f.catchers) {
+        expect(checks.get(id)?.level, `${f.name}: catcher ${id}`).toBe('MUST');
+      }
+    }
+  });
+
+  it('every mutation still applies to the product source exactly once', () => {
+    const root = new URL('../../', import.meta.url);
+    expect(() => applyMutations((f) => readFileSync(new URL(f, root), 'utf8'))).not.toThrow();
+  });
+
+  it('every check added for the blind spots is the first catcher of some fault', () => {
+    const firsts = new Set(FAULTS.map((f) => f.catchers[0]));
+    expect(NEW_CHECKS.filter((c) => !firsts.has(c.id)).map((c) => c.id)).toEqual([]);
+  });
+});
+
+describe('the mutant with every switch off behaves like the product', () => {
+  it('passes every first catcher', async () => {
+    const only = [...new Set(FAULTS.map((f) => f.catchers[0]))].join(',');
+    const result = await runConformance({ peer: await faultyTarget(undefined), only, seed: 1234, runs: 6, output: 'silent' });
+    const bad = result.verdicts.filter((v) => v.outcome !== 'pass' && v.outcome !== 'skipped');
+    expect(bad.map((v) => `${v.id}: ${v.outcome} ${v.message ?? ''}`)).toEqual([]);
+  });
+
+  it('passes them with b-observes-a too (the credential fault\'s setting)', async () => {
+    const only = FAULTS.filter((f) => f.target?.observers).map((f) => f.catchers[0]).join(',');
+    const result = await runConformance({ peer: await faultyTarget(undefined, { observers: 'b-observes-a' }), only, seed: 1234, runs: 6, output: 'silent' });
+    expect(result.verdicts.map((v) => `${v.id}: ${v.outcome}`)).toEqual(result.verdicts.map((v) => `${v.id}: pass`));
+  });
+});
+
+describe('every fault is caught by its MUST-level check', () => {
+  for (const fault of FAULTS) {
+    it(`${fault.name} (${fault.statement}) is caught by ${fault.catchers[0]}`, async () => {
+      const id = fault.catchers[0];
+      const result = await runConformance({ peer: await faultyTarget(fault.name), only: id, seed: 1234, runs: 6, output: 'silent' });
+      const v = result.verdicts.find((x) => x.id === id);
+      caught.set(fault.name, v?.outcome ?? 'missing');
+      expect(v?.outcome, `${fault.name}: ${id} said ${v?.outcome} ${v?.message ?? ''}`).toBe('fail');
+      expect(v?.level).toBe('MUST');
+      expect(result.exitCode).toBe(1);
+    });
+  }
+});
