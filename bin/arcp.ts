@@ -4,10 +4,11 @@ import { registerGenerate } from './commands/generate.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerConformance } from './commands/conformance.js';
+import { PACKAGE_VERSION } from '../runtime-kit/package-info.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
-  .version('0.1.0');
+  .version(PACKAGE_VERSION);
 
 registerGenerate(program);
 registerServe(program);

@@ -4,11 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
-import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
-import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
-import { ARCPRuntime, FAULT_NAMES, type FaultName } from '../../runtime-kit/runtime/index.js';
-import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
+import type { FaultName } from '../../runtime-kit/runtime/index.js';
+import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/websocket-defaults.js';
+// The runtime is imported when the command runs, so `arcp --help` loads only the flag parser.
 
 interface ServeFlags {
   stdio?: boolean;
@@ -40,8 +38,7 @@ function parseSeconds(value: string): number {
 }
 
 function collectFault(value: string, previous: FaultName[]): FaultName[] {
-  if (!(FAULT_NAMES as string[]).includes(value)) throw new InvalidArgumentError(`unknown fault; one of ${FAULT_NAMES.join(', ')}`);
-  return [...previous, value as FaultName];
+  return [...previous, value as FaultName]; // checked against FAULT_NAMES once the runtime is loaded
 }
 
 function collectToken(value: string, previous: string[]): string[] {
@@ -102,6 +99,18 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
     process.stderr.write('arcp serve: --tls-cert and --tls-key go together\n');
+    process.exitCode = 2;
+    return;
+  }
+  const [{ ARCPRuntime, FAULT_NAMES }, { ReferenceProvisioner }, { registerDemoAgents }, { registerConformanceAgents }] = await Promise.all([
+    import('../../runtime-kit/runtime/index.js'),
+    import('../../runtime-kit/authority/index.js'),
+    import('../../runtime-kit/agents/demo.js'),
+    import('../../runtime-kit/agents/conformance.js'),
+  ]);
+  const unknownFault = flags.fault.find((f) => !FAULT_NAMES.includes(f));
+  if (unknownFault !== undefined) {
+    process.stderr.write(`arcp serve: unknown --fault ${unknownFault}; one of ${FAULT_NAMES.join(', ')}\n`);
     process.exitCode = 2;
     return;
   }

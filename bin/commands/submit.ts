@@ -3,10 +3,8 @@
 // (or with --json) every event and the result are JSON lines. A failure prints
 // `ERROR <CODE>: message` to stderr and exits with the status listed in EXIT_STATUS.
 import type { Command } from 'commander';
-import { ARCPClient } from '../../runtime-kit/client/index.js';
-import type { JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
-import { connectWebSocket } from '../../runtime-kit/transport/websocket-client.js';
-import { spawnStdioTransport } from '../../runtime-kit/transport/stdio.js';
+import type { ARCPClient, JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
+// The client and transports are imported when the command runs, so `arcp --help` stays fast.
 import type { Transport } from '../../runtime-kit/transport/types.js';
 
 /** Exit status per failure; stable, documented in `arcp submit --help`. */
@@ -81,6 +79,7 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
     return failWith(err, EXIT_STATUS.CONNECT!);
   }
   // A spawned stdio runtime has to boot before it can answer the hello: allow it longer.
+  const { ARCPClient } = await import('../../runtime-kit/client/index.js');
   const client = new ARCPClient({ client: { name: 'arcp-cli', version: '0.1.0' }, token: request.token, handshakeTimeoutMs: flags.stdio ? 60_000 : 10_000 });
   let handle: JobHandle | undefined;
   const onSigint = (): void => {
@@ -140,10 +139,10 @@ function parseJson(flag: string, text: string): unknown {
 }
 
 async function openTransport(flags: SubmitFlags): Promise<Transport> {
-  if (flags.url) return connectWebSocket(flags.url);
+  if (flags.url) return (await import('../../runtime-kit/transport/websocket-client.js')).connectWebSocket(flags.url);
   const [command, ...args] = splitCommand(flags.stdio!);
   if (!command) throw new UsageError('--stdio needs a command');
-  return spawnStdioTransport(command, args, { stderr: 'inherit' });
+  return (await import('../../runtime-kit/transport/stdio.js')).spawnStdioTransport(command, args, { stderr: 'inherit' });
 }
 
 /** Splits "cmd 'a b' c" into words: whitespace separates, single/double quotes group. */
