@@ -1231,3 +1231,18 @@ export interface ToolResultBody1 {
   result?: unknown;
   error?: ErrorPayload;
 }
+/**
+ * Body type of each reserved `job.event` kind (§8.2), keyed by `kind` (one entry per schema/events/<kind>.json).
+ */
+export interface EventBodies {
+  artifact_ref: ArtifactRefBody;
+  delegate: DelegateBody;
+  log: LogBody;
+  metric: MetricBody;
+  progress: ProgressBody;
+  result_chunk: ResultChunkBody;
+  status: StatusBody;
+  thought: ThoughtBody;
+  tool_call: ToolCallBody;
+  tool_result: ToolResultBody;
+}

@@ -2,17 +2,34 @@
 // Source: schema/defs/*.json, schema/events/*.json, schema/messages/*.json
 // Regenerate: npx arcp generate
 "use strict";
+// inlined from ajv/dist/runtime/ucs2length
+const inlined0 = (() => {
+const module = { exports: {} };
+const exports = module.exports;
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+// https://mathiasbynens.be/notes/javascript-encoding
+// https://github.com/bestiejs/punycode.js - punycode.ucs2.decode
 function ucs2length(str) {
-  const len = str.length;
-  let length = 0;
-  let pos = 0;
-  while (pos < len) {
-    length++;
-    const value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len && (str.charCodeAt(pos) & 0xfc00) === 0xdc00) pos++;
-  }
-  return length;
+    const len = str.length;
+    let length = 0;
+    let pos = 0;
+    let value;
+    while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+            // high surrogate, and there is a next character
+            value = str.charCodeAt(pos);
+            if ((value & 0xfc00) === 0xdc00)
+                pos++; // low surrogate
+        }
+    }
+    return length;
 }
+exports.default = ucs2length;
+return module.exports;
+})();
 exports.Envelope = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://arcp-kit.dev/schema/defs/envelope.json","title":"Envelope","description":"The envelope shared by every message (§5; catalog §1.1). Objects stay open: unknown top-level fields MUST be ignored (§5). Per-type rules (which of session_id/job_id/event_seq are required) live in messages/<type>.json, which reference the $defs below.","type":"object","required":["arcp","id","type","payload"],"properties":{"arcp":{"$ref":"#/$defs/ProtocolVersion"},"id":{"$ref":"ids.json#/$defs/MessageId"},"type":{"$ref":"#/$defs/MessageTypeName"},"session_id":{"$ref":"ids.json#/$defs/SessionId"},"job_id":{"$ref":"ids.json#/$defs/JobId"},"trace_id":{"$ref":"ids.json#/$defs/TraceId"},"event_seq":{"$ref":"#/$defs/EventSeq"},"extensions":{"$ref":"#/$defs/Extensions"},"payload":{"$ref":"#/$defs/Payload"}},"$defs":{"ProtocolVersion":{"title":"ProtocolVersion","description":"Exactly \"1.1\" (catalog §10 #1); any other value is dropped by every SDK.","const":"1.1","examples":["1.1"]},"MessageTypeName":{"title":"MessageTypeName","description":"A wire type: a core `session.*`/`job.*` name or a vendor type `x-vendor.<vendor>.<name>` (catalog §2.17). Lenient: any non-empty string (unknown types are handled by the codec, not the schema).","examples":["job.submit","x-vendor.acme.audit"],"anyOf":[{"type":"string","pattern":"^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},{"type":"string","minLength":1}]},"EventSeq":{"title":"EventSeq","description":"Session-scoped, strictly monotonic, gap-free sequence number (§8.3). We start at 1 (catalog §9 #20; Py requires >= 1). Lenient accepts 0 (TS base schema: integer >= 0).","examples":[1,4827],"anyOf":[{"type":"integer","minimum":1},{"type":"integer","minimum":0}]},"LenientEventSeq":{"title":"LenientEventSeq","description":"What a receiver tolerates on a NON-sequenced type (Appendix A: event_seq 0 or absent is fine; Go stamps job.cancelled). Used only inside x-arcp-accept-extra.","type":"integer","minimum":0,"examples":[0,12]},"Extensions":{"title":"Extensions","description":"Envelope extensions (TS-specific, catalog §1.1). Strict keys: the bare word `optional` or `x-vendor.<vendor>.<name>`; `optional: true` marks an unknown vendor type as droppable (catalog §2.17). Lenient: any value (Go and Rust are free-form, §9 #45).","examples":[{"optional":true},{"x-vendor.acme.priority":3}],"anyOf":[{"type":"object","propertyNames":{"pattern":"^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$"},"properties":{"optional":{"type":"boolean"}},"additionalProperties":true},true]},"Payload":{"title":"Payload","description":"Every payload is a JSON object (catalog §1.1).","type":"object","additionalProperties":true,"examples":[{}]}},"examples":[{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M001","type":"session.ping","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","payload":{"nonce":"p_01JDXKF0G1H2J3K4M5N6P7Q8R9","sent_at":"2026-05-13T19:42:13.000Z"}},{"arcp":"1.1","id":"msg_01JDXKC0D1E2F3G4H5J6K7M002","type":"x-vendor.acme.audit","session_id":"sess_01JDXK5V6R8Q2W3E4T5Y6Z7A8B","extensions":{"optional":true},"payload":{}}]};
 const schema32 = {"title":"ProtocolVersion","description":"Exactly \"1.1\" (catalog §10 #1); any other value is dropped by every SDK.","const":"1.1","examples":["1.1"]};
@@ -29,7 +46,7 @@ const pattern5 = new RegExp("^((session|job)\\.[a-z_]+|x-vendor\\.[a-z0-9_-]+\\.
 const pattern6 = new RegExp("^(?!0{32}$)[0-9a-f]{32}$", "u");
 const pattern7 = new RegExp("^[0-9a-f]{2}-(?!0{32}-)[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", "u");
 const pattern8 = new RegExp("^(optional|x-vendor\\.[a-z0-9_-]+\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*)$", "u");
-const func1 = ucs2length;
+const func1 = inlined0.default;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://arcp-kit.dev/schema/defs/envelope.json" */;

@@ -192,6 +192,24 @@ class JsonLines implements Renderer {
   end(): void {}
 }
 
+/** The one line a TTY shows for an event: its human-readable field, else its JSON body. */
+function eventText(ev: JobEvent): string {
+  switch (ev.kind) {
+    case 'log':
+      return ev.body.message;
+    case 'thought':
+      return ev.body.text;
+    case 'status':
+      return ev.body.message ?? ev.body.phase;
+    case 'metric':
+      return ev.body.name;
+    case 'tool_call':
+      return ev.body.tool;
+    default:
+      return JSON.stringify(ev.body ?? {});
+  }
+}
+
 class TtyRenderer implements Renderer {
   private barShown = false;
   accepted(h: JobHandle): void {
@@ -201,9 +219,7 @@ class TtyRenderer implements Renderer {
     if (ev.kind === 'progress') return this.progress(ev.body);
     if (ev.kind === 'result_chunk') return; // assembled into the result
     this.end();
-    const b = ev.body ?? {};
-    const text = b.message ?? b.text ?? b.phase ?? b.name ?? b.tool ?? JSON.stringify(b);
-    process.stdout.write(`[${ev.kind}] ${typeof text === 'string' ? text : JSON.stringify(text)}\n`);
+    process.stdout.write(`[${ev.kind}] ${eventText(ev)}\n`);
   }
   result(r: JobResult): void {
     this.end();

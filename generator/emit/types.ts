@@ -32,6 +32,25 @@ function withoutBundleArtifacts(code: string): string {
     .replace(/\n\/\*\*\n \* Container of every ARCP schema[^\n]*\n \*\/\nexport interface ArcpSchemaBundle \{\}\n/, '\n');
 }
 
+/**
+ * `EventBodies`: the body type of each reserved job.event kind, keyed by `kind`, so consumers
+ * (the client's `JobEvent` union) derive typed bodies from the schemas instead of restating them.
+ */
+function eventBodiesMap(model: ProtocolModel): string {
+  const entries = [...model.eventKinds]
+    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
+    .map((e) => `  ${e.kind}: ${e.names.typeName};`);
+  return [
+    '/**',
+    ' * Body type of each reserved `job.event` kind (§8.2), keyed by `kind` (one entry per schema/events/<kind>.json).',
+    ' */',
+    'export interface EventBodies {',
+    ...entries,
+    '}',
+    '',
+  ].join('\n');
+}
+
 export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
   // jstt annotates the schema it is given; hand it a private copy so the model stays untouched.
   const schema = structuredClone(withoutRefSiblings(model.bundle)) as Parameters<typeof compile>[0];
@@ -46,5 +65,5 @@ export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
     style: { printWidth: 110, singleQuote: true },
     $refOptions: { resolve: { external: false } } as never,
   });
-  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}` }];
+  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}${eventBodiesMap(model)}` }];
 }
