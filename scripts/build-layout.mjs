@@ -23,5 +23,11 @@ export const ASSETS = [
   { dir: 'conformance', ext: '.json', flat: true }, // statements.json
 ];
 
+/**
+ * Compiled folders with no public entry point (the CLI and the generator): their declarations
+ * are dropped from dist/ so the package stays small; `exports` never reaches them.
+ */
+export const INTERNAL_DIRS = ['bin', 'generator'];
+
 /** Inputs whose change makes dist/ stale besides the sources. */
 export const CONFIG_FILES = ['tsconfig.json', TSCONFIG, 'package.json'];

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ASSETS, DIST, ROOT, STAMP, TSCONFIG } from './build-layout.mjs';
+import { ASSETS, DIST, INTERNAL_DIRS, ROOT, STAMP, TSCONFIG } from './build-layout.mjs';
 
 function copyAssets() {
   let copied = 0;
@@ -28,6 +28,17 @@ function copyAssets() {
   return copied;
 }
 
+function dropInternalDeclarations() {
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.d.ts') || entry.name.endsWith('.d.ts.map')) rmSync(path);
+    }
+  };
+  for (const dir of INTERNAL_DIRS) if (existsSync(join(DIST, dir))) visit(join(DIST, dir));
+}
+
 export function build({ clean = false, quiet = false } = {}) {
   const started = performance.now();
   // tsc's incremental state lives in dist/: without the stamp dist/ may be partial, so rebuild all.
@@ -38,6 +49,7 @@ export function build({ clean = false, quiet = false } = {}) {
     rmSync(join(ROOT, STAMP), { force: true });
     throw new Error(`tsc -p ${TSCONFIG} failed (exit ${result.status ?? result.signal})`);
   }
+  dropInternalDeclarations();
   const assets = copyAssets();
   writeFileSync(join(ROOT, STAMP), `${new Date().toISOString()}\n`);
   if (!quiet) {

@@ -41,7 +41,7 @@ export interface JobContext {
   readonly jobId: string;
   readonly input: unknown;
   readonly lease: Lease;
-  readonly leaseConstraints?: LeaseConstraints;
+  readonly leaseConstraints?: LeaseConstraints | undefined;
   readonly traceId: string;
   /** Resolved `name@version`. */
   readonly agent: string;
