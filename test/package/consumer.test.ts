@@ -49,6 +49,13 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     expect(readFileSync(join(kit, 'LICENSE'), 'utf8')).toContain('Apache License');
   });
 
+  it('publint --strict and @arethetypeswrong/cli (esm-only) accept the packed tarball', () => {
+    const r = consumer.run(process.execPath, [join(ROOT, 'scripts', 'check-package.mjs'), consumer.tarball], { check: false, timeout: 180_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('All good!');
+    expect(r.stdout).not.toMatch(/❌|🐛|🥴|💀|🚭|❗️/);
+  });
+
   it('a plain-JS ESM program runs a client against a runtime, in memory and over a loopback WebSocket', () => {
     const r = consumer.run(process.execPath, ['embed-loopback.mjs'], { timeout: 60_000 });
     const out = JSON.parse(r.stdout) as Record<'memory' | 'websocket', { result: unknown; kinds: string[]; refused: unknown }> & { url: string };
