@@ -4,6 +4,9 @@ import { registerGenerate } from './commands/generate.js';
 import { registerServe } from './commands/serve.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerConformance } from './commands/conformance.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerWatch } from './commands/watch.js';
+import { registerCancel } from './commands/cancel.js';
 import { PACKAGE_VERSION } from '../runtime-kit/package-info.js';
 
 const program = new Command('arcp')
@@ -14,5 +17,8 @@ registerGenerate(program);
 registerServe(program);
 registerSubmit(program);
 registerConformance(program);
+registerJobs(program);
+registerWatch(program);
+registerCancel(program);
 
 await program.parseAsync(process.argv);

@@ -83,7 +83,10 @@ export async function ensureBuilt({ quiet = false } = {}) {
   const { build } = await import('./build.mjs');
   return withLock(() => {
     if (!isStale()) return false; // another process built it while we waited
-    if (!quiet) process.stderr.write('arcp-kit: sources changed since the last build; rebuilding dist/ ...\n');
+    if (!quiet) {
+      const why = stampTime() < 0 ? 'no complete build yet; building dist/' : 'sources changed since the last build; rebuilding dist/';
+      process.stderr.write(`arcp-kit: ${why} ...\n`);
+    }
     build({ quiet });
     return true;
   });

@@ -92,7 +92,7 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
   try {
     await client.connect(transport);
     handle = await client.submit({ ...request.submit, agent });
-    out.accepted(handle);
+    out.accepted(handle, { sessionId: client.sessionId, resumeToken: client.resumeToken });
     for await (const ev of handle.events()) out.event(ev);
     out.result(await handle.done);
     return 0;
@@ -169,8 +169,14 @@ function printable(result: unknown): unknown {
   return result instanceof Uint8Array ? { encoding: 'base64', data: Buffer.from(result).toString('base64') } : result;
 }
 
+/** What `arcp cancel --session --resume-token` needs to act as the submitting session. */
+interface SessionRef {
+  sessionId: string | undefined;
+  resumeToken: string | undefined;
+}
+
 interface Renderer {
-  accepted(h: JobHandle): void;
+  accepted(h: JobHandle, session: SessionRef): void;
   event(ev: JobEvent): void;
   result(r: JobResult): void;
   end(): void;
@@ -180,8 +186,8 @@ class JsonLines implements Renderer {
   private line(obj: unknown): void {
     process.stdout.write(`${JSON.stringify(obj)}\n`);
   }
-  accepted(h: JobHandle): void {
-    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget });
+  accepted(h: JobHandle, session: SessionRef): void {
+    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget, session_id: session.sessionId, resume_token: session.resumeToken });
   }
   event(ev: JobEvent): void {
     this.line({ type: 'event', seq: ev.seq, kind: ev.kind, ts: ev.ts, body: ev.body });
