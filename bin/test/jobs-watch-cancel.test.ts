@@ -70,7 +70,9 @@ describe('arcp jobs / watch / cancel', () => {
     try {
       const all = await arcp(['jobs', '--json']);
       expect(all.status, all.stderr).toBe(0);
-      expect(all.lines.find((l) => l.type === 'job' && l.job_id === handle.jobId)).toMatchObject({ agent: 'demo.countdown@1.0.0', status: 'running' });
+      const listed = all.lines.find((l) => l.type === 'job' && l.job_id === handle.jobId);
+      expect(listed, JSON.stringify(all.lines)).toMatchObject({ agent: 'demo.countdown@1.0.0' });
+      expect(['pending', 'running']).toContain(listed!.status);
       expect(final(all)).toEqual({ type: 'final', code: 'OK', retryable: null, final_status: null, exit: 0 });
       const done = await arcp(['jobs', '--json', '--status', 'success,error']);
       expect(done.lines.some((l) => l.job_id === handle.jobId)).toBe(false);
