@@ -49,15 +49,15 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     expect(readFileSync(join(kit, 'LICENSE'), 'utf8')).toContain('Apache License');
   });
 
-  it('publint --strict and @arethetypeswrong/cli (esm-only) accept the packed tarball', () => {
+  it('publint --strict and @arethetypeswrong/cli (esm-only) accept the packed tarball', { timeout: 240_000 }, () => {
     const r = consumer.run(process.execPath, [join(ROOT, 'scripts', 'check-package.mjs'), consumer.tarball], { check: false, timeout: 180_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('All good!');
     expect(r.stdout).not.toMatch(/❌|🐛|🥴|💀|🚭|❗️/);
   });
 
-  it('a plain-JS ESM program runs a client against a runtime, in memory and over a loopback WebSocket', () => {
-    const r = consumer.run(process.execPath, ['embed-loopback.mjs'], { timeout: 60_000 });
+  it('a plain-JS ESM program runs a client against a runtime, in memory and over a loopback WebSocket', { timeout: 120_000 }, () => {
+    const r = consumer.run(process.execPath, ['embed-loopback.mjs'], { timeout: 110_000 });
     const out = JSON.parse(r.stdout) as Record<'memory' | 'websocket', { result: unknown; kinds: string[]; refused: unknown }> & { url: string };
     for (const via of ['memory', 'websocket'] as const) {
       expect(out[via].result, via).toEqual({ text: 'HELLO' });
@@ -73,12 +73,12 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     else expect(out.code).toMatch(/^ERR_REQUIRE_(ESM|ASYNC_MODULE)$/);
   });
 
-  it.each(['node16', 'nodenext', 'bundler'])('a strict TypeScript program type-checks with moduleResolution %s (skipLibCheck false)', (mode) => {
+  it.each(['node16', 'nodenext', 'bundler'])('a strict TypeScript program type-checks with moduleResolution %s (skipLibCheck false)', { timeout: 240_000 }, (mode) => {
     if (!existsSync(join(consumer.dir, 'node_modules', '@types', 'node'))) {
       // A Node program in TypeScript has @types/node; nothing else (no @types/ws) is added.
       consumer.run('npm', [...NPM_INSTALL, '--save-dev', `@types/node@${TYPES_NODE_VERSION}`]);
     }
-    const r = consumer.run(process.execPath, [TSC, '-p', `tsconfig.${mode}.json`], { check: false, timeout: 120_000 });
+    const r = consumer.run(process.execPath, [TSC, '-p', `tsconfig.${mode}.json`], { check: false, timeout: 230_000 });
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
   });
@@ -131,7 +131,7 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     expect(conformance.stderr).toContain('npm install --save-dev fast-check handlebars');
   });
 
-  it('after that one command, arcp conformance certifies the built-in runtime', () => {
+  it('after that one command, arcp conformance certifies the built-in runtime', { timeout: 240_000 }, () => {
     const hint = arcp(['conformance', '--list']).stderr;
     const command = /npm install (--save-dev [^\n]+)/.exec(hint)![1]!.split(' ');
     consumer.run('npm', [...NPM_INSTALL, ...command]);
