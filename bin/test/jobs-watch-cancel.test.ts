@@ -66,7 +66,7 @@ afterAll(() => {
 
 describe('arcp jobs / watch / cancel', () => {
   it('jobs lists with filters from ARCP_URL/ARCP_TOKEN and ends with a final record', async () => {
-    const { client, handle } = await ownerSubmit({ from: 30, interval_ms: 100 });
+    const { client, handle } = await ownerSubmit({ from: 600, interval_ms: 100 }); // runs 60 s: cancelled below
     try {
       const all = await arcp(['jobs', '--json']);
       expect(all.status, all.stderr).toBe(0);
