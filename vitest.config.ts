@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '**/fixtures/**'],
+    // The CLI runs compiled code from dist/; build it (incrementally) once before any test spawns it.
+    globalSetup: ['test/build-dist.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

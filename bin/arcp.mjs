@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Entry shim: runs the TypeScript CLI through tsx so `npx arcp` works right after `npm install`
-// with no build step.
-import { register } from 'tsx/esm/api';
+// The `arcp` command runs the compiled CLI in dist/: no TypeScript loader at run time. In a
+// source checkout (tsconfig.build.json is not shipped) dist/ is first brought up to date, so an
+// edited .ts file never runs stale; an installed package ships dist/ and starts it directly.
+import { existsSync } from 'node:fs';
 
-register();
-await import(new URL('./arcp.ts', import.meta.url).href);
+if (existsSync(new URL('../tsconfig.build.json', import.meta.url))) {
+  try {
+    const { ensureBuilt } = await import('../scripts/ensure-built.mjs');
+    await ensureBuilt();
+  } catch (err) {
+    process.stderr.write(`arcp: could not build dist/ (${err.message}); run \`npm install\` (it builds) or \`npm run build\`\n`);
+    process.exit(70);
+  }
+}
+await import('../dist/bin/arcp.js');

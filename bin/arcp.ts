@@ -5,15 +5,22 @@ import { registerServe } from './commands/serve.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerSchema } from './commands/schema.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerWatch } from './commands/watch.js';
+import { registerCancel } from './commands/cancel.js';
+import { PACKAGE_VERSION } from '../runtime-kit/package-info.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
-  .version('0.1.0');
+  .version(PACKAGE_VERSION);
 
 registerGenerate(program);
 registerServe(program);
 registerSubmit(program);
 registerConformance(program);
 registerSchema(program);
+registerJobs(program);
+registerWatch(program);
+registerCancel(program);
 
 await program.parseAsync(process.argv);

@@ -1276,9 +1276,10 @@ export interface PyToolResult {
       }
     | null;
 }
-
-/** The body type of each reserved job.event kind (§8.2), one entry per schema/events/<kind>.json. */
-export interface EventBodyByKind {
+/**
+ * Body type of each reserved `job.event` kind (§8.2), keyed by `kind` (one entry per schema/events/<kind>.json).
+ */
+export interface EventBodies {
   artifact_ref: ArtifactRefBody;
   delegate: DelegateBody;
   log: LogBody;

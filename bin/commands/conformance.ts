@@ -2,13 +2,18 @@
 // given). Flag parsing only; the harness lives in conformance/.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../../conformance/defaults.js';
+import { HARNESS_TOOLCHAIN, requireToolchain, TOOLCHAIN_MISSING_EXIT } from '../toolchain.js';
 
-// The harness is loaded only when this command runs, so other commands start fast.
-const loadHarness = async () => ({
-  ...(await import('../../conformance/index.js')),
-  ...(await import('../../conformance/checks/pattern.js')),
-  ...(await import('../../conformance/report/list.js')),
-});
+// The harness is loaded only when this command runs, so other commands start fast; its
+// toolchain is an optional peer dependency, checked first (bin/toolchain.ts).
+const loadHarness = async () => {
+  requireToolchain('arcp conformance', HARNESS_TOOLCHAIN);
+  return {
+    ...(await import('../../conformance/index.js')),
+    ...(await import('../../conformance/checks/pattern.js')),
+    ...(await import('../../conformance/report/list.js')),
+  };
+};
 
 function int(name: string) {
   return (v: string): number => {
@@ -54,6 +59,7 @@ export function registerConformance(program: Command): void {
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
     .option('--allow-partial', 'exit 0 for a run left PARTIAL by a missing need (the verdict still says PARTIAL)')
     .option('--verbose', 'longer traces on the terminal')
+    .addHelpText('after', `\nExit status ${TOOLCHAIN_MISSING_EXIT}: the harness toolchain (${HARNESS_TOOLCHAIN.join(', ')}) is not installed.`)
     .action(async (o) => {
       const { ALL_CHECKS, listCoverage, listMarkdown, listPlain, parsePatternList, runConformance, selectChecks } = await loadHarness();
       if (o.list) {

@@ -1,15 +1,15 @@
 // `arcp generate`: parses flags, runs generator/ in memory, then writes (or with --check compares)
 // generated/ and docs/reference/ through generator/output/write.ts; prints per-step timing.
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { PACKAGE_ROOT } from '../../runtime-kit/package-info.js';
+import { GENERATOR_TOOLCHAIN, requireToolchain, TOOLCHAIN_MISSING_EXIT } from '../toolchain.js';
 // generator/ is imported lazily: it pulls in ts-morph and json-schema-to-typescript (~1.5 s), which
 // every other `arcp` command (notably `serve --stdio`, spawned once per conformance connection)
 // must not pay for.
 
-/** The package root: defaults are relative to it, so `npx arcp generate` works from any directory. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Defaults are relative to the package root, so `npx arcp generate` works from any directory.
 
 interface GenerateOptions {
   schema?: string;
@@ -25,6 +25,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<number> {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   const started = performance.now();
+  requireToolchain('arcp generate', GENERATOR_TOOLCHAIN);
   const { generate, SchemaLoadError } = await import('../../generator/index.js');
   const { writeOutputs } = await import('../../generator/output/write.js');
   let result;
@@ -71,6 +72,7 @@ export function registerGenerate(program: Command): void {
     .option('--docs <dir>', 'output directory for the Markdown reference (default: <package>/docs/reference)')
     .option('--check', 'write nothing; exit 1 naming stale files if regenerating would change anything')
     .option('--quiet', 'print only errors')
+    .addHelpText('after', `\nExit status: 0 written or up to date, 1 stale (--check), 2 schema problems, ${TOOLCHAIN_MISSING_EXIT} generator toolchain (${GENERATOR_TOOLCHAIN.join(', ')}) not installed.`)
     .action(async (opts: GenerateOptions) => {
       process.exitCode = await runGenerate(opts);
     });

@@ -4,13 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
-import { registerDemoAgents } from '../../runtime-kit/agents/demo.js';
-import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
-import { ARCPRuntime, type RuntimeLogger } from '../../runtime-kit/runtime/index.js';
-import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/index.js';
+import type { ARCPRuntime, RuntimeLogger } from '../../runtime-kit/runtime/index.js';
+import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/websocket-defaults.js';
 import { openStore, STORE_SPEC_HELP } from '../../runtime-kit/store/open-store.js';
+// The runtime is imported when the command runs, so `arcp --help` loads only the flag parser.
 
 interface ServeFlags {
   stdio?: boolean;
@@ -106,7 +104,6 @@ export function registerServe(program: Command): void {
     )
     // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
     .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
-    // Test-only: lets the conformance harness certify that it catches a broken runtime.
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -132,6 +129,12 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const [{ ARCPRuntime }, { ReferenceProvisioner }, { registerDemoAgents }, { registerConformanceAgents }] = await Promise.all([
+    import('../../runtime-kit/runtime/index.js'),
+    import('../../runtime-kit/authority/index.js'),
+    import('../../runtime-kit/agents/demo.js'),
+    import('../../runtime-kit/agents/conformance.js'),
+  ]);
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
   let store;
   try {

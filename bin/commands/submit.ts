@@ -3,11 +3,9 @@
 // (or with --json) every event and the result are JSON lines. A failure prints
 // `ERROR <CODE>: message` to stderr and exits with the status listed in EXIT_STATUS.
 import type { Command } from 'commander';
-import { ARCPClient } from '../../runtime-kit/client/index.js';
-import type { Credential, JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
+import type { ARCPClient, Credential, JobEvent, JobHandle, JobResult } from '../../runtime-kit/client/index.js';
 import { redactSecrets, rotationOf, REDACTED } from '../../runtime-kit/client/credential-values.js';
-import { connectWebSocket } from '../../runtime-kit/transport/websocket-client.js';
-import { spawnStdioTransport } from '../../runtime-kit/transport/stdio.js';
+// The client and transports are imported when the command runs, so `arcp --help` stays fast.
 import type { Transport } from '../../runtime-kit/transport/types.js';
 
 /** Exit status per failure; stable, documented in `arcp submit --help`. */
@@ -82,6 +80,7 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
     return failWith(err, EXIT_STATUS.CONNECT!);
   }
   // A spawned stdio runtime has to boot before it can answer the hello: allow it longer.
+  const { ARCPClient } = await import('../../runtime-kit/client/index.js');
   const client = new ARCPClient({ client: { name: 'arcp-cli', version: '0.1.0' }, token: request.token, handshakeTimeoutMs: flags.stdio ? 60_000 : 10_000 });
   // Learn credential values as they arrive, before anything is printed (they are redacted).
   client.on('credentials', ({ credentials }) => out.credentials(credentials));
@@ -96,7 +95,7 @@ async function runSubmit(agent: string, flags: SubmitFlags): Promise<number> {
   try {
     await client.connect(transport);
     handle = await client.submit({ ...request.submit, agent });
-    out.accepted(handle);
+    out.accepted(handle, { sessionId: client.sessionId, resumeToken: client.resumeToken });
     for await (const ev of handle.events()) out.event(ev);
     out.result(await handle.done);
     return 0;
@@ -143,10 +142,10 @@ function parseJson(flag: string, text: string): unknown {
 }
 
 async function openTransport(flags: SubmitFlags): Promise<Transport> {
-  if (flags.url) return connectWebSocket(flags.url);
+  if (flags.url) return (await import('../../runtime-kit/transport/websocket-client.js')).connectWebSocket(flags.url);
   const [command, ...args] = splitCommand(flags.stdio!);
   if (!command) throw new UsageError('--stdio needs a command');
-  return spawnStdioTransport(command, args, { stderr: 'inherit' });
+  return (await import('../../runtime-kit/transport/stdio.js')).spawnStdioTransport(command, args, { stderr: 'inherit' });
 }
 
 /** Splits "cmd 'a b' c" into words: whitespace separates, single/double quotes group. */
@@ -173,10 +172,16 @@ function printable(result: unknown): unknown {
   return result instanceof Uint8Array ? { encoding: 'base64', data: Buffer.from(result).toString('base64') } : result;
 }
 
+/** What `arcp cancel --session --resume-token` needs to act as the submitting session. */
+interface SessionRef {
+  sessionId: string | undefined;
+  resumeToken: string | undefined;
+}
+
 interface Renderer {
   /** Credentials issued or rotated: their values must never be printed. */
   credentials(creds: readonly Credential[]): void;
-  accepted(h: JobHandle): void;
+  accepted(h: JobHandle, session: SessionRef): void;
   event(ev: JobEvent): void;
   result(r: JobResult): void;
   end(): void;
@@ -196,11 +201,11 @@ class JsonLines implements Renderer {
     this.issued ??= [...creds];
     for (const c of creds) this.secrets.add(c.value);
   }
-  accepted(h: JobHandle): void {
+  accepted(h: JobHandle, session: SessionRef): void {
     // The handle forgets values at the terminal, which may already have arrived: print what was issued.
     if (h.credentials) this.credentials(h.credentials);
     const credentials = this.issued?.map((c) => ({ ...c, value: REDACTED }));
-    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget, credentials });
+    this.line({ type: 'accepted', job_id: h.jobId, agent: h.agentRef, lease: h.lease, budget: h.budget, credentials, session_id: session.sessionId, resume_token: session.resumeToken });
   }
   event(ev: JobEvent): void {
     const rotated = rotationOf(ev.kind, ev.body);
@@ -211,6 +216,24 @@ class JsonLines implements Renderer {
     this.line({ type: 'result', final_status: r.finalStatus, result: printable(r.result), result_id: r.resultId, result_size: r.resultSize, summary: r.summary });
   }
   end(): void {}
+}
+
+/** The one line a TTY shows for an event: its human-readable field, else its JSON body. */
+function eventText(ev: JobEvent): string {
+  switch (ev.kind) {
+    case 'log':
+      return ev.body.message;
+    case 'thought':
+      return ev.body.text;
+    case 'status':
+      return ev.body.message ?? ev.body.phase;
+    case 'metric':
+      return ev.body.name;
+    case 'tool_call':
+      return ev.body.tool;
+    default:
+      return JSON.stringify(ev.body ?? {});
+  }
 }
 
 class TtyRenderer implements Renderer {
@@ -228,9 +251,7 @@ class TtyRenderer implements Renderer {
     this.end();
     const rotated = rotationOf(ev.kind, ev.body);
     if (rotated) this.secrets.add(rotated.value);
-    const b = (redactSecrets(ev.body, this.secrets) ?? {}) as Record<string, any>;
-    const text = b.message ?? b.text ?? b.phase ?? b.name ?? b.tool ?? JSON.stringify(b);
-    process.stdout.write(`[${ev.kind}] ${typeof text === 'string' ? text : JSON.stringify(text)}\n`);
+    process.stdout.write(`[${ev.kind}] ${eventText({ ...ev, body: redactSecrets(ev.body, this.secrets) } as JobEvent)}\n`);
   }
   result(r: JobResult): void {
     this.end();

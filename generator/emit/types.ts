@@ -33,17 +33,22 @@ function withoutBundleArtifacts(code: string): string {
 }
 
 /**
- * Kind -> body type of every reserved event kind, so `ctx.emit(kind, body)` and the client's
- * event union are typed for a kind the moment its schema file exists (issue 14 item 4).
+ * `EventBodies`: the body type of each reserved job.event kind, keyed by `kind`, so consumers
+ * (the client's `JobEvent` union) derive typed bodies from the schemas instead of restating them.
  */
-function eventBodyMap(model: ProtocolModel): string {
-  const rows = model.eventKinds.map((e) => `  ${/^[a-z_][a-z0-9_]*$/.test(e.kind) ? e.kind : `'${e.kind}'`}: ${e.names.typeName};`);
-  return `
-/** The body type of each reserved job.event kind (§8.2), one entry per schema/events/<kind>.json. */
-export interface EventBodyByKind {
-${rows.join('\n')}
-}
-`;
+function eventBodiesMap(model: ProtocolModel): string {
+  const entries = [...model.eventKinds]
+    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
+    .map((e) => `  ${e.kind}: ${e.names.typeName};`);
+  return [
+    '/**',
+    ' * Body type of each reserved `job.event` kind (§8.2), keyed by `kind` (one entry per schema/events/<kind>.json).',
+    ' */',
+    'export interface EventBodies {',
+    ...entries,
+    '}',
+    '',
+  ].join('\n');
 }
 
 export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
@@ -60,5 +65,5 @@ export async function emitTypes(model: ProtocolModel): Promise<OutputFile[]> {
     style: { printWidth: 110, singleQuote: true },
     $refOptions: { resolve: { external: false } } as never,
   });
-  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}${eventBodyMap(model)}` }];
+  return [{ root: 'generated', path: 'types.ts', contents: `${codeHeader(documentSources(model.sources))}\n${withoutBundleArtifacts(body)}${eventBodiesMap(model)}` }];
 }

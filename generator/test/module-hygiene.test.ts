@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inlineRuntimeHelpers } from '../emit/validators-code.js';
 import { GENERATED_DIR } from './support/temp-output.js';
 
 const files = readdirSync(GENERATED_DIR).sort();
@@ -21,11 +22,21 @@ describe('module hygiene of generated/', () => {
     expect(text).not.toMatch(/new Ajv|\.compile\(/);
   });
 
-  it('the .cjs bundles require only ajv runtime helpers and formats, never the ajv compiler', () => {
+  it('the .cjs bundles require nothing (ajv helpers are inlined), so embedders need no ajv', () => {
     for (const file of files.filter((f) => f.endsWith('.cjs'))) {
       const required = [...readFileSync(join(GENERATED_DIR, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-      for (const spec of required) expect(spec, file).toMatch(/^ajv\/dist\/runtime\/|^ajv-formats\/dist\/formats$/);
+      expect(required, file).toEqual([]);
     }
+  });
+
+  it('inlines self-contained helpers once each and refuses one that requires further modules', () => {
+    const code = '"use strict";\nconst a = require("ajv/dist/runtime/ucs2length").default;\nconst b = require("ajv/dist/runtime/ucs2length").default;';
+    const out = inlineRuntimeHelpers(code);
+    expect(out).not.toMatch(/require\(/);
+    expect(out.match(/function ucs2length\(/g)).toHaveLength(1);
+    expect(out).toMatch(/^"use strict";\n\/\/ inlined from ajv\/dist\/runtime\/ucs2length\n/);
+    // ajv's `equal` helper requires fast-deep-equal: inlining it would hide a run-time dependency.
+    expect(() => inlineRuntimeHelpers('const e = require("ajv/dist/runtime/equal").default;')).toThrow(/ajv\/dist\/runtime\/equal, which requires fast-deep-equal/);
   });
 
   it('validators.ts loads the bundles through createRequire(import.meta.url)', () => {

@@ -47,7 +47,7 @@ describe('spec change: new message job.pause and event kind heartbeat_note', () 
     expect(types).toMatch(/export type ArcpMessage =[^;]*JobPause\b/);
     expect(types).toMatch(/export type EventKind =[^;]*'heartbeat_note'/);
     // ctx.emit('heartbeat_note', body) and the client's event union are typed through this map.
-    expect(types).toMatch(/export interface EventBodyByKind \{[^}]*\n  heartbeat_note: HeartbeatNoteBody;/);
+    expect(types).toMatch(/export interface EventBodies \{[^}]*\n  heartbeat_note: HeartbeatNoteBody;/);
   });
 
   it('validators accept the new message and reject a bad one at the field', () => {

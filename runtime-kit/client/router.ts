@@ -4,6 +4,7 @@
  * Sequenced envelopes pass the seq tracker first: duplicates are dropped, a gap breaks the
  * session (§8.3).
  */
+import { EVENT_KINDS } from '../../generated/registry.js';
 import { errorFromPayload } from '../errors/index.js';
 import type { ClientCore, Link } from './core.js';
 import { routeJobError, routeSessionError } from './error-routing.js';
@@ -82,17 +83,23 @@ function onAccepted(core: ClientCore, msg: Msg, p: Msg): void {
   req?.resolve(handle);
 }
 
+/** Reserved kinds and vendor kinds reach the application; any other kind is ignored (§8.2). */
+function isDeliverableKind(kind: string): kind is JobEvent['kind'] {
+  return Object.prototype.hasOwnProperty.call(EVENT_KINDS, kind) || kind.startsWith('x-vendor.');
+}
+
 function onEvent(core: ClientCore, msg: Msg, p: Msg): void {
   const jobId = str(msg.job_id);
   const kind = str(p.kind);
-  if (!jobId || !kind) return;
-  const ev: JobEvent = {
+  if (!jobId || !kind || !isDeliverableKind(kind)) return;
+  // The codec validated the body against its kind's schema (lenient), so the kind's type holds.
+  const ev = {
     jobId,
     seq: typeof msg.event_seq === 'number' ? msg.event_seq : 0,
     kind,
     ts: typeof p.ts === 'string' ? p.ts : '',
     body: normalizeEventBody(kind, p.body),
-  };
+  } as JobEvent;
   if (typeof msg.trace_id === 'string') ev.traceId = msg.trace_id;
   // Events of a job with no handle (a resume replay, a subscription replay that precedes
   // job.subscribed) are buffered on an adopted handle, retrievable with client.job(id).

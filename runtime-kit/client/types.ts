@@ -2,12 +2,12 @@
  * Public, camelCase shapes of the client API (mirroring the Python SDK README). Wire payloads
  * stay snake_case and are typed by generated/; these are what callers hold.
  */
-import type { AgentInventoryEntry, ClientInfo, Credential, FinalStatus, JobStatus, Lease, LeaseConstraints } from '../../generated/types.js';
+import type { AgentInventoryEntry, ClientInfo, Credential, EventBodies, EventKind, FinalStatus, JobStatus, Lease, LeaseConstraints } from '../../generated/types.js';
 import type { AutoAckOptions } from './auto-ack.js';
 import type { Clock } from '../protocol/clock.js';
 import type { Transport } from '../transport/types.js';
 
-export type { AgentInventoryEntry, AutoAckOptions, ClientInfo, Credential, FinalStatus, JobStatus, Lease, LeaseConstraints };
+export type { AgentInventoryEntry, AutoAckOptions, ClientInfo, Credential, EventBodies, EventKind, FinalStatus, JobStatus, Lease, LeaseConstraints };
 
 /** `lease_constraints` (§9.5) as sent; `expiresAt` is accepted as a camelCase alias. */
 export interface LeaseConstraintsInput extends LeaseConstraints {
@@ -76,15 +76,33 @@ export interface SubmitOptions {
   traceId?: string;
 }
 
-/** One `job.event` as delivered to `JobHandle.events()`. */
-export interface JobEvent {
+/** What every delivered `job.event` carries besides its kind and body. */
+export interface JobEventBase {
   jobId: string;
   seq: number;
-  kind: string;
   ts: string;
-  body: any;
   traceId?: string;
 }
+
+/** An event of reserved kind `K` (§8.2): `body` is that kind's generated type. */
+export interface ReservedJobEvent<K extends EventKind = EventKind> extends JobEventBase {
+  kind: K;
+  body: EventBodies[K];
+}
+
+/** A vendor event (`x-vendor.<vendor>.<name>`, §8.2): the body is the vendor's, not the spec's. */
+export interface VendorJobEvent extends JobEventBase {
+  kind: `x-vendor.${string}`;
+  body: unknown;
+}
+
+/**
+ * One `job.event` as delivered to `JobHandle.events()` and the client's `event` listener: a
+ * union discriminated by `kind`, so `if (ev.kind === 'progress') ev.body.current` type-checks.
+ * Bodies were validated (lenient form) against the kind's schema before delivery; metric
+ * `dims`/`attributes` arrive as `dimensions`. Kinds neither reserved nor vendor are ignored (§8.2).
+ */
+export type JobEvent = { [K in EventKind]: ReservedJobEvent<K> }[EventKind] | VendorJobEvent;
 
 export interface JobResult {
   finalStatus: 'success';

@@ -4,7 +4,7 @@
 import { EVENT_KINDS } from '../../generated/index.js';
 import type {
   ArtifactRefBody,
-  EventBodyByKind,
+  EventBodies,
   EventKind,
   Feature,
   Lease,
@@ -45,7 +45,7 @@ export interface JobContext {
   readonly jobId: string;
   readonly input: unknown;
   readonly lease: Lease;
-  readonly leaseConstraints?: LeaseConstraints;
+  readonly leaseConstraints?: LeaseConstraints | undefined;
   readonly traceId: string;
   /**
    * W3C `traceparent` of this job (its span when telemetry is on): forward it to tool servers and
@@ -86,7 +86,7 @@ export interface JobContext {
    * not negotiated (§6.2). The body is validated strictly before it is sent. `result_chunk`
    * goes through resultStream(): result_id and chunk order are the runtime's to keep (§8.4).
    */
-  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodyByKind[K]): boolean;
+  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodies[K]): boolean;
   /**
    * §9.3: synchronous lease check before an authority-bearing operation. A denial is reported as
    * a `tool_result` error (call_id `callId`, or a fresh one) and returned for the agent to handle.
@@ -226,7 +226,7 @@ export class JobContextImpl implements JobContext {
     return this.control.spend();
   }
 
-  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodyByKind[K]): boolean {
+  emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodies[K]): boolean {
     const info = (EVENT_KINDS as Readonly<Record<string, { feature: string | null } | undefined>>)[kind];
     if (info === undefined) throw new TypeError(`"${kind}" is not a reserved event kind (vendor kinds go through ctx.event)`);
     if ((kind as string) === 'result_chunk') throw new TypeError('result_chunk goes through ctx.resultStream() (§8.4)');

@@ -34,7 +34,7 @@ export interface Transport {
   close(reason?: string, code?: number): Promise<void>;
   readonly isOpen: boolean;
   /** The peer's network address when the transport has one (ws: the socket's remote address). */
-  readonly remoteAddress?: string;
+  readonly remoteAddress?: string | undefined;
   /**
    * Bytes accepted by send() but not yet handed to the OS (ws bufferedAmount, stream
    * writableLength; 0 for memory). Lets a producer slow down; send() never refuses on it.

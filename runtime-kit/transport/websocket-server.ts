@@ -10,9 +10,9 @@ import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
 import { isLoopbackHost, LOOPBACK_HOSTS, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
 import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
 
-export const DEFAULT_WS_PORT = 7777;
-export const DEFAULT_WS_PATH = '/arcp';
-export const DEFAULT_WS_HOST = '127.0.0.1';
+import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from './websocket-defaults.js';
+
+export { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT };
 
 /** Anything that emits HTTP 'upgrade' events: http.Server or https.Server (for wss://). */
 export type UpgradeServer = HttpServer | HttpsServer;

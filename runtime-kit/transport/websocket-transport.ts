@@ -3,7 +3,6 @@
 // reported through handlers.error and dropped; the connection keeps working. We never rely on
 // ws `maxPayload` for the cap because ws closes the socket (1009) when it is exceeded; it is set
 // to a larger hard ceiling instead (see hardCeilingBytes) purely as memory protection.
-import type { RawData, WebSocket } from 'ws';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
 import { InboundDispatcher } from './inbound.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport, type TransportHandlers } from './types.js';
@@ -18,6 +17,24 @@ export interface WebSocketFrameOptions {
   hardMaxFrameBytes?: number;
   /** How long close() waits for the peer's close handshake before terminating. Default 2000 ms. */
   closeTimeoutMs?: number;
+}
+
+/** What a `ws` message event carries (ws's RawData), declared here so no ws types are public. */
+export type WebSocketData = Buffer | ArrayBuffer | Buffer[];
+
+/**
+ * The part of a `ws` WebSocket this transport uses. Structural, so the public declarations do
+ * not reference ws's types: an embedder compiles against arcp-kit without installing @types/ws.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: WebSocketData, isBinary: boolean) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
 /** Per-connection facts the server knows (not options a user sets). */
@@ -46,7 +63,7 @@ export class WebSocketTransport implements Transport {
   readonly remoteAddress: string | undefined;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: WebSocketLike,
     opts: WebSocketFrameOptions = {},
     peer: WebSocketPeerInfo = {},
   ) {
@@ -108,7 +125,7 @@ export class WebSocketTransport implements Transport {
     return this.closed;
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  private onMessage(data: WebSocketData, isBinary: boolean): void {
     if (this.closing) return;
     const size = rawSize(data);
     if (isBinary) {
@@ -131,12 +148,12 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-function rawSize(data: RawData): number {
+function rawSize(data: WebSocketData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data.byteLength;
 }
 
-function rawToString(data: RawData): string {
+function rawToString(data: WebSocketData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');

@@ -100,7 +100,7 @@ describe('client regressions', () => {
     await handle.done;
     let n = 0;
     for await (const ev of handle.events()) {
-      expect(ev.body.message).toBe(String(n));
+      expect(ev.kind === 'log' ? ev.body.message : ev.kind).toBe(String(n));
       n++;
     }
     expect(n).toBe(5_000);

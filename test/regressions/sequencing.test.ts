@@ -183,7 +183,7 @@ describe('sequencing regressions (client)', () => {
     for (const m of ['e3', 'e4', 'e5']) peers[0]!.event('job_G', 'log', { level: 'info', message: m });
     peers[0]!.sendSeq('job.result', 'job_G', { final_status: 'success', result: 'ok' });
     const got: string[] = [];
-    for await (const ev of handle.events()) got.push(`${ev.seq}:${ev.body.message}`);
+    for await (const ev of handle.events()) got.push(`${ev.seq}:${ev.kind === 'log' ? ev.body.message : ev.kind}`);
     expect(got).toEqual(['1:e1', '2:e2', '3:e3', '4:e4', '5:e5']);
   });
 
@@ -214,7 +214,7 @@ describe('sequencing regressions (client)', () => {
     peer.seq = 3;
     peer.sendSeq('job.result', 'job_W', { final_status: 'success', result: 'ok' });
     const got: string[] = [];
-    for await (const ev of handle.events()) got.push(ev.body.message);
+    for await (const ev of handle.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     expect(got).toEqual(['e1', 'e2', 'e3']);
     expect(client.latestEventSeq).toBe(4);
   });

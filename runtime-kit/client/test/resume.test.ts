@@ -54,7 +54,7 @@ describe('gap detection', () => {
     peer2.event(JOB, 'log', { level: 'info', message: 'e3' });
     peer2.sendSeq('job.result', JOB, { final_status: 'success', result: 'ok' });
     const messages: string[] = [];
-    for await (const ev of handle.events()) messages.push(`${ev.seq}:${ev.body.message}`);
+    for await (const ev of handle.events()) messages.push(`${ev.seq}:${ev.kind === 'log' ? ev.body.message : ev.kind}`);
     expect(messages).toEqual(['1:e1', '2:e2', '3:e3']);
     expect((await handle.done).result).toBe('ok');
     expect(gaps).toEqual([{ expected: 2, got: 3 }]);
@@ -84,7 +84,7 @@ describe('gap detection', () => {
     peer3.event(JOB, 'log', { level: 'info', message: 'e3' });
     peer3.sendSeq('job.result', JOB, { final_status: 'success', result: 'ok' });
     const messages: string[] = [];
-    for await (const ev of handle.events()) messages.push(`${ev.seq}:${ev.body.message}`);
+    for await (const ev of handle.events()) if (ev.kind === 'log') messages.push(`${ev.seq}:${ev.body.message}`);
     expect(messages).toEqual(['1:e1', '2:e2', '3:e3']);
     expect((await handle.done).result).toBe('ok');
     await client.close();
@@ -113,7 +113,7 @@ describe('gap detection', () => {
     peer.event(JOB, 'log', { level: 'info', message: 'b' }, { event_seq: 2 });
     peer.sendSeq('job.result', JOB, { final_status: 'success' }, { event_seq: 3 });
     const got: string[] = [];
-    for await (const ev of handle.events()) got.push(ev.body.message);
+    for await (const ev of handle.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     expect(got).toEqual(['a', 'b']);
     await client.close();
   });
@@ -137,7 +137,7 @@ describe('transport drop', () => {
     peer2.event(JOB, 'log', { level: 'info', message: 'while away' });
     peer2.sendSeq('job.result', JOB, { final_status: 'success', result: 1 });
     const got: string[] = [];
-    for await (const ev of handle.events()) got.push(ev.body.message);
+    for await (const ev of handle.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     expect(got).toEqual(['before', 'while away']);
     expect(resumed).toHaveLength(1);
     await client.close();
@@ -183,7 +183,7 @@ describe('transport drop', () => {
     await settle();
     const adopted = second.job(JOB);
     const got: string[] = [];
-    for await (const ev of adopted.events()) got.push(ev.body.message);
+    for await (const ev of adopted.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     expect(got).toEqual(['two']);
     expect((await adopted.done).result).toBe('r');
     expect(second.latestEventSeq).toBe(3);

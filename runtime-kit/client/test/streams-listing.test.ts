@@ -114,7 +114,7 @@ describe('subscribe', () => {
     const r = await sub;
     expect(r).toMatchObject({ jobId: 'job_X', subscribedFrom: 0, replayed: true, currentStatus: 'running', agent: 'chatty@1', budget: { USD: 3.5 } });
     const got: string[] = [];
-    for await (const ev of r.handle.events()) got.push(ev.body.message);
+    for await (const ev of r.handle.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     expect(got).toEqual(['h1', 'h2']);
     expect((await r.handle.done).result).toBe('fin');
     await expect(r.handle.cancel()).resolves.toBeUndefined(); // settled: a no-op
@@ -136,7 +136,7 @@ describe('subscribe', () => {
     expect(unsub.payload).toEqual({ job_id: 'job_T' });
     const got: string[] = [];
     await expect((async () => {
-      for await (const ev of r.handle.events()) got.push(ev.body.message);
+      for await (const ev of r.handle.events()) got.push(ev.kind === 'log' ? ev.body.message : ev.kind);
     })()).rejects.toMatchObject({ code: 'ARCP_KIT_UNSUBSCRIBED' });
     expect(got).toEqual(['early', 'live']);
     await client.close();

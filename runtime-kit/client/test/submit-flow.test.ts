@@ -103,7 +103,8 @@ describe('submit', () => {
     const events = [];
     for await (const ev of handle.events()) events.push(ev);
     expect(events.map((e) => e.kind)).toEqual(['x-vendor.acme.custom', 'metric']);
-    expect(events[1]!.body.dimensions).toEqual({ model: 'm' });
+    const metric = events[1]!;
+    expect(metric.kind === 'metric' ? metric.body.dimensions : metric.kind).toEqual({ model: 'm' });
     expect((await handle.done).result).toBe('go-style');
     await client.close();
   });
