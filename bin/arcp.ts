@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerSchema } from './commands/schema.js';
+import { registerStdioRelay } from './commands/stdio-relay.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
@@ -15,5 +16,6 @@ registerServe(program);
 registerSubmit(program);
 registerConformance(program);
 registerSchema(program);
+registerStdioRelay(program);
 
 await program.parseAsync(process.argv);
