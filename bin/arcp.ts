@@ -9,6 +9,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerWatch } from './commands/watch.js';
 import { registerCancel } from './commands/cancel.js';
 import { PACKAGE_VERSION } from '../runtime-kit/package-info.js';
+import { registerStdioRelay } from './commands/stdio-relay.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
@@ -22,5 +23,6 @@ registerSchema(program);
 registerJobs(program);
 registerWatch(program);
 registerCancel(program);
+registerStdioRelay(program);
 
 await program.parseAsync(process.argv);

@@ -41,6 +41,7 @@ export function registerConformance(program: Command): void {
     .description('certify an ARCP v1.1 runtime: scenarios and fast-check properties per spec section, with shrunk reproducers and reports')
     .addOption(new Option('--role <role>', 'which side to certify: a runtime, or a client (the harness plays the runtime)').choices(['runtime', 'client']).default('runtime'))
     .option('--client-cmd <command>', 'with --role client: a client driver (docs/client-driver.md); default arcp-kit\'s client in-process')
+    .addOption(new Option('--transport <transport>', 'with --role client: the client reaches the scripted runtime over ws, or over stdio by spawning a relay').choices(['ws', 'stdio']).default('ws'))
     .option('--target <url>', 'WebSocket URL of the runtime under test (ws://host:port/path)')
     .option('--stdio <command>', 'spawn the runtime under test and speak ARCP over its stdin/stdout')
     .option('--token <token>', 'bearer token of principal A (default: env ARCP_TOKEN; prefer the variable, flags show in `ps`)')
@@ -73,6 +74,7 @@ export function registerConformance(program: Command): void {
           const { runClientConformance } = await import('../../conformance/client-role/index.js');
           const result = await runClientConformance({
             clientCmd: o.clientCmd,
+            transport: o.transport,
             token: o.token ?? process.env.ARCP_TOKEN,
             only: o.only,
             seed: o.seed,

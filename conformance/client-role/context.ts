@@ -6,9 +6,13 @@ import { Recorder } from '../driver/recorder.js';
 import { ALL_FEATURES, field } from '../driver/wire.js';
 import { validateMessage } from '../../generated/validators.js';
 import { ClientUnderTest, type Command, type DriverLink } from './client-under-test.js';
+import type { Endpoint } from './driver-protocol.js';
 import type { ClientCheckDef } from './check-types.js';
 import * as F from './frames.js';
 import { ScriptedRuntime, type Frame, type RuntimeConn } from './scripted-runtime.js';
+
+/** Time a stdio client may take to spawn the relay before its first frame (a Node start-up). */
+export const STDIO_SPAWN_ALLOWANCE_MS = 10_000;
 
 export interface ClientRunConfig {
   /** Starts one driver for the client under test (in-process or --client-cmd). */
@@ -20,6 +24,10 @@ export interface ClientRunConfig {
   readonly replayPath?: string;
   /** The bearer token the driver is told to present. */
   readonly token: string;
+  /** How the client reaches the scripted runtime (default ws). */
+  readonly transport?: 'ws' | 'stdio';
+  /** For stdio: the command line that starts the relay, given the runtime's URL. */
+  readonly relayCommand?: (url: string) => string;
 }
 
 /** What the probe learned about the client: identity and the features its hello advertises. */
@@ -118,6 +126,7 @@ export class ClientCheckContext {
   async start(): Promise<void> {
     await this.stop();
     this.runtimeRef = await ScriptedRuntime.start(() => this.recorder, this.timeoutMs, (label, f) => this.validateClientFrame(label, f));
+    if (this.config.transport === 'stdio') this.runtimeRef.acceptAllowanceMs = STDIO_SPAWN_ALLOWANCE_MS;
     this.clientRef = new ClientUnderTest(this.config.makeDriver(), () => this.recorder, this.timeoutMs);
   }
 
@@ -135,6 +144,14 @@ export class ClientCheckContext {
     this.recorder.note('..', text);
   }
 
+  /** The scripted runtime as the driver must reach it (ws URL, or the stdio relay command). */
+  endpoint(): Endpoint {
+    const url = this.runtime.url;
+    if (this.config.transport !== 'stdio') return { url };
+    if (!this.config.relayCommand) throw new HarnessError('stdio transport without a relay command');
+    return { url, transport: 'stdio', command: this.config.relayCommand(url) };
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
   }
@@ -143,7 +160,7 @@ export class ClientCheckContext {
   async open(o: OpenOptions = {}): Promise<Session> {
     const reply = this.client.do({
       op: 'connect',
-      url: this.runtime.url,
+      ...this.endpoint(),
       token: this.config.token,
       ...(o.clientFeatures ? { features: [...o.clientFeatures] } : {}),
       auto_ack: o.autoAck ?? false,
@@ -186,7 +203,7 @@ export class ClientCheckContext {
   async acceptResume(s: Session, o: { instruct?: boolean } = {}): Promise<{ lastEventSeq: number; token: unknown; sessionId: unknown; frame: Frame }> {
     let reply: Promise<unknown> | undefined;
     if (!s.autoResume || o.instruct) {
-      const p = this.client.do({ op: 'resume', url: this.runtime.url });
+      const p = this.client.do({ op: 'resume', ...this.endpoint() });
       p.catch(() => undefined);
       reply = p;
     }

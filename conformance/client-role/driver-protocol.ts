@@ -4,7 +4,7 @@
 
 /** Harness -> driver. Every instruction has an `id`; the driver answers each with one Reply. */
 export type Instruction =
-  | { id: number; op: 'connect'; url: string; token: string; features?: string[]; auto_ack?: boolean; auto_resume?: boolean }
+  | ({ id: number; op: 'connect'; token: string; features?: string[]; auto_ack?: boolean; auto_resume?: boolean } & Endpoint)
   | {
       id: number;
       op: 'submit';
@@ -20,7 +20,7 @@ export type Instruction =
   | { id: number; op: 'subscribe'; job_id: string; history?: boolean; from_event_seq?: number }
   | { id: number; op: 'unsubscribe'; job_id: string }
   | { id: number; op: 'ack'; seq?: number }
-  | { id: number; op: 'resume'; url: string }
+  | ({ id: number; op: 'resume' } & Endpoint)
   | { id: number; op: 'state' }
   | { id: number; op: 'close'; reason?: string };
 
@@ -58,3 +58,10 @@ export function isReply(m: unknown): m is Reply {
 export function isObservation(m: unknown): m is Observation {
   return !!m && typeof m === 'object' && typeof (m as { obs?: unknown }).obs === 'string';
 }
+
+/**
+ * Where the client's runtime is: a WebSocket `url`, or with `transport: "stdio"` a `command` the
+ * client spawns (`sh -c command`) and speaks NDJSON to on its stdin/stdout. Reconnects and
+ * resumes spawn the command again. `url` is always present (a driver without stdio may use it).
+ */
+export type Endpoint = { url: string; transport?: 'ws' } | { url: string; transport: 'stdio'; command: string };

@@ -14,6 +14,7 @@ import type { DriverLink } from './client-under-test.js';
 import { arcpKitDriverLink, type ArcpKitDriverHooks } from './drivers/arcp-kit.js';
 import { subprocessDriverLink } from './drivers/subprocess.js';
 import { runClientChecks } from './run.js';
+import { stdioRelayCommand } from './relay-command.js';
 
 export { CLIENT_CHECKS, selectClientChecks };
 export type { ClientCheckDef } from './check-types.js';
@@ -35,6 +36,8 @@ export interface ClientConformanceOptions {
   allowPartial?: boolean;
   /** In-process only: fault hooks applied to arcp-kit's client (conformance/test/client-faults). */
   hooks?: ArcpKitDriverHooks;
+  /** How the client reaches the scripted runtime: WebSocket (default) or stdio through a relay child. */
+  transport?: 'ws' | 'stdio';
   /** Replaces the driver factory entirely (tests). */
   makeDriver?: () => DriverLink;
   output?: 'tty' | 'plain' | 'silent';
@@ -52,7 +55,7 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
   const describe = o.clientCmd ? `client driver: ${o.clientCmd}` : 'arcp-kit client (in-process)';
   const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
-  const replayArgs = o.clientCmd ? ['--client-cmd', o.clientCmd] : [];
+  const replayArgs = [...(o.clientCmd ? ['--client-cmd', o.clientCmd] : []), ...(o.transport === 'stdio' ? ['--transport', 'stdio'] : [])];
   const token = o.token ?? 'client-conformance-token';
   // the client presents the token in every hello: no report or console line shows it
   const redactor = principalRedactor(token, undefined);
@@ -65,6 +68,8 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
       seed: o.seed ?? Date.now() % 2 ** 31,
       runs: o.runs ?? DEFAULT_RUNS,
       replayPath: o.replayPath,
+      transport: o.transport ?? 'ws',
+      relayCommand: stdioRelayCommand,
     },
     checks,
     baseline,

@@ -12,7 +12,7 @@ import { withTimeout } from '../runner/with-timeout.js';
 import type { RunResult } from '../runner/run.js';
 import type { ClientCheckDef } from './check-types.js';
 import { ClientUnderTest } from './client-under-test.js';
-import { advertised, ClientCheckContext, type ClientInfo, type ClientRunConfig } from './context.js';
+import { advertised, ClientCheckContext, STDIO_SPAWN_ALLOWANCE_MS, type ClientInfo, type ClientRunConfig } from './context.js';
 import { welcome, ids } from './frames.js';
 import { ScriptedRuntime } from './scripted-runtime.js';
 import { field } from '../driver/wire.js';
@@ -31,9 +31,13 @@ export interface ClientRunOptions {
 export async function probeClient(config: ClientRunConfig): Promise<ClientInfo> {
   const recorder = new Recorder();
   const runtime = await ScriptedRuntime.start(() => recorder, config.timeoutMs);
+  if (config.transport === 'stdio') runtime.acceptAllowanceMs = STDIO_SPAWN_ALLOWANCE_MS;
   const client = new ClientUnderTest(config.makeDriver(), () => recorder, config.timeoutMs);
   try {
-    const reply = client.do({ op: 'connect', url: runtime.url, token: config.token });
+    const endpoint = config.transport === 'stdio' && config.relayCommand
+      ? { url: runtime.url, transport: 'stdio' as const, command: config.relayCommand(runtime.url) }
+      : { url: runtime.url };
+    const reply = client.do({ op: 'connect', ...endpoint, token: config.token });
     reply.catch(() => undefined);
     const conn = await runtime.accept(config.timeoutMs * 3, 'a connection (probe)');
     const hello = await conn.nextType('session.hello');

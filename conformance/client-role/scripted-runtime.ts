@@ -200,8 +200,15 @@ export class ScriptedRuntime {
   }
 
   /** The next connection the client opens (already-open ones first). */
-  accept(timeoutMs = this.timeoutMs, what = 'a connection'): Promise<RuntimeConn> {
+  /**
+   * Added to every wait for a new connection: over stdio the client first spawns the relay
+   * process, whose start-up is not the client's latency.
+   */
+  acceptAllowanceMs = 0;
+
+  accept(waitMs = this.timeoutMs, what = 'a connection'): Promise<RuntimeConn> {
     if (this.taken < this.conns.length) return Promise.resolve(this.conns[this.taken++]);
+    const timeoutMs = waitMs + this.acceptAllowanceMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== done);

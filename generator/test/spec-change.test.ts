@@ -30,7 +30,7 @@ describe('spec change: new message job.pause and event kind heartbeat_note', () 
     gen = await generateToTemp(schema.dir, 'spec-change-out');
     api = await import(`${gen.out}/validators.ts`);
     registry = await import(`${gen.out}/registry.ts`);
-  });
+  }, 180_000); // a full generation plus importing its output; minutes on a loaded 2-core machine
   afterAll(() => {
     gen?.cleanup();
     schema?.cleanup();

@@ -100,7 +100,7 @@ export const errorChecks = [
     title: 'UNAUTHENTICATED as a session.error without session_id before any welcome (TS/Go, catalog §9 #26) fails connect with UNAUTHENTICATED, not a timeout',
     async run(ctx) {
       await ctx.start();
-      const reply = ctx.client.do({ op: 'connect', url: ctx.runtime.url, token: 'wrong' }, 8000);
+      const reply = ctx.client.do({ op: 'connect', ...ctx.endpoint(), token: 'wrong' }, 8000);
       const conn = await ctx.runtime.accept();
       await conn.nextType('session.hello');
       conn.send(F.sessionError(undefined, 'UNAUTHENTICATED'));

@@ -151,7 +151,7 @@ export const robustnessChecks = [
     title: 'a runtime that accepts the connection and never answers the hello makes connect fail with an error within 12 s, not hang',
     async run(ctx) {
       await ctx.start();
-      const reply = ctx.client.do({ op: 'connect', url: ctx.runtime.url, token: ctx.config.token }, 12_500);
+      const reply = ctx.client.do({ op: 'connect', ...ctx.endpoint(), token: ctx.config.token }, 12_500);
       const conn = await ctx.runtime.accept();
       await conn.nextType('session.hello');
       const r = await reply.catch((e: Error) => e);

@@ -19,7 +19,7 @@ export const sessionChecks = [
     title: 'the first frame is session.hello with auth {scheme: bearer, token}; nothing else is sent before the welcome',
     async run(ctx) {
       await ctx.start();
-      const reply = ctx.client.do({ op: 'connect', url: ctx.runtime.url, token: ctx.config.token });
+      const reply = ctx.client.do({ op: 'connect', ...ctx.endpoint(), token: ctx.config.token });
       reply.catch(() => undefined);
       const conn = await ctx.runtime.accept();
       const first = await conn.next(() => true, 'a first frame');

@@ -4,7 +4,8 @@
 // conformance/test/client-faults, never in runtime-kit).
 import { ARCPClient } from '../../../runtime-kit/client/index.js';
 import { isARCPError, isKitError } from '../../../runtime-kit/errors/index.js';
-import { connectWebSocket } from '../../../runtime-kit/transport/index.js';
+import { connectWebSocket, spawnStdioTransport } from '../../../runtime-kit/transport/index.js';
+import type { Endpoint } from '../driver-protocol.js';
 import type { Transport } from '../../../runtime-kit/transport/types.js';
 import type { DriverLink } from '../client-under-test.js';
 import type { ErrorReport, Instruction, Outbound } from '../driver-protocol.js';
@@ -45,9 +46,9 @@ export class ArcpKitDriver {
     }
   }
 
-  private transport(url: string): () => Promise<Transport> {
+  private transport(at: Endpoint): () => Promise<Transport> {
     return async () => {
-      const t = await connectWebSocket(url);
+      const t = at.transport === 'stdio' ? spawnStdioTransport('sh', ['-c', at.command], { stderr: 'ignore' }) : await connectWebSocket(at.url);
       return this.hooks.wrapTransport ? this.hooks.wrapTransport(t) : t;
     };
   }
@@ -65,7 +66,7 @@ export class ArcpKitDriver {
           token: ins.token,
           ...(ins.features ? { features: ins.features } : {}),
           autoAck: ins.auto_ack ? { everyN: 32, intervalMs: 250 } : false,
-          autoResume: ins.auto_resume ? { reconnect: this.transport(ins.url), attempts: 3, backoffMs: 50 } : false,
+          autoResume: ins.auto_resume ? { reconnect: this.transport(ins), attempts: 3, backoffMs: 50 } : false,
         });
         this.hooks.patchClient?.(client);
         this.client = client;
@@ -81,7 +82,7 @@ export class ArcpKitDriver {
           this.rewatch();
         });
         client.on('protocolError', (e) => this.emit({ obs: 'protocol_error', message: e.message }));
-        const info = await client.connect(await this.transport(ins.url)());
+        const info = await client.connect(await this.transport(ins)());
         return { session_id: info.sessionId, features: info.features, auto_resume: !!ins.auto_resume };
       }
       case 'submit': {
@@ -129,7 +130,7 @@ export class ArcpKitDriver {
         const sessionId = c.sessionId;
         const resumeToken = c.resumeToken;
         if (!sessionId || !resumeToken) throw new Error('no session to resume');
-        const info = await c.resume(await this.transport(ins.url)(), { sessionId, resumeToken, lastEventSeq: c.latestEventSeq });
+        const info = await c.resume(await this.transport(ins)(), { sessionId, resumeToken, lastEventSeq: c.latestEventSeq });
         return { session_id: info.sessionId };
       }
       case 'state': {

@@ -17,5 +17,5 @@ describe.skipIf(!present)('client role: TS reference client through its driver',
     const bad = r.verdicts.filter((v) => ['fail', 'errored', 'unexpected-pass'].includes(v.outcome) || (v.outcome === 'warn' && !v.message?.includes('baseline')));
     expect(bad.map((v) => `${v.id}: ${v.outcome} ${v.message ?? ''}`)).toEqual([]);
     expect(r.exitCode).toBe(0);
-  }, 120_000);
+  }, 300_000); // a full client-role run through a subprocess driver
 });

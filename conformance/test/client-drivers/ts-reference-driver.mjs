@@ -8,7 +8,15 @@ import { dirname, resolve } from 'node:path';
 process.env.ARCP_LOG_LEVEL ??= 'silent'; // its logger writes to stdout
 const here = dirname(fileURLToPath(import.meta.url));
 const peer = process.env.TS_REFERENCE_CLIENT ?? resolve(here, '../../../../shared/peers/ts-reference/client.mjs');
-const { ARCPClient, WebSocketTransport } = await import(peer);
+const { ARCPClient, WebSocketTransport, StdioTransport } = await import(peer);
+const { spawn } = await import('node:child_process');
+
+/** The instruction's endpoint: a WebSocket URL, or (transport "stdio") a command spawned as the runtime. */
+async function transportFor(ins) {
+  if (ins.transport !== 'stdio') return WebSocketTransport.connect(ins.url);
+  const child = spawn('sh', ['-c', ins.command], { stdio: ['pipe', 'pipe', 'ignore'] });
+  return new StdioTransport(child.stdout, child.stdin);
+}
 
 const out = (m) => process.stdout.write(`${JSON.stringify(m)}\n`);
 const report = (e) => ({ code: String(e?.code ?? 'DRIVER_ERROR'), ...(typeof e?.retryable === 'boolean' ? { retryable: e.retryable } : {}), message: String(e?.message ?? e) });
@@ -55,7 +63,7 @@ async function run(ins) {
     case 'connect': {
       opts = { client: { name: 'ts-reference', version: '0bf5caf' }, authScheme: 'bearer', token: ins.token, ...(ins.features ? { features: ins.features } : {}), ...(ins.auto_ack ? { autoAck: true } : {}) };
       client = makeClient();
-      await client.connect(await WebSocketTransport.connect(ins.url));
+      await client.connect(await transportFor(ins));
       return { session_id: client.state.id, features: client.negotiatedFeatures, auto_resume: false };
     }
     case 'submit': {
@@ -85,7 +93,7 @@ async function run(ins) {
       const prev = { session_id: client.state.id, resume_token: client.welcomePayload?.resume_token, last_event_seq: client.lastEventSeqObserved };
       handles.clear();
       client = makeClient();
-      await client.resume(await WebSocketTransport.connect(ins.url), prev);
+      await client.resume(await transportFor(ins), prev);
       return { session_id: client.state.id };
     }
     case 'state':
