@@ -30,7 +30,8 @@ export const observerChecks: CheckDef[] = [
     async run(ctx) {
       const owner = await ctx.open('A');
       require_(owner.features.includes('progress'), 'the owner did not negotiate progress');
-      const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 4, interval_ms: 40 });
+      // long enough that the watcher subscribes while it runs, even on a loaded machine (a finished job may be JOB_NOT_FOUND, catalog §9 #34)
+      const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 12, interval_ms: 40 });
       await owner.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress', 'first progress event (owner)');
       const watcher = await ctx.open('A', owner.features.filter((f) => f !== 'progress'));
       require_(!watcher.features.includes('progress') && watcher.features.includes('subscribe'), 'could not open a subscribe-without-progress session');

@@ -70,10 +70,11 @@ export async function runOrdered<T, R>(
   };
   const indices = items.map((_, i) => i);
   const alone = (i: number): boolean => policy.alone(items[i]);
-  const early = (i: number): boolean => !alone(i) && (policy.first?.(items[i]) ?? false);
+  const width = Math.max(1, limit);
+  // limit 1 means one at a time, `first` items included
+  const early = (i: number): boolean => width > 1 && !alone(i) && (policy.first?.(items[i]) ?? false);
   for (const i of indices.filter(early)) void start(i, false);
   for (const i of indices.filter(alone)) await start(i, true);
-  const width = Math.max(1, limit);
   for (const i of indices.filter((j) => !alone(j) && !early(j))) {
     while (busy.size >= width) await Promise.race(busy);
     void start(i, true);

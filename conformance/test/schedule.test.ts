@@ -64,4 +64,17 @@ describe('runOrdered', () => {
     for (const o of h.overlaps) expect(o.filter((x) => x !== 'e').length).toBeLessThanOrEqual(2);
     for (const o of h.overlaps) if (o.includes('c')) expect(o.filter((x) => x !== 'e')).toEqual(['c']);
   });
+
+  it('limit 1 runs everything one at a time, in declared order', async () => {
+    const items: Item[] = [{ name: 'a' }, { name: 'b', first: true }, { name: 'c', alone: true }];
+    const h = harness();
+    const all = runOrdered(items, 1, { alone: (i) => i.alone === true, first: (i) => i.first === true }, h.run, () => undefined);
+    for (let k = 0; k < 3; k++) {
+      await tick();
+      const last = h.started[h.started.length - 1];
+      h.release.get(last)!();
+    }
+    await all;
+    for (const o of h.overlaps) expect(o.length).toBe(1);
+  });
 });
