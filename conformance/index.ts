@@ -82,7 +82,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   const redactor = principalRedactor(target.tokenA, target.tokenB);
   try {
     const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    await checkTokens(target, timeoutMs).catch((e: Error) => {
+    const preflight = await checkTokens(target, timeoutMs).catch((e: Error) => {
       throw e instanceof SetupError ? new SetupError(redactor.text(e.message)) : e;
     });
     const raw = await runChecks({
@@ -93,6 +93,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
         seed: o.seed ?? Date.now() % 2 ** 31,
         runs: o.runs ?? DEFAULT_RUNS,
         replayPath: o.replayPath,
+        hostsConformanceAgents: preflight.hostsConformanceAgents,
       },
       checks,
       baseline,

@@ -19,6 +19,8 @@ export interface RunConfig {
   readonly runs: number;
   /** fast-check replay path for `--replay-path` (with --only and --seed). */
   readonly replayPath?: string;
+  /** False when the preflight found the peer hosts no conformance agents (runner/preflight.ts). */
+  readonly hostsConformanceAgents?: boolean;
 }
 
 /** What the probe handshake learned about the peer. */
