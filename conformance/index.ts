@@ -85,7 +85,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   const redactor = principalRedactor(target.tokenA, target.tokenB);
   try {
     const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    await checkTokens(target, timeoutMs).catch((e: Error) => {
+    const preflight = await checkTokens(target, timeoutMs).catch((e: Error) => {
       throw e instanceof SetupError ? new SetupError(redactor.text(e.message)) : e;
     });
     const raw = await runChecks({
@@ -97,6 +97,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
         runs: o.runs ?? DEFAULT_RUNS,
         replayPath: o.replayPath,
         concurrency: o.concurrency,
+        hostsConformanceAgents: preflight.hostsConformanceAgents,
       },
       checks,
       baseline,

@@ -33,7 +33,7 @@ export function offendingFrame(trace: readonly TraceFrame[], message: string | u
   }
   const msg = message ?? '';
   // a sequencing failure names the seq it saw ("event_seq jumps from 4 to 6"): that frame
-  const seqClause = /event_seq[^;]*/.exec(msg)?.[0].match(/\d+/g);
+  const seqClause = /event_seq[^;:]*/.exec(msg)?.[0].match(/\d+/g);
   if (seqClause?.length) {
     const seq = Number(seqClause[seqClause.length - 1]);
     const i = trace.findIndex((f) => f.dir === 'recv' && frameFacts(f.text).seq === seq);

@@ -24,6 +24,8 @@ export interface RunConfig {
   readonly concurrency?: number;
   /** Round trips measured so far in this run (reply waits derive from them). */
   readonly roundTrips?: RoundTrips;
+  /** False when the preflight found the peer hosts no conformance agents (runner/preflight.ts). */
+  readonly hostsConformanceAgents?: boolean;
 }
 
 /** What the probe handshake learned about the peer. */

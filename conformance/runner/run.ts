@@ -60,6 +60,9 @@ function gate(check: CheckDef, config: RunConfig, peer: PeerInfo): { outcome: Ou
     if (need === 'spec-profile' && config.profile !== 'spec') return { outcome: 'skipped', message: 'runs under --profile spec only' };
     if (need === 'interop-profile' && config.profile !== 'interop') return { outcome: 'skipped', message: 'runs under --profile interop only' };
   }
+  if (check.agents && config.hostsConformanceAgents === false) {
+    return { outcome: 'skipped', message: `peer does not host ${check.agents.join(', ')} (docs/conformance-agents.md)` };
+  }
   // the inventory is authoritative once it lists anything or agent_versions was negotiated (§7.5)
   if (check.agents && (peer.agents.length > 0 || peer.features.includes('agent_versions'))) {
     const hosted = new Set(peer.agents.map((a) => a.name));

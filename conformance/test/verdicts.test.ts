@@ -118,6 +118,21 @@ describe('against a runtime that hosts no conformance agents, over a real WebSoc
     expect(html).toContain('host the conformance agents');
   });
 
+  it('without agent_versions (no inventory), a peer hosting no agents gets skips, never failures', { timeout: 60_000 }, async () => {
+    const bare = new ARCPRuntime({ tokens: { t: 'p' }, features: ['heartbeat', 'ack', 'list_jobs', 'subscribe'] });
+    try {
+      const server = await bare.listen({ host: '127.0.0.1', port: 0, path: '/arcp' });
+      const r = await runConformance({ target: `ws://127.0.0.1:${server.address()!.port}/arcp`, token: 't', only: '5/**,7.1/**,7.2/**', seed: 2, runs: 1, output: 'silent' });
+      expect(r.peer.features).not.toContain('agent_versions');
+      expect(r.verdicts.filter((x) => x.outcome === 'fail').map((x) => `${x.id}: ${x.message}`)).toEqual([]);
+      expect(r.verdicts.filter((x) => x.outcome === 'skipped').length).toBeGreaterThan(10);
+      expect(r.verdict?.gaps.map((g) => g.kind)).toContain('agents');
+      expect(r.exitCode).toBe(2);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('a token the peer refuses is a set-up error before any check runs (exit 2)', { timeout: 60_000 }, async () => {
     await expect(runConformance({ target: url, token: 'tok-a', tokenB: 'wrong-b', only: '7.1/**', output: 'silent' })).rejects.toThrow(SetupError);
     await expect(runConformance({ target: url, token: 'tok-a', tokenB: 'tok-a', only: '7.1/**', output: 'silent' })).rejects.toThrow(/same token/);
