@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultyTarget } from './fault-scratch.js';
+import { disposeMutants, faultyTarget } from './fault-scratch.js';
 import { runConformance } from '../index.js';
 import { applyBaseline, parseBaseline } from '../runner/baseline.js';
 import type { Verdict } from '../checks/types.js';
@@ -15,6 +15,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'arcp-conf-baseline-'));
 });
 afterAll(async () => {
+  await disposeMutants();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -37,7 +37,7 @@ async function build(): Promise<{ dir: string; modules: RuntimeModules }> {
   const dir = mkdtempSync(join(tmpdir(), 'arcp-mutants-'));
   // whoever forgets disposeMutants() still leaves no scratch copy behind
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const skipTests = (src: string) => !/[\\/]test[\\/]?/.test(src.slice(ROOT.length));
+  const skipTests = (src: string) => !/[\\/]test([\\/]|$)/.test(src.slice(ROOT.length));
   for (const d of ['runtime-kit', 'generated']) cpSync(join(ROOT, d), join(dir, d), { recursive: true, filter: skipTests });
   writeFileSync(join(dir, 'package.json'), readFileSync(join(ROOT, 'package.json')));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');

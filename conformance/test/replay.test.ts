@@ -1,8 +1,10 @@
 // A property failure is shrunk, and the printed replay (seed + fast-check path) reproduces exactly
 // the shrunk case: the promise behind "the single command that replays it".
-import { describe, expect, it } from 'vitest';
-import { faultyTarget } from './fault-scratch.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../index.js';
+import { disposeMutants, faultyTarget } from './fault-scratch.js';
+
+afterAll(disposeMutants);
 
 describe('property failures shrink and replay', () => {
   it('seq-skip: random-concurrent-jobs fails, shrinks, and --replay-path reproduces the same case', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultyTarget } from './fault-scratch.js';
+import { disposeMutants, faultyTarget } from './fault-scratch.js';
 import { runConformance, type RunResult } from '../index.js';
 
 let dir: string;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await disposeMutants();
   await rm(dir, { recursive: true, force: true });
 });
 
