@@ -12,8 +12,10 @@ const target = await startTarget(
     limits: { handshakeTimeoutMs: Number(process.env.ARCP_ATTACK_HANDSHAKE_MS ?? 2000), maxRetainedEventBytesPerPrincipal: 512 * 1024 * 1024 },
     maxEventsPerSession: 60_000,
     maxBytesPerSession: 64 * 1024 * 1024,
-    logger: (level) => {
-      if (level === 'warn' || level === 'error') warnings++;
+    logger: (level, message, data) => {
+      if (level !== 'warn' && level !== 'error') return;
+      // The first few go to stderr (what happened), the rest are counted.
+      if (++warnings <= 40) process.stderr.write(`attack-target [${level}] ${message} ${JSON.stringify(data ?? {})}\n`);
     },
   },
   Number(process.env.ARCP_ATTACK_PORT ?? 7870),

@@ -114,6 +114,8 @@ export default async function main(): Promise<void> {
     stuck_connections: report.stuckConnections,
     stalled_handshakes_still_open: report.stalledStillOpen,
     lost_events: report.lostEvents + (report.witness.expected - report.witness.received) + (report.witness.gapFree ? 0 : 1),
+    lost_events_streaming_sessions: report.lostEvents,
+    witness: report.witness,
     brute_force_accepted: report.bruteForceAccepted,
     brute_force_rate_limited: report.bruteForceRateLimited,
     delegation_jobs_from_2000_levels: report.delegationJobs,

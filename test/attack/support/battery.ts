@@ -138,7 +138,13 @@ async function followToEnd(connect: () => Promise<RawWs>, first: RawWs, token: s
     peer = await connect();
     const id = peer.hello(token, { resume: { session_id: sessionId, resume_token: resumeToken, last_event_seq: seqs.at(-1) ?? 0 } });
     const reply = await peer.find((f) => f.type === 'session.welcome' || (f.type === 'session.error' && f.payload?.request_id === id), 30_000);
-    if (reply.type !== 'session.welcome') break;
+    if (reply.type !== 'session.welcome') {
+      // The brute-force phase emptied this source's failed-auth bucket: a real client waits as told.
+      const retryAfter = reply.payload?.details?.retry_after_ms;
+      if (typeof retryAfter !== 'number') break;
+      await sleep(retryAfter + 50);
+      continue;
+    }
     resumeToken = reply.payload.resume_token as string;
   }
   return { seqs, logs };

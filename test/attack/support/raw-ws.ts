@@ -21,6 +21,8 @@ export class RawWs {
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters = new Set<() => void>();
   private isClosed = false;
+  /** Answer the runtime's session.ping (default); a test of heartbeat loss turns it off. */
+  answerPings = true;
 
   private constructor(readonly socket: WebSocket) {
     this.closed = new Promise((resolve) => {
@@ -32,10 +34,16 @@ export class RawWs {
     });
     socket.on('error', () => {});
     socket.on('message', (data) => {
+      let frame: Frame;
       try {
-        this.received.push(JSON.parse(data.toString('utf8')) as Frame);
+        frame = JSON.parse(data.toString('utf8')) as Frame;
       } catch {
-        this.received.push({ type: '<unparsable>' });
+        frame = { type: '<unparsable>' };
+      }
+      this.received.push(frame);
+      // A live client answers the runtime's heartbeat (§6.4); otherwise a long wait ends in HEARTBEAT_LOST.
+      if (frame.type === 'session.ping' && this.answerPings) {
+        this.send('session.pong', { ping_nonce: frame.payload?.nonce, received_at: new Date().toISOString() }, { session_id: frame.session_id });
       }
       this.wake();
     });
