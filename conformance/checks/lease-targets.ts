@@ -37,7 +37,7 @@ export const leaseTargetChecks: CheckDef[] = [
     statements: ['S9.2-01', 'S9.1-01', 'S9.3-02'],
     spec: '§9.1, §9.2, §9.3',
     level: 'MUST',
-    title: 'non-canonical targets never widen a lease: dot segments, encoded dots and separators climbing out of /w, a non-default port, a look-alike host and a case-changed path are denied',
+    title: 'non-canonical targets never widen a lease: dot segments climbing out of /w, a non-default port, a look-alike host and a case-changed path are denied',
     agents: [AGENTS.tools],
     async run(ctx) {
       const s = await ctx.open('A');
@@ -46,14 +46,30 @@ export const leaseTargetChecks: CheckDef[] = [
         { capability: 'fs.read', target: '/w/a', allowed: true, why: 'control: one segment under /w/*' },
         { capability: 'fs.read', target: '/w/../etc', allowed: false, why: 'dot segment climbs out of /w' },
         { capability: 'fs.read', target: '/w/pub/../../etc/passwd', allowed: false, why: 'dot segments climb out of /w/pub/**' },
-        { capability: 'fs.read', target: '/w/%2e%2e/etc', allowed: false, why: 'percent-encoded dot segment' },
-        { capability: 'fs.read', target: '/w/a%2F..%2F..%2Fetc', allowed: false, why: 'percent-encoded separators: one raw segment, an escape once decoded' },
-        { capability: 'fs.read', target: '/w/pub/..%2f..%2fetc', allowed: false, why: 'lower-case encoded separators' },
         { capability: 'fs.read', target: '/W/a', allowed: false, why: 'path case differs (matching is case-sensitive)' },
         { capability: 'net.fetch', target: 'https://api.example.com/v1', allowed: true, why: 'control: inside the URL glob' },
         { capability: 'net.fetch', target: 'https://api.example.com:8443/v1', allowed: false, why: 'a non-default port is another origin' },
         { capability: 'net.fetch', target: 'https://api.example.com.evil.example/v1', allowed: false, why: 'look-alike host' },
       ], 'non-canonical targets');
+    },
+  }),
+  scenario({
+    id: '9.2/targets/percent-encoded-never-widen',
+    statements: ['S9.2-01'],
+    spec: '§9.2',
+    level: 'interop',
+    gradeReason: 'the spec does not say whether targets are percent-decoded before matching; refusing encoded dots and separators is the catalog\'s position (§10 #30), so a runtime that matches the raw string is non-interoperable, not non-conformant',
+    title: 'percent-encoded dot segments and separators (`%2e%2e`, `%2F`, `%2f`) never let a target climb out of its pattern',
+    agents: [AGENTS.tools],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const lease = { 'fs.read': ['/w/*', '/w/pub/**'] };
+      await probe(ctx, s, lease, [
+        { capability: 'fs.read', target: '/w/a', allowed: true, why: 'control: one segment under /w/*' },
+        { capability: 'fs.read', target: '/w/%2e%2e/etc', allowed: false, why: 'percent-encoded dot segment' },
+        { capability: 'fs.read', target: '/w/a%2F..%2F..%2Fetc', allowed: false, why: 'percent-encoded separators: one raw segment, an escape once decoded' },
+        { capability: 'fs.read', target: '/w/pub/..%2f..%2fetc', allowed: false, why: 'lower-case encoded separators' },
+      ], 'percent-encoded targets');
     },
   }),
   scenario({

@@ -294,13 +294,8 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['9.2/targets/non-canonical-never-widen'],
     edits: [{ file: CANON, find: '  if (!NOT_ALREADY_CANONICAL.test(target)) return { ok: true, target };', replace: '  if ($ON || !NOT_ALREADY_CANONICAL.test(target)) return { ok: true, target };' }],
   },
-  {
-    name: 'encoded-separator-allowed',
-    what: 'percent-encoded separators in fs targets are passed through as one segment',
-    statement: 'S9.2-01',
-    catchers: ['9.2/targets/non-canonical-never-widen'],
-    edits: [{ file: CANON, find: "  if (ENCODED_SEPARATOR.test(target)) return refuse('percent-encoded separator in path');", replace: "  if (ENCODED_SEPARATOR.test(target) && !$ON) return refuse('percent-encoded separator in path');" }],
-  },
+  // No fault for percent-encoded separators: refusing them is a catalog position (§10 #30), not a
+  // MUST of the spec, so it is checked at interop grade (9.2/targets/percent-encoded-never-widen).
   {
     name: 'literal-is-prefix',
     what: 'a literal lease pattern also matches every target it prefixes',
