@@ -73,6 +73,7 @@ export const negativeHalfChecks: CheckDef[] = [
     statements: ['S7.6-07'],
     spec: '§7.6',
     level: 'MUST',
+    gradeReason: 'the MAY is the subscriber\'s permission to unsubscribe; a runtime that honours the message but keeps delivering makes it meaningless, so delivery after the reply is graded as a broken message contract',
     title: 'after job.unsubscribe (and a ping/pong round trip behind it) no further frame of that job reaches the subscriber',
     feature: 'subscribe',
     agents: [AGENTS.slow],

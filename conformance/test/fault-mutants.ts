@@ -218,8 +218,8 @@ export const FAULTS: readonly Fault[] = [
     edits: [
       {
         file: 'runtime-kit/runtime/handlers/session-list-jobs.ts',
-        find: "    session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));",
-        replace: "    session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));\n    if ($ON) for (const j of payload.jobs) { const job = ctx.core.jobs.get(j.job_id); if (job && !job.isTerminal && job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, false); }",
+        find: "  session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));",
+        replace: "  session.sendControl(envelope<SessionJobs>('session.jobs', { session_id: session.id }, payload));\n  if ($ON) for (const j of payload.jobs) { const job = ctx.core.jobs.get(j.job_id); if (job && !job.isTerminal && job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, false); }",
       },
     ],
   },
@@ -407,7 +407,7 @@ export const FAULTS: readonly Fault[] = [
     what: 'a reused key with other parameters returns the first job instead of DUPLICATE_KEY',
     statement: 'S7.2-02',
     catchers: ['7.2/idempotency/conflict-duplicate-key', '7.2/idempotency/random-resubmits'],
-    edits: [{ file: 'runtime-kit/runtime/idempotency.ts', find: "    const kind = isDeepStrictEqual(record.submitPayload, submitPayload) ? 'same' : 'conflict';", replace: "    const kind = $ON || isDeepStrictEqual(record.submitPayload, submitPayload) ? 'same' : 'conflict';" }],
+    edits: [{ file: 'runtime-kit/runtime/idempotency.ts', find: "    const kind = record.payloadDigest === payloadDigest(submitPayload) ? 'same' : 'conflict';", replace: "    const kind = $ON || record.payloadDigest === payloadDigest(submitPayload) ? 'same' : 'conflict';" }],
   },
   {
     name: 'accepted-without-budget',

@@ -70,7 +70,8 @@ export function inlineRuntimeHelpers(code: string, resolve: (spec: string) => st
 
 function emitMode(model: ProtocolModel, mode: Mode, docs: readonly SchemaDoc[]): OutputFile {
   const ajv = createAjv(docs, { forStandalone: true });
-  const code = stabilizeAjvNames(inlineRuntimeHelpers(standalone(ajv, validatorExports(model))));
+  // Names first (on ajv's own output), then the inlined helper modules go on top untouched.
+  const code = inlineRuntimeHelpers(stabilizeAjvNames(standalone(ajv, validatorExports(model))));
   return { root: 'generated', path: validatorModuleName(mode), contents: `${codeHeader(documentSources(model.sources))}${code}\n` };
 }
 

@@ -26,7 +26,8 @@ describe('API reference (typedoc)', () => {
     const docsTsconfig = JSON.parse(readFileSync(join(ROOT, config.tsconfig), 'utf8'));
     // Each export's source is an entry point: the exports value itself while it points at source,
     // or its `types`/`import` target mapped back from dist/ once the build lands.
-    const sources = Object.values(pkg.exports as Record<string, unknown>).map((target) => {
+    // `./package.json` is metadata, not code to document.
+    const sources = Object.entries(pkg.exports as Record<string, unknown>).filter(([subpath]) => subpath !== './package.json').map(([, target]) => {
       const t = typeof target === 'string' ? target : ((target as Record<string, string>).types ?? (target as Record<string, string>).import ?? '');
       return t.replace(/^\.\//, '').replace(/^dist\//, '').replace(/\.d\.ts$|\.js$/, '.ts');
     });

@@ -35,7 +35,12 @@ const ALLOWED_EXTERNAL: Record<string, readonly string[]> = {
   './conformance': ['fast-check'],
 };
 /** Entry points not listed above (framework adapters, telemetry) may import their optional peers. */
-const allowedExternal = (subpath: string): readonly string[] => ALLOWED_EXTERNAL[subpath] ?? Object.keys(pkg.peerDependencies ?? {});
+/** Every entry re-exports runtime types, so the runtime's own typed dependencies may appear in any. */
+const RUNTIME_TYPED_DEPENDENCIES = ALLOWED_EXTERNAL['.']!;
+const allowedExternal = (subpath: string): readonly string[] => [
+  ...(ALLOWED_EXTERNAL[subpath] ?? Object.keys(pkg.peerDependencies ?? {})),
+  ...RUNTIME_TYPED_DEPENDENCIES,
+];
 
 interface Surface {
   files: string[];

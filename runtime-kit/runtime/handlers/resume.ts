@@ -61,9 +61,8 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   connection.bind(session);
   rotateToken(ctx, session);
   sendWelcome(core, session);
-  const from = req.lastEventSeq;
   // Taken now: events emitted from here on are sent live (after their own durability wait).
-  const frames = session.framesAfter(from);
+  const frames = session.framesAfter(req.lastEventSeq);
   session.whenDurable(() => {
     connection.guard.replaying(true);
     for (const frame of frames) connection.sendFrame(frame);
