@@ -46,8 +46,11 @@ function credentialRuntime(opts: RuntimeOptions = {}): ARCPRuntime {
 async function submitOver(url: string, ca?: Buffer): Promise<{ features: string[]; credentials: unknown }> {
   client = new ARCPClient({ client: { name: 'tls-test', version: '1' }, token: 't' });
   const welcome = await client.connect(await connectWebSocket(url, ca ? { tls: { ca } } : {}));
+  // The handle drops credential values at the terminal (an echo job may end before submit()
+  // resolves): the `credentials` event reports them as they arrive.
+  let credentials: unknown;
+  client.on('credentials', (c) => (credentials = c.credentials));
   const job = await client.submit({ agent: 'echo', input: { x: 1 } });
-  const credentials = job.credentials;
   await job.done;
   return { features: welcome.features, credentials };
 }
