@@ -69,6 +69,12 @@ export class BudgetedEventStore implements EventStore {
     return this.inner.readAfter(sessionId, afterSeq);
   }
 
+  // Forwarded, or a durable store's write-behind would be skipped: events would reach a peer
+  // (who may ack them) before they are on disk, and a crash would lose them (issue 12).
+  afterDurable(send: () => void): boolean {
+    return this.inner.afterDurable?.(send) ?? false;
+  }
+
   ack(sessionId: string, seq: number): void {
     this.inner.ack(sessionId, seq);
     const was = this.held.get(sessionId);
