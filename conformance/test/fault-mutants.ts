@@ -564,6 +564,20 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['12/errors/pinned-retryable', '14/results/over-cap-internal-error'],
     edits: [{ file: 'runtime-kit/errors/arcp-error.ts', find: '  const info = ERROR_CODES[code];\n', replace: "  const info = ERROR_CODES[code];\n  if ($ON && code === 'INTERNAL_ERROR') return false;\n" }],
   },
+  {
+    name: 'resume-at-latest-refused',
+    what: 'a resume whose last_event_seq is the latest event_seq (nothing missed) is refused',
+    statement: 'S6.3-02',
+    catchers: ['6.3/resume/keeps-cancel-authority', '6.3/resume/random-drops'],
+    edits: [{ file: SESSION, find: '    if (lastEventSeq > this.lastSeq) return false;', replace: '    if ($ON ? this.lastSeq > 0 && lastEventSeq >= this.lastSeq : lastEventSeq > this.lastSeq) return false;' }],
+  },
+  {
+    name: 'pong-without-received-at',
+    what: 'session.pong leaves out received_at',
+    statement: 'S6.4-02',
+    catchers: ['6.4/pong/answers-ping', '6.4/heartbeat/outside-seq-space'],
+    edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        received_at: isoTime(ctx.core.timers.now()),', replace: '        ...($ON ? {} : { received_at: isoTime(ctx.core.timers.now()) }),' }],
+  },
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
