@@ -30,6 +30,9 @@ import { leaseTargetChecks } from './lease-targets.js';
 import { negativeHalfChecks } from './negative-halves.js';
 import { refusalChecks } from './refusal-closes.js';
 import { resultCapChecks } from './result-caps.js';
+import { ackRetentionChecks } from './ack-retention.js';
+import { existenceOracleChecks } from './existence-oracle.js';
+import { historyScopeChecks } from './history-scope.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -75,6 +78,10 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...gatedPathChecks,
   ...credentialIssueChecks,
   ...resultCapChecks,
+  // bugs found by attacking the harness with faults invented without reading the checks
+  ...ackRetentionChecks,
+  ...existenceOracleChecks,
+  ...historyScopeChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

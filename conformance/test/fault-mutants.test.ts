@@ -19,9 +19,12 @@ import { leaseTargetChecks } from '../checks/lease-targets.js';
 import { negativeHalfChecks } from '../checks/negative-halves.js';
 import { refusalChecks } from '../checks/refusal-closes.js';
 import { resultCapChecks } from '../checks/result-caps.js';
+import { ackRetentionChecks } from '../checks/ack-retention.js';
+import { existenceOracleChecks } from '../checks/existence-oracle.js';
+import { historyScopeChecks } from '../checks/history-scope.js';
 
-/** Checks added for issue 8 item 2: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks];
+/** Checks added for issue 8 item 2 and by attacking the harness: each must be the first catcher of at least one fault. */
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

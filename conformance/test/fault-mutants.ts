@@ -488,6 +488,91 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['7.6/subscribe/history-from-position'],
     edits: [{ file: 'runtime-kit/runtime/subscriptions/subscribe.ts', find: 'deps.history.after(job.jobId, req.fromEventSeq ?? 0)', replace: 'deps.history.after(job.jobId, (req.fromEventSeq ?? 0) + ($ON ? 1 : 0))' }],
   },
+  // Invented by attacking the harness (chosen from the spec and the runtime, not from the checks).
+  // Tried and left out because no MUST statement forbids them (interop-level checks or none see
+  // them): next_cursor skipping one job per page boundary, limit + 1 entries per page, next_cursor
+  // null with one job left (6.6/list/pagination, interop), the welcome listing every supported
+  // feature (6.2/negotiation/welcome-subset-of-hello, interop), job.cancelled for an already
+  // finished job, cost units matched case-insensitively (catalog-level rule), HEARTBEAT_LOST after
+  // one silent interval instead of two (a MAY; unseen by every check).
+  {
+    name: 'seq-gap-after-resume',
+    what: 'a resume skips one event_seq: the first live event after the welcome leaves a gap',
+    statement: 'S8.3-01',
+    catchers: ['6.3/resume/replays-missed-events', '6.3/resume/replay-from-earlier-position'],
+    edits: [{ file: RESUME, find: '  connection.bind(session);\n', replace: '  connection.bind(session);\n  if ($ON) (session as any).lastSeq += 1;\n' }],
+  },
+  {
+    name: 'ack-frees-one-more',
+    what: 'session.ack frees one event past last_processed_seq (resume from the acked position is refused)',
+    statement: 'S6.5-01',
+    catchers: ['6.5/ack/frees-only-acknowledged'],
+    edits: [{ file: SESSION, find: 'this.env.store.ack(this.id, Math.min(lastProcessedSeq, this.lastSeq));', replace: 'this.env.store.ack(this.id, Math.min($ON ? lastProcessedSeq + 1 : lastProcessedSeq, this.lastSeq));' }],
+  },
+  {
+    name: 'history-mixes-jobs',
+    what: 'job.subscribe history replays the events of every job in the history store, not only the subscribed job',
+    statement: 'S7.6-02',
+    // the single-job subscribe checks catch it only when earlier checks left jobs in the runtime
+    catchers: ['7.6/subscribe/history-only-this-job'],
+    edits: [{ file: 'runtime-kit/runtime/subscriptions/job-history.ts', find: '    for (let i = ring.head; i < ring.entries.length; i++) if (ring.entries[i]!.seq > fromSeq) out.push(ring.entries[i]!);', replace: '    for (const r of $ON ? [...this.jobs.values()] : [ring]) for (let i = r.head; i < r.entries.length; i++) if (r.entries[i]!.seq > fromSeq) out.push(r.entries[i]!);\n    if ($ON) out.sort((a, b) => a.seq - b.seq);' }],
+  },
+  {
+    name: 'cancel-leaks-existence',
+    what: 'job.cancel of another principal\'s job answers PERMISSION_DENIED (revealing it exists) instead of JOB_NOT_FOUND',
+    statement: 'S7.4-01',
+    catchers: ['6.6/isolation/cancel-no-existence-oracle'],
+    edits: [{ file: 'runtime-kit/runtime/handlers/job-cancel.ts', find: 'if (!job || job.principal !== session.principal) {', replace: 'if (!job || (!$ON && job.principal !== session.principal)) {' }],
+  },
+  {
+    name: 'chunk-seq-from-one',
+    what: 'result_chunk chunk_seq starts at 1 instead of 0',
+    statement: 'S8.4-01',
+    catchers: ['8.4/chunks/utf8-assembly', '8.4/chunks/base64-assembly'],
+    edits: [{ file: 'runtime-kit/runtime/result-stream.ts', find: 'chunk_seq: this.nextChunkSeq++,', replace: 'chunk_seq: $ON ? ++this.nextChunkSeq : this.nextChunkSeq++,' }],
+  },
+  {
+    name: 'chunk-last-more-true',
+    what: 'the final result_chunk carries more: true',
+    statement: 'S8.4-01',
+    catchers: ['8.4/chunks/utf8-assembly', '8.4/chunks/base64-assembly'],
+    edits: [{ file: 'runtime-kit/runtime/result-stream.ts', find: '    this.flush(false);\n', replace: '    this.flush($ON);\n' }],
+  },
+  {
+    name: 'chunk-base64-labelled-utf8',
+    what: 'byte chunks are base64-encoded but labelled encoding utf8',
+    statement: 'S8.4-01',
+    catchers: ['8.4/chunks/base64-assembly'],
+    edits: [{ file: 'runtime-kit/runtime/result-stream.ts', find: "{ data: Buffer.from(data).toString('base64'), encoding: 'base64' }", replace: "{ data: Buffer.from(data).toString('base64'), encoding: $ON ? 'utf8' : 'base64' }" }],
+  },
+  {
+    name: 'budget-zero-not-exhausted',
+    what: 'a counter at exactly zero is not exhausted (only below zero is)',
+    statement: 'S9.6-01',
+    catchers: ['9.6/budget/exact-decimal', '9.6/budget/binary-inexact-sums', '9.6/budget/random-costs'],
+    edits: [{ file: 'runtime-kit/authority/budget.ts', find: 'for (const c of this.counters.values()) if (c.value.lte(0)) return true;', replace: 'for (const c of this.counters.values()) if ($ON ? c.value.lt(0) : c.value.lte(0)) return true;' }],
+  },
+  {
+    name: 'internal-error-not-retryable',
+    what: 'INTERNAL_ERROR is sent with retryable false',
+    statement: 'S12-01',
+    catchers: ['12/errors/pinned-retryable', '14/results/over-cap-internal-error'],
+    edits: [{ file: 'runtime-kit/errors/arcp-error.ts', find: '  const info = ERROR_CODES[code];\n', replace: "  const info = ERROR_CODES[code];\n  if ($ON && code === 'INTERNAL_ERROR') return false;\n" }],
+  },
+  {
+    name: 'resume-at-latest-refused',
+    what: 'a resume whose last_event_seq is the latest event_seq (nothing missed) is refused',
+    statement: 'S6.3-02',
+    catchers: ['6.3/resume/keeps-cancel-authority', '6.3/resume/random-drops'],
+    edits: [{ file: SESSION, find: '    if (lastEventSeq > this.lastSeq) return false;', replace: '    if ($ON ? this.lastSeq > 0 && lastEventSeq >= this.lastSeq : lastEventSeq > this.lastSeq) return false;' }],
+  },
+  {
+    name: 'pong-without-received-at',
+    what: 'session.pong leaves out received_at',
+    statement: 'S6.4-02',
+    catchers: ['6.4/pong/answers-ping', '6.4/heartbeat/outside-seq-space'],
+    edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        received_at: isoTime(ctx.core.timers.now()),', replace: '        ...($ON ? {} : { received_at: isoTime(ctx.core.timers.now()) }),' }],
+  },
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
