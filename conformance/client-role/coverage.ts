@@ -10,5 +10,5 @@ export function clientCoverage(checks: readonly ClientCheckDef[], ran?: Readonly
   for (const c of checks) if (!ran || ran.has(c.id)) for (const s of c.statements) testedBy.add(s);
   const counted = STATEMENTS.filter((s) => s.binds !== 'runtime' && s.wire_observable && REQUIREMENT.has(s.keyword));
   const untested = counted.filter((s) => !testedBy.has(s.id)).map((s) => s.id);
-  return { tested: counted.length - untested.length, total: counted.length, untested };
+  return { tested: counted.length - untested.length, total: counted.length, untested, side: 'client' };
 }

@@ -37,6 +37,8 @@ export interface Coverage {
   readonly total: number;
   /** Ids of the counted statements no check tests. */
   readonly untested: readonly string[];
+  /** Whose statements were counted (default runtime). */
+  readonly side?: 'runtime' | 'client';
 }
 
 /**
@@ -53,7 +55,7 @@ export function coverage(checks: readonly CheckDef[], ran?: ReadonlySet<string>,
 }
 
 export function coverageLine(c: Coverage): string {
-  return `runtime-side, wire-observable MUST/SHOULD: ${c.tested} of ${c.total} tested`;
+  return `${c.side ?? 'runtime'}-side, wire-observable MUST/SHOULD: ${c.tested} of ${c.total} tested`;
 }
 
 /**
