@@ -59,7 +59,7 @@ export const leaseTargetChecks: CheckDef[] = [
     spec: '§9.2',
     level: 'interop',
     gradeReason: 'the spec does not say whether targets are percent-decoded before matching; refusing encoded dots and separators is the catalog\'s position (§10 #30), so a runtime that matches the raw string is non-interoperable, not non-conformant',
-    title: 'percent-encoded dot segments and separators (`%2e%2e`, `%2F`, `%2f`) never let a target climb out of its pattern',
+    title: 'percent-encoded dot segments and separators (`%2e%2e`, `%2F`, `%2f`) never let a target climb out of its pattern (catalog §10 #30)',
     agents: [AGENTS.tools],
     async run(ctx) {
       const s = await ctx.open('A');
