@@ -120,6 +120,11 @@ export class MemoryRuntimeStore implements RuntimeStore {
     return [...this.keys.values()].map(clone);
   }
 
+  async loadIdempotencyKey(principal: string, key: string): Promise<IdempotencyKeyRecord | undefined> {
+    const r = this.keys.get(keyOf(principal, key));
+    return r && clone(r);
+  }
+
   async loadRevocations(): Promise<RevocationRecord[]> {
     return [...this.revocations.values()].map((r) => ({ ...r }));
   }

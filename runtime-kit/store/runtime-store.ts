@@ -142,6 +142,7 @@ export interface RuntimeStore {
   loadJob(jobId: string): Promise<JobRecord | undefined>;
   loadJobHistory(jobId: string, afterSeq?: number): Promise<JobHistoryRecord[]>;
   loadIdempotencyKeys(): Promise<IdempotencyKeyRecord[]>;
+  loadIdempotencyKey(principal: string, key: string): Promise<IdempotencyKeyRecord | undefined>;
   loadRevocations(): Promise<RevocationRecord[]>;
   loadAudit(): Promise<AuditRecord[]>;
 

@@ -111,6 +111,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
       loadJob: db.prepare('SELECT record FROM jobs WHERE job_id = ?').pluck(),
       loadHistory: db.prepare('SELECT entry FROM job_history WHERE job_id = ? AND seq > ? ORDER BY seq').pluck(),
       loadKeys: db.prepare('SELECT record FROM idempotency_keys').pluck(),
+      loadKey: db.prepare('SELECT record FROM idempotency_keys WHERE principal = ? AND key = ?').pluck(),
       loadRevocations: db.prepare('SELECT record FROM revocations').pluck(),
       loadAudit: db.prepare('SELECT record FROM audit ORDER BY n').pluck(),
     };
@@ -240,6 +241,11 @@ export class SqliteRuntimeStore implements RuntimeStore {
   async loadIdempotencyKeys(): Promise<IdempotencyKeyRecord[]> {
     await this.flush();
     return (this.q.loadKeys.all() as string[]).map((t) => JSON.parse(t) as IdempotencyKeyRecord);
+  }
+  async loadIdempotencyKey(principal: string, key: string): Promise<IdempotencyKeyRecord | undefined> {
+    await this.flush();
+    const t = this.q.loadKey.get(principal, key) as string | undefined;
+    return t === undefined ? undefined : (JSON.parse(t) as IdempotencyKeyRecord);
   }
   async loadRevocations(): Promise<RevocationRecord[]> {
     await this.flush();

@@ -24,6 +24,9 @@ export const jobSubmitHandler: MessageHandler = {
   },
 };
 
+/** Submits whose key was already looked up in a shared store (cluster mode). */
+const askedStore = new WeakSet<JobSubmit>();
+
 function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const { core } = ctx;
   const session = ctx.session!;
@@ -61,6 +64,14 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
   const key = p.idempotency_key;
   if (key !== undefined) {
     const hit = core.idempotency.lookup(session.principal, key, p, now);
+    // Cluster (issue 12): a key this node does not know may name another node's job.
+    const cluster = core.persistence?.cluster;
+    if (hit.kind === 'miss' && cluster && !askedStore.has(msg)) {
+      askedStore.add(msg);
+      const duplicate = (jobId: string): void =>
+        reject(arcpError('DUPLICATE_KEY', `idempotency_key "${key}" was used with different parameters`, { details: { existing_job_id: jobId } }));
+      return cluster.answerIdempotent(session, msg.id, key, p, duplicate).then((answered) => (answered ? undefined : submit(msg, ctx)));
+    }
     // The first submit is still being accepted (credentials pending): decide once it is
     // settled, by re-running this one then — a replay or DUPLICATE_KEY if the first job was
     // accepted, a fresh submit if it was refused (its key is released).

@@ -20,21 +20,29 @@ export const jobSubscribeHandler: MessageHandler = {
     if (from !== undefined && (typeof from !== 'number' || !Number.isInteger(from) || from < 0)) {
       return session.sendError(arcpError('INVALID_REQUEST', 'from_event_seq must be an integer >= 0'), { request_id: msg.id, job_id: jobId });
     }
-    const services = authorityServicesOf(ctx.core);
-    subscribe(
-      session,
-      { requestId: msg.id, jobId, history: p.history === true, ...(from !== undefined ? { fromEventSeq: from } : {}) },
-      {
-        core: ctx.core,
-        registry: services.subscriptions,
-        audit: services.audit,
-        ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}),
-        credentialsOf: (job) => services.credentialsOf(job),
-        history: services.history,
-      },
-    );
+    // Cluster (issue 12): a job of another node is materialised from its record first.
+    const cluster = ctx.core.persistence?.cluster;
+    if (cluster && !ctx.core.jobs.get(jobId)) return cluster.prepareRemoteJob(jobId).then(() => subscribeTo(msg, ctx, jobId, p, from));
+    subscribeTo(msg, ctx, jobId, p, from);
   },
 };
+
+function subscribeTo(msg: ArcpMessage, ctx: HandlerContext, jobId: string, p: Partial<JobSubscribe['payload']>, from: number | undefined): void {
+  const session = ctx.session!;
+  const services = authorityServicesOf(ctx.core);
+  subscribe(
+    session,
+    { requestId: msg.id, jobId, history: p.history === true, ...(from !== undefined ? { fromEventSeq: from } : {}) },
+    {
+      core: ctx.core,
+      registry: services.subscriptions,
+      audit: services.audit,
+      ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}),
+      credentialsOf: (job) => services.credentialsOf(job),
+      history: services.history,
+    },
+  );
+}
 
 export const jobUnsubscribeHandler: MessageHandler = {
   types: ['job.unsubscribe'],

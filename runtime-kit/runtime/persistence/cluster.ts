@@ -24,6 +24,8 @@ import { detachedOwner } from './detached-owner.js';
 import { runtimeRestartedError } from './restart-terminal.js';
 import { rebuildJob } from './restore.js';
 import { tokenHash } from './records.js';
+import { isDeepStrictEqual } from 'node:util';
+import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { StoreBinding } from './store-binding.js';
 
 /** How long a claim waits for a silent home's liveness key to expire. */
@@ -46,6 +48,10 @@ export class ClusterBinding {
   /** Sessions being claimed: forwarded output that arrives meanwhile waits here, in order. */
   private readonly claiming = new Map<string, Emit[]>();
   private readonly releaseWaiters = new Map<string, () => void>();
+  /** Read-only stand-ins of other nodes' jobs that local sessions subscribe to, by job id. */
+  private readonly proxies = new Map<string, Job>();
+  /** Local jobs whose output is forwarded to subscriber nodes: job id -> node ids. */
+  private readonly watchers = new Map<string, Set<string>>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -150,6 +156,54 @@ export class ClusterBinding {
    * killed node's does within its TTL) and take over; still alive after MAX_RELEASE_WAIT_MS:
    * 'unresponsive', and the resume is refused rather than the session having two homes.
    */
+  /** A job of another node for job.subscribe: its record, history and (if live) its output. */
+  async prepareRemoteJob(jobId: string): Promise<void> {
+    if (this.core.jobs.get(jobId) || this.proxies.get(jobId)?.isTerminal === false) return;
+    const record = await this.store.loadJob(jobId);
+    if (!record) return;
+    const job = rebuildJob(this.core, record, detachedOwner(this.core, record.session_id, record.principal));
+    if (TERMINAL.has(record.status)) {
+      job.transition(record.status as 'success');
+      job.terminal = record.terminal;
+    }
+    this.binding.history.forget(jobId);
+    this.binding.history.restore(
+      jobId,
+      (await this.store.loadJobHistory(jobId)).map((h) => ({ seq: h.seq, type: h.type, traceId: h.trace_id, payload: h.payload })),
+    );
+    this.proxies.set(jobId, job);
+    if (!job.isTerminal && record.node_id !== undefined) this.bus.send(record.node_id, { op: 'watch', from: this.nodeId, job_id: jobId });
+  }
+
+  remoteJob(jobId: string): Job | undefined {
+    return this.proxies.get(jobId);
+  }
+
+  /**
+   * An idempotency key this node does not know, looked up in the store (another node accepted
+   * it). True when answered: DUPLICATE_KEY, or the first job's job.accepted, its terminal if it
+   * ended, else its remaining events (job-submit.ts replayIdempotent, across nodes).
+   */
+  async answerIdempotent(session: Session, requestId: string, key: string, submitPayload: unknown, reject: (jobId: string) => void): Promise<boolean> {
+    const rec = await this.store.loadIdempotencyKey(session.principal, key);
+    if (!rec || Date.now() - rec.created_at >= this.core.options.idempotencyTtlMs) return false;
+    if (!isDeepStrictEqual(rec.submit_payload, submitPayload)) {
+      reject(rec.job_id);
+      return true;
+    }
+    const record = await this.store.loadJob(rec.job_id);
+    if (!record) return false;
+    session.sendControl(envelope('job.accepted', { session_id: session.id, job_id: record.job_id, trace_id: record.trace_id }, { ...record.accepted, request_id: requestId } as never));
+    if (record.terminal) {
+      session.emitSequenced(record.terminal.type, record.job_id, record.trace_id, record.terminal.payload);
+      return true;
+    }
+    await this.prepareRemoteJob(record.job_id);
+    const proxy = this.proxies.get(record.job_id);
+    if (proxy) authorityServicesOf(this.core).subscriptions.add(proxy, session, true);
+    return true;
+  }
+
   private async askRelease(home: string, sessionId: string): Promise<'released' | 'dead' | 'unresponsive'> {
     const released = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.bus.livenessTtlMs * 2);
@@ -181,6 +235,34 @@ export class ClusterBinding {
       case 'emit':
         this.deliver(msg as Emit);
         return;
+      case 'watch': {
+        const job = this.core.jobs.get(msg.job_id as string);
+        if (!job || job.isTerminal) return;
+        let nodes = this.watchers.get(job.jobId);
+        if (!nodes) {
+          nodes = new Set();
+          this.watchers.set(job.jobId, nodes);
+          job.sinks.add({
+            deliver: (type, payload, j) => {
+              for (const node of nodes!) this.bus.send(node, { op: 'job-output', from: this.nodeId, job_id: j.jobId, type, payload });
+              if (type !== 'job.event') this.watchers.delete(j.jobId);
+            },
+          });
+        }
+        nodes.add(msg.from);
+        return;
+      }
+      case 'job-output': {
+        const proxy = this.proxies.get(msg.job_id as string);
+        if (!proxy || proxy.isTerminal) return;
+        const type = msg.type as SequencedType;
+        if (type !== 'job.event') {
+          proxy.terminal = { type, payload: msg.payload };
+          proxy.transition(((msg.payload as { final_status?: string }).final_status ?? 'error') as 'error');
+        }
+        for (const sink of proxy.sinks) sink.deliver(type, msg.payload, proxy);
+        return;
+      }
       case 'cancel': {
         const job = this.core.jobs.get(msg.job_id as string);
         if (job && !job.isTerminal) this.core.runner.cancel(job, String(msg.reason ?? 'cancelled by client'));

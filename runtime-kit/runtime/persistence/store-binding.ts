@@ -92,7 +92,10 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
     if (sessionId === undefined) return undefined;
     if (session === undefined) {
       // Held by another node (or by nobody since its node died): claim it, then check the token.
-      return this.cluster?.claim(sessionId, presentedToken).then((claimed) => void this.prepareResume(sessionId, presentedToken, claimed ?? undefined));
+      return this.cluster
+        ?.claim(sessionId, presentedToken)
+        .catch(() => undefined) // the store is unreachable: refused like an unknown session
+        .then((claimed) => void this.prepareResume(sessionId, presentedToken, claimed ?? undefined));
     }
     const hash = this.restoredTokens.get(sessionId);
     if (hash === undefined || tokenHash(presentedToken) !== hash) return;

@@ -38,7 +38,7 @@ export interface SubscribeDeps {
 export function subscribe(session: Session, req: SubscribeRequest, deps: SubscribeDeps): void {
   const { core } = deps;
   const corr = { request_id: req.requestId, job_id: req.jobId };
-  const job = core.jobs.get(req.jobId);
+  const job = core.jobs.get(req.jobId) ?? core.persistence?.cluster?.remoteJob(req.jobId);
   const audit = (decision: 'allowed' | 'denied' | 'not_found', reason: string): void =>
     deps.audit.write({
       ts: isoTime(core.timers.now()),
