@@ -82,6 +82,18 @@ export function judgeRun(verdicts: readonly Verdict[], selection: Selection, opt
     const why = [failures ? `${failures} MUST-level failure${failures > 1 ? 's' : ''}` : '', stale ? `${stale} stale baseline entr${stale > 1 ? 'ies' : 'y'}` : ''].filter(Boolean).join(', ');
     return { status: 'non-conformant', exitCode: 1, headline: `NON-CONFORMANT: ${why}`, gaps };
   }
+  // A run whose MUST failures are all in the baseline passes the gate (exit 0, or 2 if MUSTs could
+  // not run) but certifies nothing: the peer is non-conformant, as the baseline itself records.
+  const known = verdicts.filter((v) => v.level === 'MUST' && v.outcome === 'expected-failure').length;
+  if (known > 0) {
+    const blocked = gaps.some((g) => g.kind !== 'selection') && !opts.allowPartial;
+    return {
+      status: 'non-conformant',
+      exitCode: blocked ? 2 : 0,
+      headline: `NON-CONFORMANT (as baselined): ${known} known MUST-level failure${known > 1 ? 's' : ''}, each in the baseline; nothing else failed${gaps.length ? '; some checks could not run' : ''}`,
+      gaps,
+    };
+  }
   if (gaps.length === 0) return { status: 'conformant', exitCode: 0, headline: 'CONFORMANT: every MUST-level check ran and passed', gaps };
   const untested = gaps.reduce((n, g) => n + g.checks.length, 0);
   const needGap = gaps.some((g) => g.kind !== 'selection');

@@ -23,6 +23,13 @@ describe('judgeRun', () => {
     const r = judgeRun([v('7.1/a', 'pass'), v('6.7/c', 'skipped', 'runs under --profile spec only'), v('8/s', 'skipped', 'needs a second principal (--token-b)', 'SHOULD')], all(3));
     expect(r).toMatchObject({ status: 'conformant', exitCode: 0, gaps: [] });
   });
+  it('baselined MUST failures pass the gate but never read as conformant', () => {
+    // A foreign runtime's known defects (e.g. the TS reference baseline) used to print "CONFORMANT".
+    const r = judgeRun([v('7.1/a', 'pass'), v('7.4/b', 'expected-failure', 'cancelled job ended with job.result')], all(2));
+    expect(r.status).toBe('non-conformant');
+    expect(r.exitCode).toBe(0);
+    expect(r.headline).toMatch(/^NON-CONFORMANT \(as baselined\): 1 known MUST-level failure, each in the baseline; nothing else failed$/);
+  });
   it('--only: partial, exit 0, says to run without it', () => {
     const r = judgeRun([v('7.1/a', 'pass')], { only: '7.1/*', selected: 1, total: 90 });
     expect(r.status).toBe('partial');
