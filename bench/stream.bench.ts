@@ -37,8 +37,11 @@ async function childMain(): Promise<void> {
   // Resume buffer with its default caps and overflow policy (evict-oldest keeps the session when
   // the flood outruns the client's acks); strict outbound validation forced on.
   // Default options: strict outbound validation is on. `unvalidated` is the before-figure only.
-  const runtime = new ARCPRuntime({ tokens: { t: 'bench' }, logger: () => undefined });
-  const unvalidated = new ARCPRuntime({ tokens: { t: 'bench' }, validateOutbound: false, logger: () => undefined });
+  // One principal on loopback holds all SESSIONS: lift the per-principal and per-source caps
+  // (docs/limits.md; sized for a hostile network, not for this measurement).
+  const limits = { maxSessionsPerPrincipal: SESSIONS + 16, maxConnectionsPerSource: SESSIONS + 16 };
+  const runtime = new ARCPRuntime({ tokens: { t: 'bench' }, logger: () => undefined, limits });
+  const unvalidated = new ARCPRuntime({ tokens: { t: 'bench' }, validateOutbound: false, logger: () => undefined, limits });
   for (const rt of [runtime, unvalidated]) {
     rt.registerAgent('bench.flood', async (input, ctx) => {
       const n = (input as { n: number }).n;
