@@ -6,11 +6,7 @@ import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
 import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
-
-async function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
-  const req = envelope('session.list_jobs', payload, { session_id: s.sessionId });
-  return s.conn.request(req);
-}
+import { listedJobIds, listJobs, subscribe } from './wire-probes.js';
 
 function idsOf(reply: Envelope): string[] {
   const jobs = field(reply, 'payload', 'jobs');
@@ -24,15 +20,6 @@ async function jobsPage(s: Session, payload?: Record<string, unknown>): Promise<
   return reply;
 }
 
-/** The job ids of one listing of up to 1000 jobs. */
-async function listedIds(s: Session): Promise<string[]> {
-  return idsOf(await jobsPage(s));
-}
-
-/** Sends job.subscribe and resolves with the peer's answer (subscribed, or the refusal). */
-function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
-  return s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
-}
 
 /** subscribe(), requiring that the peer accepted. */
 async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
@@ -53,7 +40,7 @@ export const principalChecks: CheckDef[] = [
     async run(ctx) {
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
-      require_((await listedIds(a)).includes(jobId), 'the running job is missing from its own principal\'s listing');
+      require_((await listedJobIds(a)).includes(jobId), 'the running job is missing from its own principal\'s listing');
     },
   }),
   scenario({
@@ -69,7 +56,7 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
       const b = await ctx.open('B');
-      require_(!(await listedIds(b)).includes(jobId), 'principal B sees principal A\'s job in its listing');
+      require_(!(await listedJobIds(b)).includes(jobId), 'principal B sees principal A\'s job in its listing');
     },
   }),
   scenario({

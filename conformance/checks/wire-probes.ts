@@ -64,11 +64,9 @@ export async function resubmit(s: Session, agent: string, input: unknown, key: s
   );
 }
 
-/** Sends session.list_jobs; resolves with the correlated session.jobs or a session.error. */
-export async function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
-  const req = envelope('session.list_jobs', payload, { session_id: s.sessionId });
-  s.conn.send(req);
-  return s.conn.expect((m) => (m.type === 'session.jobs' && field(m, 'payload', 'request_id') === req.id) || m.type === 'session.error', 'session.jobs');
+/** Sends session.list_jobs; resolves with its reply, matched by the driver's correlator. */
+export function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
+  return s.conn.request(envelope('session.list_jobs', payload, { session_id: s.sessionId }));
 }
 
 /** The job ids of one listing, requiring a session.jobs answer. */
@@ -86,8 +84,7 @@ export async function listing(s: Session, payload?: Record<string, unknown>): Pr
 
 /** Sends job.subscribe; resolves with job.subscribed or the refusal. */
 export function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
-  s.conn.send(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
-  return s.conn.expectType(['job.subscribed', 'session.error', 'job.error']);
+  return s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
 }
 
 /** The job's events (job.event frames) this connection received. */
