@@ -99,13 +99,13 @@ export const authorityChecks: CheckDef[] = [
       // grant after expiry fails the check, never scheduling noise.
       const ops = [{ capability: 'fs.read', target: '/w/a' }];
       const late = await ctx.submitRaw(s, AGENTS.tools, { ops, delay_ms: 2500 }, { lease_request: { 'fs.read': ['/w/**'] }, lease_constraints: { expires_at: new Date(Date.now() + 1000).toISOString() } });
-      require_(late.type === 'job.accepted', `submit answered by ${late.type}`);
+      require_(late.type === 'job.accepted', `submit answered by ${late.type}`, late);
       const term = await ctx.terminal(s, String(late.job_id), Math.max(ctx.timeoutMs, 8000));
       const allowedLate = s.conn.messages().filter((m) => m.job_id === late.job_id && field(m, 'payload', 'kind') === 'tool_result' && field(m, 'payload', 'body', 'result', 'allowed') === true);
       require_(allowedLate.length === 0, 'an operation 1.5 s after expires_at was allowed');
-      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'LEASE_EXPIRED', `expired job ended with ${term.type} ${String(field(term, 'payload', 'code'))}`);
-      require_(field(term, 'payload', 'final_status') === 'error', `final_status ${String(field(term, 'payload', 'final_status'))}`);
-      require_(field(term, 'payload', 'retryable') === false, 'LEASE_EXPIRED sent with retryable true');
+      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'LEASE_EXPIRED', `expired job ended with ${term.type} ${String(field(term, 'payload', 'code'))}`, term);
+      require_(field(term, 'payload', 'final_status') === 'error', `final_status ${String(field(term, 'payload', 'final_status'))}`, term);
+      require_(field(term, 'payload', 'retryable') === false, 'LEASE_EXPIRED sent with retryable true', term);
     },
   }),
   scenario({
@@ -134,7 +134,7 @@ export const authorityChecks: CheckDef[] = [
         const what = `budget ${c.budget} - ${c.costs.join(' - ')}`;
         if (term.type === 'job.error') {
           // the fatal form is allowed (§9.6 MAY)
-          require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `${what}: spender ended with ${String(field(term, 'payload', 'code'))}`);
+          require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `${what}: spender ended with ${String(field(term, 'payload', 'code'))}`, term);
           continue;
         }
         requireOutcomes(outcomes, [...c.costs.slice(1).map(() => ALLOWED), { allowed: false, code: 'BUDGET_EXHAUSTED' }], what);
@@ -152,7 +152,7 @@ export const authorityChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const reply = await ctx.submitRaw(s, AGENTS.echo, {}, { lease_request: { 'cost.budget': ['USD:5.00', 'credits:1000'] } });
-      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
       const b = field(reply, 'payload', 'budget');
       require_(Number(field(b, 'USD')) === 5 && Number(field(b, 'credits')) === 1000, `job.accepted budget is ${JSON.stringify(b)}`);
     },

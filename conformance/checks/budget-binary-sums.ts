@@ -54,7 +54,7 @@ export const budgetBinarySumChecks: CheckDef[] = [
         }
         if (term.type === 'job.error') {
           // the fatal form (§9.6 MAY) must come exactly when the counter reaches 0
-          require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `${what}: spender ended with ${String(field(term, 'payload', 'code'))}`);
+          require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `${what}: spender ended with ${String(field(term, 'payload', 'code'))}`, term);
           require_(oracle.exhausted(), `${what}: job.error BUDGET_EXHAUSTED with USD ${oracle.remaining('USD')} left`);
           continue;
         }

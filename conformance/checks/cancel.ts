@@ -17,9 +17,9 @@ export const cancelChecks: CheckDef[] = [
       const jobId = await ctx.submit(s, AGENTS.slow, { steps: 50, interval_ms: 50 });
       s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
       const term = await ctx.terminalAfterCancel(s, jobId);
-      require_(term.type === 'job.error', `cancelled job ended with ${term.type}`);
-      require_(field(term, 'payload', 'code') === 'CANCELLED', `code is ${String(field(term, 'payload', 'code'))}`);
-      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
+      require_(term.type === 'job.error', `cancelled job ended with ${term.type}`, term);
+      require_(field(term, 'payload', 'code') === 'CANCELLED', `code is ${String(field(term, 'payload', 'code'))}`, term);
+      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`, term);
       const ack = s.conn.messages().find((m) => m.type === 'job.cancelled' && m.job_id === jobId);
       require_(ack !== undefined, 'no job.cancelled acknowledgement');
     },
@@ -44,8 +44,8 @@ export const cancelChecks: CheckDef[] = [
       await ctx.sleep(30);
       s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
       const term = await ctx.terminalAfterCancel(s, jobId);
-      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `cancelled job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
-      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
+      require_(term.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `cancelled job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`, term);
+      require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`, term);
     },
   }),
   scenario({
@@ -72,14 +72,14 @@ export const cancelChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const key = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`, first);
       await ctx.terminal(s, String(first.job_id));
       const second = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(second.type === 'job.accepted', `repeat submit answered by ${second.type}`);
-      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'repeat submit created a different job');
+      require_(second.type === 'job.accepted', `repeat submit answered by ${second.type}`, second);
+      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'repeat submit created a different job', second);
       // catalog §9 #30 H: the same payload (request_id correlation keys may differ)
       const strip = (p: unknown) => ({ ...(p as object), request_id: undefined });
-      require_(canonicalJson(strip(first.payload)) === canonicalJson(strip(second.payload)), 'repeat job.accepted payload differs');
+      require_(canonicalJson(strip(first.payload)) === canonicalJson(strip(second.payload)), 'repeat job.accepted payload differs', first);
     },
   }),
   scenario({
@@ -94,11 +94,11 @@ export const cancelChecks: CheckDef[] = [
       const key = `conf-x-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const s1 = await ctx.open('A');
       const first = await ctx.submitRaw(s1, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`, first);
       const s2 = await ctx.open('A');
       const second = await ctx.submitRaw(s2, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(second.type === 'job.accepted', `resubmit from another session answered by ${second.type}`);
-      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'resubmit from another session of the same principal created a new job');
+      require_(second.type === 'job.accepted', `resubmit from another session answered by ${second.type}`, second);
+      require_(field(second, 'payload', 'job_id') === field(first, 'payload', 'job_id'), 'resubmit from another session of the same principal created a new job', second);
     },
   }),
   scenario({
@@ -112,7 +112,7 @@ export const cancelChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const key = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`);
+      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`, first);
       const second = await ctx.submitRaw(s, AGENTS.echo, { v: 2 }, { idempotency_key: key });
       requireErrorCode(second, ['DUPLICATE_KEY'], 'conflicting reuse of an idempotency key');
     },

@@ -50,7 +50,7 @@ export const controlChecks: CheckDef[] = [
       const b = await ctx.submit(s, AGENTS.chatty, { n: 3 });
       await ctx.terminal(s, b);
       const oracle = new SeqOracle().observeAll(s.conn.messages());
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
     },
   }),
   scenario({
@@ -79,7 +79,7 @@ export const controlChecks: CheckDef[] = [
       const conn = await ctx.connect('A');
       const r = await resume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
       const term = await ctx.terminal(r, jobId, Math.max(ctx.timeoutMs, 2 * ms));
-      require_(term.type === 'job.result', `the job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')} after heartbeat loss`);
+      require_(term.type === 'job.result', `the job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')} after heartbeat loss`, term);
     },
   }),
   scenario({
@@ -153,7 +153,7 @@ export const controlChecks: CheckDef[] = [
       const conn = await ctx.connect('A');
       const r = await resume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
       const term = await ctx.terminal(r, jobId);
-      require_(term.type === 'job.result', `job ended with ${term.type} ${String(field(term, 'payload', 'code'))} after the close`);
+      require_(term.type === 'job.result', `job ended with ${term.type} ${String(field(term, 'payload', 'code'))} after the close`, term);
     },
   }),
 ];

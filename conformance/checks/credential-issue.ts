@@ -22,7 +22,7 @@ export const credentialIssueChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const reply = await ctx.submitRaw(s, AGENTS.slow, { steps: 10, interval_ms: 50 }, { lease_request: { 'model.use': ['tier-fast/*'] } });
-      require_(reply.type === 'job.accepted', `submit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
       const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
       const accepted = field(reply, 'payload', 'credentials');
       const list = Array.isArray(accepted) ? accepted : [];
@@ -37,7 +37,7 @@ export const credentialIssueChecks: CheckDef[] = [
       }
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: false });
-      require_(sub.type === 'job.subscribed', `the submitter's own subscribe answered by ${sub.type}`);
+      require_(sub.type === 'job.subscribed', `the submitter's own subscribe answered by ${sub.type}`, sub);
       const later = field(sub, 'payload', 'credentials');
       const late = (Array.isArray(later) ? later : []).map((c) => String(field(c, 'id'))).filter((id) => !ids.has(id));
       require_(late.length === 0, `job.subscribed ${String(sub.id)} names credential(s) ${late.join(', ')} that job.accepted ${String(reply.id)} did not carry (issued after acceptance)`);

@@ -19,7 +19,7 @@ export const credentialChecks: CheckDef[] = [
       const values: string[] = [];
       for (let i = 0; i < 3; i++) {
         const reply = await ctx.submitRaw(s, AGENTS.echo, { i }, { lease_request: { 'model.use': ['tier-fast/*'] } });
-        require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+        require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
         const creds = field(reply, 'payload', 'credentials');
         if (Array.isArray(creds)) for (const c of creds) values.push(String(field(c, 'value')));
       }
@@ -45,7 +45,7 @@ export const credentialChecks: CheckDef[] = [
         { lease_request: { 'cost.budget': ['USD:1.00'], 'tool.call': ['search'] } },
       );
       if (term.type === 'job.error') {
-        require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `spender ended with ${String(field(term, 'payload', 'code'))}`);
+        require_(field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED', `spender ended with ${String(field(term, 'payload', 'code'))}`, term);
         return;
       }
       requireOutcomes(outcomes, [ALLOWED, { allowed: false, code: 'BUDGET_EXHAUSTED' }], 'USD:1.00 after -1 and 1.00');

@@ -14,7 +14,7 @@ export function property(def: Omit<CheckDef, 'kind'>): CheckDef {
 
 /** Requires an error reply (session.error or job.error) with one of `codes`. */
 export function requireErrorCode(reply: Envelope, codes: readonly string[], what: string): void {
-  require_(reply.type === 'session.error' || reply.type === 'job.error', `${what}: expected an error, got ${reply.type}`);
+  require_(reply.type === 'session.error' || reply.type === 'job.error', `${what}: expected an error, got ${reply.type}`, reply);
   const code = errorCode(reply);
   if (!code || !codes.includes(code)) throw new Violation(`${what}: expected ${codes.join(' or ')}, got ${String(code)}`);
 }

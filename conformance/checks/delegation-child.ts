@@ -20,7 +20,7 @@ interface Delegation {
 /** Runs conformance.delegator and returns the child's own frames (accepted, events, terminal). */
 async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
   const parentAccepted = await ctx.submitRaw(s, AGENTS.delegator, child, parent);
-  require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`);
+  require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`, parentAccepted);
   const parentId = String(parentAccepted.job_id ?? field(parentAccepted, 'payload', 'job_id'));
   const trace = parentAccepted.trace_id;
   const childAgent = String(child.agent);
@@ -113,11 +113,11 @@ export const delegationChildChecks: CheckDef[] = [
       const wt = await ctx.terminal(s, wide);
       const refusal = opsOnWire(s.conn.messages(), wide).find((o) => !o.allowed);
       const reported = field(inlineResult(wt), 'outcomes', '0', 'code');
-      require_(typeof field(inlineResult(wt), 'child_job_id') !== 'string', 'a child model.use outside the parent\'s was granted');
-      require_((refusal?.code ?? reported ?? field(wt, 'payload', 'code')) === 'LEASE_SUBSET_VIOLATION', `the wider model.use was refused with ${String(refusal?.code ?? reported)}`);
+      require_(typeof field(inlineResult(wt), 'child_job_id') !== 'string', 'a child model.use outside the parent\'s was granted', wt);
+      require_((refusal?.code ?? reported ?? field(wt, 'payload', 'code')) === 'LEASE_SUBSET_VIOLATION', `the wider model.use was refused with ${String(refusal?.code ?? reported)}`, wt);
       const narrow = await ctx.submit(s, AGENTS.delegator, { agent: AGENTS.echo, input: {}, lease_request: { 'model.use': ['tier-fast/small'] } }, parent);
       const nt = await ctx.terminal(s, narrow);
-      require_(typeof field(inlineResult(nt), 'child_job_id') === 'string', `a covered child model.use was refused: ${JSON.stringify(inlineResult(nt))}`);
+      require_(typeof field(inlineResult(nt), 'child_job_id') === 'string', `a covered child model.use was refused: ${JSON.stringify(inlineResult(nt))}`, nt);
     },
   }),
 ];

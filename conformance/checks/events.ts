@@ -16,7 +16,7 @@ export function streamerBytes(total: number, encoding: 'utf8' | 'base64'): Buffe
 export function checkChunks(frames: readonly Envelope[], jobId: string): Buffer {
   const chunks = frames.filter((m) => m.type === 'job.event' && m.job_id === jobId && field(m, 'payload', 'kind') === 'result_chunk');
   const term = frames.find((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId);
-  require_(term?.type === 'job.result', `streamer ended with ${String(term?.type)}`);
+  require_(term?.type === 'job.result', `streamer ended with ${String(term?.type)}`, term);
   require_(chunks.length > 0, 'no result_chunk events');
   const resultId = field(chunks[0], 'payload', 'body', 'result_id');
   const parts: Buffer[] = [];
@@ -29,7 +29,7 @@ export function checkChunks(frames: readonly Envelope[], jobId: string): Buffer 
     const data = String(field(body, 'data') ?? '');
     parts.push(field(body, 'encoding') === 'base64' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8'));
   });
-  require_(field(term, 'payload', 'result_id') === resultId, 'job.result does not carry the chunks\' result_id');
+  require_(field(term, 'payload', 'result_id') === resultId, 'job.result does not carry the chunks\' result_id', term);
   require_(inlineResult(term!) === undefined, 'job.result mixes an inline result with result_chunk events');
   return Buffer.concat(parts);
 }
@@ -52,7 +52,7 @@ export const eventChecks: CheckDef[] = [
       for (const id of ids) await ctx.terminal(s, id);
       const oracle = new SeqOracle().observeAll(s.conn.messages());
       oracle.requireTerminals(ids);
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
     },
   }),
   scenario({
@@ -87,7 +87,7 @@ export const eventChecks: CheckDef[] = [
         const msg = field(l, 'payload', 'body', 'message');
         if (msg !== `tick ${i + 1}`) throw new Violation(`log ${i + 1} says ${JSON.stringify(msg)}`);
       });
-      require_(field(inlineResult(term), 'count') === 5, 'result is not {count: 5}');
+      require_(field(inlineResult(term), 'count') === 5, 'result is not {count: 5}', term);
     },
   }),
   scenario({

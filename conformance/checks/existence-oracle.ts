@@ -33,7 +33,7 @@ export const existenceOracleChecks: CheckDef[] = [
         throw new Skip('principal B may observe A\'s jobs here (they are listed to B)');
       }
       const real = await cancelAnswer(b, jobId);
-      if (real.type === 'job.cancelled') throw new Violation('principal B\'s job.cancel of A\'s job was acknowledged');
+      if (real.type === 'job.cancelled') throw new Violation('principal B\'s job.cancel of A\'s job was acknowledged', { frame: real });
       const ghost = await cancelAnswer(b, GHOST);
       const codes = [String(field(real, 'payload', 'code')), String(field(ghost, 'payload', 'code'))];
       require_(codes[0] === codes[1], `A's job is refused with ${codes[0]} but an unknown job with ${codes[1]}: the code tells B the job exists`);

@@ -25,13 +25,13 @@ export const finishedJobChecks: CheckDef[] = [
       const input = { finished: true, seed: ctx.config.seed };
       const jobId = await ctx.submit(first, AGENTS.echo, input, { idempotency_key: key });
       const term = await ctx.terminal(first, jobId);
-      require_(term.type === 'job.result', `echo ended with ${term.type}`);
+      require_(term.type === 'job.result', `echo ended with ${term.type}`, term);
       const again = await ctx.open('A');
       const reply = await resubmit(again, AGENTS.echo, input, key, jobId);
-      require_(reply.type === 'job.accepted', `idempotent resubmit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
-      require_(String(reply.job_id ?? field(reply, 'payload', 'job_id')) === jobId, 'the resubmit started another job');
+      require_(reply.type === 'job.accepted', `idempotent resubmit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
+      require_(String(reply.job_id ?? field(reply, 'payload', 'job_id')) === jobId, 'the resubmit started another job', reply);
       const outcome = await again.conn.expect((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId, `terminal of the finished job after job.accepted ${String(reply.id)} on the resubmitting session`);
-      require_(outcome.type === 'job.result' && canonicalJson(inlineResult(outcome)) === canonicalJson(input), `the resubmitting session got ${outcome.type} with another result`);
+      require_(outcome.type === 'job.result' && canonicalJson(inlineResult(outcome)) === canonicalJson(input), `the resubmitting session got ${outcome.type} with another result`, outcome);
     },
   }),
   scenario({
@@ -50,14 +50,14 @@ export const finishedJobChecks: CheckDef[] = [
       if (b.features.includes('list_jobs')) require_(!(await listedJobIds(b, { limit: 1000 })).includes(jobId), 'principal B\'s listing shows A\'s finished job');
       if (b.features.includes('subscribe')) {
         const sub = await subscribe(b, jobId, { history: true, from_event_seq: 0 });
-        require_(sub.type !== 'job.subscribed', 'principal B subscribed to A\'s finished job');
-        require_(HIDDEN.includes(String(field(sub, 'payload', 'code'))), `subscribe refused with ${String(field(sub, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`);
+        require_(sub.type !== 'job.subscribed', 'principal B subscribed to A\'s finished job', sub);
+        require_(HIDDEN.includes(String(field(sub, 'payload', 'code'))), `subscribe refused with ${String(field(sub, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`, sub);
         require_(!b.conn.messages().some((m) => m.job_id === jobId && m.type === 'job.event'), 'principal B received events of A\'s finished job');
       }
       b.conn.send(envelope('job.cancel', { job_id: jobId, reason: 'conformance' }, { session_id: b.sessionId, job_id: jobId }));
       const answer = await b.conn.expect((m) => m.type === 'job.cancelled' || m.type === 'job.error' || m.type === 'session.error', 'answer to job.cancel');
-      if (answer.type === 'job.cancelled') throw new Violation('principal B\'s job.cancel of A\'s finished job was acknowledged');
-      require_(HIDDEN.includes(String(field(answer, 'payload', 'code'))), `cancel refused with ${String(field(answer, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`);
+      if (answer.type === 'job.cancelled') throw new Violation('principal B\'s job.cancel of A\'s finished job was acknowledged', { frame: answer });
+      require_(HIDDEN.includes(String(field(answer, 'payload', 'code'))), `cancel refused with ${String(field(answer, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`, answer);
     },
   }),
   scenario({
@@ -85,11 +85,11 @@ export const finishedJobChecks: CheckDef[] = [
       const b = await ctx.open('B');
       for (const [i, c] of cases.entries()) {
         const reply = await ctx.submitRaw(b, AGENTS.echo, c.inputB, { idempotency_key: c.key });
-        if (reply.type !== 'job.accepted') throw new Violation(`B's submit with A's key ${i + 1} answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')} (reveals A's key)`);
+        if (reply.type !== 'job.accepted') throw new Violation(`B's submit with A's key ${i + 1} answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')} (reveals A's key)`, { frame: reply });
         const jobB = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
         require_(!jobsA.includes(jobB), `B's submit with A's idempotency key ${i + 1} returned A's job ${jobB}`);
         const term = await ctx.terminal(b, jobB);
-        require_(canonicalJson(inlineResult(term)) === canonicalJson(c.inputB), `B's job for key ${i + 1} returned a result that is not its own input`);
+        require_(canonicalJson(inlineResult(term)) === canonicalJson(c.inputB), `B's job for key ${i + 1} returned a result that is not its own input`, term);
       }
     },
   }),

@@ -32,7 +32,7 @@ export const historyScopeChecks: CheckDef[] = [
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 4, interval_ms: 40 });
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: true, from_event_seq: 0 });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`, sub);
       await ctx.terminal(watcher, jobId);
       await ctx.terminal(a, jobId);
       const owner = bodies(eventsOf(a.conn.messages(), jobId));

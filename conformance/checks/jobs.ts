@@ -17,13 +17,13 @@ export const jobChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const input = { hello: 'world', n: [1, 2, 3], nested: { ok: true } };
       const reply = await ctx.submitRaw(s, AGENTS.echo, input);
-      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
-      require_(field(reply, 'payload', 'lease') !== undefined, 'job.accepted has no effective lease (§7.1)');
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
+      require_(field(reply, 'payload', 'lease') !== undefined, 'job.accepted has no effective lease (§7.1)', reply);
       const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
       const term = await ctx.terminal(s, jobId);
-      require_(term.type === 'job.result', `echo ended with ${term.type}`);
-      require_(field(term, 'payload', 'final_status') === 'success', 'job.result final_status is not success');
-      require_(canonicalJson(inlineResult(term)) === canonicalJson(input), 'echo result differs from its input');
+      require_(term.type === 'job.result', `echo ended with ${term.type}`, term);
+      require_(field(term, 'payload', 'final_status') === 'success', 'job.result final_status is not success', term);
+      require_(canonicalJson(inlineResult(term)) === canonicalJson(input), 'echo result differs from its input', term);
     },
   }),
   scenario({
@@ -36,7 +36,7 @@ export const jobChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const reply = await ctx.submitRaw(s, AGENTS.chatty, { n: 2 });
-      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
       const trace = reply.trace_id;
       require_(typeof trace === 'string', 'job.accepted carries no trace_id');
       const jobId = String(reply.job_id);
@@ -62,7 +62,7 @@ export const jobChecks: CheckDef[] = [
       await ctx.sleep(Math.min(300, ctx.timeoutMs / 4));
       const oracle = new SeqOracle().observeAll(s.conn.messages());
       oracle.requireTerminals([a, b]);
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
     },
   }),
   scenario({
@@ -76,10 +76,10 @@ export const jobChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const jobId = await ctx.submit(s, AGENTS.failer, { code: 'PERMISSION_DENIED', message: 'nope' });
       const term = await ctx.terminal(s, jobId);
-      require_(term.type === 'job.error', `failer ended with ${term.type}`);
-      require_(field(term, 'payload', 'final_status') === 'error', 'final_status is not "error"');
-      require_(field(term, 'payload', 'code') === 'PERMISSION_DENIED', `code is ${String(field(term, 'payload', 'code'))}`);
-      require_(typeof field(term, 'payload', 'message') === 'string', 'job.error has no message');
+      require_(term.type === 'job.error', `failer ended with ${term.type}`, term);
+      require_(field(term, 'payload', 'final_status') === 'error', 'final_status is not "error"', term);
+      require_(field(term, 'payload', 'code') === 'PERMISSION_DENIED', `code is ${String(field(term, 'payload', 'code'))}`, term);
+      require_(typeof field(term, 'payload', 'message') === 'string', 'job.error has no message', term);
     },
   }),
   scenario({
@@ -94,9 +94,9 @@ export const jobChecks: CheckDef[] = [
       const jobId = await ctx.submit(s, AGENTS.slow, { steps: 100, interval_ms: 100 }, { max_runtime_sec: 1 });
       // generous: only absent after 5x the limit counts (style: no timing flakes)
       const term = await ctx.terminal(s, jobId, Math.max(5_000, ctx.timeoutMs));
-      require_(term.type === 'job.error', `ended with ${term.type}`);
-      require_(field(term, 'payload', 'code') === 'TIMEOUT', `code is ${String(field(term, 'payload', 'code'))}`);
-      require_(field(term, 'payload', 'final_status') === 'timed_out', `final_status is ${String(field(term, 'payload', 'final_status'))}`);
+      require_(term.type === 'job.error', `ended with ${term.type}`, term);
+      require_(field(term, 'payload', 'code') === 'TIMEOUT', `code is ${String(field(term, 'payload', 'code'))}`, term);
+      require_(field(term, 'payload', 'final_status') === 'timed_out', `final_status is ${String(field(term, 'payload', 'final_status'))}`, term);
     },
   }),
   scenario({
@@ -122,10 +122,10 @@ export const jobChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const reply = await ctx.submitRaw(s, `${AGENTS.versioned}@1.0.0`, {});
-      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`);
-      require_(field(reply, 'payload', 'agent') === `${AGENTS.versioned}@1.0.0`, `job.accepted agent is ${String(field(reply, 'payload', 'agent'))}`);
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
+      require_(field(reply, 'payload', 'agent') === `${AGENTS.versioned}@1.0.0`, `job.accepted agent is ${String(field(reply, 'payload', 'agent'))}`, reply);
       const term = await ctx.terminal(s, String(reply.job_id));
-      require_(field(inlineResult(term), 'version') === '1.0.0', `ran version ${String(field(inlineResult(term), 'version'))}`);
+      require_(field(inlineResult(term), 'version') === '1.0.0', `ran version ${String(field(inlineResult(term), 'version'))}`, term);
     },
   }),
   scenario({
@@ -140,7 +140,7 @@ export const jobChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const jobId = await ctx.submit(s, AGENTS.versioned, {});
       const term = await ctx.terminal(s, jobId);
-      require_(field(inlineResult(term), 'version') === '2.0.0', `bare name ran version ${String(field(inlineResult(term), 'version'))}`);
+      require_(field(inlineResult(term), 'version') === '2.0.0', `bare name ran version ${String(field(inlineResult(term), 'version'))}`, term);
     },
   }),
   scenario({
@@ -174,8 +174,8 @@ export const jobChecks: CheckDef[] = [
       for (const [code, asked, must] of cases) {
         const jobId = await ctx.submit(s, AGENTS.failer, { code, message: `pinned ${code}`, retryable: asked });
         const term = await ctx.terminal(s, jobId);
-        require_(field(term, 'payload', 'code') === code, `failer(${code}) ended with ${String(field(term, 'payload', 'code'))}`);
-        require_(field(term, 'payload', 'retryable') === must, `${code} sent with retryable ${String(field(term, 'payload', 'retryable'))}`);
+        require_(field(term, 'payload', 'code') === code, `failer(${code}) ended with ${String(field(term, 'payload', 'code'))}`, term);
+        require_(field(term, 'payload', 'retryable') === must, `${code} sent with retryable ${String(field(term, 'payload', 'retryable'))}`, term);
       }
     },
   }),

@@ -22,7 +22,7 @@ async function probe(ctx: CheckContext, s: Session, lease: Record<string, string
   const ops = probes.map((p) => ({ capability: p.capability, target: p.target }));
   const jobId = await ctx.submit(s, AGENTS.tools, { ops }, { lease_request: lease });
   const term = await ctx.terminal(s, jobId);
-  require_(term.type === 'job.result', `${label}: conformance.tools ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
+  require_(term.type === 'job.result', `${label}: conformance.tools ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`, term);
   requireOpsOnWire(
     s.conn.messages(),
     jobId,

@@ -35,7 +35,7 @@ export const negativeHalfChecks: CheckDef[] = [
       const watcher = await ctx.open('A');
       const seenBefore = Math.max(...currents(owner.conn.messages(), jobId));
       const sub = await subscribe(watcher, jobId, { history: false });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
       await ctx.terminal(watcher, jobId);
       const got = currents(watcher.conn.messages(), jobId);
       const replayed = got.filter((c) => c <= seenBefore);
@@ -61,7 +61,7 @@ export const negativeHalfChecks: CheckDef[] = [
       await owner.conn.expect(at(3), 'progress 3 (owner)');
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: true, from_event_seq: Number(second.event_seq) });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
       await ctx.terminal(watcher, jobId);
       const got = currents(watcher.conn.messages(), jobId);
       const want = Array.from({ length: steps - 2 }, (_, i) => i + 3);
@@ -83,7 +83,7 @@ export const negativeHalfChecks: CheckDef[] = [
       const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 10, interval_ms: 50 });
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: false });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`, sub);
       await watcher.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress', 'a live progress event (subscriber)');
       watcher.conn.send(envelope('job.unsubscribe', { job_id: jobId }, { session_id: watcher.sessionId, job_id: jobId }));
       await barrier(watcher);
@@ -150,16 +150,16 @@ export const negativeHalfChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const quick = await ctx.submit(s, AGENTS.slow, { steps: 2, interval_ms: 50 }, { max_runtime_sec: 60 });
       const qt = await ctx.terminal(s, quick);
-      require_(qt.type === 'job.result' && field(qt, 'payload', 'final_status') === 'success', `a 0.1 s job under max_runtime_sec 60 ended with ${qt.type} ${String(field(qt, 'payload', 'code') ?? field(qt, 'payload', 'final_status'))}`);
+      require_(qt.type === 'job.result' && field(qt, 'payload', 'final_status') === 'success', `a 0.1 s job under max_runtime_sec 60 ended with ${qt.type} ${String(field(qt, 'payload', 'code') ?? field(qt, 'payload', 'final_status'))}`, qt);
       const late = await ctx.submit(s, AGENTS.tools, { ops: [{ capability: 'fs.read', target: '/w/a' }], delay_ms: 1500 }, { lease_request: { 'fs.read': ['/w/**'] } });
       const lt = await ctx.terminal(s, late, Math.max(ctx.timeoutMs, 6000));
-      require_(lt.type === 'job.result', `a lease without expires_at ended with ${lt.type} ${String(field(lt, 'payload', 'code') ?? '')}`);
+      require_(lt.type === 'job.result', `a lease without expires_at ended with ${lt.type} ${String(field(lt, 'payload', 'code') ?? '')}`, lt);
       const lateOps = opsOnWire(s.conn.messages(), late);
       require_(lateOps.length === 1 && lateOps[0].allowed, `an op 1.5 s into a lease without expires_at was ${lateOps[0]?.allowed ? 'allowed' : `denied (${String(lateOps[0]?.code)})`}`);
       const costs = [{ amount: 1000, currency: 'USD' }, { amount: 1000, currency: 'EUR' }];
       const spend = await ctx.submit(s, AGENTS.spender, { costs, op: { capability: 'tool.call', target: 'search' } }, { lease_request: { 'tool.call': ['search'] } });
       const st = await ctx.terminal(s, spend);
-      require_(st.type === 'job.result', `costs under a lease without cost.budget ended the job with ${st.type} ${String(field(st, 'payload', 'code') ?? '')}`);
+      require_(st.type === 'job.result', `costs under a lease without cost.budget ended the job with ${st.type} ${String(field(st, 'payload', 'code') ?? '')}`, st);
       const spendOps = opsOnWire(s.conn.messages(), spend);
       require_(spendOps.length === costs.length && spendOps.every((o) => o.allowed), `without cost.budget, ops after costs were ${JSON.stringify(spendOps.map((o) => o.code ?? 'allowed'))}`);
     },
@@ -179,7 +179,7 @@ export const negativeHalfChecks: CheckDef[] = [
       const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 6, interval_ms: 50 }, { lease_request: lease });
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: true, from_event_seq: 0 });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`, sub);
       const p = sub.payload;
       require_(field(p, 'job_id') === jobId, `job.subscribed names job ${String(field(p, 'job_id'))}`);
       require_(typeof field(p, 'current_status') === 'string', 'job.subscribed has no current_status');

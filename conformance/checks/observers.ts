@@ -9,7 +9,7 @@ import type { CheckDef } from './types.js';
 
 async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number }): Promise<Envelope> {
   const sub = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
-  require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`);
+  require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
   return sub;
 }
 

@@ -16,7 +16,7 @@ function idsOf(reply: Envelope): string[] {
 /** listJobs(), requiring a session.jobs answer. */
 async function jobsPage(s: Session, payload?: Record<string, unknown>): Promise<Envelope> {
   const reply = await listJobs(s, payload);
-  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`, reply);
   return reply;
 }
 
@@ -24,7 +24,7 @@ async function jobsPage(s: Session, payload?: Record<string, unknown>): Promise<
 /** subscribe(), requiring that the peer accepted. */
 async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
   const sub = await subscribe(s, jobId, opts);
-  require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`);
+  require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type}`, sub);
   return sub;
 }
 
@@ -92,7 +92,7 @@ export const principalChecks: CheckDef[] = [
       await subscribed(watcher, jobId);
       watcher.conn.send(envelope('job.cancel', { reason: 'not mine' }, { session_id: watcher.sessionId, job_id: jobId }));
       const term = await ctx.terminal(a, jobId);
-      require_(term.type === 'job.result', `the subscriber's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code'))}`);
+      require_(term.type === 'job.result', `the subscriber's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code'))}`, term);
     },
   }),
   scenario({
@@ -111,7 +111,7 @@ export const principalChecks: CheckDef[] = [
       await subscribed(watcher, jobId, { history: true });
       await ctx.terminal(watcher, jobId);
       const oracle = new SeqOracle().observeAll(watcher.conn.messages());
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
     },
   }),
   scenario({
@@ -182,7 +182,7 @@ export const principalChecks: CheckDef[] = [
     async run(ctx) {
       const a = await ctx.open('A');
       const accepted = await ctx.submitRaw(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
-      require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type}`);
+      require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type}`, accepted);
       const jobId = String(accepted.job_id);
       const secrets = ((field(accepted, 'payload', 'credentials') as unknown[]) ?? []).map((c) => String(field(c, 'value')));
       const b = await ctx.open('B');

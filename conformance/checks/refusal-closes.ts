@@ -23,7 +23,7 @@ export const refusalChecks: CheckDef[] = [
         const conn = await ctx.connect('A');
         conn.send(h.env, { raw: true });
         const reply = await conn.expectType(['session.welcome', 'session.error']);
-        if (reply.type === 'session.welcome') throw new Violation(`${h.what}: welcome issued`);
+        if (reply.type === 'session.welcome') throw new Violation(`${h.what}: welcome issued`, { frame: reply });
         requireErrorCode(reply, h.codes, h.what);
         const unauthenticated = (reply.payload as { code?: string }).code === 'UNAUTHENTICATED';
         if (await conn.waitClosed(unauthenticated ? ctx.timeoutMs : 0)) continue;

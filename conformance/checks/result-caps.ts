@@ -30,8 +30,8 @@ export const resultCapChecks: CheckDef[] = [
         require_(bytes.equals(streamerBytes(CHUNKS * CHUNK, 'utf8')), `the assembled result has ${bytes.length} bytes or wrong content (expected ${CHUNKS * CHUNK})`);
         return;
       }
-      require_(field(term, 'payload', 'code') === 'INTERNAL_ERROR', `an over-cap result ended with ${String(field(term, 'payload', 'code'))} ${String(term.id)}, expected INTERNAL_ERROR (§14)`);
-      require_(field(term, 'payload', 'final_status') === 'error', `final_status ${String(field(term, 'payload', 'final_status'))}`);
+      require_(field(term, 'payload', 'code') === 'INTERNAL_ERROR', `an over-cap result ended with ${String(field(term, 'payload', 'code'))} ${String(term.id)}, expected INTERNAL_ERROR (§14)`, term);
+      require_(field(term, 'payload', 'final_status') === 'error', `final_status ${String(field(term, 'payload', 'final_status'))}`, term);
     },
   }),
 ];

@@ -81,7 +81,7 @@ export const resumeChecks: CheckDef[] = [
       const r = await dropAndResume(ctx, { steps: 6, intervalMs: 40, before: 2, awayMs: 150 });
       await ctx.terminal(r.second, r.jobId);
       const oracle = new SeqOracle(r.from).observeAll(r.second.conn.messages());
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
       const firstSeq = r.second.conn.messages().map(seqOf).find((x) => x !== undefined);
       require_(firstSeq === r.from + 1, `replay starts at seq ${String(firstSeq)}, expected ${r.from + 1}`);
     },
@@ -107,7 +107,7 @@ export const resumeChecks: CheckDef[] = [
         if (diff) throw new Violation(`replayed seq ${String(seqOf(orig))} differs from the original: ${diff}`);
       }
       const oracle = new SeqOracle(r.from).observeAll(r.second.conn.messages());
-      require_(oracle.violations.length === 0, oracle.violations.join('; '));
+      require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
     },
   }),
   scenario({
@@ -139,7 +139,7 @@ export const resumeChecks: CheckDef[] = [
       const second = await resume(c2, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
       await second.conn.close('transport drop (harness)');
       const reply = await attemptResume(ctx, first);
-      if (reply.type === 'session.welcome') throw new Violation('a used resume token was accepted again');
+      if (reply.type === 'session.welcome') throw new Violation('a used resume token was accepted again', { frame: reply });
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'reused resume token');
     },
   }),
@@ -154,7 +154,7 @@ export const resumeChecks: CheckDef[] = [
       const first = await ctx.open('A');
       await first.conn.close('transport drop (harness)');
       const reply = await attemptResume(ctx, first, { resumeToken: `rt_${'0'.repeat(60)}dead` });
-      if (reply.type === 'session.welcome') throw new Violation('a resume token the peer never issued was accepted');
+      if (reply.type === 'session.welcome') throw new Violation('a resume token the peer never issued was accepted', { frame: reply });
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'unknown resume token');
     },
   }),
@@ -170,7 +170,7 @@ export const resumeChecks: CheckDef[] = [
       const r = await dropAndResume(ctx, { steps: 60, intervalMs: 50, before: 1, awayMs: 20 });
       r.second.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: r.second.sessionId, job_id: r.jobId }));
       const term = await ctx.terminalAfterCancel(r.second, r.jobId);
-      require_(field(term, 'payload', 'code') === 'CANCELLED', `cancel after resume ended the job with ${term.type} ${String(field(term, 'payload', 'code'))}`);
+      require_(field(term, 'payload', 'code') === 'CANCELLED', `cancel after resume ended the job with ${term.type} ${String(field(term, 'payload', 'code'))}`, term);
     },
   }),
   scenario({
@@ -185,9 +185,9 @@ export const resumeChecks: CheckDef[] = [
       await first.conn.close('transport drop (harness)');
       const reply = await attemptResume(ctx, first, { principal: 'B' });
       if (reply.type === 'session.welcome') {
-        throw new Violation(`principal B took over principal A's session ${first.sessionId} with A's resume token (session.welcome instead of a refusal)`);
+        throw new Violation(`principal B took over principal A's session ${first.sessionId} with A's resume token (session.welcome instead of a refusal)`, { frame: reply });
       }
-      require_(reply.type === 'session.error', `resume by another principal answered by ${reply.type}`);
+      require_(reply.type === 'session.error', `resume by another principal answered by ${reply.type}`, reply);
     },
   }),
   scenario({
@@ -208,7 +208,7 @@ export const resumeChecks: CheckDef[] = [
       ctx.note(`waiting ${2 * windowSec + 1} s (twice the resume window)`);
       await ctx.sleep((2 * windowSec + 1) * 1000);
       const reply = await attemptResume(ctx, first);
-      if (reply.type === 'session.welcome') throw new Violation(`resume accepted ${2 * windowSec + 1} s after the drop (window ${windowSec} s)`);
+      if (reply.type === 'session.welcome') throw new Violation(`resume accepted ${2 * windowSec + 1} s after the drop (window ${windowSec} s)`, { frame: reply });
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'resume after the window');
     },
   }),
@@ -223,7 +223,7 @@ export const resumeChecks: CheckDef[] = [
       const first = await ctx.open('A');
       await first.conn.close('transport drop (harness)');
       const reply = await attemptResume(ctx, first, { lastEventSeq: 999_999 });
-      if (reply.type === 'session.welcome') throw new Violation('resume from a seq the peer never sent was accepted');
+      if (reply.type === 'session.welcome') throw new Violation('resume from a seq the peer never sent was accepted', { frame: reply });
       requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'resume ahead of the peer');
     },
   }),

@@ -16,9 +16,9 @@ export async function requireSessionWorks(ctx: CheckContext, s: Session, what: s
   } catch (e) {
     throw new Violation(`after ${what} the session no longer works: ${(e as Error).message}`);
   }
-  require_(reply.type === 'job.accepted', `after ${what} an echo submit was answered by ${reply.type}`);
+  require_(reply.type === 'job.accepted', `after ${what} an echo submit was answered by ${reply.type}`, reply);
   const term = await ctx.terminal(s, String(reply.job_id));
-  require_(canonicalJson(inlineResult(term)) === canonicalJson(input), `after ${what} echo returned a different result`);
+  require_(canonicalJson(inlineResult(term)) === canonicalJson(input), `after ${what} echo returned a different result`, term);
 }
 
 /** Waits briefly for an INVALID_REQUEST error (session.error or job.error); undefined if none came. */
@@ -84,7 +84,7 @@ export const robustnessChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const env = { ...envelope('job.submit', { agent: AGENTS.echo, input: { k: 1 }, x_unknown_payload_key: true }, { session_id: s.sessionId }), x_future_field: { a: 1 } };
       const reply = await s.conn.request(env, { raw: true });
-      require_(reply.type === 'job.accepted', `submit with unknown fields answered by ${reply.type} ${String(errorCode(reply))}`);
+      require_(reply.type === 'job.accepted', `submit with unknown fields answered by ${reply.type} ${String(errorCode(reply))}`, reply);
       await ctx.terminal(s, String(reply.job_id));
     },
   }),
@@ -99,8 +99,8 @@ export const robustnessChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const other = 'sess_01JZZZZZZZZZZZZZZZZZZZZZZZ';
       const reply = await ctx.submitRaw({ ...s, sessionId: other }, AGENTS.echo, {});
-      require_(reply.type !== 'job.accepted', 'a job.submit naming another session was accepted');
-      require_(errorCode(reply) === 'INVALID_REQUEST', `answered with ${String(errorCode(reply))}`);
+      require_(reply.type !== 'job.accepted', 'a job.submit naming another session was accepted', reply);
+      require_(errorCode(reply) === 'INVALID_REQUEST', `answered with ${String(errorCode(reply))}`, reply);
     },
   }),
   ...BAD_INPUTS.map((b) =>

@@ -15,7 +15,7 @@ export const sessionChecks: CheckDef[] = [
     async run(ctx) {
       const conn = await ctx.connect('A');
       const reply = await conn.request(helloEnvelope({ token: `not-a-valid-token-${Date.now()}` }));
-      if (reply.type === 'session.welcome') throw new Violation('welcome issued for an unknown bearer token');
+      if (reply.type === 'session.welcome') throw new Violation('welcome issued for an unknown bearer token', { frame: reply });
       requireErrorCode(reply, ['UNAUTHENTICATED'], 'bad token');
     },
   }),

@@ -76,6 +76,12 @@ export interface Verdict {
   readonly durationMs: number;
   /** Frames exchanged (the shrunk run for a property). Only kept for non-passing verdicts. */
   readonly trace?: readonly TraceFrame[];
+  /**
+   * The trace row (0-based) that shows the failure, when the check named it: a peer frame that
+   * breaks the rule, or (`unanswered`) the harness request the peer never answered. Without it,
+   * reports infer the row from the message (report/trace-view.ts).
+   */
+  readonly offending?: { readonly index: number; readonly unanswered?: true };
   /** Property runs: cases executed, seed, fast-check counterexample path. */
   readonly property?: { runs: number; seed: number; path?: string; counterexample?: string };
   /** The single command that replays this check. */

@@ -77,7 +77,7 @@ export async function listedJobIds(s: Session, payload?: Record<string, unknown>
 /** One listing: its ids and the session.jobs frame that carried them (named in messages). */
 export async function listing(s: Session, payload?: Record<string, unknown>): Promise<{ ids: string[]; frame: string }> {
   const reply = await listJobs(s, payload);
-  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
+  require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
   const jobs = field(reply, 'payload', 'jobs');
   return { ids: Array.isArray(jobs) ? jobs.map((j) => String(field(j, 'job_id'))) : [], frame: `session.jobs ${String(reply.id)}` };
 }

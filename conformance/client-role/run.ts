@@ -1,10 +1,9 @@
 // Runs the client-role checks one after another, each against a fresh scripted runtime and a
 // fresh client driver, and grades them exactly like the runtime checks (same Verdict, baseline,
 // exit code and reports; `role: 'client'`).
-import { HarnessError, NotApplicable, PeerGone, Skip, Violation } from '../checks/outcomes.js';
+import { judgeThrown } from '../runner/judge-thrown.js';
 import type { Outcome, Verdict } from '../checks/types.js';
 import { Recorder } from '../driver/recorder.js';
-import { PropertyFailure } from '../properties/run-property.js';
 import { applyBaseline, type BaselineEntry } from '../runner/baseline.js';
 import { exitCodeFor } from '../runner/exit-code.js';
 import { replayCommand } from '../runner/replay.js';
@@ -69,6 +68,7 @@ async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: Clien
   let outcome: Outcome = 'pass';
   let message: string | undefined;
   let property: Verdict['property'];
+  let offending: Verdict['offending'];
   try {
     await withTimeout(check.run(ctx), check.kind === 'property' ? 45_000 : 20_000, `check ${check.id}`);
     if (ctx.recorder.peerProblems.length) {
@@ -76,19 +76,7 @@ async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: Clien
       message = `the client sent frames that fail the lenient schema: ${ctx.recorder.peerProblems.slice(0, 3).join(' | ')}`;
     }
   } catch (e) {
-    const err = e as Error;
-    message = err?.message ?? String(e);
-    if (e instanceof PropertyFailure) property = { runs: e.runs, seed: e.seed, path: e.path, counterexample: e.counterexample };
-    if (e instanceof Violation) outcome = check.level === 'SHOULD' || check.level === 'MAY' ? 'warn' : 'fail';
-    else if (e instanceof Skip) outcome = 'skipped';
-    else if (e instanceof NotApplicable) outcome = 'not-applicable';
-    else if (e instanceof PeerGone) {
-      outcome = 'errored';
-      message = `client driver crashed or closed: ${message}`;
-    } else {
-      outcome = 'errored';
-      message = `${e instanceof HarnessError ? 'harness error' : 'error'}: ${message}`;
-    }
+    ({ outcome, message, property, offending } = judgeThrown(e, check.level, ctx.recorder, 'client driver'));
   } finally {
     await ctx.dispose().catch(() => undefined);
   }
@@ -102,6 +90,7 @@ async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: Clien
       message,
       durationMs: Math.round(ms),
       trace: failing ? [...ctx.recorder.trace()] : undefined,
+      offending: failing ? offending : undefined,
       property,
       replay: failing ? replayCommand(check.id, config.seed, property?.path, ['--role', 'client', ...(opts.replayArgs ?? [])]) : undefined,
     },

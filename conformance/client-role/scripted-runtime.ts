@@ -35,7 +35,6 @@ export class RuntimeConn {
   ) {
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? `<binary ${(data as Buffer).length} bytes>` : String(data);
-      recorder.sent(label, text); // "sent" = by the client under test
       let frame: Frame;
       try {
         const parsed = JSON.parse(text) as unknown;
@@ -43,6 +42,7 @@ export class RuntimeConn {
       } catch {
         frame = { __raw: text };
       }
+      recorder.sent(label, text, frame); // "sent" = by the client under test
       this.frames.push(frame);
       onFrame?.(label, frame);
       this.drain();
@@ -71,7 +71,7 @@ export class RuntimeConn {
       this.recorder.note(this.label, `(not sent, transport closed) ${text.slice(0, 200)}`);
       return;
     }
-    this.recorder.received(this.label, text);
+    this.recorder.received(this.label, text, typeof frame === 'string' ? undefined : frame);
     this.ws.send(text);
   }
 

@@ -108,7 +108,6 @@ export class PeerConnection {
   }
 
   private onFrame(text: string): void {
-    this.recorder.received(this.label, text);
     let msg: Envelope | undefined;
     try {
       const parsed: unknown = JSON.parse(text);
@@ -116,6 +115,7 @@ export class PeerConnection {
     } catch {
       /* recorded below */
     }
+    this.recorder.received(this.label, text, msg);
     if (!msg) {
       this.recorder.peerProblem(this.label, 'frame is not a JSON object');
     } else {
@@ -192,7 +192,7 @@ export class PeerConnection {
       const problem = checkHarnessFrame(env);
       if (problem) throw new HarnessError(`harness frame ${problem.where} fails the strict schema: ${problem.issues}`);
     }
-    this.transmitText(JSON.stringify(env));
+    this.transmitText(JSON.stringify(env), env);
   }
 
   /**
@@ -208,7 +208,7 @@ export class PeerConnection {
       const timer = setTimeout(() => {
         this.replyWaiters.delete(pending);
         this.correlator.close(pending);
-        reject(new Violation(`${this.label}: no reply to ${opts.what ?? env.type} within ${timeoutMs} ms`));
+        reject(new Violation(`${this.label}: no reply to ${opts.what ?? env.type} within ${timeoutMs} ms`, { unanswered: env }));
       }, timeoutMs);
       this.replyWaiters.set(pending, { resolve, reject, timer });
     });
@@ -243,15 +243,15 @@ export class PeerConnection {
     const env = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
     const window = this.correlator.sentUnawaited(env, this.roundTrips.replyWaitMs(this.opts.timeoutMs));
     try {
-      this.transmitText(text);
+      this.transmitText(text, env);
     } catch (e) {
       this.correlator.close(window);
       throw e;
     }
   }
 
-  private transmitText(text: string): void {
-    this.recorder.sent(this.label, text.length > 2000 ? `${text.slice(0, 2000)}... (${text.length} chars)` : text);
+  private transmitText(text: string, parsed?: object): void {
+    this.recorder.sent(this.label, text.length > 2000 ? `${text.slice(0, 2000)}... (${text.length} chars)` : text, parsed);
     if (!this.isOpen) throw new PeerGone(`${this.label}: cannot send, transport closed`);
     this.transport.send(text);
   }

@@ -41,9 +41,9 @@ export function helloEnvelope(opts: HelloOptions): Envelope {
 /** Reads a welcome into a Session; throws a Violation if it lacks what §6.2 requires. */
 export function sessionFromWelcome(conn: PeerConnection, welcome: Envelope, asked: readonly string[], token: string): Session {
   const sessionId = welcome.session_id ?? field(welcome, 'payload', 'session_id');
-  if (typeof sessionId !== 'string' || sessionId === '') throw new Violation('session.welcome carries no session_id');
+  if (typeof sessionId !== 'string' || sessionId === '') throw new Violation('session.welcome carries no session_id', { frame: welcome });
   const resumeToken = field(welcome, 'payload', 'resume_token');
-  if (typeof resumeToken !== 'string' || resumeToken === '') throw new Violation('session.welcome carries no resume_token');
+  if (typeof resumeToken !== 'string' || resumeToken === '') throw new Violation('session.welcome carries no resume_token', { frame: welcome });
   const offered = field(welcome, 'payload', 'capabilities', 'features');
   const list = Array.isArray(offered) ? offered.filter((f): f is string => typeof f === 'string') : [];
   conn.sessionId = sessionId;
@@ -55,7 +55,7 @@ export async function hello(conn: PeerConnection, opts: HelloOptions): Promise<S
   const asked = opts.features ?? ALL_FEATURES;
   const reply = await conn.request(helloEnvelope(opts), { timeoutMs: opts.timeoutMs });
   if (reply.type === 'session.error') {
-    throw new Violation(`handshake refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`);
+    throw new Violation(`handshake refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`, { frame: reply });
   }
   return sessionFromWelcome(conn, reply, asked, opts.token);
 }
@@ -99,10 +99,10 @@ export async function sendResume(conn: PeerConnection, profile: Profile, req: Re
 export async function resume(conn: PeerConnection, profile: Profile, req: ResumeRequest): Promise<Session> {
   const reply = await sendResume(conn, profile, req);
   if (reply.type === 'session.error') {
-    throw new Violation(`resume refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`);
+    throw new Violation(`resume refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`, { frame: reply });
   }
   const s = sessionFromWelcome(conn, reply, req.features ?? ALL_FEATURES, req.token);
-  if (s.sessionId !== req.sessionId) throw new Violation(`resume welcome names session ${s.sessionId}, not ${req.sessionId}`);
+  if (s.sessionId !== req.sessionId) throw new Violation(`resume welcome names session ${s.sessionId}, not ${req.sessionId}`, { frame: reply });
   return s;
 }
 
@@ -117,7 +117,7 @@ export async function closeSession(s: Session, profile: Profile, timeoutMs: numb
       timeoutMs,
     });
     if (reply.type === 'session.error' && profile === 'spec') {
-      throw new Violation(`session.close answered with session.error ${String(field(reply, 'payload', 'code'))}`);
+      throw new Violation(`session.close answered with session.error ${String(field(reply, 'payload', 'code'))}`, { frame: reply });
     }
     return reply.type === 'session.closed' ? 'closed' : 'error';
   } catch (e) {

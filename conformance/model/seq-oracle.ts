@@ -12,6 +12,8 @@ export class SeqOracle {
   /** Highest event_seq observed (or the resume point). */
   last: number | undefined;
   readonly violations: string[] = [];
+  /** The frame of the first violation, for the report's mark (none for a missing terminal). */
+  firstOffender: Envelope | undefined;
   /** job_id -> seq of its terminal. */
   readonly terminals = new Map<string, number>();
   /** Every sequenced message by seq (for exact-replay comparison). */
@@ -21,7 +23,8 @@ export class SeqOracle {
     this.last = start;
   }
 
-  private fail(msg: string): void {
+  private fail(msg: string, frame?: Envelope): void {
+    if (this.violations.length === 0) this.firstOffender = frame;
     if (this.violations.length < 20) this.violations.push(msg);
   }
 
@@ -31,22 +34,22 @@ export class SeqOracle {
     const has = seq !== undefined && seq !== null;
     if (m.type.startsWith('session.')) {
       // §6.4/§6.5: heartbeats and acks (and every session control message) are outside the seq space.
-      if (has) this.fail(`${m.type} carries event_seq ${String(seq)}; session messages are outside the seq space`);
+      if (has) this.fail(`${m.type} carries event_seq ${String(seq)}; session messages are outside the seq space`, m);
       return;
     }
     if (SEQUENCED.has(m.type) && !has) {
-      this.fail(`${m.type} for ${String(m.job_id)} carries no event_seq`);
+      this.fail(`${m.type} for ${String(m.job_id)} carries no event_seq`, m);
       return;
     }
     if (!has) return;
     if (!SEQUENCED.has(m.type) && !OPTIONALLY_SEQUENCED.has(m.type)) return;
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) {
-      this.fail(`${m.type} has event_seq ${JSON.stringify(seq)}, not a non-negative integer`);
+      this.fail(`${m.type} has event_seq ${JSON.stringify(seq)}, not a non-negative integer`, m);
       return;
     }
     if (this.last !== undefined) {
-      if (seq <= this.last) this.fail(`event_seq ${seq} after ${this.last}: not strictly monotonic`);
-      else if (seq !== this.last + 1) this.fail(`event_seq jumps from ${this.last} to ${seq}: gap of ${seq - this.last - 1}`);
+      if (seq <= this.last) this.fail(`event_seq ${seq} after ${this.last}: not strictly monotonic`, m);
+      else if (seq !== this.last + 1) this.fail(`event_seq jumps from ${this.last} to ${seq}: gap of ${seq - this.last - 1}`, m);
     }
     this.last = this.last === undefined ? seq : Math.max(this.last, seq);
     this.bySeq.set(seq, m);
@@ -57,7 +60,7 @@ export class SeqOracle {
     if (!jobId || !SEQUENCED.has(m.type)) return;
     const term = this.terminals.get(jobId);
     if (term !== undefined) {
-      this.fail(`${m.type} (seq ${seq}) for ${jobId} after its terminal (seq ${term})`);
+      this.fail(`${m.type} (seq ${seq}) for ${jobId} after its terminal (seq ${term})`, m);
       return;
     }
     if (TERMINAL.has(m.type)) this.terminals.set(jobId, seq);

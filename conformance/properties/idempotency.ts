@@ -30,13 +30,13 @@ export const idempotencyProperties: CheckDef[] = [
             const reply = await ctx.submitRaw(s, AGENTS.echo, { v: sub.input }, { idempotency_key: key });
             const known = model.get(sub.key);
             if (!known) {
-              require_(reply.type === 'job.accepted', `first use of a key answered by ${reply.type}`);
+              require_(reply.type === 'job.accepted', `first use of a key answered by ${reply.type}`, reply);
               const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
               model.set(sub.key, { input: sub.input, jobId, payload: canonicalJson({ ...(reply.payload as object), request_id: undefined }) });
             } else if (known.input === sub.input) {
-              require_(reply.type === 'job.accepted', `identical resubmit answered by ${reply.type}`);
-              require_(field(reply, 'payload', 'job_id') === known.jobId, 'identical resubmit got a different job_id');
-              require_(canonicalJson({ ...(reply.payload as object), request_id: undefined }) === known.payload, 'identical resubmit got a different job.accepted payload');
+              require_(reply.type === 'job.accepted', `identical resubmit answered by ${reply.type}`, reply);
+              require_(field(reply, 'payload', 'job_id') === known.jobId, 'identical resubmit got a different job_id', reply);
+              require_(canonicalJson({ ...(reply.payload as object), request_id: undefined }) === known.payload, 'identical resubmit got a different job.accepted payload', reply);
             } else {
               requireErrorCode(reply, ['DUPLICATE_KEY'], 'conflicting resubmit');
             }

@@ -33,7 +33,7 @@ export const negotiationProperties: CheckDef[] = [
           }
           if (!effective.includes('list_jobs')) {
             const reply = await s.conn.request(envelope('session.list_jobs', {}, { session_id: s.sessionId }));
-            require_(reply.type === 'session.error', 'session.list_jobs answered although list_jobs is outside the intersection');
+            require_(reply.type === 'session.error', 'session.list_jobs answered although list_jobs is outside the intersection', reply);
           }
         } finally {
           await conn.close('case done');

@@ -89,18 +89,18 @@ export const principalProperties: CheckDef[] = [
             const reply = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: o.history }, { session_id: s.sessionId }));
             if (o.who === 'B') {
               const code = field(reply, 'payload', 'code');
-              require_(reply.type !== 'job.subscribed' && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND'), `principal B's subscribe answered by ${reply.type} ${String(code ?? '')}`);
+              require_(reply.type !== 'job.subscribed' && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND'), `principal B's subscribe answered by ${reply.type} ${String(code ?? '')}`, reply);
             } else if (reply.type !== 'job.subscribed' && field(reply, 'payload', 'code') === 'JOB_NOT_FOUND' && (await endedFor(ctx, owner, jobId))) {
               // catalog §9 #34: a job that has just finished may be JOB_NOT_FOUND to a new subscriber
               ctx.note(`job ${jobId} had ended before the subscribe: JOB_NOT_FOUND accepted (catalog §9 #34)`);
             } else {
-              require_(reply.type === 'job.subscribed', `same-principal subscribe answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`);
+              require_(reply.type === 'job.subscribed', `same-principal subscribe answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
               followers.push(s);
             }
             if (o.cancel) s.conn.send(envelope('job.cancel', { reason: 'observer' }, { session_id: s.sessionId, job_id: jobId }));
           }
           const term = await ctx.terminal(owner, jobId);
-          require_(term.type === 'job.result', `an observer's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`);
+          require_(term.type === 'job.result', `an observer's cancel ended the job: ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`, term);
           for (const f of followers) await ctx.terminal(f, jobId);
         } finally {
           for (const s of opened) await s.conn.close('case done');
@@ -128,7 +128,7 @@ export const principalProperties: CheckDef[] = [
           for (const p of ['A', 'B'] as const) {
             const req = envelope('session.list_jobs', { limit: 1000 }, { session_id: sessions[p].sessionId });
             const reply = await sessions[p].conn.request(req);
-            require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`);
+            require_(reply.type === 'session.jobs', `list_jobs answered by ${reply.type}`, reply);
             const listed = ((field(reply, 'payload', 'jobs') as unknown[]) ?? []).map((j) => String(field(j, 'job_id')));
             const other = p === 'A' ? 'B' : 'A';
             for (const j of jobs[p]) require_(listed.includes(j), `principal ${p}'s job ${j} missing from its own listing`);

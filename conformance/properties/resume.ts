@@ -59,12 +59,12 @@ export const resumeProperties: CheckDef[] = [
         }
         const oracle = new SeqOracle(from).observeAll(second.conn.messages());
         oracle.requireTerminals(pending);
-        require_(oracle.violations.length === 0, oracle.violations.join('; '));
+        require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
         await second.conn.close('case done');
         // the token used above is spent
         const c3 = await ctx.connect('A');
         const reply = await sendResume(c3, ctx.profile, { token: ctx.token('A'), sessionId: first.sessionId, resumeToken: first.resumeToken, lastEventSeq: 0 });
-        if (reply.type === 'session.welcome') throw new Violation('a used resume token was accepted again');
+        if (reply.type === 'session.welcome') throw new Violation('a used resume token was accepted again', { frame: reply });
         requireErrorCode(reply, ['RESUME_WINDOW_EXPIRED'], 'reused resume token');
         await c3.close('case done');
       });

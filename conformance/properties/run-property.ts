@@ -2,7 +2,7 @@
 // the shrunk counterexample is run once more with the recorder on, so the verdict carries the
 // exact frames of the minimal case, the seed and the fast-check path that replays it.
 import fc from 'fast-check';
-import { Violation } from '../checks/outcomes.js';
+import { Violation, type Evidence } from '../checks/outcomes.js';
 
 /** What runProperty needs from a check context (runtime-role CheckContext and client-role ClientCheckContext both fit). */
 export interface PropertyHost {
@@ -19,8 +19,9 @@ export class PropertyFailure extends Violation {
     readonly path: string | undefined,
     readonly counterexample: string,
     readonly runs: number,
+    evidence?: Evidence,
   ) {
-    super(message);
+    super(message, evidence);
   }
 }
 
@@ -67,11 +68,14 @@ export async function runProperty<T>(
   ctx.recorder.reset();
   ctx.beginCase();
   let message = original instanceof Error ? original.message : String(original);
+  // the replay's evidence points into the trace the report shows; the original's does not
+  let evidence: Evidence | undefined;
   try {
     await predicate(value);
     message += ' (the shrunk case passed when replayed: the failure may depend on timing)';
   } catch (e) {
     message = e instanceof Error ? e.message : String(e);
+    if (e instanceof Violation) evidence = e.evidence;
   }
   if (!(original instanceof Violation)) {
     // A crash inside the predicate is a harness/peer error, not a property violation.
@@ -81,5 +85,5 @@ export async function runProperty<T>(
   // fc.commands values carry their own replay path, needed (after `|`) to replay the same commands
   const commandsPath = /replayPath="([^"]*)"/.exec(shown)?.[1];
   const path = details.counterexamplePath ? (commandsPath ? `${details.counterexamplePath}|${commandsPath}` : details.counterexamplePath) : undefined;
-  throw new PropertyFailure(message, details.seed, path, shown, executed);
+  throw new PropertyFailure(message, details.seed, path, shown, executed, evidence);
 }

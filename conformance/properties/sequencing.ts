@@ -60,7 +60,7 @@ export const sequencingProperties: CheckDef[] = [
           await ctx.sleep(20); // a duplicate terminal would follow its original closely
           const oracle = new SeqOracle().observeAll(s.conn.messages());
           oracle.requireTerminals(ids);
-          require_(oracle.violations.length === 0, oracle.violations.join('; '));
+          require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
         } finally {
           await s.conn.close('case done');
         }

@@ -188,12 +188,12 @@ export const sessionModelProperties: CheckDef[] = [
           require_(missing.length === 0, `seqs never delivered on any connection: ${missing.slice(0, 8).join(', ')}`);
           const oracle = new SeqOracle().observeAll([...real.bySeq.keys()].sort((a, b) => a - b).map((s) => real.bySeq.get(s)!));
           oracle.requireTerminals(real.jobs);
-          require_(oracle.violations.length === 0, oracle.violations.join('; '));
+          require_(oracle.violations.length === 0, oracle.violations.join('; '), oracle.firstOffender);
           // §7.4: once the peer acknowledged a cancel, the job's terminal is job.error CANCELLED
           // (a job that finished before the cancel reached the peer is not acknowledged).
           for (const j of real.cancelAcked) {
             const term = [...real.bySeq.values()].find((x) => x.job_id === j && (x.type === 'job.result' || x.type === 'job.error'));
-            require_(term?.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `job ${j} was acknowledged as cancelled but ended with ${String(term?.type)} ${String(field(term, 'payload', 'code') ?? '')}`);
+            require_(term?.type === 'job.error' && field(term, 'payload', 'code') === 'CANCELLED', `job ${j} was acknowledged as cancelled but ended with ${String(term?.type)} ${String(field(term, 'payload', 'code') ?? '')}`, term);
           }
         } finally {
           await real.session.conn.close('case done');

@@ -12,7 +12,14 @@ import { certifyRun, runVerdictOf } from './certification.js';
 import { coverageLine, STATEMENTS } from '../statements/statements.js';
 import { HARNESS } from '../defaults.js';
 import { gapLines } from './run-verdict.js';
-import { traceRows } from './trace-view.js';
+import { markOf, traceRows, type MarkSource } from './trace-view.js';
+
+// the reader must know whether the check pointed at the row or the report guessed it
+const MARK_LABEL: Record<MarkSource, { short: string; long: string }> = {
+  check: { short: 'offending frame', long: 'the frame the check found in breach is marked ◀' },
+  unanswered: { short: 'never answered', long: 'the request the peer never answered is marked ◀' },
+  inferred: { short: 'offending frame (inferred)', long: 'the frame inferred from the failure message is marked ◀' },
+};
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/report.hbs', import.meta.url), 'utf8'), { strict: false });
 
@@ -53,8 +60,9 @@ export function buildHtml(result: RunResult): string {
     .sort((a, b) => failureOrder(a) - failureOrder(b))
     .map((v) => {
       const anchor = checkAnchor(v.id);
-      const { rows, elided } = v.trace?.length ? traceRows(v.trace, v.message) : { rows: [], elided: 0 };
-      return { ...v, anchor, cls: v.outcome === 'warn' ? 'warn' : '', statementList: statementsOf(v), rows: rows.map((r) => ({ ...r, frameAnchor: `${anchor}-frame-${r.n}` })), elided, hasOffending: rows.some((r) => r.offending) };
+      const mark = markOf(v);
+      const { rows, elided } = v.trace?.length ? traceRows(v.trace, v.message, undefined, mark.index) : { rows: [], elided: 0 };
+      return { ...v, anchor, cls: v.outcome === 'warn' ? 'warn' : '', statementList: statementsOf(v), rows: rows.map((r) => ({ ...r, frameAnchor: `${anchor}-frame-${r.n}` })), elided, hasOffending: rows.some((r) => r.offending), markLabel: MARK_LABEL[mark.source] };
     });
   return template({
     ...result,

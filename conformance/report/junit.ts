@@ -2,6 +2,7 @@
 import { sectionOf } from '../checks/index.js';
 import type { Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
+import { markOf } from './trace-view.js';
 import type { RunResult } from '../runner/run.js';
 
 export function xmlEscape(s: string): string {
@@ -12,7 +13,7 @@ export function xmlEscape(s: string): string {
 
 function testcase(v: Verdict): string {
   const head = `    <testcase classname="arcp.${xmlEscape(sectionOf(v.id))}" name="${xmlEscape(`${v.id} [${v.level}]`)}" time="${(v.durationMs / 1000).toFixed(3)}">`;
-  const detail = [v.message ?? '', v.property ? `seed ${v.property.seed}${v.property.path ? ` path ${v.property.path}` : ''}` : '', v.replay ? `replay: ${v.replay}` : '', v.trace ? formatTrace(v.trace) : '']
+  const detail = [v.message ?? '', v.property ? `seed ${v.property.seed}${v.property.path ? ` path ${v.property.path}` : ''}` : '', v.replay ? `replay: ${v.replay}` : '', v.trace ? formatTrace(v.trace, 200, markOf(v).index) : '']
     .filter(Boolean)
     .join('\n');
   let body = '';

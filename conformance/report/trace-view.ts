@@ -1,8 +1,9 @@
-// A failure's trace as rows for the HTML report, with the offending frame marked. Checks do not
-// say which frame broke the rule, so the mark is read from the evidence: the peer frame the
-// harness flagged as schema-invalid, else the last peer frame of a type (and error code) the
-// failure message names (or the event_seq it names), else the last frame the peer sent.
-import type { TraceFrame } from '../checks/types.js';
+// A failure's trace as rows for the HTML report, with the offending frame marked. A check names
+// the frame when it can (Violation evidence -> Verdict.offending); otherwise the mark is read
+// from the evidence: the peer frame the harness flagged as schema-invalid, else the last peer
+// frame of a type (and error code) the failure message names (or the event_seq it names), else
+// the last frame the peer sent.
+import type { TraceFrame, Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
 
 export interface TraceRow {
@@ -55,9 +56,19 @@ export function offendingFrame(trace: readonly TraceFrame[], message: string | u
   return byType >= 0 ? byType : lastRecv;
 }
 
+/** How the mark was found: named by the check, an unanswered request, or inferred from the message. */
+export type MarkSource = 'check' | 'unanswered' | 'inferred';
+
+/** The offending row of a verdict's trace (-1: none) and how it was found. */
+export function markOf(v: Pick<Verdict, 'trace' | 'message' | 'offending'>): { index: number; source: MarkSource } {
+  const trace = v.trace ?? [];
+  const named = v.offending?.index;
+  if (named !== undefined && named >= 0 && named < trace.length) return { index: named, source: v.offending?.unanswered ? 'unanswered' : 'check' };
+  return { index: offendingFrame(trace, v.message), source: 'inferred' };
+}
+
 /** The rows to show: everything up to `max` frames, else head and tail, always with the mark. */
-export function traceRows(trace: readonly TraceFrame[], message: string | undefined, max = 300): { rows: TraceRow[]; elided: number } {
-  const mark = offendingFrame(trace, message);
+export function traceRows(trace: readonly TraceFrame[], message: string | undefined, max = 300, mark = offendingFrame(trace, message)): { rows: TraceRow[]; elided: number } {
   const all = trace.map((f, i): TraceRow => ({ n: i + 1, dir: f.dir, line: formatTrace([f]), offending: i === mark }));
   if (all.length <= max) return { rows: all, elided: 0 };
   const keep = new Set<number>();

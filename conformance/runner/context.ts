@@ -141,10 +141,10 @@ export class CheckContext {
       throw new Skip(`peer does not host ${agent.split('@')[0]} (docs/conformance-agents.md)`);
     }
     if (reply.type !== 'job.accepted') {
-      throw new Violation(`job.submit ${agent} answered by ${reply.type} ${String(field(reply, 'payload', 'code'))}`);
+      throw new Violation(`job.submit ${agent} answered by ${reply.type} ${String(field(reply, 'payload', 'code'))}`, { frame: reply });
     }
     const jobId = reply.job_id ?? field(reply, 'payload', 'job_id');
-    if (typeof jobId !== 'string') throw new Violation('job.accepted carries no job_id');
+    if (typeof jobId !== 'string') throw new Violation('job.accepted carries no job_id', { frame: reply });
     return jobId;
   }
 

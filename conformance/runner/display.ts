@@ -4,10 +4,14 @@ import pc from 'picocolors';
 import { sectionOf } from '../checks/index.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { formatTrace } from '../driver/recorder.js';
+import { markOf, type MarkSource } from '../report/trace-view.js';
+
 import { certifyRun, runVerdictOf } from '../report/certification.js';
 import { gapLines } from '../report/run-verdict.js';
 import type { RunResult } from './run.js';
 import { coverageLine } from '../statements/statements.js';
+
+const MARK_WORD: Record<MarkSource, string> = { check: 'offending', unanswered: 'never answered', inferred: 'offending (inferred)' };
 
 const LABEL: Record<Outcome, string> = {
   pass: 'PASS',
@@ -60,7 +64,10 @@ type Write = (s: string) => void;
 export function failureBlock(v: Verdict, traceLines = 40): string {
   const lines = [`${colour(v.outcome, LABEL[v.outcome])} ${v.level} ${pc.bold(v.id)} (${v.spec})`, `  ${v.title}`, `  ${v.message ?? ''}`];
   if (v.property) lines.push(`  seed ${v.property.seed}${v.property.path ? `, path ${v.property.path}` : ''}${v.property.counterexample ? `, case ${v.property.counterexample.slice(0, 300)}` : ''}`);
-  if (v.trace?.length) lines.push(formatTrace(v.trace, traceLines).replace(/^/gm, '    '));
+  if (v.trace?.length) {
+    const mark = markOf(v);
+    lines.push(formatTrace(v.trace, traceLines, mark.index, MARK_WORD[mark.source]).replace(/^/gm, '    '));
+  }
   if (v.replay) lines.push(`  replay: ${v.replay}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,7 @@
 // Runs the selected checks against the peer and grades each verdict. Independent checks run
 // concurrently on their own sessions (schedule.ts); verdicts come back in declared order.
-import { HarnessError, NotApplicable, PeerGone, Skip, Violation } from '../checks/outcomes.js';
+import { judgeThrown } from './judge-thrown.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
-import { PropertyFailure } from '../properties/run-property.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
@@ -82,6 +81,7 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
   let outcome: Outcome = 'pass';
   let message: string | undefined;
   let property: Verdict['property'];
+  let offending: Verdict['offending'];
   try {
     // a scenario may wait out a peer's cancel grace (context.ts CANCEL_GRACE_ALLOWANCE_MS)
     const cap = opts.checkTimeoutMs ?? 45_000;
@@ -91,19 +91,7 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
       message = `peer sent frames that fail the lenient schema: ${ctx.recorder.peerProblems.slice(0, 3).join(' | ')}`;
     }
   } catch (e) {
-    const err = e as Error;
-    message = err?.message ?? String(e);
-    if (e instanceof PropertyFailure) property = { runs: e.runs, seed: e.seed, path: e.path, counterexample: e.counterexample };
-    if (e instanceof Violation) outcome = check.level === 'SHOULD' || check.level === 'MAY' ? 'warn' : 'fail';
-    else if (e instanceof Skip) outcome = 'skipped';
-    else if (e instanceof NotApplicable) outcome = 'not-applicable';
-    else if (e instanceof PeerGone) {
-      outcome = 'errored';
-      message = `peer crashed or closed: ${message}`;
-    } else {
-      outcome = 'errored';
-      message = `${e instanceof HarnessError ? 'harness error' : 'error'}: ${message}`;
-    }
+    ({ outcome, message, property, offending } = judgeThrown(e, check.level, ctx.recorder, 'peer'));
   } finally {
     await ctx.dispose().catch(() => undefined);
   }
@@ -116,6 +104,7 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
     message,
     durationMs: Math.round(ms),
     trace: failing ? [...ctx.recorder.trace()] : undefined,
+    offending: failing ? offending : undefined,
     property,
     replay: failing ? replayCommand(check.id, config.seed, property?.path, opts.replayArgs ?? []) : undefined,
   };

@@ -47,7 +47,7 @@ export const controlChecks = [
       const nonce = `p_${F.ids.message().slice(4)}`;
       s.conn.send(F.ping(s.sessionId, nonce));
       const pong = await s.conn.nextType('session.pong', Math.max(2000, ctx.timeoutMs));
-      require_(field(pong, 'payload', 'ping_nonce') === nonce, `pong carries ping_nonce ${JSON.stringify(field(pong, 'payload', 'ping_nonce'))}, the ping nonce was ${nonce}`);
+      require_(field(pong, 'payload', 'ping_nonce') === nonce, `pong carries ping_nonce ${JSON.stringify(field(pong, 'payload', 'ping_nonce'))}, the ping nonce was ${nonce}`, pong);
     },
   }),
 
@@ -63,7 +63,7 @@ export const controlChecks = [
       const s = await ctx.open({ runtimeFeatures: [] });
       s.conn.send(F.ping(s.sessionId, 'p_plain'));
       const pong = await s.conn.nextType('session.pong');
-      require_(field(pong, 'payload', 'ping_nonce') === 'p_plain', 'pong does not echo the nonce');
+      require_(field(pong, 'payload', 'ping_nonce') === 'p_plain', 'pong does not echo the nonce', pong);
     },
   }),
 

@@ -23,9 +23,9 @@ export const sessionChecks = [
       reply.catch(() => undefined);
       const conn = await ctx.runtime.accept();
       const first = await conn.next(() => true, 'a first frame');
-      require_(first.type === 'session.hello', `first frame is ${String(first.type)}, not session.hello`);
-      require_(field(first, 'payload', 'auth', 'scheme') === 'bearer', `auth.scheme is ${JSON.stringify(field(first, 'payload', 'auth', 'scheme'))}, not "bearer"`);
-      require_(field(first, 'payload', 'auth', 'token') === ctx.config.token, 'auth.token is not the token the application gave');
+      require_(first.type === 'session.hello', `first frame is ${String(first.type)}, not session.hello`, first);
+      require_(field(first, 'payload', 'auth', 'scheme') === 'bearer', `auth.scheme is ${JSON.stringify(field(first, 'payload', 'auth', 'scheme'))}, not "bearer"`, first);
+      require_(field(first, 'payload', 'auth', 'token') === ctx.config.token, 'auth.token is not the token the application gave', first);
       await ctx.sleep(200);
       require_(conn.frames.length === 1, `the client sent ${conn.frames.slice(1).map((f) => String(f.type)).join(', ')} before any welcome`);
       conn.send(F.welcome(F.ids.session(), F.ids.token(), { features: [] }));
