@@ -6,14 +6,13 @@ import type { CheckDef, Verdict } from './checks/types.js';
 import { inProcessTarget, type InProcessOptions } from './driver/in-process.js';
 import type { Profile } from './driver/session.js';
 import { stdioTarget, webSocketTarget, type PeerTarget } from './driver/target.js';
-import { loadBaseline, writeBaseline } from './runner/baseline.js';
+import { loadBaseline } from './runner/baseline.js';
 import { createDisplay } from './runner/display.js';
 import { runChecks, type RunResult } from './runner/run.js';
-import { writeReports } from './report/write.js';
+import { finishRun } from './runner/finish-run.js';
 import { principalRedactor } from './report/redact.js';
 import { TOKEN_A_PLACEHOLDER, TOKEN_B_PLACEHOLDER } from './runner/replay.js';
 import { checkTokens, SetupError } from './runner/preflight.js';
-import { judgeRun } from './report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from './defaults.js';
 
 export type { CheckDef, Verdict, RunResult, PeerTarget, Profile };
@@ -105,17 +104,7 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
       onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
       replayArgs: replayArgs(o),
     });
-    const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: ALL_CHECKS.length };
-    const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
-    const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
-    display?.finish(result);
-    if (o.reportDir) await writeReports(o.reportDir, result);
-    if (o.updateBaseline && o.expectedFailures) {
-      const n = writeBaseline(o.expectedFailures, result.verdicts);
-      o.write?.(`baseline ${o.expectedFailures}: ${n} expected failures\n`);
-      return { ...result, exitCode: 0 };
-    }
-    return result;
+    return finishRun(raw, redactor, display, { ...o, only: patterns.length ? o.only : undefined, selected: checks.length, total: ALL_CHECKS.length });
   } finally {
     await target.dispose();
   }

@@ -2,18 +2,17 @@
 // arcp-kit's own (in-process, the default) or any client wrapped by a driver (--client-cmd,
 // docs/client-driver.md). Same reports, baseline and exit codes as the runtime role.
 import { parsePatternList } from '../checks/pattern.js';
-import { loadBaseline, writeBaseline } from '../runner/baseline.js';
+import { loadBaseline } from '../runner/baseline.js';
 import { createDisplay } from '../runner/display.js';
 import type { RunResult } from '../runner/run.js';
-import { writeReports } from '../report/write.js';
 import { principalRedactor } from '../report/redact.js';
-import { judgeRun } from '../report/run-verdict.js';
 import { DEFAULT_RUNS, DEFAULT_TIMEOUT_MS } from '../defaults.js';
 import { CLIENT_CHECKS, selectClientChecks } from './checks/index.js';
 import type { DriverLink } from './client-under-test.js';
 import { arcpKitDriverLink, type ArcpKitDriverHooks } from './drivers/arcp-kit.js';
 import { subprocessDriverLink } from './drivers/subprocess.js';
 import { runClientChecks } from './run.js';
+import { finishRun } from '../runner/finish-run.js';
 import { stdioRelayCommand } from './relay-command.js';
 
 export { CLIENT_CHECKS, selectClientChecks };
@@ -77,15 +76,5 @@ export async function runClientConformance(o: ClientConformanceOptions = {}): Pr
     onVerdict: display ? (v) => display.verdict(redactor.verdict(v)) : undefined,
     replayArgs,
   });
-  const selection = { only: patterns.length ? o.only : undefined, selected: checks.length, total: CLIENT_CHECKS.length };
-  const verdict = judgeRun(raw.verdicts, selection, { allowPartial: o.allowPartial });
-  const result: RunResult = { ...redactor.result(raw), selection, verdict, exitCode: verdict.exitCode };
-  display?.finish(result);
-  if (o.reportDir) await writeReports(o.reportDir, result);
-  if (o.updateBaseline && o.expectedFailures) {
-    const n = writeBaseline(o.expectedFailures, result.verdicts);
-    o.write?.(`baseline ${o.expectedFailures}: ${n} expected failures\n`);
-    return { ...result, exitCode: 0 };
-  }
-  return result;
+  return finishRun(raw, redactor, display, { ...o, only: patterns.length ? o.only : undefined, selected: checks.length, total: CLIENT_CHECKS.length });
 }

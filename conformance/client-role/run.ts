@@ -1,13 +1,12 @@
 // Runs the client-role checks one after another, each against a fresh scripted runtime and a
 // fresh client driver, and grades them exactly like the runtime checks (same Verdict, baseline,
 // exit code and reports; `role: 'client'`).
-import { judgeThrown } from '../runner/judge-thrown.js';
-import type { Outcome, Verdict } from '../checks/types.js';
+import { judgeCheck } from '../runner/judge-thrown.js';
+import type { Verdict } from '../checks/types.js';
 import { Recorder } from '../driver/recorder.js';
 import { applyBaseline, type BaselineEntry } from '../runner/baseline.js';
 import { exitCodeFor } from '../runner/exit-code.js';
 import { replayCommand } from '../runner/replay.js';
-import { withTimeout } from '../runner/with-timeout.js';
 import type { RunResult } from '../runner/run.js';
 import type { ClientCheckDef } from './check-types.js';
 import { ClientUnderTest } from './client-under-test.js';
@@ -64,39 +63,14 @@ async function runOne(check: ClientCheckDef, opts: ClientRunOptions, peer: Clien
     return { verdict: { ...base, outcome: 'not-applicable', message: `the client does not advertise ${check.feature}`, durationMs: 0 }, cases: 0, ms: 0 };
   }
   const ctx = new ClientCheckContext(config, peer, check);
-  const t0 = performance.now();
-  let outcome: Outcome = 'pass';
-  let message: string | undefined;
-  let property: Verdict['property'];
-  let offending: Verdict['offending'];
-  try {
-    await withTimeout(check.run(ctx), check.kind === 'property' ? 45_000 : 20_000, `check ${check.id}`);
-    if (ctx.recorder.peerProblems.length) {
-      outcome = 'fail';
-      message = `the client sent frames that fail the lenient schema: ${ctx.recorder.peerProblems.slice(0, 3).join(' | ')}`;
-    }
-  } catch (e) {
-    ({ outcome, message, property, offending } = judgeThrown(e, check.level, ctx.recorder, 'client driver'));
-  } finally {
-    await ctx.dispose().catch(() => undefined);
-  }
-  const ms = performance.now() - t0;
-  if (check.kind === 'property' && !property) property = { runs: ctx.cases, seed: config.seed };
-  const failing = outcome === 'fail' || outcome === 'warn' || outcome === 'errored';
-  return {
-    verdict: {
-      ...base,
-      outcome,
-      message,
-      durationMs: Math.round(ms),
-      trace: failing ? [...ctx.recorder.trace()] : undefined,
-      offending: failing ? offending : undefined,
-      property,
-      replay: failing ? replayCommand(check.id, config.seed, property?.path, ['--role', 'client', ...(opts.replayArgs ?? [])]) : undefined,
-    },
-    cases: check.kind === 'property' ? ctx.cases : 0,
-    ms,
-  };
+  const { verdict, ms } = await judgeCheck(() => check.run(ctx), ctx, check, {
+    capMs: check.kind === 'property' ? 45_000 : 20_000,
+    seed: config.seed,
+    peer: 'client driver',
+    sender: 'the client',
+    replay: (path) => replayCommand(check.id, config.seed, path, ['--role', 'client', ...(opts.replayArgs ?? [])]),
+  });
+  return { verdict: { ...base, ...verdict }, cases: check.kind === 'property' ? ctx.cases : 0, ms };
 }
 
 export async function runClientChecks(opts: ClientRunOptions): Promise<RunResult> {

@@ -4,6 +4,7 @@ import { HarnessError, NotApplicable, PeerGone, Skip, Violation } from '../check
 import type { Level, Outcome, Verdict } from '../checks/types.js';
 import type { Recorder } from '../driver/recorder.js';
 import { PropertyFailure } from '../properties/run-property.js';
+import { withTimeout } from './with-timeout.js';
 
 export interface Judged {
   readonly outcome: Outcome;
@@ -35,4 +36,49 @@ function offendingRow(v: Violation, recorder: Recorder): Verdict['offending'] {
     if (index >= 0) return { index, unanswered: true };
   }
   return undefined;
+}
+
+export interface CheckRunHost {
+  readonly recorder: Recorder;
+  readonly cases: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Runs one check body under a time cap and judges its end. `peer` names the party under test
+ * ("peer", "client driver"); `sender` says who sent schema-invalid frames ("peer", "the client").
+ */
+export async function judgeCheck(
+  run: () => Promise<void>,
+  host: CheckRunHost,
+  check: { readonly id: string; readonly level: Level; readonly kind: Verdict['kind'] },
+  opts: { readonly capMs: number; readonly seed: number; readonly peer: string; readonly sender: string; readonly replay: (path: string | undefined) => string },
+): Promise<{ verdict: Omit<Verdict, 'id' | 'spec' | 'level' | 'kind' | 'title'>; ms: number }> {
+  const t0 = performance.now();
+  let judged: Judged = { outcome: 'pass', message: '' };
+  try {
+    await withTimeout(run(), opts.capMs, `check ${check.id}`);
+    if (host.recorder.peerProblems.length) {
+      judged = { outcome: 'fail', message: `${opts.sender} sent frames that fail the lenient schema: ${host.recorder.peerProblems.slice(0, 3).join(' | ')}` };
+    }
+  } catch (e) {
+    judged = judgeThrown(e, check.level, host.recorder, opts.peer);
+  } finally {
+    await host.dispose().catch(() => undefined);
+  }
+  const ms = performance.now() - t0;
+  const property = judged.property ?? (check.kind === 'property' ? { runs: host.cases, seed: opts.seed } : undefined);
+  const failing = judged.outcome === 'fail' || judged.outcome === 'warn' || judged.outcome === 'errored';
+  return {
+    verdict: {
+      outcome: judged.outcome,
+      message: judged.outcome === 'pass' ? undefined : judged.message,
+      durationMs: Math.round(ms),
+      trace: failing ? [...host.recorder.trace()] : undefined,
+      offending: failing ? judged.offending : undefined,
+      property,
+      replay: failing ? opts.replay(property?.path) : undefined,
+    },
+    ms,
+  };
 }

@@ -1,6 +1,6 @@
 // Runs the selected checks against the peer and grades each verdict. Independent checks run
 // concurrently on their own sessions (schedule.ts); verdicts come back in declared order.
-import { judgeThrown } from './judge-thrown.js';
+import { judgeCheck } from './judge-thrown.js';
 import type { CheckDef, Outcome, Verdict } from '../checks/types.js';
 import { applyBaseline, type BaselineEntry } from './baseline.js';
 import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
@@ -8,7 +8,6 @@ import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
 import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, startsFirst } from './schedule.js';
-import { withTimeout } from './with-timeout.js';
 import { RoundTrips } from '../driver/round-trips.js';
 import { coverage, type Coverage } from '../statements/statements.js';
 import type { RunVerdict, Selection } from '../report/run-verdict.js';
@@ -77,38 +76,14 @@ async function runOne(check: CheckDef, opts: RunOptions, peer: PeerInfo): Promis
   const gated = gate(check, config, peer);
   if (gated) return { verdict: { ...base, ...gated, durationMs: 0 }, cases: 0, ms: 0 };
   const ctx = new CheckContext(config, peer, check);
-  const t0 = performance.now();
-  let outcome: Outcome = 'pass';
-  let message: string | undefined;
-  let property: Verdict['property'];
-  let offending: Verdict['offending'];
-  try {
-    // a scenario may wait out a peer's cancel grace (context.ts CANCEL_GRACE_ALLOWANCE_MS)
-    const cap = opts.checkTimeoutMs ?? 45_000;
-    await withTimeout(check.run(ctx), cap, `check ${check.id}`);
-    if (ctx.recorder.peerProblems.length) {
-      outcome = 'fail';
-      message = `peer sent frames that fail the lenient schema: ${ctx.recorder.peerProblems.slice(0, 3).join(' | ')}`;
-    }
-  } catch (e) {
-    ({ outcome, message, property, offending } = judgeThrown(e, check.level, ctx.recorder, 'peer'));
-  } finally {
-    await ctx.dispose().catch(() => undefined);
-  }
-  const ms = performance.now() - t0;
-  if (check.kind === 'property' && !property) property = { runs: ctx.cases, seed: config.seed };
-  const failing = outcome === 'fail' || outcome === 'warn' || outcome === 'errored';
-  const verdict: Verdict = {
-    ...base,
-    outcome,
-    message,
-    durationMs: Math.round(ms),
-    trace: failing ? [...ctx.recorder.trace()] : undefined,
-    offending: failing ? offending : undefined,
-    property,
-    replay: failing ? replayCommand(check.id, config.seed, property?.path, opts.replayArgs ?? []) : undefined,
-  };
-  return { verdict, cases: check.kind === 'property' ? ctx.cases : 0, ms };
+  const { verdict, ms } = await judgeCheck(() => check.run(ctx), ctx, check, {
+    capMs: opts.checkTimeoutMs ?? 45_000,
+    seed: config.seed,
+    peer: 'peer',
+    sender: 'peer',
+    replay: (path) => replayCommand(check.id, config.seed, path, opts.replayArgs ?? []),
+  });
+  return { verdict: { ...base, ...verdict }, cases: check.kind === 'property' ? ctx.cases : 0, ms };
 }
 
 /** Probes the peer, then runs and grades every check. */
