@@ -102,12 +102,15 @@ export const principalChecks: CheckDef[] = [
     level: 'MUST',
     title: 'a subscriber receives the job\'s live events in its own gap-free seq space, through the terminal',
     feature: 'subscribe',
-    agents: [AGENTS.slow],
+    agents: [AGENTS.slow, AGENTS.echo],
     needs: ['reconnect'],
     async run(ctx) {
+      // a job of its own first: the watcher's seq space is then ahead of the owner's, so events
+      // forwarded with the owner's event_seq cannot pass for the watcher's own
+      const watcher = await ctx.open('A');
+      await ctx.terminal(watcher, await ctx.submit(watcher, AGENTS.echo, { own: true }));
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 5, interval_ms: 40 });
-      const watcher = await ctx.open('A');
       await subscribed(watcher, jobId, { history: true });
       await ctx.terminal(watcher, jobId);
       const oracle = new SeqOracle().observeAll(watcher.conn.messages());
