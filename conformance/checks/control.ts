@@ -95,8 +95,9 @@ export const controlChecks: CheckDef[] = [
       if (intervalSec > MAX_HEARTBEAT_SEC) {
         throw new Skip(`heartbeat_interval_sec ${intervalSec} s is too long for this check; run the peer with <= ${MAX_HEARTBEAT_SEC} s`);
       }
-      // generous: only silence for two full intervals (plus a second) counts
-      const spoke = await s.conn.arrives(() => true, 2 * intervalSec * 1000 + 1000);
+      // generous: only silence for two full intervals (plus a second) counts. A HEARTBEAT_LOST is
+      // no keep-alive: a peer that never pings and then gives up on the idle client sent only that.
+      const spoke = await s.conn.arrives((m) => !(m.type === 'session.error' && field(m, 'payload', 'code') === 'HEARTBEAT_LOST'), 2 * intervalSec * 1000 + 1000);
       require_(spoke, `the peer sent nothing for ${2 * intervalSec + 1} s on an idle session`);
     },
   }),

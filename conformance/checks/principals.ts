@@ -64,7 +64,7 @@ export const principalChecks: CheckDef[] = [
     statements: ['S6.6-04', 'S7.6-06', 'S14-01'],
     spec: '§7.6, §14',
     level: 'MUST',
-    title: 'by default, subscribing to another principal\'s job gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
+    title: 'by default, subscribing to another principal\'s job (with or without history) gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
     feature: 'subscribe',
     agents: [AGENTS.slow],
     needs: ['two-principals'],
@@ -72,8 +72,11 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
       const b = await ctx.open('B');
-      const reply = await subscribe(b, jobId, { history: true });
-      requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], 'cross-principal subscribe');
+      // with and without history: a live-only subscription needs the same authorisation
+      for (const history of [true, false]) {
+        const reply = await subscribe(b, jobId, { history });
+        requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], `cross-principal subscribe (history ${history})`);
+      }
     },
   }),
   scenario({

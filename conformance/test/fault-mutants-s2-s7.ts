@@ -5,10 +5,12 @@
 //
 // Statements left without a fault, and why:
 // - S2.2-01 and S6.4-01 (SHOULD: an idle peer sends a session.ping at least once per interval).
-//   A runtime that never pings an idle session was tried (the monitor's ping() skipped): only
-//   6.4/heartbeat/idle-peer-pings sees it, and that check is rightly SHOULD-graded. Its only
-//   consequence is on the client's side (the client MAY then declare the runtime dead, §6.4);
-//   no MUST the runtime is bound by shows it on the wire, so no MUST-level check can catch it.
+//   Tried: a runtime that never pings an idle session (the heartbeat monitor's ping skipped). A
+//   full in-process run passed in both profiles, exit 0: 6.4/heartbeat/idle-peer-pings took the
+//   HEARTBEAT_LOST the mutant sends after two silent intervals for a keep-alive. That check now
+//   ignores HEARTBEAT_LOST and warns on the mutant, but it is rightly SHOULD-graded: the only
+//   consequence is on the client's side (it MAY then declare the runtime dead, §6.4), and no MUST
+//   the runtime is bound by shows it on the wire, so no MUST-level check can catch it.
 import type { Fault } from './fault-mutants.js';
 
 const SESSION = 'runtime-kit/runtime/session.ts';
@@ -208,7 +210,7 @@ export const FAULTS_S2_S7: readonly Fault[] = [
     name: 'live-subscribe-unchecked',
     what: 'authorisation is checked only for a subscribe that replays history: a live-only subscription (history false) is granted to anyone',
     statement: 'S7.6-06',
-    catchers: ['7.6/subscribe/random-observers'],
+    catchers: ['7.6/subscribe/other-principal-denied', '7.6/subscribe/random-observers'],
     edits: [
       {
         file: SUBSCRIBE,
