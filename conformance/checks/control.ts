@@ -3,7 +3,7 @@ import { envelope, field, isoNow } from '../driver/wire.js';
 import { closeSession, resume } from '../driver/session.js';
 import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, scenario } from './define.js';
-import { require_, Skip } from './outcomes.js';
+import { PeerGone, require_, Skip, Violation } from './outcomes.js';
 
 /** Longest heartbeat interval the loss check waits for (it takes about 3 intervals). */
 const MAX_HEARTBEAT_SEC = 5;
@@ -95,8 +95,9 @@ export const controlChecks: CheckDef[] = [
       if (intervalSec > MAX_HEARTBEAT_SEC) {
         throw new Skip(`heartbeat_interval_sec ${intervalSec} s is too long for this check; run the peer with <= ${MAX_HEARTBEAT_SEC} s`);
       }
-      // generous: only silence for two full intervals (plus a second) counts
-      const spoke = await s.conn.arrives(() => true, 2 * intervalSec * 1000 + 1000);
+      // generous: only silence for two full intervals (plus a second) counts. A HEARTBEAT_LOST is
+      // no keep-alive: a peer that never pings and then gives up on the idle client sent only that.
+      const spoke = await s.conn.arrives((m) => !(m.type === 'session.error' && field(m, 'payload', 'code') === 'HEARTBEAT_LOST'), 2 * intervalSec * 1000 + 1000);
       require_(spoke, `the peer sent nothing for ${2 * intervalSec + 1} s on an idle session`);
     },
   }),
@@ -130,7 +131,10 @@ export const controlChecks: CheckDef[] = [
     needs: ['spec-profile'],
     async run(ctx) {
       const s = await ctx.open('A');
-      const how = await closeSession(s, 'spec', ctx.timeoutMs);
+      // a transport that just closes has not acknowledged the close: a failure, not a crash
+      const how = await closeSession(s, 'spec', ctx.timeoutMs).catch((e: unknown) => {
+        throw e instanceof PeerGone ? new Violation('the transport closed without session.closed') : e;
+      });
       require_(how === 'closed', `session.close answered by ${how}`);
     },
   }),

@@ -33,6 +33,8 @@ import { resultCapChecks } from './result-caps.js';
 import { ackRetentionChecks } from './ack-retention.js';
 import { existenceOracleChecks } from './existence-oracle.js';
 import { historyScopeChecks } from './history-scope.js';
+import { heartbeatTimingChecks } from './heartbeat-timing.js';
+import { acceptedEchoChecks } from './accepted-echo.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -82,6 +84,8 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...ackRetentionChecks,
   ...existenceOracleChecks,
   ...historyScopeChecks,
+  ...heartbeatTimingChecks,
+  ...acceptedEchoChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -130,16 +130,18 @@ export const jobChecks: CheckDef[] = [
   }),
   scenario({
     id: '7.5/versions/default',
-    statements: ['S7.5-01'],
+    statements: ['S7.5-01', 'S7.5-04'],
     spec: '§7.5',
     level: 'MUST',
-    title: 'a bare agent name resolves to the advertised default version (2.0.0)',
+    title: 'a bare agent name resolves to the advertised default version (2.0.0), and job.accepted names it as name@2.0.0',
     feature: 'agent_versions',
     agents: [AGENTS.versioned],
     async run(ctx) {
       const s = await ctx.open('A');
-      const jobId = await ctx.submit(s, AGENTS.versioned, {});
-      const term = await ctx.terminal(s, jobId);
+      const reply = await ctx.submitRaw(s, AGENTS.versioned, {});
+      require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
+      require_(field(reply, 'payload', 'agent') === `${AGENTS.versioned}@2.0.0`, `job.accepted agent is ${String(field(reply, 'payload', 'agent'))}, expected the resolved ${AGENTS.versioned}@2.0.0`, reply);
+      const term = await ctx.terminal(s, String(reply.job_id));
       require_(field(inlineResult(term), 'version') === '2.0.0', `bare name ran version ${String(field(inlineResult(term), 'version'))}`, term);
     },
   }),

@@ -64,7 +64,7 @@ export const principalChecks: CheckDef[] = [
     statements: ['S6.6-04', 'S7.6-06', 'S14-01'],
     spec: '§7.6, §14',
     level: 'MUST',
-    title: 'by default, subscribing to another principal\'s job gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
+    title: 'by default, subscribing to another principal\'s job (with or without history) gets PERMISSION_DENIED (or JOB_NOT_FOUND: existence not leaked)',
     feature: 'subscribe',
     agents: [AGENTS.slow],
     needs: ['two-principals'],
@@ -72,8 +72,11 @@ export const principalChecks: CheckDef[] = [
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 20, interval_ms: 25 });
       const b = await ctx.open('B');
-      const reply = await subscribe(b, jobId, { history: true });
-      requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], 'cross-principal subscribe');
+      // with and without history: a live-only subscription needs the same authorisation
+      for (const history of [true, false]) {
+        const reply = await subscribe(b, jobId, { history });
+        requireErrorCode(reply, ['PERMISSION_DENIED', 'JOB_NOT_FOUND'], `cross-principal subscribe (history ${history})`);
+      }
     },
   }),
   scenario({
@@ -102,12 +105,15 @@ export const principalChecks: CheckDef[] = [
     level: 'MUST',
     title: 'a subscriber receives the job\'s live events in its own gap-free seq space, through the terminal',
     feature: 'subscribe',
-    agents: [AGENTS.slow],
+    agents: [AGENTS.slow, AGENTS.echo],
     needs: ['reconnect'],
     async run(ctx) {
+      // a job of its own first: the watcher's seq space is then ahead of the owner's, so events
+      // forwarded with the owner's event_seq cannot pass for the watcher's own
+      const watcher = await ctx.open('A');
+      await ctx.terminal(watcher, await ctx.submit(watcher, AGENTS.echo, { own: true }));
       const a = await ctx.open('A');
       const jobId = await ctx.submit(a, AGENTS.slow, { steps: 5, interval_ms: 40 });
-      const watcher = await ctx.open('A');
       await subscribed(watcher, jobId, { history: true });
       await ctx.terminal(watcher, jobId);
       const oracle = new SeqOracle().observeAll(watcher.conn.messages());

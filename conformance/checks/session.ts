@@ -24,12 +24,15 @@ export const sessionChecks: CheckDef[] = [
     statements: ['S6.2-02'],
     spec: '§6.2',
     level: 'MUST',
-    title: 'session.welcome carries session_id, a resume_token, resume_window_sec and the negotiated capabilities',
+    title: 'session.welcome carries session_id, a resume_token, resume_window_sec, the negotiated capabilities and, with heartbeat negotiated, heartbeat_interval_sec',
     async run(ctx) {
       const s = await ctx.open('A');
       const p = s.welcome.payload;
       require_(typeof field(p, 'resume_window_sec') === 'number', 'welcome lacks resume_window_sec');
       require_(Array.isArray(field(p, 'capabilities', 'features')), 'welcome lacks capabilities.features');
+      // without it the client cannot tell when to ping, nor when the peer may give up on it (§6.4)
+      const hb = field(p, 'heartbeat_interval_sec');
+      if (s.features.includes('heartbeat')) require_(Number.isInteger(hb) && Number(hb) > 0, `welcome negotiates heartbeat but heartbeat_interval_sec is ${String(hb)}`);
     },
   }),
   scenario({

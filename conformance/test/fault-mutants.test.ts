@@ -22,9 +22,11 @@ import { resultCapChecks } from '../checks/result-caps.js';
 import { ackRetentionChecks } from '../checks/ack-retention.js';
 import { existenceOracleChecks } from '../checks/existence-oracle.js';
 import { historyScopeChecks } from '../checks/history-scope.js';
+import { heartbeatTimingChecks } from '../checks/heartbeat-timing.js';
+import { acceptedEchoChecks } from '../checks/accepted-echo.js';
 
 /** Checks added for issue 8 item 2 and by attacking the harness: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {
@@ -73,13 +75,19 @@ describe('the mutant with every switch off behaves like the product', () => {
     const result = await runConformance({ peer: await faultyTarget(undefined, { observers: 'b-observes-a' }), only, seed: 1234, runs: 6, output: 'silent' });
     expect(result.verdicts.map((v) => `${v.id}: ${v.outcome}`)).toEqual(result.verdicts.map((v) => `${v.id}: pass`));
   });
+
+  it('passes them under --profile spec too (the faults whose catcher needs it)', async () => {
+    const only = FAULTS.filter((f) => f.profile === 'spec').map((f) => f.catchers[0]).join(',');
+    const result = await runConformance({ peer: await faultyTarget(undefined), only, profile: 'spec', seed: 1234, runs: 6, output: 'silent' });
+    expect(result.verdicts.map((v) => `${v.id}: ${v.outcome}`)).toEqual(result.verdicts.map((v) => `${v.id}: pass`));
+  });
 });
 
 describe('every fault is caught by its MUST-level check', () => {
   for (const fault of FAULTS) {
     it(`${fault.name} (${fault.statement}) is caught by ${fault.catchers[0]}`, async () => {
       const id = fault.catchers[0];
-      const result = await runConformance({ peer: await faultyTarget(fault.name), only: id, seed: 1234, runs: 6, output: 'silent' });
+      const result = await runConformance({ peer: await faultyTarget(fault.name), only: id, seed: 1234, runs: 6, output: 'silent', ...(fault.profile ? { profile: fault.profile } : {}) });
       const v = result.verdicts.find((x) => x.id === id);
       caught.set(fault.name, v?.outcome ?? 'missing');
       expect(v?.outcome, `${fault.name}: ${id} said ${v?.outcome} ${v?.message ?? ''}`).toBe('fail');

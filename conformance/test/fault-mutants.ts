@@ -6,6 +6,8 @@
 // suite: a refactor of the product must carry its faults along. State that outlives one run
 // (module-level caches) must be bypassed while a fault is on, or the switch comes too late.
 
+import { FAULTS_S2_S7 } from './fault-mutants-s2-s7.js';
+
 export interface Mutation {
   /** Path from the repository root. */
   readonly file: string;
@@ -25,6 +27,8 @@ export interface Fault {
   readonly edits: readonly Mutation[];
   /** In-process target settings the fault needs to be observable. */
   readonly target?: { observers?: 'b-observes-a' };
+  /** The harness profile the first catcher needs (e.g. a check that runs under --profile spec only). */
+  readonly profile?: 'spec';
 }
 
 const SESSION = 'runtime-kit/runtime/session.ts';
@@ -573,6 +577,7 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['6.4/pong/answers-ping', '6.4/heartbeat/outside-seq-space'],
     edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        received_at: isoTime(ctx.core.timers.now()),', replace: '        ...($ON ? {} : { received_at: isoTime(ctx.core.timers.now()) }),' }],
   },
+  ...FAULTS_S2_S7,
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
