@@ -72,14 +72,25 @@ export class ARCPRuntime implements RuntimeCore {
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
+    // Idempotency-key budgets: a key becomes evictable once its job has ended.
+    const keyOptions = { limits: this.options.limits, isFinished: (job: Job) => job.isTerminal };
     // issue 12: with a durable `store`, the in-memory structures are journaled to it (persistence/).
     this.persistence = opts.store
-      ? new StoreBinding({ store: opts.store, events, history: opts.jobHistory ?? new MemoryJobHistory(), idempotencyTtlMs: this.options.idempotencyTtlMs, clock: this.timers, logger: this.options.logger })
+      ? new StoreBinding({
+          store: opts.store,
+          events,
+          history: opts.jobHistory ?? new MemoryJobHistory(),
+          idempotencyTtlMs: this.options.idempotencyTtlMs,
+          idempotency: keyOptions,
+          clock: this.timers,
+          logger: this.options.logger,
+        })
       : undefined;
     // Cross-session memory budgets on whatever store holds the resume buffers (limits/).
     this.store = new BudgetedEventStore(this.persistence?.events ?? events, this.options.limits, () => this.sessions, this.options.logger);
     this.sessions = new SessionRegistry(this.store);
-    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
+    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs, keyOptions);
+    this.jobs.onEnd = (job) => this.idempotency.jobEnded(job);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};
     this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});

@@ -63,6 +63,9 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
 
   const key = p.idempotency_key;
   if (key !== undefined) {
+    // Its length next (the lenient form puts no bound on it): before it is hashed, kept or echoed.
+    const keyTooLong = core.idempotency.admitKey(key);
+    if (keyTooLong) return reject(keyTooLong);
     const hit = core.idempotency.lookup(session.principal, key, p, now);
     // Cluster (issue 12): a key this node does not know may name another node's job.
     const cluster = core.persistence?.cluster;
@@ -86,8 +89,9 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     }
   }
 
-  // Memory budgets (limits/): live jobs and the input bytes they hold, per principal and overall.
-  const overBudget = core.jobs.admit(session.principal, inputBytes);
+  // Memory budgets (limits/): live jobs and the input bytes they hold, per principal and overall;
+  // room for one more idempotency key (none when every retained key names a running job).
+  const overBudget = core.jobs.admit(session.principal, inputBytes) ?? (key !== undefined ? core.idempotency.admit(session.principal) : undefined);
   if (overBudget) return reject(overBudget);
 
   let agent: ResolvedAgent;
