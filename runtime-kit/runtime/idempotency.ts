@@ -27,6 +27,8 @@ export interface IdempotencyStoreOptions<J> {
   limits?: Readonly<KeyLimits>;
   /** Whether the key's job has ended (only then may its key be evicted). Default: never. */
   isFinished?: (job: J) => boolean;
+  /** What the key keeps of a job once it has ended (keyed-job.ts). Default: the job itself. */
+  compact?: (job: J) => J;
 }
 
 interface Entry<J> extends IdempotencyRecord<J> {
@@ -57,6 +59,7 @@ export class IdempotencyStore<J> {
   private readonly openByJob = new Map<J, string>();
   private readonly limits: Readonly<KeyLimits>;
   private readonly isFinished: (job: J) => boolean;
+  private readonly compact: (job: J) => J;
 
   constructor(
     private readonly ttlMs: number = 24 * 60 * 60 * 1000,
@@ -64,6 +67,7 @@ export class IdempotencyStore<J> {
   ) {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.isFinished = opts.isFinished ?? (() => false);
+    this.compact = opts.compact ?? ((job) => job);
   }
 
   lookup(principal: string, key: string, submitPayload: unknown, nowMs: number): IdempotencyHit<J> {
@@ -129,6 +133,7 @@ export class IdempotencyStore<J> {
     const e = this.records.get(s);
     if (!e || e.finished) return;
     e.finished = true;
+    e.job = this.compact(e.job);
     const p = this.byPrincipal.get(e.principal)!;
     p.open--;
     p.finished.add(s);
@@ -157,7 +162,7 @@ export class IdempotencyStore<J> {
     const s = scope(principal, key);
     if (this.records.has(s)) this.unlink(s);
     const finished = this.isFinished(job);
-    this.records.set(s, { principal, key, job, payloadDigest: digest, createdAtMs: nowMs, finished, ...(settled ? { settled } : {}) });
+    this.records.set(s, { principal, key, job: finished ? this.compact(job) : job, payloadDigest: digest, createdAtMs: nowMs, finished, ...(settled ? { settled } : {}) });
     let p = this.byPrincipal.get(principal);
     if (!p) this.byPrincipal.set(principal, (p = { open: 0, finished: new Set() }));
     if (finished) {

@@ -21,6 +21,7 @@ import { advertisedFeatures, supportedFeatures } from './features.js';
 import { CORE_HANDLERS } from './handlers/index.js';
 import type { RuntimeHooks } from './hooks.js';
 import { IdempotencyStore } from './idempotency.js';
+import { endedJobView, keyedJobEnded, type KeyedJob } from './keyed-job.js';
 import type { AgentHandler } from './job-context.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunner } from './job-runner.js';
@@ -43,7 +44,7 @@ export class ARCPRuntime implements RuntimeCore {
   readonly agents = new AgentRegistry();
   readonly sessions: SessionRegistry;
   readonly jobs: JobRegistry;
-  readonly idempotency: IdempotencyStore<Job>;
+  readonly idempotency: IdempotencyStore<KeyedJob>;
   readonly authenticator: Authenticator;
   readonly hooks: ReturnType<typeof resolveHooks>;
   readonly dispatch = new DispatchTable();
@@ -72,8 +73,8 @@ export class ARCPRuntime implements RuntimeCore {
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
-    // Idempotency-key budgets: a key becomes evictable once its job has ended.
-    const keyOptions = { limits: this.options.limits, isFinished: (job: Job) => job.isTerminal };
+    // Idempotency-key budgets: a key becomes evictable once its job has ended, and then keeps only what a replay needs.
+    const keyOptions = { limits: this.options.limits, isFinished: keyedJobEnded, compact: endedJobView };
     // issue 12: with a durable `store`, the in-memory structures are journaled to it (persistence/).
     this.persistence = opts.store
       ? new StoreBinding({
@@ -89,7 +90,7 @@ export class ARCPRuntime implements RuntimeCore {
     // Cross-session memory budgets on whatever store holds the resume buffers (limits/).
     this.store = new BudgetedEventStore(this.persistence?.events ?? events, this.options.limits, () => this.sessions, this.options.logger);
     this.sessions = new SessionRegistry(this.store);
-    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs, keyOptions);
+    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<KeyedJob>(this.options.idempotencyTtlMs, keyOptions);
     this.jobs.onEnd = (job) => this.idempotency.jobEnded(job);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};

@@ -5,18 +5,19 @@
 // too, so the store holds no more keys than the memory budget allows.
 import { IdempotencyStore, payloadDigest, type IdempotencyStoreOptions } from '../idempotency.js';
 import type { Job } from '../job.js';
+import type { KeyedJob } from '../keyed-job.js';
 import type { RuntimeStore } from '../../store/runtime-store.js';
 
-export class JournaledIdempotencyStore extends IdempotencyStore<Job> {
+export class JournaledIdempotencyStore extends IdempotencyStore<KeyedJob> {
   constructor(
     ttlMs: number,
     private readonly store: RuntimeStore,
-    opts: IdempotencyStoreOptions<Job> = {},
+    opts: IdempotencyStoreOptions<KeyedJob> = {},
   ) {
     super(ttlMs, opts);
   }
 
-  override remember(principal: string, key: string, submitPayload: unknown, job: Job, nowMs: number, settled?: Promise<void>): void {
+  override remember(principal: string, key: string, submitPayload: unknown, job: KeyedJob, nowMs: number, settled?: Promise<void>): void {
     const digest = payloadDigest(submitPayload);
     this.put(principal, key, digest, job, nowMs, settled);
     // The digest, not the payload: a key must not keep a 1 MiB input in the store for 24 h either.

@@ -9,6 +9,7 @@ import { createAuditSink, type AuditRecord, type AuditSink } from '../audit/audi
 import type { AuthorityRuntimeOptions } from '../enforcement/authority-options.js';
 import type { EventStore } from '../event-store.js';
 import type { IdempotencyStoreOptions } from '../idempotency.js';
+import type { KeyedJob } from '../keyed-job.js';
 import type { Job } from '../job.js';
 import type { JobRegistryObserver } from '../job-registry.js';
 import type { RuntimeLogger } from '../options.js';
@@ -31,7 +32,7 @@ export interface StoreBindingOptions {
   history: JobHistory;
   idempotencyTtlMs: number;
   /** The key budgets and when a key's job has ended (idempotency.ts). */
-  idempotency: IdempotencyStoreOptions<Job>;
+  idempotency: IdempotencyStoreOptions<KeyedJob>;
   clock: Clock;
   logger: RuntimeLogger;
 }

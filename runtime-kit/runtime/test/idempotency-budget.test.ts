@@ -4,6 +4,7 @@
 // `maxIdempotencyKeysPerPrincipal` / `maxIdempotencyKeys` (oldest finished first, a key whose
 // job still runs is kept) and `maxIdempotencyKeyBytes` (INVALID_REQUEST before it is kept).
 import { afterEach, describe, expect, it } from 'vitest';
+import { Job } from '../job.js';
 import type { ARCPRuntime } from '../runtime.js';
 import { connected, gate, makeRuntime } from './support/runtime-fixture.js';
 import type { TestPeer } from './support/test-peer.js';
@@ -88,6 +89,34 @@ describe('idempotency key count', () => {
     expect(runtime.idempotency.size).toBe(10);
     expect(runtime.idempotency.sizeOf('bob')).toBe(8);
     expect(await submitKey(alice, 'a0')).not.toBe(first);
+  });
+});
+
+describe('what a key keeps', () => {
+  it('the Job while it runs (a retry streams on from it), only the replay view once it has ended', async () => {
+    runtime = makeRuntime();
+    const hold = gate();
+    runtime.registerAgent('holder', async () => {
+      await hold.promise;
+      return 'done';
+    });
+    const peer = await connected(runtime);
+    const submitted = { agent: 'holder', input: {}, idempotency_key: 'h' };
+    const jobId = (await peer.accepted(peer.submit('holder', {}, { idempotency_key: 'h' }))).payload.job_id as string;
+    const running = runtime.idempotency.lookup('alice', 'h', submitted, Date.now());
+    expect(running.kind === 'same' && running.job).toBeInstanceOf(Job);
+    hold.open();
+    await peer.terminal(jobId);
+    const ended = runtime.idempotency.lookup('alice', 'h', submitted, Date.now());
+    expect(ended.kind).toBe('same');
+    const view = (ended as { job: object }).job;
+    expect(view).not.toBeInstanceOf(Job);
+    expect(Object.keys(view).sort()).toEqual(['acceptedPayload', 'jobId', 'terminal', 'traceId']);
+    // The replay from the view: the same job.accepted, and the terminal again.
+    const other = await connected(runtime, { token: 't2' });
+    const again = await other.accepted(other.submit('holder', {}, { idempotency_key: 'h' }));
+    expect(again.payload.job_id).toBe(jobId);
+    expect((await other.terminal(jobId)).payload.result).toBe('done');
   });
 });
 
