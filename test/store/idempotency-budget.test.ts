@@ -45,15 +45,26 @@ const factories: Factory[] = [
 ];
 if (!haveRedis) console.warn('[test/store] SKIP the redis case of idempotency-budget: /usr/bin/redis-server not found');
 
-async function keyedRuntime(store: RuntimeStore): Promise<ARCPRuntime> {
-  const rt = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined, limits: { maxIdempotencyKeysPerPrincipal: 10 } });
+async function keyedRuntime(store: RuntimeStore, maxKeys = 10, closeStore = true): Promise<ARCPRuntime> {
+  const rt = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined, limits: { maxIdempotencyKeysPerPrincipal: maxKeys } });
   rt.registerAgent('echo', (input) => input);
   cleanups.push(async () => {
     await rt.close();
-    await store.close();
+    if (closeStore) await store.close();
   });
   await rt.ready();
   return rt;
+}
+
+async function submitKeys(rt: ARCPRuntime, n: number): Promise<TestPeer> {
+  const peer = TestPeer.connect(rt);
+  expect((await peer.hello()).type).toBe('session.welcome');
+  for (let i = 0; i < n; i++) {
+    const reply = await peer.accepted(peer.submit('echo', { i }, { idempotency_key: `k${i}` }));
+    expect(reply.type).toBe('job.accepted');
+    await peer.terminal(reply.payload.job_id);
+  }
+  return peer;
 }
 
 describe.each(factories)('idempotency keys in the $name store', (factory) => {
@@ -79,5 +90,35 @@ describe.each(factories)('idempotency keys in the $name store', (factory) => {
     await store.flush();
     expect(rt.idempotency.size).toBe(0);
     expect(await store.loadIdempotencyKeys()).toEqual([]);
+  });
+});
+
+// Restart with a smaller budget: the restored keys are trimmed, in the store as well.
+const restartable: Array<{ name: string; open: () => RuntimeStore; reopen: (first: RuntimeStore) => RuntimeStore }> = [
+  { name: 'memory', open: () => new MemoryRuntimeStore(), reopen: (first) => first },
+  {
+    name: 'sqlite',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'arcp-keys-'));
+      dirs.push(dir);
+      return new SqliteRuntimeStore(join(dir, 'arcp.db'));
+    },
+    reopen: (first) => new SqliteRuntimeStore((first as SqliteRuntimeStore).path),
+  },
+];
+
+describe.each(restartable)('a restart on the $name store with a smaller key budget', (factory) => {
+  it('restores at most the new budget and deletes the rest from the store', async () => {
+    const first = factory.open();
+    const rt1 = await keyedRuntime(first, 10, false);
+    await submitKeys(rt1, 10);
+    await first.flush();
+    await rt1.close();
+    if (first instanceof SqliteRuntimeStore) await first.close();
+    const second = factory.reopen(first);
+    const rt2 = await keyedRuntime(second, 4);
+    expect(rt2.idempotency.size).toBe(4);
+    await second.flush();
+    expect(await second.loadIdempotencyKeys()).toHaveLength(4);
   });
 });
