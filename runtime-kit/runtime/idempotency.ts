@@ -1,7 +1,8 @@
 // Idempotency keys (§7.2; catalog §6.10, §10 #17): scoped by principal, ">= 24 h", "identical"
 // means the whole submit payload is deep-equal (key order irrelevant).
 // The record keeps a digest of the payload, not the payload: a retained key must not hold a
-// 1 MiB input for 24 h (issue 13 memory budgets).
+// 1 MiB input for 24 h (issue 13 memory budgets). The keys themselves are budgeted too: their
+// length, and their number per principal and overall (see IdempotencyStore).
 import { createHash } from 'node:crypto';
 import type { ARCPError } from '../errors/index.js';
 import { limitError } from './limits/limit-errors.js';

@@ -1,7 +1,8 @@
 // Per-connection limits: the handshake deadline, the idle deadline of a bound transport, the
 // small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
 // outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
-// its session stays resumable, its events stay in the resume buffer).
+// its session stays resumable, its events stay in the resume buffer), per connection and, through
+// the runtime's OutboundBudget, over all connections together.
 import type { ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
 import { schedule, type Clock, type TimerHandle } from '../timers.js';
