@@ -112,10 +112,11 @@ export class Connection implements GuardedConnection {
   }
 
   /** §6.5: the reader is behind by more than the high-water mark. */
-  backPressure(bufferedBytes: number): void {
+  backPressure(bufferedBytes: number, details: Record<string, unknown> = {}): void {
     this.session?.signalBackPressure(`transport backlog of ${bufferedBytes} bytes; the reader is falling behind`, {
       reason: 'outbound_backlog',
       buffered_bytes: bufferedBytes,
+      ...details,
     });
   }
 

@@ -8,6 +8,7 @@ import type { DispatchTable } from './dispatch.js';
 import type { EventStore } from './event-store.js';
 import type { RuntimeHooks } from './hooks.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { KeyedJob } from './keyed-job.js';
 import type { Job } from './job.js';
 import type { JobRegistry } from './job-registry.js';
 import type { JobRunner } from './job-runner.js';
@@ -26,7 +27,7 @@ export interface RuntimeCore {
   readonly sessions: SessionRegistry;
   readonly jobs: JobRegistry;
   readonly runner: JobRunner;
-  readonly idempotency: IdempotencyStore<Job>;
+  readonly idempotency: IdempotencyStore<KeyedJob>;
   readonly authenticator: Authenticator;
   readonly hooks: RuntimeHooks;
   readonly dispatch: DispatchTable;

@@ -40,6 +40,9 @@ export class JobRegistry {
 
   observer: JobRegistryObserver | undefined;
 
+  /** Called when a job becomes terminal (its idempotency key becomes evictable, idempotency.ts). */
+  onEnd: ((job: Job) => void) | undefined;
+
   constructor(
     private readonly retentionMs: number = 60 * 60 * 1000,
     private readonly limits: Readonly<JobLimits> = DEFAULT_LIMITS,
@@ -109,6 +112,7 @@ export class JobRegistry {
     if (!this.jobs.has(job.jobId) || this.finishedAt.has(job.jobId)) return;
     this.finishedAt.set(job.jobId, nowMs);
     this.observer?.jobEnded(job);
+    this.onEnd?.(job);
     const p = this.principal(job.principal);
     p.live = Math.max(0, p.live - 1);
     p.inputBytes -= job.inputBytes;

@@ -21,6 +21,7 @@ import { advertisedFeatures, supportedFeatures } from './features.js';
 import { CORE_HANDLERS } from './handlers/index.js';
 import type { RuntimeHooks } from './hooks.js';
 import { IdempotencyStore } from './idempotency.js';
+import { endedJobView, keyedJobEnded, type KeyedJob } from './keyed-job.js';
 import type { AgentHandler } from './job-context.js';
 import { JobRegistry } from './job-registry.js';
 import { JobRunner } from './job-runner.js';
@@ -43,7 +44,7 @@ export class ARCPRuntime implements RuntimeCore {
   readonly agents = new AgentRegistry();
   readonly sessions: SessionRegistry;
   readonly jobs: JobRegistry;
-  readonly idempotency: IdempotencyStore<Job>;
+  readonly idempotency: IdempotencyStore<KeyedJob>;
   readonly authenticator: Authenticator;
   readonly hooks: ReturnType<typeof resolveHooks>;
   readonly dispatch = new DispatchTable();
@@ -72,14 +73,25 @@ export class ARCPRuntime implements RuntimeCore {
       ...(opts.maxBytesPerSession !== undefined ? { maxBytesPerSession: opts.maxBytesPerSession } : {}),
       overflow: opts.overflow ?? 'evict-oldest',
     });
+    // Idempotency-key budgets: a key becomes evictable once its job has ended, and then keeps only what a replay needs.
+    const keyOptions = { limits: this.options.limits, isFinished: keyedJobEnded, compact: endedJobView };
     // issue 12: with a durable `store`, the in-memory structures are journaled to it (persistence/).
     this.persistence = opts.store
-      ? new StoreBinding({ store: opts.store, events, history: opts.jobHistory ?? new MemoryJobHistory(), idempotencyTtlMs: this.options.idempotencyTtlMs, clock: this.timers, logger: this.options.logger })
+      ? new StoreBinding({
+          store: opts.store,
+          events,
+          history: opts.jobHistory ?? new MemoryJobHistory(),
+          idempotencyTtlMs: this.options.idempotencyTtlMs,
+          idempotency: keyOptions,
+          clock: this.timers,
+          logger: this.options.logger,
+        })
       : undefined;
     // Cross-session memory budgets on whatever store holds the resume buffers (limits/).
     this.store = new BudgetedEventStore(this.persistence?.events ?? events, this.options.limits, () => this.sessions, this.options.logger);
     this.sessions = new SessionRegistry(this.store);
-    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<Job>(this.options.idempotencyTtlMs);
+    this.idempotency = this.persistence?.idempotency ?? new IdempotencyStore<KeyedJob>(this.options.idempotencyTtlMs, keyOptions);
+    this.jobs.onEnd = (job) => this.idempotency.jobEnded(job);
     this.authenticator = opts.authenticator ?? new StaticTokenAuthenticator(opts.tokens ?? {});
     this.rawHooks = opts.hooks ?? {};
     this.hooks = resolveHooks(this.rawHooks, opts.modelPolicy ? { modelPolicy: opts.modelPolicy } : {});

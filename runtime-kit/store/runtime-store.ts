@@ -68,7 +68,10 @@ export interface JobHistoryRecord {
 export interface IdempotencyKeyRecord {
   principal: string;
   key: string;
-  submit_payload: unknown;
+  /** SHA-256 of the canonical JSON of the submit payload (runtime/idempotency.ts payloadDigest). */
+  payload_digest?: string;
+  /** The whole submit payload: written by earlier versions only (still read on restore). */
+  submit_payload?: unknown;
   job_id: string;
   created_at: number;
 }

@@ -11,6 +11,7 @@ import type { HandlerContext, MessageHandler } from '../dispatch.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import { envelope, errorPayload } from '../envelope.js';
 import { Job } from '../job.js';
+import type { KeyedJob } from '../keyed-job.js';
 import type { Session } from '../session.js';
 import { isoTime } from '../timers.js';
 import { isTransportTrusted } from '../transport-trust.js';
@@ -63,6 +64,9 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
 
   const key = p.idempotency_key;
   if (key !== undefined) {
+    // Its length next (the lenient form puts no bound on it): before it is hashed, kept or echoed.
+    const keyTooLong = core.idempotency.admitKey(key);
+    if (keyTooLong) return reject(keyTooLong);
     const hit = core.idempotency.lookup(session.principal, key, p, now);
     // Cluster (issue 12): a key this node does not know may name another node's job.
     const cluster = core.persistence?.cluster;
@@ -86,8 +90,9 @@ function submit(msg: JobSubmit, ctx: HandlerContext): void | Promise<void> {
     }
   }
 
-  // Memory budgets (limits/): live jobs and the input bytes they hold, per principal and overall.
-  const overBudget = core.jobs.admit(session.principal, inputBytes);
+  // Memory budgets (limits/): live jobs and the input bytes they hold, per principal and overall;
+  // room for one more idempotency key (none when every retained key names a running job).
+  const overBudget = core.jobs.admit(session.principal, inputBytes) ?? (key !== undefined ? core.idempotency.admit(session.principal) : undefined);
   if (overBudget) return reject(overBudget);
 
   let agent: ResolvedAgent;
@@ -180,10 +185,10 @@ function rejectSubmit(session: Session, requestId: string, traceId: string, erro
 // A still-running job retried from another session streams on there (Spec-v1.0 §7.2 "MUST
 // resume streaming"); otherwise that session would never see the job's end. Same principal, so
 // this is the live half of an ordinary subscription (credentials visible).
-function replayIdempotent(ctx: HandlerContext, session: Session, requestId: string, job: Job): void {
+function replayIdempotent(ctx: HandlerContext, session: Session, requestId: string, job: KeyedJob): void {
   const payload = { ...job.acceptedPayload, request_id: requestId } as JobAcceptedPayload;
   session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
   if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
-  else if (job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
+  else if (job instanceof Job && job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
 }
 

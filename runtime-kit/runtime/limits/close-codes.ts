@@ -13,7 +13,7 @@ export const CLOSE_CODES = Object.freeze({
   PRE_HANDSHAKE_FRAME_TOO_LARGE: 4413,
   /** Too many connections (overall or from this source), or authentication attempts rate-limited. */
   TOO_MANY: 4429,
-  /** The reader fell behind by more than `maxOutboundBufferedBytes`; resume to continue. */
+  /** The reader fell behind by more than `maxOutboundBufferedBytes` (or held the most past `maxOutboundBufferedBytesTotal`); resume to continue. */
   SLOW_READER: 4508,
   /** The session's resume buffer is full (`overflow: 'end-session'`) or a retained-events budget left no room: the session ended. */
   OVER_BUDGET: 4507,

@@ -1,13 +1,15 @@
 // Per-connection limits: the handshake deadline, the idle deadline of a bound transport, the
 // small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
 // outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
-// its session stays resumable, its events stay in the resume buffer).
+// its session stays resumable, its events stay in the resume buffer), per connection and, through
+// the runtime's OutboundBudget, over all connections together.
 import type { ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
 import { schedule, type Clock, type TimerHandle } from '../timers.js';
 import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
+import type { OutboundHolder } from './outbound-budget.js';
 import type { Refusal, RuntimeGuard } from './runtime-guard.js';
 
 /** What the guard needs from its Connection. */
@@ -17,13 +19,13 @@ export interface GuardedConnection {
   lastInboundMs(): number;
   /** Sends the error (if the transport still takes frames), then closes with `code`. */
   terminate(error: ARCPError, code: CloseCode, reason: string): void;
-  /** The reader is past the high-water mark: tell it (status back_pressure) once. */
-  backPressure(bufferedBytes: number): void;
+  /** The reader is past the high-water mark (its own, or the global one): tell it (status back_pressure) once. */
+  backPressure(bufferedBytes: number, details?: Record<string, unknown>): void;
   /** The reader is stalled: stop sending, detach the session (resumable), close. */
   stalled(error: ARCPError): void;
 }
 
-export class ConnectionGuard {
+export class ConnectionGuard implements OutboundHolder {
   private readonly limits: Readonly<RuntimeLimits>;
   private handshakeTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
@@ -65,6 +67,7 @@ export class ConnectionGuard {
     this.done = true;
     this.handshakeTimer?.cancel();
     this.idleTimer?.cancel();
+    this.runtime.outbound.remove(this);
   }
 
   /** True when a frame arriving before the welcome is over the pre-handshake cap. */
@@ -106,22 +109,49 @@ export class ConnectionGuard {
     this.replayAllowance = Math.min(this.replayAllowance, total);
     const buffered = total - this.replayAllowance;
     if (buffered > this.limits.maxOutboundBufferedBytes) {
-      this.done = true;
-      this.conn.stalled(
+      this.stall(
         limitError('INTERNAL_ERROR', 'maxOutboundBufferedBytes', this.limits.maxOutboundBufferedBytes, `the reader fell ${buffered} bytes behind; resume to continue`, {
           details: { buffered_bytes: buffered },
         }),
       );
       return;
     }
-    if (buffered > this.limits.outboundHighWaterBytes) {
+    // The global budget: over it, the largest holder (maybe this one) is closed like a stalled reader.
+    const budget = this.runtime.outbound;
+    budget.update(this, buffered);
+    if (this.done) return;
+    const overGlobal = buffered > 0 && budget.totalBytes > budget.highWaterBytes;
+    if (buffered > this.limits.outboundHighWaterBytes || overGlobal) {
       if (this.backPressureArmed) {
         this.backPressureArmed = false;
-        this.conn.backPressure(buffered);
+        if (buffered > this.limits.outboundHighWaterBytes) this.conn.backPressure(buffered);
+        else this.conn.backPressure(buffered, { limit: 'maxOutboundBufferedBytesTotal', total_buffered_bytes: budget.totalBytes });
       }
-    } else if (!this.backPressureArmed && buffered <= this.limits.outboundHighWaterBytes / 2) {
+    } else if (!this.backPressureArmed && buffered <= this.limits.outboundHighWaterBytes / 2 && budget.totalBytes <= budget.highWaterBytes / 2) {
       this.backPressureArmed = true;
     }
+  }
+
+  outboundBytes(): number {
+    if (this.done || this.replayAllowance === Infinity) return 0;
+    return Math.max(0, (this.conn.transport.bufferedAmount ?? 0) - this.replayAllowance);
+  }
+
+  overBudget(totalBytes: number): void {
+    if (this.done) return;
+    const max = this.limits.maxOutboundBufferedBytesTotal;
+    const buffered = this.outboundBytes();
+    this.stall(
+      limitError('INTERNAL_ERROR', 'maxOutboundBufferedBytesTotal', max, `readers hold ${totalBytes} unsent bytes together, this one the most (${buffered}); resume to continue`, {
+        details: { buffered_bytes: buffered, total_buffered_bytes: totalBytes },
+      }),
+    );
+  }
+
+  private stall(error: ARCPError): void {
+    this.done = true;
+    this.runtime.outbound.remove(this);
+    this.conn.stalled(error);
   }
 
   // Chained re-check instead of a reset per frame: a busy connection costs nothing per frame.

@@ -29,6 +29,8 @@ export interface RuntimeLimits {
   outboundHighWaterBytes: number;
   /** ... and at which the reader is declared stalled: transport closed (4508), session detached and resumable. Default 16 MiB. */
   maxOutboundBufferedBytes: number;
+  /** Unflushed bytes of all connections together. Past half of it, a writing connection with a backlog gets `status back_pressure`; past it, the connection holding the most is closed (4508) like a stalled reader. Default 256 MiB. */
+  maxOutboundBufferedBytesTotal: number;
 
   // --- memory budgets ---
   /** Sessions (attached or detached, not yet forgotten) per principal. Default 64. */
@@ -51,6 +53,12 @@ export interface RuntimeLimits {
   maxRetainedInputBytes: number;
   /** Non-terminal jobs per principal (delegated children included). Default 1,000. */
   maxLiveJobsPerPrincipal: number;
+  /** UTF-8 bytes of one `idempotency_key`; longer keys get INVALID_REQUEST. Default 1 KiB (any key of the strict form, 256 characters, fits). */
+  maxIdempotencyKeyBytes: number;
+  /** Idempotency keys retained per principal (24 h each unless evicted: oldest finished first). Default 10,000. */
+  maxIdempotencyKeysPerPrincipal: number;
+  /** Idempotency keys retained, all principals. Default 100,000. */
+  maxIdempotencyKeys: number;
 
   // --- delegation ---
   /** Depth of a delegation chain (a submitted job is depth 0). Default 8. */
@@ -76,6 +84,7 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   maxAuthAttemptsPerConnection: 16,
   outboundHighWaterBytes: 4 * 1024 * 1024,
   maxOutboundBufferedBytes: 16 * 1024 * 1024,
+  maxOutboundBufferedBytesTotal: 256 * 1024 * 1024,
   maxSessionsPerPrincipal: 64,
   maxSessions: 10_000,
   maxRetainedEventBytesPerPrincipal: 64 * 1024 * 1024,
@@ -86,6 +95,9 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   maxRetainedInputBytesPerPrincipal: 64 * 1024 * 1024,
   maxRetainedInputBytes: 512 * 1024 * 1024,
   maxLiveJobsPerPrincipal: 1000,
+  maxIdempotencyKeyBytes: 1024,
+  maxIdempotencyKeysPerPrincipal: 10_000,
+  maxIdempotencyKeys: 100_000,
   maxDelegationDepth: 8,
   maxDelegationFanOut: 32,
   maxDelegationTreeSize: 256,

@@ -1,6 +1,6 @@
-// Runtime-wide admission control: connection caps (overall and per source address) and the
-// per-source rate limit on failed authentication (hello, resume). One per ARCPRuntime, reached
-// as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws);
+// Runtime-wide admission control: connection caps (overall and per source address), the
+// per-source rate limit on failed authentication (hello, resume), the global outbound budget
+// and the fair share of emits per tick. One per ARCPRuntime, reached as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws);
 // in-process memory and stdio transports have none and are limited overall only.
 import { arcpError, type ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
@@ -9,6 +9,7 @@ import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
 import { FairShare } from './fair-share.js';
+import { OutboundBudget } from './outbound-budget.js';
 import { TokenBuckets } from './token-buckets.js';
 
 export interface Refusal {
@@ -22,6 +23,8 @@ export class RuntimeGuard {
   private readonly authFailures: TokenBuckets;
   /** Per event-loop turn budget of agent emits (`maxFramesPerTick`, fair-share.ts). */
   readonly fairShare: FairShare;
+  /** Unflushed outbound bytes of all connections (`maxOutboundBufferedBytesTotal`, outbound-budget.ts). */
+  readonly outbound: OutboundBudget;
 
   constructor(
     readonly limits: Readonly<RuntimeLimits>,
@@ -29,6 +32,7 @@ export class RuntimeGuard {
   ) {
     this.authFailures = new TokenBuckets(limits.authFailureBurstPerSource, limits.authFailureRefillPerSec);
     this.fairShare = new FairShare(limits.maxFramesPerTick);
+    this.outbound = new OutboundBudget(limits.maxOutboundBufferedBytesTotal);
   }
 
   /** Counts a new transport in; a Refusal when a cap is reached (the transport is then closed). */

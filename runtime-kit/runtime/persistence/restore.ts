@@ -12,6 +12,7 @@ import { parseAgentRef } from '../agent-ref.js';
 import type { ResolvedAgent } from '../agent-registry.js';
 import type { RuntimeCore } from '../core.js';
 import type { TerminalState } from '../job-state.js';
+import { payloadDigest } from '../idempotency.js';
 import { Job } from '../job.js';
 import type { Session } from '../session.js';
 import { runtimeRestartedError } from './restart-terminal.js';
@@ -88,7 +89,7 @@ export async function restoreFromStore(core: RuntimeCore, binding: StoreBinding,
         store.deleteIdempotencyKey(k.principal, k.key);
         continue;
       }
-      binding.idempotency.restore(k.principal, k.key, k.submit_payload, job, k.created_at);
+      binding.idempotency.restore(k.principal, k.key, k.payload_digest ?? payloadDigest(k.submit_payload), job, k.created_at);
       report.idempotencyKeys++;
     }
   } finally {

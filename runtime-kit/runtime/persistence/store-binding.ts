@@ -8,6 +8,8 @@
 import { createAuditSink, type AuditRecord, type AuditSink } from '../audit/audit-log.js';
 import type { AuthorityRuntimeOptions } from '../enforcement/authority-options.js';
 import type { EventStore } from '../event-store.js';
+import type { IdempotencyStoreOptions } from '../idempotency.js';
+import type { KeyedJob } from '../keyed-job.js';
 import type { Job } from '../job.js';
 import type { JobRegistryObserver } from '../job-registry.js';
 import type { RuntimeLogger } from '../options.js';
@@ -29,6 +31,8 @@ export interface StoreBindingOptions {
   events: EventStore;
   history: JobHistory;
   idempotencyTtlMs: number;
+  /** The key budgets and when a key's job has ended (idempotency.ts). */
+  idempotency: IdempotencyStoreOptions<KeyedJob>;
   clock: Clock;
   logger: RuntimeLogger;
 }
@@ -51,7 +55,7 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
     this.clock = opts.clock;
     this.events = new JournaledEventStore(opts.events, opts.store);
     this.history = new JournaledJobHistory(opts.history, opts.store);
-    this.idempotency = new JournaledIdempotencyStore(opts.idempotencyTtlMs, opts.store);
+    this.idempotency = new JournaledIdempotencyStore(opts.idempotencyTtlMs, opts.store, opts.idempotency);
   }
 
   /** Attach, detach, close and every welcome (token rotation, re-negotiated features). */
