@@ -33,6 +33,8 @@ import { resultCapChecks } from './result-caps.js';
 import { ackRetentionChecks } from './ack-retention.js';
 import { existenceOracleChecks } from './existence-oracle.js';
 import { historyScopeChecks } from './history-scope.js';
+import { budgetCurrencyChecks } from './budget-currencies.js';
+import { delegationChildBudgetChecks } from './delegation-child-budget.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -82,6 +84,9 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...ackRetentionChecks,
   ...existenceOracleChecks,
   ...historyScopeChecks,
+  // blind spots the §8–§14 faults found: every budget counter, the unbudgeted child
+  ...budgetCurrencyChecks,
+  ...delegationChildBudgetChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -6,6 +6,8 @@
 // suite: a refactor of the product must carry its faults along. State that outlives one run
 // (module-level caches) must be bypassed while a fault is on, or the switch comes too late.
 
+import { FAULTS_S8_S14 } from './fault-mutants-s8-s14.js';
+
 export interface Mutation {
   /** Path from the repository root. */
   readonly file: string;
@@ -573,6 +575,7 @@ export const FAULTS: readonly Fault[] = [
     catchers: ['6.4/pong/answers-ping', '6.4/heartbeat/outside-seq-space'],
     edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        received_at: isoTime(ctx.core.timers.now()),', replace: '        ...($ON ? {} : { received_at: isoTime(ctx.core.timers.now()) }),' }],
   },
+  ...FAULTS_S8_S14,
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
