@@ -35,6 +35,7 @@ import { existenceOracleChecks } from './existence-oracle.js';
 import { historyScopeChecks } from './history-scope.js';
 import { budgetCurrencyChecks } from './budget-currencies.js';
 import { delegationChildBudgetChecks } from './delegation-child-budget.js';
+import { progressBoundChecks } from './progress-bounds.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -84,9 +85,10 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...ackRetentionChecks,
   ...existenceOracleChecks,
   ...historyScopeChecks,
-  // blind spots the §8–§14 faults found: every budget counter, the unbudgeted child
+  // blind spots the §8–§14 faults found: every budget counter, the unbudgeted child, progress <= total
   ...budgetCurrencyChecks,
   ...delegationChildBudgetChecks,
+  ...progressBoundChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

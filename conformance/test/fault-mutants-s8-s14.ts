@@ -9,10 +9,11 @@
 // wire shows, and the harness's lenient schema and the check's own assertions judge it.
 //
 // Statements left without a fault, and why ("where the wire can show it" at MUST level):
-// - S8.2.1-02 (SHOULD: progress.current <= total): a current above total breaks no MUST; the
-//   named check (8.2.1/progress/shape, MUST) cannot fail a SHOULD, and no SHOULD check judges it.
-// - S8.4-03 (SHOULD: utf8 for text, base64 for binary): text sent as base64 still assembles to
-//   the same bytes; nothing at MUST level can tell.
+// - S8.2.1-02 (SHOULD: progress.current <= total): a current above total breaks no MUST. The
+//   SHOULD check 8.2.1/progress/within-total judges it (a total sent one short warns there, seen),
+//   but the catalogue needs a MUST-level catch, so the fault is not listed.
+//   (S8.4-03, the other SHOULD, has a fault: binary sent as text breaks the MUST of S8.4-06; its
+//   mirror, text sent as base64, assembles to the same bytes and stays unseen at MUST level.)
 import type { Fault, Mutation } from './fault-mutants.js';
 
 const RUNTIME = 'runtime-kit/runtime/runtime.ts';
@@ -79,6 +80,14 @@ export const FAULTS_S8_S14: readonly Fault[] = [
     statement: 'S8.4-04',
     catchers: ['8.4/chunks/utf8-assembly'],
     edits: [unvalidated, { file: RUNNER, find: '      if (stream.summary !== undefined) payload.summary = stream.summary;', replace: '      if (stream.summary !== undefined) payload.summary = stream.summary;\n      if ($ON) payload.result = (stream.summary ?? null) as JobResultPayload[\'result\'];' }],
+  },
+  {
+    // S8.4-03 is a SHOULD; binary sent as text has a MUST consequence: the bytes do not assemble (S8.4-06)
+    name: 'binary-chunk-as-text',
+    what: 'byte chunks are sent as text (latin1 characters labelled utf8) instead of base64: bytes >= 0x80 do not survive',
+    statement: 'S8.4-03',
+    catchers: ['8.4/chunks/base64-assembly'],
+    edits: [{ file: STREAM, find: "this.held = text ? { data, encoding: 'utf8' } : ", replace: "this.held = text ? { data, encoding: 'utf8' } : $ON ? { data: Buffer.from(data).toString('latin1'), encoding: 'utf8' } : " }],
   },
   {
     name: 'end-overwrites-held-chunk',
