@@ -58,7 +58,7 @@ export const delegationChecks: CheckDef[] = [
     statements: ['S9.4-03', 'S9.4-04', 'S10-01'],
     spec: '§9.4, §9.5',
     level: 'MUST',
-    title: 'a child expires_at later than the parent\'s fails LEASE_SUBSET_VIOLATION; an earlier one is granted',
+    title: 'a child expires_at later than the parent\'s (by minutes, or by half a second written with another precision) fails LEASE_SUBSET_VIOLATION; an earlier one is granted',
     feature: 'lease_expires_at',
     agents: [AGENTS.delegator, AGENTS.echo],
     async run(ctx) {
@@ -67,6 +67,11 @@ export const delegationChecks: CheckDef[] = [
       const parent = { lease_request: { 'agent.delegate': ['conformance.*'] }, lease_constraints: { expires_at: at(120) } };
       require_(await delegationRefused(ctx, s, { lease_request: {}, lease_constraints: { expires_at: at(600) } }, parent), 'a child expiring after its parent was granted');
       require_(!(await delegationRefused(ctx, s, { lease_request: {}, lease_constraints: { expires_at: at(60) } }, parent)), 'a child expiring before its parent was refused');
+      // compared as instants, not as text: "…:00.500Z" sorts before "…:00Z" but is half a second later
+      const whole = new Date(Math.ceil((Date.now() + 120_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      const halfLater = whole.replace('Z', '.500Z');
+      const wholeParent = { ...parent, lease_constraints: { expires_at: whole } };
+      require_(await delegationRefused(ctx, s, { lease_request: {}, lease_constraints: { expires_at: halfLater } }, wholeParent), `a child expiring at ${halfLater}, after its parent's ${whole}, was granted (timestamps compared as text?)`);
     },
   }),
   scenario({

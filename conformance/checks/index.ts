@@ -35,6 +35,9 @@ import { existenceOracleChecks } from './existence-oracle.js';
 import { historyScopeChecks } from './history-scope.js';
 import { heartbeatTimingChecks } from './heartbeat-timing.js';
 import { acceptedEchoChecks } from './accepted-echo.js';
+import { budgetCurrencyChecks } from './budget-currencies.js';
+import { delegationChildBudgetChecks } from './delegation-child-budget.js';
+import { progressBoundChecks } from './progress-bounds.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -86,6 +89,10 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...historyScopeChecks,
   ...heartbeatTimingChecks,
   ...acceptedEchoChecks,
+  // blind spots the §8–§14 faults found: every budget counter, the unbudgeted child, progress <= total
+  ...budgetCurrencyChecks,
+  ...delegationChildBudgetChecks,
+  ...progressBoundChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -24,9 +24,11 @@ import { existenceOracleChecks } from '../checks/existence-oracle.js';
 import { historyScopeChecks } from '../checks/history-scope.js';
 import { heartbeatTimingChecks } from '../checks/heartbeat-timing.js';
 import { acceptedEchoChecks } from '../checks/accepted-echo.js';
+import { budgetCurrencyChecks } from '../checks/budget-currencies.js';
+import { delegationChildBudgetChecks } from '../checks/delegation-child-budget.js';
 
 /** Checks added for issue 8 item 2 and by attacking the harness: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks, ...budgetCurrencyChecks, ...delegationChildBudgetChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

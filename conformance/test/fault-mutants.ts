@@ -7,6 +7,7 @@
 // (module-level caches) must be bypassed while a fault is on, or the switch comes too late.
 
 import { FAULTS_S2_S7 } from './fault-mutants-s2-s7.js';
+import { FAULTS_S8_S14 } from './fault-mutants-s8-s14.js';
 
 export interface Mutation {
   /** Path from the repository root. */
@@ -578,6 +579,7 @@ export const FAULTS: readonly Fault[] = [
     edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '        received_at: isoTime(ctx.core.timers.now()),', replace: '        ...($ON ? {} : { received_at: isoTime(ctx.core.timers.now()) }),' }],
   },
   ...FAULTS_S2_S7,
+  ...FAULTS_S8_S14,
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
