@@ -51,7 +51,12 @@ export const sequencingProperties: CheckDef[] = [
         try {
           const submits: Promise<string>[] = [];
           for (const step of steps) {
-            if (step.kind === 'job') submits.push(ctx.submit(s, step.agent, step.input));
+            if (step.kind === 'job') {
+              const submitted = ctx.submit(s, step.agent, step.input);
+              // a send below may throw (peer gone) before Promise.all listens: never leave a rejection unheard
+              submitted.catch(() => undefined);
+              submits.push(submitted);
+            }
             else if (step.kind === 'ping') s.conn.send(envelope('session.ping', { nonce: `p_${submits.length}`, sent_at: isoNow() }, { session_id: s.sessionId }));
             else if (s.features.includes('ack')) s.conn.send(envelope('session.ack', { last_processed_seq: 0 }, { session_id: s.sessionId }));
           }
