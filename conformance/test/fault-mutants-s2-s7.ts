@@ -86,7 +86,10 @@ export const FAULTS_S2_S7: readonly Fault[] = [
     what: 'HEARTBEAT_LOST after one silent interval instead of two',
     statement: 'S6.4-05',
     catchers: ['6.4/heartbeat/no-early-loss'],
-    edits: [{ file: 'runtime-kit/runtime/heartbeat.ts', find: '    if (now - this.peer.lastInboundMs() >= 2 * this.intervalMs) {', replace: '    if (now - this.peer.lastInboundMs() >= ($ON ? 1 : 2) * this.intervalMs) {' }],
+    edits: [
+      { file: 'runtime-kit/runtime/heartbeat.ts', find: '    if (silentFor >= 2 * this.intervalMs) {', replace: '    if (silentFor >= ($ON ? 1 : 2) * this.intervalMs) {' },
+      { file: 'runtime-kit/runtime/heartbeat.ts', find: '    const lossDue = this.peer.lastInboundMs() + 2 * this.intervalMs - now;', replace: '    const lossDue = this.peer.lastInboundMs() + ($ON ? 1 : 2) * this.intervalMs - now;' },
+    ],
   },
   // §6.5 acknowledgement
   {

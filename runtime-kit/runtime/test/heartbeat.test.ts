@@ -28,6 +28,29 @@ describe('heartbeats (§6.4)', () => {
     expect(ping.payload).toEqual({ nonce: expect.any(String), sent_at: expect.stringMatching(/Z$/) });
   });
 
+  it('an idle session hears from the runtime at least once per interval, whenever its last frame went out (§6.4)', async () => {
+    const clock = new ManualClock();
+    runtime = hbRuntime(clock);
+    const peer = await connected(runtime);
+    clock.advance(10);
+    // the runtime's last frame (a pong) leaves between two of a fixed tick's wake-ups
+    peer.send('session.ping', { nonce: 'n1', sent_at: new Date(clock.now()).toISOString() });
+    await peer.next((m) => m.type === 'session.pong');
+    const outAt: number[] = [clock.monotonic()];
+    let seen = peer.ofType('session.ping').length;
+    // 90 ms: short of HEARTBEAT_LOST (two silent intervals from our ping at 10 ms)
+    for (let t = 0; t < 90; t++) {
+      clock.advance(1);
+      await peer.settle();
+      const pings = peer.ofType('session.ping').length;
+      if (pings > seen) outAt.push(clock.monotonic());
+      seen = pings;
+    }
+    const gaps = outAt.slice(1).map((t, i) => t - outAt[i]);
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(50);
+  });
+
   it('does not ping while it keeps sending', async () => {
     const clock = new ManualClock();
     runtime = hbRuntime(clock);
