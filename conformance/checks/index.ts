@@ -33,6 +33,10 @@ import { resultCapChecks } from './result-caps.js';
 import { ackRetentionChecks } from './ack-retention.js';
 import { existenceOracleChecks } from './existence-oracle.js';
 import { historyScopeChecks } from './history-scope.js';
+import { budgetRefusalFormChecks } from './budget-refusal-form.js';
+import { credentialConstraintChecks } from './credential-constraints.js';
+import { credentialRotationChecks } from './credential-rotation.js';
+import { versionPinningChecks } from './version-pinning.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -82,6 +86,12 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...ackRetentionChecks,
   ...existenceOracleChecks,
   ...historyScopeChecks,
+  // statements no check tested before (issue 8 item 1): version pinning, the refusal form of an
+  // exhausted budget, credential constraints (parent and child) and rotation
+  ...versionPinningChecks,
+  ...budgetRefusalFormChecks,
+  ...credentialConstraintChecks,
+  ...credentialRotationChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,
