@@ -37,6 +37,7 @@ import { budgetRefusalFormChecks } from './budget-refusal-form.js';
 import { credentialConstraintChecks } from './credential-constraints.js';
 import { credentialRotationChecks } from './credential-rotation.js';
 import { versionPinningChecks } from './version-pinning.js';
+import { expiryGraceChecks } from './expiry-grace.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -87,11 +88,12 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...existenceOracleChecks,
   ...historyScopeChecks,
   // statements no check tested before (issue 8 item 1): version pinning, the refusal form of an
-  // exhausted budget, credential constraints (parent and child) and rotation
+  // exhausted budget, credential constraints (parent and child), rotation, the expiry grace
   ...versionPinningChecks,
   ...budgetRefusalFormChecks,
   ...credentialConstraintChecks,
   ...credentialRotationChecks,
+  ...expiryGraceChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

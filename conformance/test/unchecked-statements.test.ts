@@ -1,5 +1,5 @@
 // The checks written for statements no check tested before (S7.5-05, S9.6-06, S9.7-02,
-// S9.8.2-05, S9.8.2-06, S9.8.3-01) can fail: each runs against arcp-kit's runtime broken through
+// S9.8.2-05, S9.8.2-06, S9.8.3-01, S14-04) can fail: each runs against arcp-kit's runtime broken through
 // its extension points only (a provisioner that bakes nothing in or re-issues the old value on
 // rotation, agents registered by this test that lie or give up), and must then fail (MUST) or
 // warn (SHOULD) with a message naming the frame. The honest runtime passes them in the full
@@ -13,6 +13,7 @@ import { delegator, model, spender, tools } from '../../runtime-kit/agents/confo
 import { chatty, echo, failer, slow, streamer, versioned } from '../../runtime-kit/agents/conformance.js';
 import { rotator } from '../../runtime-kit/agents/conformance-rotator.js';
 import { ReferenceProvisioner, type CredentialJob, type CredentialScope } from '../../runtime-kit/authority/index.js';
+import { passThroughAuthority } from '../../runtime-kit/runtime/authority-bridge.js';
 import type { AgentHandler } from '../../runtime-kit/runtime/job-context.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
@@ -45,6 +46,8 @@ interface Broken {
   agents?: Record<string, AgentHandler>;
   /** conformance.versioned@1.0.0's handler. */
   versioned1?: AgentHandler;
+  /** Runtime options on top of the defaults (hooks replacing enforcement). */
+  options?: Partial<ConstructorParameters<typeof ARCPRuntime>[0]>;
 }
 
 async function brokenTarget(b: Broken): Promise<PeerTarget> {
@@ -55,6 +58,7 @@ async function brokenTarget(b: Broken): Promise<PeerTarget> {
     tokens: { a: 'principal-a', b: 'principal-b' },
     credentialProvisioner: b.provisioner ?? new ReferenceProvisioner(),
     revocationLedgerPath: join(dir, 'revocations.json'),
+    ...b.options,
   });
   const honest: Record<string, AgentHandler> = {
     'conformance.echo': echo,
@@ -148,5 +152,11 @@ describe('checks of statements nothing tested before fail on a runtime that brea
     const silent = await verdictOf({ agents: { 'conformance.rotator': liar } }, '9.8/credentials/rotation-announced');
     expect(silent.outcome).toBe('fail');
     expect(silent.message).toMatch(/no status credential_rotated naming it/);
+  }, 30_000);
+
+  it('S14-04: a runtime that still grants an operation 1.25 s after expires_at warns (SHOULD)', async () => {
+    const v = await verdictOf({ options: { hooks: { createAuthority: () => passThroughAuthority }, proactiveExpiry: false } }, '14/expiry/grace-bounded');
+    expect(v.outcome).toBe('warn');
+    expect(v.message).toMatch(/after expires_at .* was allowed \(tool_result .*\): the grace is longer than ~1 s/);
   }, 30_000);
 });
