@@ -38,6 +38,7 @@ import { credentialConstraintChecks } from './credential-constraints.js';
 import { credentialRotationChecks } from './credential-rotation.js';
 import { versionPinningChecks } from './version-pinning.js';
 import { expiryGraceChecks } from './expiry-grace.js';
+import { credentialTransportChecks } from './credential-transport.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -88,12 +89,14 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...existenceOracleChecks,
   ...historyScopeChecks,
   // statements no check tested before (issue 8 item 1): version pinning, the refusal form of an
-  // exhausted budget, credential constraints (parent and child), rotation, the expiry grace
+  // exhausted budget, credential constraints (parent and child), rotation, the expiry grace,
+  // credentials over a plaintext transport
   ...versionPinningChecks,
   ...budgetRefusalFormChecks,
   ...credentialConstraintChecks,
   ...credentialRotationChecks,
   ...expiryGraceChecks,
+  ...credentialTransportChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

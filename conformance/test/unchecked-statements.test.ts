@@ -1,5 +1,5 @@
 // The checks written for statements no check tested before (S7.5-05, S9.6-06, S9.7-02,
-// S9.8.2-05, S9.8.2-06, S9.8.3-01, S14-04) can fail: each runs against arcp-kit's runtime broken through
+// S9.8.2-05, S9.8.2-06, S9.8.3-01, S14-04, S14-06) can fail: each runs against arcp-kit's runtime broken through
 // its extension points only (a provisioner that bakes nothing in or re-issues the old value on
 // rotation, agents registered by this test that lie or give up), and must then fail (MUST) or
 // warn (SHOULD) with a message naming the frame. The honest runtime passes them in the full
@@ -18,7 +18,7 @@ import type { AgentHandler } from '../../runtime-kit/runtime/job-context.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
 import type { WireTransport } from '../driver/connection.js';
-import type { PeerTarget } from '../driver/target.js';
+import { webSocketTarget, type PeerTarget } from '../driver/target.js';
 import { runConformance } from '../index.js';
 
 const dirs: string[] = [];
@@ -158,5 +158,27 @@ describe('checks of statements nothing tested before fail on a runtime that brea
     const v = await verdictOf({ options: { hooks: { createAuthority: () => passThroughAuthority }, proactiveExpiry: false } }, '14/expiry/grace-bounded');
     expect(v.outcome).toBe('warn');
     expect(v.message).toMatch(/after expires_at .* was allowed \(tool_result .*\): the grace is longer than ~1 s/);
+  }, 30_000);
+
+  it('S14-06: credentials issued over plain ws:// (the loopback development opt-in) fail MUST; withheld there, the check passes', async () => {
+    const over = async (plainLoopbackCredentials: boolean) => {
+      const dir = await mkdtemp(join(tmpdir(), 'arcp-unchecked-'));
+      dirs.push(dir);
+      const runtime = new ARCPRuntime({ tokens: { a: 'principal-a' }, credentialProvisioner: new ReferenceProvisioner(), revocationLedgerPath: join(dir, 'revocations.json'), plainLoopbackCredentials });
+      runtime.registerAgent('conformance.echo', echo);
+      const server = await runtime.listen({ port: 0 });
+      try {
+        const target = await webSocketTarget(server.url!, 'a');
+        expect(target.plaintextNetwork).toBe(true);
+        const r = await runConformance({ peer: target, only: '14/credentials/never-over-plaintext', seed: 5, output: 'silent' });
+        return r.verdicts[0];
+      } finally {
+        await runtime.close();
+      }
+    };
+    const leaky = await over(true);
+    expect(leaky.outcome).toBe('fail');
+    expect(leaky.message).toMatch(/carries 1 credential\(s\) over plain ws:\/\/127\.0\.0\.1:\d+.*unencrypted/);
+    expect((await over(false)).outcome).toBe('pass');
   }, 30_000);
 });
