@@ -15,13 +15,14 @@ export const cancelChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const jobId = await ctx.submit(s, AGENTS.slow, { steps: 50, interval_ms: 50 });
-      s.conn.send(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId }));
+      // the acknowledgement is the cancel's reply (correlator); the terminal is judged first
+      const ack = s.conn.request(envelope('job.cancel', { reason: 'conformance' }, { session_id: s.sessionId, job_id: jobId })).catch((e: Error) => e);
       const term = await ctx.terminalAfterCancel(s, jobId);
       require_(term.type === 'job.error', `cancelled job ended with ${term.type}`, term);
       require_(field(term, 'payload', 'code') === 'CANCELLED', `code is ${String(field(term, 'payload', 'code'))}`, term);
       require_(field(term, 'payload', 'final_status') === 'cancelled', `final_status is ${String(field(term, 'payload', 'final_status'))}`, term);
-      const ack = s.conn.messages().find((m) => m.type === 'job.cancelled' && m.job_id === jobId);
-      require_(ack !== undefined, 'no job.cancelled acknowledgement');
+      const reply = await ack;
+      require_(!(reply instanceof Error) && reply.type === 'job.cancelled', `no job.cancelled acknowledgement (${reply instanceof Error ? reply.message : `the cancel was answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`})`, reply);
     },
   }),
   scenario({

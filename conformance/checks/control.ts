@@ -20,14 +20,13 @@ export const controlChecks: CheckDef[] = [
     async run(ctx) {
       const s = await ctx.open('A');
       const nonce = `p_conf_${Date.now()}`;
-      s.conn.send(envelope('session.ping', { nonce, sent_at: isoNow() }, { session_id: s.sessionId }));
       const interval = Number(field(s.welcome.payload, 'heartbeat_interval_sec') ?? 30) * 1000;
       // "within the interval": wait the full interval (at least the expect timeout), never less
-      await s.conn.expect(
-        (m) => m.type === 'session.pong' && field(m, 'payload', 'ping_nonce') === nonce,
-        `session.pong for nonce ${nonce}`,
-        Math.max(interval, ctx.timeoutMs),
-      );
+      const pong = await s.conn.request(envelope('session.ping', { nonce, sent_at: isoNow() }, { session_id: s.sessionId }), {
+        what: `session.ping ${nonce}`,
+        timeoutMs: Math.max(interval, ctx.timeoutMs),
+      });
+      require_(field(pong, 'payload', 'ping_nonce') === nonce, `session.pong ${String(pong.id)} echoes ping_nonce ${String(field(pong, 'payload', 'ping_nonce'))}, not ${nonce}`, pong);
     },
   }),
   scenario({
@@ -41,8 +40,7 @@ export const controlChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const a = await ctx.submit(s, AGENTS.chatty, { n: 3 });
       await ctx.terminal(s, a);
-      s.conn.send(envelope('session.ping', { nonce: 'p_conf_1', sent_at: isoNow() }, { session_id: s.sessionId }));
-      await s.conn.expect((m) => m.type === 'session.pong', 'session.pong');
+      await s.conn.request(envelope('session.ping', { nonce: 'p_conf_1', sent_at: isoNow() }, { session_id: s.sessionId }));
       if (s.features.includes('ack')) {
         const last = Math.max(...s.conn.messages().map((m) => (typeof m.event_seq === 'number' ? m.event_seq : 0)));
         s.conn.send(envelope('session.ack', { last_processed_seq: last }, { session_id: s.sessionId }));

@@ -48,4 +48,6 @@ export const AGENTS = {
   delegator: 'conformance.delegator',
   failer: 'conformance.failer',
   versioned: 'conformance.versioned',
+  // optional (a later addition to docs/conformance-agents.md): checks that need it skip without it
+  rotator: 'conformance.rotator',
 } as const;

@@ -10,7 +10,7 @@ import { NotApplicable, require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
 import { acceptedOf, opsOnWire, requireOpsOnWire, subscribe } from './wire-probes.js';
 
-interface Delegation {
+export interface Delegation {
   parentAccepted: Envelope;
   childId: string;
   childAccepted: Envelope;
@@ -18,7 +18,7 @@ interface Delegation {
 }
 
 /** Runs conformance.delegator and returns the child's own frames (accepted, events, terminal). */
-async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
+export async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
   const parentAccepted = await ctx.submitRaw(s, AGENTS.delegator, child, parent);
   require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`, parentAccepted);
   const parentId = String(parentAccepted.job_id ?? field(parentAccepted, 'payload', 'job_id'));

@@ -54,8 +54,7 @@ export const finishedJobChecks: CheckDef[] = [
         require_(HIDDEN.includes(String(field(sub, 'payload', 'code'))), `subscribe refused with ${String(field(sub, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`, sub);
         require_(!b.conn.messages().some((m) => m.job_id === jobId && m.type === 'job.event'), 'principal B received events of A\'s finished job');
       }
-      b.conn.send(envelope('job.cancel', { job_id: jobId, reason: 'conformance' }, { session_id: b.sessionId, job_id: jobId }));
-      const answer = await b.conn.expect((m) => m.type === 'job.cancelled' || m.type === 'job.error' || m.type === 'session.error', 'answer to job.cancel');
+      const answer = await b.conn.request(envelope('job.cancel', { job_id: jobId, reason: 'conformance' }, { session_id: b.sessionId, job_id: jobId }), { what: 'job.cancel of A\'s finished job' });
       if (answer.type === 'job.cancelled') throw new Violation('principal B\'s job.cancel of A\'s finished job was acknowledged', { frame: answer });
       require_(HIDDEN.includes(String(field(answer, 'payload', 'code'))), `cancel refused with ${String(field(answer, 'payload', 'code'))}, expected ${HIDDEN.join(' or ')}`, answer);
     },

@@ -38,6 +38,12 @@ import { acceptedEchoChecks } from './accepted-echo.js';
 import { budgetCurrencyChecks } from './budget-currencies.js';
 import { delegationChildBudgetChecks } from './delegation-child-budget.js';
 import { progressBoundChecks } from './progress-bounds.js';
+import { budgetRefusalFormChecks } from './budget-refusal-form.js';
+import { credentialConstraintChecks } from './credential-constraints.js';
+import { credentialRotationChecks } from './credential-rotation.js';
+import { versionPinningChecks } from './version-pinning.js';
+import { expiryGraceChecks } from './expiry-grace.js';
+import { credentialTransportChecks } from './credential-transport.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -93,6 +99,15 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...budgetCurrencyChecks,
   ...delegationChildBudgetChecks,
   ...progressBoundChecks,
+  // statements no check tested before (issue 8 item 1): version pinning, the refusal form of an
+  // exhausted budget, credential constraints (parent and child), rotation, the expiry grace,
+  // credentials over a plaintext transport
+  ...versionPinningChecks,
+  ...budgetRefusalFormChecks,
+  ...credentialConstraintChecks,
+  ...credentialRotationChecks,
+  ...expiryGraceChecks,
+  ...credentialTransportChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

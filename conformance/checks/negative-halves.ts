@@ -6,14 +6,12 @@ import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { eventsOf, listedJobIds, listing, opsOnWire, subscribe } from './wire-probes.js';
+import { barrier as pingBarrier, eventsOf, listedJobIds, listing, opsOnWire, subscribe } from './wire-probes.js';
 
 /** Round trip through the runtime's inbound queue: everything sent before it has been handled. */
 async function barrier(s: Session): Promise<void> {
   if (!s.features.includes('heartbeat')) throw new NotApplicable('needs heartbeat (session.ping as an ordering barrier)');
-  const nonce = `p_barrier_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  s.conn.send(envelope('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: s.sessionId }));
-  await s.conn.expect((m) => m.type === 'session.pong' && field(m, 'payload', 'ping_nonce') === nonce, `session.pong ${nonce}`);
+  await pingBarrier(s);
 }
 
 const currents = (frames: ReturnType<Session['conn']['messages']>, jobId: string) => eventsOf(frames, jobId, 'progress').map((m) => Number(field(m, 'payload', 'body', 'current')));

@@ -6,6 +6,7 @@ import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
+import { barrier } from './wire-probes.js';
 
 async function subscribed(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number }): Promise<Envelope> {
   const sub = await s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
@@ -57,7 +58,9 @@ export const observerChecks: CheckDef[] = [
       const jobId = await ctx.submit(owner, AGENTS.slow, { steps, interval_ms: 40 });
       const first = await owner.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress', 'first progress event');
       owner.conn.send(envelope('session.ack', { last_processed_seq: Number(first.event_seq) }, { session_id: owner.sessionId }));
-      await ctx.sleep(20);
+      // the ack is handled before the subscribe (a ping round trip through the inbound queue), not after a guessed pause
+      if (owner.features.includes('heartbeat')) await barrier(owner);
+      else await ctx.sleep(20);
       const watcher = await ctx.open('A');
       await subscribed(watcher, jobId, { history: true, from_event_seq: 0 });
       await ctx.terminal(watcher, jobId);

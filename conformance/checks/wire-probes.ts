@@ -50,18 +50,23 @@ export function acceptedOf(frames: readonly Envelope[], jobId: string): Envelope
 }
 
 /**
- * Resubmits under an idempotency key whose job is known, correlating the answer by that job_id
- * too: catalog §9 #5, a stored job.accepted may come back with the original request's trace_id.
+ * Resubmits under an idempotency key whose job is known; resolves with the reply, matched by the
+ * driver's correlator the moment it arrives (catalog §9 #5, #30: a stored job.accepted may come
+ * back with the original request's trace_id, which matches by order).
  */
-export async function resubmit(s: Session, agent: string, input: unknown, key: string, knownJobId: string): Promise<Envelope> {
+export function resubmit(s: Session, agent: string, input: unknown, key: string, knownJobId: string): Promise<Envelope> {
   const env = envelope('job.submit', { agent, input, idempotency_key: key }, { session_id: s.sessionId, trace_id: newTraceId() });
-  s.conn.send(env);
-  return s.conn.expect(
-    (m) =>
-      (m.type === 'job.accepted' && (String(m.job_id ?? field(m, 'payload', 'job_id')) === knownJobId || field(m, 'payload', 'request_id') === env.id)) ||
-      ((m.type === 'job.error' || m.type === 'session.error') && (field(m, 'payload', 'request_id') === env.id || m.trace_id === env.trace_id)),
-    `job.accepted for the idempotent resubmit of ${knownJobId}`,
-  );
+  return s.conn.request(env, { what: `the idempotent resubmit of ${knownJobId}` });
+}
+
+/**
+ * A round trip through the runtime's inbound queue (session.ping, answered by session.pong and
+ * matched by the correlator): everything sent before it has been handled. Needs heartbeat.
+ */
+export async function barrier(s: Session): Promise<void> {
+  const nonce = `p_barrier_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const pong = await s.conn.request(envelope('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: s.sessionId }), { what: `session.ping ${nonce}` });
+  require_(field(pong, 'payload', 'ping_nonce') === nonce, `session.pong ${String(pong.id)} echoes nonce ${String(field(pong, 'payload', 'ping_nonce'))}, not ${nonce}`, pong);
 }
 
 /** Sends session.list_jobs; resolves with its reply, matched by the driver's correlator. */

@@ -11,6 +11,12 @@ export interface PeerTarget {
   readonly tokenB?: string;
   /** False for stdio: each spawn is a new runtime, so resume/second sessions cannot be tested. */
   readonly multiConnection: boolean;
+  /**
+   * True when frames cross a network unencrypted (a ws:// URL): what the peer sends there is
+   * readable on the path (§14: credentials only over encrypted transports). Absent: TLS, stdio
+   * or in-process, no plaintext hop.
+   */
+  readonly plaintextNetwork?: boolean;
   /** How long a fresh connection may take to answer its hello (a spawned child must start first). */
   readonly handshakeTimeoutMs?: number;
   connect(): Promise<WireTransport>;
@@ -25,6 +31,7 @@ export async function webSocketTarget(url: string, tokenA: string, tokenB?: stri
     tokenA,
     tokenB,
     multiConnection: true,
+    plaintextNetwork: /^ws:/i.test(url),
     connect: () => connectWebSocket(url) as Promise<WireTransport>,
     dispose: async () => undefined,
   };

@@ -1,12 +1,14 @@
 // The conformance agents of design/conformance-agents.md that belong to sessions/jobs/streams:
 // echo, chatty, slow, streamer, failer, versioned (tools/spender/model/delegator come with the
-// authority wiring). Inputs are JSON objects; unknown keys are ignored; bad inputs fail the job
-// with INVALID_REQUEST so the harness sees a typed error, never a crash.
+// authority wiring; the optional rotator asks for credential rotation). Inputs are JSON objects;
+// unknown keys are ignored; bad inputs fail the job with INVALID_REQUEST so the harness sees a
+// typed error, never a crash.
 import { arcpError, isErrorCode } from '../errors/index.js';
 import { sleep, systemClock, type Clock } from '../protocol/index.js';
 import type { AgentHandler } from '../runtime/job-context.js';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import { registerAuthorityConformanceAgents } from './conformance-authority.js';
+import { rotator } from './conformance-rotator.js';
 
 type Input = Record<string, unknown>;
 
@@ -96,9 +98,17 @@ export const failer: AgentHandler = (input) => {
   throw arcpError(code, message, typeof i.retryable === 'boolean' ? { retryable: i.retryable } : {});
 };
 
-/** `conformance.versioned@<v>`: `{version}`. */
-export function versioned(version: string): AgentHandler {
-  return () => ({ version });
+/**
+ * `conformance.versioned@<v> {delay_ms?}`: `{version}`. The optional `delay_ms` (a later addition
+ * to the contract) keeps the job running that long first, so the harness can watch a pinned
+ * version stay fixed while the job runs (§7.5: no migration).
+ */
+export function versioned(version: string, clock: Clock = systemClock): AgentHandler {
+  return async (input, ctx) => {
+    const i = obj(input);
+    if (i.delay_ms !== undefined) await sleep(clock, count(i, 'delay_ms', 'conformance.versioned', 3_600_000), ctx.signal);
+    return { version };
+  };
 }
 
 export const CONFORMANCE_VERSIONS = ['1.0.0', '2.0.0'] as const;
@@ -112,8 +122,9 @@ export function registerConformanceAgents(runtime: ARCPRuntime, opts: { clock?: 
   runtime.registerAgent('conformance.streamer', streamer);
   runtime.registerAgent('conformance.failer', failer);
   registerAuthorityConformanceAgents(runtime, opts); // tools, spender, model, delegator
+  runtime.registerAgent('conformance.rotator', rotator(runtime)); // optional: credential rotation (§9.8.2)
   for (const v of CONFORMANCE_VERSIONS) {
-    runtime.registerAgent('conformance.versioned', versioned(v), { version: v, default: v === CONFORMANCE_DEFAULT_VERSION });
+    runtime.registerAgent('conformance.versioned', versioned(v, opts.clock ?? runtime.timers), { version: v, default: v === CONFORMANCE_DEFAULT_VERSION });
   }
   return runtime;
 }

@@ -88,6 +88,20 @@ describe('conformance agents', () => {
     expect(v1.accepted.payload.agent).toBe('conformance.versioned@1.0.0');
     expect(v1.terminal.payload.result).toEqual({ version: '1.0.0' });
   });
+
+  it('conformance.versioned {delay_ms} stays running that long, then returns its own version', async () => {
+    const clock = new ManualClock();
+    runtime = host(clock);
+    const peer = await connected(runtime);
+    const jobId = (await peer.accepted(peer.submit('conformance.versioned@1.0.0', { delay_ms: 500 }))).payload.job_id;
+    await peer.find((m) => m.payload?.body?.phase === 'running');
+    await clock.advanceAsync(499);
+    expect(peer.ofType('job.result').filter((m) => m.job_id === jobId)).toEqual([]);
+    await clock.advanceAsync(1);
+    expect((await peer.terminal(jobId)).payload.result).toEqual({ version: '1.0.0' });
+    const bad = await run(peer, 'conformance.versioned', { delay_ms: -1 });
+    expect(bad.terminal.payload.code).toBe('INVALID_REQUEST');
+  });
 });
 
 describe('demo agents', () => {
