@@ -108,6 +108,8 @@ export class CredentialManager {
       report.failed.push(...sub.failed);
     }
     this.children.delete(jobId);
+    // A job another node of a shared store started (and this one ends): its ids are in the store only.
+    await this.opts.ledger.adoptJob(jobId).catch(() => undefined);
     const recorded = this.opts.ledger.outstandingFor(jobId);
     const ids = new Set([...(this.byJob.get(jobId)?.keys() ?? []), ...recorded.map((e) => e.id)]);
     const entries = new Map(recorded.map((e) => [e.id, e]));
