@@ -135,7 +135,7 @@ describe.each(engines)('revocation ledger in the $name store survives kill -9', 
 
     const second = await startChild(spec, journal);
     const revoked = await until('the revoke of the issued credential', () => journalOf(journal).find((e) => e.op === 'revoke' && e.id === cred.id));
-    expect(revoked.pid).not.toBe(journalOf(journal).find((e) => e.op === 'issue')!.pid); // by the new process
+    expect(revoked!.pid).not.toBe(journalOf(journal).find((e) => e.op === 'issue')!.pid); // by the new process
     await until('the ledger entry to leave the store', async () => !(await engine.recorded(spec)).includes(cred.id));
     await second.kill9();
   }, 120_000);
