@@ -126,7 +126,7 @@ export class CredentialService {
       const p = opening
         .then(async ({ backend }) => {
           const manager = await this.manager;
-          for (const jobId of await backend.orphanJobs()) await manager.revokeJob(jobId);
+          for (const jobId of await backend.orphanJobs()) await manager.revokeJob(jobId, { adopt: true });
         })
         .catch((err) => this.opts.logger('error', 'credential ledger: revoking entries of dead nodes failed', { error: String(err) }))
         .finally(() => this.revocations.delete(p));
@@ -160,10 +160,14 @@ export class CredentialService {
     return (await this.manager).rotate(jobId, credentialId);
   }
 
-  /** Revokes at a terminal state, in the background (retries inside; failures stay in the ledger). */
-  revoke(jobId: string): void {
+  /**
+   * Revokes at a terminal state, in the background (retries inside; failures stay in the ledger).
+   * `issuedElsewhere`: the job was accepted with credentials, maybe by another node sharing the
+   * store (a dead node's job ended here): its ledger entries are read from the store first.
+   */
+  revoke(jobId: string, issuedElsewhere = false): void {
     const p = this.manager
-      .then((m) => m.revokeJob(jobId))
+      .then((m) => m.revokeJob(jobId, { adopt: issuedElsewhere }))
       .catch((err) => this.opts.logger('error', 'credential revocation failed', { job_id: jobId, error: String(err) }))
       .finally(() => this.revocations.delete(p));
     this.revocations.add(p);

@@ -122,7 +122,7 @@ export class AuthorityServices {
     this.expiry.cancel(job);
     this.delegation.endChildren(job, state);
     // §9.8.2 MUST revoke at every terminal state (children first, via the manager's cascade).
-    this.credentials?.revoke(job.jobId);
+    this.credentials?.revoke(job.jobId, job.acceptedPayload?.credentials !== undefined);
     if (this.embedderRevocation) {
       const log = this.core.options.logger;
       Promise.resolve()
