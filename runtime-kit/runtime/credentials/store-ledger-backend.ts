@@ -26,17 +26,15 @@ export class StoreLedgerBackend implements LedgerBackend {
   constructor(private readonly store: RuntimeStore) {
     this.where = `store ${store.kind}`;
     this.nodeId = store.bus?.nodeId;
+    this.loadJob = store.bus ? async (jobId) => (await this.load()).filter((r) => r.job_id === jobId).map(toEntry) : undefined;
   }
 
   write(change: LedgerChange): Promise<void> {
     return this.store.commitRevocations({ save: change.save.map((e) => this.stamp(e)), remove: change.remove });
   }
 
-  /** Only a shared store has entries another process recorded. */
-  get loadJob(): ((jobId: string) => Promise<LedgerEntry[]>) | undefined {
-    if (!this.store.bus) return undefined;
-    return async (jobId) => (await this.load()).filter((r) => r.job_id === jobId).map(toEntry);
-  }
+  /** Only a shared (cluster) store has entries another process recorded: absent otherwise. */
+  readonly loadJob: ((jobId: string) => Promise<LedgerEntry[]>) | undefined;
 
   /** Job ids with entries of nodes that are no longer alive (cluster stores; [] otherwise). */
   async orphanJobs(): Promise<string[]> {
