@@ -10,6 +10,7 @@ import { registerWatch } from './commands/watch.js';
 import { registerCancel } from './commands/cancel.js';
 import { PACKAGE_VERSION } from '../runtime-kit/package-info.js';
 import { registerStdioRelay } from './commands/stdio-relay.js';
+import { registerAudit } from './commands/audit.js';
 
 const program = new Command('arcp')
   .description('arcp-kit: ARCP v1.1 bindings generator, client/runtime and conformance harness')
@@ -24,5 +25,6 @@ registerJobs(program);
 registerWatch(program);
 registerCancel(program);
 registerStdioRelay(program);
+registerAudit(program);
 
 await program.parseAsync(process.argv);

@@ -20,7 +20,8 @@ interface ServeFlags {
   conformanceAgents?: boolean;
   heartbeat?: number;
   resumeWindow?: number;
-  referenceCredentials?: string;
+  /** A ledger file, or true (flag without a value): the ledger lives in the durable --store. */
+  referenceCredentials?: string | true;
   tlsCert?: string;
   tlsKey?: string;
   plainLoopbackCredentials?: boolean;
@@ -86,8 +87,8 @@ export function registerServe(program: Command): void {
     .option('--heartbeat <sec>', 'heartbeat interval in seconds (default 30)', parseSeconds)
     .option('--resume-window <sec>', 'resume window in seconds (default 600)', parseSeconds)
     .option(
-      '--reference-credentials <ledger>',
-      'issue provisioned credentials (§9.8) from the in-process reference provisioner, recording outstanding revocations in this ledger file',
+      '--reference-credentials [ledger]',
+      'issue provisioned credentials (§9.8) from the in-process reference provisioner, recording outstanding revocations in this ledger file, or without a file in the durable --store (sqlite:, redis://)',
     )
     .option('--tls-cert <file>', 'PEM certificate: serve wss:// (needs --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
@@ -136,6 +137,12 @@ async function serve(flags: ServeFlags): Promise<void> {
     import('../../runtime-kit/agents/conformance.js'),
   ]);
   const tls = flags.tlsCert !== undefined ? { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey!) } : undefined;
+  if (flags.referenceCredentials === true && flags.store === 'memory') {
+    // §14: the memory store forgets the ledger with the process, so it cannot hold it.
+    process.stderr.write('arcp serve: --reference-credentials without a ledger file needs a durable --store (sqlite:PATH or redis://HOST:PORT); the memory store cannot keep the revocation ledger\n');
+    process.exitCode = 2;
+    return;
+  }
   let store;
   try {
     store = flags.store === 'memory' ? undefined : await openStore(flags.store);
@@ -156,7 +163,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       ...(flags.referenceCredentials !== undefined
         ? {
             credentialProvisioner: new ReferenceProvisioner({ endpoint: 'https://gateway.reference.invalid/v1', profile: 'generic' }),
-            revocationLedgerPath: flags.referenceCredentials,
+            ...(flags.referenceCredentials !== true ? { revocationLedgerPath: flags.referenceCredentials } : {}),
           }
         : {}),
       logger,
@@ -185,7 +192,16 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  await runtime.ready(); // state a previous process left in --store
+  try {
+    await runtime.ready(); // state a previous process left in --store, and its revocation ledger
+  } catch (err) {
+    // The store's revocation ledger cannot be read (§14: no durable revocation, no credentials).
+    process.stderr.write(`arcp serve: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await runtime.close();
+    await store?.close();
+    process.exitCode = 2;
+    return;
+  }
   if (flags.stdio) {
     const { closed } = runtime.serveStdio();
     if (json) logger('info', 'serving one session on stdio', { event: 'serve.ready', transport: 'stdio', agents });

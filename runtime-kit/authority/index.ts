@@ -23,7 +23,7 @@ export { deriveChildLease, subsetViolation, type ParentView, type ChildLease } f
 export { applyLeasePolicy, enforceNarrowing, type LeasePolicy, type LeasePolicyContext, type EffectiveLease } from './lease-policy.js';
 export { credentialScopeFor, type CredentialProvisioner, type CredentialJob, type CredentialScope } from './credentials/provisioner.js';
 export { ReferenceProvisioner, type ReferenceProvisionerOptions } from './credentials/reference-provisioner.js';
-export { RevocationLedger, type LedgerEntry, type RetryReport } from './credentials/revocation-ledger.js';
+export { RevocationLedger, type LedgerEntry, type LedgerBackend, type LedgerChange, type RetryReport } from './credentials/revocation-ledger.js';
 export {
   CredentialManager,
   canAdvertiseProvisionedCredentials,

@@ -47,7 +47,8 @@ export interface SubmitInfo {
  * that this holds; a plain terminal callback (onJobTerminal) is not enough to advertise the flag.
  */
 export interface DurableRevocation {
-  readonly durable: true;
+  /** Must be true for `provisioned_credentials` to be advertised (read when features are computed). */
+  readonly durable: boolean;
   revoke(job: JobInfo): void | Promise<void>;
 }
 

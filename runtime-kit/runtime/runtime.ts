@@ -12,7 +12,10 @@ import {
 import { AgentRegistry, type RegisterAgentOptions } from './agent-registry.js';
 import { StaticTokenAuthenticator, type Authenticator } from './authenticator.js';
 import { resolveHooks } from './authority-bridge.js';
-import { installAuthorityServices } from './enforcement/authority-services.js';
+import { installAuthorityServices, type AuthorityServices } from './enforcement/authority-services.js';
+import { readAuditLog } from './audit/audit-reader.js';
+import type { AuditQuery } from './audit/audit-query.js';
+import type { AuditRecord } from './audit/audit-log.js';
 import { Connection } from './connection.js';
 import type { RuntimeCore } from './core.js';
 import { DispatchTable, type MessageHandler } from './dispatch.js';
@@ -52,6 +55,9 @@ export class ARCPRuntime implements RuntimeCore {
   readonly guard: RuntimeGuard;
   readonly persistence: StoreBinding | undefined;
   private readonly restored: Promise<void>;
+  /** The credential revocation ledger is loaded (a store's is asynchronous); rejects when it cannot be. */
+  private readonly ledgerOpened: Promise<void>;
+  private readonly authority: AuthorityServices;
   private readonly configuredFeatures: readonly Feature[] | undefined;
   private readonly rawHooks: RuntimeHooks;
   private advertised: Feature[] | undefined;
@@ -98,26 +104,47 @@ export class ARCPRuntime implements RuntimeCore {
     this.configuredFeatures = opts.features;
     this.runner = new JobRunner(this);
     const log = this.options.logger;
-    installAuthorityServices(this, this.persistence ? withJournaledAuthority(this.persistence, opts, (err) => log('error', 'audit log write failed', { error: String(err) })) : opts); // issue 4: credentials, delegation, expiry, subscriptions
+    this.authority = installAuthorityServices(this, this.persistence ? withJournaledAuthority(this.persistence, opts, (err) => log('error', 'audit log write failed', { error: String(err) })) : opts); // issue 4: credentials, delegation, expiry, subscriptions
+    this.ledgerOpened = this.authority.credentials?.opened ?? Promise.resolve();
+    this.ledgerOpened.catch((err) => {
+      // §14: no durable revocation, no provisioned_credentials (the welcome is computed after this).
+      this.advertised = undefined;
+      log('error', 'credential revocation ledger unusable: provisioned_credentials is not advertised', { error: String(err) });
+    });
     for (const handler of CORE_HANDLERS) this.dispatch.register(handler);
     if (this.persistence) this.jobs.observer = this.persistence;
-    this.restored = this.persistence
+    const restoring = this.persistence
       ? this.persistence.start(this, { jobRetentionMs: 60 * 60 * 1000 }).then(
-          (r) => {
-            this.isRestored = true;
-            log('info', 'restored from the durable store', { ...r, store: opts.store!.kind });
-          },
-          (err) => {
-            this.isRestored = true;
-            log('error', 'restoring from the durable store failed', { error: String(err) });
-          },
+          (r) => log('info', 'restored from the durable store', { ...r, store: opts.store!.kind }),
+          (err) => log('error', 'restoring from the durable store failed', { error: String(err) }),
         )
+      : undefined;
+    // Nobody is served before both are settled: the welcome must know whether revocation is durable.
+    this.restored = restoring
+      ? Promise.allSettled([restoring, this.ledgerOpened]).then(() => {
+          this.isRestored = true;
+        })
       : Promise.resolve();
   }
 
-  /** Resolves once state left in the durable `store` by a previous process is restored (at once without one). */
+  /**
+   * Resolves once state left in the durable `store` by a previous process is restored and the
+   * credential revocation ledger is loaded (at once without a store). Rejects with KitError
+   * ARCP_KIT_LEDGER_CORRUPT / _UNREADABLE when the store's ledger cannot be read: the runtime
+   * then serves without provisioned_credentials (`arcp serve` refuses to start).
+   */
   ready(): Promise<void> {
-    return this.restored;
+    return this.restored.then(() => this.ledgerOpened);
+  }
+
+  /**
+   * The §14 subscription audit log, oldest first: from the durable `store` when there is one
+   * (records written before a crash included), else from the configured sink (in-memory or
+   * `{ file }`). KitError ARCP_KIT_BAD_AUDIT_QUERY for a bad query, ARCP_KIT_AUDIT_UNREADABLE
+   * for an embedder's own sink, which this cannot read.
+   */
+  readAudit(query: AuditQuery = {}): Promise<AuditRecord[]> {
+    return readAuditLog(this.persistence?.store ?? this.authority.audit, query);
   }
 
   /** Hosts an agent (§7.5): `registerAgent('demo.echo', (input) => input, { version: '1.0.0', default: true })`. */
@@ -209,6 +236,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.sweepHandle?.cancel();
     this.sweepHandle = undefined;
     this.persistence?.stop();
+    this.authority.credentials?.stop();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.servers.clear();
     await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));

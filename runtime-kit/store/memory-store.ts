@@ -1,8 +1,11 @@
 // RuntimeStore in this process's memory: every write is "durable" at once (afterDurable returns
 // false), nothing survives the process. For embedding and tests: two runtimes built one after
 // the other on the same MemoryRuntimeStore restore from it exactly as from a file.
+import { selectAudit } from '../runtime/audit/audit-query.js';
 import type {
   AuditRecord,
+  ResolvedAuditQuery,
+  RevocationChange,
   EventPosition,
   IdempotencyKeyRecord,
   JobHistoryRecord,
@@ -20,6 +23,8 @@ interface SessionLog {
 
 export class MemoryRuntimeStore implements RuntimeStore {
   readonly kind = 'memory';
+  /** Nothing survives the process: no revocation ledger is kept here (§14). */
+  readonly durable = false;
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly logs = new Map<string, SessionLog>();
   private readonly jobs = new Map<string, JobRecord>();
@@ -78,6 +83,11 @@ export class MemoryRuntimeStore implements RuntimeStore {
     this.revocations.delete(id);
   }
 
+  async commitRevocations(change: RevocationChange): Promise<void> {
+    for (const r of change.save) this.revocations.set(r.id, { ...r });
+    for (const id of change.remove) this.revocations.delete(id);
+  }
+
   appendAudit(record: AuditRecord): void {
     this.audit.push({ ...record });
   }
@@ -131,6 +141,10 @@ export class MemoryRuntimeStore implements RuntimeStore {
 
   async loadAudit(): Promise<AuditRecord[]> {
     return this.audit.map((r) => ({ ...r }));
+  }
+
+  async readAudit(query: ResolvedAuditQuery): Promise<AuditRecord[]> {
+    return selectAudit(this.audit, query).map((r) => ({ ...r }));
   }
 
   async close(): Promise<void> {}

@@ -12,8 +12,11 @@
 // (appendfsync everysec or always) when the data must survive a Redis restart.
 // Node messaging (ClusterBus) uses pub/sub on a second connection, liveness a key per node.
 import { Redis } from 'ioredis';
+import { selectAudit } from '../runtime/audit/audit-query.js';
 import type {
   AuditRecord,
+  ResolvedAuditQuery,
+  RevocationChange,
   ClusterBus,
   ClusterMessage,
   EventPosition,
@@ -48,6 +51,8 @@ const TERMINAL = new Set(['success', 'error', 'cancelled', 'timed_out']);
 
 export class RedisRuntimeStore implements RuntimeStore {
   readonly kind = 'redis';
+  /** As durable as the server is configured to be (appendonly, see above). */
+  readonly durable = true;
   readonly bus: RedisBus;
   private readonly p: string;
   private readonly queue: WriteBehind<(m: Multi) => void>;
@@ -161,6 +166,18 @@ export class RedisRuntimeStore implements RuntimeStore {
     this.queue.push((m) => m.hdel(`${this.p}revocations`, id));
   }
 
+  async commitRevocations(change: RevocationChange): Promise<void> {
+    if (this.closed) throw new Error('store (redis) is closed');
+    // One MULTI of its own, sent now: the caller waits for EXEC's reply to know it is recorded.
+    const m = this.redis.multi();
+    for (const r of change.save) m.hset(`${this.p}revocations`, r.id, JSON.stringify(r));
+    if (change.remove.length > 0) m.hdel(`${this.p}revocations`, ...change.remove);
+    const replies = await m.exec();
+    const failed = replies?.find(([err]) => err);
+    if (failed) throw failed[0];
+    if (replies === null) throw new Error('store (redis): revocation transaction aborted');
+  }
+
   appendAudit(r: AuditRecord): void {
     const text = JSON.stringify(r);
     this.queue.push((m) => m.rpush(`${this.p}audit`, text));
@@ -258,6 +275,16 @@ export class RedisRuntimeStore implements RuntimeStore {
   async loadAudit(): Promise<AuditRecord[]> {
     await this.flush();
     return (await this.redis.lrange(`${this.p}audit`, 0, -1)).map((t) => JSON.parse(t) as AuditRecord);
+  }
+
+  async readAudit(query: ResolvedAuditQuery): Promise<AuditRecord[]> {
+    await this.flush();
+    const texts = await this.redis.lrange(`${this.p}audit`, 0, -1);
+    // Parsed only as far as the query reads (selectAudit stops at the limit).
+    function* records(): Generator<AuditRecord> {
+      for (const t of texts) yield JSON.parse(t) as AuditRecord;
+    }
+    return selectAudit(records(), query);
   }
 
   async close(): Promise<void> {

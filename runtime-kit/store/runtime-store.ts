@@ -11,8 +11,9 @@
 import type { Feature, JobState, JobAcceptedPayload } from '../../generated/index.js';
 import type { StoredEvent } from '../runtime/event-store.js';
 import type { AuditRecord } from '../runtime/audit/audit-log.js';
+import type { ResolvedAuditQuery } from '../runtime/audit/audit-query.js';
 
-export type { StoredEvent, AuditRecord };
+export type { StoredEvent, AuditRecord, ResolvedAuditQuery };
 
 export interface SessionRecord {
   session_id: string;
@@ -84,6 +85,16 @@ export interface RevocationRecord {
   recorded_at: string;
   attempts: number;
   last_error?: string;
+  /** Issuance intent (the ids are not known yet): revoked by job (revocation-ledger.ts). */
+  pending?: true;
+  /** Node that recorded it (cluster stores): another node's live entries are not its to revoke. */
+  node_id?: string;
+}
+
+/** One change of the revocation ledger, applied all or nothing. */
+export interface RevocationChange {
+  save: RevocationRecord[];
+  remove: string[];
 }
 
 /** A message between the runtime nodes sharing one store (persistence/cluster.ts gives them meaning). */
@@ -126,6 +137,18 @@ export interface RuntimeStore {
 
   saveRevocation(record: RevocationRecord): void;
   deleteRevocation(id: string): void;
+  /**
+   * Committed writes survive this process (SQLite, Redis; not the memory store). The runtime
+   * keeps its credential revocation ledger in the store only when this is true (§14).
+   */
+  readonly durable: boolean;
+  /**
+   * The revocation ledger's writes (runtime/credentials/store-ledger-backend.ts): applied at
+   * once, not behind the tick's batch, all or nothing; resolves once durable and rejects when
+   * not, because a credential is handed out only after its id is recorded. Do not mix with
+   * saveRevocation / deleteRevocation on the same ids.
+   */
+  commitRevocations(change: RevocationChange): Promise<void>;
 
   appendAudit(record: AuditRecord): void;
 
@@ -148,6 +171,8 @@ export interface RuntimeStore {
   loadIdempotencyKey(principal: string, key: string): Promise<IdempotencyKeyRecord | undefined>;
   loadRevocations(): Promise<RevocationRecord[]>;
   loadAudit(): Promise<AuditRecord[]>;
+  /** Audit records (oldest first) at or after `query.since`, at most `query.limit` (audit-query.ts). */
+  readAudit(query: ResolvedAuditQuery): Promise<AuditRecord[]>;
 
   /** Flushes and releases the engine connection. */
   close(): Promise<void>;

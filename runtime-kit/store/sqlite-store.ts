@@ -7,6 +7,8 @@
 import Database from 'better-sqlite3';
 import type {
   AuditRecord,
+  ResolvedAuditQuery,
+  RevocationChange,
   EventPosition,
   IdempotencyKeyRecord,
   JobHistoryRecord,
@@ -57,11 +59,13 @@ type Op =
 
 export class SqliteRuntimeStore implements RuntimeStore {
   readonly kind = 'sqlite';
+  readonly durable = true;
   readonly db: Database.Database;
   private readonly queue: WriteBehind<Op>;
   private readonly apply: (ops: Op[]) => void;
   private closed = false;
   private readonly q: ReturnType<SqliteRuntimeStore['prepare']>;
+  private readonly applyRevocations: (change: RevocationChange) => void;
 
   constructor(
     readonly path: string,
@@ -81,6 +85,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
     });
     const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`arcp store (sqlite ${path}): commit failed: ${String(err)}\n`));
     this.queue = new WriteBehind<Op>((ops) => this.apply(ops), onError);
+    this.applyRevocations = this.db.transaction((change: RevocationChange) => {
+      for (const r of change.save) this.q.revocation.run(r.id, JSON.stringify(r));
+      for (const id of change.remove) this.q.dropRevocation.run(id);
+    });
   }
 
   private prepare() {
@@ -114,6 +122,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
       loadKey: db.prepare('SELECT record FROM idempotency_keys WHERE principal = ? AND key = ?').pluck(),
       loadRevocations: db.prepare('SELECT record FROM revocations').pluck(),
       loadAudit: db.prepare('SELECT record FROM audit ORDER BY n').pluck(),
+      readAudit: db.prepare('SELECT record FROM audit ORDER BY n LIMIT ?').pluck(),
+      // ts stamps are toISOString() text (audit-query.ts), so text order is time order.
+      readAuditSince: db.prepare("SELECT record FROM audit WHERE json_extract(record, '$.ts') >= ? ORDER BY n LIMIT ?").pluck(),
     };
   }
 
@@ -200,6 +211,13 @@ export class SqliteRuntimeStore implements RuntimeStore {
     this.queue.push({ t: 'audit', r: { ...r } });
   }
 
+  async commitRevocations(change: RevocationChange): Promise<void> {
+    if (this.closed) throw new Error(`store (sqlite ${this.path}) is closed`);
+    // Its own transaction, committed now (WAL, synchronous NORMAL: survives kill -9), so the
+    // caller learns whether it is durable; it touches only the revocations table.
+    this.applyRevocations(change);
+  }
+
   afterDurable(fn: () => void): boolean {
     return this.queue.afterDurable(fn);
   }
@@ -254,6 +272,12 @@ export class SqliteRuntimeStore implements RuntimeStore {
   async loadAudit(): Promise<AuditRecord[]> {
     await this.flush();
     return (this.q.loadAudit.all() as string[]).map((t) => JSON.parse(t) as AuditRecord);
+  }
+
+  async readAudit(query: ResolvedAuditQuery): Promise<AuditRecord[]> {
+    await this.flush();
+    const rows = (query.since === undefined ? this.q.readAudit.all(query.limit) : this.q.readAuditSince.all(query.since, query.limit)) as string[];
+    return rows.map((t) => JSON.parse(t) as AuditRecord);
   }
 
   /** `PRAGMA integrity_check` (tests, operators): 'ok' or the problems found. */

@@ -99,8 +99,10 @@ export class CredentialManager {
   /**
    * Revokes every credential of `jobId` and of its delegated descendants. Call at every
    * terminal state. Failures stay in the ledger for `recover()` and are reported.
+   * `opts.adopt`: the job may hold credentials this manager did not issue (another node of a
+   * shared store issued them): its entries are read from the ledger's backend first.
    */
-  async revokeJob(jobId: string): Promise<RetryReport> {
+  async revokeJob(jobId: string, opts: { adopt?: boolean } = {}): Promise<RetryReport> {
     const report: RetryReport = { revoked: [], failed: [] };
     for (const child of this.children.get(jobId) ?? []) {
       const sub = await this.revokeJob(child);
@@ -108,6 +110,8 @@ export class CredentialManager {
       report.failed.push(...sub.failed);
     }
     this.children.delete(jobId);
+    // A job another node of a shared store started (and this one ends): its ids are in the store only.
+    if (opts.adopt && !this.byJob.has(jobId)) await this.opts.ledger.adoptJob(jobId).catch(() => undefined);
     const recorded = this.opts.ledger.outstandingFor(jobId);
     const ids = new Set([...(this.byJob.get(jobId)?.keys() ?? []), ...recorded.map((e) => e.id)]);
     const entries = new Map(recorded.map((e) => [e.id, e]));

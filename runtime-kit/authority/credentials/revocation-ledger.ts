@@ -1,40 +1,20 @@
 // §14 "Credential revocation reliability": outstanding credential ids are persisted so a
-// restarted runtime retries what it could not revoke. The file holds ids and job ids only —
-// never credential values (§14: values are not persisted beyond the job).
+// restarted runtime retries what it could not revoke. The ledger holds ids and job ids only —
+// never credential values (§14: values are not persisted beyond the job). Where it persists is
+// its backend (ledger-backend.ts): a JSON file (openSync) or the runtime's durable store
+// (withBackend). Writes are serialised in-process, in call order.
 //
-// Writes are atomic: a temp file beside the target, fsync, then rename over it; a crash leaves
-// either the old or the new ledger, never a torn one. Writes are serialised in-process. Temp
-// files a dead process left (its pid is in the name) are removed when the ledger is opened.
-//
-// Issuance is recorded before it happens (issue 13): a `pending` entry for the job goes to disk
-// before the provisioner is asked, and is replaced by the credential ids once they are known.
-// A crash in between leaves the pending entry, and recovery revokes by job
+// Issuance is recorded before it happens (issue 13): a `pending` entry for the job is made
+// durable before the provisioner is asked, and is replaced by the credential ids once they are
+// known. A crash in between leaves the pending entry, and recovery revokes by job
 // (`CredentialProvisioner.revokeJob`), so no credential is ever live and unrecorded.
 
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { KitError } from '../deps.js';
 import { withRetries, type RetryOptions } from './retry.js';
 import type { CredentialProvisioner } from './provisioner.js';
+import { FileLedgerBackend } from './file-ledger-backend.js';
+import type { LedgerBackend, LedgerChange, LedgerEntry } from './ledger-backend.js';
 
-export interface LedgerEntry {
-  id: string;
-  job_id: string;
-  parent_job_id?: string;
-  recorded_at: string;
-  /** Failed revocation attempts so far. */
-  attempts: number;
-  /** Issuance intent: credentials for `job_id` may exist upstream but their ids are not known yet. */
-  pending?: true;
-  last_error?: string;
-}
-
-interface LedgerFile {
-  version: 1;
-  outstanding: LedgerEntry[];
-}
+export type { LedgerBackend, LedgerChange, LedgerEntry };
 
 export interface RetryReport {
   revoked: string[];
@@ -44,10 +24,20 @@ export interface RetryReport {
 export class RevocationLedger {
   private readonly entries = new Map<string, LedgerEntry>();
   private writing: Promise<void> = Promise.resolve();
-  /** Orphan temp files (of dead processes) removed when this ledger was opened. */
+  /** Orphan temp files (of dead processes) removed when this (file) ledger was opened. */
   removedTempFiles: string[] = [];
 
-  private constructor(readonly path: string) {}
+  private constructor(
+    private readonly backend: LedgerBackend,
+    entries: readonly LedgerEntry[],
+  ) {
+    for (const e of entries) this.entries.set(e.id, { ...e });
+  }
+
+  /** The file path, or what else holds the ledger (for messages). */
+  get path(): string {
+    return this.backend.where;
+  }
 
   /** Loads the ledger at `path` (a missing file is an empty ledger; a corrupt one throws). */
   static async open(path: string): Promise<RevocationLedger> {
@@ -59,61 +49,52 @@ export class RevocationLedger {
    * Throws KitError ARCP_KIT_LEDGER_UNREADABLE (I/O) or ARCP_KIT_LEDGER_CORRUPT (content).
    */
   static openSync(path: string): RevocationLedger {
-    const ledger = new RevocationLedger(path);
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new KitError('ARCP_KIT_LEDGER_UNREADABLE', `revocation ledger ${path} cannot be read: ${(err as Error).message}`, { cause: err });
-      }
-    }
-    if (text !== undefined) {
-      let parsed: LedgerFile;
-      try {
-        parsed = JSON.parse(text) as LedgerFile;
-        if (parsed.version !== 1 || !Array.isArray(parsed.outstanding)) throw new Error('unexpected shape');
-      } catch (err) {
-        // Losing track of live credentials must be loud, not silently reset.
-        throw new KitError('ARCP_KIT_LEDGER_CORRUPT', `revocation ledger ${path} is unreadable`, { cause: err });
-      }
-      for (const e of parsed.outstanding) if (typeof e?.id === 'string') ledger.entries.set(e.id, { ...e });
-    }
-    ledger.removedTempFiles = removeOrphanTempFiles(path);
+    const { backend, entries, removedTempFiles } = FileLedgerBackend.openSync(path);
+    const ledger = new RevocationLedger(backend, entries);
+    ledger.removedTempFiles = removedTempFiles;
     return ledger;
+  }
+
+  /** A ledger on any backend, holding `entries` (what the backend had when it was loaded). */
+  static withBackend(backend: LedgerBackend, entries: readonly LedgerEntry[]): RevocationLedger {
+    return new RevocationLedger(backend, entries);
   }
 
   /** Before the provisioner is asked: the job may hold credentials from here on. */
   async recordIntent(jobId: string, parentJobId?: string): Promise<void> {
-    this.entries.set(pendingId(jobId), {
+    const entry: LedgerEntry = {
       id: pendingId(jobId),
       job_id: jobId,
       ...(parentJobId ? { parent_job_id: parentJobId } : {}),
       recorded_at: new Date().toISOString(),
       attempts: 0,
       pending: true,
-    });
-    await this.persist();
+    };
+    this.entries.set(entry.id, entry);
+    await this.persist({ save: [{ ...entry }], remove: [] });
   }
 
   /** The provisioner issued nothing: the intent is void. */
   async dropIntent(jobId: string): Promise<void> {
-    if (this.entries.delete(pendingId(jobId))) await this.persist();
+    if (this.entries.delete(pendingId(jobId))) await this.persist({ save: [], remove: [pendingId(jobId)] });
   }
 
-  /** Records newly issued credentials (replacing the job's intent); resolves once they are on disk. */
+  /** Records newly issued credentials (replacing the job's intent); resolves once they are durable. */
   async record(jobId: string, ids: readonly string[], parentJobId?: string): Promise<void> {
     const now = new Date().toISOString();
     // The intent goes only together with the ids, in the same write: never neither on disk.
-    this.entries.delete(pendingId(jobId));
+    const removed = this.entries.delete(pendingId(jobId));
+    const save: LedgerEntry[] = [];
     for (const id of ids) {
-      this.entries.set(id, { id, job_id: jobId, ...(parentJobId ? { parent_job_id: parentJobId } : {}), recorded_at: now, attempts: 0 });
+      const entry: LedgerEntry = { id, job_id: jobId, ...(parentJobId ? { parent_job_id: parentJobId } : {}), recorded_at: now, attempts: 0 };
+      this.entries.set(id, entry);
+      save.push({ ...entry });
     }
-    await this.persist();
+    await this.persist({ save, remove: removed ? [pendingId(jobId)] : [] });
   }
 
   async markRevoked(id: string): Promise<void> {
-    if (this.entries.delete(id)) await this.persist();
+    if (this.entries.delete(id)) await this.persist({ save: [], remove: [id] });
   }
 
   async noteFailure(id: string, error: unknown): Promise<void> {
@@ -121,7 +102,7 @@ export class RevocationLedger {
     if (e === undefined) return;
     e.attempts++;
     e.last_error = error instanceof Error ? error.message : String(error);
-    await this.persist();
+    await this.persist({ save: [{ ...e }], remove: [] });
   }
 
   outstanding(): LedgerEntry[] {
@@ -130,6 +111,16 @@ export class RevocationLedger {
 
   outstandingFor(jobId: string): LedgerEntry[] {
     return this.outstanding().filter((e) => e.job_id === jobId);
+  }
+
+  /**
+   * Takes in what another process sharing the backend recorded for `jobId` (a cluster node
+   * whose job this process is ending), so revoking the job revokes those too. A no-op for a
+   * backend nobody shares.
+   */
+  async adoptJob(jobId: string): Promise<void> {
+    if (!this.backend.loadJob) return;
+    for (const e of await this.backend.loadJob(jobId)) if (!this.entries.has(e.id)) this.entries.set(e.id, { ...e });
   }
 
   /**
@@ -151,9 +142,9 @@ export class RevocationLedger {
     return report;
   }
 
-  private persist(): Promise<void> {
-    const snapshot: LedgerFile = { version: 1, outstanding: this.outstanding() };
-    const next = this.writing.then(() => writeAtomically(this.path, JSON.stringify(snapshot, null, 2)));
+  private persist(change: LedgerChange): Promise<void> {
+    const snapshot = this.outstanding();
+    const next = this.writing.then(() => this.backend.write(change, snapshot));
     this.writing = next.catch(() => undefined); // a failed write does not block later ones
     return next;
   }
@@ -170,55 +161,4 @@ export function revokeEntry(provisioner: CredentialProvisioner, entry: LedgerEnt
     return Promise.reject(new Error(`credentials of job ${entry.job_id} may be live upstream (issuance was interrupted) and this provisioner cannot revoke by job (no revokeJob)`));
   }
   return provisioner.revokeJob(entry.job_id);
-}
-
-/** `<ledger>.<pid>.<hex>.tmp` of processes that no longer run; returns the names removed. */
-function removeOrphanTempFiles(path: string): string[] {
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.`;
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
-    try {
-      unlinkSync(join(dir, name));
-      removed.push(name);
-    } catch {
-      // someone else removed it first
-    }
-  }
-  return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
 }

@@ -5,14 +5,20 @@ import type { CredentialProvisioner, RetryOptions } from '../../authority/index.
 import type { AuditSink } from '../audit/audit-log.js';
 import type { JobHistory } from '../subscriptions/job-history.js';
 import type { SubscribePolicy } from '../subscriptions/subscribe-policy.js';
+import type { RuntimeStore } from '../../store/runtime-store.js';
 
 export interface AuthorityRuntimeOptions {
   /** §9.5 "MAY proactively terminate": end the job with LEASE_EXPIRED at expires_at. Default true. */
   proactiveExpiry?: boolean;
   /** §9.8 provisioner. Advertised only together with `revocationLedgerPath` (§14). */
   credentialProvisioner?: CredentialProvisioner;
-  /** Durable ledger of outstanding credential ids (JSON file), retried at start-up (§14). */
+  /**
+   * Durable ledger of outstanding credential ids (JSON file), retried at start-up (§14).
+   * Without it, a durable `store` (SQLite, Redis) holds the ledger; the memory store cannot.
+   */
   revocationLedgerPath?: string;
+  /** The store holding the ledger when no file is given: set by the runtime from its `store`. */
+  revocationStore?: RuntimeStore;
   /** Retry policy of provisioner calls (issue, rotate, revoke). */
   credentialRetry?: RetryOptions;
   /** §7.6/§14: who may observe (subscribe to, list) a job. Default: same principal only. */
@@ -32,6 +38,7 @@ export interface ResolvedAuthorityOptions {
   proactiveExpiry: boolean;
   credentialProvisioner?: CredentialProvisioner;
   revocationLedgerPath?: string;
+  revocationStore?: RuntimeStore;
   credentialRetry?: RetryOptions;
   subscribePolicy?: SubscribePolicy;
   listRetentionMs: number;
@@ -45,6 +52,7 @@ export function resolveAuthorityOptions(opts: AuthorityRuntimeOptions): Resolved
     proactiveExpiry: opts.proactiveExpiry ?? true,
     ...(opts.credentialProvisioner !== undefined ? { credentialProvisioner: opts.credentialProvisioner } : {}),
     ...(opts.revocationLedgerPath !== undefined ? { revocationLedgerPath: opts.revocationLedgerPath } : {}),
+    ...(opts.revocationStore !== undefined ? { revocationStore: opts.revocationStore } : {}),
     ...(opts.credentialRetry !== undefined ? { credentialRetry: opts.credentialRetry } : {}),
     ...(opts.subscribePolicy !== undefined ? { subscribePolicy: opts.subscribePolicy } : {}),
     listRetentionMs: retention * 1000,

@@ -27,7 +27,10 @@ export class AuthorityServices {
   /** Every job's sequenced output for `history: true` subscribers, independent of acks (issue 9). */
   readonly history: JobHistory;
   readonly delegation: DelegationService;
-  /** Present only with a provisioner AND a revocation ledger (§14: no ledger, no feature). */
+  /**
+   * Present only with a provisioner AND a durable revocation ledger (§14: no ledger, no
+   * feature): `revocationLedgerPath`, else a durable `store` (SQLite, Redis; not memory).
+   */
   readonly credentials: CredentialService | undefined;
   private readonly expiry: ExpiryTimers;
   private embedderRevocation: RuntimeHooks['revokeCredentials'];
@@ -44,10 +47,12 @@ export class AuthorityServices {
     core.jobs.onForget = (jobId) => this.history.forget(jobId);
     this.delegation = new DelegationService(core);
     this.expiry = new ExpiryTimers(core);
-    const { credentialProvisioner: provisioner, revocationLedgerPath: ledgerPath } = this.options;
+    const { credentialProvisioner: provisioner, revocationLedgerPath: path, revocationStore: store } = this.options;
+    // An explicit ledger file wins; else the store's ledger, only if the store survives the process.
+    const ledger = path !== undefined ? { path } : store?.durable ? { store } : undefined;
     this.credentials =
-      provisioner && ledgerPath
-        ? new CredentialService({ provisioner, ledgerPath, logger: log, ...(this.options.credentialRetry ? { retry: this.options.credentialRetry } : {}) })
+      provisioner && ledger
+        ? new CredentialService({ provisioner, ledger, logger: log, ...(this.options.credentialRetry ? { retry: this.options.credentialRetry } : {}) })
         : undefined;
   }
 
@@ -97,7 +102,13 @@ export class AuthorityServices {
     const embedderRevocation = hooks.revokeCredentials;
     if (this.credentials && !embedderRevocation) {
       const credentials = this.credentials;
-      hooks.revokeCredentials = { durable: true, revoke: (job) => credentials.revoke(job.jobId) };
+      hooks.revokeCredentials = {
+        // False once a store's ledger failed to load: then the feature is not advertised.
+        get durable() {
+          return credentials.usable;
+        },
+        revoke: (job) => credentials.revoke(job.jobId),
+      };
     }
     this.embedderRevocation = embedderRevocation;
     const userTerminal = hooks.onJobTerminal;
@@ -111,7 +122,7 @@ export class AuthorityServices {
     this.expiry.cancel(job);
     this.delegation.endChildren(job, state);
     // §9.8.2 MUST revoke at every terminal state (children first, via the manager's cascade).
-    this.credentials?.revoke(job.jobId);
+    this.credentials?.revoke(job.jobId, job.acceptedPayload?.credentials !== undefined);
     if (this.embedderRevocation) {
       const log = this.core.options.logger;
       Promise.resolve()

@@ -128,7 +128,10 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
   }
 }
 
-/** The authority-layer options with the journaling history and audit sink swapped in. */
+/**
+ * The authority-layer options with the journaling history and audit sink swapped in, and the
+ * store offered for the credential revocation ledger (used when durable and no file is given).
+ */
 export function withJournaledAuthority<O extends AuthorityRuntimeOptions>(binding: StoreBinding, opts: O, onAuditError: (err: unknown) => void): O {
-  return { ...opts, jobHistory: binding.history, auditLog: binding.auditSink(createAuditSink(opts.auditLog, onAuditError)) };
+  return { ...opts, jobHistory: binding.history, auditLog: binding.auditSink(createAuditSink(opts.auditLog, onAuditError)), revocationStore: binding.store };
 }
