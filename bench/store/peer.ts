@@ -21,9 +21,9 @@ export class Peer {
       const m = JSON.parse(String(d));
       for (const h of [...this.handlers]) h.each(m);
     });
-    ws.on('close', () => {
+    ws.on('close', (code, reason) => {
       this.closed = true;
-      for (const h of [...this.handlers]) h.fail(new Error('connection closed while waiting'));
+      for (const h of [...this.handlers]) h.fail(new Error(`connection closed while waiting (${code} ${String(reason)})`));
     });
     ws.on('error', () => undefined);
   }
