@@ -69,7 +69,7 @@ export async function runStoreBench(size: StoreBenchSize, sizeName: string): Pro
     });
     const stores = Object.keys(urls).filter((s) => s !== 'redis-b');
 
-    const perStore = await measureStreaming(urls, stores, size.events, size.rounds);
+    const perStore = await measureStreaming(procs, child, urls, stores, size.events, size.rounds);
 
     const pairs: Record<string, [string, string]> = Object.fromEntries(stores.map((s) => [`${s} same node`, [urls[s]!, urls[s]!]]));
     if (urls['redis-b']) pairs['redis other node'] = [urls.redis!, urls['redis-b']];
@@ -103,7 +103,7 @@ export function printStoreReport(r: StoreBenchReport): void {
   console.log(`bench store (node ${r.node}, ${r.size.name} size), ${r.throughput.events} log events per round, ${r.throughput.rounds} rounds`);
   console.log(`  load average at start ${r.loadAverage.start.map((x) => f(x, 2)).join(' ')}, at end ${r.loadAverage.end.map((x) => f(x, 2)).join(' ')}`);
   for (const [s, t] of Object.entries(r.throughput.perStore)) {
-    console.log(`  throughput ${s.padEnd(7)} ${f(t.eventsPerSec).padStart(8)} events/s  ratio to memory ${f(t.ratioToMemory, 3)} (median of round ratios ${f(t.medianRoundRatioToMemory, 3)})`);
+    console.log(`  throughput ${s.padEnd(7)} ${f(t.eventsPerSec).padStart(8)} events/s  ratio to memory ${f(t.ratioToMemory, 3)} (median of round ratios ${f(t.medianRoundRatioToMemory, 3)}), runtime CPU ${f(t.runtimeCpuUsPerEvent, 1)} µs/event`);
   }
   console.log(`  SQLite/memory ${f(r.throughput.perStore.sqlite!.ratioToMemory, 3)} (target >= 0.5)`);
   for (const [n, x] of Object.entries(r.resumeLatency)) console.log(`  resume ${n.padEnd(18)} median ${f(x.medianMs, 2)} ms (${x.samples} samples, ${x.replayedEvents}-event replay)`);

@@ -8,6 +8,8 @@ import type { RedisServer } from '../../test/store/support/redis-server.js';
 
 const CHILD = fileURLToPath(new URL('./runtime-child.ts', import.meta.url));
 const START_MS = 60_000;
+/** Redis nodes' liveness TTL in the bench (runtime-child.ts says why it is not the 3 s default). */
+const LIVENESS_MS = 30_000;
 
 export type Urls = Record<string, string>;
 
@@ -33,7 +35,7 @@ export class BenchProcesses {
   /** Forks runtime-child.ts with `env` and resolves once it listens, with its urls. */
   async forkRuntimes(env: Record<string, string>): Promise<{ child: ChildProcess; urls: Urls }> {
     const child = fork(CHILD, [], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, STORE_BENCH_LIVENESS_MS: String(LIVENESS_MS), ...env },
       execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -6,6 +6,9 @@
 //           redis-b) of one cluster, for the same-node / other-node resume pair;
 //   node    one runtime on Redis (STORE_BENCH_REDIS, node id STORE_BENCH_NODE_ID, key prefix
 //           STORE_BENCH_PREFIX): a node of the aggregate-throughput cluster.
+// Redis nodes get a liveness TTL of STORE_BENCH_LIVENESS_MS (store.bench.ts sets it): with the
+// default 3 s, a node starved of CPU on a shared machine missed its beat and another node swept
+// it as dead, taking its sessions over mid-flood (docs/store.md, Known gaps).
 // It sends {urls} once listening, then answers {cmd: 'mem'} (heap after GC) and {cmd: 'cpu'}
 // (process CPU time). It is stopped with SIGKILL: nothing here needs a graceful close, and a
 // cluster node's close() is not relied on (see docs/store.md).
@@ -18,6 +21,7 @@ import { FLOOD_AGENT } from './peer.js';
 /** The flood agent yields to the event loop every BATCH events so sockets can drain. */
 const BATCH = 1000;
 const SESSIONS = Number(process.env.STORE_BENCH_SESSIONS ?? 500);
+const LIVENESS = process.env.STORE_BENCH_LIVENESS_MS ? { livenessTtlMs: Number(process.env.STORE_BENCH_LIVENESS_MS) } : {};
 
 function runtimeOn(store: RuntimeStore | undefined): ARCPRuntime {
   // One principal on loopback holds every idle session: lift the per-principal and per-source
@@ -38,13 +42,13 @@ function runtimeOn(store: RuntimeStore | undefined): ARCPRuntime {
 async function stores(): Promise<{ name: string; store?: RuntimeStore }[]> {
   const redis = process.env.STORE_BENCH_REDIS;
   if (process.env.STORE_BENCH_ROLE === 'node') {
-    const store = await RedisRuntimeStore.connect(redis!, { nodeId: process.env.STORE_BENCH_NODE_ID!, prefix: process.env.STORE_BENCH_PREFIX! });
+    const store = await RedisRuntimeStore.connect(redis!, { nodeId: process.env.STORE_BENCH_NODE_ID!, prefix: process.env.STORE_BENCH_PREFIX!, ...LIVENESS });
     return [{ name: process.env.STORE_BENCH_NODE_ID!, store }];
   }
   const out: { name: string; store?: RuntimeStore }[] = [{ name: 'memory' }, { name: 'sqlite', store: new SqliteRuntimeStore(process.env.STORE_BENCH_SQLITE!) }];
   if (redis) {
-    out.push({ name: 'redis', store: await RedisRuntimeStore.connect(redis, { nodeId: 'bench-r1' }) });
-    out.push({ name: 'redis-b', store: await RedisRuntimeStore.connect(redis, { nodeId: 'bench-r2' }) });
+    out.push({ name: 'redis', store: await RedisRuntimeStore.connect(redis, { nodeId: 'bench-r1', ...LIVENESS }) });
+    out.push({ name: 'redis-b', store: await RedisRuntimeStore.connect(redis, { nodeId: 'bench-r2', ...LIVENESS }) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // RuntimeStore on SQLite (better-sqlite3): one file, WAL journal, every tick's writes in one
 // transaction (write-behind.ts), a tick's events of one session (and history entries of one job)
-// in one row (sqlite-schema.ts). With `synchronous = NORMAL` (the default here) a committed
-// transaction survives the process being killed (kill -9: the WAL is in the OS page cache);
+// in one row (sqlite-schema.ts), WAL checkpoints on a worker thread (sqlite-checkpointer.ts).
+// With `synchronous = NORMAL` (the default here) a committed transaction survives the process being killed (kill -9: the WAL is in the OS page cache);
 // `synchronous: 'full'` also survives power loss at the cost of an fsync per commit.
 // Records are JSON text beside the few columns queries need; frames are stored verbatim so a
 // resume after a restart replays the exact bytes first sent.
@@ -17,6 +17,7 @@ import type {
   SessionRecord,
   StoredEvent,
 } from './runtime-store.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSchema } from './sqlite-schema.js';
 import { WriteBehind } from './write-behind.js';
 
@@ -67,6 +68,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
   private readonly queue: WriteBehind<Op>;
   private readonly apply: (ops: Op[]) => void;
   private closed = false;
+  private readonly checkpointer: SqliteCheckpointer;
   private readonly q: ReturnType<SqliteRuntimeStore['prepare']>;
 
   constructor(
@@ -86,6 +88,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
     });
     const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`arcp store (sqlite ${path}): commit failed: ${String(err)}\n`));
     this.queue = new WriteBehind<Op>((ops) => this.apply(ops), onError);
+    this.db.pragma('wal_autocheckpoint = 0'); // the checkpointer's job, off the event loop
+    this.checkpointer = new SqliteCheckpointer(path, onError, () => {
+      if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000'); // SQLite's default, inline again
+    });
   }
 
   private prepare() {
@@ -302,6 +308,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    this.db.close();
+    await this.checkpointer.stop();
+    this.db.close(); // the last connection: SQLite checkpoints the WAL and removes it
   }
 }

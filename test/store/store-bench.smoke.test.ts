@@ -29,6 +29,7 @@ describe.skipIf(!haveRedis)('bench/store smoke', () => {
     for (const t of Object.values(r.throughput.perStore)) {
       expect(t.eventsPerSec).toBeGreaterThan(0);
       expect(finite(t.ratioToMemory) && finite(t.medianRoundRatioToMemory)).toBe(true);
+      expect(t.runtimeCpuUsPerEvent).toBeGreaterThan(0);
       expect(t.roundsMs).toHaveLength(1);
     }
     expect(Object.keys(r.resumeLatency).sort()).toEqual(['memory same node', 'redis other node', 'redis same node', 'sqlite same node']);
