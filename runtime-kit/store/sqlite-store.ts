@@ -1,6 +1,7 @@
 // RuntimeStore on SQLite (better-sqlite3): one file, WAL journal, every tick's writes in one
-// transaction (write-behind.ts). With `synchronous = NORMAL` (the default here) a committed
-// transaction survives the process being killed (kill -9: the WAL is in the OS page cache);
+// transaction (write-behind.ts), a tick's events of one session (and history entries of one job)
+// in one row (sqlite-schema.ts), WAL checkpoints on a worker thread (sqlite-checkpointer.ts).
+// With `synchronous = NORMAL` (the default here) a committed transaction survives the process being killed (kill -9: the WAL is in the OS page cache);
 // `synchronous: 'full'` also survives power loss at the cost of an fsync per commit.
 // Records are JSON text beside the few columns queries need; frames are stored verbatim so a
 // resume after a restart replays the exact bytes first sent.
@@ -18,6 +19,8 @@ import type {
   SessionRecord,
   StoredEvent,
 } from './runtime-store.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { openSchema } from './sqlite-schema.js';
 import { WriteBehind } from './write-behind.js';
 
 export interface SqliteStoreOptions {
@@ -26,22 +29,6 @@ export interface SqliteStoreOptions {
   /** A failed commit (disk full, I/O error). Default: written to stderr. */
   onError?: (err: unknown) => void;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, record TEXT NOT NULL,
-  freed_through INTEGER NOT NULL DEFAULT 0, acked_through INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
-  job_id TEXT, frame TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS jobs (job_id TEXT PRIMARY KEY, record TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS job_history (job_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL,
-  PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS idempotency_keys (principal TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY (principal, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS revocations (id TEXT PRIMARY KEY, record TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (n INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
-`;
-const SCHEMA_VERSION = '1';
 
 type Op =
   | { t: 'session'; r: SessionRecord }
@@ -57,6 +44,26 @@ type Op =
   | { t: 'drop-revocation'; id: string }
   | { t: 'audit'; r: AuditRecord };
 
+/** An event as stored in a chunk: [seq, type, job id or null, the frame verbatim]. */
+type EventTuple = [number, string, string | null, string];
+
+/** Lowest and highest seq (a loop: a tick can hold more entries than a spread call takes). */
+function span(seqs: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of seqs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
+/** The events and history entries of one tick, grouped into one chunk per session and per job. */
+interface TickChunks {
+  events: Map<string, EventTuple[]>;
+  history: Map<string, JobHistoryRecord[]>;
+}
+
 export class SqliteRuntimeStore implements RuntimeStore {
   readonly kind = 'sqlite';
   readonly durable = true;
@@ -64,6 +71,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
   private readonly queue: WriteBehind<Op>;
   private readonly apply: (ops: Op[]) => void;
   private closed = false;
+  private readonly checkpointer: SqliteCheckpointer;
   private readonly q: ReturnType<SqliteRuntimeStore['prepare']>;
   private readonly applyRevocations: (change: RevocationChange) => void;
 
@@ -75,19 +83,22 @@ export class SqliteRuntimeStore implements RuntimeStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema_version') as string | undefined;
-    if (version === undefined) this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
-    else if (version !== SCHEMA_VERSION) throw new Error(`${path}: store schema version ${version}, this arcp-kit reads ${SCHEMA_VERSION}`);
+    openSchema(this.db, path);
     this.q = this.prepare();
     this.apply = this.db.transaction((ops: Op[]) => {
-      for (const op of ops) this.applyOne(op);
+      const tick: TickChunks = { events: new Map(), history: new Map() };
+      for (const op of ops) this.applyOne(op, tick);
+      this.writeChunks(tick);
     });
     const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`arcp store (sqlite ${path}): commit failed: ${String(err)}\n`));
     this.queue = new WriteBehind<Op>((ops) => this.apply(ops), onError);
     this.applyRevocations = this.db.transaction((change: RevocationChange) => {
       for (const r of change.save) this.q.revocation.run(r.id, JSON.stringify(r));
       for (const id of change.remove) this.q.dropRevocation.run(id);
+    });
+    this.db.pragma('wal_autocheckpoint = 0'); // the checkpointer's job, off the event loop
+    this.checkpointer = new SqliteCheckpointer(path, onError, () => {
+      if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000'); // SQLite's default, inline again
     });
   }
 
@@ -97,15 +108,15 @@ export class SqliteRuntimeStore implements RuntimeStore {
       session: db.prepare(
         'INSERT INTO sessions (session_id, record) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET record = excluded.record',
       ),
-      event: db.prepare('INSERT OR REPLACE INTO events (session_id, seq, type, job_id, frame) VALUES (?, ?, ?, ?, ?)'),
+      eventChunk: db.prepare('INSERT INTO event_chunks (session_id, first_seq, last_seq, events) VALUES (?, ?, ?, ?)'),
       position: db.prepare('UPDATE sessions SET freed_through = ?, acked_through = ? WHERE session_id = ?'),
-      freeEvents: db.prepare('DELETE FROM events WHERE session_id = ? AND seq <= ?'),
+      freeEvents: db.prepare('DELETE FROM event_chunks WHERE session_id = ? AND last_seq <= ?'),
       dropSession: db.prepare('DELETE FROM sessions WHERE session_id = ?'),
-      dropEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
+      dropEvents: db.prepare('DELETE FROM event_chunks WHERE session_id = ?'),
       job: db.prepare('INSERT OR REPLACE INTO jobs (job_id, record) VALUES (?, ?)'),
-      history: db.prepare('INSERT OR REPLACE INTO job_history (job_id, seq, entry) VALUES (?, ?, ?)'),
+      historyChunk: db.prepare('INSERT INTO history_chunks (job_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)'),
       dropJob: db.prepare('DELETE FROM jobs WHERE job_id = ?'),
-      dropHistory: db.prepare('DELETE FROM job_history WHERE job_id = ?'),
+      dropHistory: db.prepare('DELETE FROM history_chunks WHERE job_id = ?'),
       key: db.prepare('INSERT OR REPLACE INTO idempotency_keys (principal, key, record) VALUES (?, ?, ?)'),
       dropKey: db.prepare('DELETE FROM idempotency_keys WHERE principal = ? AND key = ?'),
       revocation: db.prepare('INSERT OR REPLACE INTO revocations (id, record) VALUES (?, ?)'),
@@ -114,10 +125,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
       loadSessions: db.prepare('SELECT record FROM sessions').pluck(),
       loadSession: db.prepare('SELECT record FROM sessions WHERE session_id = ?').pluck(),
       loadPosition: db.prepare('SELECT freed_through, acked_through FROM sessions WHERE session_id = ?'),
-      loadEvents: db.prepare('SELECT seq, type, job_id AS jobId, frame FROM events WHERE session_id = ? AND seq > ? ORDER BY seq'),
+      loadEvents: db.prepare('SELECT events FROM event_chunks WHERE session_id = ? AND last_seq > ? ORDER BY rowid').pluck(),
       loadJobs: db.prepare('SELECT record FROM jobs').pluck(),
       loadJob: db.prepare('SELECT record FROM jobs WHERE job_id = ?').pluck(),
-      loadHistory: db.prepare('SELECT entry FROM job_history WHERE job_id = ? AND seq > ? ORDER BY seq').pluck(),
+      loadHistory: db.prepare('SELECT entries FROM history_chunks WHERE job_id = ? AND last_seq > ? ORDER BY rowid').pluck(),
       loadKeys: db.prepare('SELECT record FROM idempotency_keys').pluck(),
       loadKey: db.prepare('SELECT record FROM idempotency_keys WHERE principal = ? AND key = ?').pluck(),
       loadRevocations: db.prepare('SELECT record FROM revocations').pluck(),
@@ -128,32 +139,42 @@ export class SqliteRuntimeStore implements RuntimeStore {
     };
   }
 
-  private applyOne(op: Op): void {
+  /** Runs one op inside the tick's transaction; events and history entries go to `tick`. */
+  private applyOne(op: Op, tick: TickChunks): void {
     const q = this.q;
     switch (op.t) {
       case 'session':
         q.session.run(op.r.session_id, JSON.stringify(op.r));
         return;
-      case 'event':
-        q.event.run(op.s, op.e.seq, op.e.type, op.e.jobId ?? null, op.e.frame);
+      case 'event': {
+        const chunk = tick.events.get(op.s) ?? tick.events.set(op.s, []).get(op.s)!;
+        chunk.push([op.e.seq, op.e.type, op.e.jobId ?? null, op.e.frame]);
         return;
-      case 'free':
+      }
+      case 'free': {
         q.position.run(op.p.freed_through, op.p.acked_through, op.s);
         q.freeEvents.run(op.s, op.p.freed_through);
+        const chunk = tick.events.get(op.s);
+        if (chunk) tick.events.set(op.s, chunk.filter((e) => e[0] > op.p.freed_through));
         return;
+      }
       case 'drop-session':
         q.dropSession.run(op.s);
         q.dropEvents.run(op.s);
+        tick.events.delete(op.s);
         return;
       case 'job':
         q.job.run(op.r.job_id, JSON.stringify(op.r));
         return;
-      case 'history':
-        q.history.run(op.j, op.e.seq, JSON.stringify(op.e));
+      case 'history': {
+        const chunk = tick.history.get(op.j) ?? tick.history.set(op.j, []).get(op.j)!;
+        chunk.push(op.e);
         return;
+      }
       case 'drop-job':
         q.dropJob.run(op.j);
         q.dropHistory.run(op.j);
+        tick.history.delete(op.j);
         return;
       case 'key':
         q.key.run(op.r.principal, op.r.key, JSON.stringify(op.r));
@@ -170,6 +191,19 @@ export class SqliteRuntimeStore implements RuntimeStore {
       case 'audit':
         q.audit.run(JSON.stringify(op.r));
         return;
+    }
+  }
+
+  /** One row per session and per job that got entries this tick (after the tick's other ops). */
+  private writeChunks(tick: TickChunks): void {
+    for (const [s, events] of tick.events) {
+      if (events.length === 0) continue;
+      const [first, last] = span(events.map((e) => e[0]));
+      this.q.eventChunk.run(s, first, last, JSON.stringify(events));
+    }
+    for (const [j, entries] of tick.history) {
+      const [first, last] = span(entries.map((e) => e.seq));
+      this.q.historyChunk.run(j, first, last, JSON.stringify(entries));
     }
   }
 
@@ -237,11 +271,16 @@ export class SqliteRuntimeStore implements RuntimeStore {
   }
   async loadEvents(id: string, afterSeq = 0): Promise<{ events: StoredEvent[]; position: EventPosition }> {
     await this.flush();
-    const events = (this.q.loadEvents.all(id, afterSeq) as { seq: number; type: string; jobId: string | null; frame: string }[]).map((r) =>
-      r.jobId === null ? { seq: r.seq, type: r.type, frame: r.frame } : { seq: r.seq, type: r.type, jobId: r.jobId, frame: r.frame },
-    );
     const p = this.q.loadPosition.get(id) as { freed_through: number; acked_through: number } | undefined;
-    return { events, position: p ? { freed_through: p.freed_through, acked_through: p.acked_through } : { freed_through: 0, acked_through: 0 } };
+    const position = p ? { freed_through: p.freed_through, acked_through: p.acked_through } : { freed_through: 0, acked_through: 0 };
+    const after = Math.max(afterSeq, position.freed_through);
+    const bySeq = new Map<number, StoredEvent>(); // a seq written twice: the later write wins
+    for (const text of this.q.loadEvents.all(id, after) as string[]) {
+      for (const [seq, type, jobId, frame] of JSON.parse(text) as EventTuple[]) {
+        if (seq > after) bySeq.set(seq, jobId === null ? { seq, type, frame } : { seq, type, jobId, frame });
+      }
+    }
+    return { events: [...bySeq.values()].sort((a, b) => a.seq - b.seq), position };
   }
   async loadJobs(): Promise<JobRecord[]> {
     await this.flush();
@@ -254,7 +293,11 @@ export class SqliteRuntimeStore implements RuntimeStore {
   }
   async loadJobHistory(id: string, afterSeq = 0): Promise<JobHistoryRecord[]> {
     await this.flush();
-    return (this.q.loadHistory.all(id, afterSeq) as string[]).map((t) => JSON.parse(t) as JobHistoryRecord);
+    const bySeq = new Map<number, JobHistoryRecord>(); // a seq written twice: the later write wins
+    for (const text of this.q.loadHistory.all(id, afterSeq) as string[]) {
+      for (const e of JSON.parse(text) as JobHistoryRecord[]) if (e.seq > afterSeq) bySeq.set(e.seq, e);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
   async loadIdempotencyKeys(): Promise<IdempotencyKeyRecord[]> {
     await this.flush();
@@ -289,6 +332,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    this.db.close();
+    await this.checkpointer.stop();
+    this.db.close(); // the last connection: SQLite checkpoints the WAL and removes it
   }
 }

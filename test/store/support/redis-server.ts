@@ -17,6 +17,8 @@ async function portFree(port: number): Promise<boolean> {
 export interface RedisServer {
   url: string;
   port: number;
+  /** For a synchronous last-resort kill (a bench's process 'exit' handler). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startRedis(ports: readonly number[] = [7960, 7961, 7962, 7
     return {
       url: `redis://127.0.0.1:${port}`,
       port,
+      pid: child.pid!,
       stop: async () => {
         child.kill('SIGKILL');
         await exited;
