@@ -183,7 +183,7 @@ function rejectSubmit(session: Session, requestId: string, traceId: string, erro
 function replayIdempotent(ctx: HandlerContext, session: Session, requestId: string, job: Job): void {
   const payload = { ...job.acceptedPayload, request_id: requestId } as JobAcceptedPayload;
   session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
-  if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
+  if (job.terminal) ctx.core.runner.replayTerminal(session, job);
   else if (job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
 }
 
