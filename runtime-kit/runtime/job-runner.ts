@@ -166,7 +166,9 @@ export class JobRunner {
       job.terminal = { type: 'job.error', payload: fallback };
       this.outbox.emit(job, 'job.error', fallback);
     }
-    job.owner.untrackJob(job.jobId);
+    // With output still queued, the session stops tracking the job once its terminal is written
+    // (session.ts): notices it sends meanwhile (back_pressure, evictions) still attach to it.
+    if (job.pendingOutput === 0) job.owner.untrackJob(job.jobId);
     this.core.jobs.markTerminal(job, this.core.timers.monotonic());
     if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));
     this.observeEnd(job);
