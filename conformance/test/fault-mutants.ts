@@ -151,7 +151,7 @@ export const FAULTS: readonly Fault[] = [
     what: 'an idempotent hit on a finished job re-sends job.accepted but never the terminal',
     statement: 'S7.2-03',
     catchers: ['7.2/idempotency/finished-job-reaches-outcome'],
-    edits: [{ file: SUBMIT, find: '  if (job.terminal) session.emitSequenced(', replace: '  if (job.terminal && !$ON) session.emitSequenced(' }],
+    edits: [{ file: SUBMIT, find: '  if (job.terminal) ctx.core.runner.replayTerminal(session, job);', replace: '  if (job.terminal && !$ON) ctx.core.runner.replayTerminal(session, job);' }],
   },
   {
     name: 'idempotency-key-global',
