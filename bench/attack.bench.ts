@@ -85,16 +85,22 @@ export async function syncEmitters(url: string, sessions: number, events: number
     const started = performance.now();
     // batch > count: attack.flood never yields.
     streams.forEach((p, i) => p.send('job.submit', { agent: 'attack.flood', input: { count: events, size: 50, batch: events + 1 } }, { session_id: sids[i] }));
-    const ended = (p: RawWs): boolean => p.received.some((f) => f.type === 'job.result' || f.type === 'job.error');
-    const rtts: number[] = [];
     let finished = NaN;
-    for (let i = 0; rtts.length < minPings || streams.some((p) => !ended(p)); i++) {
+    let allEnded = false;
+    void Promise.all(streams.map((p) => p.find((f) => f.type === 'job.result' || f.type === 'job.error', 600_000))).then(
+      () => {
+        finished = performance.now() - started;
+        allEnded = true;
+      },
+      () => (allEnded = true), // a stream closed or timed out: counted as lost below
+    );
+    const rtts: number[] = [];
+    for (let i = 0; rtts.length < minPings || !allEnded; i++) {
       const nonce = `sync${i}`;
       const t0 = performance.now();
       pinger.send('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: pingSid });
       await pinger.find((f) => f.type === 'session.pong' && f.payload?.ping_nonce === nonce, 120_000);
       rtts.push(performance.now() - t0);
-      if (Number.isNaN(finished) && streams.every(ended)) finished = performance.now() - started;
       await new Promise((r) => setTimeout(r, 10));
       if (performance.now() - started > 600_000) break;
     }

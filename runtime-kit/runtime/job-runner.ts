@@ -11,6 +11,7 @@ import type { TerminalState } from './job-state.js';
 import type { Job, SequencedType } from './job.js';
 import { EmitOutbox } from './limits/emit-outbox.js';
 import type { PendingEmit } from './limits/pending-emits.js';
+import { StartPacer } from './limits/start-pacer.js';
 import type { Session } from './session.js';
 import { isoTime, schedule, type TimerHandle } from './timers.js';
 
@@ -23,6 +24,8 @@ export class JobRunner {
   private readonly timers = new Map<string, JobTimers>();
   /** Jobs' sequenced output, at most `maxFramesPerTick` frames per turn (limits/emit-outbox.ts). */
   readonly outbox: EmitOutbox;
+  /** Agents start one per turn (limits/start-pacer.ts). */
+  private readonly starts = new StartPacer();
 
   constructor(private readonly core: RuntimeCore) {
     this.outbox = new EmitOutbox({
@@ -59,8 +62,11 @@ export class JobRunner {
       maxChunkBytes: this.core.options.maxResultChunkBytes,
       maxResultBytes: this.core.options.maxResultBytes,
     });
-    // Start on a fresh turn so job.accepted and status running are out before agent output.
-    queueMicrotask(() => void this.run(job, ctx).catch((err) => this.logFailure(job, err)));
+    // Start on a fresh turn so job.accepted and status running are out before agent output, and
+    // one agent per turn so the poll phase runs between agents' first synchronous stretches.
+    this.starts.enqueue(() => {
+      if (!job.isTerminal) void this.run(job, ctx).catch((err) => this.logFailure(job, err)); // not if it timed out meanwhile
+    });
   }
 
   /** §7.4 from the owning session: the caller already sent job.cancelled. */
