@@ -64,9 +64,8 @@ export class JobRunner {
     });
     // Start on a fresh turn so job.accepted and status running are out before agent output, and
     // one agent per turn so the poll phase runs between agents' first synchronous stretches.
-    this.starts.enqueue(() => {
-      if (!job.isTerminal) void this.run(job, ctx).catch((err) => this.logFailure(job, err)); // not if it timed out meanwhile
-    });
+    // It runs even if the job ended meanwhile (timeout, cancel): it sees ctx.signal aborted.
+    this.starts.enqueue(() => void this.run(job, ctx).catch((err) => this.logFailure(job, err)));
   }
 
   /** §7.4 from the owning session: the caller already sent job.cancelled. */
