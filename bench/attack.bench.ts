@@ -59,6 +59,10 @@ export interface SyncEmitReport {
   burst_ms: number;
   lost_events: number;
   streams_not_gap_free: number;
+  /** How streams ended other than by their job's terminal: "close code reason" -> count. */
+  streams_closed: Record<string, number>;
+  /** Streams whose job ended in job.error (e.g. a pending-output cap), by code. */
+  job_errors: Record<string, number>;
 }
 
 /**
@@ -82,6 +86,8 @@ export async function syncEmitters(url: string, sessions: number, events: number
       streams.push(p);
       sids.push((await p.welcome('t-alice')).payload.session_id as string);
     }
+    const closes: Record<string, number> = {};
+    for (const p of streams) void p.closed.then(({ code, reason }) => void (closes[`${code} ${reason}`] = (closes[`${code} ${reason}`] ?? 0) + 1));
     const started = performance.now();
     // batch > count: attack.flood never yields.
     streams.forEach((p, i) => p.send('job.submit', { agent: 'attack.flood', input: { count: events, size: 50, batch: events + 1 } }, { session_id: sids[i] }));
@@ -94,6 +100,9 @@ export async function syncEmitters(url: string, sessions: number, events: number
       },
       () => (allEnded = true), // a stream closed or timed out: counted as lost below
     );
+    // The stream clients only read; §6.4 wants an idle peer to ping, or the runtime (which is
+    // busy sending, so it does not ping) declares them lost after two silent intervals.
+    const keepalive = setInterval(() => streams.forEach((p, i) => p.send('session.ping', { nonce: `keep${i}`, sent_at: new Date().toISOString() }, { session_id: sids[i] })), 5000);
     const rtts: number[] = [];
     for (let i = 0; rtts.length < minPings || !allEnded; i++) {
       const nonce = `sync${i}`;
@@ -104,9 +113,14 @@ export async function syncEmitters(url: string, sessions: number, events: number
       await new Promise((r) => setTimeout(r, 10));
       if (performance.now() - started > 600_000) break;
     }
+    clearInterval(keepalive);
     let lost = 0;
     let notGapFree = 0;
+    const jobErrors: Record<string, number> = {};
+    const closedBeforeEnd = { ...closes }; // read before the finally below terminates the rest
     for (const p of streams) {
+      const err = p.received.find((f) => f.type === 'job.error');
+      if (err) jobErrors[String(err.payload?.code)] = (jobErrors[String(err.payload?.code)] ?? 0) + 1;
       const logs = p.received.filter((f) => f.type === 'job.event' && f.payload?.kind === 'log').length;
       lost += Math.max(0, events - logs);
       const seqs = p.received.filter((f) => typeof f.event_seq === 'number').map((f) => f.event_seq!);
@@ -122,6 +136,8 @@ export async function syncEmitters(url: string, sessions: number, events: number
       burst_ms: Math.round(finished),
       lost_events: lost,
       streams_not_gap_free: notGapFree,
+      streams_closed: closedBeforeEnd,
+      job_errors: jobErrors,
     };
   } finally {
     for (const p of peers) p.terminate();
