@@ -237,7 +237,7 @@ export class ClusterBinding {
         return;
       case 'watch': {
         const job = this.core.jobs.get(msg.job_id as string);
-        if (!job || job.isTerminal) return;
+        if (!job || (job.isTerminal && job.pendingOutput === 0)) return; // a queued tail is still to come (limits/emit-outbox.ts)
         let nodes = this.watchers.get(job.jobId);
         if (!nodes) {
           nodes = new Set();
