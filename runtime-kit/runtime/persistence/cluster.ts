@@ -53,6 +53,7 @@ export class ClusterBinding {
   /** Local jobs whose output is forwarded to subscriber nodes: job id -> node ids. */
   private readonly watchers = new Map<string, Set<string>>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly core: RuntimeCore,
@@ -70,6 +71,7 @@ export class ClusterBinding {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
@@ -77,6 +79,7 @@ export class ClusterBinding {
   async claim(sessionId: string, presentedToken?: string): Promise<Session | undefined> {
     const local = this.core.sessions.get(sessionId);
     if (local) return local;
+    if (this.stopped) return undefined; // shutting down: take nothing over
     const record = await this.store.loadSession(sessionId);
     if (!record) return undefined;
     if (presentedToken !== undefined && tokenHash(presentedToken) !== record.resume_token_hash) return undefined;
