@@ -1,7 +1,8 @@
 // Issue 12 step 4: `arcp conformance` (the harness behind it, runConformance) against a 3-node
-// cluster sharing one real redis-server, every connection to a node picked at random (seeded, so
-// a failure replays) through a ws proxy, passes every check it passes against a single node
-// reached the same way (same proxy, same settings). Every run, not opt-in.
+// cluster sharing one real redis-server, every connection to a node picked at random (seeded)
+// through a ws proxy, and every resume to another node than the session's home, passes every
+// check it passes against a single node reached the same way (same proxy, same settings).
+// Every run, not opt-in.
 //
 // The nodes run with the in-process target's settings (short resume window, credentials with a
 // revocation ledger), so the timing and credential checks run too instead of skipping. What a
@@ -21,7 +22,7 @@ import { ReferenceProvisioner } from '../../runtime-kit/authority/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
 import { haveRedis, REDIS_BIN, startRedis, type RedisServer } from './support/redis-server.js';
-import { startWsProxy } from './support/ws-proxy.js';
+import { startWsProxy, type WsProxyRouter } from './support/ws-proxy.js';
 
 if (!haveRedis) console.warn(`[test/store] SKIP cluster conformance: ${REDIS_BIN} not found (apt-get install redis-server)`);
 
@@ -75,9 +76,37 @@ async function startNode(name: string, store?: RedisRuntimeStore): Promise<strin
   return server.url!;
 }
 
-async function certify(upstreams: string[]): Promise<RunResult> {
+/**
+ * A random node per connection, except that a resume always goes to a node other than the
+ * session's current home (learned from the welcomes): every resume check, and everything the
+ * harness does after a resume (cancel, subscribe, listing), then crosses nodes.
+ */
+function awayRouter(n: number): WsProxyRouter {
   const random = seeded(SEED);
-  const proxy = await startWsProxy(upstreams, () => Math.floor(random() * upstreams.length));
+  const home = new Map<string, number>();
+  return {
+    pick(first) {
+      let sid: unknown;
+      try {
+        const msg = first === undefined ? undefined : (JSON.parse(first) as { type?: string; payload?: { resume?: { session_id?: unknown } } });
+        if (msg?.type === 'session.hello') sid = msg.payload?.resume?.session_id;
+      } catch {
+        // not JSON (the robustness checks): any node
+      }
+      const at = typeof sid === 'string' ? home.get(sid) : undefined;
+      if (at === undefined || n === 1) return Math.floor(random() * n);
+      return (at + 1 + Math.floor(random() * (n - 1))) % n;
+    },
+    observe(upstream, frame) {
+      if (!frame.includes('"session.welcome"')) return;
+      const sid = (JSON.parse(frame) as { session_id?: string }).session_id;
+      if (sid) home.set(sid, upstream);
+    },
+  };
+}
+
+async function certify(upstreams: string[]): Promise<RunResult> {
+  const proxy = await startWsProxy(upstreams, awayRouter(upstreams.length));
   stops.push(() => proxy.close());
   const result = await runConformance({ target: proxy.url, token: 'tok-a', tokenB: 'tok-b', runs: RUNS, seed: SEED, output: 'silent' });
   if (upstreams.length > 1) expect(new Set(proxy.picks).size).toBe(upstreams.length);

@@ -6,7 +6,9 @@
 //     listing shows the seq of the job's terminal, not the one from before the handover;
 //   - a session that moves twice while its job runs on node A keeps receiving the job's live
 //     events, and when A is then killed (-9) the job ends with the restart terminal on the
-//     session's current node, with the client still connected there.
+//     session's current node, with the client still connected there;
+//   - a resume on another node with the right resume token but another principal's credentials
+//     is refused without moving the session (the claim checked only the token).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
@@ -29,7 +31,7 @@ afterAll(async () => {
 
 async function node(name: string): Promise<{ runtime: ARCPRuntime; url: string }> {
   const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, livenessTtlMs: 1000 });
-  const runtime = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined });
+  const runtime = new ARCPRuntime({ tokens: { t: 'alice', u: 'bob' }, store, logger: () => undefined });
   registerConformanceAgents(runtime);
   await runtime.ready();
   const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
@@ -127,4 +129,21 @@ describe.skipIf(!haveRedis)('cluster edge cases (shared redis-server)', () => {
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // gap-free on C
     await third.close();
   }, 90_000);
+
+  it("a resume on another node with another principal's credentials leaves the session at its home", async () => {
+    const [a, b] = [await node('who-a'), await node('who-b')];
+    const { peer: first, jobId } = await startThenDrop(a.url, 200, 1);
+    const intruder = await WsPeer.open(b.url);
+    const reply = await intruder.hello({ token: 'u', resume: { session_id: first.sessionId!, resume_token: first.resumeToken!, last_event_seq: 0 } });
+    expect(reply.type).toBe('session.error');
+    await intruder.close();
+    expect(a.runtime.sessions.get(first.sessionId!), 'the session left its home').toBeDefined();
+    expect(b.runtime.sessions.get(first.sessionId!)).toBeUndefined();
+    // and its owner still resumes at home, with the job running there
+    const again = await resumeOn(a.url, first);
+    expect((await again.find((m) => m.job_id === jobId && m.type === 'job.event')).session_id).toBe(first.sessionId);
+    again.send('job.cancel', {}, { job_id: jobId });
+    await again.terminal(jobId);
+    await again.close();
+  }, 60_000);
 });

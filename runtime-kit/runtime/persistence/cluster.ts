@@ -103,13 +103,15 @@ export class ClusterBinding {
   }
 
   /** Resume of a session this node does not hold: claim it (undefined when it cannot be). */
-  async claim(sessionId: string, presentedToken?: string): Promise<Session | undefined> {
+  async claim(sessionId: string, presentedToken?: string, principal?: string): Promise<Session | undefined> {
     const local = this.core.sessions.get(sessionId);
     if (local) return local;
     if (this.stopped) return undefined; // shutting down: take nothing over
     const record = await this.store.loadSession(sessionId);
     if (!record) return undefined;
     if (presentedToken !== undefined && tokenHash(presentedToken) !== record.resume_token_hash) return undefined;
+    // The resume will be refused (another principal's credentials): the session stays where it is.
+    if (principal !== undefined && principal !== record.principal) return undefined;
     const lock = `session:${sessionId}`;
     if (!(await this.bus.tryLock(lock, MAX_RELEASE_WAIT_MS + this.bus.livenessTtlMs * 4))) return undefined;
     this.claiming.set(sessionId, []);
