@@ -296,6 +296,7 @@ export class ClusterBinding {
         if (type !== 'job.event') {
           proxy.terminal = { type, payload: msg.payload };
           proxy.transition(((msg.payload as { final_status?: string }).final_status ?? 'error') as 'error');
+          this.proxySeq.delete(proxy.jobId);
         }
         for (const sink of proxy.sinks) sink.deliver(type, msg.payload, proxy);
         return;
