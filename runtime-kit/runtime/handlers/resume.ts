@@ -43,7 +43,7 @@ export function performResume(ctx: HandlerContext, req: ResumeRequest): void {
   const pinned = connection.session?.principal;
   if (req.authFailed || (pinned !== undefined && req.principal !== undefined && req.principal !== pinned)) return refuse(opaque);
   const principal = req.principal ?? pinned;
-  const preparing = req.prepared ? undefined : core.persistence?.prepareResume(req.sessionId, req.resumeToken, core.sessions.get(req.sessionId));
+  const preparing = req.prepared ? undefined : core.persistence?.prepareResume(req.sessionId, req.resumeToken, core.sessions.get(req.sessionId), principal);
   if (preparing) {
     return void preparing.then(() => connection.isOpen && performResume(ctx, { ...req, prepared: true }));
   }

@@ -3,12 +3,20 @@
 // the node they were submitted to and stay there.
 //   - Resume on another node: it claims the session (cluster lock), asks the home to release it;
 //     the home flushes, stops sequencing it and from then on forwards its jobs' output
-//     (`emit`) to the new home, which sequences, stores and sends it. The new home rebuilds the
-//     session from the store (events, ack position) and replays exactly, then live events.
+//     (`emit`) to the new home, which sequences, stores and sends it, and answers each with
+//     `sequenced` so the job's node keeps the job's last_event_seq and history current. The new
+//     home rebuilds the session from the store (events, ack position) and replays exactly, then
+//     live events. It tells the nodes running the session's jobs where the session lives now
+//     (`rehome`), so a session that moves again keeps its jobs' output; output still on its way
+//     to a former home is passed on by it.
 //   - A dead home (liveness key expired): the claimant takes over without asking, and ends the
 //     session's jobs that ran on the dead node with the restart terminal (restart-terminal.ts).
-//     A periodic sweep does the same for sessions nobody resumes, so every job of a dead node
-//     ends within about two liveness periods.
+//     A periodic sweep does the same for sessions nobody resumes, and the home of a session ends
+//     that session's jobs of a node that died after the claim, so every job of a dead node ends
+//     within about two liveness periods.
+//   - job.subscribe to a job of another node: its record and history from the store, then
+//     `watch` (with the last seq that history had) to the job's node, which sends what came
+//     after and then the live output.
 //   - job.cancel for a job on another node: checked against the job record (same rules as
 //     job-cancel.ts), job.cancelled sent here, `cancel` forwarded to the job's node.
 //   - session.list_jobs lists the records of every node's jobs (jobs of other nodes are
@@ -24,7 +32,7 @@ import { detachedOwner } from './detached-owner.js';
 import { runtimeRestartedError } from './restart-terminal.js';
 import { rebuildJob } from './restore.js';
 import { tokenHash } from './records.js';
-import { payloadDigest } from '../idempotency.js';
+import { isDeepStrictEqual } from 'node:util';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { StoreBinding } from './store-binding.js';
 
@@ -40,6 +48,18 @@ interface Emit extends ClusterMessage {
   job_id: string;
   trace_id?: string;
   payload: unknown;
+  /** The node the job runs on (the answer `sequenced` goes there, even through a former home). */
+  origin: string;
+  /** Per-job count of forwarded output at the origin: pairs the answer with its emit. */
+  fseq: number;
+}
+
+/** A session this node handed over while it still runs jobs here: where its output goes now. */
+interface Released {
+  session: Session;
+  to: string;
+  /** Sweeps that found no running job of it here; forgotten at the second (output in flight passed). */
+  idleSweeps: number;
 }
 
 export class ClusterBinding {
@@ -52,7 +72,15 @@ export class ClusterBinding {
   private readonly proxies = new Map<string, Job>();
   /** Local jobs whose output is forwarded to subscriber nodes: job id -> node ids. */
   private readonly watchers = new Map<string, Set<string>>();
+  /** Highest owner seq a proxy has seen (history or forwarded output), against duplicates. */
+  private readonly proxySeq = new Map<string, number>();
+  /** Sessions handed over by this node, by id (jobs here still emit through their old object). */
+  private readonly released = new Map<string, Released>();
+  /** Forwarded output awaiting its seq: job id -> fseq -> the envelope. */
+  private readonly unsequenced = new Map<string, Map<number, { type: SequencedType; payload: unknown }>>();
+  private readonly forwardCount = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly core: RuntimeCore,
@@ -70,16 +98,20 @@ export class ClusterBinding {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
   /** Resume of a session this node does not hold: claim it (undefined when it cannot be). */
-  async claim(sessionId: string, presentedToken?: string): Promise<Session | undefined> {
+  async claim(sessionId: string, presentedToken?: string, principal?: string): Promise<Session | undefined> {
     const local = this.core.sessions.get(sessionId);
     if (local) return local;
+    if (this.stopped) return undefined; // shutting down: take nothing over
     const record = await this.store.loadSession(sessionId);
     if (!record) return undefined;
     if (presentedToken !== undefined && tokenHash(presentedToken) !== record.resume_token_hash) return undefined;
+    // The resume will be refused (another principal's credentials): the session stays where it is.
+    if (principal !== undefined && principal !== record.principal) return undefined;
     const lock = `session:${sessionId}`;
     if (!(await this.bus.tryLock(lock, MAX_RELEASE_WAIT_MS + this.bus.livenessTtlMs * 4))) return undefined;
     this.claiming.set(sessionId, []);
@@ -106,6 +138,7 @@ export class ClusterBinding {
       }
       this.binding.restoredTokens.set(sessionId, latest.resume_token_hash);
       session.persist(); // now homed here
+      this.rehome(sessionId, jobs, previous);
       // Jobs of this session whose node is gone will never finish: end them here, in seq order.
       for (const record of jobs) {
         if (TERMINAL.has(record.status)) continue;
@@ -166,13 +199,17 @@ export class ClusterBinding {
       job.transition(record.status as 'success');
       job.terminal = record.terminal;
     }
+    const history = await this.store.loadJobHistory(jobId);
     this.binding.history.forget(jobId);
     this.binding.history.restore(
       jobId,
-      (await this.store.loadJobHistory(jobId)).map((h) => ({ seq: h.seq, type: h.type, traceId: h.trace_id, payload: h.payload })),
+      history.map((h) => ({ seq: h.seq, type: h.type, traceId: h.trace_id, payload: h.payload })),
     );
     this.proxies.set(jobId, job);
-    if (!job.isTerminal && record.node_id !== undefined) this.bus.send(record.node_id, { op: 'watch', from: this.nodeId, job_id: jobId });
+    const afterSeq = history.reduce((max, h) => Math.max(max, h.seq), 0);
+    this.proxySeq.set(jobId, afterSeq);
+    // The store lags the job's node: the node sends what its history has after `after_seq`.
+    if (!job.isTerminal && record.node_id !== undefined) this.bus.send(record.node_id, { op: 'watch', from: this.nodeId, job_id: jobId, after_seq: afterSeq });
   }
 
   remoteJob(jobId: string): Job | undefined {
@@ -187,7 +224,7 @@ export class ClusterBinding {
   async answerIdempotent(session: Session, requestId: string, key: string, submitPayload: unknown, reject: (jobId: string) => void): Promise<boolean> {
     const rec = await this.store.loadIdempotencyKey(session.principal, key);
     if (!rec || Date.now() - rec.created_at >= this.core.options.idempotencyTtlMs) return false;
-    if ((rec.payload_digest ?? payloadDigest(rec.submit_payload)) !== payloadDigest(submitPayload)) {
+    if (!isDeepStrictEqual(rec.submit_payload, submitPayload)) {
       reject(rec.job_id);
       return true;
     }
@@ -235,30 +272,31 @@ export class ClusterBinding {
       case 'emit':
         this.deliver(msg as Emit);
         return;
-      case 'watch': {
-        const job = this.core.jobs.get(msg.job_id as string);
-        if (!job || (job.isTerminal && job.pendingOutput === 0)) return; // a queued tail is still to come (limits/emit-outbox.ts)
-        let nodes = this.watchers.get(job.jobId);
-        if (!nodes) {
-          nodes = new Set();
-          this.watchers.set(job.jobId, nodes);
-          job.sinks.add({
-            deliver: (type, payload, j) => {
-              for (const node of nodes!) this.bus.send(node, { op: 'job-output', from: this.nodeId, job_id: j.jobId, type, payload });
-              if (type !== 'job.event') this.watchers.delete(j.jobId);
-            },
-          });
-        }
-        nodes.add(msg.from);
+      case 'sequenced':
+        this.sequenced(msg.job_id as string, msg.fseq as number, msg.seq as number | null);
+        return;
+      case 'rehome': {
+        const entry = this.released.get(msg.session_id as string);
+        if (entry) entry.to = msg.to as string;
         return;
       }
+      case 'watch':
+        this.watch(msg.job_id as string, msg.from, typeof msg.after_seq === 'number' ? msg.after_seq : 0);
+        return;
       case 'job-output': {
         const proxy = this.proxies.get(msg.job_id as string);
         if (!proxy || proxy.isTerminal) return;
         const type = msg.type as SequencedType;
+        if (typeof msg.seq === 'number') {
+          if (msg.seq <= (this.proxySeq.get(proxy.jobId) ?? 0)) return; // already had it (history)
+          this.proxySeq.set(proxy.jobId, msg.seq);
+          // Later subscribers on this node replay it too.
+          this.binding.history.restore(proxy.jobId, [{ seq: msg.seq, type, traceId: proxy.traceId, payload: msg.payload }]);
+        }
         if (type !== 'job.event') {
           proxy.terminal = { type, payload: msg.payload };
           proxy.transition(((msg.payload as { final_status?: string }).final_status ?? 'error') as 'error');
+          this.proxySeq.delete(proxy.jobId);
         }
         for (const sink of proxy.sinks) sink.deliver(type, msg.payload, proxy);
         return;
@@ -275,10 +313,9 @@ export class ClusterBinding {
   private async release(sessionId: string, to: string): Promise<void> {
     const session = this.core.sessions.get(sessionId);
     if (session) {
-      session.redirect = (type, jobId, traceId, payload) => {
-        this.bus.send(to, { op: 'emit', from: this.nodeId, session_id: sessionId, type, job_id: jobId, ...(traceId !== undefined ? { trace_id: traceId } : {}), payload });
-        return undefined;
-      };
+      const entry: Released = { session, to, idleSweeps: 0 };
+      this.released.set(sessionId, entry);
+      session.redirect = (type, jobId, traceId, payload) => this.forward(entry, type, jobId, traceId, payload);
       this.core.sessions.release(session);
       this.binding.events.forgetLocal(sessionId);
       void session.connection?.close('session resumed on another node');
@@ -294,11 +331,100 @@ export class ClusterBinding {
       return;
     }
     const session = this.core.sessions.get(emit.session_id);
-    if (!session) return this.log('output for a session this node does not hold', emit.session_id);
+    if (!session) {
+      // Handed over again meanwhile: pass it on to where the session lives now.
+      const moved = this.released.get(emit.session_id);
+      if (moved && moved.to !== this.nodeId) return this.bus.send(moved.to, { ...emit, from: this.nodeId });
+      return this.log('output for a session this node does not hold', emit.session_id);
+    }
     const seq = session.emitSequenced(emit.type, emit.job_id, emit.trace_id, emit.payload);
     if (seq !== undefined) {
       this.store.appendJobHistory(emit.job_id, { seq, type: emit.type, ...(emit.trace_id ? { trace_id: emit.trace_id } : {}), payload: emit.payload });
     }
+    this.bus.send(emit.origin ?? emit.from, { op: 'sequenced', from: this.nodeId, job_id: emit.job_id, fseq: emit.fseq, seq: seq ?? null });
+  }
+
+  /** Output of a local job whose session this node handed over: to its current home. */
+  private forward(entry: Released, type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown): number | undefined {
+    const sessionId = entry.session.id;
+    if (entry.to === this.nodeId) {
+      // The session came back: its new object here sequences it (the job keeps the old one).
+      return this.core.sessions.get(sessionId)?.emitSequenced(type, jobId, traceId, payload);
+    }
+    const fseq = (this.forwardCount.get(jobId) ?? 0) + 1;
+    this.forwardCount.set(jobId, fseq);
+    let pending = this.unsequenced.get(jobId);
+    if (!pending) this.unsequenced.set(jobId, (pending = new Map()));
+    pending.set(fseq, { type, payload });
+    this.bus.send(entry.to, { op: 'emit', from: this.nodeId, origin: this.nodeId, fseq, session_id: sessionId, type, job_id: jobId, ...(traceId !== undefined ? { trace_id: traceId } : {}), payload });
+    return undefined;
+  }
+
+  /**
+   * The home sequenced forwarded output of a local job: the job's last_event_seq and its
+   * history here catch up (listings, subscribers on this node), and an ended job's record is
+   * written again with the terminal's seq.
+   */
+  private sequenced(jobId: string, fseq: number, seq: number | null): void {
+    const pending = this.unsequenced.get(jobId);
+    const out = pending?.get(fseq);
+    if (!pending || !out) return;
+    for (const k of pending.keys()) if (k <= fseq) pending.delete(k); // earlier ones were lost on the way
+    if (pending.size === 0) this.unsequenced.delete(jobId);
+    const job = this.core.jobs.get(jobId);
+    if (!job || seq === null || seq <= job.lastEventSeq) return;
+    job.lastEventSeq = seq;
+    this.binding.history.restore(jobId, [{ seq, type: out.type, traceId: job.traceId, payload: out.payload }]);
+    if (job.isTerminal) {
+      this.binding.jobEnded(job);
+      if (!this.unsequenced.has(jobId)) this.forwardCount.delete(jobId);
+    }
+  }
+
+  /**
+   * Tells the nodes running this session's jobs that it lives here now; a local job whose owner
+   * object was handed over earlier emits through this node's new object again.
+   */
+  private rehome(sessionId: string, jobs: readonly JobRecord[], previous: string | undefined): void {
+    const nodes = new Set<string>();
+    for (const j of jobs) if (!TERMINAL.has(j.status) && j.node_id !== undefined) nodes.add(j.node_id);
+    const local = this.released.get(sessionId);
+    if (local) local.to = this.nodeId;
+    nodes.delete(this.nodeId);
+    if (previous !== undefined) nodes.delete(previous); // its release already points here
+    for (const node of nodes) this.bus.send(node, { op: 'rehome', from: this.nodeId, session_id: sessionId, to: this.nodeId });
+  }
+
+  /** A subscriber node follows a local job: what it missed after `afterSeq`, then live output. */
+  private watch(jobId: string, watcher: string, afterSeq: number): void {
+    const job = this.core.jobs.get(jobId);
+    if (!job) return;
+    const send = (type: SequencedType, payload: unknown, seq: number | undefined): void =>
+      this.bus.send(watcher, { op: 'job-output', from: this.nodeId, job_id: jobId, type, payload, ...(seq !== undefined ? { seq } : {}) });
+    let sentTerminal = false;
+    for (const h of this.binding.history.after(jobId, afterSeq)) {
+      send(h.type, h.payload, h.seq);
+      if (h.type !== 'job.event') sentTerminal = true;
+    }
+    if (job.isTerminal && job.pendingOutput === 0) {
+      // Ended (its tail written: limits/emit-outbox.ts) before the watch arrived; its terminal may not be in the history yet (handed over).
+      if (!sentTerminal && job.terminal) send(job.terminal.type, job.terminal.payload, undefined);
+      return;
+    }
+    let nodes = this.watchers.get(jobId);
+    if (!nodes) {
+      nodes = new Set();
+      this.watchers.set(jobId, nodes);
+      job.sinks.add({
+        deliver: (type, payload, j) => {
+          // The owner seq is known here only while this node sequences the session.
+          const seq = j.owner.redirect && this.released.get(j.sessionId)?.to !== this.nodeId ? undefined : j.lastEventSeq;
+          for (const node of nodes!) send(type, payload, seq);
+          if (type !== 'job.event') this.watchers.delete(j.jobId);
+        },
+      });
+    }
+    nodes.add(watcher);
   }
 
   /** A job of a dead node: its terminal, sequenced in its (now local) session, and its record. */
@@ -310,6 +436,7 @@ export class ClusterBinding {
 
   /** Sessions whose home died and that nobody resumes: claim them so their jobs end. */
   private async sweepDeadNodes(): Promise<void> {
+    this.forgetIdleReleased();
     const dead = new Map<string, boolean>();
     const isDead = async (node: string): Promise<boolean> => {
       if (!dead.has(node)) dead.set(node, node !== this.nodeId && !(await this.bus.isAlive(node)));
@@ -318,12 +445,32 @@ export class ClusterBinding {
     for (const record of await this.store.loadJobs()) {
       if (TERMINAL.has(record.status) || record.node_id === undefined || !(await isDead(record.node_id))) continue;
       if (this.core.jobs.get(record.job_id)) continue;
-      if (await this.store.loadSession(record.session_id)) {
-        await this.claim(record.session_id); // ends the session's jobs of dead nodes (or another node is)
+      const home = this.core.sessions.get(record.session_id);
+      if (home) {
+        // The session lives here; its job's node died after the claim: end the job here.
+        this.endOrphan(record, home);
+        continue;
+      }
+      const session = await this.store.loadSession(record.session_id);
+      if (session) {
+        // A live home ends its own session's orphans (above); taking the session from it would
+        // cut its client off. Otherwise claim it: that ends its jobs of dead nodes.
+        if (session.node_id !== undefined && session.node_id !== this.nodeId && !(await isDead(session.node_id))) continue;
+        await this.claim(record.session_id);
       } else {
         // The session is gone: the job ends without a stream (listed as error).
         this.endOrphan(record, detachedOwner(this.core, record.session_id, record.principal));
       }
+    }
+  }
+
+  private forgetIdleReleased(): void {
+    if (this.released.size === 0) return;
+    const running = new Set<Session>();
+    for (const job of this.core.jobs.values()) if (!job.isTerminal) running.add(job.owner);
+    for (const [id, entry] of this.released) {
+      if (running.has(entry.session)) entry.idleSweeps = 0;
+      else if (++entry.idleSweeps >= 2) this.released.delete(id);
     }
   }
 

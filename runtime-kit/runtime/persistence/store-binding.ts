@@ -92,20 +92,29 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
    * Before a resume looks the session up: a restored session learns its token once a client
    * presents the one whose hash was stored (the token itself is never stored).
    */
-  prepareResume(sessionId: string | undefined, presentedToken: string, session: Session | undefined): Promise<void> | undefined {
+  prepareResume(sessionId: string | undefined, presentedToken: string, session: Session | undefined, principal?: string): Promise<void> | undefined {
     if (sessionId === undefined) return undefined;
     if (session === undefined) {
       // Held by another node (or by nobody since its node died): claim it, then check the token.
+      // A claim that fails (unknown session, wrong token, another claimant) is final: the resume
+      // is refused. Claiming again would loop, and on a closed store the rejections come back
+      // without I/O, so the loop would starve the event loop and close() would never end.
       return this.cluster
-        ?.claim(sessionId, presentedToken)
+        ?.claim(sessionId, presentedToken, principal)
         .catch(() => undefined) // the store is unreachable: refused like an unknown session
-        .then((claimed) => void this.prepareResume(sessionId, presentedToken, claimed ?? undefined));
+        .then((claimed) => {
+          if (claimed) this.learnToken(sessionId, presentedToken, claimed);
+        });
     }
+    this.learnToken(sessionId, presentedToken, session);
+    return undefined;
+  }
+
+  private learnToken(sessionId: string, presentedToken: string, session: Session): void {
     const hash = this.restoredTokens.get(sessionId);
     if (hash === undefined || tokenHash(presentedToken) !== hash) return;
     this.restoredTokens.delete(sessionId);
     session.resumeToken = presentedToken;
-    return undefined;
   }
 
   get nodeId(): string | undefined {

@@ -84,6 +84,14 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   session.sendControl(envelope<JobSubscribed>('job.subscribed', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
 
   for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));
-  // The owner already receives the job's events live: no second copy in its own session.
-  if (session !== job.owner) deps.registry.add(job, session, showCredentials);
+  // A job that ended before the subscribe (history false, so nothing was replayed): its terminal
+  // alone, so the subscriber still learns the outcome instead of waiting for one that never comes.
+  // Nothing emitted before the subscribe is replayed (S7.6-03 concerns the job's events).
+  if (!req.history && job.isTerminal && job.terminal && session.id !== job.sessionId) {
+    session.emitSequenced(job.terminal.type, job.jobId, job.traceId, redactForwardedPayload(job.terminal.type, job.terminal.payload, showCredentials));
+  }
+  // The owner already receives the job's events live: no second copy in its own session. Compared
+  // by id, not object: in a cluster the job's owner object may be a stand-in (a job of another
+  // node) or the session's object from before it moved away and back (persistence/cluster.ts).
+  if (session.id !== job.sessionId) deps.registry.add(job, session, showCredentials);
 }

@@ -219,4 +219,17 @@ describe('job.subscribe (§7.6)', () => {
     expect(sub.payload.current_status).toBe('success');
     expect((await w.terminal(jobId)).payload.result).toEqual({ x: 1 });
   });
+
+  it('subscribing without history to a job that already ended gets its terminal alone (nothing before it is replayed)', async () => {
+    runtime = authorityRuntime();
+    const a = await alice(runtime);
+    const jobId = (await submitAccepted(a, 'conformance.chatty', { n: 3 })).payload.job_id;
+    await a.terminal(jobId);
+    const w = await alice2(runtime);
+    const sub = await subscribeTo(w, jobId, { history: false });
+    expect(sub.payload.current_status).toBe('success');
+    const end = await w.terminal(jobId);
+    expect(end.session_id).toBe(w.sessionId);
+    expect(w.received.filter((m) => m.job_id === jobId && m.type === 'job.event')).toEqual([]);
+  });
 });
