@@ -18,7 +18,7 @@ interface Delegation {
 }
 
 /** Runs conformance.delegator and returns the child's own frames (accepted, events, terminal). */
-async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
+export async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
   const parentAccepted = await ctx.submitRaw(s, AGENTS.delegator, child, parent);
   require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`, parentAccepted);
   const parentId = String(parentAccepted.job_id ?? field(parentAccepted, 'payload', 'job_id'));

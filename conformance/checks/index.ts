@@ -38,6 +38,11 @@ import { acceptedEchoChecks } from './accepted-echo.js';
 import { budgetCurrencyChecks } from './budget-currencies.js';
 import { delegationChildBudgetChecks } from './delegation-child-budget.js';
 import { progressBoundChecks } from './progress-bounds.js';
+import { listingWalkChecks } from './listing-walks.js';
+import { subscriptionEdgeChecks } from './subscription-edges.js';
+import { resumeCoverageChecks } from './resume-coverage.js';
+import { budgetGaugeChecks } from './budget-gauge.js';
+import { delegationChildAcceptedChecks } from './delegation-child-accepted.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -93,6 +98,12 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...budgetCurrencyChecks,
   ...delegationChildBudgetChecks,
   ...progressBoundChecks,
+  // blind spots an independent author's faults found (fault-mutants-attack.ts)
+  ...listingWalkChecks,
+  ...subscriptionEdgeChecks,
+  ...resumeCoverageChecks,
+  ...budgetGaugeChecks,
+  ...delegationChildAcceptedChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,
