@@ -3,10 +3,11 @@
 // unsubscribe ends only the subscription it names; job.subscribed describes the job as it is
 // *now* (a finished job's final status, its current budget counters, its lease_constraints),
 // not a snapshot cached at acceptance. Verdicts come from the job.subscribed frame compared
-// with what the owner's own wire showed (job.accepted, cost metrics, the terminal).
+// with what the owner's own wire showed (job.accepted, cost metrics, the terminal). An unknown
+// job_id gets JOB_NOT_FOUND on subscribe too (only the cancel path was checked).
 import { envelope, field, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
-import { AGENTS, scenario } from './define.js';
+import { AGENTS, requireErrorCode, scenario } from './define.js';
 import { NotApplicable, require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
 import { eventsOf, subscribe } from './wire-probes.js';
@@ -32,6 +33,19 @@ function spentOnWire(frames: readonly Envelope[], jobId: string, currency: strin
 }
 
 export const subscriptionEdgeChecks: CheckDef[] = [
+  scenario({
+    id: '7.6/subscribe/unknown-job',
+    statements: ['S12-03'],
+    spec: '§7.6, §12',
+    level: 'MUST',
+    title: 'job.subscribe for a job_id that was never issued gets JOB_NOT_FOUND (§12: referenced job_id does not exist), as job.cancel does',
+    feature: 'subscribe',
+    async run(ctx) {
+      const s = await ctx.open('A');
+      const reply = await subscribe(s, 'job_01JZZZZZZZZZZZZZZZZZZZZZZZ', { history: false });
+      requireErrorCode(reply, ['JOB_NOT_FOUND'], 'subscribe to an unknown job');
+    },
+  }),
   scenario({
     id: '7.6/subscribe/from-seq-without-history',
     statements: ['S7.6-03'],

@@ -101,7 +101,7 @@ export const FAULTS_ATTACK: readonly Fault[] = [
     name: 'attack-subscribe-unknown-invalid-request',
     what: 'job.subscribe of an unknown job answers INVALID_REQUEST ("no such job") instead of JOB_NOT_FOUND, while another principal\'s job still gets JOB_NOT_FOUND',
     statement: 'S12-03',
-    catchers: ['6.6/isolation/finished-job-invisible'],
+    catchers: ['7.6/subscribe/unknown-job'],
     edits: [{ file: SUBSCRIBE, find: "    audit('not_found', 'unknown job');\n    return session.sendError(arcpError('JOB_NOT_FOUND',", replace: "    audit('not_found', 'unknown job');\n    return session.sendError(arcpError($ON ? 'INVALID_REQUEST' : 'JOB_NOT_FOUND'," }],
   },
   {
