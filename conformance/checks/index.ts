@@ -44,6 +44,11 @@ import { credentialRotationChecks } from './credential-rotation.js';
 import { versionPinningChecks } from './version-pinning.js';
 import { expiryGraceChecks } from './expiry-grace.js';
 import { credentialTransportChecks } from './credential-transport.js';
+import { listingWalkChecks } from './listing-walks.js';
+import { subscriptionEdgeChecks } from './subscription-edges.js';
+import { resumeCoverageChecks } from './resume-coverage.js';
+import { budgetGaugeChecks } from './budget-gauge.js';
+import { delegationChildAcceptedChecks } from './delegation-child-accepted.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -108,6 +113,12 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...credentialRotationChecks,
   ...expiryGraceChecks,
   ...credentialTransportChecks,
+  // blind spots an independent author's faults found (fault-mutants-attack.ts)
+  ...listingWalkChecks,
+  ...subscriptionEdgeChecks,
+  ...resumeCoverageChecks,
+  ...budgetGaugeChecks,
+  ...delegationChildAcceptedChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

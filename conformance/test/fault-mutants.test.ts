@@ -26,9 +26,14 @@ import { heartbeatTimingChecks } from '../checks/heartbeat-timing.js';
 import { acceptedEchoChecks } from '../checks/accepted-echo.js';
 import { budgetCurrencyChecks } from '../checks/budget-currencies.js';
 import { delegationChildBudgetChecks } from '../checks/delegation-child-budget.js';
+import { listingWalkChecks } from '../checks/listing-walks.js';
+import { subscriptionEdgeChecks } from '../checks/subscription-edges.js';
+import { resumeCoverageChecks } from '../checks/resume-coverage.js';
+import { budgetGaugeChecks } from '../checks/budget-gauge.js';
+import { delegationChildAcceptedChecks } from '../checks/delegation-child-accepted.js';
 
 /** Checks added for issue 8 item 2 and by attacking the harness: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks, ...budgetCurrencyChecks, ...delegationChildBudgetChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks, ...budgetCurrencyChecks, ...delegationChildBudgetChecks, ...listingWalkChecks, ...subscriptionEdgeChecks, ...resumeCoverageChecks, ...budgetGaugeChecks, ...delegationChildAcceptedChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

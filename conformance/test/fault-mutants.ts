@@ -8,6 +8,7 @@
 
 import { FAULTS_S2_S7 } from './fault-mutants-s2-s7.js';
 import { FAULTS_S8_S14 } from './fault-mutants-s8-s14.js';
+import { FAULTS_ATTACK } from './fault-mutants-attack.js';
 
 export interface Mutation {
   /** Path from the repository root. */
@@ -580,6 +581,7 @@ export const FAULTS: readonly Fault[] = [
   },
   ...FAULTS_S2_S7,
   ...FAULTS_S8_S14,
+  ...FAULTS_ATTACK,
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
