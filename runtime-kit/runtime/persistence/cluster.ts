@@ -32,7 +32,7 @@ import { detachedOwner } from './detached-owner.js';
 import { runtimeRestartedError } from './restart-terminal.js';
 import { rebuildJob } from './restore.js';
 import { tokenHash } from './records.js';
-import { isDeepStrictEqual } from 'node:util';
+import { payloadDigest } from '../idempotency.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { StoreBinding } from './store-binding.js';
 
@@ -224,7 +224,7 @@ export class ClusterBinding {
   async answerIdempotent(session: Session, requestId: string, key: string, submitPayload: unknown, reject: (jobId: string) => void): Promise<boolean> {
     const rec = await this.store.loadIdempotencyKey(session.principal, key);
     if (!rec || Date.now() - rec.created_at >= this.core.options.idempotencyTtlMs) return false;
-    if (!isDeepStrictEqual(rec.submit_payload, submitPayload)) {
+    if ((rec.payload_digest ?? payloadDigest(rec.submit_payload)) !== payloadDigest(submitPayload)) {
       reject(rec.job_id);
       return true;
     }
