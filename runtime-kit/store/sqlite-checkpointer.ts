@@ -44,6 +44,9 @@ export class SqliteCheckpointer {
 
   /** Stops the worker and waits until its connection is closed. */
   async stop(): Promise<void> {
+    // unref'd while it runs; awaited here, so it must hold the process open until it exits (a
+    // CLI that opens and closes a store at once otherwise ends with exit 13, unsettled await)
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
