@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { connectWebSocket, JwtAuthenticator, ManualClock, ReferenceProvisioner, WebSocketServerTransport, type CredentialProvisioner } from '../../runtime-kit/index.js';
 import { InboundIdWindow } from '../../runtime-kit/runtime/inbound-ids.js';
@@ -345,7 +345,8 @@ describe('envelope id dedupe (known gap (a), catalog §10 #3)', () => {
     for (let i = 0; i < 5_000; i++) a.send('job.unsubscribe', { job_id: 'job_none' }, { id: `msg_flood_${i}` });
     a.send('job.submit', { agent: 'count', input: {} }, { id });
     await a.find((m) => m.type === 'job.accepted' && m.payload.request_id === id && m.job_id !== a.ofType('job.accepted')[0]!.job_id);
-    expect(runs).toBe(2);
+    // agents start one per event-loop turn after their job.accepted (limits/start-pacer.ts)
+    await vi.waitFor(() => expect(runs).toBe(2));
   });
 });
 
