@@ -157,7 +157,11 @@ export const FAULTS: readonly Fault[] = [
     what: 'an idempotent hit on a finished job re-sends job.accepted but never the terminal',
     statement: 'S7.2-03',
     catchers: ['7.2/idempotency/finished-job-reaches-outcome'],
-    edits: [{ file: SUBMIT, find: '  if (job.terminal) ctx.core.runner.replayTerminal(session, job);', replace: '  if (job.terminal && !$ON) ctx.core.runner.replayTerminal(session, job);' }],
+    edits: [
+      { file: SUBMIT, find: '  if (job.terminal) ctx.core.runner.replayTerminal(session, job);', replace: '  if (job.terminal && !$ON) ctx.core.runner.replayTerminal(session, job);' },
+      // the same for an ended job the key keeps only as a compact view (keyed-job.ts)
+      { file: SUBMIT, find: '      session.emitSequenced(terminal.type, job.jobId, job.traceId, terminal.payload);', replace: '      if (!$ON) session.emitSequenced(terminal.type, job.jobId, job.traceId, terminal.payload);' },
+    ],
   },
   {
     name: 'idempotency-key-global',
