@@ -171,8 +171,7 @@ export class WebSocketServerTransport {
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remoteAddress = req.socket.remoteAddress;
-      // `socket` is what ws writes to: the transport corks it per tick (websocket-transport.ts).
-      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress, stream: socket } : { stream: socket });
+      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress } : {});
       this.live.add(transport);
       ws.once('close', () => this.live.delete(transport));
       const info = { request: req };
