@@ -2,19 +2,12 @@
 // nothing, an unsubscribe must stop delivery, a listing must not subscribe, and a job inside its
 // limits must succeed. A runtime that over-delivers or over-refuses passes every positive check.
 import { envelope, field } from '../driver/wire.js';
-import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
-import { NotApplicable, require_ } from './outcomes.js';
+import { replayedToLateSubscriber } from './late-subscriber.js';
+import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { barrier as pingBarrier, eventsOf, listedJobIds, listing, opsOnWire, subscribe } from './wire-probes.js';
+import { eventsOf, heartbeatBarrier as barrier, listedJobIds, listing, opsOnWire, progressCurrents, subscribe } from './wire-probes.js';
 
-/** Round trip through the runtime's inbound queue: everything sent before it has been handled. */
-async function barrier(s: Session): Promise<void> {
-  if (!s.features.includes('heartbeat')) throw new NotApplicable('needs heartbeat (session.ping as an ordering barrier)');
-  await pingBarrier(s);
-}
-
-const currents = (frames: ReturnType<Session['conn']['messages']>, jobId: string) => eventsOf(frames, jobId, 'progress').map((m) => Number(field(m, 'payload', 'body', 'current')));
 
 export const negativeHalfChecks: CheckDef[] = [
   scenario({
@@ -27,16 +20,7 @@ export const negativeHalfChecks: CheckDef[] = [
     agents: [AGENTS.slow],
     needs: ['reconnect'],
     async run(ctx) {
-      const owner = await ctx.open('A');
-      const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 8, interval_ms: 60 });
-      await owner.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress' && Number(field(m, 'payload', 'body', 'current')) >= 2, 'progress 2 (owner)');
-      const watcher = await ctx.open('A');
-      const seenBefore = Math.max(...currents(owner.conn.messages(), jobId));
-      const sub = await subscribe(watcher, jobId, { history: false });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
-      await ctx.terminal(watcher, jobId);
-      const got = currents(watcher.conn.messages(), jobId);
-      const replayed = got.filter((c) => c <= seenBefore);
+      const replayed = (await replayedToLateSubscriber(ctx, { history: false })).map((m) => Number(field(m, 'payload', 'body', 'current')));
       require_(replayed.length === 0, `history false replayed progress ${JSON.stringify(replayed)} emitted before the subscribe was sent`);
     },
   }),
@@ -61,7 +45,7 @@ export const negativeHalfChecks: CheckDef[] = [
       const sub = await subscribe(watcher, jobId, { history: true, from_event_seq: Number(second.event_seq) });
       require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
       await ctx.terminal(watcher, jobId);
-      const got = currents(watcher.conn.messages(), jobId);
+      const got = progressCurrents(watcher.conn.messages(), jobId);
       const want = Array.from({ length: steps - 2 }, (_, i) => i + 3);
       require_(JSON.stringify(got) === JSON.stringify(want), `history from event_seq ${String(second.event_seq)} (progress 2) delivered progress ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     },

@@ -3,15 +3,12 @@
 // runtime must either still replay it (replay starts at K) or refuse RESUME_WINDOW_EXPIRED; a
 // welcome whose replay starts after K hides a gap from a client that cannot see it. Every other
 // resume check resumes from a position the buffer still holds.
-import { envelope, field, isoNow, type Envelope } from '../driver/wire.js';
+import { seqOf } from '../driver/wire.js';
 import { sendResume, sessionFromWelcome } from '../driver/session.js';
+import { ackAllButLastThenDrop } from './acked-drop.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
-import { require_, Violation } from './outcomes.js';
+import { Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
-
-function seqOf(m: Envelope): number | undefined {
-  return typeof m.event_seq === 'number' ? m.event_seq : undefined;
-}
 
 export const resumeCoverageChecks: CheckDef[] = [
   scenario({
@@ -24,18 +21,7 @@ export const resumeCoverageChecks: CheckDef[] = [
     agents: [AGENTS.chatty],
     needs: ['reconnect'],
     async run(ctx) {
-      const first = await ctx.open('A');
-      const jobId = await ctx.submit(first, AGENTS.chatty, { n: 4 });
-      await ctx.terminal(first, jobId);
-      const seen = first.conn.messages().filter((m) => seqOf(m) !== undefined);
-      const last = Math.max(...seen.map((m) => seqOf(m)!));
-      require_(last >= 3, `the job produced ${last} sequenced envelope(s); the check needs at least 3`);
-      const acked = last - 1;
-      first.conn.send(envelope('session.ack', { last_processed_seq: acked }, { session_id: first.sessionId }));
-      const nonce = `p_conf_ack_${Date.now()}`;
-      first.conn.send(envelope('session.ping', { nonce, sent_at: isoNow() }, { session_id: first.sessionId }));
-      await first.conn.expect((m) => m.type === 'session.pong' && field(m, 'payload', 'ping_nonce') === nonce, 'session.pong after the ack');
-      await first.conn.close('transport drop (harness)');
+      const { first, last, acked } = await ackAllButLastThenDrop(ctx, 4, 3);
       const from = acked - 1;
       ctx.note(`acked through seq ${acked} of ${last}; resuming from ${from}`);
       const conn = await ctx.connect('A');

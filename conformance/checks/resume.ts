@@ -1,5 +1,5 @@
 // §6.3 resume and §7.7 resumed sessions: exact replay, token rotation/single use, authority.
-import { envelope, field, type Envelope } from '../driver/wire.js';
+import { envelope, field, seqOf, type Envelope } from '../driver/wire.js';
 import { resume, sendResume, type Session } from '../driver/session.js';
 import type { CheckContext, Principal } from '../runner/context.js';
 import { sameEvent, SeqOracle } from '../model/seq-oracle.js';
@@ -11,9 +11,6 @@ import type { CheckDef } from './types.js';
 /** Longest resume window the expiry check waits out (it waits twice the window). */
 const MAX_RESUME_WINDOW_SEC = 5;
 
-function seqOf(m: Envelope): number | undefined {
-  return typeof m.event_seq === 'number' ? m.event_seq : undefined;
-}
 
 /** Highest event_seq received on a connection so far. */
 export function lastSeq(s: Session): number {

@@ -6,21 +6,12 @@
 // with what the owner's own wire showed (job.accepted, cost metrics, the terminal). An unknown
 // job_id gets JOB_NOT_FOUND on subscribe too (only the cancel path was checked).
 import { envelope, field, type Envelope } from '../driver/wire.js';
-import type { Session } from '../driver/session.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
+import { replayedToLateSubscriber } from './late-subscriber.js';
 import { NotApplicable, require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { eventsOf, subscribe } from './wire-probes.js';
+import { eventsOf, heartbeatBarrier as barrier, subscribe } from './wire-probes.js';
 
-/** Round trip through the runtime's inbound queue: everything sent before it has been handled. */
-async function barrier(s: Session): Promise<void> {
-  if (!s.features.includes('heartbeat')) throw new NotApplicable('needs heartbeat (session.ping as an ordering barrier)');
-  const nonce = `p_barrier_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-  s.conn.send(envelope('session.ping', { nonce, sent_at: new Date().toISOString() }, { session_id: s.sessionId }));
-  await s.conn.expect((m) => m.type === 'session.pong' && field(m, 'payload', 'ping_nonce') === nonce, `session.pong ${nonce}`);
-}
-
-const progressCurrents = (frames: readonly Envelope[], jobId: string) => eventsOf(frames, jobId, 'progress').map((m) => Number(field(m, 'payload', 'body', 'current')));
 
 /** Sum of the job's cost metrics in `currency` on this wire (the runtime's own gauge excluded). */
 function spentOnWire(frames: readonly Envelope[], jobId: string, currency: string): number {
@@ -56,15 +47,7 @@ export const subscriptionEdgeChecks: CheckDef[] = [
     agents: [AGENTS.slow],
     needs: ['reconnect'],
     async run(ctx) {
-      const owner = await ctx.open('A');
-      const jobId = await ctx.submit(owner, AGENTS.slow, { steps: 8, interval_ms: 60 });
-      await owner.conn.expect((m) => m.job_id === jobId && field(m, 'payload', 'kind') === 'progress' && Number(field(m, 'payload', 'body', 'current')) >= 2, 'progress 2 (owner)');
-      const watcher = await ctx.open('A');
-      const seenBefore = Math.max(...progressCurrents(owner.conn.messages(), jobId));
-      const sub = await subscribe(watcher, jobId, { history: false, from_event_seq: 0 });
-      require_(sub.type === 'job.subscribed', `subscribe answered by ${sub.type} ${String(field(sub, 'payload', 'code') ?? '')}`, sub);
-      await ctx.terminal(watcher, jobId);
-      const replayed = eventsOf(watcher.conn.messages(), jobId, 'progress').filter((m) => Number(field(m, 'payload', 'body', 'current')) <= seenBefore);
+      const replayed = await replayedToLateSubscriber(ctx, { history: false, from_event_seq: 0 });
       if (replayed.length > 0) throw new Violation(`history false with from_event_seq 0 replayed ${replayed.length} progress event(s) emitted before the subscribe was sent (current ${String(field(replayed[0], 'payload', 'body', 'current'))})`, { frame: replayed[0] });
     },
   }),

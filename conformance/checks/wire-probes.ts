@@ -3,7 +3,7 @@
 // Checks judge lease, budget, model and delegation verdicts from these frames.
 import { envelope, field, newTraceId, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
-import { require_, Violation } from './outcomes.js';
+import { NotApplicable, require_, Violation } from './outcomes.js';
 
 export interface WireOp {
   capability?: string;
@@ -69,6 +69,12 @@ export async function barrier(s: Session): Promise<void> {
   require_(field(pong, 'payload', 'ping_nonce') === nonce, `session.pong ${String(pong.id)} echoes nonce ${String(field(pong, 'payload', 'ping_nonce'))}, not ${nonce}`, pong);
 }
 
+/** `barrier`, for checks that rely on heartbeat being negotiated: not applicable without it. */
+export async function heartbeatBarrier(s: Session): Promise<void> {
+  if (!s.features.includes('heartbeat')) throw new NotApplicable('needs heartbeat (session.ping as an ordering barrier)');
+  await barrier(s);
+}
+
 /** Sends session.list_jobs; resolves with its reply, matched by the driver's correlator. */
 export function listJobs(s: Session, payload: Record<string, unknown> = { limit: 1000 }): Promise<Envelope> {
   return s.conn.request(envelope('session.list_jobs', payload, { session_id: s.sessionId }));
@@ -90,6 +96,11 @@ export async function listing(s: Session, payload?: Record<string, unknown>): Pr
 /** Sends job.subscribe; resolves with job.subscribed or the refusal. */
 export function subscribe(s: Session, jobId: string, opts: { history?: boolean; from_event_seq?: number } = {}): Promise<Envelope> {
   return s.conn.request(envelope('job.subscribe', { job_id: jobId, history: opts.history ?? false, ...opts }, { session_id: s.sessionId }));
+}
+
+/** The `current` of each progress event of the job, in arrival order. */
+export function progressCurrents(frames: readonly Envelope[], jobId: string): number[] {
+  return eventsOf(frames, jobId, 'progress').map((m) => Number(field(m, 'payload', 'body', 'current')));
 }
 
 /** The job's events (job.event frames) this connection received. */

@@ -49,6 +49,11 @@ export function isoNow(): string {
 }
 
 /** A field read that tolerates any shape (peer frames are untrusted). */
+/** A frame's event_seq, when it carries a numeric one. */
+export function seqOf(m: Envelope): number | undefined {
+  return typeof m.event_seq === 'number' ? m.event_seq : undefined;
+}
+
 export function field(obj: unknown, ...path: string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
