@@ -10,22 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
-import { haveRedis, REDIS_BIN, startRedis, type RedisServer } from './support/redis-server.js';
+import { haveRedis } from './support/redis-server.js';
+import { sharedRedis } from './support/shared-redis.js';
 import { WsPeer } from './support/ws-peer.js';
-
-if (!haveRedis) console.warn(`[test/store] SKIP cluster close test: ${REDIS_BIN} not found (apt-get install redis-server)`);
 
 const EMBEDDED_NODE = new URL('./support/embedded-node.mjs', import.meta.url).pathname;
 
-let redis: RedisServer;
-const stops: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  if (haveRedis) redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-  await redis?.stop();
-});
+const redis = sharedRedis('cluster close test');
+const stops = redis.stops;
 
 interface ChildNode {
   url: string;

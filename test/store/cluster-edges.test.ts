@@ -13,21 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
-import { haveRedis, REDIS_BIN, startRedis, type RedisServer } from './support/redis-server.js';
+import { haveRedis } from './support/redis-server.js';
+import { sharedRedis } from './support/shared-redis.js';
 import { startServe } from './support/serve-child.js';
 import { WsPeer, type Msg } from './support/ws-peer.js';
 
-if (!haveRedis) console.warn(`[test/store] SKIP cluster edge cases: ${REDIS_BIN} not found (apt-get install redis-server)`);
-
-let redis: RedisServer;
-const stops: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  if (haveRedis) redis = await startRedis();
-});
-afterAll(async () => {
-  for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-  await redis?.stop();
-});
+const redis = sharedRedis('cluster edge cases');
+const stops = redis.stops;
 
 async function node(name: string): Promise<{ runtime: ARCPRuntime; url: string }> {
   const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, livenessTtlMs: 1000 });
