@@ -65,7 +65,7 @@ async function audit(flags: AuditFlags): Promise<number> {
   }
   let store;
   try {
-    store = await openStore(flags.store);
+    store = await openStore(flags.store, { auditRetention: false }); // a reader: the runtime's retention decides
   } catch (err) {
     return fail(`--store ${flags.store}: ${err instanceof Error ? err.message : String(err)}`, (err as { code?: string }).code === 'ARCP_KIT_BAD_STORE' ? 2 : 1);
   }

@@ -28,6 +28,8 @@ interface ServeFlags {
   logLevel: LogLevelName;
   logFormat: LogFormat;
   store: string;
+  auditMaxAge?: number;
+  auditMaxRecords?: number;
 }
 
 function parseLogLevel(value: string): LogLevelName {
@@ -49,6 +51,24 @@ function parsePort(value: string): number {
 function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+/** `30d`, `12h`, `90m`, `45s` or plain seconds -> ms; `none` -> Infinity (no age bound). */
+function parseAge(value: string): number {
+  if (value === 'none') return Infinity;
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(value);
+  const unit = { '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m?.[2] ?? ''];
+  const ms = m ? Number(m[1]) * unit! : NaN;
+  if (!(ms > 0) || !Number.isFinite(ms)) throw new InvalidArgumentError('a positive age: seconds, or with a unit (45s, 90m, 12h, 30d), or none');
+  return ms;
+}
+
+/** A positive integer, or `none` -> Infinity (no count bound). */
+function parseRecords(value: string): number {
+  if (value === 'none') return Infinity;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('a positive integer, or none');
   return n;
 }
 
@@ -105,6 +125,8 @@ export function registerServe(program: Command): void {
     )
     // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
     .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
+    .option('--audit-max-age <age>', 'with a durable --store: drop audit records older than this (45s, 90m, 12h, 30d, or none; default 30d)', parseAge)
+    .option('--audit-max-records <n>', 'with a durable --store: keep at most the newest N audit records (or none; default 1000000)', parseRecords)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -143,9 +165,16 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const retention = { ...(flags.auditMaxAge !== undefined ? { maxAgeMs: flags.auditMaxAge } : {}), ...(flags.auditMaxRecords !== undefined ? { maxRecords: flags.auditMaxRecords } : {}) };
+  if (flags.store === 'memory' && Object.keys(retention).length > 0) {
+    // Without a store the audit log is the runtime's in-memory sink (the newest 10,000 records).
+    process.stderr.write('arcp serve: --audit-max-age / --audit-max-records bound the audit log of a durable --store (sqlite:PATH or redis://HOST:PORT); without one it is kept in memory, the newest 10,000 records\n');
+    process.exitCode = 2;
+    return;
+  }
   let store;
   try {
-    store = flags.store === 'memory' ? undefined : await openStore(flags.store);
+    store = flags.store === 'memory' ? undefined : await openStore(flags.store, { auditRetention: retention });
   } catch (err) {
     process.stderr.write(`arcp serve: --store ${flags.store}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 2;

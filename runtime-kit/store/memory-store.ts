@@ -2,6 +2,7 @@
 // false), nothing survives the process. For embedding and tests: two runtimes built one after
 // the other on the same MemoryRuntimeStore restore from it exactly as from a file.
 import { selectAudit } from '../runtime/audit/audit-query.js';
+import { AuditRetention, trimmablePrefix, type AuditRetentionSetting, type AuditTrim } from './audit-retention.js';
 import type {
   AuditRecord,
   ResolvedAuditQuery,
@@ -21,6 +22,11 @@ interface SessionLog {
   position: EventPosition;
 }
 
+export interface MemoryStoreOptions {
+  /** Audit log bounds (audit-retention.ts; default 30 days, 1,000,000 records). */
+  auditRetention?: AuditRetentionSetting;
+}
+
 export class MemoryRuntimeStore implements RuntimeStore {
   readonly kind = 'memory';
   /** Nothing survives the process: no revocation ledger is kept here (§14). */
@@ -31,7 +37,14 @@ export class MemoryRuntimeStore implements RuntimeStore {
   private readonly history = new Map<string, JobHistoryRecord[]>();
   private readonly keys = new Map<string, IdempotencyKeyRecord>();
   private readonly revocations = new Map<string, RevocationRecord>();
-  private readonly audit: AuditRecord[] = [];
+  /** The audit log is `audit[auditHead..]`: trims move the head, compacting once half is dead. */
+  private audit: AuditRecord[] = [];
+  private auditHead = 0;
+  readonly auditRetention: AuditRetention;
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.auditRetention = new AuditRetention(opts.auditRetention, (t) => this.trimAudit(t), (err) => process.stderr.write(`arcp store (memory): audit trim failed: ${String(err)}\n`));
+  }
 
   saveSession(record: SessionRecord): void {
     this.sessions.set(record.session_id, clone(record));
@@ -90,6 +103,22 @@ export class MemoryRuntimeStore implements RuntimeStore {
 
   appendAudit(record: AuditRecord): void {
     this.audit.push({ ...record });
+    this.auditRetention.noteAppend();
+    this.auditRetention.start(); // at the first record: a store that never audits keeps no timer
+  }
+
+  trimAudit(trim: AuditTrim): number {
+    const live = this.audit.length - this.auditHead;
+    const stamps = (function* (records: Iterable<AuditRecord>) {
+      for (const r of records) yield r.ts;
+    })(this.liveAudit());
+    const n = trimmablePrefix(stamps, live, trim);
+    this.auditHead += n;
+    if (this.auditHead > 1024 && this.auditHead * 2 > this.audit.length) {
+      this.audit = this.audit.slice(this.auditHead);
+      this.auditHead = 0;
+    }
+    return n;
   }
 
   afterDurable(): boolean {
@@ -140,14 +169,20 @@ export class MemoryRuntimeStore implements RuntimeStore {
   }
 
   async loadAudit(): Promise<AuditRecord[]> {
-    return this.audit.map((r) => ({ ...r }));
+    return this.audit.slice(this.auditHead).map((r) => ({ ...r }));
   }
 
   async readAudit(query: ResolvedAuditQuery): Promise<AuditRecord[]> {
-    return selectAudit(this.audit, query).map((r) => ({ ...r }));
+    return selectAudit(this.liveAudit(), query).map((r) => ({ ...r }));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.auditRetention.stop();
+  }
+
+  private *liveAudit(): Generator<AuditRecord> {
+    for (let i = this.auditHead; i < this.audit.length; i++) yield this.audit[i]!;
+  }
 
   private log(sessionId: string): SessionLog {
     let log = this.logs.get(sessionId);

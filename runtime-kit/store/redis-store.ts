@@ -6,7 +6,7 @@
 //   arcp:jobs          zset job ids by created_at (listing; stale ids are skipped and pruned)
 //   arcp:k:{p}:{key}   string idempotency record                       TTL keyTtlMs from created_at
 //   arcp:revocations   hash credential id -> record (no TTL: §14 revocation must not be forgotten)
-//   arcp:audit         list of audit records
+//   arcp:audit         list of audit records, oldest first (trimmed from the head: audit-retention.ts)
 // Each tick's writes go out as one MULTI/EXEC (write-behind.ts), so a batch is all or nothing;
 // sends wait for EXEC's reply. Durability is the server's: run redis with appendonly yes
 // (appendfsync everysec or always) when the data must survive a Redis restart.
@@ -28,6 +28,7 @@ import type {
   SessionRecord,
   StoredEvent,
 } from './runtime-store.js';
+import { AuditRetention, type AuditRetentionSetting, type AuditTrim } from './audit-retention.js';
 import { WriteBehind } from './write-behind.js';
 import { randomBytes } from 'node:crypto';
 
@@ -43,11 +44,32 @@ export interface RedisStoreOptions {
   /** Liveness key TTL; refreshed every third of it. Default 3000 ms. */
   livenessTtlMs?: number;
   onError?: (err: unknown) => void;
+  /** Audit log bounds (audit-retention.ts; default 30 days, 1,000,000 records). Every node trims the shared list. */
+  auditRetention?: AuditRetentionSetting;
 }
 
 type Multi = ReturnType<Redis['multi']>;
 
 const TERMINAL = new Set(['success', 'error', 'cancelled', 'timed_out']);
+
+// One bounded trim of the audit list (AuditTrim), atomic so that nodes trimming the same list
+// at once never remove more than one of them would: KEYS[1] the list, ARGV keep (-1: none),
+// before ('' : none), max. A record that does not decode has no age and stops the age bound.
+const TRIM_AUDIT = `
+local len = redis.call('LLEN', KEYS[1])
+local keep, before, max = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local n = 0
+while n < max and n < len do
+  local take = keep >= 0 and len - n > keep
+  if not take and before ~= '' then
+    local ok, rec = pcall(cjson.decode, redis.call('LINDEX', KEYS[1], n))
+    take = ok and type(rec) == 'table' and type(rec.ts) == 'string' and rec.ts < before
+  end
+  if not take then break end
+  n = n + 1
+end
+if n > 0 then redis.call('LTRIM', KEYS[1], n, -1) end
+return n`;
 
 export class RedisRuntimeStore implements RuntimeStore {
   readonly kind = 'redis';
@@ -62,6 +84,7 @@ export class RedisRuntimeStore implements RuntimeStore {
   private readonly keyTtl: number;
   private closed = false;
   private readonly touched = new Set<string>();
+  readonly auditRetention: AuditRetention;
 
   private constructor(
     readonly redis: Redis,
@@ -83,6 +106,7 @@ export class RedisRuntimeStore implements RuntimeStore {
       const failed = replies?.find(([err]) => err);
       if (failed) throw failed[0];
     }, onError);
+    this.auditRetention = new AuditRetention(opts.auditRetention, (t) => this.trimAudit(t), onError);
     this.bus = new RedisBus(redis, sub, opts.nodeId ?? `node_${randomBytes(6).toString('hex')}`, this.p, opts.livenessTtlMs ?? 3000, onError);
   }
 
@@ -93,6 +117,7 @@ export class RedisRuntimeStore implements RuntimeStore {
     await Promise.all([redis.connect(), sub.connect()]);
     const store = new RedisRuntimeStore(redis, sub, opts);
     await store.bus.start();
+    store.auditRetention.start(); // also bounds what earlier processes left
     return store;
   }
 
@@ -181,6 +206,12 @@ export class RedisRuntimeStore implements RuntimeStore {
   appendAudit(r: AuditRecord): void {
     const text = JSON.stringify(r);
     this.queue.push((m) => m.rpush(`${this.p}audit`, text));
+    this.auditRetention.noteAppend();
+  }
+
+  async trimAudit(trim: AuditTrim): Promise<number> {
+    if (this.closed) return 0;
+    return Number(await this.redis.eval(TRIM_AUDIT, 1, `${this.p}audit`, trim.keep ?? -1, trim.before ?? '', trim.max));
   }
 
   afterDurable(fn: () => void): boolean {
@@ -290,6 +321,7 @@ export class RedisRuntimeStore implements RuntimeStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.auditRetention.stop();
     await this.flush();
     await this.bus.stop();
     this.redis.disconnect();

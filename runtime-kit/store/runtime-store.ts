@@ -12,6 +12,7 @@ import type { Feature, JobState, JobAcceptedPayload } from '../../generated/inde
 import type { StoredEvent } from '../runtime/event-store.js';
 import type { AuditRecord } from '../runtime/audit/audit-log.js';
 import type { ResolvedAuditQuery } from '../runtime/audit/audit-query.js';
+import type { AuditRetention, AuditTrim } from './audit-retention.js';
 
 export type { StoredEvent, AuditRecord, ResolvedAuditQuery };
 
@@ -151,6 +152,10 @@ export interface RuntimeStore {
   commitRevocations(change: RevocationChange): Promise<void>;
 
   appendAudit(record: AuditRecord): void;
+  /** The audit log's bounds and the timer that enforces them (audit-retention.ts). */
+  readonly auditRetention: AuditRetention;
+  /** One bounded trim of the audit log, oldest first (AuditTrim); resolves to the number removed. */
+  trimAudit(trim: AuditTrim): number | Promise<number>;
 
   /**
    * Runs `fn` once every write queued so far is durable, after the callbacks registered before

@@ -19,6 +19,7 @@ import type {
   SessionRecord,
   StoredEvent,
 } from './runtime-store.js';
+import { AuditRetention, trimmablePrefix, type AuditRetentionSetting, type AuditTrim } from './audit-retention.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSchema } from './sqlite-schema.js';
 import { WriteBehind } from './write-behind.js';
@@ -28,6 +29,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** A failed commit (disk full, I/O error). Default: written to stderr. */
   onError?: (err: unknown) => void;
+  /** Audit log bounds (audit-retention.ts; default 30 days, 1,000,000 records). */
+  auditRetention?: AuditRetentionSetting;
 }
 
 type Op =
@@ -74,6 +77,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
   private readonly checkpointer: SqliteCheckpointer;
   private readonly q: ReturnType<SqliteRuntimeStore['prepare']>;
   private readonly applyRevocations: (change: RevocationChange) => void;
+  readonly auditRetention: AuditRetention;
 
   constructor(
     readonly path: string,
@@ -96,6 +100,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
       for (const r of change.save) this.q.revocation.run(r.id, JSON.stringify(r));
       for (const id of change.remove) this.q.dropRevocation.run(id);
     });
+    this.auditRetention = new AuditRetention(opts.auditRetention, (t) => this.trimAudit(t), onError);
+    this.auditRetention.start(); // also bounds what a previous process left
     this.db.pragma('wal_autocheckpoint = 0'); // the checkpointer's job, off the event loop
     this.checkpointer = new SqliteCheckpointer(path, onError, () => {
       if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000'); // SQLite's default, inline again
@@ -134,6 +140,10 @@ export class SqliteRuntimeStore implements RuntimeStore {
       loadRevocations: db.prepare('SELECT record FROM revocations').pluck(),
       loadAudit: db.prepare('SELECT record FROM audit ORDER BY n').pluck(),
       readAudit: db.prepare('SELECT record FROM audit ORDER BY n LIMIT ?').pluck(),
+      auditSpan: db.prepare('SELECT min(n) AS lo, max(n) AS hi FROM audit'),
+      // A record that does not parse has no stamp (never removed for its age).
+      auditStamps: db.prepare("SELECT n, CASE WHEN json_valid(record) THEN json_extract(record, '$.ts') END AS ts FROM audit ORDER BY n LIMIT ?"),
+      trimAudit: db.prepare('DELETE FROM audit WHERE n <= ?'),
       // ts stamps are toISOString() text (audit-query.ts), so text order is time order.
       readAuditSince: db.prepare("SELECT record FROM audit WHERE json_extract(record, '$.ts') >= ? ORDER BY n LIMIT ?").pluck(),
     };
@@ -243,6 +253,27 @@ export class SqliteRuntimeStore implements RuntimeStore {
   }
   appendAudit(r: AuditRecord): void {
     this.queue.push({ t: 'audit', r: { ...r } });
+    this.auditRetention.noteAppend();
+  }
+
+  trimAudit(trim: AuditTrim): number {
+    if (this.closed) return 0;
+    // Audit rows are only ever removed from the oldest end and n is AUTOINCREMENT (a rolled-back
+    // insert rolls its number back too), so the rows are exactly lo..hi: the count costs two
+    // index lookups instead of a scan.
+    const { lo, hi } = this.q.auditSpan.get() as { lo: number | null; hi: number | null };
+    if (lo === null || hi === null) return 0;
+    const rows = this.q.auditStamps.iterate(trim.max + 1) as IterableIterator<{ n: number; ts: string | null }>;
+    let last = 0;
+    const n = trimmablePrefix((function* () {
+      for (const row of rows) {
+        yield typeof row.ts === 'string' ? row.ts : undefined;
+        last = row.n; // reached only when the prefix takes this row
+      }
+    })(), hi - lo + 1, trim);
+    rows.return?.(); // the rest is not read: the statement is reset
+    if (n > 0) this.q.trimAudit.run(last);
+    return n;
   }
 
   async commitRevocations(change: RevocationChange): Promise<void> {
@@ -330,6 +361,7 @@ export class SqliteRuntimeStore implements RuntimeStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.auditRetention.stop();
     await this.flush();
     this.closed = true;
     await this.checkpointer.stop();
