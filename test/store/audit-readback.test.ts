@@ -2,36 +2,22 @@
 // restart. Every job.subscribe decision a runtime made before it died is returned by the next
 // runtime's readAudit() on the same store (real SQLite, real redis-server), in order, with
 // `since` and `limit`; without a store the built-in sinks answer; bad queries are typed errors.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import type { AuditRecord } from '../../runtime-kit/runtime/audit/audit-log.js';
-import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
-import type { RuntimeStore } from '../../runtime-kit/store/runtime-store.js';
-import { SqliteRuntimeStore } from '../../runtime-kit/store/sqlite-store.js';
 import { TestPeer, type Msg } from '../../runtime-kit/runtime/test/support/test-peer.js';
-import { haveRedis, startRedis, type RedisServer } from './support/redis-server.js';
+import { storeEngines } from './support/store-engines.js';
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-let redis: RedisServer | undefined;
-let prefixN = 0;
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const { engines, cleanup, tempDir } = storeEngines('the redis case of audit-readback', ['sqlite', 'redis']);
 
 function runtime(opts: ConstructorParameters<typeof ARCPRuntime>[0] = {}): ARCPRuntime {
   const rt = new ARCPRuntime({ tokens: { t: 'alice', u: 'bob' }, logger: () => undefined, ...opts });
   rt.registerAgent('hang', async (_input, ctx) => {
     await new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
   });
-  cleanups.push(() => rt.close());
+  cleanup(() => rt.close());
   return rt;
 }
 
@@ -56,43 +42,6 @@ async function makeDecisions(rt: ARCPRuntime): Promise<string> {
   // record included (Session.whenDurable): a client that saw the answer saw a durable record.
   return jobId;
 }
-
-type Engine = { name: string; open: () => Promise<RuntimeStore>; reopen: (s: RuntimeStore) => Promise<RuntimeStore> };
-const engines: Engine[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'arcp-audit-'));
-      dirs.push(dir);
-      const s = new SqliteRuntimeStore(join(dir, 'arcp.db'));
-      cleanups.push(() => s.close());
-      return s;
-    },
-    reopen: async (first) => {
-      const s = new SqliteRuntimeStore((first as SqliteRuntimeStore).path);
-      cleanups.push(() => s.close());
-      return s;
-    },
-  },
-  ...(haveRedis
-    ? [
-        {
-          name: 'redis',
-          open: async () => {
-            redis ??= await startRedis();
-            const s = await RedisRuntimeStore.connect(redis.url, { prefix: `a${++prefixN}:` });
-            cleanups.push(() => s.close());
-            return s;
-          },
-          reopen: async () => {
-            const s = await RedisRuntimeStore.connect(redis!.url, { prefix: `a${prefixN}:` });
-            cleanups.push(() => s.close());
-            return s;
-          },
-        },
-      ]
-    : []),
-];
 
 describe.each(engines)('audit log read back from the $name store', (engine) => {
   it('the decisions made before the restart are all there, in order, with since and limit', async () => {
@@ -124,9 +73,7 @@ describe('readAudit without a store, and bad queries', () => {
   });
 
   it('a JSON-lines file sink answers (a torn last line is skipped, a torn middle line is an error)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'arcp-audit-file-'));
-    dirs.push(dir);
-    const file = join(dir, 'audit.jsonl');
+    const file = join(tempDir(), 'audit.jsonl');
     const rt = runtime({ auditLog: { file } });
     await makeDecisions(rt);
     const records = await rt.readAudit();

@@ -3,22 +3,13 @@
 // What a second runtime on the same store must give the client of the first: exact replay of
 // every event emitted before, the restart terminal for the job that was running, finished
 // jobs still listed, idempotency keys still answering.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
-import { MemoryRuntimeStore } from '../../runtime-kit/store/memory-store.js';
-import { SqliteRuntimeStore } from '../../runtime-kit/store/sqlite-store.js';
 import type { RuntimeStore } from '../../runtime-kit/store/runtime-store.js';
 import { TestPeer, type Msg } from '../../runtime-kit/runtime/test/support/test-peer.js';
+import { storeEngines } from './support/store-engines.js';
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { engines, cleanup } = storeEngines('restart', ['memory', 'sqlite']);
 
 function runtimeOn(store: RuntimeStore): ARCPRuntime {
   const rt = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined });
@@ -28,38 +19,18 @@ function runtimeOn(store: RuntimeStore): ARCPRuntime {
     for (let i = 1; i <= 3; i++) ctx.log('info', `line ${i}`);
     await new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
   });
-  cleanups.push(() => rt.close());
+  cleanup(() => rt.close());
   return rt;
 }
-
-type Factory = { name: string; open: () => RuntimeStore; reopen: (first: RuntimeStore) => RuntimeStore };
-const factories: Factory[] = [
-  { name: 'memory', open: () => new MemoryRuntimeStore(), reopen: (first) => first },
-  {
-    name: 'sqlite',
-    open: () => {
-      const dir = mkdtempSync(join(tmpdir(), 'arcp-store-'));
-      dirs.push(dir);
-      const store = new SqliteRuntimeStore(join(dir, 'arcp.db'));
-      cleanups.push(() => store.close());
-      return store;
-    },
-    reopen: (first) => {
-      const store = new SqliteRuntimeStore((first as SqliteRuntimeStore).path);
-      cleanups.push(() => store.close());
-      return store;
-    },
-  },
-];
 
 async function list(peer: TestPeer): Promise<Msg> {
   const id = peer.send('session.list_jobs', {});
   return peer.find((m) => m.type === 'session.jobs' && m.payload?.request_id === id);
 }
 
-describe.each(factories)('restart on the same $name store', (factory) => {
+describe.each(engines)('restart on the same $name store', (engine) => {
   it('resume replays every event verbatim, the running job ends with INTERNAL_ERROR runtime_restarted, jobs listed, keys answer', async () => {
-    const store = factory.open();
+    const store = await engine.open();
     const first = runtimeOn(store);
     await first.ready();
     const peer = TestPeer.connect(first);
@@ -78,7 +49,7 @@ describe.each(factories)('restart on the same $name store', (factory) => {
     await store.flush();
     await peer.close();
 
-    const second = runtimeOn(factory.reopen(store));
+    const second = runtimeOn(await engine.reopen(store));
     await second.ready();
     const again = TestPeer.connect(second);
     const welcome = await again.hello({ resume: { session_id: sessionId, resume_token: token, last_event_seq: 1 } });
@@ -114,14 +85,14 @@ describe.each(factories)('restart on the same $name store', (factory) => {
   });
 
   it('a wrong resume token is still refused after the restart (only its hash was stored)', async () => {
-    const store = factory.open();
+    const store = await engine.open();
     const first = runtimeOn(store);
     const peer = TestPeer.connect(first);
     await peer.hello();
     await peer.terminal((await peer.accepted(peer.submit('echo', {}))).payload.job_id);
     await store.flush();
     await peer.close();
-    const second = runtimeOn(factory.reopen(store));
+    const second = runtimeOn(await engine.reopen(store));
     await second.ready();
     const again = TestPeer.connect(second);
     const reply = await again.hello({ resume: { session_id: peer.sessionId!, resume_token: `rt_${'0'.repeat(64)}`, last_event_seq: 0 } });

@@ -6,33 +6,20 @@
 //   - a store whose ledger cannot be read: ready() rejects ARCP_KIT_LEDGER_CORRUPT and the
 //     welcome does not advertise provisioned_credentials;
 //   - Redis shared by two nodes: a node starting later does not revoke a live node's credential.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReferenceProvisioner, type CredentialJob, type CredentialScope } from '../../runtime-kit/authority/index.js';
 import type { Credential } from '../../generated/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { MemoryRuntimeStore } from '../../runtime-kit/store/memory-store.js';
-import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
 import type { RuntimeStore } from '../../runtime-kit/store/runtime-store.js';
 import { SqliteRuntimeStore } from '../../runtime-kit/store/sqlite-store.js';
 import { TestPeer } from '../../runtime-kit/runtime/test/support/test-peer.js';
 import { authorityServicesOf } from '../../runtime-kit/runtime/enforcement/authority-services.js';
-import { haveRedis, startRedis, type RedisServer } from './support/redis-server.js';
+import { haveRedis } from './support/redis-server.js';
+import { storeEngines } from './support/store-engines.js';
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void> | void)[] = [];
-let redis: RedisServer | undefined;
-let prefixN = 0;
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const fixture = storeEngines('the redis cases of store-ledger', ['sqlite', 'redis'], { livenessTtlMs: 600 });
+const { cleanup, rawRedis, prefixOf } = fixture;
 
 const noWait = { attempts: 2, sleep: async () => {} };
 
@@ -48,7 +35,7 @@ function runtimeOn(store: RuntimeStore, provisioner: ReferenceProvisioner, logs:
     await new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
   });
   rt.registerAgent('echo', (input) => input);
-  cleanups.push(() => rt.close());
+  cleanup(() => rt.close());
   return rt;
 }
 
@@ -68,52 +55,15 @@ class HeldProvisioner extends ReferenceProvisioner {
   }
 }
 
-type Engine = { name: string; open: () => Promise<RuntimeStore>; reopen: (s: RuntimeStore) => Promise<RuntimeStore>; corrupt: (s: RuntimeStore) => Promise<void> };
-const engines: Engine[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'arcp-store-ledger-'));
-      dirs.push(dir);
-      const s = new SqliteRuntimeStore(join(dir, 'arcp.db'));
-      cleanups.push(() => s.close());
-      return s;
-    },
-    reopen: async (first) => {
-      const s = new SqliteRuntimeStore((first as SqliteRuntimeStore).path);
-      cleanups.push(() => s.close());
-      return s;
-    },
-    corrupt: async (s) => {
-      (s as SqliteRuntimeStore).db.prepare('INSERT INTO revocations (id, record) VALUES (?, ?)').run('cred_torn', '{"id":"cred_torn","job_');
-    },
+/** A ledger record that does not parse, written straight into the engine. */
+const corrupt: Record<string, (s: RuntimeStore) => Promise<void>> = {
+  sqlite: async (s) => {
+    (s as SqliteRuntimeStore).db.prepare('INSERT INTO revocations (id, record) VALUES (?, ?)').run('cred_torn', '{"id":"cred_torn","job_');
   },
-  ...(haveRedis
-    ? [
-        {
-          name: 'redis',
-          open: async () => {
-            redis ??= await startRedis();
-            const s = await RedisRuntimeStore.connect(redis.url, { prefix: `t${++prefixN}:`, livenessTtlMs: 600 });
-            cleanups.push(() => s.close());
-            return s;
-          },
-          reopen: async (first: RuntimeStore) => {
-            const prefix = `t${prefixN}:`;
-            await first.close(); // the old node is gone: its liveness key is deleted
-            const s = await RedisRuntimeStore.connect(redis!.url, { prefix, livenessTtlMs: 600 });
-            cleanups.push(() => s.close());
-            return s;
-          },
-          corrupt: async () => {
-            const r = new Redis(redis!.url);
-            await r.hset(`t${prefixN}:revocations`, 'cred_torn', '{"id":');
-            r.disconnect();
-          },
-        },
-      ]
-    : []),
-];
+  redis: async (s) => {
+    await rawRedis().hset(`${prefixOf(s)}revocations`, 'cred_torn', '{"id":');
+  },
+};
 
 describe('the memory store cannot hold the revocation ledger (§14)', () => {
   it('provisioner + memory store and no ledger file: provisioned_credentials is not advertised', async () => {
@@ -125,7 +75,7 @@ describe('the memory store cannot hold the revocation ledger (§14)', () => {
   });
 });
 
-describe.each(engines)('revocation ledger in the $name store', (engine) => {
+describe.each(fixture.engines)('revocation ledger in the $name store', (engine) => {
   it('advertised; the intent is in the store before the provisioner answers; a crash then is revoked by job on restart', async () => {
     const store = await engine.open();
     const upstream = new HeldProvisioner();
@@ -143,7 +93,7 @@ describe.each(engines)('revocation ledger in the $name store', (engine) => {
     // "the process dies" before the ids come back: the first runtime is never used again
     await peer.close();
     const logs: string[] = [];
-    const reopened = await engine.reopen(store);
+    const reopened = await engine.reopen(store, { close: engine.name === 'redis' }); // Redis: the old node's liveness key goes with it
     const second = runtimeOn(reopened, upstream, logs);
     await second.ready();
     await expect.poll(() => upstream.revokedJobs).toContain(jobId);
@@ -171,7 +121,7 @@ describe.each(engines)('revocation ledger in the $name store', (engine) => {
 
   it('a ledger record that does not parse: ready() rejects ARCP_KIT_LEDGER_CORRUPT and provisioned_credentials is not advertised', async () => {
     const store = await engine.open();
-    await engine.corrupt(store);
+    await corrupt[engine.name]!(store);
     const logs: string[] = [];
     const rt = runtimeOn(store, new ReferenceProvisioner(), logs);
     await expect(rt.ready()).rejects.toMatchObject({ code: 'ARCP_KIT_LEDGER_CORRUPT' });
@@ -191,18 +141,15 @@ class RevokeSpy extends ReferenceProvisioner {
 
 describe.skipIf(!haveRedis)('one Redis shared by two nodes', () => {
   it('a node starting later leaves a live node\'s credential alone, and revokes it once that node is gone', async () => {
-    redis ??= await startRedis();
-    const prefix = `t${++prefixN}:`;
-    const a = await RedisRuntimeStore.connect(redis.url, { prefix, livenessTtlMs: 600 });
-    cleanups.push(() => a.close());
+    const redis = fixture.engines.find((e) => e.name === 'redis')!;
+    const a = await redis.open();
     const rtA = runtimeOn(a, new ReferenceProvisioner());
     await rtA.ready();
     const peer = TestPeer.connect(rtA);
     await peer.hello();
     const cred = (await peer.accepted(peer.submit('hang'))).payload.credentials[0] as Credential;
 
-    const b = await RedisRuntimeStore.connect(redis.url, { prefix, livenessTtlMs: 600 });
-    cleanups.push(() => b.close());
+    const b = await redis.reopen(a); // a second node on the same keys
     const spy = new RevokeSpy();
     const logs: string[] = [];
     const rtB = runtimeOn(b, spy, logs);
