@@ -75,6 +75,12 @@ export class MemoryRuntimeStore implements RuntimeStore {
     this.history.set(jobId, list);
   }
 
+  replaceJobHistory(jobId: string, original: JobHistoryRecord, replacement: JobHistoryRecord): void {
+    const list = this.history.get(jobId);
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) if (list[i]!.seq === original.seq) list[i] = clone(replacement);
+  }
+
   deleteJob(jobId: string): void {
     this.jobs.delete(jobId);
     this.history.delete(jobId);

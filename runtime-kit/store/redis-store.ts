@@ -52,6 +52,13 @@ type Multi = ReturnType<Redis['multi']>;
 
 const TERMINAL = new Set(['success', 'error', 'cancelled', 'timed_out']);
 
+// Replaces every element of list KEYS[1] equal to ARGV[1] by ARGV[2] (a job's history entry, by
+// its exact text: LPOS compares bytes on the server, no decoding).
+const REPLACE_ENTRY = `
+local at = redis.call('LPOS', KEYS[1], ARGV[1], 'COUNT', 0)
+for _, i in ipairs(at) do redis.call('LSET', KEYS[1], i, ARGV[2]) end
+return #at`;
+
 // One bounded trim of the audit list (AuditTrim), atomic so that nodes trimming the same list
 // at once never remove more than one of them would: KEYS[1] the list, ARGV keep (-1: none),
 // before ('' : none), max. A record that does not decode has no age and stops the age bound.
@@ -165,6 +172,13 @@ export class RedisRuntimeStore implements RuntimeStore {
     const key = this.k('h', jobId);
     const text = JSON.stringify(e);
     this.queue.push((m) => m.rpush(key, text));
+  }
+
+  replaceJobHistory(jobId: string, original: JobHistoryRecord, replacement: JobHistoryRecord): void {
+    const key = this.k('h', jobId);
+    const was = JSON.stringify(original);
+    const now = JSON.stringify(replacement);
+    this.queue.push((m) => m.eval(REPLACE_ENTRY, 1, key, was, now));
   }
 
   deleteJob(jobId: string): void {

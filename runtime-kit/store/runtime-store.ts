@@ -53,6 +53,11 @@ export interface JobRecord {
   accepted: JobAcceptedPayload;
   /** Terminal envelope type and payload once the job ended. */
   terminal?: { type: 'job.result' | 'job.error'; payload: unknown };
+  /**
+   * Ids of the credentials the job was issued, kept once it has ended: then `accepted` no longer
+   * carries `credentials` (revoked at the terminal, §9.8.2; values not kept beyond the job, §14).
+   */
+  credential_ids?: string[];
   /** Owner-session seq of the job's latest sequenced envelope. */
   last_event_seq: number;
   /** Node the job runs on (cluster stores). */
@@ -130,6 +135,12 @@ export interface RuntimeStore {
 
   saveJob(record: JobRecord): void;
   appendJobHistory(jobId: string, entry: JobHistoryRecord): void;
+  /**
+   * Replaces a stored history entry of the job (every copy of `original.seq`) by `replacement`:
+   * how an ended job's credential values leave its history (§14). `original` is the entry as
+   * appended (Redis finds it by its exact text).
+   */
+  replaceJobHistory(jobId: string, original: JobHistoryRecord, replacement: JobHistoryRecord): void;
   /** Forgets the job with its history (retention over). */
   deleteJob(jobId: string): void;
 

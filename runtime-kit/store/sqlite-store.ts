@@ -40,6 +40,7 @@ type Op =
   | { t: 'drop-session'; s: string }
   | { t: 'job'; r: JobRecord }
   | { t: 'history'; j: string; e: JobHistoryRecord }
+  | { t: 'replace-history'; j: string; e: JobHistoryRecord }
   | { t: 'drop-job'; j: string }
   | { t: 'key'; r: IdempotencyKeyRecord }
   | { t: 'drop-key'; p: string; k: string }
@@ -87,6 +88,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // A replaced or deleted row's bytes are zeroed on its page (credential values that left a job
+    // record, §14) at no extra I/O; `FAST` leaves freelist pages as they were (docs/store.md).
+    this.db.pragma('secure_delete = FAST');
     openSchema(this.db, path);
     this.q = this.prepare();
     this.apply = this.db.transaction((ops: Op[]) => {
@@ -123,6 +127,8 @@ export class SqliteRuntimeStore implements RuntimeStore {
       historyChunk: db.prepare('INSERT INTO history_chunks (job_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)'),
       dropJob: db.prepare('DELETE FROM jobs WHERE job_id = ?'),
       dropHistory: db.prepare('DELETE FROM history_chunks WHERE job_id = ?'),
+      historyHolding: db.prepare('SELECT rowid AS id, entries FROM history_chunks WHERE job_id = ? AND last_seq >= ? AND first_seq <= ?'),
+      rewriteHistory: db.prepare('UPDATE history_chunks SET entries = ? WHERE rowid = ?'),
       key: db.prepare('INSERT OR REPLACE INTO idempotency_keys (principal, key, record) VALUES (?, ?, ?)'),
       dropKey: db.prepare('DELETE FROM idempotency_keys WHERE principal = ? AND key = ?'),
       revocation: db.prepare('INSERT OR REPLACE INTO revocations (id, record) VALUES (?, ?)'),
@@ -181,6 +187,20 @@ export class SqliteRuntimeStore implements RuntimeStore {
         chunk.push(op.e);
         return;
       }
+      case 'replace-history': {
+        const swap = (entries: JobHistoryRecord[]): boolean => {
+          let hit = false;
+          for (let i = 0; i < entries.length; i++) if (entries[i]!.seq === op.e.seq) (entries[i] = op.e), (hit = true);
+          return hit;
+        };
+        const pending = tick.history.get(op.j); // this tick's chunk, not written yet
+        if (pending) swap(pending);
+        for (const row of q.historyHolding.all(op.j, op.e.seq, op.e.seq) as { id: number; entries: string }[]) {
+          const entries = JSON.parse(row.entries) as JobHistoryRecord[];
+          if (swap(entries)) q.rewriteHistory.run(JSON.stringify(entries), row.id);
+        }
+        return;
+      }
       case 'drop-job':
         q.dropJob.run(op.j);
         q.dropHistory.run(op.j);
@@ -235,6 +255,9 @@ export class SqliteRuntimeStore implements RuntimeStore {
   }
   appendJobHistory(j: string, e: JobHistoryRecord): void {
     this.queue.push({ t: 'history', j, e });
+  }
+  replaceJobHistory(j: string, _original: JobHistoryRecord, e: JobHistoryRecord): void {
+    this.queue.push({ t: 'replace-history', j, e });
   }
   deleteJob(j: string): void {
     this.queue.push({ t: 'drop-job', j });

@@ -1,5 +1,8 @@
-// Runtime objects -> store records. The resume token is stored only as its sha256.
+// Runtime objects -> store records. The resume token is stored only as its sha256, and an ended
+// job's record keeps the ids of its credentials, not their values (§9.8.2 revoked at the
+// terminal; §14 not persisted beyond the job).
 import { createHash } from 'node:crypto';
+import type { JobAcceptedPayload } from '../../../generated/index.js';
 import type { JobRecord, SessionRecord } from '../../store/runtime-store.js';
 import type { Job } from '../job.js';
 import type { Session } from '../session.js';
@@ -31,9 +34,15 @@ export function jobRecord(job: Job, nowMs: number, nodeId?: string): JobRecord {
     created_at: job.createdAtMs,
     updated_at: nowMs,
     ...(job.parentJobId !== undefined ? { parent_job_id: job.parentJobId } : {}),
-    accepted: job.acceptedPayload,
+    ...storedAccepted(job.acceptedPayload, job.isTerminal),
     ...(job.terminal ? { terminal: job.terminal } : {}),
     last_event_seq: job.lastEventSeq,
     ...(nodeId !== undefined ? { node_id: nodeId } : {}),
   };
+}
+
+function storedAccepted(accepted: JobAcceptedPayload, ended: boolean): Pick<JobRecord, 'accepted' | 'credential_ids'> {
+  if (!ended || accepted.credentials === undefined) return { accepted };
+  const { credentials, ...rest } = accepted;
+  return { accepted: rest, credential_ids: credentials.map((c) => c.id) };
 }

@@ -69,10 +69,7 @@ export async function restoreFromStore(core: RuntimeCore, binding: StoreBinding,
       const owner = sessions.get(record.session_id) ?? detachedOwner(core, record.session_id, record.principal);
       const job = rebuildJob(core, record, owner);
       const history = await store.loadJobHistory(record.job_id);
-      binding.history.restore(
-        record.job_id,
-        history.map((h) => ({ seq: h.seq, type: h.type, traceId: h.trace_id, payload: h.payload })),
-      );
+      binding.history.restoreStored(record.job_id, history);
       core.jobs.add(job);
       if (terminal) {
         job.transition(record.status as TerminalState);

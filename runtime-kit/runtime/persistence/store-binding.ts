@@ -49,10 +49,12 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
   /** Cluster mode: the store is shared by several nodes (it has a bus). */
   cluster: ClusterBinding | undefined;
   private readonly clock: Clock;
+  private readonly logger: RuntimeLogger;
 
   constructor(opts: StoreBindingOptions) {
     this.store = opts.store;
     this.clock = opts.clock;
+    this.logger = opts.logger;
     this.events = new JournaledEventStore(opts.events, opts.store);
     this.history = new JournaledJobHistory(opts.history, opts.store);
     this.idempotency = new JournaledIdempotencyStore(opts.idempotencyTtlMs, opts.store, opts.idempotency);
@@ -70,7 +72,14 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
   }
 
   jobEnded(job: Job): void {
-    if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
+    if (this.quiet) return;
+    this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId)); // without credential values (records.ts)
+    if (this.history.knows(job.jobId) || job.acceptedPayload?.credentials === undefined) return this.history.scrub(job.jobId);
+    // A job that ran on another node (ended here after that node died): its rotations are read back.
+    this.store.loadJobHistory(job.jobId).then(
+      (stored) => this.history.scrubStored(job.jobId, stored),
+      (err) => this.logger('error', 'credential values left in the stored job history', { job_id: job.jobId, error: String(err) }),
+    );
   }
 
   jobForgotten(jobId: string): void {

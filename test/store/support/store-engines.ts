@@ -12,7 +12,7 @@ import { MemoryRuntimeStore } from '../../../runtime-kit/store/memory-store.js';
 import { RedisRuntimeStore, type RedisStoreOptions } from '../../../runtime-kit/store/redis-store.js';
 import type { RuntimeStore } from '../../../runtime-kit/store/runtime-store.js';
 import { SqliteRuntimeStore } from '../../../runtime-kit/store/sqlite-store.js';
-import type { AuditRetentionOptions } from '../../../runtime-kit/store/audit-retention.js';
+import type { AuditRetentionSetting } from '../../../runtime-kit/store/audit-retention.js';
 import { haveRedis } from './redis-server.js';
 import { sharedRedis } from './shared-redis.js';
 
@@ -20,7 +20,7 @@ export type EngineName = 'memory' | 'sqlite' | 'redis';
 
 /** What every engine takes. */
 export interface EngineOptions {
-  auditRetention?: AuditRetentionOptions;
+  auditRetention?: AuditRetentionSetting;
 }
 
 export interface StoreEngine {
