@@ -16,7 +16,7 @@ import { authorityServicesOf } from '../../runtime-kit/runtime/enforcement/autho
 import { TestPeer, type Msg } from '../../runtime-kit/runtime/test/support/test-peer.js';
 import type { RuntimeStore } from '../../runtime-kit/store/runtime-store.js';
 import type { SqliteRuntimeStore } from '../../runtime-kit/store/sqlite-store.js';
-import { storeEngines, type EngineName } from './support/store-engines.js';
+import { storeEngines, type EngineName, type StoreEngine } from './support/store-engines.js';
 
 const { engines, cleanup, tempDir, rawRedis, prefixOf } = storeEngines('the redis case of credential-scrub');
 
@@ -40,7 +40,7 @@ async function dump(name: EngineName, store: RuntimeStore): Promise<Map<string, 
         : type === 'list' ? await r.lrange(key, 0, -1)
         : type === 'hash' ? await r.hgetall(key)
         : type === 'stream' ? await r.xrange(key, '-', '+')
-        : type === 'zset' ? await r.zrange(key, 0, -1)
+        : type === 'zset' ? await r.zrange(key, '0', '-1')
         : `(${type})`;
       out.set(key.slice(prefixOf(store).length), JSON.stringify(value));
     }
@@ -71,36 +71,41 @@ const PLACES: Record<EngineName, { record: RegExp; history: RegExp; events: RegE
   redis: { record: /^j:/, history: /^h:/, events: /^e:/ },
 };
 
+/** A runtime issuing credentials on `store` (the memory store cannot hold the ledger, §14: a file). */
+function credentialed(engine: StoreEngine, store: RuntimeStore, provisioner: ReferenceProvisioner): ARCPRuntime {
+  const ledger = engine.name === 'memory' ? { revocationLedgerPath: join(tempDir(), 'ledger.json') } : {};
+  const rt = new ARCPRuntime({ tokens: { t: 'alice' }, store, credentialProvisioner: provisioner, ...ledger, logger: () => undefined });
+  cleanup(() => rt.close());
+  return rt;
+}
+
+/** Submits `agent`, rotates its credential once: the issued credential and the rotation frame. */
+async function rotatedJob(rt: ARCPRuntime, agent: string): Promise<{ peer: TestPeer; jobId: string; issued: Credential; rotation: Msg; values: string[] }> {
+  await rt.ready();
+  const peer = TestPeer.connect(rt);
+  await peer.hello();
+  const accepted = await peer.accepted(peer.submit(agent));
+  const jobId = accepted.payload.job_id as string;
+  const issued = accepted.payload.credentials[0] as Credential;
+  await authorityServicesOf(rt).rotateCredential(jobId, issued.id);
+  const rotation = await peer.find((m: Msg) => m.job_id === jobId && m.payload?.body?.phase === 'credential_rotated');
+  const rotated = rotation.payload.body.details.value as string;
+  expect(rotated).not.toBe(issued.value);
+  return { peer, jobId, issued, rotation, values: [issued.value, rotated] };
+}
+
 describe.each(engines)('credential values in the $name store', (engine) => {
   it('leave the job record and its history at the terminal, and the resume buffer once acknowledged', async () => {
     const store = await engine.open();
     const provisioner = new ReferenceProvisioner();
-    const rt = new ARCPRuntime({
-      tokens: { t: 'alice' },
-      store,
-      credentialProvisioner: provisioner,
-      // the memory store cannot hold the revocation ledger (§14): it gets a file
-      ...(engine.name === 'memory' ? { revocationLedgerPath: join(tempDir(), 'ledger.json') } : {}),
-      logger: () => undefined,
-    });
+    const rt = credentialed(engine, store, provisioner);
     let finish: (() => void) | undefined;
     rt.registerAgent('held', async (_input, ctx) => {
       ctx.log('info', 'started');
       await new Promise<void>((r) => (finish = r));
       return { done: true };
     });
-    cleanup(() => rt.close());
-    await rt.ready();
-    const peer = TestPeer.connect(rt);
-    await peer.hello();
-    const accepted = await peer.accepted(peer.submit('held'));
-    const jobId = accepted.payload.job_id as string;
-    const issued = accepted.payload.credentials[0] as Credential;
-    await authorityServicesOf(rt).rotateCredential(jobId, issued.id);
-    const rotation = await peer.find((m: Msg) => m.job_id === jobId && m.payload?.body?.phase === 'credential_rotated');
-    const rotated = rotation.payload.body.details.value as string;
-    expect(rotated).not.toBe(issued.value);
-    const values = [issued.value, rotated];
+    const { peer, jobId, issued, rotation, values } = await rotatedJob(rt, 'held');
     const places = PLACES[engine.name];
 
     // While the job runs: the record holds the current credentials, history and buffer the rotation.
@@ -111,7 +116,7 @@ describe.each(engines)('credential values in the $name store', (engine) => {
     finish!();
     const terminal = await peer.terminal(jobId);
     expect(terminal.type).toBe('job.result');
-    await expect.poll(() => provisioner.accepts(rotated)).toBe(false); // revoked at the terminal (§9.8.2)
+    await expect.poll(() => provisioner.accepts(values[1]!)).toBe(false); // revoked at the terminal (§9.8.2)
 
     // Ended: only the owner's unacknowledged credential_rotated frame still carries a value.
     const ended = await holders(engine.name, store, values);
@@ -143,27 +148,17 @@ describe.each(engines)('credential values in the $name store', (engine) => {
 describe.each(engines.filter((e) => e.name !== 'redis'))('credential values in the $name store after a restart', (engine) => {
   it('a job running when the process died: its restart terminal takes the values out too', async () => {
     const store = await engine.open();
-    const ledger = engine.name === 'memory' ? { revocationLedgerPath: join(tempDir(), 'ledger.json') } : {};
-    const first = new ARCPRuntime({ tokens: { t: 'alice' }, store, credentialProvisioner: new ReferenceProvisioner(), ...ledger, logger: () => undefined });
+    const first = credentialed(engine, store, new ReferenceProvisioner());
     first.registerAgent('hang', () => new Promise(() => undefined));
-    cleanup(() => first.close());
-    await first.ready();
-    const peer = TestPeer.connect(first);
-    await peer.hello();
-    const accepted = await peer.accepted(peer.submit('hang'));
-    const jobId = accepted.payload.job_id as string;
-    const issued = accepted.payload.credentials[0] as Credential;
-    await authorityServicesOf(first).rotateCredential(jobId, issued.id);
-    const rotated = (await peer.find((m: Msg) => m.job_id === jobId && m.payload?.body?.phase === 'credential_rotated')).payload.body.details.value as string;
+    const { peer, jobId, issued, values } = await rotatedJob(first, 'hang');
     await store.flush();
     await peer.close(); // "the process dies"; the first runtime is never used again
 
     const reopened = await engine.reopen(store);
-    const second = new ARCPRuntime({ tokens: { t: 'alice' }, store: reopened, credentialProvisioner: new ReferenceProvisioner(), ...ledger, logger: () => undefined });
-    cleanup(() => second.close());
+    const second = credentialed(engine, reopened, new ReferenceProvisioner());
     await second.ready();
     await expect.poll(async () => (await reopened.loadJob(jobId))?.status).toBe('error');
-    const ended = await holders(engine.name, reopened, [issued.value, rotated]);
+    const ended = await holders(engine.name, reopened, values);
     expect(ended.every((w) => PLACES[engine.name].events.test(w))).toBe(true);
     expect((await reopened.loadJob(jobId))!.credential_ids).toEqual([issued.id]);
   });
