@@ -4,7 +4,7 @@
 // provisioner's revoke (the provisioner journals to a file: it stands for the upstream gateway,
 // which outlives the runtime), and the ledger entry leaves the store. Before the kill the
 // entry is in the store (recorded before the credential was handed out).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { haveRedis, startRedis, type RedisServer } from './support/redis-server.js';
+import { spawnListening, type ServeChild } from './support/serve-child.js';
 import { WsPeer } from './support/ws-peer.js';
 
 const CHILD = new URL('./support/credential-child.ts', import.meta.url).pathname;
@@ -24,36 +25,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  url: string;
-  stderr: () => string;
-  kill9(): Promise<void>;
-}
-
-async function startChild(spec: string, journal: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, spec, journal], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += String(d)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /listening on (ws:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before listening: ${err}`)));
-  });
-  return {
-    url,
-    stderr: () => err,
-    kill9: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      children.delete(child);
-    },
-  };
+async function startChild(spec: string, journal: string): Promise<ServeChild> {
+  const started = await spawnListening(['--import', 'tsx', CHILD, spec, journal], 'child');
+  children.add(started.child);
+  return started;
 }
 
 type JournalEntry = { pid: number; op: 'issue' | 'revoke' | 'revoke_job'; id?: string; job_id?: string };

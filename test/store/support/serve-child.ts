@@ -1,4 +1,5 @@
-// Starts a real `arcp serve` child (the CLI, through bin/arcp.mjs) and kills it for real.
+// Starts a real `arcp serve` child (the CLI, through bin/arcp.mjs), or another runtime process of
+// the tests, and kills it for real.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const ARCP = new URL('../../../bin/arcp.mjs', import.meta.url).pathname;
@@ -13,9 +14,12 @@ export interface ServeChild {
 }
 
 export async function startServe(args: string[], port = 0): Promise<ServeChild> {
-  const child = spawn(process.execPath, [ARCP, 'serve', '--host', '127.0.0.1', '--port', String(port), '--token', 't=alice', '--token', 'u=bob', '--conformance-agents', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnListening([ARCP, 'serve', '--host', '127.0.0.1', '--port', String(port), '--token', 't=alice', '--token', 'u=bob', '--conformance-agents', ...args], 'arcp serve');
+}
+
+/** Runs `node ARGV...` until it prints `listening on ws://...` (any runtime child of the tests). */
+export async function spawnListening(argv: string[], what: string): Promise<ServeChild> {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
@@ -26,7 +30,7 @@ export async function startServe(args: string[], port = 0): Promise<ServeChild> 
       const m = /listening on (ws:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`arcp serve exited (${code}) before listening: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before listening: ${err}`)));
   });
   return {
     child,
