@@ -399,16 +399,16 @@ export class ClusterBinding {
   private watch(jobId: string, watcher: string, afterSeq: number): void {
     const job = this.core.jobs.get(jobId);
     if (!job) return;
-    const send = (type: SequencedType, payload: unknown, seq: number | undefined): void =>
-      this.bus.send(watcher, { op: 'job-output', from: this.nodeId, job_id: jobId, type, payload, ...(seq !== undefined ? { seq } : {}) });
+    const send = (to: string, type: SequencedType, payload: unknown, seq: number | undefined): void =>
+      this.bus.send(to, { op: 'job-output', from: this.nodeId, job_id: jobId, type, payload, ...(seq !== undefined ? { seq } : {}) });
     let sentTerminal = false;
     for (const h of this.binding.history.after(jobId, afterSeq)) {
-      send(h.type, h.payload, h.seq);
+      send(watcher, h.type, h.payload, h.seq);
       if (h.type !== 'job.event') sentTerminal = true;
     }
     if (job.isTerminal) {
       // Ended before the watch arrived; its terminal may not be in the history yet (handed over).
-      if (!sentTerminal && job.terminal) send(job.terminal.type, job.terminal.payload, undefined);
+      if (!sentTerminal && job.terminal) send(watcher, job.terminal.type, job.terminal.payload, undefined);
       return;
     }
     let nodes = this.watchers.get(jobId);
@@ -419,7 +419,8 @@ export class ClusterBinding {
         deliver: (type, payload, j) => {
           // The owner seq is known here only while this node sequences the session.
           const seq = j.owner.redirect && this.released.get(j.sessionId)?.to !== this.nodeId ? undefined : j.lastEventSeq;
-          for (const node of nodes!) send(type, payload, seq);
+          // Every watching node, not only the one whose watch installed this sink.
+          for (const node of nodes!) send(node, type, payload, seq);
           if (type !== 'job.event') this.watchers.delete(j.jobId);
         },
       });
