@@ -54,6 +54,12 @@ export interface JobRecord {
   terminal?: { type: 'job.result' | 'job.error'; payload: unknown };
   /** Owner-session seq of the job's latest sequenced envelope. */
   last_event_seq: number;
+  /**
+   * Current budget counters (`cost.budget` leases only): written again each time the job's
+   * node spends or reserves, so a node answering job.subscribe for it, or a restarted one,
+   * shows the remaining budget, not the one at acceptance (§7.6).
+   */
+  budget?: JobAcceptedPayload['budget'];
   /** Node the job runs on (cluster stores). */
   node_id?: string;
 }

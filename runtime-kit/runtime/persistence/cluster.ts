@@ -31,6 +31,7 @@ import type { Session } from '../session.js';
 import { detachedOwner } from './detached-owner.js';
 import { runtimeRestartedError } from './restart-terminal.js';
 import { rebuildJob } from './restore.js';
+import { withRecordedBudget } from './recorded-budget.js';
 import { tokenHash } from './records.js';
 import { payloadDigest } from '../idempotency.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
@@ -191,7 +192,14 @@ export class ClusterBinding {
    */
   /** A job of another node for job.subscribe: its record, history and (if live) its output. */
   async prepareRemoteJob(jobId: string): Promise<void> {
-    if (this.core.jobs.get(jobId) || this.proxies.get(jobId)?.isTerminal === false) return;
+    if (this.core.jobs.get(jobId)) return;
+    const live = this.proxies.get(jobId);
+    if (live && !live.isTerminal) {
+      // Already followed: only its budget moves (the job's node rewrites the record as it spends).
+      const record = await this.store.loadJob(jobId);
+      if (record && live.authority) live.authority = withRecordedBudget(live.authority, record);
+      return;
+    }
     const record = await this.store.loadJob(jobId);
     if (!record) return;
     const job = rebuildJob(this.core, record, detachedOwner(this.core, record.session_id, record.principal));

@@ -73,6 +73,11 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
     if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
   }
 
+  /** Queued before the event that reports the cost, so whoever saw that cost can read it here. */
+  jobBudgetChanged(job: Job): void {
+    if (!this.quiet && !job.isTerminal) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
+  }
+
   jobForgotten(jobId: string): void {
     this.store.deleteJob(jobId);
   }

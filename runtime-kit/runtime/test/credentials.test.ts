@@ -97,8 +97,8 @@ describe('rotation (§9.8.2)', () => {
 class HeldStore extends MemoryRuntimeStore {
   holding = false;
   private readonly held: (() => void)[] = [];
-  override afterDurable(fn: () => void): boolean {
-    if (!this.holding) return false;
+  override afterDurable(fn?: () => void): boolean {
+    if (!this.holding || !fn) return false;
     this.held.push(fn);
     return true;
   }
