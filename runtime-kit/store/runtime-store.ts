@@ -103,7 +103,7 @@ export interface RevocationChange {
   remove: string[];
 }
 
-/** A message between the runtime nodes sharing one store (persistence/cluster.ts gives them meaning). */
+/** A message between the runtime nodes sharing one store (persistence/cluster/ gives them meaning). */
 export type ClusterMessage = Record<string, unknown> & { op: string; from: string };
 
 /** Messaging between nodes of a shared store (Redis pub/sub), with liveness. */

@@ -2,7 +2,7 @@
 // failure): the job runs on node 0; same-principal observers subscribe from every node, with and
 // without history, and each must get every event of the job exactly once, in order, and exactly
 // one terminal. Found: the job's node sent the output of a job watched from two other nodes
-// twice to the first watcher and never to the second (persistence/cluster.ts `watch`).
+// twice to the first watcher and never to the second (persistence/cluster/job-watch.ts).
 //
 // Deterministic, no timing: the job emits part of its output, then waits on a gate the test
 // opens only once every observer has its `job.subscribed`; so every case crosses the replay

@@ -22,7 +22,7 @@ import { JournaledIdempotencyStore } from './journaled-idempotency.js';
 import { JournaledJobHistory } from './journaled-job-history.js';
 import { jobRecord, sessionRecord, tokenHash } from './records.js';
 import type { RuntimeCore } from '../core.js';
-import { ClusterBinding } from './cluster.js';
+import { ClusterBinding } from './cluster/cluster-binding.js';
 import { restoreFromStore } from './restore.js';
 
 export interface StoreBindingOptions {
