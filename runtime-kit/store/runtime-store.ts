@@ -118,6 +118,13 @@ export interface ClusterBus {
   /** A cluster-wide lock held until `unlock` or `ttlMs`; false when another node holds it. */
   tryLock(name: string, ttlMs: number): Promise<boolean>;
   unlock(name: string): Promise<void>;
+  /**
+   * This node was taken for dead (its liveness lapsed while it stalled): the store writes and
+   * the bus sends nothing more, for good (redis-fence.ts). Restart the process to rejoin.
+   */
+  readonly fenced: boolean;
+  /** Called once when the node is fenced, with the reason. */
+  onFenced(handler: (why: string) => void): void;
 }
 
 export interface RuntimeStore {

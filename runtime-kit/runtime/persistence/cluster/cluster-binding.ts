@@ -6,7 +6,8 @@
 //   - output-relay.ts: a job's output while its session lives elsewhere (emit, sequenced);
 //   - remote-jobs.ts: other nodes' jobs for subscribe, listing, cancel, idempotent resubmits;
 //   - job-watch.ts: this node's jobs followed from other nodes (watch -> job-output);
-//   - dead-nodes.ts: jobs of nodes whose liveness key expired end with the restart terminal.
+//   - dead-nodes.ts: jobs of nodes whose liveness key expired end with the restart terminal;
+//   - fenced.ts: this node was itself taken for dead (it stalled): it stops.
 import type { ClusterBus, ClusterMessage, RuntimeStore } from '../../../store/runtime-store.js';
 import type { RuntimeCore } from '../../core.js';
 import type { Job } from '../../job.js';
@@ -14,6 +15,7 @@ import type { Session } from '../../session.js';
 import type { StoreBinding } from '../store-binding.js';
 import type { ClusterContext } from './context.js';
 import { DeadNodes } from './dead-nodes.js';
+import { stopFencedNode } from './fenced.js';
 import { JobWatch } from './job-watch.js';
 import { OutputRelay, type Emit } from './output-relay.js';
 import { RemoteJobs } from './remote-jobs.js';
@@ -55,6 +57,10 @@ export class ClusterBinding {
   start(): void {
     const { bus } = this.cx;
     bus.onMessage((msg) => this.onMessage(msg));
+    bus.onFenced((why) => {
+      this.stop();
+      stopFencedNode(this.cx, why);
+    });
     this.sweepTimer = setInterval(() => void this.deadNodes.sweep().catch((err) => this.cx.log('dead-node sweep failed', err)), bus.livenessTtlMs);
     this.sweepTimer.unref();
   }
@@ -62,6 +68,11 @@ export class ClusterBinding {
   stop(): void {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  /** Taken for dead by the other nodes: serves nobody any more (session-hello.ts refuses). */
+  get fenced(): boolean {
+    return this.cx.bus.fenced;
   }
 
   /** Resume of a session this node does not hold: claim it (undefined when it cannot be). */
