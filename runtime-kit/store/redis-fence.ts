@@ -1,20 +1,26 @@
-// Fencing of a cluster node on Redis (issue 12): a node that stalled (event loop blocked,
-// SIGSTOP) past its liveness TTL has been taken for dead, and other nodes may already have
-// claimed its sessions and ended its jobs. When it wakes it must not write again. So every
-// write and every message of a node goes through a Lua script that first checks the node's
-// liveness key still holds the token this node set at start-up (its epoch): the check and the
-// writes are one atomic step on the server, and an expired key is never brought back (the beat
-// only extends a key that still holds the token). The first refused step fences the node for
-// good (redis-store.ts: writes dropped, nothing sent; cluster-binding.ts: jobs stopped,
-// connections closed); a restarted process joins with a new token.
+// Fencing of a cluster node on Redis (issue 12). A node that stalls (event loop blocked,
+// SIGSTOP) past its liveness TTL may be taken for dead: other nodes then claim its sessions and
+// end its jobs. When it wakes it must not write again. The rule, per node id X:
+//   - `epoch:X` holds the token of the process that joined as X last; `alive:X` (TTL) its beat;
+//   - a node acts on X's death (claims X's sessions without asking, ends X's jobs, revokes X's
+//     credentials) only after `declareDead(X)`, which atomically checks that `alive:X` is gone
+//     and sets `dead:X`;
+//   - every write batch, ledger commit, message and beat of X runs in a Lua script that first
+//     checks `epoch:X` is still its token and `dead:X` is not set, so the check and the writes
+//     are one atomic step on the server: nothing X writes can land after anyone acted on its
+//     death. A lapse nobody acted on costs nothing (the next beat sets `alive:X` again).
+// The first refused step fences the process for good (redis-store.ts: writes dropped, nothing
+// sent; persistence/cluster/fenced.ts: jobs stopped, connections closed); a restarted process
+// joins with a new token, which also fences any older process still running as X.
 import type { Redis } from 'ioredis';
 
-/** The reply a guarded step gets once this node's liveness key lapsed or was taken over. */
+/** The reply a guarded step gets once this process was declared dead or replaced. */
 export const FENCED_REPLY = 'ARCP_FENCED';
 
-const GUARD = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('${FENCED_REPLY}') end`;
+// KEYS[1] epoch:X, KEYS[2] dead:X; ARGV[1] the token.
+const GUARD = `if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('${FENCED_REPLY}') end`;
 
-// ARGV: token, then per command its element count followed by the command and its arguments.
+// ARGV after the token: per command its element count, then the command and its arguments.
 const BATCH = `${GUARD}
 local i = 2
 local n = #ARGV
@@ -28,12 +34,23 @@ return 1`;
 const PUBLISH = `${GUARD}
 return redis.call('PUBLISH', ARGV[2], ARGV[3])`;
 
-const BEAT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+// KEYS[3] alive:X; ARGV[2] the TTL. Sets the key again after a lapse nobody acted on.
+const BEAT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 return 1`;
 
-const LEAVE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+const JOIN = `redis.call('SET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+// KEYS[1] alive:Y, KEYS[2] dead:Y.
+const DECLARE_DEAD = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], '1')
+return 1`;
+
+const LEAVE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+return 1`;
 
 type Arg = string | number;
 
@@ -88,36 +105,52 @@ export function isFencedReply(err: unknown): boolean {
   return err instanceof Error && err.message.includes(FENCED_REPLY);
 }
 
-/** The guarded steps of one node (its liveness key and token). */
+/** The guarded steps of one process joined as node `nodeId`, and death declarations of others. */
 export class NodeFence {
   constructor(
     private readonly redis: Redis,
-    private readonly aliveKey: string,
+    private readonly prefix: string,
+    private readonly nodeId: string,
     readonly token: string,
   ) {}
 
-  /** Start-up: this node's liveness key, holding its token. */
+  private keys(nodeId = this.nodeId): [string, string, string] {
+    return [`${this.prefix}epoch:${nodeId}`, `${this.prefix}dead:${nodeId}`, `${this.prefix}alive:${nodeId}`];
+  }
+
+  /** Start-up: this process is node `nodeId` now (an older one still running as it is fenced). */
   async join(ttlMs: number): Promise<void> {
-    await this.redis.set(this.aliveKey, this.token, 'PX', ttlMs);
+    await this.redis.eval(JOIN, 3, ...this.keys(), this.token, ttlMs);
   }
 
-  /** Extends the liveness key; false when it lapsed or holds another token (fenced). */
+  /** Sets or extends the liveness key; false when this process was declared dead or replaced. */
   async beat(ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(BEAT, 1, this.aliveKey, this.token, ttlMs)) === 1;
+    return (await this.redis.eval(BEAT, 3, ...this.keys(), this.token, ttlMs)) === 1;
   }
 
-  /** Applies the batch atomically, only while this node is not fenced (rejects with FENCED_REPLY). */
+  /** Applies the batch atomically, only while this process is not fenced (rejects with FENCED_REPLY). */
   async apply(batch: CommandBatch): Promise<void> {
     if (batch.size === 0) return;
-    await this.redis.eval(BATCH, 1, this.aliveKey, this.token, ...batch.args);
+    const [epoch, dead] = this.keys();
+    await this.redis.eval(BATCH, 2, epoch, dead, this.token, ...batch.args);
   }
 
   async publish(channel: string, text: string): Promise<void> {
-    await this.redis.eval(PUBLISH, 1, this.aliveKey, this.token, channel, text);
+    const [epoch, dead] = this.keys();
+    await this.redis.eval(PUBLISH, 2, epoch, dead, this.token, channel, text);
   }
 
-  /** Shutdown: removes the liveness key if it is still this node's. */
+  /**
+   * True when node `other` has no liveness key, and from now on it is fenced: call this before
+   * acting on its death. False: it is alive (again), leave its sessions and jobs to it.
+   */
+  async declareDead(other: string): Promise<boolean> {
+    const [, dead, alive] = this.keys(other);
+    return (await this.redis.eval(DECLARE_DEAD, 2, alive, dead)) === 1;
+  }
+
+  /** Shutdown: removes the liveness key if this process is still node `nodeId`. */
   async leave(): Promise<void> {
-    await this.redis.eval(LEAVE, 1, this.aliveKey, this.token);
+    await this.redis.eval(LEAVE, 3, ...this.keys(), this.token);
   }
 }

@@ -7,10 +7,12 @@
 //   arcp:k:{p}:{key}   string idempotency record                       TTL keyTtlMs from created_at
 //   arcp:revocations   hash credential id -> record (no TTL: §14 revocation must not be forgotten)
 //   arcp:audit         list of audit records
-//   arcp:alive:{node}  string the node's token (epoch)                 TTL livenessTtlMs, beat every third
+//   arcp:alive:{node}  string the node's token                         TTL livenessTtlMs, beat every third
+//   arcp:epoch:{node}  string token of the process that joined as the node last (no TTL)
+//   arcp:dead:{node}   string set by the node that declared it dead    removed when a process joins as it
 // Each tick's writes go out as one Lua script (write-behind.ts, redis-fence.ts) that applies
-// them only while the node's liveness key still holds its token, atomically on the server; sends
-// wait for its reply. A node whose key lapsed is fenced: it writes and sends nothing more.
+// them only while this process is not fenced (not declared dead, not replaced), atomically on
+// the server; sends wait for its reply. A fenced process writes and sends nothing more.
 // Durability is the server's: run redis with appendonly yes (appendfsync everysec or always)
 // when the data must survive a Redis restart. The scripts touch keys they do not declare, so
 // this store needs a standalone Redis (or one hash slot), not Redis Cluster.
@@ -86,7 +88,7 @@ export class RedisRuntimeStore implements RuntimeStore {
       await this.guarded(m);
     }, onError);
     const nodeId = opts.nodeId ?? `node_${randomBytes(6).toString('hex')}`;
-    const fence = new NodeFence(redis, `${this.p}alive:${nodeId}`, randomBytes(12).toString('hex'));
+    const fence = new NodeFence(redis, this.p, nodeId, randomBytes(12).toString('hex'));
     this.bus = new RedisBus(redis, sub, nodeId, this.p, opts.livenessTtlMs ?? 3000, fence, onError);
     this.bus.onFenced(() => this.queue.halt());
   }
@@ -386,6 +388,10 @@ export class RedisBus implements ClusterBus {
     return (await this.redis.exists(`${this.prefix}alive:${nodeId}`)) === 1;
   }
 
+  declareDead(nodeId: string): Promise<boolean> {
+    return this.fence.declareDead(nodeId);
+  }
+
   async tryLock(name: string, ttlMs: number): Promise<boolean> {
     if (this.fenced) return false;
     return (await this.redis.set(`${this.prefix}lock:${name}`, this.nodeId, 'PX', ttlMs, 'NX')) === 'OK';
@@ -405,8 +411,8 @@ export class RedisBus implements ClusterBus {
 
   private async alive(): Promise<void> {
     if (this.fenced || this.stopped) return;
-    // The key lapsed (this node stalled past its TTL) or holds another token: fenced.
-    if (!(await this.fence.beat(this.livenessTtlMs))) this.fenceNow('its liveness key lapsed');
+    // Declared dead by another node (it stalled past its TTL) or replaced by a new process: fenced.
+    if (!(await this.fence.beat(this.livenessTtlMs))) this.fenceNow('another node declared it dead');
   }
 
   private channel(nodeId: string): string {

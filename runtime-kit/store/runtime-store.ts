@@ -114,13 +114,20 @@ export interface ClusterBus {
   onMessage(handler: (msg: ClusterMessage) => void): void;
   /** The node refreshed its liveness key recently (it expires `livenessTtlMs` after its last beat). */
   isAlive(nodeId: string): Promise<boolean>;
+  /**
+   * Act on a node's death (claim its sessions unasked, end its jobs, revoke its credentials)
+   * only once this resolves true: its liveness key is gone and it is fenced from now on, so
+   * nothing it writes can land after what this node does. False: it is alive.
+   */
+  declareDead(nodeId: string): Promise<boolean>;
   readonly livenessTtlMs: number;
   /** A cluster-wide lock held until `unlock` or `ttlMs`; false when another node holds it. */
   tryLock(name: string, ttlMs: number): Promise<boolean>;
   unlock(name: string): Promise<void>;
   /**
-   * This node was taken for dead (its liveness lapsed while it stalled): the store writes and
-   * the bus sends nothing more, for good (redis-fence.ts). Restart the process to rejoin.
+   * Another node declared this one dead (it stalled past its liveness TTL), or a new process
+   * joined under its id: the store writes and the bus sends nothing more, for good
+   * (redis-fence.ts). Restart the process to rejoin.
    */
   readonly fenced: boolean;
   /** Called once when the node is fenced, with the reason. */

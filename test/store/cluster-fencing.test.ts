@@ -3,7 +3,8 @@
 // terminal) and its client resumes on B. Then A is woken with SIGCONT: it must find itself
 // fenced (store/redis-fence.ts), stop its job, close its connections, refuse new ones, and
 // write nothing to Redis: the server's change counter, the job's record and history, the
-// session's events and A's liveness key are exactly as B left them.
+// session's events and A's liveness key are exactly as B left them. And a stall nobody acted on
+// (no job of A for another node to end) costs nothing: A's next beat brings its key back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -111,9 +112,11 @@ describe.skipIf(!haveRedis)('a node stalled past its liveness TTL is fenced', ()
       history: await raw.lrange(`arcp:h:${jobId}`, 0, -1),
       events: await raw.xlen(`arcp:e:${onA.sessionId}`),
       aliveA: await raw.exists(`arcp:alive:${aId}`),
+      deadA: await raw.get(`arcp:dead:${aId}`),
     });
     const before = await snapshot();
     expect(before.aliveA).toBe(0);
+    expect(before.deadA, 'B declared A dead before ending its job').toBe('1');
     expect(JSON.parse(before.job!)).toMatchObject({ status: 'error' });
 
     a.proc.kill('SIGCONT');
@@ -131,4 +134,23 @@ describe.skipIf(!haveRedis)('a node stalled past its liveness TTL is fenced', ()
     const progressAfter = onA.msgs.filter((m) => m.job_id === jobId && (m.event_seq ?? 0) > seen);
     expect(progressAfter, 'A sent output after it was fenced').toEqual([]);
   }, 90_000);
+
+  it('a stall past the TTL that no node acted on: A goes on serving', async () => {
+    const aId = `idle-a-${process.pid}`;
+    const a = await childNode(aId);
+    const raw = new Redis(redis.url);
+    redis.stops.push(async () => raw.disconnect());
+    const peer = await WsPeer.open(a.url);
+    await peer.hello();
+    a.proc.kill('SIGSTOP');
+    await until("A's liveness key lapses", async () => (await raw.exists(`arcp:alive:${aId}`)) === 0);
+    a.proc.kill('SIGCONT');
+    await until("A's beat sets its key again", async () => (await raw.exists(`arcp:alive:${aId}`)) === 1);
+    const result = await peer.terminal((await peer.accepted(peer.submit('conformance.echo', { hello: 'after the stall' }))).payload.job_id as string);
+    expect(result.type).toBe('job.result');
+    expect(peer.closed).toBe(false);
+    expect(await raw.get(`arcp:dead:${aId}`)).toBeNull();
+    expect(a.lines.filter((l) => l.includes('fenced'))).toEqual([]);
+    await peer.close();
+  }, 60_000);
 });

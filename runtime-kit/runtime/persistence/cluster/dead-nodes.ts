@@ -36,7 +36,8 @@ export class DeadNodes {
     this.deps.forgetIdleReleased();
     const dead = new Map<string, boolean>();
     const isDead = async (node: string): Promise<boolean> => {
-      if (!dead.has(node)) dead.set(node, node !== nodeId && !(await bus.isAlive(node)));
+      // Declared dead (fenced) before any of its jobs is ended here.
+      if (!dead.has(node)) dead.set(node, node !== nodeId && (await bus.declareDead(node)));
       return dead.get(node)!;
     };
     for (const record of await store.loadJobs()) {

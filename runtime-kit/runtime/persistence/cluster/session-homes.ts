@@ -5,6 +5,7 @@
 // tells the nodes running the session's jobs where it lives now (`rehome`), and ends the
 // session's jobs whose node is gone (dead-nodes.ts). A home that does not answer is waited for
 // until its liveness key expires; one still alive after MAX_RELEASE_WAIT_MS keeps the session.
+// Nothing is taken from a node unasked before it is declared dead (fenced, redis-fence.ts).
 import type { Feature } from '../../../../generated/index.js';
 import type { EventPosition, JobRecord, SessionRecord, StoredEvent } from '../../../store/runtime-store.js';
 import type { SequencedType } from '../../job.js';
@@ -61,8 +62,9 @@ export class SessionHomes {
     try {
       const previous = record.node_id;
       let previousAlive = false;
-      if (previous !== undefined && previous !== nodeId && (await bus.isAlive(previous))) {
-        const answer = await this.askRelease(previous, sessionId);
+      if (previous !== undefined && previous !== nodeId) {
+        // A dead home is fenced before anything is taken from it (redis-fence.ts).
+        const answer = (await bus.declareDead(previous)) ? 'dead' : await this.askRelease(previous, sessionId);
         if (answer === 'unresponsive') return undefined; // alive but silent: never two homes
         previousAlive = answer === 'released';
       }
@@ -77,7 +79,7 @@ export class SessionHomes {
         if (TERMINAL.has(job.status)) continue;
         const node = job.node_id;
         if (node === nodeId || (node !== undefined && node === previous && previousAlive)) continue;
-        if (node !== undefined && node !== previous && (await bus.isAlive(node))) continue;
+        if (node !== undefined && node !== previous && !(await bus.declareDead(node))) continue;
         this.deps.endOrphan(job, session);
       }
       const buffered = this.claiming.get(sessionId) ?? [];
@@ -126,7 +128,7 @@ export class SessionHomes {
     this.releaseWaiters.delete(sessionId);
     if (ok) return 'released';
     const deadline = Date.now() + MAX_RELEASE_WAIT_MS;
-    while (await bus.isAlive(home)) {
+    while (!(await bus.declareDead(home))) {
       if (Date.now() > deadline) return 'unresponsive';
       await new Promise((r) => setTimeout(r, Math.max(50, bus.livenessTtlMs / 4)));
     }
