@@ -7,6 +7,8 @@
 // Deterministic, no timing: the job emits part of its output, then waits on a gate the test
 // opens only once every observer has its `job.subscribed`; so every case crosses the replay
 // boundary (history before the subscribe, live output after) on every node, run after run.
+// And a job that ends between the subscriber node's two store reads (record, then history) is
+// replayed with one terminal, not two: the read order is forced by a record read that lags.
 import { describe, expect, it } from 'vitest';
 import type { JobContext } from '../../runtime-kit/runtime/job-context.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
@@ -31,7 +33,11 @@ const gated = async (input: unknown, ctx: JobContext): Promise<string> => {
 };
 
 async function node(i: number): Promise<string> {
-  const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `obs-${i}-${process.pid}`, livenessTtlMs: 5000 });
+  return (await nodeWithStore(i)).url;
+}
+
+async function nodeWithStore(i: number): Promise<{ url: string; store: RedisRuntimeStore }> {
+  const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `obs-${i}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, livenessTtlMs: 5000 });
   const runtime = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined });
   runtime.registerAgent('test.gated', gated);
   await runtime.ready();
@@ -40,7 +46,7 @@ async function node(i: number): Promise<string> {
     await runtime.close();
     await store.close();
   });
-  return server.url!;
+  return { url: server.url!, store };
 }
 
 const progressOf = (m: Msg): number | undefined => (m.type === 'job.event' && m.payload?.kind === 'progress' ? Number(m.payload.body?.current) : undefined);
@@ -79,4 +85,43 @@ describe.skipIf(!haveRedis)('observers of one job on several nodes', () => {
       await owner.close();
     }
   }, 180_000);
+
+  it('a job that ended between the record read and the history read: one terminal', async () => {
+    const a = await nodeWithStore(10);
+    const b = await nodeWithStore(11);
+    const owner = await WsPeer.open(a.url);
+    await owner.hello();
+    const jobId = (await owner.accepted(owner.submit('test.gated', { tag: 'ended-between' }))).payload.job_id as string;
+    await owner.find((m) => m.job_id === jobId && progressOf(m) === BEFORE);
+    // B reads the job's record as it was while the job ran, then (after the end) its history.
+    const running = await b.store.loadJob(jobId);
+    expect(running?.terminal).toBeUndefined();
+    const read = b.store.loadJob.bind(b.store);
+    b.store.loadJob = async (id: string) => (id === jobId ? running : read(id));
+    gates.get('ended-between')!();
+    await owner.terminal(jobId);
+    await until(async () => (await b.store.loadJobHistory(jobId)).some((h) => h.type !== 'job.event'));
+    const observer = await WsPeer.open(b.url);
+    await observer.hello();
+    const req = observer.send('job.subscribe', { job_id: jobId, history: true });
+    expect((await observer.find((m) => m.payload?.request_id === req)).type).toBe('job.subscribed');
+    await observer.terminal(jobId);
+    // A second terminal would come from A's answer to a watch (it used to). A's messages to B
+    // keep their order: once B relays the live end of a job subscribed after, it would be here.
+    const probeId = (await owner.accepted(owner.submit('test.gated', { tag: 'probe' }))).payload.job_id as string;
+    await owner.find((m) => m.job_id === probeId && progressOf(m) === BEFORE);
+    const probeReq = observer.send('job.subscribe', { job_id: probeId, history: false });
+    expect((await observer.find((m) => m.payload?.request_id === probeReq)).type).toBe('job.subscribed');
+    gates.get('probe')!();
+    await observer.terminal(probeId);
+    const mine = observer.msgs.filter((m) => m.job_id === jobId);
+    expect(mine.map(progressOf).filter((c) => c !== undefined)).toEqual(range(1, BEFORE + AFTER));
+    expect(mine.filter((m) => m.type === 'job.result' || m.type === 'job.error').length).toBe(1);
+    await observer.close();
+    await owner.close();
+  }, 60_000);
 });
+
+async function until(test: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400 && !(await test()); i++) await new Promise((r) => setTimeout(r, 50));
+}

@@ -70,6 +70,13 @@ export class RemoteJobs {
       job.terminal = record.terminal;
     }
     const history = await store.loadJobHistory(jobId);
+    // The job ended between the two reads: its history has the terminal the record lacks. Taken
+    // as ended here, so no watch asks its node for a terminal a replay already holds (twice).
+    const ended = job.isTerminal ? undefined : history.find((h) => h.type !== 'job.event');
+    if (ended) {
+      job.terminal = { type: ended.type as 'job.result' | 'job.error', payload: ended.payload };
+      job.transition(((ended.payload as { final_status?: string }).final_status ?? 'error') as 'error');
+    }
     binding.history.forget(jobId);
     binding.history.restore(
       jobId,
