@@ -5,10 +5,9 @@
 // an ended one. Deterministic: the job spends, then waits on a gate the test opens.
 import { describe, expect, it } from 'vitest';
 import type { JobContext } from '../../runtime-kit/runtime/job-context.js';
-import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
-import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
 import { haveRedis } from './support/redis-server.js';
+import { clusterNode } from './support/cluster-node.js';
 import { sharedRedis } from './support/shared-redis.js';
 import { WsPeer, type Msg } from './support/ws-peer.js';
 
@@ -26,19 +25,17 @@ const spendInSteps = async (_input: unknown, ctx: JobContext): Promise<string> =
   return 'spent';
 };
 
-async function node(i: number): Promise<string> {
-  const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `desc-${i}-${process.pid}`, livenessTtlMs: 5000 });
-  const runtime = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined });
-  registerConformanceAgents(runtime);
-  runtime.registerAgent('test.spend-in-steps', spendInSteps);
-  await runtime.ready();
-  const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
-  redis.stops.push(async () => {
-    await runtime.close();
-    await store.close();
-  });
-  return server.url!;
-}
+const node = async (i: number): Promise<string> =>
+  (
+    await clusterNode(redis, {
+      name: `desc-${i}`,
+      livenessTtlMs: 5000,
+      agents: (runtime) => {
+        registerConformanceAgents(runtime);
+        runtime.registerAgent('test.spend-in-steps', spendInSteps);
+      },
+    })
+  ).url;
 
 const remaining = (m: Msg): boolean => m.type === 'job.event' && m.payload?.kind === 'metric' && m.payload.body?.name === 'cost.budget.remaining';
 

@@ -9,9 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { registerConformanceAgents } from '../../runtime-kit/agents/conformance.js';
-import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
-import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
 import { haveRedis } from './support/redis-server.js';
+import { clusterNode } from './support/cluster-node.js';
 import { sharedRedis } from './support/shared-redis.js';
 import { WsPeer } from './support/ws-peer.js';
 
@@ -72,19 +71,7 @@ describe.skipIf(!haveRedis)('a node stalled past its liveness TTL is fenced', ()
   it('SIGSTOP: B ends its job; SIGCONT: A stops, refuses, and writes nothing more', async () => {
     const aId = `fence-a-${process.pid}`;
     const a = await childNode(aId);
-    const bStore = await RedisRuntimeStore.connect(redis.url, { nodeId: `fence-b-${process.pid}`, livenessTtlMs: TTL_MS });
-    const b = new ARCPRuntime({ tokens: { t: 'alice' }, store: bStore, logger: () => undefined });
-    registerConformanceAgents(b);
-    await b.ready();
-    const bUrl = (await b.listen({ host: '127.0.0.1', port: 0 })).url!;
-    let bOpen = true;
-    const closeB = async (): Promise<void> => {
-      if (!bOpen) return;
-      bOpen = false;
-      await b.close();
-      await bStore.close();
-    };
-    redis.stops.push(closeB);
+    const b = await clusterNode(redis, { name: 'fence-b', livenessTtlMs: TTL_MS, agents: registerConformanceAgents });
     const raw = new Redis(redis.url);
     redis.stops.push(async () => raw.disconnect());
 
@@ -96,15 +83,15 @@ describe.skipIf(!haveRedis)('a node stalled past its liveness TTL is fenced', ()
 
     a.proc.kill('SIGSTOP');
     // B takes A for dead once A's liveness key lapses, claims the session and ends the job.
-    await until('B ends the stalled node\'s job', () => b.jobs.get(jobId)?.isTerminal === true);
+    await until('B ends the stalled node\'s job', () => b.runtime.jobs.get(jobId)?.isTerminal === true);
     const seen = Math.max(...onA.sequenced().map((m) => m.event_seq!));
-    const onB = await WsPeer.open(bUrl);
+    const onB = await WsPeer.open(b.url);
     const welcome = await onB.hello({ resume: { session_id: onA.sessionId!, resume_token: onA.resumeToken!, last_event_seq: seen } });
     expect(welcome.type, JSON.stringify(welcome.payload)).toBe('session.welcome');
     const terminal = await onB.terminal(jobId);
     expect(terminal.payload).toMatchObject({ code: 'INTERNAL_ERROR', details: { reason: 'runtime_restarted' } });
     await onB.close();
-    await closeB(); // from here on only A could write
+    await b.close(); // from here on only A could write
 
     const snapshot = async () => ({
       changes: /rdb_changes_since_last_save:(\d+)/.exec(await raw.info('persistence'))![1],

@@ -11,9 +11,8 @@
 // replayed with one terminal, not two: the read order is forced by a record read that lags.
 import { describe, expect, it } from 'vitest';
 import type { JobContext } from '../../runtime-kit/runtime/job-context.js';
-import { ARCPRuntime } from '../../runtime-kit/runtime/index.js';
-import { RedisRuntimeStore } from '../../runtime-kit/store/redis-store.js';
 import { haveRedis } from './support/redis-server.js';
+import { clusterNode } from './support/cluster-node.js';
 import { sharedRedis } from './support/shared-redis.js';
 import { WsPeer, type Msg } from './support/ws-peer.js';
 
@@ -32,22 +31,8 @@ const gated = async (input: unknown, ctx: JobContext): Promise<string> => {
   return tag;
 };
 
-async function node(i: number): Promise<string> {
-  return (await nodeWithStore(i)).url;
-}
-
-async function nodeWithStore(i: number): Promise<{ url: string; store: RedisRuntimeStore }> {
-  const store = await RedisRuntimeStore.connect(redis.url, { nodeId: `obs-${i}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, livenessTtlMs: 5000 });
-  const runtime = new ARCPRuntime({ tokens: { t: 'alice' }, store, logger: () => undefined });
-  runtime.registerAgent('test.gated', gated);
-  await runtime.ready();
-  const server = await runtime.listen({ host: '127.0.0.1', port: 0 });
-  redis.stops.push(async () => {
-    await runtime.close();
-    await store.close();
-  });
-  return { url: server.url!, store };
-}
+const nodeWithStore = (i: number) => clusterNode(redis, { name: `obs-${i}`, livenessTtlMs: 5000, agents: (runtime) => void runtime.registerAgent('test.gated', gated) });
+const node = async (i: number): Promise<string> => (await nodeWithStore(i)).url;
 
 const progressOf = (m: Msg): number | undefined => (m.type === 'job.event' && m.payload?.kind === 'progress' ? Number(m.payload.body?.current) : undefined);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
