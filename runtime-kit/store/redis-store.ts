@@ -250,7 +250,7 @@ export class RedisRuntimeStore implements RuntimeStore {
     if (ids.length === 0) return [];
     const texts = await this.redis.mget(ids.map((id) => this.k('j', id)));
     const gone = ids.filter((_, i) => texts[i] === null);
-    if (gone.length > 0) await this.redis.zrem(`${this.p}jobs`, ...gone); // expired by TTL
+    if (gone.length > 0 && !this.bus.fenced) await this.redis.zrem(`${this.p}jobs`, ...gone); // expired by TTL
     return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as JobRecord);
   }
 
@@ -398,6 +398,7 @@ export class RedisBus implements ClusterBus {
   }
 
   async unlock(name: string): Promise<void> {
+    if (this.fenced) return; // a fenced node writes nothing; its lock expires by its TTL
     // Only our own lock: compare and delete in one step.
     await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, `${this.prefix}lock:${name}`, this.nodeId);
   }
