@@ -38,6 +38,7 @@ export class JobRunner {
       spend: () => this.core.guard.fairShare.spend(),
       fairTurn: () => this.core.guard.fairShare.wait(),
       fail: (error) => this.finishError(job, error),
+      budgetChanged: () => this.core.jobs.budgetChanged(job),
       maxChunkBytes: this.core.options.maxResultChunkBytes,
       maxResultBytes: this.core.options.maxResultBytes,
     });

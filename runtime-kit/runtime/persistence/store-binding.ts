@@ -22,7 +22,7 @@ import { JournaledIdempotencyStore } from './journaled-idempotency.js';
 import { JournaledJobHistory } from './journaled-job-history.js';
 import { jobRecord, sessionRecord, tokenHash } from './records.js';
 import type { RuntimeCore } from '../core.js';
-import { ClusterBinding } from './cluster.js';
+import { ClusterBinding } from './cluster/cluster-binding.js';
 import { restoreFromStore } from './restore.js';
 
 export interface StoreBindingOptions {
@@ -80,6 +80,11 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
       (stored) => this.history.scrubStored(job.jobId, stored),
       (err) => this.logger('error', 'credential values left in the stored job history', { job_id: job.jobId, error: String(err) }),
     );
+  }
+
+  /** Queued before the event that reports the cost, so whoever saw that cost can read it here. */
+  jobBudgetChanged(job: Job): void {
+    if (!this.quiet && !job.isTerminal) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
   }
 
   jobForgotten(jobId: string): void {
