@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RawWs } from './support/raw-ws.js';
 import { startTarget, type Target } from './support/target.js';
 
 let target: Target | undefined;
@@ -120,4 +121,34 @@ describe('before the handshake, a frame still arriving is held only up to maxPre
     expect(types()).toEqual(expect.arrayContaining(['session.welcome', 'job.accepted', 'job.result']));
     expect(seen.closeCode).toBeUndefined();
   });
+});
+
+describe('frames queued behind a pending handshake are held only up to maxPreHandshakeFrameBytes', () => {
+  // An async authenticator (a JWT verifier fetching its JWKS, say) that takes a while: frames
+  // that arrived meanwhile waited in an unbounded queue; 4,000 x 15 KiB (60 MB) from one
+  // unauthenticated peer in 3 s were all held, then answered one by one.
+  const slowAuth = (release: Promise<void>) => ({
+    authenticate: async (c: { token?: string }) => {
+      await release;
+      return c.token === 't-alice' ? { principal: 'alice' } : undefined;
+    },
+  });
+
+  it.each(['bad-token', 't-alice'])('a hello (%s) followed by 100 x 15 KiB frames before the welcome: refused (INVALID_REQUEST, 4413), no session bound', async (token) => {
+    let release!: () => void;
+    const pending = new Promise<void>((resolve) => (release = resolve));
+    target = await startTarget({ authenticator: slowAuth(pending) });
+    const p = await RawWs.open(target.url);
+    p.hello(token);
+    const junk = JSON.stringify({ arcp: '1.1', id: 'msg_01M8Y6WR3WYX87WFMVHWD87701', type: 'session.ping', payload: { nonce: 'x'.repeat(15 * 1024), sent_at: '2026-01-01T00:00:00Z' } });
+    for (let i = 0; i < 100; i++) p.sendText(junk);
+    const closed = await p.closed;
+    release();
+    await pending;
+    expect(closed.code).toBe(4413);
+    expect(p.received.map((f) => f.type)).toEqual(['session.error']);
+    expect(p.received[0]!.payload).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'limit_exceeded', limit: 'maxPreHandshakeFrameBytes' } });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the authenticator's answer lands on a closed connection
+    expect(target.logs.filter((l) => l.data?.event === 'session.attached')).toEqual([]);
+  }, 20_000); // before the fix the queue waited for the authenticator, which this test releases only after the close
 });

@@ -91,6 +91,16 @@ export class ConnectionGuard implements OutboundHolder {
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `frame of ${Buffer.byteLength(frame, 'utf8')} bytes before the handshake exceeds the ${max}-byte cap`);
   }
 
+  /** Characters of frames that may wait behind a pending hello/resume before the welcome. */
+  get preHandshakeQueueChars(): number {
+    return this.limits.maxPreHandshakeFrameBytes;
+  }
+
+  preHandshakeQueueRefusal(chars: number): ARCPError {
+    const max = this.limits.maxPreHandshakeFrameBytes;
+    return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `${chars} characters of frames queued behind a pending handshake exceed the ${max}-byte cap`);
+  }
+
   /** Before a hello or resume is looked at: the per-connection and per-source budgets. */
   admitAuthAttempt(): Refusal | undefined {
     if (++this.authAttempts > this.limits.maxAuthAttemptsPerConnection) {
