@@ -73,6 +73,12 @@ export const streamer: AgentHandler = async (input, ctx) => {
   }
   const stream = ctx.resultStream();
   for (let c = 0; c < chunks; c++) {
+    // Before each chunk, not after: the last write and end() stay in one synchronous run, as a
+    // real producer's often are (a final chunk that overtakes held-back ones shows there).
+    if (c > 0) {
+      await ctx.drain();
+      ctx.signal.throwIfAborted();
+    }
     const base = c * size;
     if (encoding === 'utf8') {
       stream.write(alphabetRun(base % 26, size));
@@ -81,8 +87,6 @@ export const streamer: AgentHandler = async (input, ctx) => {
       for (let k = 0; k < size; k++) bytes[k] = (base + k) % 256;
       stream.write(bytes);
     }
-    await ctx.drain();
-    ctx.signal.throwIfAborted();
   }
   stream.end({ summary: `${chunks} chunks of ${size} bytes` });
 };
