@@ -5,21 +5,16 @@
 // as fast as it could. Ordering, not timing: the runtime stamps when it read the ping
 // (pong.received_at) and when it emitted each event (ts); a loop that never yields can only
 // read the ping after its last event.
-import { afterEach, expect, it } from 'vitest';
-import { closeAll, RawWs, type Frame } from './support/raw-ws.js';
-import { startTarget, type Target } from './support/target.js';
+import { expect, it } from 'vitest';
+import { attackFixture } from './support/fixture.js';
+import { RawWs, type Frame } from './support/raw-ws.js';
+import { startTarget } from './support/target.js';
 
-let target: Target | undefined;
-const peers: RawWs[] = [];
-afterEach(async () => {
-  await closeAll(peers);
-  await target?.close();
-  target = undefined;
-});
+const fx = attackFixture();
 
 async function session(token: string): Promise<{ peer: RawWs; sid: string }> {
-  const peer = await RawWs.open(target!.url);
-  peers.push(peer);
+  const peer = await RawWs.open(fx.target!.url);
+  fx.peers.push(peer);
   const id = peer.hello(token, { capabilities: { encodings: ['json'], features: ['ack', 'heartbeat', 'result_chunk'] } });
   const w = await peer.find((f) => f.type === 'session.welcome' || (f.type === 'session.error' && f.payload?.request_id === id));
   expect(w.type).toBe('session.welcome');
@@ -41,14 +36,14 @@ async function pingWhile(agent: string, input: unknown, first: (f: Frame) => boo
 const lastTs = (frames: Frame[], kind: string): string => frames.filter((f) => f.payload?.kind === kind).at(-1)!.payload.ts as string;
 
 it('conformance.chatty yields: a ping from another session is read before its last log event', async () => {
-  target = await startTarget({ maxEventsPerSession: 50_000 });
+  fx.target = await startTarget({ maxEventsPerSession: 50_000 });
   const { streamer, pong } = await pingWhile('conformance.chatty', { n: 30_000 }, (f) => f.payload?.kind === 'log');
   expect(streamer.received.find((f) => f.type === 'job.result')?.payload.result).toEqual({ count: 30_000 });
   expect(Date.parse(pong.payload.received_at)).toBeLessThan(Date.parse(lastTs(streamer.received, 'log')));
 }, 180_000);
 
 it('conformance.streamer waits for its reader: 40 x 1 MiB reach a reading client whole, no 4508, and a ping is read in between', async () => {
-  target = await startTarget();
+  fx.target = await startTarget();
   const { streamer, pong } = await pingWhile('conformance.streamer', { chunks: 40, chunk_size: 1024 * 1024, encoding: 'utf8' }, (f) => f.payload?.kind === 'result_chunk');
   expect(streamer.open).toBe(true);
   expect(streamer.received.find((f) => f.type === 'job.result')?.payload).toMatchObject({ final_status: 'success', result_size: 40 * 1024 * 1024 });
