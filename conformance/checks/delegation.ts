@@ -38,6 +38,30 @@ export const delegationChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '9.4/delegation/no-wildcard-widening',
+    statements: ['S9.4-01'],
+    spec: '§9.2, §9.4',
+    level: 'MUST',
+    title: 'a child pattern whose wildcards reach further than the parent\'s is refused LEASE_SUBSET_VIOLATION: `**` under `*`, a deeper path under `*`, `*` under a prefix glob',
+    agents: [AGENTS.delegator, AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      // pairs where the child's text looks covered segment by segment (Go #147 class)
+      const cases: Array<[parent: string, child: string]> = [
+        ['/w/*', '/w/**'],
+        ['/w/*', '/w/*/x'],
+        ['/w/a*', '/w/*'],
+        ['/w/*/x', '/w/**/x'],
+      ];
+      for (const [p, c] of cases) {
+        const parent = { lease_request: { 'agent.delegate': ['conformance.*'], 'fs.read': [p] } };
+        require_(await delegationRefused(ctx, s, { lease_request: { 'fs.read': [c] } }, parent), `a child fs.read ${c} under a parent's ${p} was granted (it matches targets the parent's does not)`);
+      }
+      const parent = { lease_request: { 'agent.delegate': ['conformance.*'], 'fs.read': ['/w/*'] } };
+      require_(!(await delegationRefused(ctx, s, { lease_request: { 'fs.read': ['/w/a'] } }, parent)), 'a child literal /w/a under /w/* was refused');
+    },
+  }),
+  scenario({
     id: '9.4/delegation/budget-within-remaining',
     statements: ['S9.4-02', 'S10-01'],
     spec: '§9.4, §10',
