@@ -8,7 +8,7 @@ import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { opsOnWire } from './wire-probes.js';
+import { delegationOnWire, opsOnWire } from './wire-probes.js';
 
 interface Op {
   capability: string;
@@ -85,10 +85,10 @@ export const operationGateChecks: CheckDef[] = [
       const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { d: 1 }, lease_request: {} }, { lease_request: { 'agent.delegate': ['conformance.*'], 'cost.budget': ['USD:0'] } });
       if (parent.type !== 'job.accepted') throw new NotApplicable(`the peer refuses a zero budget at submission (${parent.type} ${String(field(parent, 'payload', 'code') ?? '')}); the other kinds were checked`);
       const parentId = jobIdOf(parent);
-      const term = await ctx.terminal(s, parentId, Math.max(ctx.timeoutMs, 5000));
-      const child = s.conn.messages().find((m) => m.type === 'job.accepted' && field(m, 'payload', 'parent_job_id') === parentId);
-      if (child) throw new Violation(`a parent whose only budget is USD:0 delegated: child ${jobIdOf(child)} was accepted`, { frame: child });
-      const refused = opsOnWire(s.conn.messages(), parentId).some((o) => o.code === 'BUDGET_EXHAUSTED') || (term.type === 'job.error' && field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED');
+      const seen = await delegationOnWire(s, parentId, Math.max(ctx.timeoutMs, 5000));
+      if (seen.child) throw new Violation(`a parent whose only budget is USD:0 delegated: child ${jobIdOf(seen.child)} was accepted`, { frame: seen.child });
+      const term = seen.terminal;
+      const refused = seen.refusal === 'BUDGET_EXHAUSTED' || (term?.type === 'job.error' && field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED');
       require_(refused, 'a delegation under USD:0 was not refused BUDGET_EXHAUSTED', term);
     },
   }),

@@ -7,7 +7,8 @@
 // feature flags honoured on one path only. Which of them the whole run missed, and the checks that
 // closed the gaps: docs/conformance.md "Attacked again (2026-12-03)". Format and rules as in
 // fault-mutants.ts; several edit lines other faults already guard, so they insert beside them.
-import type { Fault, Mutation } from './fault-mutants.js';
+import type { Fault } from './fault-mutants.js';
+import { noExpiryTimer } from './fault-mutants-s8-s14.js';
 
 const SESSION = 'runtime-kit/runtime/session.ts';
 const CONNECTION = 'runtime-kit/runtime/connection.ts';
@@ -20,7 +21,6 @@ const LIST = 'runtime-kit/runtime/listing/list-jobs.ts';
 const RUNNER = 'runtime-kit/runtime/job-runner.ts';
 const REGISTRY = 'runtime-kit/runtime/agent-registry.ts';
 const IDEMPOTENCY = 'runtime-kit/runtime/idempotency.ts';
-const TIMERS = 'runtime-kit/runtime/enforcement/expiry-timers.ts';
 const AUTHORITY = 'runtime-kit/authority/job-authority.ts';
 const CANON = 'runtime-kit/authority/canonicalize.ts';
 const COMPILED = 'runtime-kit/authority/compiled-lease.ts';
@@ -30,9 +30,6 @@ const VALIDATION = 'runtime-kit/authority/lease-validation.ts';
 const SUBSET = 'runtime-kit/authority/pattern-subset.ts';
 const DERIVE = 'runtime-kit/authority/delegation.ts';
 const ERRORS = 'runtime-kit/errors/arcp-error.ts';
-
-/** No proactive expiry timer (§9.5 MAY): without it an operation after expires_at reaches the gate. */
-const noExpiryTimer: Mutation = { file: TIMERS, find: '  arm(job: Job, authority: ExpiringAuthority): void {\n', replace: '  arm(job: Job, authority: ExpiringAuthority): void {\n    if ($ON) return;\n' };
 
 export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
   // ---- feature flags honoured on one path only (§6.2)
