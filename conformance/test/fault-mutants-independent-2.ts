@@ -77,7 +77,7 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     name: 'ind2-seq-runtime-wide',
     what: 'event_seq comes from one counter for the whole runtime instead of one per session: a session sees gaps whenever another session emitted in between',
     statement: 'S8.3-01',
-    catchers: ['8.3/seq/gap-free-concurrent', '7.6/subscribe/live-events-own-seq-space'],
+    catchers: ['7.6/subscribe/live-events-own-seq-space', '8.3/seq/gap-free-concurrent'],
     edits: [{ file: SESSION, find: '    return ++this.lastSeq;', replace: '    if ($ON) { const g = globalThis as any; g.__arcpRuntimeSeq = Math.max(g.__arcpRuntimeSeq ?? 0, this.lastSeq) + 1; return (this.lastSeq = g.__arcpRuntimeSeq); }\n    return ++this.lastSeq;' }],
   },
   // ---- listings (§6.6, §7.5)
