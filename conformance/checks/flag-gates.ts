@@ -2,7 +2,8 @@
 // subscription (`subscribe`) and credentials in job.accepted (`provisioned_credentials`). Found by
 // a second independent attack: a runtime that ran its heartbeat monitor, handled job.subscribe or
 // issued credentials on every session passed the whole run, because every other check negotiates
-// the full feature list. Each part runs on a session that left exactly that flag out.
+// the full feature list. Each part runs on a session that left exactly that flag out. The ping
+// check sits with the other heartbeat timing checks (§6.4): like them it needs a short interval.
 import { envelope, field, type Envelope } from '../driver/wire.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_, Skip, Violation } from './outcomes.js';
@@ -22,7 +23,7 @@ function jobIdOf(accepted: Envelope): string {
 
 export const flagGateChecks: CheckDef[] = [
   scenario({
-    id: '6.2/negotiation/no-ping-without-heartbeat',
+    id: '6.4/heartbeat/no-ping-without-flag',
     statements: ['S6.2-01'],
     spec: '§6.2, §6.4',
     level: 'MUST',

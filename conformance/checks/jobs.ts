@@ -108,8 +108,9 @@ export const jobChecks: CheckDef[] = [
     agents: [AGENTS.slow],
     async run(ctx) {
       const s = await ctx.open('A');
-      // 1.2 s of work under a 2 s limit: a timer armed one second short (or at half the limit) fires first
-      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 2, interval_ms: 600 }, { max_runtime_sec: 2 });
+      // 1.2 s of work (one wait, so event-loop lag adds once) under a 2 s limit: a timer armed one
+      // second short (or at half the limit) fires first
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 1, interval_ms: 1200 }, { max_runtime_sec: 2 });
       const term = await ctx.terminal(s, jobId, Math.max(5_000, ctx.timeoutMs));
       require_(term.type === 'job.result', `a job of about 1.2 s under max_runtime_sec 2 ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`, term);
     },

@@ -37,7 +37,7 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     name: 'ind2-heartbeat-without-flag',
     what: 'the heartbeat monitor runs on every session: a session that did not negotiate `heartbeat` is pinged (and dropped HEARTBEAT_LOST when it stays quiet)',
     statement: 'S6.2-01',
-    catchers: ['6.2/negotiation/no-ping-without-heartbeat'],
+    catchers: ['6.4/heartbeat/no-ping-without-flag'],
     edits: [{ file: CONNECTION, find: "    if (session.has('heartbeat')) {\n      this.heartbeat = new HeartbeatMonitor(", replace: "    if (session.has('heartbeat') || $ON) {\n      this.heartbeat = new HeartbeatMonitor(" }],
   },
   {
