@@ -1,6 +1,6 @@
 // `arcp generate`: parses flags, runs generator/ in memory, then writes (or with --check compares)
 // generated/ and docs/reference/ through generator/output/write.ts; prints per-step timing.
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { PACKAGE_ROOT } from '../../runtime-kit/package-info.js';
@@ -19,12 +19,19 @@ interface GenerateOptions {
   quiet?: boolean;
 }
 
-/** Runs `arcp generate`; returns the exit code (0 ok, 1 stale in --check, 2 bad schema). */
+/** Runs `arcp generate`; returns the exit code (0 ok, 1 stale in --check, 2 bad schema or usage). */
 export async function runGenerate(opts: GenerateOptions): Promise<number> {
   const log = (line: string) => {
     if (!opts.quiet) process.stdout.write(`${line}\n`);
   };
   const started = performance.now();
+  // Installed as a dependency, <package>/generated and <package>/docs are inside node_modules:
+  // not the user's to write, and never "up to date" (the package ships dist/, not generated/).
+  const missing = [opts.out === undefined ? '--out' : '', opts.docs === undefined ? '--docs' : ''].filter(Boolean);
+  if (missing.length > 0 && PACKAGE_ROOT.split(sep).includes('node_modules')) {
+    process.stderr.write(`arcp generate: arcp-kit is installed in ${PACKAGE_ROOT}; name the output directories with ${missing.join(' and ')} (the defaults are for a checkout of arcp-kit)\n`);
+    return 2;
+  }
   requireToolchain('arcp generate', GENERATOR_TOOLCHAIN);
   const { generate, SchemaLoadError } = await import('../../generator/index.js');
   const { writeOutputs } = await import('../../generator/output/write.js');
@@ -68,11 +75,11 @@ export function registerGenerate(program: Command): void {
     .command('generate')
     .description('regenerate generated/ and docs/reference/ from schema/ (types, validators, registry, machines, docs)')
     .option('--schema <dir>', 'schema directory (default: <package>/schema)')
-    .option('--out <dir>', 'output directory for TypeScript and validators (default: <package>/generated)')
-    .option('--docs <dir>', 'output directory for the Markdown reference (default: <package>/docs/reference)')
+    .option('--out <dir>', 'output directory for TypeScript and validators (default in a checkout: <package>/generated; required where arcp-kit is installed as a dependency)')
+    .option('--docs <dir>', 'output directory for the Markdown reference (default in a checkout: <package>/docs/reference; required where installed)')
     .option('--check', 'write nothing; exit 1 naming stale files if regenerating would change anything')
     .option('--quiet', 'print only errors')
-    .addHelpText('after', `\nExit status: 0 written or up to date, 1 stale (--check), 2 schema problems, ${TOOLCHAIN_MISSING_EXIT} generator toolchain (${GENERATOR_TOOLCHAIN.join(', ')}) not installed.`)
+    .addHelpText('after', `\nExit status: 0 written or up to date, 1 stale (--check), 2 schema problems or a missing --out/--docs where arcp-kit is installed as a dependency, ${TOOLCHAIN_MISSING_EXIT} generator toolchain (${GENERATOR_TOOLCHAIN.join(', ')}) not installed.`)
     .action(async (opts: GenerateOptions) => {
       process.exitCode = await runGenerate(opts);
     });

@@ -3,6 +3,7 @@ import { envelope, field } from '../driver/wire.js';
 import { AGENTS, canonicalJson, requireErrorCode, scenario } from './define.js';
 import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
+import type { SubmitOptions } from '../runner/context.js';
 
 export const cancelChecks: CheckDef[] = [
   scenario({
@@ -107,15 +108,24 @@ export const cancelChecks: CheckDef[] = [
     statements: ['S7.2-02'],
     spec: '§7.2, §12',
     level: 'MUST',
-    title: 'the same idempotency_key with different parameters gets DUPLICATE_KEY',
+    title: 'the same idempotency_key with different parameters gets DUPLICATE_KEY, whichever parameter differs (input, max_runtime_sec, lease_request)',
     agents: [AGENTS.echo],
     async run(ctx) {
       const s = await ctx.open('A');
-      const key = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { idempotency_key: key });
-      require_(first.type === 'job.accepted', `first submit answered by ${first.type}`, first);
-      const second = await ctx.submitRaw(s, AGENTS.echo, { v: 2 }, { idempotency_key: key });
-      requireErrorCode(second, ['DUPLICATE_KEY'], 'conflicting reuse of an idempotency key');
+      const base = `conf-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      // one key per parameter: a runtime that compares only some fields passes the input case alone
+      const cases: Array<{ what: string; first: SubmitOptions; second: SubmitOptions; input2?: unknown }> = [
+        { what: 'another input', first: {}, second: {}, input2: { v: 2 } },
+        { what: 'another max_runtime_sec', first: { max_runtime_sec: 60 }, second: { max_runtime_sec: 120 } },
+        { what: 'another lease_request', first: { lease_request: { 'fs.read': ['/w/**'] } }, second: { lease_request: { 'fs.read': ['/x/**'] } } },
+      ];
+      for (const [i, c] of cases.entries()) {
+        const key = `${base}-${i}`;
+        const first = await ctx.submitRaw(s, AGENTS.echo, { v: 1 }, { ...c.first, idempotency_key: key });
+        require_(first.type === 'job.accepted', `first submit answered by ${first.type}`, first);
+        const second = await ctx.submitRaw(s, AGENTS.echo, c.input2 ?? { v: 1 }, { ...c.second, idempotency_key: key });
+        requireErrorCode(second, ['DUPLICATE_KEY'], `reuse of an idempotency key with ${c.what}`);
+      }
     },
   }),
 ];

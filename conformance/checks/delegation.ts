@@ -5,8 +5,9 @@ import type { Session } from '../driver/session.js';
 import type { CheckContext, SubmitOptions } from '../runner/context.js';
 import { runOps } from './authority.js';
 import { AGENTS, inlineResult, scenario } from './define.js';
-import { require_ } from './outcomes.js';
+import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
+import { delegationOnWire } from './wire-probes.js';
 
 /** Delegates `child` under `parent`; true when the runtime refused with LEASE_SUBSET_VIOLATION. */
 async function delegationRefused(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<boolean> {
@@ -35,6 +36,37 @@ export const delegationChecks: CheckDef[] = [
       require_(await delegationRefused(ctx, s, { lease_request: { 'fs.read': ['/**'] } }, parent), 'a child lease wider than the parent (/** under /w/**) was granted');
       require_(await delegationRefused(ctx, s, { lease_request: { 'fs.write': ['/w/a'] } }, parent), 'a child lease naming a capability the parent lacks was granted');
       require_(!(await delegationRefused(ctx, s, { lease_request: { 'fs.read': ['/w/a/**'] } }, parent)), 'a narrower child lease was refused');
+    },
+  }),
+  scenario({
+    id: '9.4/delegation/no-wildcard-widening',
+    statements: ['S9.4-01'],
+    spec: '§9.2, §9.4',
+    level: 'MUST',
+    title: 'a child pattern whose wildcards reach further than the parent\'s is refused LEASE_SUBSET_VIOLATION: `**` under `*`, a deeper path under `*`, `*` under a prefix glob',
+    agents: [AGENTS.delegator, AGENTS.echo],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      // pairs where the child's text looks covered segment by segment (Go #147 class)
+      const cases: Array<[parent: string, child: string]> = [
+        ['/w/*', '/w/**'],
+        ['/w/*', '/w/*/x'],
+        ['/w/a*', '/w/*'],
+        ['/w/*/x', '/w/**/x'],
+      ];
+      // read from the wire (the child's job.accepted or the refusal), not from the delegator's result
+      const delegate = async (p: string, c: string) => {
+        const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { d: 1 }, lease_request: { 'fs.read': [c] } }, { lease_request: { 'agent.delegate': ['conformance.*'], 'fs.read': [p] } });
+        require_(parent.type === 'job.accepted', `the delegator under fs.read ${p} was answered by ${parent.type}`, parent);
+        return delegationOnWire(s, String(parent.job_id ?? field(parent, 'payload', 'job_id')), Math.max(ctx.timeoutMs, 5000));
+      };
+      for (const [p, c] of cases) {
+        const seen = await delegate(p, c);
+        if (seen.child) throw new Violation(`a child fs.read ${c} under a parent's ${p} was granted (it matches targets the parent's does not)`, { frame: seen.child });
+        require_(seen.refusal === 'LEASE_SUBSET_VIOLATION', `a child fs.read ${c} under ${p}: refused with ${String(seen.refusal ?? 'no tool_result')}, expected LEASE_SUBSET_VIOLATION`, seen.terminal);
+      }
+      const control = await delegate('/w/*', '/w/a');
+      require_(control.child !== undefined, `a child literal /w/a under /w/* was refused (${String(control.refusal)})`, control.terminal);
     },
   }),
   scenario({

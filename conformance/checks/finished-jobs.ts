@@ -5,7 +5,7 @@ import { envelope, field } from '../driver/wire.js';
 import { AGENTS, canonicalJson, inlineResult, scenario } from './define.js';
 import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
-import { listedJobIds, resubmit, subscribe } from './wire-probes.js';
+import { barrier, listedJobIds, resubmit, subscribe } from './wire-probes.js';
 
 /** Codes a runtime may use to refuse a job the caller may not know about (§6.6: no leak). */
 const HIDDEN = ['JOB_NOT_FOUND', 'PERMISSION_DENIED'];
@@ -89,6 +89,34 @@ export const finishedJobChecks: CheckDef[] = [
         require_(!jobsA.includes(jobB), `B's submit with A's idempotency key ${i + 1} returned A's job ${jobB}`);
         const term = await ctx.terminal(b, jobB);
         require_(canonicalJson(inlineResult(term)) === canonicalJson(c.inputB), `B's job for key ${i + 1} returned a result that is not its own input`, term);
+      }
+    },
+  }),
+  scenario({
+    id: '7.3/terminal/once-for-a-late-subscriber',
+    statements: ['S7.3-01'],
+    spec: '§7.3, §7.6',
+    level: 'MUST',
+    title: 'a session that subscribes to a finished job (history true or false) receives its terminal at most once, and nothing of the job after it',
+    feature: 'subscribe',
+    agents: [AGENTS.echo],
+    needs: ['reconnect'],
+    async run(ctx) {
+      const a = await ctx.open('A');
+      const jobId = await ctx.submit(a, AGENTS.echo, { n: 1 });
+      await ctx.terminal(a, jobId);
+      for (const history of [true, false]) {
+        const watcher = await ctx.open('A');
+        const sub = await subscribe(watcher, jobId, history ? { history: true, from_event_seq: 0 } : {});
+        if (sub.type !== 'job.subscribed') continue; // refusing a finished job is another check's concern
+        // the replay (and any re-sent outcome) follows job.subscribed; a ping round trip or a pause lets it arrive
+        if (watcher.features.includes('heartbeat')) await barrier(watcher);
+        await ctx.sleep(Math.min(200, ctx.timeoutMs / 4));
+        const mine = watcher.conn.messages().filter((m) => m.job_id === jobId && (m.type === 'job.event' || m.type === 'job.result' || m.type === 'job.error'));
+        const terminals = mine.filter((m) => m.type !== 'job.event');
+        if (terminals.length > 1) throw new Violation(`history ${history}: the subscriber received ${terminals.length} terminals of finished job ${jobId} (${terminals.map((m) => `${m.type} event_seq ${String(m.event_seq)}`).join(', ')})`, { frame: terminals[1] });
+        const after = terminals.length === 1 ? mine.slice(mine.indexOf(terminals[0]) + 1) : [];
+        require_(after.length === 0, `history ${history}: ${after.length} frame(s) of job ${jobId} followed its terminal on the subscriber's stream`, after[0]);
       }
     },
   }),

@@ -49,6 +49,8 @@ import { subscriptionEdgeChecks } from './subscription-edges.js';
 import { resumeCoverageChecks } from './resume-coverage.js';
 import { budgetGaugeChecks } from './budget-gauge.js';
 import { delegationChildAcceptedChecks } from './delegation-child-accepted.js';
+import { flagGateChecks } from './flag-gates.js';
+import { operationGateChecks } from './operation-gates.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -119,6 +121,10 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...resumeCoverageChecks,
   ...budgetGaugeChecks,
   ...delegationChildAcceptedChecks,
+  // blind spots a second independent attack found (fault-mutants-independent-2.ts): what a flag
+  // gates besides event kinds, the expiry and budget gates of every kind of operation
+  ...flagGateChecks,
+  ...operationGateChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -100,6 +100,22 @@ export const jobChecks: CheckDef[] = [
     },
   }),
   scenario({
+    id: '7.1/max-runtime/inside-the-limit',
+    statements: ['S7.3-03'],
+    spec: '§7.3',
+    level: 'MUST',
+    title: 'a job that runs for more than max_runtime_sec - 1 but less than max_runtime_sec seconds succeeds (the limit is not counted short)',
+    agents: [AGENTS.slow],
+    async run(ctx) {
+      const s = await ctx.open('A');
+      // 1.2 s of work (one wait, so event-loop lag adds once) under a 2 s limit: a timer armed one
+      // second short (or at half the limit) fires first
+      const jobId = await ctx.submit(s, AGENTS.slow, { steps: 1, interval_ms: 1200 }, { max_runtime_sec: 2 });
+      const term = await ctx.terminal(s, jobId, Math.max(5_000, ctx.timeoutMs));
+      require_(term.type === 'job.result', `a job of about 1.2 s under max_runtime_sec 2 ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')}`, term);
+    },
+  }),
+  scenario({
     id: '12/submit/agent-not-available',
     statements: ['S7.5-06'],
     spec: '§12',

@@ -91,9 +91,9 @@ export const listingWalkChecks: CheckDef[] = [
     statements: ['S6.6-02'],
     spec: '§6.6, §7.5',
     level: 'MUST',
-    title: 'filter.agent "name@version" lists only jobs that ran that version; the bare name lists both versions',
+    title: 'filter.agent "name@version" lists only jobs that ran that version; the bare name lists both versions and nothing else (a name that is only a prefix of agent names lists none of them)',
     feature: 'list_jobs',
-    agents: [AGENTS.versioned],
+    agents: [AGENTS.versioned, AGENTS.echo],
     async run(ctx) {
       const s = await ctx.open('A');
       if (!s.features.includes('agent_versions')) throw new NotApplicable('needs agent_versions');
@@ -109,6 +109,16 @@ export const listingWalkChecks: CheckDef[] = [
       const bare = await listJobs(s, { filter: { agent: AGENTS.versioned }, limit: 1000 });
       const bareIds = entriesOf(bare).map((e) => e.jobId);
       require_(bareIds.includes(v1) && bareIds.includes(v2), `filter agent ${AGENTS.versioned} (bare name) does not list both versions' jobs`, bare);
+      // The bare name is the whole name, not a prefix: neither of another agent whose name shares
+      // the prefix nor of one whose name the filter is a prefix of (a startsWith on "name@version").
+      const other = await ctx.submit(s, AGENTS.echo, {});
+      await ctx.terminal(s, other);
+      const again = await listJobs(s, { filter: { agent: AGENTS.versioned }, limit: 1000 });
+      require_(!entriesOf(again).some((e) => e.jobId === other), `filter agent ${AGENTS.versioned} lists ${other}, a job of ${AGENTS.echo}`, again);
+      const prefix = AGENTS.versioned.slice(0, AGENTS.versioned.indexOf('.'));
+      const byPrefix = await listJobs(s, { filter: { agent: prefix }, limit: 1000 });
+      const leaked = entriesOf(byPrefix).filter((e) => [v1, v2, other].includes(e.jobId));
+      require_(leaked.length === 0, `filter agent "${prefix}" (a prefix of the agents' names, not a name) lists ${leaked.map((e) => e.jobId).join(', ')}`, byPrefix);
     },
   }),
 ];

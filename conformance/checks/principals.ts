@@ -181,7 +181,7 @@ export const principalChecks: CheckDef[] = [
     statements: ['S7.6-04', 'S14-08'],
     spec: '§7.6, §9.8, §14',
     level: 'MUST',
-    title: 'credentials never reach a principal other than the submitter (listings or job.subscribed)',
+    title: 'credentials never reach a principal other than the submitter (listings, job.subscribed, a rotated value in a history replay)',
     feature: 'provisioned_credentials',
     agents: [AGENTS.slow],
     needs: ['two-principals'],
@@ -195,6 +195,25 @@ export const principalChecks: CheckDef[] = [
       if (b.features.includes('list_jobs')) await listJobs(b);
       if (b.features.includes('subscribe')) {
         await subscribe(b, jobId, { history: true });
+      }
+      // a rotated value reaches an observer on another path: the forwarded status (live, or in a
+      // history replay after the job ended); the optional rotator makes one (docs/conformance-agents.md)
+      const inventory = field(a.welcome.payload, 'capabilities', 'agents');
+      const hostsRotator = Array.isArray(inventory) && inventory.some((e) => field(e, 'name') === AGENTS.rotator);
+      if (hostsRotator && b.features.includes('subscribe')) {
+        const lease: Record<string, string[]> = a.features.includes('model.use') ? { 'model.use': ['tier-fast/*'] } : {};
+        const rotating = await ctx.submitRaw(a, AGENTS.rotator, {}, { lease_request: lease });
+        if (rotating.type === 'job.accepted') {
+          const rotId = String(rotating.job_id ?? field(rotating, 'payload', 'job_id'));
+          await ctx.terminal(a, rotId);
+          for (const c of (field(rotating, 'payload', 'credentials') as unknown[]) ?? []) secrets.push(String(field(c, 'value')));
+          for (const m of a.conn.messages()) {
+            if (m.job_id !== rotId || field(m, 'payload', 'kind') !== 'status' || field(m, 'payload', 'body', 'phase') !== 'credential_rotated') continue;
+            const body = field(m, 'payload', 'body');
+            for (const v of [field(body, 'details', 'value'), field(body, 'value')]) if (typeof v === 'string' && v !== '') secrets.push(v);
+          }
+          await subscribe(b, rotId, { history: true, from_event_seq: 0 });
+        }
       }
       await ctx.sleep(50);
       const leaked = b.conn.received.filter((f) => f.text.includes('"credentials"') || secrets.some((v) => v && f.text.includes(v)));

@@ -107,3 +107,31 @@ export function progressCurrents(frames: readonly Envelope[], jobId: string): nu
 export function eventsOf(frames: readonly Envelope[], jobId: string, kind?: string): Envelope[] {
   return frames.filter((m) => m.type === 'job.event' && m.job_id === jobId && (kind === undefined || field(m, 'payload', 'kind') === kind));
 }
+
+/** What the wire shows of one delegation by the parent job, once it shows anything. */
+export interface DelegationOnWire {
+  /** The child's job.accepted (the delegation was granted). */
+  child?: Envelope;
+  /** The code of the parent's first refused operation (tool_result error), if any. */
+  refusal?: string;
+  /** The parent's terminal, if it came first. */
+  terminal?: Envelope;
+}
+
+/**
+ * Waits until the parent's delegation shows on the wire — a child's job.accepted, a refused
+ * operation of the parent, or the parent's end — without relying on the delegator agent to
+ * finish after a refusal (docs/conformance-agents.md asks it to; some peers' never do).
+ */
+export async function delegationOnWire(s: Session, parentId: string, timeoutMs: number): Promise<DelegationOnWire> {
+  const isChild = (m: Envelope) => m.type === 'job.accepted' && field(m, 'payload', 'parent_job_id') === parentId;
+  const isTerminal = (m: Envelope) => m.job_id === parentId && (m.type === 'job.result' || m.type === 'job.error');
+  const isRefusal = (m: Envelope) => m.job_id === parentId && field(m, 'payload', 'kind') === 'tool_result' && field(m, 'payload', 'body', 'error') != null;
+  const spoke = await s.conn.arrives((m) => isChild(m) || isTerminal(m) || isRefusal(m), timeoutMs);
+  require_(spoke, `the delegation of job ${parentId} showed neither a child's job.accepted, a refusal nor the parent's end within ${timeoutMs} ms`);
+  const frames = s.conn.messages();
+  const refused = frames.find(isRefusal);
+  const child = frames.find(isChild);
+  const terminal = frames.find(isTerminal);
+  return { ...(child ? { child } : {}), ...(refused ? { refusal: String(field(refused, 'payload', 'body', 'error', 'code')) } : {}), ...(terminal ? { terminal } : {}) };
+}

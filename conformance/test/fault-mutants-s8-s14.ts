@@ -32,7 +32,7 @@ const CANCEL = 'runtime-kit/runtime/handlers/job-cancel.ts';
 const unvalidated: Mutation = { file: RUNTIME, find: 'validate: this.options.validateOutbound', replace: 'validate: this.options.validateOutbound && !$ON' };
 
 /** The §9.5 "MAY proactively terminate" timer off, so the per-operation path is what is judged. */
-const noExpiryTimer: Mutation = { file: TIMERS, find: '  arm(job: Job, authority: ExpiringAuthority): void {\n', replace: '  arm(job: Job, authority: ExpiringAuthority): void {\n    if ($ON) return;\n' };
+export const noExpiryTimer: Mutation = { file: TIMERS, find: '  arm(job: Job, authority: ExpiringAuthority): void {\n', replace: '  arm(job: Job, authority: ExpiringAuthority): void {\n    if ($ON) return;\n' };
 
 export const FAULTS_S8_S14: readonly Fault[] = [
   // §8.1 / §8.2 event envelope and bodies

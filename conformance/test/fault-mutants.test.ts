@@ -31,9 +31,11 @@ import { subscriptionEdgeChecks } from '../checks/subscription-edges.js';
 import { resumeCoverageChecks } from '../checks/resume-coverage.js';
 import { budgetGaugeChecks } from '../checks/budget-gauge.js';
 import { delegationChildAcceptedChecks } from '../checks/delegation-child-accepted.js';
+import { flagGateChecks } from '../checks/flag-gates.js';
+import { operationGateChecks } from '../checks/operation-gates.js';
 
 /** Checks added for issue 8 item 2 and by attacking the harness: each must be the first catcher of at least one fault. */
-const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks, ...budgetCurrencyChecks, ...delegationChildBudgetChecks, ...listingWalkChecks, ...subscriptionEdgeChecks, ...resumeCoverageChecks, ...budgetGaugeChecks, ...delegationChildAcceptedChecks];
+const NEW_CHECKS = [...negativeHalfChecks, ...finishedJobChecks, ...leaseTargetChecks, ...delegationChildChecks, ...budgetBinarySumChecks, ...refusalChecks, ...gatedPathChecks, ...credentialIssueChecks, ...resultCapChecks, ...ackRetentionChecks, ...existenceOracleChecks, ...historyScopeChecks, ...heartbeatTimingChecks, ...acceptedEchoChecks, ...budgetCurrencyChecks, ...delegationChildBudgetChecks, ...listingWalkChecks, ...subscriptionEdgeChecks, ...resumeCoverageChecks, ...budgetGaugeChecks, ...delegationChildAcceptedChecks, ...flagGateChecks, ...operationGateChecks];
 
 const caught = new Map<string, string>();
 afterAll(async () => {

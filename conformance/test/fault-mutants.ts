@@ -9,6 +9,7 @@
 import { FAULTS_S2_S7 } from './fault-mutants-s2-s7.js';
 import { FAULTS_S8_S14 } from './fault-mutants-s8-s14.js';
 import { FAULTS_ATTACK } from './fault-mutants-attack.js';
+import { FAULTS_INDEPENDENT_2 } from './fault-mutants-independent-2.js';
 
 export interface Mutation {
   /** Path from the repository root. */
@@ -582,6 +583,7 @@ export const FAULTS: readonly Fault[] = [
   ...FAULTS_S2_S7,
   ...FAULTS_S8_S14,
   ...FAULTS_ATTACK,
+  ...FAULTS_INDEPENDENT_2,
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);

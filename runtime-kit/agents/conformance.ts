@@ -27,12 +27,19 @@ function count(input: Input, key: string, agent: string, max = 10_000_000): numb
 /** `conformance.echo`: the input, inline. */
 export const echo: AgentHandler = (input) => input;
 
-/** `conformance.chatty {n, message?}`: n info logs "<message or event> <i>"; result {count: n}. */
-export const chatty: AgentHandler = (input, ctx) => {
+/**
+ * `conformance.chatty {n, message?}`: n info logs "<message or event> <i>"; result {count: n}.
+ * Each emit is awaited (the fair share, docs/limits.md): n may be 10 million, and a loop that
+ * never yields froze every other session of `arcp serve --conformance-agents` (300k: 12.5 s).
+ */
+export const chatty: AgentHandler = async (input, ctx) => {
   const i = obj(input);
   const n = count(i, 'n', 'conformance.chatty');
   const message = typeof i.message === 'string' && i.message !== '' ? i.message : 'event';
-  for (let k = 1; k <= n; k++) ctx.log('info', `${message} ${k}`);
+  for (let k = 1; k <= n; k++) {
+    await ctx.log('info', `${message} ${k}`);
+    ctx.signal.throwIfAborted(); // a cancelled job stops emitting
+  }
   return { count: n };
 };
 
@@ -52,9 +59,11 @@ export function slow(clock: Clock = systemClock): AgentHandler {
 
 /**
  * `conformance.streamer {chunks, chunk_size, encoding}`: chunks x chunk_size bytes as
- * result_chunk events; byte k is "a" + (k mod 26) for utf8, k mod 256 for base64.
+ * result_chunk events; byte k is "a" + (k mod 26) for utf8, k mod 256 for base64. It waits
+ * for the reader after each chunk (ctx.drain): written in one go, 300 chunks of 1 MiB froze the
+ * runtime 3.5 s and cut off a client that was reading as fast as it could (4508).
  */
-export const streamer: AgentHandler = (input, ctx) => {
+export const streamer: AgentHandler = async (input, ctx) => {
   const i = obj(input);
   const chunks = count(i, 'chunks', 'conformance.streamer', 1_000_000);
   const size = count(i, 'chunk_size', 'conformance.streamer', 64 * 1024 * 1024);
@@ -64,6 +73,12 @@ export const streamer: AgentHandler = (input, ctx) => {
   }
   const stream = ctx.resultStream();
   for (let c = 0; c < chunks; c++) {
+    // Before each chunk, not after: the last write and end() stay in one synchronous run, as a
+    // real producer's often are (a final chunk that overtakes held-back ones shows there).
+    if (c > 0) {
+      await ctx.drain();
+      ctx.signal.throwIfAborted();
+    }
     const base = c * size;
     if (encoding === 'utf8') {
       stream.write(alphabetRun(base % 26, size));

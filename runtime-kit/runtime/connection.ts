@@ -33,6 +33,7 @@ export class Connection implements GuardedConnection {
   private heartbeat: HeartbeatMonitor | undefined;
   private busy: Promise<void> | undefined;
   private backlog: string[] = [];
+  private backlogChars = 0;
   private closed = false;
   /** Limits of this transport (handshake/idle deadlines, frame cap, auth attempts, outbound backlog). */
   readonly guard: ConnectionGuard;
@@ -213,6 +214,12 @@ export class Connection implements GuardedConnection {
     this.lastInbound = this.core.timers.monotonic();
     this.session?.touch();
     if (this.busy) {
+      // Waiting on an async authenticator before the welcome: an unauthenticated peer queued
+      // 60 MB in 3 s here. What waits is held to what may be read before the handshake.
+      if (!this.session && (this.backlogChars += frame.length) > this.guard.preHandshakeQueueChars) {
+        this.terminate(this.guard.preHandshakeQueueRefusal(this.backlogChars), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'too much queued before the handshake');
+        return;
+      }
       this.backlog.push(frame);
       return;
     }
@@ -232,6 +239,7 @@ export class Connection implements GuardedConnection {
       .then(() => {
         this.busy = undefined;
         while (!this.busy && this.backlog.length > 0 && !this.closed) this.process(this.backlog.shift()!);
+        if (this.backlog.length === 0) this.backlogChars = 0;
       });
   }
 

@@ -40,6 +40,12 @@ export interface Transport {
    * writableLength; 0 for memory). Lets a producer slow down; send() never refuses on it.
    */
   readonly bufferedAmount?: number;
+  /**
+   * Optional (ws): while set, `onExceeded` runs once as soon as more than `maxBytes` of one
+   * inbound frame have arrived, before the frame is complete; `undefined` lifts the cap. Without
+   * it a frame is buffered whole (up to the transport's hard ceiling) before anyone sees it.
+   */
+  capInFlightBytes?(maxBytes: number | undefined, onExceeded?: () => void): void;
 }
 
 /** Default cap for one inbound frame (contracts.md: 1 MiB). */

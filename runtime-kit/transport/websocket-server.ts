@@ -171,7 +171,7 @@ export class WebSocketServerTransport {
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remoteAddress = req.socket.remoteAddress;
-      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress } : {});
+      const transport = new WebSocketTransport(ws, this.frameOpts, { rawSocket: socket, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
       this.live.add(transport);
       ws.once('close', () => this.live.delete(transport));
       const info = { request: req };

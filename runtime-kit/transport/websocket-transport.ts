@@ -37,10 +37,21 @@ export interface WebSocketLike {
   once(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
+/** The byte stream under the WebSocket, seen before ws assembles a frame (structural). */
+export interface RawByteSource {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  pause(): unknown;
+}
+
 /** Per-connection facts the server knows (not options a user sets). */
 export interface WebSocketPeerInfo {
   remoteAddress?: string;
+  /** The upgraded socket: lets `capInFlightBytes` count a frame while it arrives. */
+  rawSocket?: RawByteSource;
 }
+
+// A frame's header is at most 14 bytes (2 + 8 length + 4 mask), on top of its payload.
+const MAX_HEADER_BYTES = 14;
 
 export function hardCeilingBytes(opts: WebSocketFrameOptions): number {
   const max = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -61,6 +72,11 @@ export class WebSocketTransport implements Transport {
   private readonly closed: Promise<void>;
 
   readonly remoteAddress: string | undefined;
+  private readonly rawSocket: RawByteSource | undefined;
+  private inFlightCap: { max: number; onExceeded: () => void } | undefined;
+  private inFlightBytes = 0;
+  private frameEnded = false;
+  private countingInFlight = false;
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -68,6 +84,7 @@ export class WebSocketTransport implements Transport {
     peer: WebSocketPeerInfo = {},
   ) {
     this.remoteAddress = peer.remoteAddress;
+    this.rawSocket = peer.rawSocket;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -101,6 +118,41 @@ export class WebSocketTransport implements Transport {
     this.inbound.start(handlers);
   }
 
+  capInFlightBytes(maxBytes: number | undefined, onExceeded: () => void = () => {}): void {
+    if (this.rawSocket === undefined) return;
+    if (maxBytes === undefined) {
+      this.inFlightCap = undefined;
+      return;
+    }
+    if (!this.countingInFlight) {
+      this.countingInFlight = true;
+      // ws's own 'data' listener runs first: a chunk that completed a frame has already been
+      // delivered (frameEnded) when this one sees it, so counting restarts there. What the rest
+      // of that chunk holds of the next frame goes uncounted: at most one chunk of slack.
+      this.rawSocket.on('data', (chunk) => this.countInFlight(chunk.length));
+    }
+    this.inFlightBytes = 0;
+    this.frameEnded = false;
+    this.inFlightCap = { max: maxBytes + MAX_HEADER_BYTES, onExceeded };
+  }
+
+  private countInFlight(bytes: number): void {
+    const cap = this.inFlightCap;
+    if (cap === undefined) return;
+    if (this.frameEnded) {
+      this.frameEnded = false;
+      this.inFlightBytes = 0;
+      return;
+    }
+    this.inFlightBytes += bytes;
+    if (this.inFlightBytes > cap.max) {
+      this.inFlightCap = undefined;
+      cap.onExceeded();
+      // The close handshake may take closeTimeoutMs: meanwhile the rest stays in the kernel.
+      if (this.closing) this.rawSocket?.pause();
+    }
+  }
+
   send(frame: string): void {
     if (!this.isOpen) {
       throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'websocket transport is closed');
@@ -126,6 +178,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private onMessage(data: WebSocketData, isBinary: boolean): void {
+    this.frameEnded = true;
     if (this.closing) return;
     const size = rawSize(data);
     if (isBinary) {

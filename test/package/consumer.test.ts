@@ -122,8 +122,20 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     expect(refused).toBe('ECONNREFUSED');
   });
 
+  it('arcp generate never writes into node_modules: without --out and --docs it exits 2 naming them', () => {
+    // Found by an independent attack (2026-12-03): the defaults pointed into the installed
+    // package, so `--out DIR` still wrote docs/reference into node_modules/arcp-kit, and
+    // `--check` always reported the (unshipped) generated/ as stale.
+    for (const args of [['generate'], ['generate', '--check'], ['generate', '--out', join(consumer.dir, 'out')]]) {
+      const r = arcp(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/name the output directories with (--out and )?--docs/);
+    }
+    expect(existsSync(join(consumer.dir, 'node_modules', 'arcp-kit', 'docs'))).toBe(false);
+  });
+
   it('arcp generate and arcp conformance name the one install command when their toolchain is missing', () => {
-    const generate = arcp(['generate', '--check', '--out', join(consumer.dir, 'out')]);
+    const generate = arcp(['generate', '--check', '--out', join(consumer.dir, 'out'), '--docs', join(consumer.dir, 'docs')]);
     expect(generate.status).toBe(69);
     expect(generate.stderr).toContain('npm install --save-dev ajv ajv-formats handlebars json-schema-to-typescript ts-morph');
     const conformance = arcp(['conformance', '--list']);

@@ -43,8 +43,17 @@ export class ConnectionGuard implements OutboundHolder {
     this.limits = runtime.limits;
   }
 
-  /** Arms the handshake deadline. */
+  /** Arms the handshake deadline and the pre-handshake cap on a frame still arriving. */
   start(): void {
+    const max = this.limits.maxPreHandshakeFrameBytes;
+    this.conn.transport.capInFlightBytes?.(max, () => {
+      if (this.done || this.conn.isBound) return;
+      this.conn.terminate(
+        limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`),
+        CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE,
+        'frame too large before the handshake',
+      );
+    });
     const ms = this.limits.handshakeTimeoutMs;
     this.handshakeTimer = schedule(this.clock, () => {
       if (this.done || this.conn.isBound) return;
@@ -58,6 +67,7 @@ export class ConnectionGuard implements OutboundHolder {
 
   /** A session is bound: the handshake deadline is over, the idle deadline starts. */
   bound(): void {
+    this.conn.transport.capInFlightBytes?.(undefined);
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     if (!this.idleTimer) this.armIdle(this.limits.idleTimeoutMs);
@@ -79,6 +89,16 @@ export class ConnectionGuard implements OutboundHolder {
   preHandshakeRefusal(frame: string): ARCPError {
     const max = this.limits.maxPreHandshakeFrameBytes;
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `frame of ${Buffer.byteLength(frame, 'utf8')} bytes before the handshake exceeds the ${max}-byte cap`);
+  }
+
+  /** Characters of frames that may wait behind a pending hello/resume before the welcome. */
+  get preHandshakeQueueChars(): number {
+    return this.limits.maxPreHandshakeFrameBytes;
+  }
+
+  preHandshakeQueueRefusal(chars: number): ARCPError {
+    const max = this.limits.maxPreHandshakeFrameBytes;
+    return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `${chars} characters of frames queued behind a pending handshake exceed the ${max}-byte cap`);
   }
 
   /** Before a hello or resume is looked at: the per-connection and per-source budgets. */
