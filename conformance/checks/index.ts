@@ -49,6 +49,7 @@ import { subscriptionEdgeChecks } from './subscription-edges.js';
 import { resumeCoverageChecks } from './resume-coverage.js';
 import { budgetGaugeChecks } from './budget-gauge.js';
 import { delegationChildAcceptedChecks } from './delegation-child-accepted.js';
+import { declaredLimitChecks } from './declared-limits.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -119,6 +120,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   ...resumeCoverageChecks,
   ...budgetGaugeChecks,
   ...delegationChildAcceptedChecks,
+  ...declaredLimitChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -2,6 +2,7 @@
 // pair), a WebSocket URL, or a spawned stdio command. Every connection is a fresh transport.
 import { connectWebSocket, spawnStdioTransport } from '../../runtime-kit/transport/index.js';
 import type { WireTransport } from './connection.js';
+import type { PeerLimits } from './peer-limits.js';
 
 export interface PeerTarget {
   /** Human-readable description for reports (`in-process arcp-kit`, `ws://...`, `stdio: cmd`). */
@@ -17,6 +18,8 @@ export interface PeerTarget {
    * or in-process, no plaintext hop.
    */
   readonly plaintextNetwork?: boolean;
+  /** Limits the peer enforces that the wire does not state (declared: in-process, or --peer-limits). */
+  readonly limits?: PeerLimits;
   /** How long a fresh connection may take to answer its hello (a spawned child must start first). */
   readonly handshakeTimeoutMs?: number;
   connect(): Promise<WireTransport>;
