@@ -67,7 +67,7 @@ export const IN_PROCESS_SETTINGS = {
 } as const;
 
 /** What the in-process target declares of IN_PROCESS_SETTINGS to the checks that probe limits. */
-const IN_PROCESS_LIMITS: PeerLimits = {
+export const IN_PROCESS_LIMITS: PeerLimits = {
   resultChunkBytes: IN_PROCESS_SETTINGS.maxResultChunkBytes,
   resultTotalBytes: IN_PROCESS_SETTINGS.maxResultBytes,
   sessionsPerPrincipal: IN_PROCESS_SETTINGS.limits.maxSessionsPerPrincipal,
