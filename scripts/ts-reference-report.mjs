@@ -5,6 +5,7 @@
 //
 //   RESUME_WINDOW_SEC=5 HEARTBEAT_SEC=1 PORT=7811 node ../shared/peers/ts-reference/runtime.mjs &
 //   node bin/arcp.mjs conformance --target ws://127.0.0.1:7811/arcp --token demo --token-b other --seed 7 \
+//     --peer-limits result_chunk_bytes=1048576,result_bytes=268435456 \
 //     --expected-failures conformance/baselines/ts-reference-runtime.txt --report-dir /tmp/ts-run
 //   node scripts/ts-reference-report.mjs /tmp/ts-run/report.json [WALL_SECONDS] > docs/ts-reference-runtime-report.md
 import { readFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ out.push(
 out.push('```sh');
 out.push(`RESUME_WINDOW_SEC=5 HEARTBEAT_SEC=1 PORT=${port} node ../shared/peers/ts-reference/runtime.mjs &`);
 out.push(`node bin/arcp.mjs conformance --target ws://127.0.0.1:${port}/arcp --token demo --token-b other --seed ${report.seed} \\`);
+out.push('  --peer-limits result_chunk_bytes=1048576,result_bytes=268435456 \\');
 out.push('  --expected-failures conformance/baselines/ts-reference-runtime.txt --report-dir DIR');
 out.push('```', '');
 out.push(`- peer: ${report.peer.runtime.name} ${report.peer.runtime.version}; features negotiated: ${report.peer.features.join(', ')}`);
@@ -48,6 +50,10 @@ out.push(`- duration: run ${(report.durationMs / 1000).toFixed(1)} s${wall ? ` (
 out.push('');
 out.push(
   '**Why `HEARTBEAT_SEC=1`.** TS counts the resume window from the welcome that issued the token, not from the disconnect (wire catalog §9 #28; the spec does not say). With `HEARTBEAT_SEC=2` it declares a silent client lost after 4 or 6 s, depending on where its 2 s tick falls, so in about half the runs the 5 s window has already run out when `6.4/heartbeat/loss-keeps-jobs` resumes: that refusal is the catalog\'s permitted reading, and the check is then skipped with the setting to change, never failed. With a 1 s interval the loss comes at 2-3 s, inside the window, and the check reaches the real defect (the empty-replay refusal below) every time.',
+  '',
+);
+out.push(
+  '**Declared limits.** `--peer-limits` gives the result caps the wire catalog documents for TS (§6.13: 1 MiB decoded per chunk, 256 MiB total), so `14/results/caps-enforced` probes the chunk cap (a 1 MiB chunk is delivered, one byte more ends in `INTERNAL_ERROR`); the total is beyond the probe\'s 8 MiB bound and is not probed. The catalog documents no per-principal session cap for TS, and its idle termination (§4.4: a live session idle longer than the resume window, found by a 60 s sweep) can take 65 s, beyond the 30 s the probe waits: the two session checks are skipped.',
   '',
 );
 out.push('## No false failure', '');

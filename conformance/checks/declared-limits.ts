@@ -12,17 +12,21 @@ import { checkChunks, streamerBytes } from './events.js';
 import { PeerGone, require_, Skip, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
 
-/** The declared value of `key`, or a Skip naming the --peer-limits entry that would run the check. */
+const nameOf = (key: keyof PeerLimits): string => Object.entries(PEER_LIMIT_NAMES).find(([, k]) => k === key)![0];
+
+/** The declared value of `key` when the probe can reach it; a value beyond its bound is noted and left out. */
 function declared(ctx: CheckContext, key: keyof PeerLimits): number | undefined {
   const value = ctx.config.target.limits?.[key];
-  if (value === undefined) return undefined;
-  const name = Object.entries(PEER_LIMIT_NAMES).find(([, k]) => k === key)![0];
-  if (value > PROBE_BOUNDS[key]) throw new Skip(`declared ${name} ${value} is beyond this probe's bound of ${PROBE_BOUNDS[key]}; run the peer with ${name} <= ${PROBE_BOUNDS[key]} to cover it`);
-  return value;
+  if (value === undefined || value <= PROBE_BOUNDS[key]) return value;
+  ctx.note(`declared ${nameOf(key)} ${value} is beyond this probe's bound of ${PROBE_BOUNDS[key]}: not probed`);
+  return undefined;
 }
 
-function undeclared(...names: string[]): Skip {
-  return new Skip(`the wire does not show this limit: declare it with --peer-limits ${names.map((n) => `${n}=N`).join(',')} to run this check`);
+/** Nothing to probe: say which --peer-limits entries would run the check. */
+function undeclared(ctx: CheckContext, ...keys: (keyof PeerLimits)[]): Skip {
+  const beyond = keys.filter((k) => ctx.config.target.limits?.[k] !== undefined);
+  if (beyond.length) return new Skip(`declared ${beyond.map((k) => `${nameOf(k)} ${ctx.config.target.limits![k]}`).join(', ')} beyond this probe's bound (${beyond.map((k) => `${nameOf(k)} <= ${PROBE_BOUNDS[k]}`).join(', ')}): nothing to probe`);
+  return new Skip(`the wire does not show this limit: declare it with --peer-limits ${keys.map((k) => `${nameOf(k)}=N`).join(',')} to run this check`);
 }
 
 interface Streamed {
@@ -65,7 +69,7 @@ export const declaredLimitChecks: CheckDef[] = [
     async run(ctx) {
       const chunkCap = declared(ctx, 'resultChunkBytes');
       const totalCap = declared(ctx, 'resultTotalBytes');
-      if (chunkCap === undefined && totalCap === undefined) throw undeclared('result_chunk_bytes', 'result_bytes');
+      if (chunkCap === undefined && totalCap === undefined) throw undeclared(ctx, 'resultChunkBytes', 'resultTotalBytes');
       const s = await ctx.open('A');
       if (chunkCap !== undefined) {
         const at = await stream(ctx, s, 1, chunkCap);
@@ -91,7 +95,7 @@ export const declaredLimitChecks: CheckDef[] = [
     needs: ['reconnect'],
     async run(ctx) {
       const cap = declared(ctx, 'sessionsPerPrincipal');
-      if (cap === undefined) throw undeclared('sessions_per_principal');
+      if (cap === undefined) throw undeclared(ctx, 'sessionsPerPrincipal');
       let welcomes = 0;
       let last: Envelope | undefined;
       for (let i = 0; i <= cap; i++) {
@@ -116,7 +120,7 @@ export const declaredLimitChecks: CheckDef[] = [
     agents: [AGENTS.echo],
     async run(ctx) {
       const t = declared(ctx, 'zeroThroughputSec');
-      if (t === undefined) throw undeclared('idle_disconnect_sec');
+      if (t === undefined) throw undeclared(ctx, 'zeroThroughputSec');
       const idle = await ctx.open('A');
       const busy = await ctx.open('A');
       const limitMs = t * 1000 + Math.max(2_000, t * 250);
