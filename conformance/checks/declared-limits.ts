@@ -3,9 +3,9 @@
 // apart from one with a cap above any bounded probe, so each check probes the value the target
 // declares (driver/peer-limits.ts: the in-process target declares its own, a foreign one gets
 // --peer-limits), and is skipped, saying what to declare, when there is none.
-import { helloEnvelope } from '../driver/session.js';
+import { helloEnvelope, sessionFromWelcome } from '../driver/session.js';
 import { PEER_LIMIT_NAMES, PROBE_BOUNDS, type PeerLimits } from '../driver/peer-limits.js';
-import { envelope, field, isoNow, type Envelope } from '../driver/wire.js';
+import { ALL_FEATURES, envelope, field, isoNow, type Envelope } from '../driver/wire.js';
 import type { CheckContext } from '../runner/context.js';
 import { AGENTS, scenario } from './define.js';
 import { checkChunks, streamerBytes } from './events.js';
@@ -147,7 +147,10 @@ export const declaredLimitChecks: CheckDef[] = [
 async function handshake(ctx: CheckContext, p: 'A' | 'B'): Promise<Envelope | 'closed'> {
   const conn = await ctx.connect(p);
   try {
-    return await conn.request(helloEnvelope({ token: ctx.token(p) }), { timeoutMs: Math.max(ctx.timeoutMs, ctx.config.target.handshakeTimeoutMs ?? 0) });
+    const reply = await conn.request(helloEnvelope({ token: ctx.token(p) }), { timeoutMs: Math.max(ctx.timeoutMs, ctx.config.target.handshakeTimeoutMs ?? 0) });
+    // a welcomed session is held while the next hellos go out: it must answer the peer's pings
+    if (reply.type === 'session.welcome') sessionFromWelcome(conn, reply, ALL_FEATURES, ctx.token(p));
+    return reply;
   } catch (e) {
     if (e instanceof PeerGone) return 'closed';
     throw e;
