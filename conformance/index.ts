@@ -6,6 +6,7 @@ import type { CheckDef, Verdict } from './checks/types.js';
 import { inProcessTarget, type InProcessOptions } from './driver/in-process.js';
 import type { Profile } from './driver/session.js';
 import { stdioTarget, webSocketTarget, type PeerTarget } from './driver/target.js';
+import { parsePeerLimits } from './driver/peer-limits.js';
 import { loadBaseline } from './runner/baseline.js';
 import { createDisplay } from './runner/display.js';
 import { runChecks, type RunResult } from './runner/run.js';
@@ -36,6 +37,8 @@ export interface ConformanceOptions {
   concurrency?: number;
   /** A run left PARTIAL by a missing need exits 0 instead of 2 (the verdict still says PARTIAL). */
   allowPartial?: boolean;
+  /** Limits the peer enforces that the wire does not state: `result_chunk_bytes=N,...` (driver/peer-limits.ts). */
+  peerLimits?: string;
   /** A ready-made peer (e.g. a mutated runtime built by the fault suite); overrides target/stdio. */
   peer?: PeerTarget;
   /** In-process only: observation policy (see InProcessOptions). */
@@ -67,6 +70,7 @@ function replayArgs(o: ConformanceOptions): string[] {
   if ((o.target || o.stdio) && o.token) args.push('--token', TOKEN_A_PLACEHOLDER);
   if ((o.target || o.stdio) && o.tokenB) args.push('--token-b', TOKEN_B_PLACEHOLDER);
   if (o.profile && o.profile !== 'interop') args.push('--profile', o.profile);
+  if (o.peerLimits) args.push('--peer-limits', o.peerLimits);
   return args;
 }
 
@@ -77,7 +81,10 @@ export async function runConformance(o: ConformanceOptions = {}): Promise<RunRes
   if (o.updateBaseline && patterns.length > 0) throw new Error('--update-baseline needs a full run (drop --only)');
   if (o.updateBaseline && !o.expectedFailures) throw new Error('--update-baseline needs --expected-failures FILE');
   const baseline = o.expectedFailures && !o.updateBaseline ? loadBaseline(o.expectedFailures) : undefined;
-  const target = await openTarget(o);
+  const declared = o.peerLimits !== undefined ? parsePeerLimits(o.peerLimits) : undefined;
+  const opened = await openTarget(o);
+  // declared limits add to (and override) what the target itself declares
+  const target: PeerTarget = declared ? { ...opened, limits: { ...opened.limits, ...declared } } : opened;
   const output = o.output ?? (process.stdout.isTTY ? 'tty' : 'plain');
   const display = output === 'silent' ? undefined : createDisplay({ tty: output === 'tty', write: o.write });
   // every verdict is redacted before anything shows it: console, reports, baseline

@@ -58,6 +58,7 @@ export function registerConformance(program: Command): void {
     .option('--report-dir <dir>', 'write report.json, junit.xml, report.html, certification and badges here')
     .option('--expected-failures <file>', 'baseline of known failures (id or pattern per line, optional `# message`)')
     .option('--update-baseline', 'rewrite --expected-failures from this (full) run')
+    .option('--peer-limits <list>', 'limits the peer enforces that the wire does not show, so the §14 checks can probe them: result_chunk_bytes=N,result_bytes=N,sessions_per_principal=N,idle_disconnect_sec=N (any subset; without one its check is skipped)')
     .option('--allow-partial', 'exit 0 for a run left PARTIAL by a missing need (the verdict still says PARTIAL)')
     .option('--verbose', 'longer traces on the terminal')
     .addHelpText('after', `\nExit status ${TOOLCHAIN_MISSING_EXIT}: the harness toolchain (${HARNESS_TOOLCHAIN.join(', ')}) is not installed.`)
@@ -111,6 +112,7 @@ export function registerConformance(program: Command): void {
           updateBaseline: o.updateBaseline,
           concurrency: o.concurrency,
           allowPartial: o.allowPartial,
+          peerLimits: o.peerLimits,
           write: (s) => process.stdout.write(s),
         });
         process.exitCode = result.exitCode;

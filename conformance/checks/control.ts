@@ -1,6 +1,6 @@
 // §6.4 heartbeats, §6.5 acknowledgement, §6.7 close: session control messages.
-import { envelope, field, isoNow } from '../driver/wire.js';
-import { closeSession, resume } from '../driver/session.js';
+import { ALL_FEATURES, envelope, field, isoNow } from '../driver/wire.js';
+import { closeSession, resume, sendResume, sessionFromWelcome } from '../driver/session.js';
 import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, scenario } from './define.js';
 import { PeerGone, require_, Skip, Violation } from './outcomes.js';
@@ -62,6 +62,7 @@ export const controlChecks: CheckDef[] = [
     needs: ['reconnect'],
     async run(ctx) {
       const s = await ctx.open('A');
+      const issuedAt = performance.now();
       const intervalSec = Number(field(s.welcome.payload, 'heartbeat_interval_sec') ?? 30);
       if (intervalSec > MAX_HEARTBEAT_SEC) {
         throw new Skip(`heartbeat_interval_sec ${intervalSec} s is too long for this check; run the peer with <= ${MAX_HEARTBEAT_SEC} s`);
@@ -75,7 +76,21 @@ export const controlChecks: CheckDef[] = [
       if (!dropped) await s.conn.close('client gives up (peer never declared HEARTBEAT_LOST, which §6.4 allows)');
       const last = s.conn.messages().reduce((mx, m) => Math.max(mx, typeof m.event_seq === 'number' ? m.event_seq : 0), 0);
       const conn = await ctx.connect('A');
-      const r = await resume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
+      const reply = await sendResume(conn, ctx.profile, { token: ctx.token('A'), sessionId: s.sessionId, resumeToken: s.resumeToken, lastEventSeq: last });
+      if (reply.type === 'session.error') {
+        // Catalog §9 #28: the spec does not say when the window starts; TS counts it from the
+        // welcome that issued the token. Past that, an expiry refusal is a permitted reading.
+        const windowSec = Number(field(s.welcome.payload, 'resume_window_sec'));
+        const since = (performance.now() - issuedAt) / 1000;
+        if (field(reply, 'payload', 'code') === 'RESUME_WINDOW_EXPIRED' && since > windowSec) {
+          throw new Skip(
+            `resume_window_sec ${windowSec} s had passed since the welcome issued the token (${since.toFixed(1)} s, the peer took that long to declare the loss) and a window counted from issuance is permitted (catalog §9 #28): run the peer with > ${Math.ceil(since)} s, or with heartbeat_interval_sec below ${(windowSec / 3).toFixed(1)} s`,
+          );
+        }
+        throw new Violation(`resume refused: ${String(field(reply, 'payload', 'code'))} ${String(field(reply, 'payload', 'message'))}`, { frame: reply });
+      }
+      const r = sessionFromWelcome(conn, reply, ALL_FEATURES, ctx.token('A'));
+      require_(r.sessionId === s.sessionId, `resume welcome names session ${r.sessionId}, not ${s.sessionId}`, reply);
       const term = await ctx.terminal(r, jobId, Math.max(ctx.timeoutMs, 2 * ms));
       require_(term.type === 'job.result', `the job ended with ${term.type} ${String(field(term, 'payload', 'code') ?? '')} after heartbeat loss`, term);
     },

@@ -51,6 +51,7 @@ import { budgetGaugeChecks } from './budget-gauge.js';
 import { delegationChildAcceptedChecks } from './delegation-child-accepted.js';
 import { flagGateChecks } from './flag-gates.js';
 import { operationGateChecks } from './operation-gates.js';
+import { declaredLimitChecks } from './declared-limits.js';
 import type { CheckDef } from './types.js';
 
 /** Orders ids by their numeric section prefix (`5` < `6.2` < `6.10` < `12`). */
@@ -125,6 +126,7 @@ export const ALL_CHECKS: readonly CheckDef[] = [
   // gates besides event kinds, the expiry and budget gates of every kind of operation
   ...flagGateChecks,
   ...operationGateChecks,
+  ...declaredLimitChecks,
   ...robustnessProperties,
   ...negotiationProperties,
   ...resumeProperties,

@@ -126,9 +126,11 @@ export class PeerConnection {
     this.received.push(inbound);
     if (msg && this.autoPong && msg.type === 'session.ping') {
       const nonce = field(msg, 'payload', 'nonce');
-      if (typeof nonce === 'string' && this.isOpen) {
+      // a check that read its welcome itself may not have set sessionId: the ping names the session
+      const sessionId = this.sessionId ?? msg.session_id;
+      if (typeof nonce === 'string' && typeof sessionId === 'string' && sessionId !== '' && this.isOpen) {
         // harness-internal: it opens no reply window (it must not swallow an error meant for a request)
-        this.transmit(envelope('session.pong', { ping_nonce: nonce, received_at: isoNow() }, { session_id: this.sessionId ?? '' }), {});
+        this.transmit(envelope('session.pong', { ping_nonce: nonce, received_at: isoNow() }, { session_id: sessionId }), {});
       }
     }
     if (msg) {

@@ -8,6 +8,7 @@ import { registerConformanceAgents } from '../../runtime-kit/agents/index.js';
 import { ARCPRuntime } from '../../runtime-kit/runtime/runtime.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/memory.js';
 import type { WireTransport } from './connection.js';
+import type { PeerLimits } from './peer-limits.js';
 import type { PeerTarget } from './target.js';
 
 export const IN_PROCESS_TOKEN_A = 'conformance-token-a';
@@ -52,9 +53,26 @@ export const IN_PROCESS_SETTINGS = {
   // 6.3/resume/window-expired waits twice the window plus a second (7 s). The window counts from
   // the detach, so 6.4/heartbeat/loss-keeps-jobs, which resumes right after the loss, stays inside it.
   resumeWindowSec: 3,
-  // 14/results/over-cap-internal-error streams 256 KiB chunks: over this cap, so the MUST side runs
+  // 14/results/over-cap-internal-error streams 256 KiB chunks: over this cap, so the MUST side runs;
+  // 14/results/caps-enforced probes both caps (three 64 KiB chunks fit the total, four do not)
   maxResultChunkBytes: 64 * 1024,
+  maxResultBytes: 192 * 1024,
+  limits: {
+    // 14/sessions/zero-throughput-disconnect heartbeats for up to this plus a margin; longer than
+    // any check keeps a session on heartbeats alone (6.4/heartbeat/idle-peer-pings: 5 s)
+    idleTimeoutMs: 8_000,
+    // the default, stated: 14/sessions/per-principal-cap opens one session more than this
+    maxSessionsPerPrincipal: 64,
+  },
 } as const;
+
+/** What the in-process target declares of IN_PROCESS_SETTINGS to the checks that probe limits. */
+export const IN_PROCESS_LIMITS: PeerLimits = {
+  resultChunkBytes: IN_PROCESS_SETTINGS.maxResultChunkBytes,
+  resultTotalBytes: IN_PROCESS_SETTINGS.maxResultBytes,
+  sessionsPerPrincipal: IN_PROCESS_SETTINGS.limits.maxSessionsPerPrincipal,
+  zeroThroughputSec: IN_PROCESS_SETTINGS.limits.idleTimeoutMs / 1000,
+};
 
 export async function inProcessTarget(opts: InProcessOptions = {}): Promise<PeerTarget> {
   const m = opts.modules ?? THIS_RUNTIME;
@@ -75,6 +93,7 @@ export async function inProcessTarget(opts: InProcessOptions = {}): Promise<Peer
     tokenA: IN_PROCESS_TOKEN_A,
     tokenB: IN_PROCESS_TOKEN_B,
     multiConnection: true,
+    limits: IN_PROCESS_LIMITS,
     connect: async () => {
       const [client, server] = m.createMemoryTransportPair();
       runtime.accept(server);

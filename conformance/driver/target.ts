@@ -2,6 +2,14 @@
 // pair), a WebSocket URL, or a spawned stdio command. Every connection is a fresh transport.
 import { connectWebSocket, spawnStdioTransport } from '../../runtime-kit/transport/index.js';
 import type { WireTransport } from './connection.js';
+import { PROBE_BOUNDS, type PeerLimits } from './peer-limits.js';
+
+/**
+ * Frames the harness accepts from the peer: room for a result chunk of the largest cap
+ * 14/results/caps-enforced probes, base64 included (the runtime-kit default, 1 MiB, would drop a
+ * chunk of exactly 1 MiB, the TS SDK's cap, before the check saw it).
+ */
+const HARNESS_MAX_FRAME_BYTES = 2 * PROBE_BOUNDS.resultChunkBytes + 64 * 1024;
 
 export interface PeerTarget {
   /** Human-readable description for reports (`in-process arcp-kit`, `ws://...`, `stdio: cmd`). */
@@ -17,6 +25,8 @@ export interface PeerTarget {
    * or in-process, no plaintext hop.
    */
   readonly plaintextNetwork?: boolean;
+  /** Limits the peer enforces that the wire does not state (declared: in-process, or --peer-limits). */
+  readonly limits?: PeerLimits;
   /** How long a fresh connection may take to answer its hello (a spawned child must start first). */
   readonly handshakeTimeoutMs?: number;
   connect(): Promise<WireTransport>;
@@ -32,7 +42,7 @@ export async function webSocketTarget(url: string, tokenA: string, tokenB?: stri
     tokenB,
     multiConnection: true,
     plaintextNetwork: /^ws:/i.test(url),
-    connect: () => connectWebSocket(url) as Promise<WireTransport>,
+    connect: () => connectWebSocket(url, { maxFrameBytes: HARNESS_MAX_FRAME_BYTES }) as Promise<WireTransport>,
     dispose: async () => undefined,
   };
 }
@@ -50,7 +60,7 @@ export async function stdioTarget(commandLine: string, tokenA: string, tokenB?: 
     handshakeTimeoutMs: 30_000,
     connect: async () => {
       // the child's stderr is captured, not mixed into the harness's output
-      const t = spawnStdioTransport(cmd, args, { stderr: 'capture' }) as unknown as WireTransport;
+      const t = spawnStdioTransport(cmd, args, { stderr: 'capture', maxFrameBytes: HARNESS_MAX_FRAME_BYTES }) as unknown as WireTransport;
       children.push(t);
       return t;
     },

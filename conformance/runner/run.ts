@@ -7,7 +7,7 @@ import { CheckContext, type PeerInfo, type RunConfig } from './context.js';
 import { exitCodeFor } from './exit-code.js';
 import { probePeer } from './probe.js';
 import { replayCommand } from './replay.js';
-import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, startsFirst } from './schedule.js';
+import { DEFAULT_CONCURRENCY, runOrdered, runsAlone, runsLast, startsFirst } from './schedule.js';
 import { RoundTrips } from '../driver/round-trips.js';
 import { coverage, type Coverage } from '../statements/statements.js';
 import type { RunVerdict, Selection } from '../report/run-verdict.js';
@@ -99,7 +99,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   await runOrdered(
     opts.checks,
     config.concurrency ?? DEFAULT_CONCURRENCY,
-    { alone: runsAlone, first: startsFirst },
+    { alone: runsAlone, first: startsFirst, last: runsLast },
     (check) => runOne(check, { ...opts, config }, peer),
     (check, r) => {
       const graded = opts.baseline ? applyBaseline(r.verdict, opts.baseline) : r.verdict;

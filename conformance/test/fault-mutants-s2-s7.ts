@@ -3,14 +3,11 @@
 // list after its own: each `find` occurs exactly once when applied (after every earlier fault),
 // and no find text overlaps another fault's.
 //
-// Statements left without a fault, and why:
-// - S2.2-01 and S6.4-01 (SHOULD: an idle peer sends a session.ping at least once per interval).
-//   Tried: a runtime that never pings an idle session (the heartbeat monitor's ping skipped). A
-//   full in-process run passed in both profiles, exit 0: 6.4/heartbeat/idle-peer-pings took the
-//   HEARTBEAT_LOST the mutant sends after two silent intervals for a keep-alive. That check now
-//   ignores HEARTBEAT_LOST and warns on the mutant, but it is rightly SHOULD-graded: the only
-//   consequence is on the client's side (it MAY then declare the runtime dead, §6.4), and no MUST
-//   the runtime is bound by shows it on the wire, so no MUST-level check can catch it.
+// S2.2-01 and S6.4-01 (SHOULD: an idle peer sends a session.ping at least once per interval)
+// break no MUST the runtime is bound by (the only consequence is on the client's side: it MAY then
+// declare the runtime dead, §6.4), so their faults are graded SHOULD and caught when
+// 6.4/heartbeat/idle-peer-pings warns. That check ignores HEARTBEAT_LOST: a first version took
+// the one a never-pinging mutant sends after two silent intervals for a keep-alive and passed.
 import type { Fault } from './fault-mutants.js';
 
 const SESSION = 'runtime-kit/runtime/session.ts';
@@ -80,6 +77,22 @@ export const FAULTS_S2_S7: readonly Fault[] = [
     statement: 'S6.4-04',
     catchers: ['6.4/heartbeat/outside-seq-space'],
     edits: [{ file: 'runtime-kit/runtime/handlers/session-heartbeat.ts', find: '    const ping = msg as SessionPing;\n', replace: '    const ping = msg as SessionPing;\n    if ($ON) (session as any).allocateSeq();\n' }],
+  },
+  {
+    name: 'idle-session-never-pinged',
+    what: 'the heartbeat monitor never pings: an idle session hears nothing from the runtime',
+    statement: 'S6.4-01',
+    grade: 'SHOULD',
+    catchers: ['6.4/heartbeat/idle-peer-pings'],
+    edits: [{ file: 'runtime-kit/runtime/heartbeat.ts', find: '    if (now - lastOut >= this.pingAfterMs()) {', replace: '    if (!$ON && now - lastOut >= this.pingAfterMs()) {' }],
+  },
+  {
+    name: 'ping-every-third-interval',
+    what: 'an idle session is pinged only after three intervals of outbound silence (the interval read as the whole loss window plus one)',
+    statement: 'S2.2-01',
+    grade: 'SHOULD',
+    catchers: ['6.4/heartbeat/idle-peer-pings'],
+    edits: [{ file: 'runtime-kit/runtime/heartbeat.ts', find: '    return this.intervalMs - Math.min(this.intervalMs * PING_LEAD, PING_LEAD_MAX_MS);', replace: '    return ($ON ? 3 : 1) * this.intervalMs - Math.min(this.intervalMs * PING_LEAD, PING_LEAD_MAX_MS);' }],
   },
   {
     name: 'heartbeat-lost-after-one-interval',

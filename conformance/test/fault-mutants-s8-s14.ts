@@ -8,12 +8,11 @@
 // frame before it reaches the wire, while a peer without one sends it. The fault is then what the
 // wire shows, and the harness's lenient schema and the check's own assertions judge it.
 //
-// Statements left without a fault, and why ("where the wire can show it" at MUST level):
-// - S8.2.1-02 (SHOULD: progress.current <= total): a current above total breaks no MUST. The
-//   SHOULD check 8.2.1/progress/within-total judges it (a total sent one short warns there, seen),
-//   but the catalogue needs a MUST-level catch, so the fault is not listed.
-//   (S8.4-03, the other SHOULD, has a fault: binary sent as text breaks the MUST of S8.4-06; its
-//   mirror, text sent as base64, assembles to the same bytes and stays unseen at MUST level.)
+// SHOULD statements no MUST shows on the wire get a fault graded SHOULD (`grade`), caught when
+// their SHOULD check warns: S8.2.1-02 (a total one short), S14-10 (no total result cap), S14-12
+// (no per-principal session cap; heartbeats counted as traffic). S8.4-03, the other SHOULD, has a
+// MUST-graded fault: binary sent as text breaks the MUST of S8.4-06 (its mirror, text sent as
+// base64, assembles to the same bytes and stays unseen at any level).
 import type { Fault, Mutation } from './fault-mutants.js';
 
 const RUNTIME = 'runtime-kit/runtime/runtime.ts';
@@ -59,6 +58,14 @@ export const FAULTS_S8_S14: readonly Fault[] = [
     statement: 'S8.2.1-01',
     catchers: ['8.2.1/progress/shape'],
     edits: [unvalidated, { file: CONTEXT, find: '    const body: Record<string, unknown> = { current };', replace: '    const body: Record<string, unknown> = { current: $ON && opts.total !== undefined ? current - opts.total : current };' }],
+  },
+  {
+    name: 'progress-total-one-short',
+    what: 'progress reports total as the last 0-based index (total - 1), so the final step has current > total',
+    statement: 'S8.2.1-02',
+    grade: 'SHOULD',
+    catchers: ['8.2.1/progress/within-total'],
+    edits: [{ file: CONTEXT, find: '    if (opts.total !== undefined) body.total = opts.total;', replace: '    if (opts.total !== undefined) body.total = $ON ? opts.total - 1 : opts.total;' }],
   },
   // §8.4 result streaming
   {
@@ -209,5 +216,29 @@ export const FAULTS_S8_S14: readonly Fault[] = [
       unvalidated,
       { file: 'runtime-kit/runtime/listing/list-jobs.ts', find: '    last_event_seq: job.lastEventSeq,\n  };', replace: '    last_event_seq: job.lastEventSeq,\n    ...($ON ? { credentials: (job.acceptedPayload as { credentials?: unknown } | undefined)?.credentials } : {}),\n  } as JobListEntry;' },
     ],
+  },
+  {
+    name: 'result-total-uncapped',
+    what: 'only the chunk cap is enforced: a streamed result of any number of chunks is delivered whole',
+    statement: 'S14-10',
+    grade: 'SHOULD',
+    catchers: ['14/results/caps-enforced'],
+    edits: [{ file: STREAM, find: '    if (this.totalBytes + bytes > this.limits.maxTotalBytes) {', replace: '    if (!$ON && this.totalBytes + bytes > this.limits.maxTotalBytes) {' }],
+  },
+  {
+    name: 'session-cap-global-only',
+    what: 'maxSessionsPerPrincipal is never applied: one principal may open sessions up to the runtime-wide cap',
+    statement: 'S14-12',
+    grade: 'SHOULD',
+    catchers: ['14/sessions/per-principal-cap'],
+    edits: [{ file: 'runtime-kit/runtime/limits/session-budget.ts', find: '  while (mine.size >= limits.maxSessionsPerPrincipal) {', replace: '  while (!$ON && mine.size >= limits.maxSessionsPerPrincipal) {' }],
+  },
+  {
+    name: 'heartbeats-count-as-traffic',
+    what: 'a session.ping or session.pong from the client resets the idle deadline, so a client that only heartbeats is never disconnected',
+    statement: 'S14-12',
+    grade: 'SHOULD',
+    catchers: ['14/sessions/zero-throughput-disconnect'],
+    edits: [{ file: 'runtime-kit/runtime/connection.ts', find: '    if (!HEARTBEATS.has(msg.type)) this.lastTraffic = this.lastInbound;', replace: '    if ($ON || !HEARTBEATS.has(msg.type)) this.lastTraffic = this.lastInbound;' }],
   },
 ];

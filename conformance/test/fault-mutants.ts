@@ -1,5 +1,6 @@
 // The fault catalogue: each fault is a small source mutation of runtime-kit that breaks one
-// normative statement where the wire can show it, and the MUST-level checks that must catch it.
+// normative statement where the wire can show it, and the checks that must catch it: MUST-level,
+// or for a SHOULD statement no MUST shows (`grade: 'SHOULD'`), that statement's SHOULD checks.
 // Faults never live in the product: fault-scratch.ts applies every mutation to a scratch copy
 // of runtime-kit/ + generated/, each guarded by a switch (`$ON` below), so one transformed copy
 // serves the whole suite. A mutation whose `find` text no longer occurs exactly once fails the
@@ -25,8 +26,16 @@ export interface Fault {
   readonly what: string;
   /** The statement of conformance/statements.json it breaks. */
   readonly statement: string;
-  /** MUST-level checks; the first must fail with the fault on (the others are alternatives). */
+  /**
+   * Checks at the fault's grade; the first must fail with the fault on (the others are
+   * alternatives). MUST-level unless `grade` says otherwise.
+   */
   readonly catchers: readonly string[];
+  /**
+   * 'SHOULD' for a fault that breaks a SHOULD statement no MUST shows on the wire: its catchers
+   * are the statement's SHOULD checks, and catching it means they warn (a run still exits 0).
+   */
+  readonly grade?: 'SHOULD';
   readonly edits: readonly Mutation[];
   /** In-process target settings the fault needs to be observable. */
   readonly target?: { observers?: 'b-observes-a' };

@@ -85,7 +85,8 @@ export async function faultyTarget(fault: string | undefined, opts: { observers?
   return {
     ...target,
     dispose: async () => {
-      (globalThis as Record<string, unknown>)[SWITCH] = undefined;
+      // only its own: a run that outlived its test (a timeout) must not switch off the next test's fault
+      if ((globalThis as Record<string, unknown>)[SWITCH] === fault) (globalThis as Record<string, unknown>)[SWITCH] = undefined;
       await target.dispose();
     },
   };

@@ -65,6 +65,28 @@ describe('runOrdered', () => {
     for (const o of h.overlaps) if (o.includes('c')) expect(o.filter((x) => x !== 'e')).toEqual(['c']);
   });
 
+  it('last items start only once every other item (first ones included) has ended, one at a time', async () => {
+    const items: (Item & { last?: boolean })[] = [{ name: 'z', last: true }, { name: 'a' }, { name: 'e', first: true }, { name: 'y', last: true }, { name: 'c', alone: true }];
+    const h = harness();
+    const done: string[] = [];
+    const all = runOrdered(items, 2, { alone: (i) => i.alone === true, first: (i) => i.first === true, last: (i) => i.last === true }, h.run, (item) => done.push(item.name));
+    for (const n of ['c', 'a', 'e']) {
+      await tick();
+      expect(h.started).not.toContain('z');
+      h.release.get(n)!();
+    }
+    await tick();
+    await tick();
+    expect(h.started.slice(-1)).toEqual(['z']);
+    h.release.get('z')!();
+    await tick();
+    await tick();
+    h.release.get('y')!();
+    await all;
+    expect(done).toEqual(['z', 'a', 'e', 'y', 'c']);
+    for (const o of h.overlaps) if (o.includes('z') || o.includes('y')) expect(o.length).toBe(1);
+  });
+
   it('limit 1 runs everything one at a time, in declared order', async () => {
     const items: Item[] = [{ name: 'a' }, { name: 'b', first: true }, { name: 'c', alone: true }];
     const h = harness();

@@ -18,6 +18,12 @@ import { CLOSE_CODES, type CloseCode } from './limits/close-codes.js';
 import { ConnectionGuard, type GuardedConnection } from './limits/connection-guard.js';
 import { handshakeGate } from './limits/handshake-gate.js';
 
+/**
+ * A session that only exchanges these is "zero-throughput" (§14 heartbeat amplification): they
+ * keep the heartbeat monitor content but not the idle deadline.
+ */
+const HEARTBEATS: ReadonlySet<string> = new Set(['session.ping', 'session.pong']);
+
 export class Connection implements GuardedConnection {
   session: Session | undefined;
   /** session_id for errors before a session exists (catalog §9 #26), and for a fresh welcome. */
@@ -30,6 +36,8 @@ export class Connection implements GuardedConnection {
   readonly handshake = new StateMachine<SessionState, SessionMachineEvent>(SESSION_MACHINE);
   private lastInbound: number;
   private lastOutbound: number;
+  /** Last frame either way that was not a heartbeat: the idle deadline's clock (§14). */
+  private lastTraffic: number;
   private heartbeat: HeartbeatMonitor | undefined;
   private busy: Promise<void> | undefined;
   private backlog: string[] = [];
@@ -42,7 +50,7 @@ export class Connection implements GuardedConnection {
     readonly transport: Transport,
     private readonly core: RuntimeCore,
   ) {
-    this.lastInbound = this.lastOutbound = core.timers.monotonic();
+    this.lastInbound = this.lastOutbound = this.lastTraffic = core.timers.monotonic();
     this.guard = new ConnectionGuard(core.guard, core.timers, this);
   }
 
@@ -70,14 +78,15 @@ export class Connection implements GuardedConnection {
 
   /** Encodes and sends an unsequenced message. */
   send(msg: ArcpMessage): void {
-    this.sendFrame(this.core.encode(msg));
+    this.sendFrame(this.core.encode(msg), HEARTBEATS.has(msg.type));
   }
 
-  sendFrame(frame: string): void {
+  sendFrame(frame: string, heartbeat = false): void {
     if (this.closed) return;
     try {
       this.transport.send(frame);
       this.lastOutbound = this.core.timers.monotonic();
+      if (!heartbeat) this.lastTraffic = this.lastOutbound;
     } catch (err) {
       // A closing transport: its close callback detaches the session; the event stays buffered.
       if (!isKitError(err, KIT_ERROR_CODES.TRANSPORT_CLOSED)) throw err;
@@ -92,6 +101,10 @@ export class Connection implements GuardedConnection {
 
   lastInboundMs(): number {
     return this.lastInbound;
+  }
+
+  lastTrafficMs(): number {
+    return this.lastTraffic;
   }
 
   /** Ends this transport for a limit or a refused handshake: typed error, then close with `code`. */
@@ -265,6 +278,7 @@ export class Connection implements GuardedConnection {
       return;
     }
     const msg = decoded.message;
+    if (!HEARTBEATS.has(msg.type)) this.lastTraffic = this.lastInbound;
     if (this.session && msg.type !== 'session.hello' && msg.type !== 'session.resume') {
       const sid = (msg as { session_id?: unknown }).session_id;
       if (sid !== this.session.id) {

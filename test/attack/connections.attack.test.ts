@@ -52,6 +52,28 @@ describe('silent peers are closed', () => {
     back.hello('t-alice', { resume: { session_id: w.payload.session_id, resume_token: w.payload.resume_token, last_event_seq: 0 } });
     expect((await back.find((f) => f.type === 'session.welcome' || f.type === 'session.error')).type).toBe('session.welcome');
   });
+
+  it('heartbeats alone do not keep a session past idleTimeoutMs (§14 zero-throughput); a job event does', async () => {
+    target = await startTarget({ limits: { idleTimeoutMs: 400 } });
+    const idle = await open();
+    const busy = await open();
+    const wi = await idle.welcome('t-alice');
+    const wb = await busy.welcome('t-alice');
+    const sid = (w: typeof wi) => w.payload.session_id as string;
+    const tick = setInterval(() => {
+      if (idle.open) idle.send('session.ping', { nonce: `n${Date.now()}`, sent_at: new Date().toISOString() }, { session_id: sid(wi) });
+      if (busy.open) busy.send('job.submit', { agent: 'conformance.echo', input: {} }, { session_id: sid(wb) });
+    }, 100);
+    try {
+      const { code } = await within(idle.closed, 3000, 'zero-throughput close');
+      expect(code).toBe(4408);
+      expect(idle.received.some((f) => f.type === 'session.pong')).toBe(true);
+      expect(idle.received.find((f) => f.type === 'session.error')?.payload).toMatchObject({ code: 'HEARTBEAT_LOST', details: { limit: 'idleTimeoutMs' } });
+      expect(busy.open).toBe(true);
+    } finally {
+      clearInterval(tick);
+    }
+  });
 });
 
 describe('connection caps', () => {

@@ -13,7 +13,12 @@ const runtime = new URL('../../../shared/peers/ts-reference/runtime.mjs', import
 const baseline = new URL('../../conformance/baselines/ts-reference-runtime.txt', import.meta.url).pathname;
 const specBaseline = new URL('../../conformance/baselines/ts-reference-runtime.spec.txt', import.meta.url).pathname;
 const present = existsSync(runtime);
-const SHORT_WINDOWS = { RESUME_WINDOW_SEC: '5', HEARTBEAT_SEC: '2' };
+// A 1 s heartbeat: TS counts the 5 s resume window from the welcome (catalog §9 #28), and with 2 s
+// its loss detection can come at 6 s, after the window, which skips 6.4/heartbeat/loss-keeps-jobs.
+const SHORT_WINDOWS = { RESUME_WINDOW_SEC: '5', HEARTBEAT_SEC: '1' };
+// TS's result caps as the wire catalog documents them (§6.13 "Caps: 1 MiB decoded per chunk, 256 MiB
+// total"), declared so 14/results/caps-enforced probes the chunk cap (the total is beyond its bound).
+const TS_LIMITS = 'result_chunk_bytes=1048576,result_bytes=268435456';
 if (!present) console.log(`SKIP TS reference runtime certification: ${runtime} is absent (needs ../shared/peers/ts-reference)`);
 
 /** A loopback port nobody listens on right now. */
@@ -80,7 +85,7 @@ describe.skipIf(!present)('TS reference runtime certification (baseline of its r
   });
 
   it('over WebSocket: fails exactly its baselined defects', async () => {
-    const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', expectedFailures: baseline, seed: 7, allowPartial: true, output: 'silent' });
+    const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', peerLimits: TS_LIMITS, expectedFailures: baseline, seed: 7, allowPartial: true, output: 'silent' });
     expect(unexpected(r)).toEqual([]);
     // PARTIAL only for the optional agent behaviours it does not implement (allowPartial above)
     expect(unexplainedSkips(r)).toEqual([]);
@@ -90,7 +95,7 @@ describe.skipIf(!present)('TS reference runtime certification (baseline of its r
   }, 240_000);
 
   it('over WebSocket, --profile spec (session.resume, session.close): fails exactly its baselined defects', async () => {
-    const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', profile: 'spec', expectedFailures: specBaseline, seed: 7, allowPartial: true, output: 'silent' });
+    const r = await runConformance({ target: `ws://127.0.0.1:${port}/arcp`, token: 'demo', tokenB: 'other', peerLimits: TS_LIMITS, profile: 'spec', expectedFailures: specBaseline, seed: 7, allowPartial: true, output: 'silent' });
     expect(unexpected(r)).toEqual([]);
     expect(unexplainedSkips(r)).toEqual([]);
     expect(r.verdicts.filter((v) => v.outcome === 'expected-failure').length).toBeGreaterThan(0);
@@ -99,12 +104,13 @@ describe.skipIf(!present)('TS reference runtime certification (baseline of its r
 
   it('over stdio (one runtime process per connection): fails exactly its baselined defects', async () => {
     const r = await runConformance({
-      stdio: `env STDIO=1 ARCP_LOG_LEVEL=silent RESUME_WINDOW_SEC=5 HEARTBEAT_SEC=2 ${process.execPath} ${runtime}`,
+      stdio: `env STDIO=1 ARCP_LOG_LEVEL=silent RESUME_WINDOW_SEC=${SHORT_WINDOWS.RESUME_WINDOW_SEC} HEARTBEAT_SEC=${SHORT_WINDOWS.HEARTBEAT_SEC} ${process.execPath} ${runtime}`,
       // One session per stdio process: the checks that reconnect cannot run, so this run is
       // PARTIAL by construction; what it tests must still match the baseline exactly.
       allowPartial: true,
       token: 'demo',
       tokenB: 'other',
+      peerLimits: TS_LIMITS,
       expectedFailures: baseline,
       seed: 7,
       output: 'silent',

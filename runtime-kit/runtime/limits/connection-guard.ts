@@ -1,4 +1,6 @@
-// Per-connection limits: the handshake deadline, the idle deadline of a bound transport, the
+// Per-connection limits: the handshake deadline, the idle deadline of a bound transport (only
+// session.ping/pong either way counts as idle: §14 makes sustained zero-throughput sessions
+// disconnect-eligible, and a client that only heartbeats must not hold its slot forever), the
 // small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
 // outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
 // its session stays resumable, its events stay in the resume buffer), per connection and, through
@@ -16,7 +18,8 @@ import type { Refusal, RuntimeGuard } from './runtime-guard.js';
 export interface GuardedConnection {
   readonly transport: Transport;
   readonly isBound: boolean;
-  lastInboundMs(): number;
+  /** Monotonic ms of the last frame either way that was not a session.ping / session.pong. */
+  lastTrafficMs(): number;
   /** Sends the error (if the transport still takes frames), then closes with `code`. */
   terminate(error: ARCPError, code: CloseCode, reason: string): void;
   /** The reader is past the high-water mark (its own, or the global one): tell it (status back_pressure) once. */
@@ -178,11 +181,11 @@ export class ConnectionGuard implements OutboundHolder {
   private armIdle(ms: number): void {
     this.idleTimer = schedule(this.clock, () => {
       if (this.done) return;
-      const idle = this.clock.monotonic() - this.conn.lastInboundMs();
+      const idle = this.clock.monotonic() - this.conn.lastTrafficMs();
       const limit = this.limits.idleTimeoutMs;
       if (idle < limit) return this.armIdle(limit - idle);
       this.conn.terminate(
-        limitError('HEARTBEAT_LOST', 'idleTimeoutMs', limit, `no frame from the client for ${limit} ms`, { retryable: true }),
+        limitError('HEARTBEAT_LOST', 'idleTimeoutMs', limit, `no traffic but heartbeats for ${limit} ms`, { retryable: true }),
         CLOSE_CODES.TIMEOUT,
         'idle timeout',
       );

@@ -11,7 +11,7 @@ export interface RuntimeLimits {
   maxConnectionsPerSource: number;
   /** A transport that has not completed hello/resume by then is closed (4408). Default 10 s. */
   handshakeTimeoutMs: number;
-  /** A bound transport with no inbound frame for this long is closed (4408); the session stays resumable. Default 5 min. */
+  /** A bound transport that exchanged nothing but session.ping/pong (either way) for this long is closed (4408); the session stays resumable. Default 5 min. */
   idleTimeoutMs: number;
   /** Frames before the welcome larger than this are refused and the transport closed (4413). Default 16 KiB. */
   maxPreHandshakeFrameBytes: number;
