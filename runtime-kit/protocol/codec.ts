@@ -29,17 +29,22 @@ export interface EncodeOptions {
 
 /** Serialise one message as a JSON text frame; throws KitError ARCP_KIT_ENCODE_INVALID if not strict. */
 export function encodeMessage(msg: ArcpMessage, opts: EncodeOptions = {}): string {
-  if (opts.validate !== false) {
-    const result = validateMessage('strict', msg);
-    if (!result.ok) {
-      const issue = pickIssue(result.issues);
-      const type = typeof (msg as { type?: unknown }).type === 'string' ? (msg as { type: string }).type : '?';
-      throw new KitError(KIT_ERROR_CODES.ENCODE_INVALID, `refusing to send invalid ${type}: ${describeIssue(issue)}`, {
-        details: { type, field: issue?.path ?? '', issues: result.issues.slice(0, MAX_ISSUES) },
-      });
-    }
-  }
+  if (opts.validate !== false) assertStrict(msg);
   return JSON.stringify(msg);
+}
+
+/**
+ * The strict check of encodeMessage on its own (same KitError): for output that is checked when
+ * it is handed over and serialised later (a deferred agent emit, runtime/limits/emit-outbox.ts).
+ */
+export function assertStrict(msg: ArcpMessage): void {
+  const result = validateMessage('strict', msg);
+  if (result.ok) return;
+  const issue = pickIssue(result.issues);
+  const type = typeof (msg as { type?: unknown }).type === 'string' ? (msg as { type: string }).type : '?';
+  throw new KitError(KIT_ERROR_CODES.ENCODE_INVALID, `refusing to send invalid ${type}: ${describeIssue(issue)}`, {
+    details: { type, field: issue?.path ?? '', issues: result.issues.slice(0, MAX_ISSUES) },
+  });
 }
 
 // Vendor message types (catalog §1.1 VENDOR_EXTENSION_PATTERN, §2.17).

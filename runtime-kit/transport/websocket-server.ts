@@ -171,7 +171,8 @@ export class WebSocketServerTransport {
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remoteAddress = req.socket.remoteAddress;
-      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress } : {});
+      // `socket` is what ws writes to: the transport corks it per tick (websocket-transport.ts).
+      const transport = new WebSocketTransport(ws, this.frameOpts, remoteAddress !== undefined ? { remoteAddress, stream: socket } : { stream: socket });
       this.live.add(transport);
       ws.once('close', () => this.live.delete(transport));
       const info = { request: req };

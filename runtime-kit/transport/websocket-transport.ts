@@ -40,6 +40,14 @@ export interface WebSocketLike {
 /** Per-connection facts the server knows (not options a user sets). */
 export interface WebSocketPeerInfo {
   remoteAddress?: string;
+  /** The stream ws writes to (server side: the upgraded socket), so frames sent in one tick go out in one write. */
+  stream?: Corkable;
+}
+
+/** What batching needs of a net.Socket. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
 }
 
 export function hardCeilingBytes(opts: WebSocketFrameOptions): number {
@@ -59,6 +67,8 @@ export class WebSocketTransport implements Transport {
   private closing = false;
   private failure: Error | undefined;
   private readonly closed: Promise<void>;
+  private readonly stream: Corkable | undefined;
+  private corked = false;
 
   readonly remoteAddress: string | undefined;
 
@@ -68,6 +78,7 @@ export class WebSocketTransport implements Transport {
     peer: WebSocketPeerInfo = {},
   ) {
     this.remoteAddress = peer.remoteAddress;
+    this.stream = peer.stream;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -104,6 +115,16 @@ export class WebSocketTransport implements Transport {
   send(frame: string): void {
     if (!this.isOpen) {
       throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'websocket transport is closed');
+    }
+    // Frames sent in one tick (a flush chunk, an agent's burst) leave in one writev, not one
+    // syscall each: corked until the tick ends (issue 13, the runtime's per-turn chunks).
+    if (this.stream && !this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream!.uncork();
+      });
     }
     // ws queues internally when the socket is not writable; bufferedAmount exposes that queue.
     this.socket.send(frame);
