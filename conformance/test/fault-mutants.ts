@@ -104,7 +104,7 @@ export const FAULTS: readonly Fault[] = [
     what: 'every job emits its terminal envelope twice',
     statement: 'S7.3-01',
     catchers: ['7.3/terminal/exactly-one', '8.3/seq/random-concurrent-jobs'],
-    edits: [{ file: RUNNER, find: '    if (job.pendingOutput === 0) job.owner.untrackJob(job.jobId);', replace: '    if ($ON) job.emit(job.terminal.type, job.terminal.payload);\n    if (job.pendingOutput === 0) job.owner.untrackJob(job.jobId);' }],
+    edits: [{ file: RUNNER, find: '    if (job.pendingOutput === 0) this.recordEnd(job);', replace: '    if ($ON) job.emit(job.terminal.type, job.terminal.payload);\n    if (job.pendingOutput === 0) this.recordEnd(job);' }],
   },
   {
     name: 'close-kills-jobs',

@@ -35,6 +35,7 @@ export class JobRunner {
         if (core.options.validateOutbound) assertStrict(msg);
       },
       failed: (entry, err) => this.queuedEmitFailed(entry, err),
+      terminalWritten: (job) => this.recordEnd(job),
     });
   }
 
@@ -171,10 +172,10 @@ export class JobRunner {
       job.terminal = { type: 'job.error', payload: fallback };
       this.outbox.emit(job, 'job.error', fallback);
     }
-    // With output still queued, the session stops tracking the job once its terminal is written
-    // (session.ts): notices it sends meanwhile (back_pressure, evictions) still attach to it.
-    if (job.pendingOutput === 0) job.owner.untrackJob(job.jobId);
-    this.core.jobs.markTerminal(job, this.core.timers.monotonic());
+    // With output still queued, the end is recorded once the terminal is written (the outbox
+    // calls recordEnd): a job record that said "ended" while its terminal was still queued
+    // was, after a kill -9, restored as finished, and its client never got a terminal.
+    if (job.pendingOutput === 0) this.recordEnd(job);
     if (!job.abort.signal.aborted) job.abort.abort(arcpError('CANCELLED', `job ended (${state})`));
     this.observeEnd(job);
     try {
@@ -182,6 +183,14 @@ export class JobRunner {
     } catch (err) {
       this.core.options.logger('error', 'onJobTerminal hook failed', { job_id: job.jobId, error: String(err) });
     }
+  }
+
+  // The job's terminal is in its session's stream: only now may the registry (and with it the
+  // store's job record, the idempotency key's compact view) say it ended. The session stops
+  // tracking it here too, so notices sent while the tail was queued still attached to it.
+  private recordEnd(job: Job): void {
+    job.owner.untrackJob(job.jobId);
+    this.core.jobs.markTerminal(job, this.core.timers.monotonic());
   }
 
   private observeEnd(job: Job): void {

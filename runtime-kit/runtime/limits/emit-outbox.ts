@@ -10,7 +10,9 @@
 //
 // Ordering: one FIFO per session and an emit goes out at once only when its session has nothing
 // queued, so each session's seqs follow the order its emits were made (gap-free: seqs are
-// allocated when written). A job's terminal goes through the same queue, behind its events.
+// allocated when written). A job's terminal goes through the same queue, behind its events, and
+// the job's end is recorded (registry, store job record) only once it is written
+// (`terminalWritten`), so a store never says a job ended whose terminal its session lacks.
 //
 // Bounded: a queued job.event costs its JSON length plus ENTRY_OVERHEAD characters against
 // `maxPendingEmitBytesPerSession` and `maxPendingEmitBytes`; an emit that would go over is
@@ -38,6 +40,8 @@ export interface OutboxDeps {
   check(msg: ArcpMessage): void;
   /** A queued emit threw when written (it was checked, so this is a bug or a store failure). */
   failed(entry: PendingEmit, err: unknown): void;
+  /** A job's own terminal, queued, has just been written (or has failed and been replaced). */
+  terminalWritten(job: Job): void;
 }
 
 export class EmitOutbox {
@@ -117,7 +121,7 @@ export class EmitOutbox {
     }
     queue.push(replayTo ? { job, type, json, cost, replayTo } : { job, type, json, cost });
     this.totalChars += cost;
-    job.pendingOutput++;
+    if (!replayTo) job.pendingOutput++; // the job's own stream only: a replay elsewhere is no tail of it
     this.deps.fairShare.requestTurn();
   }
 
@@ -159,7 +163,7 @@ export class EmitOutbox {
 
   private write(entry: PendingEmit): void {
     this.totalChars -= entry.cost;
-    entry.job.pendingOutput--;
+    if (!entry.replayTo) entry.job.pendingOutput--;
     try {
       const payload: unknown = JSON.parse(entry.json);
       if (entry.replayTo) entry.replayTo.emitSequenced(entry.type, entry.job.jobId, entry.job.traceId, payload);
@@ -167,5 +171,6 @@ export class EmitOutbox {
     } catch (err) {
       this.deps.failed(entry, err);
     }
+    if (!entry.replayTo && entry.type !== 'job.event') this.deps.terminalWritten(entry.job);
   }
 }
