@@ -4,7 +4,20 @@
 // buffers large enough for the battery's clients (which never ack) to resume without a gap after
 // a slow-reader cut-off: 60k events per session, 512 MiB per principal. Prints one JSON line
 // {url, pid} when listening; SIGTERM closes it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startTarget } from '../test/attack/support/target.js';
+
+// The target's own event-loop delay, for the bench over IPC ('loop-delay-reset' / 'loop-delay'):
+// how long the runtime kept ready work waiting, apart from what the client's process adds to a
+// ping's round trip.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+process.on('message', (msg) => {
+  if (msg === 'loop-delay-reset') return void loopDelay.reset();
+  if (msg !== 'loop-delay') return;
+  const ms = (ns: number): number => Number((ns / 1e6).toFixed(2));
+  process.send?.({ loop_delay_ms: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
+});
 
 let warnings = 0;
 const target = await startTarget(

@@ -9,9 +9,11 @@
 // non-awaiting phase (bench/results/attack-sync.json).
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { pingRtts, runBattery, type BatterySizes, type PingStats } from '../test/attack/support/battery.js';
 import { RawWs } from '../test/attack/support/raw-ws.js';
 
@@ -27,8 +29,27 @@ function rssMiB(pid: number): number {
   }
 }
 
-async function startChild(): Promise<{ url: string; pid: number; exited: Promise<number | null>; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'attack-target.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Event-loop delay percentiles (ms) of a process (monitorEventLoopDelay, 5 ms resolution). */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface Child {
+  url: string;
+  pid: number;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+  /** The target's own loop delay since the last reset (bench/attack-target.ts, over IPC). */
+  loopDelay(): Promise<LoopDelay>;
+  resetLoopDelay(): void;
+}
+
+async function startChild(): Promise<Child> {
+  // ARCP_ATTACK_NODE_ARGS: extra node flags for the target (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const nodeArgs = (process.env.ARCP_ATTACK_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, 'attack-target.ts')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   // Never leave the target behind, whatever ends this process.
   const killChild = (): void => void child.kill('SIGKILL');
@@ -46,6 +67,12 @@ async function startChild(): Promise<{ url: string; pid: number; exited: Promise
       child.kill('SIGTERM');
       await exited;
     },
+    loopDelay: () =>
+      new Promise<LoopDelay>((resolve) => {
+        child.once('message', (m) => resolve((m as { loop_delay_ms: LoopDelay }).loop_delay_ms));
+        child.send('loop-delay');
+      }),
+    resetLoopDelay: () => void child.send('loop-delay-reset'),
   };
 }
 
@@ -53,8 +80,15 @@ export interface SyncEmitReport {
   sessions: number;
   events_per_session: number;
   ping_ms_idle: PingStats;
+  /** Pinged from the bench's main thread, which also parses every frame of the 50 streams. */
   ping_ms_during: PingStats;
   ping_p99_ratio_to_idle: number;
+  /** Pinged from a worker thread of its own (bench/ping-worker.mjs): the runtime's share of the round trip. */
+  ping_ms_during_own_thread: PingStats;
+  ping_p99_own_thread_ratio_to_idle: number;
+  /** During the burst: the target's own event-loop delay, and the bench process's (its 50 readers parse every frame). */
+  loop_delay_ms_target: LoopDelay;
+  loop_delay_ms_client: LoopDelay;
   /** From the submits to the last job.result. */
   burst_ms: number;
   lost_events: number;
@@ -70,8 +104,10 @@ export interface SyncEmitReport {
  * (at least `minPings`) until every stream has its job.result, then checks each stream got all
  * its events gap-free. The idle pings of the same connection come first (the baseline).
  */
-export async function syncEmitters(url: string, sessions: number, events: number, minPings: number): Promise<SyncEmitReport> {
+export async function syncEmitters(target: Pick<Child, 'url' | 'loopDelay' | 'resetLoopDelay'>, sessions: number, events: number, minPings: number): Promise<SyncEmitReport> {
+  const url = target.url;
   const peers: RawWs[] = [];
+  const clientDelay = monitorEventLoopDelay({ resolution: 5 });
   try {
     const pinger = await RawWs.open(url);
     peers.push(pinger);
@@ -88,6 +124,10 @@ export async function syncEmitters(url: string, sessions: number, events: number
     }
     const closes: Record<string, number> = {};
     for (const p of streams) void p.closed.then(({ code, reason }) => void (closes[`${code} ${reason}`] = (closes[`${code} ${reason}`] ?? 0) + 1));
+    const worker = await startPingWorker(url);
+    target.resetLoopDelay();
+    clientDelay.enable();
+    worker.start();
     const started = performance.now();
     // batch > count: attack.flood never yields.
     streams.forEach((p, i) => p.send('job.submit', { agent: 'attack.flood', input: { count: events, size: 50, batch: events + 1 } }, { session_id: sids[i] }));
@@ -114,6 +154,9 @@ export async function syncEmitters(url: string, sessions: number, events: number
       if (performance.now() - started > 600_000) break;
     }
     clearInterval(keepalive);
+    const ownThread = stats(await worker.stop());
+    clientDelay.disable();
+    const targetDelay = await target.loopDelay();
     let lost = 0;
     let notGapFree = 0;
     const jobErrors: Record<string, number> = {};
@@ -133,6 +176,10 @@ export async function syncEmitters(url: string, sessions: number, events: number
       ping_ms_idle: idle,
       ping_ms_during: during,
       ping_p99_ratio_to_idle: Number((during.p99 / idle.p99).toFixed(2)),
+      ping_ms_during_own_thread: ownThread,
+      ping_p99_own_thread_ratio_to_idle: Number((ownThread.p99 / idle.p99).toFixed(2)),
+      loop_delay_ms_target: targetDelay,
+      loop_delay_ms_client: { p50: nsToMs(clientDelay.percentile(50)), p99: nsToMs(clientDelay.percentile(99)), max: nsToMs(clientDelay.max) },
       burst_ms: Math.round(finished),
       lost_events: lost,
       streams_not_gap_free: notGapFree,
@@ -142,6 +189,32 @@ export async function syncEmitters(url: string, sessions: number, events: number
   } finally {
     for (const p of peers) p.terminate();
   }
+}
+
+/** The pinger of bench/ping-worker.mjs, connected and welcomed; `stop()` returns its round trips (ms). */
+async function startPingWorker(url: string): Promise<{ start(): void; stop(): Promise<number[]> }> {
+  const worker = new Worker(new URL('./ping-worker.mjs', import.meta.url), { workerData: { url, token: 't-bob' } });
+  const next = (): Promise<{ ready?: boolean; rtts?: number[]; error?: string }> =>
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const ready = await next();
+  if (!ready.ready) throw new Error(`ping worker: ${ready.error ?? 'no welcome'}`);
+  return {
+    start: () => worker.postMessage('start'),
+    stop: async () => {
+      const done = next();
+      worker.postMessage('stop');
+      const { rtts } = await done;
+      await worker.terminate();
+      return rtts ?? [];
+    },
+  };
+}
+
+function nsToMs(ns: number): number {
+  return Number((ns / 1e6).toFixed(2));
 }
 
 function stats(rtts: number[]): PingStats {
@@ -159,7 +232,7 @@ async function syncOnly(): Promise<void> {
   const started = performance.now();
   let report: SyncEmitReport;
   try {
-    report = await syncEmitters(target.url, 50, Math.round(20_000 * scale), 20);
+    report = await syncEmitters(target, 50, Math.round(20_000 * scale), 20);
   } finally {
     clearInterval(sampler);
     await target.stop();
@@ -206,7 +279,7 @@ export default async function main(): Promise<void> {
   let sync: SyncEmitReport;
   try {
     report = await runBattery(target.url, sizes, { between: (phase) => void (rss[phase] = rssMiB(target.pid)) });
-    sync = await syncEmitters(target.url, 50, Math.round(20_000 * scale), 20);
+    sync = await syncEmitters(target, 50, Math.round(20_000 * scale), 20);
     rss.end = rssMiB(target.pid);
   } catch (err) {
     // A crashed target makes the clients fail: report that, not a stack trace.
