@@ -2,7 +2,7 @@
 // with a grace period, and exactly one terminal envelope (§7.3, §7.4; catalog §8.1, §10 #18).
 import type { JobErrorPayload, JobResultPayload } from '../../generated/index.js';
 import { arcpError, type ARCPError } from '../errors/index.js';
-import { assertStrict } from '../protocol/index.js';
+import { assertStrict, strictEventBodyOk } from '../protocol/index.js';
 import { toARCPError } from './arcp-errors.js';
 import type { RuntimeCore } from './core.js';
 import { JobContextImpl } from './job-context.js';
@@ -34,6 +34,7 @@ export class JobRunner {
       check: (msg) => {
         if (core.options.validateOutbound) assertStrict(msg);
       },
+      eventBodyOk: (payload) => !core.options.validateOutbound || strictEventBodyOk(payload),
       failed: (entry, err) => this.queuedEmitFailed(entry, err),
       terminalWritten: (job) => this.recordEnd(job),
     });

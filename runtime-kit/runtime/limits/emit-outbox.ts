@@ -38,6 +38,12 @@ export interface OutboxDeps {
   readonly limits: Readonly<Pick<RuntimeLimits, 'maxPendingEmitBytesPerSession' | 'maxPendingEmitBytes'>>;
   /** The strict outbound check of the encoder (a no-op when outbound validation is off). */
   check(msg: ArcpMessage): void;
+  /**
+   * A job.event's kind and body pass the strict schema (or nothing is checked): then `check`
+   * could not fail on it, and the agent's loop is spared the whole-frame check (issue 13: it was
+   * most of the cost of a queued emit). False: `check` gives the verdict and the error.
+   */
+  eventBodyOk(payload: { kind: string; body: unknown }): boolean;
   /** A queued emit threw when written (it was checked, so this is a bug or a store failure). */
   failed(entry: PendingEmit, err: unknown): void;
   /** A job's own terminal, queued, has just been written (or has failed and been replaced). */
@@ -103,11 +109,13 @@ export class EmitOutbox {
 
   private defer(job: Job, type: SequencedType, payload: unknown, replayTo: Session | undefined): void {
     const target = replayTo ?? job.owner;
-    // The frame it will become, with a placeholder id and seq: the same check, the same error.
-    const probe = (job.traceId === undefined
-      ? { arcp: PROTOCOL_VERSION, id: PLACEHOLDER_ID, type, session_id: target.id, job_id: job.jobId, event_seq: target.latestSeq + 1, payload }
-      : { arcp: PROTOCOL_VERSION, id: PLACEHOLDER_ID, type, session_id: target.id, job_id: job.jobId, trace_id: job.traceId, event_seq: target.latestSeq + 1, payload }) as ArcpMessage;
-    this.deps.check(probe);
+    if (type !== 'job.event' || !this.deps.eventBodyOk(payload as { kind: string; body: unknown })) {
+      // The frame it will become, with a placeholder id and seq: the same check, the same error.
+      const probe = (job.traceId === undefined
+        ? { arcp: PROTOCOL_VERSION, id: PLACEHOLDER_ID, type, session_id: target.id, job_id: job.jobId, event_seq: target.latestSeq + 1, payload }
+        : { arcp: PROTOCOL_VERSION, id: PLACEHOLDER_ID, type, session_id: target.id, job_id: job.jobId, trace_id: job.traceId, event_seq: target.latestSeq + 1, payload }) as ArcpMessage;
+      this.deps.check(probe);
+    }
     const json = JSON.stringify(payload);
     const cost = json.length + ENTRY_OVERHEAD;
     let queue = this.queues.get(target);
