@@ -36,13 +36,21 @@ export interface LoopDelay {
   max: number;
 }
 
+/** The target's GC pauses in the same window (PerformanceObserver 'gc'). */
+export interface GcPauses {
+  count: number;
+  over_50ms: number;
+  max_ms: number;
+  total_ms: number;
+}
+
 interface Child {
   url: string;
   pid: number;
   exited: Promise<number | null>;
   stop(): Promise<void>;
   /** The target's own loop delay since the last reset (bench/attack-target.ts, over IPC). */
-  loopDelay(): Promise<LoopDelay>;
+  loopDelay(): Promise<{ loop_delay_ms: LoopDelay; gc: GcPauses }>;
   resetLoopDelay(): void;
 }
 
@@ -68,8 +76,8 @@ async function startChild(): Promise<Child> {
       await exited;
     },
     loopDelay: () =>
-      new Promise<LoopDelay>((resolve) => {
-        child.once('message', (m) => resolve((m as { loop_delay_ms: LoopDelay }).loop_delay_ms));
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as { loop_delay_ms: LoopDelay; gc: GcPauses }));
         child.send('loop-delay');
       }),
     resetLoopDelay: () => void child.send('loop-delay-reset'),
@@ -88,6 +96,7 @@ export interface SyncEmitReport {
   ping_p99_own_thread_ratio_to_idle: number;
   /** During the burst: the target's own event-loop delay, and the bench process's (its 50 readers parse every frame). */
   loop_delay_ms_target: LoopDelay;
+  gc_target: GcPauses;
   loop_delay_ms_client: LoopDelay;
   /** From the submits to the last job.result. */
   burst_ms: number;
@@ -178,7 +187,8 @@ export async function syncEmitters(target: Pick<Child, 'url' | 'loopDelay' | 're
       ping_p99_ratio_to_idle: Number((during.p99 / idle.p99).toFixed(2)),
       ping_ms_during_own_thread: ownThread,
       ping_p99_own_thread_ratio_to_idle: Number((ownThread.p99 / idle.p99).toFixed(2)),
-      loop_delay_ms_target: targetDelay,
+      loop_delay_ms_target: targetDelay.loop_delay_ms,
+      gc_target: targetDelay.gc,
       loop_delay_ms_client: { p50: nsToMs(clientDelay.percentile(50)), p99: nsToMs(clientDelay.percentile(99)), max: nsToMs(clientDelay.max) },
       burst_ms: Math.round(finished),
       lost_events: lost,
