@@ -211,7 +211,7 @@ export class JobRunner {
     this.core.options.logger('error', 'a queued emit could not be written', { job_id: job.jobId, type: entry.type, error: String(err) });
     if (entry.replayTo) return;
     if (entry.type === 'job.event') {
-      if (!job.isTerminal) this.finishError(job, toARCPError(asAgentError(err, kindOf(entry.json)), 'an event of this job could not be written'));
+      if (!job.isTerminal) this.finishError(job, toARCPError(asAgentError(err, kindOf(entry.payload)), 'an event of this job could not be written'));
       return;
     }
     const fallback = encodingFallback();
@@ -249,10 +249,7 @@ function encodingFallback(): Record<string, unknown> {
   return { final_status: 'error', ...arcpError('INTERNAL_ERROR', 'the job result could not be encoded', { retryable: true }).toPayload() };
 }
 
-function kindOf(json: string): string {
-  try {
-    return String((JSON.parse(json) as { kind?: unknown }).kind ?? 'event');
-  } catch {
-    return 'event';
-  }
+function kindOf(payload: unknown): string {
+  const kind = (payload as { kind?: unknown } | undefined)?.kind;
+  return typeof kind === 'string' ? kind : 'event';
 }

@@ -3,7 +3,7 @@
 // at p99). JavaScript cannot preempt the loop, so each emit is made cheap once the turn's frame
 // budget (`maxFramesPerTick`, fair-share.ts) is spent: it is checked (the strict outbound
 // schema, so a bad body is refused synchronously with the same typed error as before),
-// snapshotted as JSON, and queued on its session. The expensive part (seq, envelope,
+// copied (emit-snapshot.ts), and queued on its session. The expensive part (seq, envelope,
 // encoding, resume-buffer append, socket write, sinks) runs at the start of later turns, at most
 // `maxFramesPerTick` frames per turn, round-robin across sessions, so pings, heartbeats and
 // other sessions are served between chunks.
@@ -14,7 +14,7 @@
 // the job's end is recorded (registry, store job record) only once it is written
 // (`terminalWritten`), so a store never says a job ended whose terminal its session lacks.
 //
-// Bounded: a queued job.event costs its JSON length plus ENTRY_OVERHEAD characters against
+// Bounded: a queued job.event costs its estimated JSON length plus ENTRY_OVERHEAD characters against
 // `maxPendingEmitBytesPerSession` and `maxPendingEmitBytes`; an emit that would go over is
 // refused synchronously (INTERNAL_ERROR, retryable, details.reason limit_exceeded) and nothing
 // of it is kept. Terminals are never refused (one per job). What was accepted is written.
@@ -25,9 +25,10 @@ import type { Session } from '../session.js';
 import type { FairShare } from './fair-share.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
+import { snapshot } from './emit-snapshot.js';
 import { PendingEmits, type PendingEmit } from './pending-emits.js';
 
-/** Characters charged per queued emit on top of its JSON (entry object, string header). */
+/** Characters charged per queued emit on top of its payload's JSON length (the entry and its objects). */
 export const ENTRY_OVERHEAD = 64;
 /** A valid message id for the emit-time check; the real one is minted when the frame is written. */
 const PLACEHOLDER_ID = 'msg_00000000000000000000000000';
@@ -116,8 +117,8 @@ export class EmitOutbox {
         : { arcp: PROTOCOL_VERSION, id: PLACEHOLDER_ID, type, session_id: target.id, job_id: job.jobId, trace_id: job.traceId, event_seq: target.latestSeq + 1, payload }) as ArcpMessage;
       this.deps.check(probe);
     }
-    const json = JSON.stringify(payload);
-    const cost = json.length + ENTRY_OVERHEAD;
+    const copy = snapshot(payload);
+    const cost = copy.chars + ENTRY_OVERHEAD;
     let queue = this.queues.get(target);
     if (type === 'job.event') {
       const refusal = this.overCap(cost, queue);
@@ -127,7 +128,7 @@ export class EmitOutbox {
       queue = new PendingEmits();
       this.queues.set(target, queue);
     }
-    queue.push(replayTo ? { job, type, json, cost, replayTo } : { job, type, json, cost });
+    queue.push(replayTo ? { job, type, payload: copy.value, cost, replayTo } : { job, type, payload: copy.value, cost });
     this.totalChars += cost;
     if (!replayTo) job.pendingOutput++; // the job's own stream only: a replay elsewhere is no tail of it
     this.deps.fairShare.requestTurn();
@@ -173,9 +174,8 @@ export class EmitOutbox {
     this.totalChars -= entry.cost;
     if (!entry.replayTo) entry.job.pendingOutput--;
     try {
-      const payload: unknown = JSON.parse(entry.json);
-      if (entry.replayTo) entry.replayTo.emitSequenced(entry.type, entry.job.jobId, entry.job.traceId, payload);
-      else entry.job.emit(entry.type, payload);
+      if (entry.replayTo) entry.replayTo.emitSequenced(entry.type, entry.job.jobId, entry.job.traceId, entry.payload);
+      else entry.job.emit(entry.type, entry.payload);
     } catch (err) {
       this.deps.failed(entry, err);
     }

@@ -7,9 +7,9 @@ import type { Session } from '../session.js';
 export interface PendingEmit {
   readonly job: Job;
   readonly type: SequencedType;
-  /** The payload as JSON, taken at emit time (later mutation by the agent cannot change it). */
-  readonly json: string;
-  /** Characters counted against the caps (the JSON plus a per-entry overhead). */
+  /** A copy of the payload taken at emit time (emit-snapshot.ts): later mutation by the agent cannot change it. */
+  readonly payload: unknown;
+  /** Characters counted against the caps (the payload's estimated JSON length plus a per-entry overhead). */
   readonly cost: number;
   /** Set for a re-stamp of a job's terminal into a session other than through job.emit (idempotent replay). */
   readonly replayTo?: Session;
