@@ -71,7 +71,7 @@ export interface RuntimeLimits {
   // --- fairness ---
   /** Sequenced frames agent emits build and write per event-loop turn; the rest wait for later turns (fair-share.ts, emit-outbox.ts). Default 256. */
   maxFramesPerTick: number;
-  /** JSON characters of one session's emits made but not yet written (an agent emitting without awaiting); past it an emit throws INTERNAL_ERROR. Default 16 MiB. */
+  /** JSON characters (estimated: limits/emit-snapshot.ts) of one session's emits made but not yet written (an agent emitting without awaiting); past it an emit throws INTERNAL_ERROR. Default 16 MiB. */
   maxPendingEmitBytesPerSession: number;
   /** The same, all sessions together. Default 256 MiB. */
   maxPendingEmitBytes: number;

@@ -1,5 +1,5 @@
 // One session's deferred sequenced output (emit-outbox.ts): a FIFO of emits that were checked
-// and snapshotted when the agent made them, waiting to be sequenced and written. FIFO per
+// and copied when the agent made them, waiting to be sequenced and written. FIFO per
 // session, so the session's seqs come out in exactly the order the emits were made.
 import type { Job, SequencedType } from '../job.js';
 import type { Session } from '../session.js';
