@@ -5,21 +5,16 @@
 // (runtime-kit/runtime/limits/emit-outbox.ts). Ordering, not timing: a ping sent once the
 // bursts have started is answered before any burst's last frame goes out; nothing is lost; an
 // agent that outruns the pending-output cap gets a typed error instead of growing memory.
-import { afterEach, expect, it } from 'vitest';
-import { closeAll, RawWs, type Frame } from './support/raw-ws.js';
-import { startTarget, type Target } from './support/target.js';
+import { expect, it } from 'vitest';
+import { RawWs, type Frame } from './support/raw-ws.js';
+import { startTarget } from './support/target.js';
+import { targetPerTest } from './support/target-per-test.js';
 
-let target: Target | undefined;
-const peers: RawWs[] = [];
-afterEach(async () => {
-  await closeAll(peers);
-  await target?.close();
-  target = undefined;
-});
+const slot = targetPerTest();
 
 async function session(url: string, token: string): Promise<{ peer: RawWs; sid: string }> {
   const peer = await RawWs.open(url);
-  peers.push(peer);
+  slot.peers.push(peer);
   const w = await peer.welcome(token);
   return { peer, sid: w.payload.session_id as string };
 }
@@ -34,7 +29,7 @@ function seqs(frames: Frame[]): number[] {
 }
 
 it('a ping is answered before the last frame of 4 agents emitting 10,000 events each without awaiting; nothing lost', async () => {
-  target = await startTarget({ maxEventsPerSession: 20_000 });
+  const target = (slot.target = await startTarget({ maxEventsPerSession: 20_000 }));
   const streams = [];
   for (let i = 0; i < 4; i++) streams.push(await session(target.url, 't-alice'));
   const pinger = await session(target.url, 't-bob');
@@ -59,7 +54,7 @@ it('a ping is answered before the last frame of 4 agents emitting 10,000 events 
 
 it('an agent that never awaits past maxPendingEmitBytesPerSession gets a typed INTERNAL_ERROR; what it was told was accepted all arrives', async () => {
   const cap = 64 * 1024;
-  target = await startTarget({ maxEventsPerSession: 20_000, limits: { maxPendingEmitBytesPerSession: cap } });
+  const target = (slot.target = await startTarget({ maxEventsPerSession: 20_000, limits: { maxPendingEmitBytesPerSession: cap } }));
   const s = await session(target.url, 't-alice');
   submitSyncFlood(s, 10_000, 100); // ~1.7 MB of JSON if it were all kept
   const end = await s.peer.find((f) => f.type === 'job.result' || f.type === 'job.error', 60_000);

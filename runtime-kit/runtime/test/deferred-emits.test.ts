@@ -57,6 +57,15 @@ function logIndexes(msgs: Msg[], jobId: string): number[] {
   return msgs.filter((m) => m.job_id === jobId && m.type === 'job.event' && m.payload.kind === 'log').map((m) => m.payload.body.attributes.i as number);
 }
 
+/** A fresh runtime, one session, one job of `agent` run to its terminal. */
+async function runJob(agent: string, input: unknown): Promise<{ peer: TestPeer; jobId: string; term: Msg }> {
+  runtime = start();
+  const peer = TestPeer.connect(runtime);
+  await peer.hello();
+  const jobId = (await peer.accepted(peer.submit(agent, input))).payload.job_id as string;
+  return { peer, jobId, term: await peer.terminal(jobId) };
+}
+
 function gapFree(peer: TestPeer): void {
   const seqs = peer.sequenced().map((m) => m.event_seq!);
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
@@ -64,12 +73,7 @@ function gapFree(peer: TestPeer): void {
 
 describe('deferred emits (issue 13: agents that never await)', () => {
   it('a bad body is refused synchronously with INVALID_REQUEST while earlier emits are still queued; nothing of it reaches the wire', async () => {
-    runtime = start();
-    const peer = TestPeer.connect(runtime);
-    await peer.hello();
-    const acc = await peer.accepted(peer.submit('sync.then-bad', { count: 200 }));
-    const jobId = acc.payload.job_id as string;
-    const term = await peer.terminal(jobId);
+    const { peer, jobId, term } = await runJob('sync.then-bad', { count: 200 });
     expect(term.type).toBe('job.result');
     expect(term.payload.result.queued).toBeGreaterThan(100); // the refusal happened on the queued path
     expect(term.payload.result.thrown).toEqual({ code: 'INVALID_REQUEST', retryable: false, field: '/payload/body/level' });
@@ -80,23 +84,14 @@ describe('deferred emits (issue 13: agents that never await)', () => {
   });
 
   it('what goes out is what the agent emitted, even when it changes the object after the call', async () => {
-    runtime = start();
-    const peer = TestPeer.connect(runtime);
-    await peer.hello();
-    const acc = await peer.accepted(peer.submit('sync.reuse', { count: 100 }));
-    const jobId = acc.payload.job_id as string;
-    const term = await peer.terminal(jobId);
+    const { peer, jobId, term } = await runJob('sync.reuse', { count: 100 });
     expect(term.payload.result.queued).toBeGreaterThan(50);
     const logs = peer.received.filter((m) => m.job_id === jobId && m.payload?.kind === 'log');
     expect(logs.map((m) => m.payload.body.attributes)).toEqual(Array.from({ length: 100 }, (_, i) => ({ i, tags: [`t${i}`] })));
   });
 
   it('ctx.drain() resolves once the queue is written out', async () => {
-    runtime = start();
-    const peer = TestPeer.connect(runtime);
-    await peer.hello();
-    const acc = await peer.accepted(peer.submit('sync.drain', { count: 100 }));
-    const term = await peer.terminal(acc.payload.job_id as string);
+    const { peer, term } = await runJob('sync.drain', { count: 100 });
     expect(term.payload.result.before).toBeGreaterThan(50);
     expect(term.payload.result.after).toBe(0);
     gapFree(peer);
