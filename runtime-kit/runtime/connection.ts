@@ -108,6 +108,7 @@ export class Connection implements GuardedConnection {
     this.sendError(error, { request_id: requestId }, sessionId ?? this.session?.id ?? this.provisionalSessionId);
     this.rejectHandshake();
     if (this.session) this.unbind();
+    if (code === CLOSE_CODES.UNAVAILABLE) return void this.close('runtime node unavailable', code);
     void this.close(code === CLOSE_CODES.TOO_MANY ? 'rate limited' : 'authentication failed', code);
   }
 

@@ -127,6 +127,8 @@ export interface JobControl {
   fairTurn(): Promise<void>;
   /** Ends the job now with this error (lease expired, result caps). */
   fail(error: ARCPError): void;
+  /** A cost moved the budget counters (the job record follows them, job-registry.ts). */
+  budgetChanged(): void;
   maxChunkBytes: number;
   maxResultBytes: number;
 }
@@ -202,6 +204,7 @@ export class JobContextImpl implements JobContext {
     const costly = name.startsWith('cost.') && name !== 'cost.budget.remaining';
     const outcome = costly ? this.job.authority.recordCost(body) : undefined;
     if (outcome?.error) throw outcome.error;
+    if (costly) this.control.budgetChanged();
     this.control.emitEvent('metric', body);
     for (const r of outcome?.remaining ?? []) {
       this.control.emitEvent('metric', { name: 'cost.budget.remaining', value: r.value, unit: r.currency });

@@ -25,6 +25,8 @@ interface PrincipalJobs {
 export interface JobRegistryObserver {
   jobAdded(job: Job): void;
   jobEnded(job: Job): void;
+  /** The job's budget counters moved (a cost, a delegation's reservation or its refund). */
+  jobBudgetChanged(job: Job): void;
   jobForgotten(jobId: string): void;
 }
 
@@ -106,6 +108,11 @@ export class JobRegistry {
   /** Input bytes held by live jobs: of one principal, or of all. */
   retainedInputBytes(principal?: string): number {
     return principal === undefined ? this.liveInputBytes : (this.byPrincipal.get(principal)?.inputBytes ?? 0);
+  }
+
+  /** The job's budget counters moved: its record is written again (store-binding.ts). */
+  budgetChanged(job: Job): void {
+    if (this.jobs.get(job.jobId) === job) this.observer?.jobBudgetChanged(job);
   }
 
   markTerminal(job: Job, nowMs: number): void {

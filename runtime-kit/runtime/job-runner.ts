@@ -61,6 +61,7 @@ export class JobRunner {
         await this.core.guard.fairShare.wait();
       },
       fail: (error) => this.finishError(job, error),
+      budgetChanged: () => this.core.jobs.budgetChanged(job),
       maxChunkBytes: this.core.options.maxResultChunkBytes,
       maxResultBytes: this.core.options.maxResultBytes,
     });

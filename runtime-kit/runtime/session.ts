@@ -61,7 +61,7 @@ export class Session {
   /** Unacknowledged events evicted since the last notice (refresh, see onEvicted). */
   private evictedSinceNotice = 0;
   /**
-   * Set when another node took this session over (persistence/cluster.ts): sequenced output of
+   * Set when another node took this session over (cluster/session-homes.ts): sequenced output of
    * jobs still running here goes to the new home, which allocates its seqs.
    */
   redirect: ((type: SequencedType, jobId: string, traceId: string | undefined, payload: unknown) => number | undefined) | undefined;

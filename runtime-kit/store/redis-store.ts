@@ -7,10 +7,17 @@
 //   arcp:k:{p}:{key}   string idempotency record                       TTL keyTtlMs from created_at
 //   arcp:revocations   hash credential id -> record (no TTL: §14 revocation must not be forgotten)
 //   arcp:audit         list of audit records
-// Each tick's writes go out as one MULTI/EXEC (write-behind.ts), so a batch is all or nothing;
-// sends wait for EXEC's reply. Durability is the server's: run redis with appendonly yes
-// (appendfsync everysec or always) when the data must survive a Redis restart.
-// Node messaging (ClusterBus) uses pub/sub on a second connection, liveness a key per node.
+//   arcp:alive:{node}  string the node's token                         TTL livenessTtlMs, beat every third
+//   arcp:epoch:{node}  string token of the process that joined as the node last (no TTL)
+//   arcp:dead:{node}   string set by the node that declared it dead    removed when a process joins as it
+// Each tick's writes go out as one Lua script (write-behind.ts, redis-fence.ts) that applies
+// them only while this process is not fenced (not declared dead, not replaced), atomically on
+// the server; sends wait for its reply. A fenced process writes and sends nothing more.
+// Durability is the server's: run redis with appendonly yes (appendfsync everysec or always)
+// when the data must survive a Redis restart. The scripts touch keys they do not declare, so
+// this store needs a standalone Redis (or one hash slot), not Redis Cluster.
+// Node messaging (ClusterBus) uses pub/sub on a second connection, published through the same
+// guard.
 import { Redis } from 'ioredis';
 import { selectAudit } from '../runtime/audit/audit-query.js';
 import type {
@@ -29,6 +36,7 @@ import type {
   StoredEvent,
 } from './runtime-store.js';
 import { WriteBehind } from './write-behind.js';
+import { CommandBatch, isFencedReply, NodeFence } from './redis-fence.js';
 import { randomBytes } from 'node:crypto';
 
 export interface RedisStoreOptions {
@@ -45,8 +53,6 @@ export interface RedisStoreOptions {
   onError?: (err: unknown) => void;
 }
 
-type Multi = ReturnType<Redis['multi']>;
-
 const TERMINAL = new Set(['success', 'error', 'cancelled', 'timed_out']);
 
 export class RedisRuntimeStore implements RuntimeStore {
@@ -55,7 +61,7 @@ export class RedisRuntimeStore implements RuntimeStore {
   readonly durable = true;
   readonly bus: RedisBus;
   private readonly p: string;
-  private readonly queue: WriteBehind<(m: Multi) => void>;
+  private readonly queue: WriteBehind<(m: CommandBatch) => void>;
   private readonly sessionTtl: number;
   private readonly jobTtl: number;
   private readonly runningJobTtl: number;
@@ -74,16 +80,27 @@ export class RedisRuntimeStore implements RuntimeStore {
     this.runningJobTtl = opts.runningJobTtlMs ?? 7 * 24 * 60 * 60 * 1000;
     this.keyTtl = opts.keyTtlMs ?? 24 * 60 * 60 * 1000;
     const onError = opts.onError ?? ((err: unknown) => process.stderr.write(`arcp store (redis): ${String(err)}\n`));
-    this.queue = new WriteBehind<(m: Multi) => void>(async (ops) => {
+    this.queue = new WriteBehind<(m: CommandBatch) => void>(async (ops) => {
       this.touched.clear();
       if (this.closed) return; // the runtime outlived its store (jobs still running at shutdown)
-      const m = this.redis.multi();
+      const m = new CommandBatch();
       for (const op of ops) op(m);
-      const replies = await m.exec();
-      const failed = replies?.find(([err]) => err);
-      if (failed) throw failed[0];
+      await this.guarded(m);
     }, onError);
-    this.bus = new RedisBus(redis, sub, opts.nodeId ?? `node_${randomBytes(6).toString('hex')}`, this.p, opts.livenessTtlMs ?? 3000, onError);
+    const nodeId = opts.nodeId ?? `node_${randomBytes(6).toString('hex')}`;
+    const fence = new NodeFence(redis, this.p, nodeId, randomBytes(12).toString('hex'));
+    this.bus = new RedisBus(redis, sub, nodeId, this.p, opts.livenessTtlMs ?? 3000, fence, onError);
+    this.bus.onFenced(() => this.queue.halt());
+  }
+
+  /** Applies a batch through the node's fence; a refusal fences the node (bus) and drops the batch. */
+  private async guarded(m: CommandBatch): Promise<void> {
+    try {
+      await this.bus.fence.apply(m);
+    } catch (err) {
+      if (!isFencedReply(err)) throw err;
+      this.bus.fenceNow('a write was refused');
+    }
   }
 
   /** Connects both connections (commands, pub/sub) and starts the liveness beat. */
@@ -168,14 +185,14 @@ export class RedisRuntimeStore implements RuntimeStore {
 
   async commitRevocations(change: RevocationChange): Promise<void> {
     if (this.closed) throw new Error('store (redis) is closed');
-    // One MULTI of its own, sent now: the caller waits for EXEC's reply to know it is recorded.
-    const m = this.redis.multi();
+    // One script of its own, sent now: the caller waits for its reply to know it is recorded.
+    const m = new CommandBatch();
     for (const r of change.save) m.hset(`${this.p}revocations`, r.id, JSON.stringify(r));
     if (change.remove.length > 0) m.hdel(`${this.p}revocations`, ...change.remove);
-    const replies = await m.exec();
-    const failed = replies?.find(([err]) => err);
-    if (failed) throw failed[0];
-    if (replies === null) throw new Error('store (redis): revocation transaction aborted');
+    const fenced = (): Error => new Error('store (redis): this node is fenced (taken for dead by the cluster): nothing is written');
+    if (this.bus.fenced) throw fenced();
+    await this.guarded(m);
+    if (this.bus.fenced) throw fenced();
   }
 
   appendAudit(r: AuditRecord): void {
@@ -233,7 +250,7 @@ export class RedisRuntimeStore implements RuntimeStore {
     if (ids.length === 0) return [];
     const texts = await this.redis.mget(ids.map((id) => this.k('j', id)));
     const gone = ids.filter((_, i) => texts[i] === null);
-    if (gone.length > 0) await this.redis.zrem(`${this.p}jobs`, ...gone); // expired by TTL
+    if (gone.length > 0 && !this.bus.fenced) await this.redis.zrem(`${this.p}jobs`, ...gone); // expired by TTL
     return texts.filter((t): t is string => t !== null).map((t) => JSON.parse(t) as JobRecord);
   }
 
@@ -296,11 +313,16 @@ export class RedisRuntimeStore implements RuntimeStore {
   }
 }
 
-/** ClusterBus over Redis pub/sub: channel `{prefix}node:{id}` per node, key `{prefix}alive:{id}`. */
+/**
+ * ClusterBus over Redis pub/sub: channel `{prefix}node:{id}` per node, liveness key
+ * `{prefix}alive:{id}` holding this node's token; messages are published through the fence.
+ */
 export class RedisBus implements ClusterBus {
   private handlers: ((msg: ClusterMessage) => void)[] = [];
+  private fencedHandlers: ((why: string) => void)[] = [];
   private beat: NodeJS.Timeout | undefined;
   private stopped = false;
+  fenced = false;
 
   constructor(
     private readonly redis: Redis,
@@ -308,6 +330,7 @@ export class RedisBus implements ClusterBus {
     readonly nodeId: string,
     private readonly prefix: string,
     readonly livenessTtlMs: number,
+    readonly fence: NodeFence,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -319,6 +342,7 @@ export class RedisBus implements ClusterBus {
       } catch (err) {
         return this.onError(err);
       }
+      if (this.fenced) return;
       for (const h of this.handlers) {
         try {
           h(msg);
@@ -328,29 +352,53 @@ export class RedisBus implements ClusterBus {
       }
     });
     await this.sub.subscribe(this.channel(this.nodeId));
-    await this.alive();
+    await this.fence.join(this.livenessTtlMs);
     this.beat = setInterval(() => void this.alive().catch(this.onError), Math.max(50, Math.floor(this.livenessTtlMs / 3)));
     this.beat.unref();
   }
 
   send(to: string, msg: ClusterMessage): void {
-    if (this.stopped) return;
-    this.redis.publish(this.channel(to), JSON.stringify(msg)).catch(this.onError);
+    if (this.stopped || this.fenced) return;
+    this.fence.publish(this.channel(to), JSON.stringify(msg)).catch((err: unknown) => (isFencedReply(err) ? this.fenceNow('a message was refused') : this.onError(err)));
   }
 
   onMessage(handler: (msg: ClusterMessage) => void): void {
     this.handlers.push(handler);
   }
 
+  onFenced(handler: (why: string) => void): void {
+    this.fencedHandlers.push(handler);
+  }
+
+  /** Taken for dead by the others: from now on nothing is written, sent or handled (once). */
+  fenceNow(why: string): void {
+    if (this.fenced) return;
+    this.fenced = true;
+    if (this.beat) clearInterval(this.beat);
+    for (const h of this.fencedHandlers) {
+      try {
+        h(why);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
   async isAlive(nodeId: string): Promise<boolean> {
     return (await this.redis.exists(`${this.prefix}alive:${nodeId}`)) === 1;
   }
 
+  declareDead(nodeId: string): Promise<boolean> {
+    return this.fence.declareDead(nodeId);
+  }
+
   async tryLock(name: string, ttlMs: number): Promise<boolean> {
+    if (this.fenced) return false;
     return (await this.redis.set(`${this.prefix}lock:${name}`, this.nodeId, 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   async unlock(name: string): Promise<void> {
+    if (this.fenced) return; // a fenced node writes nothing; its lock expires by its TTL
     // Only our own lock: compare and delete in one step.
     await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, `${this.prefix}lock:${name}`, this.nodeId);
   }
@@ -358,12 +406,14 @@ export class RedisBus implements ClusterBus {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.beat) clearInterval(this.beat);
-    await this.redis.del(`${this.prefix}alive:${this.nodeId}`).catch(() => undefined);
+    if (!this.fenced) await this.fence.leave().catch(() => undefined);
     this.sub.disconnect();
   }
 
-  private alive(): Promise<unknown> {
-    return this.redis.set(`${this.prefix}alive:${this.nodeId}`, '1', 'PX', this.livenessTtlMs);
+  private async alive(): Promise<void> {
+    if (this.fenced || this.stopped) return;
+    // Declared dead by another node (it stalled past its TTL) or replaced by a new process: fenced.
+    if (!(await this.fence.beat(this.livenessTtlMs))) this.fenceNow('another node declared it dead');
   }
 
   private channel(nodeId: string): string {

@@ -54,6 +54,12 @@ export interface JobRecord {
   terminal?: { type: 'job.result' | 'job.error'; payload: unknown };
   /** Owner-session seq of the job's latest sequenced envelope. */
   last_event_seq: number;
+  /**
+   * Current budget counters (`cost.budget` leases only): written again each time the job's
+   * node spends or reserves, so a node answering job.subscribe for it, or a restarted one,
+   * shows the remaining budget, not the one at acceptance (§7.6).
+   */
+  budget?: JobAcceptedPayload['budget'];
   /** Node the job runs on (cluster stores). */
   node_id?: string;
 }
@@ -97,7 +103,7 @@ export interface RevocationChange {
   remove: string[];
 }
 
-/** A message between the runtime nodes sharing one store (persistence/cluster.ts gives them meaning). */
+/** A message between the runtime nodes sharing one store (persistence/cluster/ gives them meaning). */
 export type ClusterMessage = Record<string, unknown> & { op: string; from: string };
 
 /** Messaging between nodes of a shared store (Redis pub/sub), with liveness. */
@@ -108,10 +114,24 @@ export interface ClusterBus {
   onMessage(handler: (msg: ClusterMessage) => void): void;
   /** The node refreshed its liveness key recently (it expires `livenessTtlMs` after its last beat). */
   isAlive(nodeId: string): Promise<boolean>;
+  /**
+   * Act on a node's death (claim its sessions unasked, end its jobs, revoke its credentials)
+   * only once this resolves true: its liveness key is gone and it is fenced from now on, so
+   * nothing it writes can land after what this node does. False: it is alive.
+   */
+  declareDead(nodeId: string): Promise<boolean>;
   readonly livenessTtlMs: number;
   /** A cluster-wide lock held until `unlock` or `ttlMs`; false when another node holds it. */
   tryLock(name: string, ttlMs: number): Promise<boolean>;
   unlock(name: string): Promise<void>;
+  /**
+   * Another node declared this one dead (it stalled past its liveness TTL), or a new process
+   * joined under its id: the store writes and the bus sends nothing more, for good
+   * (redis-fence.ts). Restart the process to rejoin.
+   */
+  readonly fenced: boolean;
+  /** Called once when the node is fenced, with the reason. */
+  onFenced(handler: (why: string) => void): void;
 }
 
 export interface RuntimeStore {

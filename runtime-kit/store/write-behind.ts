@@ -14,6 +14,8 @@ export class WriteBehind<Op> {
   private readonly inflight: Batch<Op>[] = [];
   private chain: Promise<void> = Promise.resolve();
   private scheduled = false;
+  /** Halted for good (a fenced cluster node): nothing more is committed and no callback runs. */
+  private halted = false;
 
   constructor(
     private readonly commit: (ops: Op[]) => void | Promise<void>,
@@ -22,6 +24,7 @@ export class WriteBehind<Op> {
   ) {}
 
   push(op: Op): void {
+    if (this.halted) return;
     this.open.ops.push(op);
     this.schedule();
   }
@@ -31,10 +34,20 @@ export class WriteBehind<Op> {
   }
 
   afterDurable(fn: () => void): boolean {
+    if (this.halted) return true; // never durable: `fn` (a send) must not run
     if (this.open.ops.length > 0 || this.open.waiters.length > 0) this.open.waiters.push(fn);
     else if (this.inflight.length > 0) this.inflight[this.inflight.length - 1]!.waiters.push(fn);
     else return false;
     return true;
+  }
+
+  /**
+   * Stops for good: what is queued is dropped, batches already handed to the engine run none of
+   * their callbacks, and later writes and callbacks are dropped (the sends they guard never go).
+   */
+  halt(): void {
+    this.halted = true;
+    this.open = { ops: [], waiters: [] };
   }
 
   /** Commits everything queued now; resolves once it (and everything before it) is durable. */
@@ -63,6 +76,7 @@ export class WriteBehind<Op> {
       this.onError(err);
     }
     this.inflight.shift();
+    if (this.halted) return;
     for (const fn of batch.waiters) {
       try {
         fn();

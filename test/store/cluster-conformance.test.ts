@@ -121,19 +121,19 @@ const explain = (r: RunResult, which: string[]): string =>
     .join('\n');
 
 /**
- * Real cluster defects, open: a job.subscribed answered by another node shows the budget from
- * acceptance, not the current counters (7.6/subscribe/descriptor-is-current); a credential
- * rotation relayed across nodes carries the old value (9.8/credentials/rotation-announced).
+ * Real cluster defects, open: none. Fixed 2026-12-03 (docs/store.md): a job.subscribed answered
+ * by another node showed the budget from acceptance (7.6/subscribe/descriptor-is-current); a
+ * credential rotation on a node with a store carried the old value in job.accepted
+ * (9.8/credentials/rotation-announced). The test fails when a listed defect starts passing.
  */
-const KNOWN_CLUSTER_DEFECTS = new Set(['7.6/subscribe/descriptor-is-current', '9.8/credentials/rotation-announced']);
+const KNOWN_CLUSTER_DEFECTS = new Set<string>([]);
 /** Off the spec by this test's own configuration: plainLoopbackCredentials issues credentials over plain ws so that the credential checks can run (§14 wants an encrypted transport). */
 const OFF_SPEC_BY_CONFIGURATION = new Set(['14/credentials/never-over-plaintext']);
 /**
- * Open and timing-dependent on the cluster (fails in most CI runs, passes in some): a subscriber
- * on another node sometimes waits past the check's reply window for a job's terminal
- * (7.6/subscribe/random-observers; the shrunk case passes when replayed).
+ * Open and timing-dependent on the cluster: none. 7.6/subscribe/random-observers was: a job
+ * watched from two other nodes sent its output only to the first (test/store/cluster-observers.test.ts).
  */
-const INTERMITTENT_CLUSTER_DEFECTS = new Set(['7.6/subscribe/random-observers']);
+const INTERMITTENT_CLUSTER_DEFECTS = new Set<string>([]);
 const unexpected = (list: string[]): string[] => list.filter((id) => !KNOWN_CLUSTER_DEFECTS.has(id) && !OFF_SPEC_BY_CONFIGURATION.has(id) && !INTERMITTENT_CLUSTER_DEFECTS.has(id));
 
 describe.skipIf(!haveRedis)('arcp conformance against a 3-node Redis cluster', () => {
@@ -151,9 +151,9 @@ describe.skipIf(!haveRedis)('arcp conformance against a 3-node Redis cluster', (
     }
     const cluster = await certify(nodes);
 
-    // Nothing that passes on one node fails (or goes unrun) on the cluster, except the open
-    // cluster defects below (docs/store.md "Known gaps"), each found by a check added on
-    // 2026-12-02 and listed so that the day one is fixed this test says so.
+    // Nothing that passes on one node fails (or goes unrun) on the cluster, except open cluster
+    // defects listed above (docs/store.md "Known gaps"; none today), listed so that the day one
+    // is fixed this test says so.
     const lost = ids(single, 'pass').filter((id) => !ids(cluster, 'pass').includes(id));
     expect(lost.filter((id) => !KNOWN_CLUSTER_DEFECTS.has(id) && !INTERMITTENT_CLUSTER_DEFECTS.has(id)), explain(cluster, lost)).toEqual([]);
     expect([...KNOWN_CLUSTER_DEFECTS].filter((id) => ids(cluster, 'pass').includes(id)), 'a known cluster defect now passes: remove it from KNOWN_CLUSTER_DEFECTS and docs/store.md').toEqual([]);

@@ -73,7 +73,8 @@ export class StoreLedgerBackend implements LedgerBackend {
   async mine(r: RevocationRecord, alive = new Map<string, boolean>()): Promise<boolean> {
     const node = r.node_id;
     if (node === undefined || node === this.nodeId || !this.store.bus) return true;
-    if (!alive.has(node)) alive.set(node, await this.store.bus.isAlive(node));
+    // Another node's credentials are revoked here only once it is declared dead (fenced).
+    if (!alive.has(node)) alive.set(node, !(await this.store.bus.declareDead(node)));
     return !alive.get(node);
   }
 

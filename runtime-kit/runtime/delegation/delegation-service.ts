@@ -103,8 +103,11 @@ export class DelegationService {
     });
     if (!decision.ok) return refuse(decision.error);
     const reservation = 'reservation' in decision ? decision.reservation : undefined;
+    if (reservation) this.core.jobs.budgetChanged(parent);
     const giveBack = (remaining: Record<string, number> | undefined): void => {
-      if (reservation) authority.settleDelegation?.(reservation, remaining);
+      if (!reservation) return;
+      authority.settleDelegation?.(reservation, remaining);
+      this.core.jobs.budgetChanged(parent);
     };
 
     const now = this.core.timers.now();

@@ -75,8 +75,10 @@ export class AuthorityServices {
     const body = await this.credentials.rotate(jobId, credentialId);
     const accepted = job.acceptedPayload?.credentials;
     if (accepted) {
-      // Keep an idempotent replay of job.accepted from handing out the revoked value.
-      job.acceptedPayload.credentials = accepted.map((c) => (c.id === credentialId ? { ...c, value: body.details.value } : c));
+      // Keep an idempotent replay of job.accepted from handing out the revoked value. A new
+      // object, never an edit: the job.accepted already queued may still be waiting for the
+      // store to be durable (Session.whenDurable) and must go out with the value it was issued.
+      job.acceptedPayload = { ...job.acceptedPayload, credentials: accepted.map((c) => (c.id === credentialId ? { ...c, value: body.details.value } : c)) };
     }
     this.core.runner.emitEvent(job, 'status', body);
   }

@@ -22,7 +22,7 @@ export const jobCancelHandler: MessageHandler = {
     const job = ctx.core.jobs.get(jobId);
     const given = (cancel.payload as { reason?: unknown } | undefined)?.reason;
     const reason = typeof given === 'string' && given !== '' ? given : 'cancelled by client';
-    // A job running on another node of a shared store (persistence/cluster.ts, issue 12).
+    // A job running on another node of a shared store (persistence/cluster/remote-jobs.ts, issue 12).
     if (!job && ctx.core.persistence?.cluster) return ctx.core.persistence.cluster.cancelRemote(session, jobId, reason, corr);
     if (!job || job.principal !== session.principal) {
       return session.sendError(arcpError('JOB_NOT_FOUND', `no job ${jobId}`), corr);

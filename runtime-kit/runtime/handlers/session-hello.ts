@@ -34,6 +34,12 @@ function afterAuth(hello: SessionHello, who: Authenticated | undefined, ctx: Han
     connection.refuseHandshake(arcpError('UNAUTHENTICATED', 'bearer token not accepted'), hello.id, CLOSE_CODES.AUTH_FAILED);
     return;
   }
+  if (core.persistence?.cluster?.fenced) {
+    // Taken for dead by its cluster (persistence/cluster/fenced.ts): nothing it sent would be stored.
+    const err = arcpError('INTERNAL_ERROR', 'this runtime node was taken for dead by its cluster; connect to another node', { retryable: true, details: { reason: 'node_fenced' } });
+    connection.refuseHandshake(err, hello.id, CLOSE_CODES.UNAVAILABLE);
+    return;
+  }
   const features = negotiateFeatures(featuresForTransport(core.advertisedFeatures(), connection.transport), hello.payload.capabilities?.features as string[] | undefined);
   const resume = hello.payload.resume as { session_id: string; resume_token: string; last_event_seq: number } | undefined;
   if (resume) {

@@ -17,6 +17,8 @@ export const CLOSE_CODES = Object.freeze({
   SLOW_READER: 4508,
   /** The session's resume buffer is full (`overflow: 'end-session'`) or a retained-events budget left no room: the session ended. */
   OVER_BUDGET: 4507,
+  /** This runtime node was taken for dead by its cluster (fenced): connect to another node. */
+  UNAVAILABLE: 1013,
 });
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

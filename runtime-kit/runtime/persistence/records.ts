@@ -21,6 +21,7 @@ export function sessionRecord(session: Session, nowMs: number, hash = tokenHash(
 }
 
 export function jobRecord(job: Job, nowMs: number, nodeId?: string): JobRecord {
+  const budget = job.authority?.budget();
   return {
     job_id: job.jobId,
     session_id: job.sessionId,
@@ -34,6 +35,7 @@ export function jobRecord(job: Job, nowMs: number, nodeId?: string): JobRecord {
     accepted: job.acceptedPayload,
     ...(job.terminal ? { terminal: job.terminal } : {}),
     last_event_seq: job.lastEventSeq,
+    ...(budget !== undefined ? { budget } : {}),
     ...(nodeId !== undefined ? { node_id: nodeId } : {}),
   };
 }

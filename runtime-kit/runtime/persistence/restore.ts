@@ -17,6 +17,7 @@ import { Job } from '../job.js';
 import type { Session } from '../session.js';
 import { runtimeRestartedError } from './restart-terminal.js';
 import { detachedOwner } from './detached-owner.js';
+import { withRecordedBudget } from './recorded-budget.js';
 import type { StoreBinding } from './store-binding.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(['success', 'error', 'cancelled', 'timed_out']);
@@ -118,12 +119,13 @@ export function rebuildJob(core: RuntimeCore, record: JobRecord, owner: Session)
   job.acceptedPayload = record.accepted;
   job.lastEventSeq = record.last_event_seq;
   try {
-    job.authority = core.hooks.createAuthority!({
+    const authority = core.hooks.createAuthority!({
       lease: record.accepted.lease,
       ...(record.accepted.lease_constraints ? { constraints: record.accepted.lease_constraints } : {}),
       clock: core.timers,
       job,
     });
+    job.authority = withRecordedBudget(authority, record);
   } catch {
     // A lease that no longer validates (e.g. expired): the job is over anyway.
   }

@@ -22,7 +22,7 @@ import { JournaledIdempotencyStore } from './journaled-idempotency.js';
 import { JournaledJobHistory } from './journaled-job-history.js';
 import { jobRecord, sessionRecord, tokenHash } from './records.js';
 import type { RuntimeCore } from '../core.js';
-import { ClusterBinding } from './cluster.js';
+import { ClusterBinding } from './cluster/cluster-binding.js';
 import { restoreFromStore } from './restore.js';
 
 export interface StoreBindingOptions {
@@ -71,6 +71,11 @@ export class StoreBinding implements SessionObserver, JobRegistryObserver {
 
   jobEnded(job: Job): void {
     if (!this.quiet) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
+  }
+
+  /** Queued before the event that reports the cost, so whoever saw that cost can read it here. */
+  jobBudgetChanged(job: Job): void {
+    if (!this.quiet && !job.isTerminal) this.store.saveJob(jobRecord(job, this.clock.now(), this.nodeId));
   }
 
   jobForgotten(jobId: string): void {

@@ -92,6 +92,6 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   }
   // The owner already receives the job's events live: no second copy in its own session. Compared
   // by id, not object: in a cluster the job's owner object may be a stand-in (a job of another
-  // node) or the session's object from before it moved away and back (persistence/cluster.ts).
+  // node) or the session's object from before it moved away and back (persistence/cluster/).
   if (session.id !== job.sessionId) deps.registry.add(job, session, showCredentials);
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReferenceProvisioner } from '../../authority/index.js';
+import { MemoryRuntimeStore } from '../../store/memory-store.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { ARCPRuntime } from '../runtime.js';
 import { alice, authorityRuntime, futureIso, submitAccepted, tempLedgerPath } from './support/authority-fixture.js';
@@ -89,6 +90,49 @@ describe('rotation (§9.8.2)', () => {
     expect(rotated.details.value).not.toBe(old.value);
     expect(provisioner.accepts(old.value)).toBe(false);
     expect(provisioner.accepts(rotated.details.value)).toBe(true);
+  });
+});
+
+/** A store whose commits are held back while `holding`: the runtime's sends wait for it (whenDurable). */
+class HeldStore extends MemoryRuntimeStore {
+  holding = false;
+  private readonly held: (() => void)[] = [];
+  override afterDurable(fn?: () => void): boolean {
+    if (!this.holding || !fn) return false;
+    this.held.push(fn);
+    return true;
+  }
+  release(): void {
+    this.holding = false;
+    for (const fn of this.held.splice(0)) fn();
+  }
+}
+
+describe('rotation while job.accepted waits for the store (§9.8.2)', () => {
+  it('job.accepted still carries the issued value; only the announcement carries the new one', async () => {
+    // Found on the Redis cluster (9.8/credentials/rotation-announced): the rotation edited the
+    // payload object of the job.accepted that was still waiting to be sent.
+    const store = new HeldStore();
+    const provisioner = new ReferenceProvisioner();
+    let rotated!: () => void;
+    const done = new Promise<void>((r) => (rotated = r));
+    runtime = authorityRuntime({ credentialProvisioner: provisioner, revocationLedgerPath: tempLedgerPath(), credentialRetry: noWait, store });
+    const services = authorityServicesOf(runtime);
+    runtime.registerAgent('test.rotate-now', async (_input, ctx) => {
+      for (const c of services.credentials?.credentialsOf(ctx.jobId) ?? []) await services.rotateCredential(ctx.jobId, c.id);
+      rotated();
+      return 'rotated';
+    });
+    const peer = await alice(runtime);
+    store.holding = true;
+    const req = peer.submit('test.rotate-now', {});
+    await done;
+    store.release();
+    const acc = await peer.accepted(req);
+    const issued = acc.payload.credentials[0];
+    const announced = (await peer.find((m) => m.job_id === acc.payload.job_id && m.payload?.body?.phase === 'credential_rotated')).payload.body;
+    expect(announced.details.id).toBe(issued.id);
+    expect(announced.details.value).not.toBe(issued.value);
   });
 });
 
