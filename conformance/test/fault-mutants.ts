@@ -114,7 +114,7 @@ export const FAULTS: readonly Fault[] = [
     what: 'every job emits its terminal envelope twice',
     statement: 'S7.3-01',
     catchers: ['7.3/terminal/exactly-one', '8.3/seq/random-concurrent-jobs'],
-    edits: [{ file: RUNNER, find: '    job.owner.untrackJob(job.jobId);', replace: '    if ($ON) job.emit(job.terminal.type, job.terminal.payload);\n    job.owner.untrackJob(job.jobId);' }],
+    edits: [{ file: RUNNER, find: '    if (job.pendingOutput === 0) this.recordEnd(job);', replace: '    if ($ON) job.emit(job.terminal.type, job.terminal.payload);\n    if (job.pendingOutput === 0) this.recordEnd(job);' }],
   },
   {
     name: 'close-kills-jobs',
@@ -167,7 +167,11 @@ export const FAULTS: readonly Fault[] = [
     what: 'an idempotent hit on a finished job re-sends job.accepted but never the terminal',
     statement: 'S7.2-03',
     catchers: ['7.2/idempotency/finished-job-reaches-outcome'],
-    edits: [{ file: SUBMIT, find: '  if (job.terminal) session.emitSequenced(', replace: '  if (job.terminal && !$ON) session.emitSequenced(' }],
+    edits: [
+      { file: SUBMIT, find: '  if (job.terminal) ctx.core.runner.replayTerminal(session, job);', replace: '  if (job.terminal && !$ON) ctx.core.runner.replayTerminal(session, job);' },
+      // the same for an ended job the key keeps only as a compact view (keyed-job.ts)
+      { file: SUBMIT, find: '      session.emitSequenced(terminal.type, job.jobId, job.traceId, terminal.payload);', replace: '      if (!$ON) session.emitSequenced(terminal.type, job.jobId, job.traceId, terminal.payload);' },
+    ],
   },
   {
     name: 'idempotency-key-global',

@@ -2,7 +2,7 @@
 // variant (catalog §9 preamble, App. A). decodeFrame never throws; every bad input becomes an
 // InvalidRequestError whose message and `details.field` name the offending JSON pointer.
 import type { ArcpMessage, MessageType } from '../../generated/types.js';
-import { isKnownMessageType, validateMessage, type ValidationIssue } from '../../generated/validators.js';
+import { isKnownMessageType, validateEventBody, validateMessage, type ValidationIssue } from '../../generated/validators.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import type { ARCPError } from '../errors/arcp-error.js';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
@@ -29,17 +29,32 @@ export interface EncodeOptions {
 
 /** Serialise one message as a JSON text frame; throws KitError ARCP_KIT_ENCODE_INVALID if not strict. */
 export function encodeMessage(msg: ArcpMessage, opts: EncodeOptions = {}): string {
-  if (opts.validate !== false) {
-    const result = validateMessage('strict', msg);
-    if (!result.ok) {
-      const issue = pickIssue(result.issues);
-      const type = typeof (msg as { type?: unknown }).type === 'string' ? (msg as { type: string }).type : '?';
-      throw new KitError(KIT_ERROR_CODES.ENCODE_INVALID, `refusing to send invalid ${type}: ${describeIssue(issue)}`, {
-        details: { type, field: issue?.path ?? '', issues: result.issues.slice(0, MAX_ISSUES) },
-      });
-    }
-  }
+  if (opts.validate !== false) assertStrict(msg);
   return JSON.stringify(msg);
+}
+
+/**
+ * The strict check of encodeMessage on its own (same KitError): for output that is checked when
+ * it is handed over and serialised later (a deferred agent emit, runtime/limits/emit-outbox.ts).
+ */
+export function assertStrict(msg: ArcpMessage): void {
+  const result = validateMessage('strict', msg);
+  if (result.ok) return;
+  const issue = pickIssue(result.issues);
+  const type = typeof (msg as { type?: unknown }).type === 'string' ? (msg as { type: string }).type : '?';
+  throw new KitError(KIT_ERROR_CODES.ENCODE_INVALID, `refusing to send invalid ${type}: ${describeIssue(issue)}`, {
+    details: { type, field: issue?.path ?? '', issues: result.issues.slice(0, MAX_ISSUES) },
+  });
+}
+
+/**
+ * True when a job.event payload's kind is a schema kind and its body passes the strict schema of
+ * that kind: the part of the frame an agent supplies. The rest (ids, seq, ts) is the runtime's
+ * own, and the whole frame is still checked when it is encoded. False (a bad body, a vendor
+ * kind) says nothing: run assertStrict on the frame for the verdict and its usual error.
+ */
+export function strictEventBodyOk(payload: { kind: string; body: unknown }): boolean {
+  return validateEventBody('strict', payload.kind, payload.body).ok === true;
 }
 
 // Vendor message types (catalog §1.1 VENDOR_EXTENSION_PATTERN, §2.17).

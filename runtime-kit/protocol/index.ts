@@ -1,5 +1,5 @@
 // protocol/: envelope codec and validation, ids, request correlation, clock (style.md item 9).
-export { decodeFrame, encodeMessage, type Decoded, type DecodeOptions, type EncodeOptions, type PartialIds } from './codec.js';
+export { assertStrict, decodeFrame, strictEventBodyOk, encodeMessage, type Decoded, type DecodeOptions, type EncodeOptions, type PartialIds } from './codec.js';
 export { RequestCorrelator, type ReplyLike } from './correlation.js';
 export { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
 export { ManualClock } from './manual-clock.js';

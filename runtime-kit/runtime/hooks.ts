@@ -70,6 +70,6 @@ export interface RuntimeHooks {
   issueCredentials?(job: JobInfo): Credential[] | Promise<Credential[]>;
   /** Revokes a job's credentials at every terminal state (§9.8.2); see DurableRevocation. */
   revokeCredentials?: DurableRevocation;
-  /** Called once, after the job's terminal envelope was emitted (e.g. revoke credentials). */
+  /** Called once, when the job's terminal is decided (e.g. revoke credentials); its envelope may still be queued behind the job's events (limits/emit-outbox.ts). */
   onJobTerminal?(job: JobInfo, finalStatus: string): void;
 }

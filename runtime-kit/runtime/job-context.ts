@@ -59,14 +59,20 @@ export interface JobContext {
   /** The owner session's negotiated features (progress/result_chunk are gated on them). */
   readonly features: ReadonlySet<Feature>;
   /**
-   * Emits resolve at once while this event-loop turn has budget left (`limits.maxFramesPerTick`)
-   * and on the next turn otherwise: `await` them in a tight loop and the job never starves pings
-   * or other sessions (limits/fair-share.ts). Not awaiting is fine; it just is not fair.
+   * Emits are written at once while this event-loop turn has budget left
+   * (`limits.maxFramesPerTick`); past it they are checked, recorded and written on later turns,
+   * a bounded chunk per turn (limits/emit-outbox.ts), so a loop that never awaits costs little
+   * and does not starve pings or other sessions. The promise resolves once the agent should go
+   * on (its queued output written, or the next turn). A body the strict schema refuses throws
+   * `INVALID_REQUEST` synchronously either way; an emit past `limits.maxPendingEmitBytesPerSession`
+   * / `maxPendingEmitBytes` of unwritten output throws `INTERNAL_ERROR` (retryable,
+   * `details.reason: limit_exceeded`) and is not kept: await the emits (or `ctx.drain()`).
    */
   log(level: LogLevel, message: string, attributes?: Record<string, unknown>): Promise<void>;
   /**
-   * Cooperative back-pressure (§6.5): resolves once the session's transport has written out its
-   * backlog down to `lowWaterBytes` (default 1 MiB); at once when the client is away, the
+   * Cooperative back-pressure (§6.5): resolves once the session's queued emits are written and
+   * its transport has written out its backlog down to `lowWaterBytes` (default 1 MiB); at once
+   * (after the queued emits) when the client is away, the
    * transport reports no backlog, or the job is aborted. A chatty agent may `await ctx.drain()`
    * every few hundred events so it never outruns the wire.
    */
@@ -115,9 +121,9 @@ export interface JobContext {
 /** What the context needs from the job runner. */
 export interface JobControl {
   emitEvent(kind: string, body: unknown): void;
-  /** Counts one emit against this turn's fair share; resolves when the agent should go on. */
-  spend(): Promise<void>;
-  /** Resolves once this turn's fair share is not exhausted (next turn if it is). */
+  /** What an emit returns: resolves once the agent should go on (its session's queued output written, or the next turn when this one's budget is spent). */
+  pace(): Promise<void>;
+  /** Resolves once the session's queued output is written and this turn's fair share is not exhausted. */
   fairTurn(): Promise<void>;
   /** Ends the job now with this error (lease expired, result caps). */
   fail(error: ARCPError): void;
@@ -169,6 +175,7 @@ export class JobContextImpl implements JobContext {
   }
 
   async drain(lowWaterBytes = DRAIN_LOW_WATER_BYTES): Promise<void> {
+    await this.control.fairTurn(); // queued emits first: they are what fills the transport
     await this.job.owner.waitForDrain(lowWaterBytes, this.signal);
     await this.control.fairTurn();
   }
@@ -177,17 +184,17 @@ export class JobContextImpl implements JobContext {
     const body: LogBody = { level, message };
     if (attributes !== undefined) (body as { attributes?: Record<string, unknown> }).attributes = attributes;
     this.control.emitEvent('log', body);
-    return this.control.spend();
+    return this.control.pace();
   }
 
   thought(text: string): Promise<void> {
     this.control.emitEvent('thought', { text });
-    return this.control.spend();
+    return this.control.pace();
   }
 
   status(phase: string, message?: string): Promise<void> {
     this.control.emitEvent('status', message === undefined ? { phase } : { phase, message });
-    return this.control.spend();
+    return this.control.pace();
   }
 
   metric(name: string, value: number, opts: MetricOptions = {}): Promise<void> {
@@ -202,7 +209,7 @@ export class JobContextImpl implements JobContext {
     for (const r of outcome?.remaining ?? []) {
       this.control.emitEvent('metric', { name: 'cost.budget.remaining', value: r.value, unit: r.currency });
     }
-    return this.control.spend();
+    return this.control.pace();
   }
 
   progress(current: number, opts: ProgressOptions = {}): boolean {
@@ -212,13 +219,12 @@ export class JobContextImpl implements JobContext {
     if (opts.units !== undefined) body.units = opts.units;
     if (opts.message !== undefined) body.message = opts.message;
     this.control.emitEvent('progress', body);
-    void this.control.spend(); // counted; an agent that wants to yield awaits ctx.drain()
     return true;
   }
 
   artifactRef(ref: ArtifactRefBody): Promise<void> {
     this.control.emitEvent('artifact_ref', ref);
-    return this.control.spend();
+    return this.control.pace();
   }
 
   event(kind: `x-vendor.${string}`, body: Record<string, unknown>): Promise<void> {
@@ -226,7 +232,7 @@ export class JobContextImpl implements JobContext {
       throw new TypeError(`event kind "${kind}" must be x-vendor.<vendor>.<name> (catalog §3.5)`);
     }
     this.control.emitEvent(kind, body);
-    return this.control.spend();
+    return this.control.pace();
   }
 
   emit<K extends Exclude<EventKind, 'result_chunk'>>(kind: K, body: EventBodies[K]): boolean {

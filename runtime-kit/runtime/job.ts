@@ -57,6 +57,8 @@ export class Job implements JobInfo {
   cancelRequested = false;
   cancelReason: string | undefined;
   readonly sinks = new Set<JobSink>();
+  /** Sequenced output of this job's own stream accepted but not yet written (limits/emit-outbox.ts); its terminal may be among it. Until that is written the job's end is not recorded (job-runner.ts recordEnd). */
+  pendingOutput = 0;
   private readonly machine = newJobMachine();
   private heldInput: unknown;
 

@@ -239,6 +239,7 @@ export class ARCPRuntime implements RuntimeCore {
     this.authority.credentials?.stop();
     await Promise.all([...this.servers].map((s) => s.close()));
     this.servers.clear();
+    this.runner.flushPending(); // accepted emits still queued go out (or into the store) first
     await Promise.all([...this.connections].map((c) => c.close('runtime shutting down')));
     this.connections.clear();
     await this.persistence?.store.flush();

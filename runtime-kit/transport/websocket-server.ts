@@ -171,7 +171,8 @@ export class WebSocketServerTransport {
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remoteAddress = req.socket.remoteAddress;
-      const transport = new WebSocketTransport(ws, this.frameOpts, { rawSocket: socket, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
+      // `socket` is what ws writes to: the transport corks it per tick (websocket-transport.ts) and counts a frame's bytes while it arrives.
+      const transport = new WebSocketTransport(ws, this.frameOpts, { rawSocket: socket, stream: socket, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
       this.live.add(transport);
       ws.once('close', () => this.live.delete(transport));
       const info = { request: req };

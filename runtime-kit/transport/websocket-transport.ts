@@ -48,6 +48,14 @@ export interface WebSocketPeerInfo {
   remoteAddress?: string;
   /** The upgraded socket: lets `capInFlightBytes` count a frame while it arrives. */
   rawSocket?: RawByteSource;
+  /** The stream ws writes to (server side: the upgraded socket), so frames sent in one tick go out in one write. */
+  stream?: Corkable;
+}
+
+/** What batching needs of a net.Socket. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
 }
 
 // A frame's header is at most 14 bytes (2 + 8 length + 4 mask), on top of its payload.
@@ -70,6 +78,8 @@ export class WebSocketTransport implements Transport {
   private closing = false;
   private failure: Error | undefined;
   private readonly closed: Promise<void>;
+  private readonly stream: Corkable | undefined;
+  private corked = false;
 
   readonly remoteAddress: string | undefined;
   private readonly rawSocket: RawByteSource | undefined;
@@ -85,6 +95,7 @@ export class WebSocketTransport implements Transport {
   ) {
     this.remoteAddress = peer.remoteAddress;
     this.rawSocket = peer.rawSocket;
+    this.stream = peer.stream;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -156,6 +167,16 @@ export class WebSocketTransport implements Transport {
   send(frame: string): void {
     if (!this.isOpen) {
       throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'websocket transport is closed');
+    }
+    // Frames sent in one tick (a flush chunk, an agent's burst) leave in one writev, not one
+    // syscall each: corked until the tick ends (issue 13, the runtime's per-turn chunks).
+    if (this.stream && !this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream!.uncork();
+      });
     }
     // ws queues internally when the socket is not writable; bufferedAmount exposes that queue.
     this.socket.send(frame);

@@ -188,7 +188,16 @@ function rejectSubmit(session: Session, requestId: string, traceId: string, erro
 function replayIdempotent(ctx: HandlerContext, session: Session, requestId: string, job: KeyedJob): void {
   const payload = { ...job.acceptedPayload, request_id: requestId } as JobAcceptedPayload;
   session.sendControl(envelope<JobAccepted>('job.accepted', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
-  if (job.terminal) session.emitSequenced(job.terminal.type, job.jobId, job.traceId, job.terminal.payload);
-  else if (job instanceof Job && job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
+  if (job instanceof Job) {
+    if (job.terminal) ctx.core.runner.replayTerminal(session, job);
+    else if (job.owner !== session) authorityServicesOf(ctx.core).subscriptions.add(job, session, true);
+  } else {
+    // an ended job's compact view (keyed-job.ts): its tail may still be queued on this session,
+    // so the replayed terminal waits for the queue to be written
+    const { terminal } = job;
+    void ctx.core.runner.outbox.drained(session).then(() => {
+      session.emitSequenced(terminal.type, job.jobId, job.traceId, terminal.payload);
+    });
+  }
 }
 

@@ -69,8 +69,12 @@ export interface RuntimeLimits {
   maxDelegationTreeSize: number;
 
   // --- fairness ---
-  /** Frames one connection writes per event-loop turn before yielding to other work. Default 256. */
+  /** Sequenced frames agent emits build and write per event-loop turn; the rest wait for later turns (fair-share.ts, emit-outbox.ts). Default 256. */
   maxFramesPerTick: number;
+  /** JSON characters (estimated: limits/emit-snapshot.ts) of one session's emits made but not yet written (an agent emitting without awaiting); past it an emit throws INTERNAL_ERROR. Default 16 MiB. */
+  maxPendingEmitBytesPerSession: number;
+  /** The same, all sessions together. Default 256 MiB. */
+  maxPendingEmitBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
@@ -102,6 +106,8 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   maxDelegationFanOut: 32,
   maxDelegationTreeSize: 256,
   maxFramesPerTick: 256,
+  maxPendingEmitBytesPerSession: 16 * 1024 * 1024,
+  maxPendingEmitBytes: 256 * 1024 * 1024,
 });
 
 export type RuntimeLimitsOptions = Partial<RuntimeLimits>;

@@ -36,7 +36,8 @@ export class SubscriptionRegistry {
 
   /** Adds a live link (no-op if the session already subscribes to the job). */
   add(job: Job, subscriber: Session, showCredentials: boolean): void {
-    if (job.isTerminal) return;
+    // A terminal job whose last output is still queued (limits/emit-outbox.ts) still has some to forward.
+    if (job.isTerminal && job.pendingOutput === 0) return;
     let subs = this.bySession.get(subscriber);
     if (subs?.has(job.jobId)) return;
     if (!subs) {
