@@ -110,14 +110,16 @@ export function createDisplay(opts: { tty: boolean; write?: Write; verbose?: boo
       const by: Record<string, number> = {};
       for (const v of result.verdicts) by[v.outcome] = (by[v.outcome] ?? 0) + 1;
       const interop = result.verdicts.filter((v) => v.level === 'interop');
-      const interopFail = interop.filter((v) => v.outcome === 'fail').length;
+      // the same counts as report.json: a baselined or skipped interop check is neither a pass nor a fail
+      const interopCount = (outcome: string): number => interop.filter((v) => v.outcome === outcome).length;
+      const interopOther = interop.length - interopCount('pass') - interopCount('fail');
       write(
         [
           '',
           `peer: ${result.peer.describe} (${result.peer.runtime.name ?? '?'} ${result.peer.runtime.version ?? ''}), profile ${result.profile}, seed ${result.seed}`,
           `features: ${result.peer.features.join(', ') || '(none)'}`,
           `checks: ${result.verdicts.length}  ${Object.entries(by).map(([o, n]) => `${o} ${n}`).join(', ')}`,
-          `interop positions (reported separately, never fail the run): ${interop.length - interopFail} pass, ${interopFail} fail`,
+          `interop positions (reported separately, never fail the run): ${interopCount('pass')} pass, ${interopCount('fail')} fail${interopOther ? `, ${interopOther} other (expected-failure, skipped)` : ''}`,
           certificationLine(result),
           coverageLine(result.coverage),
           `fuzz: ${result.fuzz.cases} cases in ${result.fuzz.seconds} s (${result.fuzz.casesPerSecond}/s); run ${(result.durationMs / 1000).toFixed(1)} s`,
