@@ -21,10 +21,16 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// A learnt value shorter than this is replaced only where it stands in a secret field: a real
+// token is longer, and a short one ("a", "42") replaced everywhere would garble the evidence.
+const MIN_LEARNT_EVERYWHERE = 8;
+
 export class Redactor {
   private readonly labels = new Map<string, string>();
+  /** Learnt values replaced only inside secret fields (too short to be replaced everywhere). */
+  private readonly fieldOnly = new Set<string>();
   private readonly counters = new Map<string, number>();
-  private matcher: RegExp | undefined;
+  private matcher: RegExp | null | undefined;
 
   constructor(known: readonly KnownSecret[]) {
     for (const k of known) if (k.value) this.labels.set(k.value, k.label);
@@ -35,6 +41,7 @@ export class Redactor {
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
     this.labels.set(value, `<${kind}:${n}>`);
+    if (value.length < MIN_LEARNT_EVERYWHERE) this.fieldOnly.add(value);
     this.matcher = undefined;
   }
 
@@ -50,12 +57,19 @@ export class Redactor {
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (!s || this.labels.size === 0) return s;
+    const inFields = s.replace(SECRET_FIELD, (m, name: string, sep: string, value: string) => {
+      const label = this.labels.get(value);
+      return label === undefined ? m : `"${name}"${sep}"${label}"`;
+    }).replace(BEARER, (m, scheme: string, value: string) => {
+      const label = this.labels.get(value);
+      return label === undefined ? m : `${scheme}${label}`;
+    });
     if (!this.matcher) {
-      const values = [...this.labels.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+      const values = [...this.labels.keys()].filter((v) => !this.fieldOnly.has(v)).sort((a, b) => b.length - a.length).map(escapeRe);
       // a secret is replaced where it stands alone, never inside a longer word
-      this.matcher = new RegExp(`(?<![A-Za-z0-9_-])(?:${values.join('|')})(?![A-Za-z0-9_-])`, 'g');
+      this.matcher = values.length ? new RegExp(`(?<![A-Za-z0-9_-])(?:${values.join('|')})(?![A-Za-z0-9_-])`, 'g') : null;
     }
-    return s.replace(this.matcher, (v) => this.labels.get(v) ?? v);
+    return this.matcher ? inFields.replace(this.matcher, (v) => this.labels.get(v) ?? v) : inFields;
   }
 
   private learnVerdict(v: Verdict): void {

@@ -81,13 +81,20 @@ describe('reports carry no secret', () => {
 describe('Redactor', () => {
   it('replaces known tokens as whole words and numbers other secrets consistently', () => {
     const r = new Redactor([{ value: 'demo', label: '$ARCP_TOKEN' }]);
-    const frame = '{"payload":{"auth":{"scheme":"bearer","token":"demo"},"resume_token":"rt_1"},"cost":1.00,"agent":"demo-agent"}';
+    const frame = '{"payload":{"auth":{"scheme":"bearer","token":"demo"},"resume_token":"rt_0001aa"},"cost":1.00,"agent":"demo-agent"}';
     r.learn(frame);
     expect(r.text(frame)).toBe('{"payload":{"auth":{"scheme":"bearer","token":"$ARCP_TOKEN"},"resume_token":"<resume_token:1>"},"cost":1.00,"agent":"demo-agent"}');
-    r.learn('{"resume_token":"rt_2"}');
-    expect(r.text('rotated rt_1 -> rt_2, Bearer demo')).toBe('rotated <resume_token:1> -> <resume_token:2>, Bearer $ARCP_TOKEN');
+    r.learn('{"resume_token":"rt_0002bb"}');
+    expect(r.text('rotated rt_0001aa -> rt_0002bb, Bearer demo')).toBe('rotated <resume_token:1> -> <resume_token:2>, Bearer $ARCP_TOKEN');
     r.learn('Authorization: Bearer abcd.efgh');
     expect(r.text('header Bearer abcd.efgh')).toBe('header Bearer <token:1>');
+  });
+  it('a short learnt secret is replaced in its field and after Bearer, not in every word', () => {
+    const r = new Redactor([]);
+    r.learn('{"input":{"secret":"a"}}');
+    r.learn('Authorization: Bearer xyz1');
+    expect(r.text('{"input":{"secret":"a"}} a job of a principal')).toBe('{"input":{"secret":"<token:1>"}} a job of a principal');
+    expect(r.text('header Bearer xyz1, xyz1 alone')).toBe('header Bearer <token:2>, xyz1 alone');
   });
   it('leaves text without secrets byte for byte', () => {
     const r = new Redactor([{ value: undefined, label: '$ARCP_TOKEN_B' }]);
