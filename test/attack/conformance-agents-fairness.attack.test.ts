@@ -6,11 +6,11 @@
 // (pong.received_at) and when it emitted each event (ts); a loop that never yields can only
 // read the ping after its last event.
 import { expect, it } from 'vitest';
-import { attackFixture } from './support/fixture.js';
+import { targetPerTest } from './support/target-per-test.js';
 import { RawWs, type Frame } from './support/raw-ws.js';
 import { startTarget } from './support/target.js';
 
-const fx = attackFixture();
+const fx = targetPerTest();
 
 async function session(token: string): Promise<{ peer: RawWs; sid: string }> {
   const peer = await RawWs.open(fx.target!.url);
