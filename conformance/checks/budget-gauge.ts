@@ -4,7 +4,7 @@
 // it (or any value other than the budget minus the costs so far) means the counter a client
 // renders is not the one the runtime enforces. Judged from the wire: job.accepted's budget,
 // the job's cost metrics and the gauges, in emission order. No gauge at all passes (MAY).
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import { AGENTS, scenario } from './define.js';
 import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -25,7 +25,7 @@ export const budgetGaugeChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const accepted = await ctx.submitRaw(s, AGENTS.spender, { costs: COSTS.map((amount) => ({ amount, currency: 'USD' })), op: { capability: 'tool.call', target: 'search' } }, { lease_request: { 'cost.budget': ['USD:1.00'], 'tool.call': ['search'] } });
       require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-      const jobId = String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(accepted));
       const initial = field(accepted, 'payload', 'budget', 'USD');
       require_(typeof initial === 'number', `job.accepted carries budget.USD ${String(initial)}`, accepted);
       await ctx.terminal(s, jobId);

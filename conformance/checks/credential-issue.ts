@@ -1,7 +1,7 @@
 // §9.8.1/§9.8.2: what a provisioned credential must carry and when it must exist. A credential
 // first seen after job.accepted (in job.subscribed, a listing or an event) was issued late; one
 // without id, scheme, value or endpoint cannot be used or revoked by the client.
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -23,7 +23,7 @@ export const credentialIssueChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const reply = await ctx.submitRaw(s, AGENTS.slow, { steps: 10, interval_ms: 50 }, { lease_request: { 'model.use': ['tier-fast/*'] } });
       require_(reply.type === 'job.accepted', `submit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
-      const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(reply));
       const accepted = field(reply, 'payload', 'credentials');
       const list = Array.isArray(accepted) ? accepted : [];
       for (const [i, c] of list.entries()) {

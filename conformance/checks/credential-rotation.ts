@@ -4,7 +4,7 @@
 // announcement is read from the job's own status events, before its terminal. Where id and value
 // sit in the body the spec does not say (catalog §10 #27): `details` (the catalog's position),
 // the body itself, or the id as `message` are all accepted.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, jobIdOf, type Envelope } from '../driver/wire.js';
 import { AGENTS, inlineResult, scenario } from './define.js';
 import { credentialsOf } from './credential-constraints.js';
 import { NotApplicable, require_, Skip } from './outcomes.js';
@@ -38,7 +38,7 @@ export const credentialRotationChecks: CheckDef[] = [
       const lease: Record<string, string[]> = s.features.includes('model.use') ? { 'model.use': ['tier-fast/*'] } : {};
       const accepted = await ctx.submitRaw(s, AGENTS.rotator, {}, { lease_request: lease });
       require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-      const jobId = String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(accepted));
       const issued = new Map(credentialsOf(accepted).map((c) => [String(field(c, 'id')), String(field(c, 'value'))]));
       if (issued.size === 0) throw new NotApplicable('the peer issued no credentials for this job (§9.8 MAY), so nothing can rotate');
       const term = await ctx.terminal(s, jobId);

@@ -3,7 +3,7 @@
 // unbounded, so the child's own job.accepted must show a budget within the parent's (or the
 // delegation is refused LEASE_SUBSET_VIOLATION). The other delegation-budget check always names
 // a child budget, so "no child budget = no limit" passed it.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, jobIdOf, type Envelope } from '../driver/wire.js';
 import { AGENTS, inlineResult, scenario } from './define.js';
 import { NotApplicable, require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -50,7 +50,7 @@ export const delegationChildBudgetChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const parentAccepted = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { b: 1 }, lease_request: {} }, { lease_request: { 'agent.delegate': ['conformance.*'], 'cost.budget': [`USD:${PARENT_USD.toFixed(2)}`] } });
       require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`, parentAccepted);
-      const parentId = String(parentAccepted.job_id ?? field(parentAccepted, 'payload', 'job_id'));
+      const parentId = String(jobIdOf(parentAccepted));
       const trace = parentAccepted.trace_id;
       // the child's own job.accepted, the refusal's tool_result or the delegator's terminal, whichever
       // comes first: the child side is judged even when the parent never ends

@@ -2,7 +2,7 @@
 // inherited expiry, trace_id) and how its own operations are enforced. The parent agent's
 // report is not trusted; the child's frames are read on the submitting session or, if the
 // runtime does not route them there, through a same-principal subscribe with history.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, jobIdOf, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import type { CheckContext, SubmitOptions } from '../runner/context.js';
 import { AGENTS, inlineResult, scenario } from './define.js';
@@ -21,7 +21,7 @@ export interface Delegation {
 export async function delegate(ctx: CheckContext, s: Session, child: Record<string, unknown>, parent: SubmitOptions): Promise<Delegation> {
   const parentAccepted = await ctx.submitRaw(s, AGENTS.delegator, child, parent);
   require_(parentAccepted.type === 'job.accepted', `delegator submit answered by ${parentAccepted.type} ${String(field(parentAccepted, 'payload', 'code') ?? '')}`, parentAccepted);
-  const parentId = String(parentAccepted.job_id ?? field(parentAccepted, 'payload', 'job_id'));
+  const parentId = String(jobIdOf(parentAccepted));
   const trace = parentAccepted.trace_id;
   const childAgent = String(child.agent);
   // the child's own job.accepted (same trace, another job) or the parent's terminal, whichever comes first:

@@ -1,6 +1,6 @@
 // §9.4 lease subsetting and §10 delegation, driven through conformance.delegator: patterns,
 // remaining budget and expiry of the child lease are bounded by the parent's.
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import type { CheckContext, SubmitOptions } from '../runner/context.js';
 import { runOps } from './authority.js';
@@ -58,7 +58,7 @@ export const delegationChecks: CheckDef[] = [
       const delegate = async (p: string, c: string) => {
         const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { d: 1 }, lease_request: { 'fs.read': [c] } }, { lease_request: { 'agent.delegate': ['conformance.*'], 'fs.read': [p] } });
         require_(parent.type === 'job.accepted', `the delegator under fs.read ${p} was answered by ${parent.type}`, parent);
-        return delegationOnWire(s, String(parent.job_id ?? field(parent, 'payload', 'job_id')), Math.max(ctx.timeoutMs, 5000));
+        return delegationOnWire(s, String(jobIdOf(parent)), Math.max(ctx.timeoutMs, 5000));
       };
       for (const [p, c] of cases) {
         const seen = await delegate(p, c);

@@ -2,7 +2,7 @@
 // performed at least 1.25 s after expires_at by the runtime's own clock (the agent waits from job
 // start, which follows the harness's submit), so a loaded machine only makes it later: a grant
 // here means a grace above 1.25 s. (9.5/expiry/ops-after-expiry-fail holds the MUST at 1.5 s.)
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import { AGENTS, scenario } from './define.js';
 import { require_ } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -26,7 +26,7 @@ export const expiryGraceChecks: CheckDef[] = [
       const expiresAt = new Date(Date.now() + EXPIRES_IN_MS).toISOString();
       const accepted = await ctx.submitRaw(s, AGENTS.tools, { ops, delay_ms: EXPIRES_IN_MS + PAST_EXPIRY_MS }, { lease_request: { 'fs.read': ['/w/**'] }, lease_constraints: { expires_at: expiresAt } });
       require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-      const jobId = String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(accepted));
       const term = await ctx.terminal(s, jobId, Math.max(ctx.timeoutMs, 8000));
       const granted = opsOnWire(s.conn.messages(), jobId).filter((o) => o.allowed);
       require_(granted.length === 0, `an operation at least ${PAST_EXPIRY_MS} ms after expires_at ${expiresAt} was allowed (${granted[0]?.frame}): the grace is longer than ~1 s`);

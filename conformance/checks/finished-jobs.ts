@@ -1,7 +1,7 @@
 // Finished jobs are still jobs: an idempotent hit on one must reach its outcome (§7.2), and
 // another principal must learn nothing about it (§6.6, §14) — not from a listing, a subscribe,
 // a cancel or a resubmit with the same key. Most isolation bugs live on these "after" paths.
-import { envelope, field } from '../driver/wire.js';
+import { envelope, field, jobIdOf } from '../driver/wire.js';
 import { AGENTS, canonicalJson, inlineResult, scenario } from './define.js';
 import { require_, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -29,7 +29,7 @@ export const finishedJobChecks: CheckDef[] = [
       const again = await ctx.open('A');
       const reply = await resubmit(again, AGENTS.echo, input, key, jobId);
       require_(reply.type === 'job.accepted', `idempotent resubmit answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')}`, reply);
-      require_(String(reply.job_id ?? field(reply, 'payload', 'job_id')) === jobId, 'the resubmit started another job', reply);
+      require_(String(jobIdOf(reply)) === jobId, 'the resubmit started another job', reply);
       const outcome = await again.conn.expect((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === jobId, `terminal of the finished job after job.accepted ${String(reply.id)} on the resubmitting session`);
       require_(outcome.type === 'job.result' && canonicalJson(inlineResult(outcome)) === canonicalJson(input), `the resubmitting session got ${outcome.type} with another result`, outcome);
     },
@@ -85,7 +85,7 @@ export const finishedJobChecks: CheckDef[] = [
       for (const [i, c] of cases.entries()) {
         const reply = await ctx.submitRaw(b, AGENTS.echo, c.inputB, { idempotency_key: c.key });
         if (reply.type !== 'job.accepted') throw new Violation(`B's submit with A's key ${i + 1} answered by ${reply.type} ${String(field(reply, 'payload', 'code') ?? '')} (reveals A's key)`, { frame: reply });
-        const jobB = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
+        const jobB = String(jobIdOf(reply));
         require_(!jobsA.includes(jobB), `B's submit with A's idempotency key ${i + 1} returned A's job ${jobB}`);
         const term = await ctx.terminal(b, jobB);
         require_(canonicalJson(inlineResult(term)) === canonicalJson(c.inputB), `B's job for key ${i + 1} returned a result that is not its own input`, term);

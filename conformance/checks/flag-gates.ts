@@ -4,7 +4,7 @@
 // issued credentials on every session passed the whole run, because every other check negotiates
 // the full feature list. Each part runs on a session that left exactly that flag out. The ping
 // check sits with the other heartbeat timing checks (§6.4): like them it needs a short interval.
-import { envelope, field, type Envelope } from '../driver/wire.js';
+import { envelope, field, jobIdOf, type Envelope } from '../driver/wire.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_, Skip, Violation } from './outcomes.js';
 import type { CheckDef } from './types.js';
@@ -17,9 +17,6 @@ function without(features: readonly string[], flag: string): string[] {
   return features.filter((f) => f !== flag);
 }
 
-function jobIdOf(accepted: Envelope): string {
-  return String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
-}
 
 export const flagGateChecks: CheckDef[] = [
   scenario({
@@ -77,11 +74,11 @@ export const flagGateChecks: CheckDef[] = [
         const accepted = await ctx.submitRaw(s, AGENTS.echo, { n: 1 }, { lease_request: models });
         require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
         if (credentialsOf(accepted).length > 0) throw new Violation('job.accepted carries credentials on a session that did not negotiate provisioned_credentials', { frame: accepted });
-        await ctx.terminal(s, jobIdOf(accepted));
+        await ctx.terminal(s, String(jobIdOf(accepted)));
         const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { n: 2 }, lease_request: {} }, { lease_request: { ...models, 'agent.delegate': ['conformance.*'] } });
         if (parent.type === 'job.accepted') {
-          await ctx.terminal(s, jobIdOf(parent), Math.max(ctx.timeoutMs, 5000));
-          const child = s.conn.messages().find((m) => m.type === 'job.accepted' && field(m, 'payload', 'parent_job_id') === jobIdOf(parent));
+          await ctx.terminal(s, String(jobIdOf(parent)), Math.max(ctx.timeoutMs, 5000));
+          const child = s.conn.messages().find((m) => m.type === 'job.accepted' && field(m, 'payload', 'parent_job_id') === String(jobIdOf(parent)));
           if (child && credentialsOf(child).length > 0) throw new Violation('a delegated child\'s job.accepted carries credentials on a session that did not negotiate provisioned_credentials', { frame: child });
         }
         parts.push('provisioned_credentials');

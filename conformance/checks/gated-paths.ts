@@ -2,7 +2,7 @@
 // `progress` or `result_chunk` must never receive one, whether the event comes from its own job,
 // from a delegated child, from a job it subscribed to, or from a running job an idempotent
 // resubmit attached it to. Each path is a different emitter in most runtimes.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, jobIdOf, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { require_ } from './outcomes.js';
@@ -67,7 +67,7 @@ export const gatedPathChecks: CheckDef[] = [
       // a delegated child (its events reach the parent's session)
       const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.slow, input: { steps: 3, interval_ms: 20 }, lease_request: {} }, { lease_request: { 'agent.delegate': ['conformance.*'] } });
       if (parent.type === 'job.accepted') {
-        const parentId = String(parent.job_id ?? field(parent, 'payload', 'job_id'));
+        const parentId = String(jobIdOf(parent));
         await s.conn.arrives((m) => (m.type === 'job.result' || m.type === 'job.error') && m.job_id === parentId, Math.max(ctx.timeoutMs, 5000));
         for (const m of s.conn.messages()) if (m.type === 'job.accepted' && m.trace_id === parent.trace_id && m.job_id !== undefined && m.job_id !== parentId) watched.set(String(m.job_id), 'delegated child');
         paths.push('delegated child');

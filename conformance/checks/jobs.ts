@@ -1,5 +1,5 @@
 // §7.1 submission, §7.3 lifecycle (exactly one terminal), §7.5 agent versions, §12 submit errors.
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, canonicalJson, inlineResult, requireErrorCode, scenario } from './define.js';
 import { require_ } from './outcomes.js';
@@ -19,7 +19,7 @@ export const jobChecks: CheckDef[] = [
       const reply = await ctx.submitRaw(s, AGENTS.echo, input);
       require_(reply.type === 'job.accepted', `submit answered by ${reply.type}`, reply);
       require_(field(reply, 'payload', 'lease') !== undefined, 'job.accepted has no effective lease (§7.1)', reply);
-      const jobId = String(reply.job_id ?? field(reply, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(reply));
       const term = await ctx.terminal(s, jobId);
       require_(term.type === 'job.result', `echo ended with ${term.type}`, term);
       require_(field(term, 'payload', 'final_status') === 'success', 'job.result final_status is not success', term);

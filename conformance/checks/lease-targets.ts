@@ -3,7 +3,7 @@
 // canonicalises too eagerly strips every port. Escapes are judged deny-only (refusing a
 // non-canonical target outright is allowed); literal and empty pattern lists exactly. Verdicts
 // come from the job's tool_result frames, not from the agent's report.
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import type { CheckContext } from '../runner/context.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
@@ -97,7 +97,7 @@ export const leaseTargetChecks: CheckDef[] = [
         requireErrorCode(empty, ['INVALID_REQUEST'], 'an empty pattern list');
         return;
       }
-      const jobId = String(empty.job_id ?? field(empty, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(empty));
       await ctx.terminal(s, jobId);
       requireOpsOnWire(s.conn.messages(), jobId, [{ allowed: false, codes: ['PERMISSION_DENIED'], what: 'fs.read /w/a under fs.read: []' }], 'empty pattern list');
     },

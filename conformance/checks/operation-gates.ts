@@ -3,7 +3,7 @@
 // gate), and a gate that forgets the expiry or the budget counters passes every check that only
 // tries fs.read. Found by a second independent attack (a model gate without the expiry check, a
 // delegation path without the budget check). Verdicts are read from the job's own frames.
-import { field, type Envelope } from '../driver/wire.js';
+import { field, jobIdOf, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import { AGENTS, scenario } from './define.js';
 import { NotApplicable, require_, Violation } from './outcomes.js';
@@ -28,10 +28,6 @@ function opKinds(s: Session): Op[] {
   return ops;
 }
 
-function jobIdOf(m: Envelope): string {
-  return String(m.job_id ?? field(m, 'payload', 'job_id'));
-}
-
 export const operationGateChecks: CheckDef[] = [
   scenario({
     id: '9.5/expiry/every-operation-kind',
@@ -48,7 +44,7 @@ export const operationGateChecks: CheckDef[] = [
       for (const op of opKinds(s)) {
         const accepted = await ctx.submitRaw(s, AGENTS.tools, { ops: [{ capability: op.capability, target: op.target }], delay_ms: 2500 }, { lease_request: op.lease, lease_constraints: { expires_at: new Date(Date.now() + 1000).toISOString() } });
         require_(accepted.type === 'job.accepted', `${op.capability}: submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-        jobs.push({ op, jobId: jobIdOf(accepted) });
+        jobs.push({ op, jobId: String(jobIdOf(accepted)) });
       }
       for (const { op, jobId } of jobs) {
         const term = await ctx.terminal(s, jobId, Math.max(ctx.timeoutMs, 8000));
@@ -74,7 +70,7 @@ export const operationGateChecks: CheckDef[] = [
         // one cost of the whole budget, then the operation (§9.6: <= 0 is exhausted)
         const accepted = await ctx.submitRaw(s, AGENTS.spender, { costs: [{ amount: 1, currency: 'USD' }], op: { capability: op.capability, target: op.target } }, { lease_request: { ...op.lease, 'cost.budget': ['USD:1.00'] } });
         require_(accepted.type === 'job.accepted', `${op.capability}: submit answered by ${accepted.type}`, accepted);
-        const jobId = jobIdOf(accepted);
+        const jobId = String(jobIdOf(accepted));
         const term = await ctx.terminal(s, jobId);
         const wire = opsOnWire(s.conn.messages(), jobId);
         if (wire.some((o) => o.allowed)) throw new Violation(`${op.capability} ${op.target} was allowed with the USD counter at 0 (${wire.find((o) => o.allowed)!.frame})`);
@@ -84,9 +80,9 @@ export const operationGateChecks: CheckDef[] = [
       // agent.delegate: the delegator cannot spend first, so its budget starts at zero
       const parent = await ctx.submitRaw(s, AGENTS.delegator, { agent: AGENTS.echo, input: { d: 1 }, lease_request: {} }, { lease_request: { 'agent.delegate': ['conformance.*'], 'cost.budget': ['USD:0'] } });
       if (parent.type !== 'job.accepted') throw new NotApplicable(`the peer refuses a zero budget at submission (${parent.type} ${String(field(parent, 'payload', 'code') ?? '')}); the other kinds were checked`);
-      const parentId = jobIdOf(parent);
+      const parentId = String(jobIdOf(parent));
       const seen = await delegationOnWire(s, parentId, Math.max(ctx.timeoutMs, 5000));
-      if (seen.child) throw new Violation(`a parent whose only budget is USD:0 delegated: child ${jobIdOf(seen.child)} was accepted`, { frame: seen.child });
+      if (seen.child) throw new Violation(`a parent whose only budget is USD:0 delegated: child ${String(jobIdOf(seen.child))} was accepted`, { frame: seen.child });
       const term = seen.terminal;
       const refused = seen.refusal === 'BUDGET_EXHAUSTED' || (term?.type === 'job.error' && field(term, 'payload', 'code') === 'BUDGET_EXHAUSTED');
       require_(refused, 'a delegation under USD:0 was not refused BUDGET_EXHAUSTED', term);

@@ -1,6 +1,6 @@
 // §6.6 listing, §7.6 subscription, §9.8/§14 credential redaction: isolation between principals
 // and between sessions. Needs --token-b for the two-principal checks.
-import { envelope, field, type Envelope } from '../driver/wire.js';
+import { envelope, field, jobIdOf, type Envelope } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import { SeqOracle } from '../model/seq-oracle.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
@@ -204,7 +204,7 @@ export const principalChecks: CheckDef[] = [
         const lease: Record<string, string[]> = a.features.includes('model.use') ? { 'model.use': ['tier-fast/*'] } : {};
         const rotating = await ctx.submitRaw(a, AGENTS.rotator, {}, { lease_request: lease });
         if (rotating.type === 'job.accepted') {
-          const rotId = String(rotating.job_id ?? field(rotating, 'payload', 'job_id'));
+          const rotId = String(jobIdOf(rotating));
           await ctx.terminal(a, rotId);
           for (const c of (field(rotating, 'payload', 'credentials') as unknown[]) ?? []) secrets.push(String(field(c, 'value')));
           for (const m of a.conn.messages()) {

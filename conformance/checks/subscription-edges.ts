@@ -5,7 +5,7 @@
 // not a snapshot cached at acceptance. Verdicts come from the job.subscribed frame compared
 // with what the owner's own wire showed (job.accepted, cost metrics, the terminal). An unknown
 // job_id gets JOB_NOT_FOUND on subscribe too (only the cancel path was checked).
-import { envelope, field, type Envelope } from '../driver/wire.js';
+import { envelope, field, jobIdOf, type Envelope } from '../driver/wire.js';
 import { AGENTS, requireErrorCode, scenario } from './define.js';
 import { replayedToLateSubscriber } from './late-subscriber.js';
 import { NotApplicable, require_, Violation } from './outcomes.js';
@@ -95,7 +95,7 @@ export const subscriptionEdgeChecks: CheckDef[] = [
         lease_constraints: { expires_at: expiresAt },
       });
       require_(accepted.type === 'job.accepted', `submit answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-      const jobId = String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(accepted));
       const term = await ctx.terminal(owner, jobId);
       const watcher = await ctx.open('A');
       const sub = await subscribe(watcher, jobId, { history: false });

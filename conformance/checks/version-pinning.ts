@@ -4,7 +4,7 @@
 // another version of the same agent started and finished in between (a runtime that tracks "the
 // current version of a name" migrates here). The job is kept running by the optional `delay_ms`
 // of conformance.versioned (docs/conformance-agents.md); a peer that ignores it is skipped.
-import { field } from '../driver/wire.js';
+import { field, jobIdOf } from '../driver/wire.js';
 import type { Session } from '../driver/session.js';
 import { AGENTS, inlineResult, scenario } from './define.js';
 import { require_, Skip } from './outcomes.js';
@@ -49,7 +49,7 @@ export const versionPinningChecks: CheckDef[] = [
       const s = await ctx.open('A');
       const accepted = await ctx.submitRaw(s, PINNED, { delay_ms: 1500 });
       require_(accepted.type === 'job.accepted', `submit of ${PINNED} answered by ${accepted.type} ${String(field(accepted, 'payload', 'code') ?? '')}`, accepted);
-      const jobId = String(accepted.job_id ?? field(accepted, 'payload', 'job_id'));
+      const jobId = String(jobIdOf(accepted));
       require_(field(accepted, 'payload', 'agent') === PINNED, `job.accepted ${String(accepted.id)} names agent ${String(field(accepted, 'payload', 'agent'))}, not ${PINNED}`, accepted);
       // another version of the same name, started and finished while the pinned job runs
       const other = await ctx.submit(s, AGENTS.versioned, {});

@@ -11,7 +11,7 @@
 // them, not to the next request (peers answer in order).
 import { MESSAGES } from '../../generated/registry.js';
 import type { MessageType } from '../../generated/types.js';
-import { field, type Envelope } from './wire.js';
+import { field, jobIdOf, type Envelope } from './wire.js';
 
 /** A request whose reply window is open (sent, not yet answered, not timed out). */
 export interface PendingRequest {
@@ -37,10 +37,6 @@ export function replyTypesOf(type: string): readonly string[] {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function jobIdOf(m: Envelope): string | undefined {
-  return str(m.job_id) ?? str(field(m, 'payload', 'job_id'));
 }
 
 export class ReplyCorrelator {

@@ -48,12 +48,18 @@ export function isoNow(): string {
   return new Date().toISOString();
 }
 
-/** A field read that tolerates any shape (peer frames are untrusted). */
 /** A frame's event_seq, when it carries a numeric one. */
 export function seqOf(m: Envelope): number | undefined {
   return typeof m.event_seq === 'number' ? m.event_seq : undefined;
 }
 
+/** The job a frame names: the envelope's job_id, else the payload's (peers put it in either place). */
+export function jobIdOf(m: Envelope): string | undefined {
+  const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  return nonEmpty(m.job_id) ?? nonEmpty(field(m, 'payload', 'job_id'));
+}
+
+/** A field read that tolerates any shape (peer frames are untrusted). */
 export function field(obj: unknown, ...path: string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
