@@ -123,7 +123,7 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     what: 'a history subscribe to a finished job gets its terminal twice: once in the replay, once more as "the outcome of a finished job"',
     statement: 'S7.3-01',
     catchers: ['7.3/terminal/once-for-a-late-subscriber'],
-    edits: [{ file: SUBSCRIBE, find: '  if (!req.history && job.isTerminal && job.pendingOutput === 0 && job.terminal &&', replace: '  if ((!req.history || $ON) && job.isTerminal && job.pendingOutput === 0 && job.terminal &&' }],
+    edits: [{ file: SUBSCRIBE, find: '  if (!req.history && job.terminalWritten && job.terminal &&', replace: '  if ((!req.history || $ON) && job.terminalWritten && job.terminal &&' }],
   },
   // ---- lease targets and patterns (§9.2, §9.3)
   {

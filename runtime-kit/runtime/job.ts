@@ -106,6 +106,11 @@ export class Job implements JobInfo {
     return this.machine.isTerminal;
   }
 
+  /** Ended, and its terminal written to its stream (not still queued behind its own output). */
+  get terminalWritten(): boolean {
+    return this.machine.isTerminal && this.pendingOutput === 0;
+  }
+
   /** Moves along the generated table; a missing edge throws ARCP_KIT_INVALID_TRANSITION. */
   transition(to: 'running' | TerminalState): void {
     this.machine.fire(to === 'running' ? 'start' : terminalEvent(to));

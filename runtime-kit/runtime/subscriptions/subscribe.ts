@@ -87,7 +87,7 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   // A job that ended before the subscribe (history false, so nothing was replayed): its terminal
   // alone, so the subscriber still learns the outcome instead of waiting for one that never comes.
   // Nothing emitted before the subscribe is replayed (S7.6-03 concerns the job's events).
-  if (!req.history && job.isTerminal && job.pendingOutput === 0 && job.terminal && session.id !== job.sessionId) {
+  if (!req.history && job.terminalWritten && job.terminal && session.id !== job.sessionId) {
     session.emitSequenced(job.terminal.type, job.jobId, job.traceId, redactForwardedPayload(job.terminal.type, job.terminal.payload, showCredentials));
   }
   // The owner already receives the job's events live: no second copy in its own session. Compared

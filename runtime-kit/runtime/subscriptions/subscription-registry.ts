@@ -37,7 +37,7 @@ export class SubscriptionRegistry {
   /** Adds a live link (no-op if the session already subscribes to the job). */
   add(job: Job, subscriber: Session, showCredentials: boolean): void {
     // A terminal job whose last output is still queued (limits/emit-outbox.ts) still has some to forward.
-    if (job.isTerminal && job.pendingOutput === 0) return;
+    if (job.terminalWritten) return;
     let subs = this.bySession.get(subscriber);
     if (subs?.has(job.jobId)) return;
     if (!subs) {

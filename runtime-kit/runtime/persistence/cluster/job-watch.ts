@@ -25,7 +25,7 @@ export class JobWatch {
       send(watcher, h.type, h.payload, h.seq);
       if (h.type !== 'job.event') sentTerminal = true;
     }
-    if (job.isTerminal && job.pendingOutput === 0) {
+    if (job.terminalWritten) {
       // Ended (its tail written: limits/emit-outbox.ts) before the watch arrived; its terminal may not be in the history yet (handed over).
       if (!sentTerminal && job.terminal) send(watcher, job.terminal.type, job.terminal.payload, undefined);
       return;
