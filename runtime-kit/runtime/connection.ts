@@ -230,7 +230,7 @@ export class Connection implements GuardedConnection {
       // Waiting on an async authenticator before the welcome: an unauthenticated peer queued
       // 60 MB in 3 s here. What waits is held to what may be read before the handshake.
       if (!this.session && (this.backlogChars += frame.length) > this.guard.preHandshakeQueueChars) {
-        this.terminate(this.guard.preHandshakeQueueRefusal(this.backlogChars), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'too much queued before the handshake');
+        this.terminate(this.guard.preHandshakeQueueRefusal(this.backlogChars), CLOSE_CODES.TOO_LARGE, 'too much queued before the handshake');
         return;
       }
       this.backlog.push(frame);
@@ -265,7 +265,7 @@ export class Connection implements GuardedConnection {
     }
     // Before the welcome only a small hello/resume can be worth reading (issue 13 item 1).
     if (!this.session && this.guard.preHandshakeTooLarge(frame)) {
-      this.terminate(this.guard.preHandshakeRefusal(frame), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'frame too large before the handshake');
+      this.terminate(this.guard.preHandshakeRefusal(frame), CLOSE_CODES.TOO_LARGE, 'frame too large before the handshake');
       return;
     }
     const decoded = decodeFrame(frame, handshakeGate(this.session !== undefined));

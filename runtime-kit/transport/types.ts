@@ -46,6 +46,11 @@ export interface Transport {
    * it a frame is buffered whole (up to the transport's hard ceiling) before anyone sees it.
    */
   capInFlightBytes?(maxBytes: number | undefined, onExceeded?: () => void): void;
+  /**
+   * Optional (ws): `listener` is told the bytes of the inbound frame still arriving each time more
+   * of it arrive, and 0 once it is complete; lets a runtime bound them over all its transports.
+   */
+  watchInFlightBytes?(listener: (bytes: number) => void): void;
 }
 
 /** Default cap for one inbound frame (contracts.md: 1 MiB). */

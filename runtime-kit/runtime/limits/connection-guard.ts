@@ -1,7 +1,9 @@
 // Per-connection limits: the handshake deadline, the idle deadline of a bound transport (only
 // session.ping/pong either way counts as idle: §14 makes sustained zero-throughput sessions
 // disconnect-eligible, and a client that only heartbeats must not hold its slot forever), the
-// small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
+// cap on one frame still arriving (small before the handshake, maxInboundInFlightBytes after it;
+// and over all connections through the runtime's InboundBudget), the per-connection budget of
+// hello/resume attempts, and the
 // outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
 // its session stays resumable, its events stay in the resume buffer), per connection and, through
 // the runtime's OutboundBudget, over all connections together.
@@ -11,6 +13,7 @@ import { schedule, type Clock, type TimerHandle } from '../timers.js';
 import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
+import type { InboundHolder } from './inbound-budget.js';
 import type { OutboundHolder } from './outbound-budget.js';
 import type { Refusal, RuntimeGuard } from './runtime-guard.js';
 
@@ -28,7 +31,7 @@ export interface GuardedConnection {
   stalled(error: ARCPError): void;
 }
 
-export class ConnectionGuard implements OutboundHolder {
+export class ConnectionGuard implements OutboundHolder, InboundHolder {
   private readonly limits: Readonly<RuntimeLimits>;
   private handshakeTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
@@ -46,14 +49,17 @@ export class ConnectionGuard implements OutboundHolder {
     this.limits = runtime.limits;
   }
 
-  /** Arms the handshake deadline and the pre-handshake cap on a frame still arriving. */
+  /** Arms the handshake deadline, the pre-handshake cap on a frame still arriving, and its share of the global inbound budget. */
   start(): void {
+    this.conn.transport.watchInFlightBytes?.((bytes) => {
+      if (!this.done) this.runtime.inbound.update(this, bytes);
+    });
     const max = this.limits.maxPreHandshakeFrameBytes;
     this.conn.transport.capInFlightBytes?.(max, () => {
       if (this.done || this.conn.isBound) return;
       this.conn.terminate(
         limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`),
-        CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE,
+        CLOSE_CODES.TOO_LARGE,
         'frame too large before the handshake',
       );
     });
@@ -70,7 +76,13 @@ export class ConnectionGuard implements OutboundHolder {
 
   /** A session is bound: the handshake deadline is over, the idle deadline starts. */
   bound(): void {
-    this.conn.transport.capInFlightBytes?.(undefined);
+    // A frame over maxFrameBytes is still read whole (and answered with a typed error, the
+    // connection going on) up to this cap; past it, waiting for the rest would only hold memory.
+    const max = this.limits.maxInboundInFlightBytes;
+    this.conn.transport.capInFlightBytes?.(max, () => {
+      if (this.done) return;
+      this.cutOff(limitError('INVALID_REQUEST', 'maxInboundInFlightBytes', max, `more than ${max} bytes of one frame arrived; it is over the frame cap and too large to read`), 'frame too large');
+    });
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     if (!this.idleTimer) this.armIdle(this.limits.idleTimeoutMs);
@@ -81,6 +93,27 @@ export class ConnectionGuard implements OutboundHolder {
     this.handshakeTimer?.cancel();
     this.idleTimer?.cancel();
     this.runtime.outbound.remove(this);
+    this.runtime.inbound.remove(this);
+  }
+
+  overInboundBudget(heldBytes: number, totalBytes: number): void {
+    if (this.done) return;
+    const max = this.limits.maxInboundInFlightBytesTotal;
+    this.cutOff(
+      limitError('INTERNAL_ERROR', 'maxInboundInFlightBytesTotal', max, `connections hold ${totalBytes} bytes of frames still arriving together, this one the most (${heldBytes}); the frame was not read`, {
+        retryable: true,
+        details: { in_flight_bytes: heldBytes, total_in_flight_bytes: totalBytes },
+      }),
+      'inbound budget exceeded',
+    );
+  }
+
+  // The transport stops reading a frame cut off mid-way (the rest stays in the kernel); until it
+  // has closed, what it still reports is no longer counted.
+  private cutOff(error: ARCPError, reason: string): void {
+    this.done = true;
+    this.runtime.inbound.remove(this);
+    this.conn.terminate(error, CLOSE_CODES.TOO_LARGE, reason);
   }
 
   /** True when a frame arriving before the welcome is over the pre-handshake cap. */
