@@ -227,10 +227,11 @@ export class Connection implements GuardedConnection {
     this.lastInbound = this.core.timers.monotonic();
     this.session?.touch();
     if (this.busy) {
-      // Waiting on an async authenticator before the welcome: an unauthenticated peer queued
-      // 60 MB in 3 s here. What waits is held to what may be read before the handshake.
-      if (!this.session && (this.backlogChars += frame.length) > this.guard.preHandshakeQueueChars) {
-        this.terminate(this.guard.preHandshakeQueueRefusal(this.backlogChars), CLOSE_CODES.TOO_LARGE, 'too much queued before the handshake');
+      // Waiting on a pending handler (an async authenticator): before the welcome an
+      // unauthenticated peer queued 60 MB in 3 s here, and a bound one re-sending hello/resume
+      // (a resume flip) could queue without end.
+      if ((this.backlogChars += frame.length) > this.guard.queuedInboundChars) {
+        this.terminate(this.guard.queuedInboundRefusal(this.backlogChars), CLOSE_CODES.TOO_LARGE, 'too much queued behind a pending request');
         return;
       }
       this.backlog.push(frame);
@@ -251,8 +252,13 @@ export class Connection implements GuardedConnection {
       .catch((err) => this.reportHandlerFailure(err, undefined))
       .then(() => {
         this.busy = undefined;
-        while (!this.busy && this.backlog.length > 0 && !this.closed) this.process(this.backlog.shift()!);
-        if (this.backlog.length === 0) this.backlogChars = 0;
+        // What waits is counted down as it is taken: a pipeline of requests that each wait (keyed
+        // submits in a cluster) must not add up to the cap while the queue never empties.
+        while (!this.busy && this.backlog.length > 0 && !this.closed) {
+          const next = this.backlog.shift()!;
+          this.backlogChars -= next.length;
+          this.process(next);
+        }
       });
   }
 

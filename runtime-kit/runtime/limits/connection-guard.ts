@@ -127,12 +127,20 @@ export class ConnectionGuard implements OutboundHolder, InboundHolder {
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `frame of ${Buffer.byteLength(frame, 'utf8')} bytes before the handshake exceeds the ${max}-byte cap`);
   }
 
-  /** Characters of frames that may wait behind a pending hello/resume before the welcome. */
-  get preHandshakeQueueChars(): number {
-    return this.limits.maxPreHandshakeFrameBytes;
+  /**
+   * Characters of frames that may wait behind one whose handling is pending (an async
+   * authenticator checking a hello/resume, a cluster lookup): before the welcome what may be read
+   * before the handshake; after it `maxQueuedInboundBytes`, so a resume flip cannot queue unbounded.
+   */
+  get queuedInboundChars(): number {
+    return this.conn.isBound ? this.limits.maxQueuedInboundBytes : this.limits.maxPreHandshakeFrameBytes;
   }
 
-  preHandshakeQueueRefusal(chars: number): ARCPError {
+  queuedInboundRefusal(chars: number): ARCPError {
+    if (this.conn.isBound) {
+      const max = this.limits.maxQueuedInboundBytes;
+      return limitError('INVALID_REQUEST', 'maxQueuedInboundBytes', max, `${chars} characters of frames queued behind a pending request exceed the ${max}-character cap`);
+    }
     const max = this.limits.maxPreHandshakeFrameBytes;
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `${chars} characters of frames queued behind a pending handshake exceed the ${max}-byte cap`);
   }
