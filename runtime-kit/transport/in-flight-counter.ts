@@ -7,6 +7,9 @@
 export interface RawByteSource {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   pause(): unknown;
+  /** Ends our side once what was written is flushed ('finish'). */
+  end(): unknown;
+  once(event: 'finish', listener: () => void): unknown;
 }
 
 export class InFlightCounter {

@@ -158,15 +158,23 @@ export class WebSocketTransport implements Transport {
         // ws throws on codes RFC 6455 forbids an endpoint to send; fall back to a normal close.
         const valid = code === 1000 || (code >= 3000 && code <= 4999);
         this.socket.close(valid ? code : 1000, truncateReason(reason));
-        // Mid-frame, nothing more of it will be read: leave the rest in the kernel (the peer's
-        // close frame would only come after it, so the handshake ends at the timeout below).
-        if ((this.inFlight?.inFlightBytes ?? 0) > 0) this.rawSocket?.pause();
+        if ((this.inFlight?.inFlightBytes ?? 0) > 0) this.dropMidFrame();
         const timer = setTimeout(() => this.socket.terminate(), this.closeTimeoutMs);
         timer.unref();
         void this.closed.then(() => clearTimeout(timer));
       }
     }
     return this.closed;
+  }
+
+  // Mid-frame, nothing more of it will be read: the rest stays in the kernel, and since the peer's
+  // close frame could only come after it there is no handshake to wait for. The socket goes as
+  // soon as the error and the close frame are flushed, and with it what ws held of the frame.
+  private dropMidFrame(): void {
+    const raw = this.rawSocket!;
+    raw.pause();
+    raw.once('finish', () => this.socket.terminate());
+    raw.end();
   }
 
   private onMessage(data: WebSocketData, isBinary: boolean): void {

@@ -52,6 +52,9 @@ async function boundPeer(t: Target): Promise<{ peer: RawTcpWs; sessionId: string
   return { peer, sessionId: welcome.session_id };
 }
 
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -131,6 +134,18 @@ describe('one frame still arriving after the welcome is bounded by maxInboundInF
     await until(() => !session.isAttached, 5000);
     expect(session.isAttached).toBe(false);
     await honestRoundTrip(t);
+  });
+
+  it('the connection cut off mid-frame is dropped as soon as its error and close frame are out, not at the close timeout (the peer cannot answer the close)', async () => {
+    // A close timeout longer than the wait below: before, the socket (and what ws held of the
+    // frame) stayed until it, since the peer's close frame could only follow the rest of its frame.
+    target = await startTarget({}, 0, { closeTimeoutMs: 60_000 });
+    const { peer } = await boundPeer(target);
+    void partialFrame(peer.socket, 8 * MiB, 5 * MiB);
+    const { closeCode } = await within(peer.frames, 10_000, 'socket closed');
+    expect(closeCode).toBe(4413);
+    expect(heldByWs(target)).toBe(0);
+    expect((target.server as unknown as { wss: { clients: Set<unknown> } }).wss.clients.size).toBe(0);
   });
 
   it('a whole 2 MiB frame (over maxFrameBytes, under maxInboundInFlightBytes) is answered with the typed error and the connection goes on', async () => {
