@@ -1,9 +1,12 @@
 // Issue 13: frames that arrive while a handler is still pending wait in a queue. Before the
 // welcome that queue was capped (maxPreHandshakeFrameBytes), but on a bound connection that sent
-// session.resume again (a resume flip) with an async authenticator, it grew without bound: every
-// frame the peer sent meanwhile was held until the authenticator answered.
+// session.resume again (a resume flip) to an async authenticator, it grew without bound: every
+// frame the peer sent meanwhile was read and held until the authenticator answered. Now reading
+// pauses while frames wait (they stay in the kernel), and maxQueuedInboundBytes caps what still
+// arrives (frames already read, a transport that cannot pause).
 import { afterEach, expect, it } from 'vitest';
-import { closeAll, RawWs } from './support/raw-ws.js';
+import { createMemoryTransportPair } from '../../runtime-kit/transport/index.js';
+import { closeAll, RawWs, rid, type Frame } from './support/raw-ws.js';
 import { startTarget, TOKENS, type Target } from './support/target.js';
 
 let target: Target | undefined;
@@ -16,14 +19,11 @@ afterEach(async () => {
 
 const MiB = 1024 * 1024;
 
-const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
-
-it('a bound connection re-sends session.resume to a slow async authenticator, then 6 MB of frames: refused (INVALID_REQUEST, maxQueuedInboundBytes, 4413), the session stays resumable', async () => {
-  // The authenticator answers at once until `gate` is set, then waits for it (a JWKS fetch, say).
+/** An authenticator that answers at once until `hold()`, then waits for `release()` (a JWKS fetch, say). */
+function gatedAuthenticator() {
   let gate: Promise<void> | undefined;
-  let release!: () => void;
-  target = await startTarget({
+  let open = (): void => {};
+  return {
     authenticator: {
       authenticate: async (c: { token?: string }) => {
         if (gate) await gate;
@@ -31,33 +31,80 @@ it('a bound connection re-sends session.resume to a slow async authenticator, th
         return principal ? { principal } : undefined;
       },
     },
-  });
+    hold: (): void => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    release: (): void => {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+const resumeAgain = (w: Frame) => ({ session_id: w.payload.session_id, resume_token: w.payload.resume_token, last_event_seq: 0, auth: { scheme: 'bearer', token: 't-alice' } });
+const ping = (i: number) => ({ nonce: `${i}-${'x'.repeat(15 * 1024)}`, sent_at: '2026-01-01T00:00:00Z' });
+
+it('a bound connection re-sends session.resume to a slow async authenticator, then 6 MB of pings: reading pauses meanwhile, and once the resume is answered every ping is', async () => {
+  const auth = gatedAuthenticator();
+  target = await startTarget({ authenticator: auth.authenticator });
   const t = target;
   const p = await RawWs.open(t.url);
   peers.push(p);
   const w = await p.welcome('t-alice');
   const sessionId = w.payload.session_id as string;
-  gate = new Promise<void>((resolve) => (release = resolve));
-  p.send('session.resume', { session_id: sessionId, resume_token: w.payload.resume_token, last_event_seq: 0, auth: { scheme: 'bearer', token: 't-alice' } });
-  const junk = JSON.stringify({ arcp: '1.1', id: 'msg_01M8Y6WR3WYX87WFMVHWD87701', type: 'session.ping', session_id: sessionId, payload: { nonce: 'x'.repeat(15 * 1024), sent_at: '2026-01-01T00:00:00Z' } });
-  for (let i = 0; i < 400; i++) p.sendText(junk);
+  auth.hold();
+  p.send('session.resume', resumeAgain(w));
+  const PINGS = 400;
+  for (let i = 0; i < PINGS; i++) p.send('session.ping', ping(i), { session_id: sessionId });
+  // The runtime's end of this connection (ws's public isPaused): before the fix it never paused.
+  const serverSide = [...(t.server as unknown as { wss: { clients: Set<{ isPaused: boolean }> } }).wss.clients][0]!;
+  try {
+    await until(() => serverSide.isPaused, 5000);
+    expect(serverSide.isPaused).toBe(true);
+  } finally {
+    auth.release();
+  }
+  await p.find((f) => f.type === 'session.welcome' && f !== p.received[0]);
+  await until(() => p.received.filter((f) => f.type === 'session.pong').length === PINGS || !p.open, 20_000);
+  expect(p.received.filter((f) => f.type === 'session.pong').length).toBe(PINGS);
+  expect(p.received.filter((f) => f.type === 'session.error')).toEqual([]);
+  expect(serverSide.isPaused).toBe(false);
+  expect(p.open).toBe(true);
+}, 30_000);
+
+it('on a transport that cannot pause (in-memory), frames queued behind that resume past maxQueuedInboundBytes are refused (INVALID_REQUEST, 4413) and the session stays resumable', async () => {
+  const auth = gatedAuthenticator();
+  target = await startTarget({ authenticator: auth.authenticator });
+  const t = target;
+  const [client, server] = createMemoryTransportPair();
+  const got: Frame[] = [];
+  let closedWith: number | undefined;
+  client.start({ message: (f) => void got.push(JSON.parse(f) as Frame), error: () => {}, close: (info) => void (closedWith = info.code ?? 0) });
+  void t.runtime.accept(server);
+  const send = (type: string, payload: unknown, extra: Record<string, unknown> = {}): void => client.send(JSON.stringify({ arcp: '1.1', id: rid(), type, ...extra, payload }));
+  send('session.hello', { client: { name: 'mem', version: '0' }, auth: { scheme: 'bearer', token: 't-alice' }, capabilities: { encodings: ['json'] } });
+  await until(() => got.some((f) => f.type === 'session.welcome'), 5000);
+  const w = got.find((f) => f.type === 'session.welcome')!;
+  auth.hold();
+  send('session.resume', resumeAgain(w));
+  for (let i = 0; i < 400; i++) send('session.ping', ping(i), { session_id: w.payload.session_id });
   try {
     // Before the fix nothing was refused: the 400 frames waited for the authenticator.
-    const closed = await within(p.closed, 10_000, 'close after the queue cap');
-    expect(closed.code).toBe(4413);
-    expect(p.received.find((f) => f.type === 'session.error')?.payload).toMatchObject({
+    await until(() => closedWith !== undefined, 10_000);
+    expect(closedWith).toBe(4413);
+    expect(got.find((f) => f.type === 'session.error')?.payload).toMatchObject({
       code: 'INVALID_REQUEST',
       details: { reason: 'limit_exceeded', limit: 'maxQueuedInboundBytes', max: 4 * MiB },
     });
   } finally {
-    release();
+    auth.release();
   }
-  // Cut off, not ended: the session is detached and a resume on a new connection is welcomed.
-  const session = t.runtime.sessions.get(sessionId)!;
-  expect(session.isAttached).toBe(false);
-  gate = undefined;
+  expect(t.runtime.sessions.get(w.payload.session_id as string)!.isAttached).toBe(false);
   const back = await RawWs.open(t.url);
   peers.push(back);
-  back.send('session.resume', { session_id: sessionId, resume_token: w.payload.resume_token, last_event_seq: 0 });
+  back.send('session.resume', { session_id: w.payload.session_id, resume_token: w.payload.resume_token, last_event_seq: 0 });
   expect((await back.find((f) => f.type === 'session.welcome' || f.type === 'session.error')).type).toBe('session.welcome');
 });
