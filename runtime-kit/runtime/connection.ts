@@ -42,6 +42,8 @@ export class Connection implements GuardedConnection {
   private busy: Promise<void> | undefined;
   private backlog: string[] = [];
   private backlogChars = 0;
+  /** Reading from the transport is paused while frames wait behind a pending handler (bound only). */
+  private inboundPaused = false;
   private closed = false;
   /** Limits of this transport (handshake/idle deadlines, frame cap, auth attempts, outbound backlog). */
   readonly guard: ConnectionGuard;
@@ -235,6 +237,12 @@ export class Connection implements GuardedConnection {
         return;
       }
       this.backlog.push(frame);
+      // Bound: hold the sender back instead of queueing what it sends; the cap above is for
+      // what still comes (frames already read, transports that cannot pause).
+      if (this.session && !this.inboundPaused) {
+        this.inboundPaused = true;
+        this.transport.pauseInbound?.(true);
+      }
       return;
     }
     this.process(frame);
@@ -258,6 +266,10 @@ export class Connection implements GuardedConnection {
           const next = this.backlog.shift()!;
           this.backlogChars -= next.length;
           this.process(next);
+        }
+        if (this.inboundPaused && this.backlog.length === 0 && !this.closed) {
+          this.inboundPaused = false;
+          this.transport.pauseInbound?.(false);
         }
       });
   }

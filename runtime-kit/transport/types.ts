@@ -51,6 +51,11 @@ export interface Transport {
    * of it arrive, and 0 once it is complete; lets a runtime bound them over all its transports.
    */
   watchInFlightBytes?(listener: (bytes: number) => void): void;
+  /**
+   * Optional (ws, stdio): stop (true) or restart (false) reading from the peer; what it sends
+   * meanwhile waits in the kernel. Frames already read may still be delivered after a pause.
+   */
+  pauseInbound?(paused: boolean): void;
 }
 
 /** Default cap for one inbound frame (contracts.md: 1 MiB). */

@@ -35,6 +35,8 @@ export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  pause?(): void;
+  resume?(): void;
   on(event: 'message', listener: (data: WebSocketData, isBinary: boolean) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
@@ -130,6 +132,13 @@ export class WebSocketTransport implements Transport {
 
   watchInFlightBytes(listener: (bytes: number) => void): void {
     this.inFlight?.watch(listener);
+  }
+
+  pauseInbound(paused: boolean): void {
+    // A socket being closed stays paused (dropMidFrame); ws itself ignores both once closed.
+    if (this.closing) return;
+    if (paused) this.socket.pause?.();
+    else this.socket.resume?.();
   }
 
   send(frame: string): void {
