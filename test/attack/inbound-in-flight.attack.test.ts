@@ -6,18 +6,16 @@
 // The frames are raw bytes on a TCP socket, since a WebSocket library only sends whole frames.
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, RawWs } from './support/raw-ws.js';
+import { RawWs } from './support/raw-ws.js';
 import { partialFrame, sendJson, untilSeen, upgradedSocket, type RawTcpWs } from './support/raw-tcp-ws.js';
 import { startTarget, type Target } from './support/target.js';
+import { targetPerTest } from './support/target-per-test.js';
 
-let target: Target | undefined;
+const slot = targetPerTest();
+const peers = slot.peers;
 const sockets: Socket[] = [];
-const peers: RawWs[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
-  await closeAll(peers);
-  await target?.close();
-  target = undefined;
 });
 
 const MiB = 1024 * 1024;
@@ -74,8 +72,7 @@ describe('frames still arriving after the welcome are bounded over all connectio
     const BUDGET = 9 * MiB;
     const N = 6;
     const SENT = 2 * MiB;
-    target = await startTarget({ limits: { maxInboundInFlightBytesTotal: BUDGET } });
-    const t = target;
+    const t = (slot.target = await startTarget({ limits: { maxInboundInFlightBytesTotal: BUDGET } }));
     const honest = await RawWs.open(t.url);
     peers.push(honest);
     const hw = await honest.welcome('t-bob');
@@ -119,8 +116,7 @@ describe('frames still arriving after the welcome are bounded over all connectio
 
 describe('one frame still arriving after the welcome is bounded by maxInboundInFlightBytes', () => {
   it('5 MiB of an 8 MiB frame: refused while it arrives (INVALID_REQUEST, maxInboundInFlightBytes, 4413), the session stays resumable', async () => {
-    target = await startTarget();
-    const t = target;
+    const t = (slot.target = await startTarget());
     const { peer } = await boundPeer(t);
     void partialFrame(peer.socket, 8 * MiB, 5 * MiB);
     // Before the fix ws read the frame on towards its 16 MiB ceiling and the connection stayed open.
@@ -139,18 +135,18 @@ describe('one frame still arriving after the welcome is bounded by maxInboundInF
   it('the connection cut off mid-frame is dropped as soon as its error and close frame are out, not at the close timeout (the peer cannot answer the close)', async () => {
     // A close timeout longer than the wait below: before, the socket (and what ws held of the
     // frame) stayed until it, since the peer's close frame could only follow the rest of its frame.
-    target = await startTarget({}, 0, { closeTimeoutMs: 60_000 });
-    const { peer } = await boundPeer(target);
+    const t = (slot.target = await startTarget({}, 0, { closeTimeoutMs: 60_000 }));
+    const { peer } = await boundPeer(t);
     void partialFrame(peer.socket, 8 * MiB, 5 * MiB);
     const { closeCode } = await within(peer.frames, 10_000, 'socket closed');
     expect(closeCode).toBe(4413);
-    expect(heldByWs(target)).toBe(0);
-    expect((target.server as unknown as { wss: { clients: Set<unknown> } }).wss.clients.size).toBe(0);
+    expect(heldByWs(t)).toBe(0);
+    expect((t.server as unknown as { wss: { clients: Set<unknown> } }).wss.clients.size).toBe(0);
   });
 
   it('a whole 2 MiB frame (over maxFrameBytes, under maxInboundInFlightBytes) is answered with the typed error and the connection goes on', async () => {
-    target = await startTarget();
-    const p = await RawWs.open(target.url);
+    const t = (slot.target = await startTarget());
+    const p = await RawWs.open(t.url);
     peers.push(p);
     const w = await p.welcome('t-alice');
     p.sendText(JSON.stringify({ pad: 'x'.repeat(2 * MiB) }));

@@ -4,18 +4,14 @@
 // frame the peer sent meanwhile was read and held until the authenticator answered. Now reading
 // pauses while frames wait (they stay in the kernel), and maxQueuedInboundBytes caps what still
 // arrives (frames already read, a transport that cannot pause).
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/index.js';
-import { closeAll, RawWs, rid, type Frame } from './support/raw-ws.js';
-import { startTarget, TOKENS, type Target } from './support/target.js';
+import { RawWs, rid, type Frame } from './support/raw-ws.js';
+import { startTarget, TOKENS } from './support/target.js';
+import { targetPerTest } from './support/target-per-test.js';
 
-let target: Target | undefined;
-const peers: RawWs[] = [];
-afterEach(async () => {
-  await closeAll(peers);
-  await target?.close();
-  target = undefined;
-});
+const slot = targetPerTest();
+const peers = slot.peers;
 
 const MiB = 1024 * 1024;
 
@@ -49,8 +45,7 @@ const ping = (i: number) => ({ nonce: `${i}-${'x'.repeat(15 * 1024)}`, sent_at: 
 
 it('a bound connection re-sends session.resume to a slow async authenticator, then 6 MB of pings: reading pauses meanwhile, and once the resume is answered every ping is', async () => {
   const auth = gatedAuthenticator();
-  target = await startTarget({ authenticator: auth.authenticator });
-  const t = target;
+  const t = (slot.target = await startTarget({ authenticator: auth.authenticator }));
   const p = await RawWs.open(t.url);
   peers.push(p);
   const w = await p.welcome('t-alice');
@@ -77,8 +72,7 @@ it('a bound connection re-sends session.resume to a slow async authenticator, th
 
 it('on a transport that cannot pause (in-memory), frames queued behind that resume past maxQueuedInboundBytes are refused (INVALID_REQUEST, 4413) and the session stays resumable', async () => {
   const auth = gatedAuthenticator();
-  target = await startTarget({ authenticator: auth.authenticator });
-  const t = target;
+  const t = (slot.target = await startTarget({ authenticator: auth.authenticator }));
   const [client, server] = createMemoryTransportPair();
   const got: Frame[] = [];
   let closedWith: number | undefined;

@@ -5,6 +5,7 @@
 // sum passes the budget, the connection holding the most is closed (4413) until the sum fits.
 // "The most" picks a frame already past `maxFrameBytes` first whenever there is one (it is larger
 // than any frame that may still be read), and that frame would be dropped anyway.
+import { HolderTally } from './holder-tally.js';
 
 /** What the budget needs from a connection's guard. */
 export interface InboundHolder {
@@ -13,45 +14,23 @@ export interface InboundHolder {
 }
 
 export class InboundBudget {
-  private readonly held = new Map<InboundHolder, number>();
-  private sum = 0;
+  private readonly tally = new HolderTally<InboundHolder>();
 
   constructor(readonly maxBytes: number) {}
 
   /** Bytes of frames still arriving on all connections, as last reported. */
   get totalBytes(): number {
-    return this.sum;
+    return this.tally.sum;
   }
 
   /** `holder` holds `bytes` of a frame still arriving; over the budget, the largest holders are evicted. */
   update(holder: InboundHolder, bytes: number): void {
-    const before = this.held.get(holder) ?? 0;
-    if (bytes > 0) this.held.set(holder, bytes);
-    else this.held.delete(holder);
-    this.sum += bytes - before;
-    while (this.sum > this.maxBytes) this.evictLargest();
+    this.tally.set(holder, bytes);
+    // Figures are reported as bytes arrive, so (unlike the outbound budget) none is stale.
+    this.tally.evictWhileOver(this.maxBytes, (victim, held, total) => victim.overInboundBudget(held, total));
   }
 
   remove(holder: InboundHolder): void {
-    const before = this.held.get(holder);
-    if (before === undefined) return;
-    this.held.delete(holder);
-    this.sum -= before;
-  }
-
-  // Figures are reported as bytes arrive, so (unlike the outbound budget) none is stale.
-  private evictLargest(): void {
-    let victim: InboundHolder | undefined;
-    let most = 0;
-    for (const [holder, bytes] of this.held) {
-      if (bytes > most) {
-        most = bytes;
-        victim = holder;
-      }
-    }
-    if (!victim) return void (this.sum = 0); // nothing held: the sum is 0
-    const total = this.sum;
-    this.remove(victim);
-    victim.overInboundBudget(most, total);
+    this.tally.remove(holder);
   }
 }
