@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
-import { isLoopbackHost, LOOPBACK_HOSTS, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
+import { loopbackDefaultHosts, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
 import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
 
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from './websocket-defaults.js';
@@ -88,7 +88,7 @@ export class WebSocketServerTransport {
     this.attach(server, opts);
     // DNS-rebinding protection: a loopback-bound server answers only to loopback Host names.
     const host = opts.host ?? DEFAULT_WS_HOST;
-    this.guard = new UpgradeGuard(opts, isLoopbackHost(host) ? [...LOOPBACK_HOSTS, host] : 'any');
+    this.guard = new UpgradeGuard(opts, loopbackDefaultHosts(host), () => boundHostOf(server));
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         this.detach();
@@ -112,7 +112,7 @@ export class WebSocketServerTransport {
     }
     this.httpServer = server;
     this.path = opts.path ?? DEFAULT_WS_PATH;
-    this.guard = new UpgradeGuard(opts, 'any');
+    this.guard = new UpgradeGuard(opts, 'any', () => boundHostOf(server));
     this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);
     server.on('upgrade', this.onUpgrade);
     return this;
@@ -180,6 +180,11 @@ export class WebSocketServerTransport {
       else this.waiting.push([transport, info]);
     });
   }
+}
+
+function boundHostOf(server: UpgradeServer): string | undefined {
+  const addr = server.address();
+  return addr !== null && typeof addr === 'object' ? addr.address : undefined;
 }
 
 function pathOf(req: IncomingMessage): string {
