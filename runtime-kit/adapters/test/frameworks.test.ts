@@ -94,12 +94,18 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** A new runtime served by `setup`; both closed after the test. */
+async function started(setup: Setup): Promise<ARCPHttpBinding> {
+  const runtime = newRuntime();
+  cleanup.push(() => runtime.close());
+  const binding = await setup.start(runtime);
+  cleanup.push(() => binding.close());
+  return binding;
+}
+
 describe.each(setups)('runtime attached to $name', (setup) => {
   it('serves ARCP on the path while the framework serves its routes, and closes cleanly', async () => {
-    const runtime = newRuntime();
-    cleanup.push(() => runtime.close());
-    const binding = await setup.start(runtime);
-    cleanup.push(() => binding.close());
+    const binding = await started(setup);
     expect(binding.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/arcp$/);
 
     const health = await fetch(`${binding.httpUrl}/health`);
@@ -130,10 +136,7 @@ const statusOf = (err: unknown) => (err as { details?: { status?: number } }).de
 
 describe.each(setups)('DNS rebinding: $name bound to 127.0.0.1', (setup) => {
   it('refuses an upgrade with Host evil.example:PORT (421) and serves loopback Host names', async () => {
-    const runtime = newRuntime();
-    cleanup.push(() => runtime.close());
-    const binding = await setup.start(runtime);
-    cleanup.push(() => binding.close());
+    const binding = await started(setup);
     const port = new URL(binding.httpUrl).port;
     const rebound = await connectWebSocket(binding.url, { headers: { Host: `evil.example:${port}` } }).then(() => 'connected', (e: unknown) => e);
     expect(statusOf(rebound)).toBe(421);
