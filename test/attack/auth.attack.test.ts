@@ -11,8 +11,8 @@ afterEach(async () => {
   target = undefined;
 });
 
-async function open(): Promise<RawWs> {
-  const p = await RawWs.open(target!.url);
+async function open(headers: Record<string, string> = {}): Promise<RawWs> {
+  const p = await RawWs.open(target!.url, headers);
   peers.push(p);
   return p;
 }
@@ -133,5 +133,56 @@ describe('failed authentication is rate limited per source address', () => {
     expect(r1).not.toBe(r2);
     expect(limited.payload).toMatchObject({ code: 'UNAUTHENTICATED', details: { limit: 'maxAuthAttemptsPerConnection' } });
     expect((await alice.closed).code).toBe(4429);
+  });
+});
+
+describe('behind a reverse proxy: trustProxy names the client the failed-auth bucket is kept for', () => {
+  const limits = { authFailureBurstPerSource: 3, authFailureRefillPerSec: 0.01 };
+  const viaProxy = (client: string) => ({ 'X-Forwarded-For': client });
+
+  /** Three failed hellos from `headers`' connection source: its bucket is then empty. */
+  async function emptyBucket(headers: Record<string, string>): Promise<void> {
+    for (let i = 0; i < limits.authFailureBurstPerSource; i++) {
+      const p = await open(headers);
+      p.hello(`guess-${i}`);
+      expect((await p.find((f) => f.type === 'session.error')).payload.code).toBe('UNAUTHENTICATED');
+      expect((await p.closed).code).toBe(4401);
+    }
+  }
+
+  /** A hello with a valid token from `headers`: 'welcome', or 'rate_limited' (closed 4429). */
+  async function validHello(headers: Record<string, string>): Promise<string> {
+    const p = await open(headers);
+    p.hello('t-alice');
+    const reply = await p.find((f) => f.type === 'session.error' || f.type === 'session.welcome');
+    if (reply.type === 'session.welcome') return 'welcome';
+    expect((await p.closed).code).toBe(4429);
+    return reply.payload.details?.reason;
+  }
+
+  it('with the proxy (127.0.0.1) trusted, two clients behind it get separate buckets; a client-written X-Forwarded-For prefix does not move the attacker', async () => {
+    target = await startTarget({ limits }, 0, { trustProxy: ['127.0.0.1'] });
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('203.0.113.7'))).toBe('rate_limited');
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
+    // The attacker writes the victim's address first; the proxy appends the attacker's real one.
+    expect(await validHello(viaProxy('198.51.100.2, 203.0.113.7'))).toBe('rate_limited');
+  });
+
+  it('a hop count works the same way (trustProxy: 1)', async () => {
+    target = await startTarget({ limits }, 0, { trustProxy: 1 });
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('203.0.113.7'))).toBe('rate_limited');
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
+  });
+
+  it.each([
+    ['no trustProxy', {}],
+    ['a trustProxy list without the direct peer', { trustProxy: ['10.0.0.1'] }],
+  ])('%s: X-Forwarded-For is ignored, so a spoofed header does not let the attacker escape its bucket', async (_name, listen) => {
+    target = await startTarget({ limits }, 0, listen);
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('rate_limited');
+    expect(await validHello({})).toBe('rate_limited');
   });
 });

@@ -2,7 +2,7 @@
 // conformance agents and a few attack agents, two principals (alice: t-alice, bob: t-bob).
 import { registerConformanceAgents } from '../../../runtime-kit/agents/conformance.js';
 import { ARCPRuntime, type RuntimeOptions } from '../../../runtime-kit/runtime/index.js';
-import type { WebSocketServerTransport } from '../../../runtime-kit/transport/index.js';
+import type { ListenOptions, WebSocketServerTransport } from '../../../runtime-kit/transport/index.js';
 
 export const TOKENS = { 't-alice': 'alice', 't-bob': 'bob' };
 
@@ -14,7 +14,8 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(opts: RuntimeOptions = {}, port = 0): Promise<Target> {
+/** `listen` adds WebSocket server options (trustProxy, allowedHosts ...) to the loopback bind. */
+export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: Omit<ListenOptions, 'host' | 'port'> = {}): Promise<Target> {
   const logs: Target['logs'] = [];
   const runtime = new ARCPRuntime({
     tokens: TOKENS,
@@ -39,7 +40,7 @@ export async function startTarget(opts: RuntimeOptions = {}, port = 0): Promise<
     for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
     return count;
   });
-  const server = await runtime.listen({ host: '127.0.0.1', port });
+  const server = await runtime.listen({ ...listen, host: '127.0.0.1', port });
   return {
     runtime,
     server,
