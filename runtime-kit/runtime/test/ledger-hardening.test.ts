@@ -12,6 +12,7 @@ import type { Credential } from '../../../generated/index.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { ARCPRuntime } from '../runtime.js';
 import { alice, authorityRuntime, tempLedgerPath } from './support/authority-fixture.js';
+import { TestPeer } from './support/test-peer.js';
 
 let runtime: ARCPRuntime | undefined;
 afterEach(async () => {
@@ -36,6 +37,19 @@ describe('an unusable ledger', () => {
     const ledger = tempLedgerPath();
     writeFileSync(ledger, '{"version":1,"outstanding":[{"id":"cred_1"');
     expect(() => credentialed(new ReferenceProvisioner(), ledger)).toThrow(expect.objectContaining({ code: 'ARCP_KIT_LEDGER_CORRUPT', message: expect.stringContaining(ledger) }));
+  });
+
+  it('a corrupt ledger never reaches a welcome that advertises provisioned_credentials (§14 MUST NOT)', async () => {
+    const ledger = tempLedgerPath();
+    writeFileSync(ledger, '{"version":1,"outstanding":[{"id":"cred_1"');
+    let advertised: string[] = []; // no runtime, no welcome: nothing is advertised
+    try {
+      runtime = credentialed(new ReferenceProvisioner(), ledger);
+    } catch {
+      runtime = undefined;
+    }
+    if (runtime) advertised = ((await TestPeer.connect(runtime).hello()).payload.capabilities?.features ?? []) as string[];
+    expect(advertised).not.toContain('provisioned_credentials');
   });
 
   it('an unreadable ledger (a directory): ARCP_KIT_LEDGER_UNREADABLE', () => {
