@@ -9,7 +9,7 @@ if (existsSync(new URL('../tsconfig.build.json', import.meta.url))) {
     const { ensureBuilt } = await import('../scripts/ensure-built.mjs');
     await ensureBuilt();
   } catch (err) {
-    process.stderr.write(`arcp: could not build dist/ (${err.message}); run \`npm install\` (it builds) or \`npm run build\`\n`);
+    process.stderr.write(`arcp: could not build dist/ (${err.message}); run \`npm run build\`\n`);
     process.exit(70);
   }
 }

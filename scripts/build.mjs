@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build` (and `prepare`): compiles the package with tsc into dist/ (ESM .js, .d.ts,
+// `npm run build` (and `prepack`): compiles the package with tsc into dist/ (ESM .js, .d.ts,
 // declaration maps) and copies the non-TypeScript files the compiled code reads at run time.
 // `--clean` starts from an empty dist/ (packing must not ship outputs of deleted sources);
 // without it tsc is incremental, which is what scripts/ensure-built.mjs uses.

@@ -92,7 +92,7 @@ export async function ensureBuilt({ quiet = false } = {}) {
   });
 }
 
-// `node scripts/ensure-built.mjs` (npm's `prepare`): build only when dist/ is missing or stale.
+// `node scripts/ensure-built.mjs`: build only when dist/ is missing or stale.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   ensureBuilt({ quiet: process.argv.includes('--quiet') }).catch((err) => {
     process.stderr.write(`${err.message}\n`);

@@ -3,6 +3,7 @@
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
 import type { ARCPRuntime, RuntimeLogger } from '../../runtime-kit/runtime/index.js';
@@ -30,6 +31,7 @@ interface ServeFlags {
   store: string;
   auditMaxAge?: number;
   auditMaxRecords?: number;
+  trustProxy?: number | string[];
 }
 
 function parseLogLevel(value: string): LogLevelName {
@@ -70,6 +72,14 @@ function parseRecords(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('a positive integer, or none');
   return n;
+}
+
+/** A hop count, or proxy IP addresses separated by commas (docs/limits.md "Behind a reverse proxy"). */
+function parseTrustProxy(value: string): number | string[] {
+  if (/^\d+$/.test(value)) return Number(value);
+  const addresses = value.split(',').map((a) => a.trim());
+  if (!addresses.every((a) => isIP(a) !== 0)) throw new InvalidArgumentError('a hop count, or proxy IP addresses separated by commas');
+  return addresses;
 }
 
 function collectToken(value: string, previous: string[]): string[] {
@@ -126,6 +136,11 @@ export function registerServe(program: Command): void {
     // Default memory: a development `arcp serve` (and `arcp conformance`) leaves no files behind.
     .option('--store <spec>', `durable state (issue 12): ${STORE_SPEC_HELP}; sqlite and redis survive restarts`, 'memory')
     .option('--audit-max-age <age>', 'with a durable --store: drop audit records older than this (45s, 90m, 12h, 30d, or none; default 30d)', parseAge)
+    .option(
+      '--trust-proxy <hops|ips>',
+      'behind a reverse proxy: believe X-Forwarded-For from this many hops, or from these proxy IPs (comma-separated), so per-source limits (failed-auth bucket, connection cap) count each client, not the proxy',
+      parseTrustProxy,
+    )
     .option('--audit-max-records <n>', 'with a durable --store: keep at most the newest N audit records (or none; default 1000000)', parseRecords)
     .action(async (flags: ServeFlags) => {
       await serve(flags);
@@ -149,6 +164,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
     process.stderr.write('arcp serve: --tls-cert and --tls-key go together\n');
+    process.exitCode = 2;
+    return;
+  }
+  if (flags.stdio && flags.trustProxy !== undefined) {
+    process.stderr.write('arcp serve: --trust-proxy names clients behind a reverse proxy of the WebSocket server; --stdio has no network peer\n');
     process.exitCode = 2;
     return;
   }
@@ -240,7 +260,13 @@ async function serve(flags: ServeFlags): Promise<void> {
     return;
   }
   try {
-    const server = await runtime.listen({ host: flags.host, port: flags.port, path: flags.path, ...(tls ? { tls } : {}) });
+    const server = await runtime.listen({
+      host: flags.host,
+      port: flags.port,
+      path: flags.path,
+      ...(tls ? { tls } : {}),
+      ...(flags.trustProxy !== undefined ? { trustProxy: flags.trustProxy } : {}),
+    });
     if (flags.plainLoopbackCredentials) {
       notice('arcp serve: WARNING --plain-loopback-credentials: credentials may travel unencrypted over ws:// on loopback (development only)', { event: 'serve.insecure_credentials' }, 'warn');
     }

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import type { AttachOptions, UpgradeServer } from '../transport/index.js';
-import { answerUpgradeRequired, attachRuntime, bindingOf, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
+import { answerUpgradeRequired, attachRuntime, attachServing, bindingOf, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
 
 /** The part of an Express application this adapter uses (`express()` satisfies it). */
 export interface ExpressAppLike {
@@ -19,7 +19,7 @@ export interface ExpressAppLike {
 export interface ListenExpressOptions extends AttachOptions {
   /** Default 0 (a free port; read it from the binding's url). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1; bound to loopback, only loopback Host names are served (`allowedHosts`). */
   host?: string;
 }
 
@@ -48,7 +48,7 @@ export function listenExpress(app: ExpressAppLike, runtime: ARCPRuntime, opts: L
       reject(error);
     };
     server.once('error', onError);
-    attachment = attachRuntime(runtime, server, opts);
+    attachment = attachServing(runtime, server, opts);
   });
 }
 

@@ -3,14 +3,16 @@
  * await app.register(arcpFastify, { runtime, path: '/arcp' });
  * The runtime hooks `app.server`'s upgrade events (Fastify does not route upgrades itself), a
  * plain GET at the path answers 426, and `app.close()` ends the ARCP connections first
- * (preClose), so the HTTP server can close. Fastify is typed structurally: no import of it.
+ * (preClose), so the HTTP server can close. While `app.listen()` has bound a loopback address,
+ * only loopback Host names are served (`allowedHosts`, as for runtime.listen()). Fastify is typed
+ * structurally: no import of it.
  *
  * @module arcp-kit/fastify
  */
 import type { IncomingMessage } from 'node:http';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import { DEFAULT_WS_PATH, type AttachOptions, type UpgradeServer } from '../transport/index.js';
-import { attachRuntime, UPGRADE_REQUIRED_TEXT, type ARCPAttachment } from './attachment.js';
+import { attachServing, UPGRADE_REQUIRED_TEXT, type ARCPAttachment } from './attachment.js';
 
 export interface FastifyReplyLike {
   code(statusCode: number): FastifyReplyLike;
@@ -36,7 +38,7 @@ const attachments = new WeakMap<object, ARCPAttachment>();
 async function plugin(instance: FastifyInstanceLike, opts: ArcpFastifyOptions): Promise<void> {
   const { runtime, route = true, ...attach } = opts;
   if (!runtime || typeof runtime.attach !== 'function') throw new TypeError('arcpFastify: options.runtime must be an ARCPRuntime');
-  const attachment = attachRuntime(runtime, instance.server, attach);
+  const attachment = attachServing(runtime, instance.server, attach);
   attachments.set(instance, attachment);
   instance.addHook('preClose', () => attachment.close());
   if (route) {

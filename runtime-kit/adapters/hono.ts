@@ -8,7 +8,7 @@
  */
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import type { AttachOptions, UpgradeServer } from '../transport/index.js';
-import { attachRuntime, bindingOf, UPGRADE_REQUIRED_TEXT, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
+import { attachRuntime, attachServing, bindingOf, UPGRADE_REQUIRED_TEXT, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
 
 /** The part of a Hono app this adapter uses (`new Hono()` satisfies it). */
 export interface HonoAppLike {
@@ -18,7 +18,7 @@ export interface HonoAppLike {
 export interface ServeHonoOptions extends AttachOptions {
   /** Default 0 (a free port). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1; bound to loopback, only loopback Host names are served (`allowedHosts`). */
   hostname?: string;
 }
 
@@ -54,7 +54,7 @@ export async function serveHono(app: HonoAppLike, runtime: ARCPRuntime, opts: Se
       reject(error);
     };
     server.once('error', onError);
-    attachment = attachRuntime(runtime, server, opts);
+    attachment = attachServing(runtime, server, opts);
   });
 }
 

@@ -7,13 +7,13 @@ import { createServer as createHttpServer, type RequestListener } from 'node:htt
 import { createServer as createHttpsServer } from 'node:https';
 import type { ARCPRuntime } from '../runtime/runtime.js';
 import type { AttachOptions, UpgradeServer } from '../transport/index.js';
-import { answerUpgradeRequired, attachRuntime, bindingOf, listening, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
+import { answerUpgradeRequired, attachServing, bindingOf, listening, type ARCPAttachment, type ARCPHttpBinding } from './attachment.js';
 
 export { attachRuntime } from './attachment.js';
 
 export interface ListenNodeOptions extends AttachOptions {
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1; bound to loopback, only loopback Host names are served (`allowedHosts`). */
   host?: string;
   /** Requests that are not WebSocket upgrades; default: 426 at `path`, 404 elsewhere. */
   handler?: RequestListener;
@@ -31,7 +31,7 @@ export async function listenNode(runtime: ARCPRuntime, opts: ListenNodeOptions =
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found\n');
     });
   const server: UpgradeServer = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
-  const attachment: ARCPAttachment = attachRuntime(runtime, server, opts);
+  const attachment: ARCPAttachment = attachServing(runtime, server, opts);
   await listening(server, opts.port ?? 0, opts.host ?? '127.0.0.1').catch(async (err: unknown) => {
     await attachment.close();
     throw err;

@@ -25,3 +25,4 @@ export {
   type StderrMode,
 } from './stdio.js';
 export { LineSplitter } from './line-splitter.js';
+export type { ClientAddressOptions, TrustProxy } from './client-address.js';

@@ -33,7 +33,7 @@ export interface Transport {
    */
   close(reason?: string, code?: number): Promise<void>;
   readonly isOpen: boolean;
-  /** The peer's network address when the transport has one (ws: the socket's remote address). */
+  /** The peer's network address when the transport has one (ws: the socket's remote address, or the client a trusted proxy names: `trustProxy`). */
   readonly remoteAddress?: string | undefined;
   /**
    * Bytes accepted by send() but not yet handed to the OS (ws bufferedAmount, stream

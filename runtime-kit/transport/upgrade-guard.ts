@@ -7,11 +7,14 @@ import type { IncomingMessage } from 'node:http';
 
 export interface UpgradeGuardOptions {
   /**
-   * Host-header hostnames accepted (case-insensitive, port ignored), or 'any'. Default: a
-   * standalone server bound to a loopback address accepts only loopback names; everything
-   * else (attach(), non-loopback binds) accepts any host.
+   * Host-header hostnames accepted (case-insensitive, port ignored), 'any', or 'auto': loopback
+   * names only while the server is bound to a loopback address, any host otherwise. Default:
+   * `listen()` and the adapters' helpers that serve a framework (`listenNode`, `listenExpress`,
+   * `serveHono`, the `arcpFastify` plugin) behave as 'auto'; `attach()` on a server you created
+   * (and `attachRuntime`/`attachExpress`/`attachHono`) accepts any host, since a reverse proxy in
+   * front of your server may keep its public Host name.
    */
-  allowedHosts?: readonly string[] | 'any';
+  allowedHosts?: readonly string[] | 'any' | 'auto';
   /** Origin-header values accepted when a request carries one (browsers do). Default: any. */
   allowedOrigins?: readonly string[] | 'any';
 }
@@ -32,26 +35,51 @@ export function hostnameOf(header: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
-export class UpgradeGuard {
-  private readonly hosts: ReadonlySet<string> | 'any';
-  private readonly origins: ReadonlySet<string> | 'any';
+/** The Host allow-list for a server bound to `boundHost`: loopback names for a loopback bind. */
+export function loopbackDefaultHosts(boundHost: string | undefined): readonly string[] | 'any' {
+  return boundHost !== undefined && isLoopbackHost(boundHost) ? [...LOOPBACK_HOSTS, boundHost] : 'any';
+}
 
-  constructor(opts: UpgradeGuardOptions, defaultHosts: readonly string[] | 'any') {
+type HostSet = ReadonlySet<string> | 'any';
+
+function hostSet(hosts: readonly string[] | 'any'): HostSet {
+  return hosts === 'any' ? 'any' : new Set(hosts.map((h) => hostnameOf(h)));
+}
+
+export class UpgradeGuard {
+  private readonly hosts: HostSet | 'auto';
+  private readonly origins: ReadonlySet<string> | 'any';
+  // 'auto' is resolved per upgrade: an attached server may be bound (or re-bound) after attach().
+  private auto: { bound: string | undefined; hosts: HostSet } | undefined;
+
+  /** `boundHost` reports the server's bound address now (undefined when not listening on TCP). */
+  constructor(
+    opts: UpgradeGuardOptions,
+    defaultHosts: readonly string[] | 'any' | 'auto',
+    private readonly boundHost: () => string | undefined = () => undefined,
+  ) {
     const hosts = opts.allowedHosts ?? defaultHosts;
-    this.hosts = hosts === 'any' ? 'any' : new Set(hosts.map((h) => hostnameOf(h)));
+    this.hosts = hosts === 'auto' ? 'auto' : hostSet(hosts);
     const origins = opts.allowedOrigins ?? 'any';
     this.origins = origins === 'any' ? 'any' : new Set(origins.map((o) => o.toLowerCase()));
   }
 
   check(req: IncomingMessage): GuardVerdict {
-    if (this.hosts !== 'any') {
+    const hosts = this.hosts === 'auto' ? this.autoHosts() : this.hosts;
+    if (hosts !== 'any') {
       const host = req.headers.host;
-      if (typeof host !== 'string' || !this.hosts.has(hostnameOf(host))) return { ok: false, status: 421, text: 'Misdirected Request' };
+      if (typeof host !== 'string' || !hosts.has(hostnameOf(host))) return { ok: false, status: 421, text: 'Misdirected Request' };
     }
     if (this.origins !== 'any') {
       const origin = req.headers.origin;
       if (typeof origin === 'string' && !this.origins.has(origin.toLowerCase())) return { ok: false, status: 403, text: 'Forbidden' };
     }
     return { ok: true };
+  }
+
+  private autoHosts(): HostSet {
+    const bound = this.boundHost();
+    if (this.auto === undefined || this.auto.bound !== bound) this.auto = { bound, hosts: hostSet(loopbackDefaultHosts(bound)) };
+    return this.auto.hosts;
   }
 }

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
-import { isLoopbackHost, LOOPBACK_HOSTS, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
+import { clientAddressResolver, type ClientAddressOptions } from './client-address.js';
+import { loopbackDefaultHosts, UpgradeGuard, type UpgradeGuardOptions } from './upgrade-guard.js';
 import { hardCeilingBytes, WebSocketTransport, type WebSocketFrameOptions } from './websocket-transport.js';
 
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from './websocket-defaults.js';
@@ -24,7 +25,7 @@ export interface ConnectionInfo {
 
 export type ConnectionCallback = (transport: WebSocketTransport, info: ConnectionInfo) => void;
 
-export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
+export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOptions, ClientAddressOptions {
   host?: string;
   /** Default 7777; 0 picks a free port (read it back from `address()`). */
   port?: number;
@@ -40,7 +41,7 @@ export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOption
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
-export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions {
+export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions, ClientAddressOptions {
   path?: string;
 }
 
@@ -49,6 +50,7 @@ export class WebSocketServerTransport {
   private readonly frameOpts: WebSocketFrameOptions;
   private path = DEFAULT_WS_PATH;
   private guard = new UpgradeGuard({}, 'any');
+  private clientAddress = clientAddressResolver({});
   private httpServer: UpgradeServer | undefined;
   private ownsHttpServer = false;
   private secure = false;
@@ -88,7 +90,7 @@ export class WebSocketServerTransport {
     this.attach(server, opts);
     // DNS-rebinding protection: a loopback-bound server answers only to loopback Host names.
     const host = opts.host ?? DEFAULT_WS_HOST;
-    this.guard = new UpgradeGuard(opts, isLoopbackHost(host) ? [...LOOPBACK_HOSTS, host] : 'any');
+    this.guard = new UpgradeGuard(opts, loopbackDefaultHosts(host), () => boundHostOf(server));
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         this.detach();
@@ -110,9 +112,10 @@ export class WebSocketServerTransport {
     if (this.httpServer) {
       throw new KitError(KIT_ERROR_CODES.ALREADY_STARTED, 'WebSocketServerTransport is already attached or listening');
     }
+    this.clientAddress = clientAddressResolver(opts); // first: a bad trustProxy throws before anything is hooked
     this.httpServer = server;
     this.path = opts.path ?? DEFAULT_WS_PATH;
-    this.guard = new UpgradeGuard(opts, 'any');
+    this.guard = new UpgradeGuard(opts, 'any', () => boundHostOf(server));
     this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);
     server.on('upgrade', this.onUpgrade);
     return this;
@@ -170,7 +173,7 @@ export class WebSocketServerTransport {
     const verdict = this.guard.check(req);
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const remoteAddress = req.socket.remoteAddress;
+      const remoteAddress = this.clientAddress(req); // the socket's peer, or the client a trusted proxy names
       // `socket` is what ws writes to: the transport corks it per tick (websocket-transport.ts) and counts a frame's bytes while it arrives.
       const transport = new WebSocketTransport(ws, this.frameOpts, { rawSocket: socket, stream: socket, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });
       this.live.add(transport);
@@ -180,6 +183,11 @@ export class WebSocketServerTransport {
       else this.waiting.push([transport, info]);
     });
   }
+}
+
+function boundHostOf(server: UpgradeServer): string | undefined {
+  const addr = server.address();
+  return addr !== null && typeof addr === 'object' ? addr.address : undefined;
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -11,8 +11,8 @@ afterEach(async () => {
   target = undefined;
 });
 
-async function open(): Promise<RawWs> {
-  const p = await RawWs.open(target!.url);
+async function open(headers: Record<string, string> = {}): Promise<RawWs> {
+  const p = await RawWs.open(target!.url, headers);
   peers.push(p);
   return p;
 }
@@ -39,7 +39,8 @@ describe('a connection\'s principal never changes', () => {
     const bob = await open();
     await bob.welcome('t-bob');
     const req = bob.send('session.resume', { session_id: alice.sessionId, resume_token: alice.token, last_event_seq: 0 }, { session_id: alice.sessionId });
-    const reply = await bob.find((f) => f.payload?.request_id === req);
+    // A welcome into alice's session (the switch, before the fix) ends the wait as well.
+    const reply = await bob.find((f) => f.payload?.request_id === req || (f.type === 'session.welcome' && f.session_id === alice.sessionId));
     expect(reply.type).toBe('session.error');
     expect(bob.received.some((f) => f.type === 'session.welcome' && f.session_id === alice.sessionId)).toBe(false);
     expect((await bob.closed).code).toBe(4401);
@@ -71,17 +72,18 @@ describe('no bearer-token oracle through session.resume', () => {
   it('on an established session, resume+auth answers a wrong token and a valid token of another principal identically, and closes both times', async () => {
     target = await startTarget();
     const alice = await droppedAliceSession();
-    const replies: Frame[] = [];
-    const closes: number[] = [];
+    const guesses: Array<{ bob: RawWs; reply: Frame }> = [];
     for (const token of ['t-wrong-guess', 't-alice']) {
       const bob = await open();
       await bob.welcome('t-bob');
       const req = bob.send('session.resume', { session_id: alice.sessionId, resume_token: 'rt_guess', last_event_seq: 0, auth: { scheme: 'bearer', token } }, { session_id: alice.sessionId });
-      replies.push(await bob.find((f) => f.payload?.request_id === req));
-      closes.push((await bob.closed).code);
+      guesses.push({ bob, reply: await bob.find((f) => f.payload?.request_id === req) });
     }
-    expect(errorOf(replies[0]!)).toEqual(errorOf(replies[1]!));
-    expect(replies[0]!.payload.code).toBe('RESUME_WINDOW_EXPIRED');
+    // The oracle itself first (before: UNAUTHENTICATED for the wrong token, RESUME_WINDOW_EXPIRED
+    // for alice's valid one), then that neither guess leaves the socket open.
+    expect(errorOf(guesses[0]!.reply)).toEqual(errorOf(guesses[1]!.reply));
+    expect(guesses[0]!.reply.payload.code).toBe('RESUME_WINDOW_EXPIRED');
+    const closes = await Promise.all(guesses.map(async (g) => (await g.bob.closed).code));
     expect(closes).toEqual([4401, 4401]);
   });
 });
@@ -96,12 +98,14 @@ describe('failed authentication is rate limited per source address', () => {
       expect((await p.find((f) => f.type === 'session.error')).payload.code).toBe('UNAUTHENTICATED');
       codes.push((await p.closed).code);
     }
-    expect(codes).toEqual([4401, 4401, 4401, 4401, 4401]);
     const p = await open();
     p.hello('t-alice');
     const reply = await p.find((f) => f.type === 'session.error' || f.type === 'session.welcome');
+    // The limit first (before: the sixth hello was welcomed, failed hellos were never counted),
+    // then the close codes of the failures and of the refusal.
     expect(reply.type).toBe('session.error');
     expect(reply.payload).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'rate_limited' } });
+    expect(codes).toEqual([4401, 4401, 4401, 4401, 4401]);
     expect((await p.closed).code).toBe(4429);
   });
 
@@ -133,5 +137,56 @@ describe('failed authentication is rate limited per source address', () => {
     expect(r1).not.toBe(r2);
     expect(limited.payload).toMatchObject({ code: 'UNAUTHENTICATED', details: { limit: 'maxAuthAttemptsPerConnection' } });
     expect((await alice.closed).code).toBe(4429);
+  });
+});
+
+describe('behind a reverse proxy: trustProxy names the client the failed-auth bucket is kept for', () => {
+  const limits = { authFailureBurstPerSource: 3, authFailureRefillPerSec: 0.01 };
+  const viaProxy = (client: string) => ({ 'X-Forwarded-For': client });
+
+  /** Three failed hellos from `headers`' connection source: its bucket is then empty. */
+  async function emptyBucket(headers: Record<string, string>): Promise<void> {
+    for (let i = 0; i < limits.authFailureBurstPerSource; i++) {
+      const p = await open(headers);
+      p.hello(`guess-${i}`);
+      expect((await p.find((f) => f.type === 'session.error')).payload.code).toBe('UNAUTHENTICATED');
+      expect((await p.closed).code).toBe(4401);
+    }
+  }
+
+  /** A hello with a valid token from `headers`: 'welcome', or 'rate_limited' (closed 4429). */
+  async function validHello(headers: Record<string, string>): Promise<string> {
+    const p = await open(headers);
+    p.hello('t-alice');
+    const reply = await p.find((f) => f.type === 'session.error' || f.type === 'session.welcome');
+    if (reply.type === 'session.welcome') return 'welcome';
+    expect((await p.closed).code).toBe(4429);
+    return reply.payload.details?.reason;
+  }
+
+  it('with the proxy (127.0.0.1) trusted, two clients behind it get separate buckets; a client-written X-Forwarded-For prefix does not move the attacker', async () => {
+    target = await startTarget({ limits }, 0, { trustProxy: ['127.0.0.1'] });
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('203.0.113.7'))).toBe('rate_limited');
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
+    // The attacker writes the victim's address first; the proxy appends the attacker's real one.
+    expect(await validHello(viaProxy('198.51.100.2, 203.0.113.7'))).toBe('rate_limited');
+  });
+
+  it('a hop count works the same way (trustProxy: 1)', async () => {
+    target = await startTarget({ limits }, 0, { trustProxy: 1 });
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('203.0.113.7'))).toBe('rate_limited');
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
+  });
+
+  it.each([
+    ['no trustProxy', {}],
+    ['a trustProxy list without the direct peer', { trustProxy: ['10.0.0.1'] }],
+  ])('%s: X-Forwarded-For is ignored, so a spoofed header does not let the attacker escape its bucket', async (_name, listen) => {
+    target = await startTarget({ limits }, 0, listen);
+    await emptyBucket(viaProxy('203.0.113.7'));
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('rate_limited');
+    expect(await validHello({})).toBe('rate_limited');
   });
 });

@@ -120,6 +120,17 @@ describe('before the handshake, only a small hello/resume is read', () => {
     expect(err.payload.details?.issues).toBeUndefined();
   });
 
+  it('a runtime-only type before the handshake, arrays in its body, no token: refused by its type alone, never validated', async () => {
+    target = await startTarget();
+    const p = await open();
+    // Under the pre-handshake cap, so only the type gate stands between it and the validators.
+    const id = p.send('session.jobs', { jobs: Array.from({ length: 2000 }, () => 7) });
+    const err = await p.find((f) => f.type === 'session.error' && f.payload?.request_id === id);
+    expect(err.payload.message).toMatch(/not accepted by this runtime from a client/);
+    expect(err.payload.details?.issues).toBeUndefined();
+    await p.welcome('t-alice'); // the connection is still usable
+  });
+
   it('a non-handshake type before the handshake is refused by type, its body never validated', async () => {
     target = await startTarget();
     const p = await open();

@@ -7,10 +7,18 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumerProject, measureNodeModules, NPM_INSTALL, ROOT, type ConsumerProject } from './support/consumer-project.js';
+import { admitsMajor, nodeFloor } from './support/peer-ranges.js';
 
 const MAX_PACKAGES = 10;
 const MAX_BYTES_ON_DISK = 10 * 1024 * 1024;
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+// Lifecycle scripts npm runs (or, npm 11, lists for approval under allowScripts) when a consumer
+// installs the package; `prepare` is among them even though a registry install never runs it.
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
+// Majors of optional native peers that need a newer Node than some we support (their own
+// `engines.node`, from the registry on 2026-12-04); a peer range must not admit them while our
+// `engines.node` floor is below.
+const PEER_NODE_FLOORS = [{ peer: 'better-sqlite3', major: 13, node: 22 }];
 const TYPES_NODE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as { version: string }).version;
 
 let consumer: ConsumerProject;
@@ -47,6 +55,29 @@ describe('a fresh consumer project with the packed tarball installed', () => {
     const listing = consumer.run('tar', ['-tzf', consumer.tarball]).stdout.split('\n');
     expect(listing.filter((f) => /\/test\/|\.test\.[jt]s$|\/fixtures\/|tsbuildinfo/.test(f))).toEqual([]);
     expect(readFileSync(join(kit, 'LICENSE'), 'utf8')).toContain('Apache License');
+  });
+
+  it('its manifest has no script npm runs or flags in a consumer install, and the files its bin names are packed', () => {
+    const kit = join(consumer.dir, 'node_modules', 'arcp-kit');
+    const manifest = JSON.parse(readFileSync(join(kit, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; bin: Record<string, string> };
+    const packed = new Set(consumer.run('tar', ['-tzf', consumer.tarball]).stdout.split('\n').map((f) => f.replace(/^package\//, '')));
+    const scripts = manifest.scripts ?? {};
+    expect(Object.keys(scripts).filter((name) => INSTALL_SCRIPTS.includes(name))).toEqual([]);
+    for (const file of Object.values(manifest.bin)) expect(packed.has(file.replace(/^\.\//, '')), file).toBe(true);
+  });
+
+  it('no optional peer range admits a major that needs a newer Node than engines.node allows', () => {
+    const kit = join(consumer.dir, 'node_modules', 'arcp-kit');
+    const manifest = JSON.parse(readFileSync(join(kit, 'package.json'), 'utf8')) as { engines: { node: string }; peerDependencies: Record<string, string> };
+    const floor = nodeFloor(manifest.engines.node);
+    for (const { peer, major, node } of PEER_NODE_FLOORS.filter((row) => row.node > floor)) {
+      expect(admitsMajor(manifest.peerDependencies[peer]!, major), `${peer}@${major} needs Node ${node}; engines.node is ${manifest.engines.node}`).toBe(false);
+    }
+    // ... and the range still admits the version this repository tests with.
+    for (const peer of PEER_NODE_FLOORS.map((row) => row.peer)) {
+      const tested = (JSON.parse(readFileSync(join(ROOT, 'node_modules', peer, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(admitsMajor(manifest.peerDependencies[peer]!, Number(tested.split('.')[0])), `${peer}@${tested}`).toBe(true);
+    }
   });
 
   it('publint --strict and @arethetypeswrong/cli (esm-only) accept the packed tarball', { timeout: 240_000 }, () => {

@@ -1,7 +1,9 @@
 // The runtime attached to real frameworks (Node http, Express, Fastify, Hono on @hono/node-server):
 // on one port the framework keeps serving its own routes, a plain GET at the ARCP path gets 426,
 // our ARCPClient connects over WebSocket, submits and gets the result, and closing the binding
-// (with a client still connected) ends the ARCP connection and the HTTP server.
+// (with a client still connected) ends the ARCP connection and the HTTP server. Bound to
+// loopback, every helper refuses a DNS-rebound upgrade (a Host that is not a loopback name) with
+// 421, as runtime.listen() does.
 import { readFileSync } from 'node:fs';
 import express from 'express';
 import Fastify from 'fastify';
@@ -79,7 +81,8 @@ const setups: Setup[] = [
       const server = await new Promise<ReturnType<typeof serveNode>>((resolve) => {
         const s = serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
       });
-      const attachment = attachHono(runtime, server, { path: PATH });
+      // attach*() on your own server checks no Host unless asked; 'auto' is the helpers' default.
+      const attachment = attachHono(runtime, server, { path: PATH, allowedHosts: 'auto' });
       return bindingOf(server as Parameters<typeof attachRuntime>[1], attachment);
     },
   },
@@ -91,12 +94,18 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** A new runtime served by `setup`; both closed after the test. */
+async function started(setup: Setup): Promise<ARCPHttpBinding> {
+  const runtime = newRuntime();
+  cleanup.push(() => runtime.close());
+  const binding = await setup.start(runtime);
+  cleanup.push(() => binding.close());
+  return binding;
+}
+
 describe.each(setups)('runtime attached to $name', (setup) => {
   it('serves ARCP on the path while the framework serves its routes, and closes cleanly', async () => {
-    const runtime = newRuntime();
-    cleanup.push(() => runtime.close());
-    const binding = await setup.start(runtime);
-    cleanup.push(() => binding.close());
+    const binding = await started(setup);
     expect(binding.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/arcp$/);
 
     const health = await fetch(`${binding.httpUrl}/health`);
@@ -120,6 +129,59 @@ describe.each(setups)('runtime attached to $name', (setup) => {
     await disconnected;
     expect(binding.attachment.transport.connectionCount).toBe(0);
     await expect(fetch(`${binding.httpUrl}/health`)).rejects.toThrow();
+  });
+});
+
+const statusOf = (err: unknown) => (err as { details?: { status?: number } }).details?.status;
+
+describe.each(setups)('DNS rebinding: $name bound to 127.0.0.1', (setup) => {
+  it('refuses an upgrade with Host evil.example:PORT (421) and serves loopback Host names', async () => {
+    const binding = await started(setup);
+    const port = new URL(binding.httpUrl).port;
+    const rebound = await connectWebSocket(binding.url, { headers: { Host: `evil.example:${port}` } }).then(() => 'connected', (e: unknown) => e);
+    expect(statusOf(rebound)).toBe(421);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const t = await connectWebSocket(binding.url, { headers: { Host: host } });
+      expect(t.isOpen, host).toBe(true);
+      await t.close();
+    }
+    expect(binding.attachment.transport.connectionCount).toBe(0);
+  });
+});
+
+describe('allowedHosts on the helpers', () => {
+  it('a list widens the default to the names given (a proxy keeping its public Host); \'any\' turns the check off', async () => {
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const listed = await listenExpress(express(), runtime, { path: PATH, allowedHosts: ['app.example'] });
+    cleanup.push(() => listed.close());
+    const port = new URL(listed.httpUrl).port;
+    const named = await connectWebSocket(listed.url, { headers: { Host: `app.example:${port}` } });
+    expect(named.isOpen).toBe(true);
+    await named.close();
+    const other = await connectWebSocket(listed.url, { headers: { Host: `evil.example:${port}` } }).then(() => 'connected', (e: unknown) => e);
+    expect(statusOf(other)).toBe(421);
+
+    const open = await serveHono(new Hono(), runtime, { path: PATH, allowedHosts: 'any' });
+    cleanup.push(() => open.close());
+    const anyHost = await connectWebSocket(open.url, { headers: { Host: `evil.example:${new URL(open.httpUrl).port}` } });
+    expect(anyHost.isOpen).toBe(true);
+    await anyHost.close();
+  });
+
+  it('allowedOrigins passes through as for runtime.listen(): a browser Origin outside the list gets 403', async () => {
+    const runtime = newRuntime();
+    cleanup.push(() => runtime.close());
+    const app = Fastify();
+    await app.register(arcpFastify, { runtime, path: PATH, allowedOrigins: ['http://localhost:3000'] });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    cleanup.push(() => app.close());
+    const url = bindingOf(app.server, arcpAttachmentOf(app)!).url;
+    const foreign = await connectWebSocket(url, { headers: { Origin: 'http://evil.example' } }).then(() => 'connected', (e: unknown) => e);
+    expect(statusOf(foreign)).toBe(403);
+    const local = await connectWebSocket(url, { headers: { Origin: 'http://localhost:3000' } });
+    expect(local.isOpen).toBe(true);
+    await local.close();
   });
 });
 

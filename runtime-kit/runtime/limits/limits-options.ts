@@ -21,7 +21,7 @@ export interface RuntimeLimits {
   maxInboundInFlightBytes: number;
   /** Bytes of frames still arriving on all connections together: past it, the connection holding the most is closed (4413). Default 64 MiB. */
   maxInboundInFlightBytesTotal: number;
-  /** Characters of frames that may wait behind a session.hello/resume an async authenticator is checking on a bound connection (a resume flip); past it the transport is closed (4413). Never below `maxFrameBytes`. Default 4 MiB. */
+  /** Characters of frames that may wait on a bound connection behind one still handled asynchronously (a resume flip to an async authenticator, a cluster lookup); reading pauses meanwhile, so this is for what still arrives. Past it the transport is closed (4413). Never below `maxFrameBytes`. Default 4 MiB. */
   maxQueuedInboundBytes: number;
 
   // --- authentication ---

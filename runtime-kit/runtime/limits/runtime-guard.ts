@@ -1,6 +1,6 @@
 // Runtime-wide admission control: connection caps (overall and per source address), the
 // per-source rate limit on failed authentication (hello, resume), the global outbound and inbound
-// in-flight budgets and the fair share of emits per tick. One per ARCPRuntime, reached as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws);
+// in-flight budgets and the fair share of emits per tick. One per ARCPRuntime, reached as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws: the peer, or behind a trusted proxy the client it names, transport/client-address.ts);
 // in-process memory and stdio transports have none and are limited overall only.
 import { arcpError, type ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';

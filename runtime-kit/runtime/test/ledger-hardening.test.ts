@@ -12,6 +12,7 @@ import type { Credential } from '../../../generated/index.js';
 import { authorityServicesOf } from '../enforcement/authority-services.js';
 import type { ARCPRuntime } from '../runtime.js';
 import { alice, authorityRuntime, tempLedgerPath } from './support/authority-fixture.js';
+import { TestPeer } from './support/test-peer.js';
 
 let runtime: ARCPRuntime | undefined;
 afterEach(async () => {
@@ -38,6 +39,19 @@ describe('an unusable ledger', () => {
     expect(() => credentialed(new ReferenceProvisioner(), ledger)).toThrow(expect.objectContaining({ code: 'ARCP_KIT_LEDGER_CORRUPT', message: expect.stringContaining(ledger) }));
   });
 
+  it('a corrupt ledger never reaches a welcome that advertises provisioned_credentials (§14 MUST NOT)', async () => {
+    const ledger = tempLedgerPath();
+    writeFileSync(ledger, '{"version":1,"outstanding":[{"id":"cred_1"');
+    let advertised: string[] = []; // no runtime, no welcome: nothing is advertised
+    try {
+      runtime = credentialed(new ReferenceProvisioner(), ledger);
+    } catch {
+      runtime = undefined;
+    }
+    if (runtime) advertised = ((await TestPeer.connect(runtime).hello()).payload.capabilities?.features ?? []) as string[];
+    expect(advertised).not.toContain('provisioned_credentials');
+  });
+
   it('an unreadable ledger (a directory): ARCP_KIT_LEDGER_UNREADABLE', () => {
     const ledger = tempLedgerPath();
     mkdirSync(ledger);
@@ -56,9 +70,23 @@ describe('an unusable ledger', () => {
 });
 
 describe('recovery and temp files', () => {
-  it('logs the recovery at warn and removes temp files of dead processes (not of live ones)', async () => {
+  /** A ledger that a dead process left with one outstanding credential. */
+  function leftOver(): string {
     const ledger = tempLedgerPath();
     writeFileSync(ledger, JSON.stringify({ version: 1, outstanding: [{ id: 'cred_old', job_id: 'job_old', recorded_at: new Date().toISOString(), attempts: 0 }] }));
+    return ledger;
+  }
+
+  it('logs the recovery at warn, the level arcp serve prints (before: info, never shown)', async () => {
+    const ledger = leftOver();
+    const logs: Log[] = [];
+    runtime = credentialed(new ReferenceProvisioner(), ledger, logs);
+    await authorityServicesOf(runtime).credentials!.recovered;
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('recovery'), data: expect.objectContaining({ revoked: 1 }) }));
+  });
+
+  it('removes temp files of dead processes (not of live ones) and says so at warn', async () => {
+    const ledger = leftOver();
     const dead = join(dirname(ledger), `${basename(ledger)}.999999999.abcdef.tmp`);
     const mine = join(dirname(ledger), `${basename(ledger)}.${process.pid}.abcdef.tmp`);
     writeFileSync(dead, '{}');
@@ -68,7 +96,6 @@ describe('recovery and temp files', () => {
     await authorityServicesOf(runtime).credentials!.recovered;
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(mine)).toBe(true);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('recovery'), data: expect.objectContaining({ revoked: 1 }) }));
     expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('temp files') }));
   });
 });
@@ -92,8 +119,8 @@ describe('recorded before issued', () => {
     peer.submit('conformance.echo', 1, {});
     await issued;
     expect(upstream.liveIds()).toHaveLength(1);
-    // What the next process finds on disk names the job.
-    const onDisk = JSON.parse(readFileSync(ledger, 'utf8')).outstanding;
+    // What the next process finds on disk names the job (before: no ledger file was written yet).
+    const onDisk = existsSync(ledger) ? JSON.parse(readFileSync(ledger, 'utf8')).outstanding : [];
     expect(onDisk).toEqual([expect.objectContaining({ pending: true, job_id: expect.stringMatching(/^job_/) })]);
     await runtime.close();
 

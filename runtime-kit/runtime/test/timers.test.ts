@@ -3,13 +3,20 @@
 // schedule() chains instead of firing early (max_runtime_sec: 3000000 used to time out in 6 ms).
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../protocol/manual-clock.js';
-import { MAX_TIMER_STEP_MS, schedule, type Clock } from '../timers.js';
+import { schedule, type Clock } from '../timers.js';
+
+/**
+ * Node's limit as a literal, not the product's MAX_TIMER_STEP_MS: a clock built from the
+ * product's constant clamps nothing where the constant is missing or wrong, and the test passed
+ * on the code before the fix.
+ */
+const NODE_MAX_DELAY_MS = 2 ** 31 - 1;
 
 function clampingClock(inner: ManualClock): Clock {
   return {
     now: () => inner.now(),
     monotonic: () => inner.monotonic(),
-    setTimeout: (cb, ms) => inner.setTimeout(cb, ms > MAX_TIMER_STEP_MS ? 1 : ms),
+    setTimeout: (cb, ms) => inner.setTimeout(cb, ms > NODE_MAX_DELAY_MS ? 1 : ms),
     setInterval: (cb, ms) => inner.setInterval(cb, ms),
   };
 }
@@ -42,13 +49,13 @@ describe('schedule() for any duration', () => {
   it('cancel stops a chained timer; Infinity and NaN never fire', () => {
     const manual = new ManualClock();
     let fired = 0;
-    const h = schedule(clampingClock(manual), () => fired++, 2 * MAX_TIMER_STEP_MS);
-    manual.advance(MAX_TIMER_STEP_MS + 5);
+    const h = schedule(clampingClock(manual), () => fired++, 2 * NODE_MAX_DELAY_MS);
+    manual.advance(NODE_MAX_DELAY_MS + 5);
     h.cancel();
-    manual.advance(2 * MAX_TIMER_STEP_MS);
+    manual.advance(2 * NODE_MAX_DELAY_MS);
     schedule(manual, () => fired++, Infinity);
     schedule(manual, () => fired++, Number.NaN);
-    manual.advance(10 * MAX_TIMER_STEP_MS);
+    manual.advance(10 * NODE_MAX_DELAY_MS);
     expect(fired).toBe(0);
   });
 });

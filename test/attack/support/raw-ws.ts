@@ -49,9 +49,10 @@ export class RawWs {
     });
   }
 
-  static open(url: string): Promise<RawWs> {
+  /** `headers` are added to the upgrade request (X-Forwarded-For, a spoofed Host ...). */
+  static open(url: string, headers: Record<string, string> = {}): Promise<RawWs> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+      const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024, headers });
       const peer = new RawWs(socket);
       socket.once('open', () => resolve(peer));
       socket.once('error', reject);

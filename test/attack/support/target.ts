@@ -14,7 +14,8 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: ListenOptions = {}): Promise<Target> {
+/** `listen` adds WebSocket server options (trustProxy, allowedHosts ...) to the loopback bind. */
+export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: Omit<ListenOptions, 'host' | 'port'> = {}): Promise<Target> {
   const logs: Target['logs'] = [];
   const runtime = new ARCPRuntime({
     tokens: TOKENS,
@@ -39,7 +40,7 @@ export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: L
     for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
     return count;
   });
-  const server = await runtime.listen({ host: '127.0.0.1', port, ...listen });
+  const server = await runtime.listen({ ...listen, host: '127.0.0.1', port });
   return {
     runtime,
     server,
