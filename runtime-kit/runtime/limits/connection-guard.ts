@@ -2,11 +2,10 @@
 // session.ping/pong either way counts as idle: §14 makes sustained zero-throughput sessions
 // disconnect-eligible, and a client that only heartbeats must not hold its slot forever), the
 // cap on one frame still arriving (small before the handshake, maxInboundInFlightBytes after it;
-// and over all connections through the runtime's InboundBudget), the per-connection budget of
-// hello/resume attempts, and the
-// outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
-// its session stays resumable, its events stay in the resume buffer), per connection and, through
-// the runtime's OutboundBudget, over all connections together.
+// over all connections through the runtime's InboundBudget), the per-connection budget of
+// hello/resume attempts, and the outbound backlog policy (§6.5: back_pressure first, then close
+// the stalled reader's transport; its session stays resumable, its events stay in the resume
+// buffer), per connection and, through the runtime's OutboundBudget, over all connections together.
 import type { ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
 import { schedule, type Clock, type TimerHandle } from '../timers.js';
@@ -57,11 +56,7 @@ export class ConnectionGuard implements OutboundHolder, InboundHolder {
     const max = this.limits.maxPreHandshakeFrameBytes;
     this.conn.transport.capInFlightBytes?.(max, () => {
       if (this.done || this.conn.isBound) return;
-      this.conn.terminate(
-        limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`),
-        CLOSE_CODES.TOO_LARGE,
-        'frame too large before the handshake',
-      );
+      this.cutOff(limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`), 'frame too large before the handshake');
     });
     const ms = this.limits.handshakeTimeoutMs;
     this.handshakeTimer = schedule(this.clock, () => {
