@@ -42,6 +42,8 @@ export class Connection implements GuardedConnection {
   private busy: Promise<void> | undefined;
   private backlog: string[] = [];
   private backlogChars = 0;
+  /** Reading from the transport is paused while frames wait behind a pending handler (bound only). */
+  private inboundPaused = false;
   private closed = false;
   /** Limits of this transport (handshake/idle deadlines, frame cap, auth attempts, outbound backlog). */
   readonly guard: ConnectionGuard;
@@ -227,13 +229,20 @@ export class Connection implements GuardedConnection {
     this.lastInbound = this.core.timers.monotonic();
     this.session?.touch();
     if (this.busy) {
-      // Waiting on an async authenticator before the welcome: an unauthenticated peer queued
-      // 60 MB in 3 s here. What waits is held to what may be read before the handshake.
-      if (!this.session && (this.backlogChars += frame.length) > this.guard.preHandshakeQueueChars) {
-        this.terminate(this.guard.preHandshakeQueueRefusal(this.backlogChars), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'too much queued before the handshake');
+      // Waiting on a pending handler (an async authenticator): before the welcome an
+      // unauthenticated peer queued 60 MB in 3 s here, and a bound one re-sending hello/resume
+      // (a resume flip) could queue without end.
+      if ((this.backlogChars += frame.length) > this.guard.queuedInboundChars) {
+        this.terminate(this.guard.queuedInboundRefusal(this.backlogChars), CLOSE_CODES.TOO_LARGE, 'too much queued behind a pending request');
         return;
       }
       this.backlog.push(frame);
+      // Bound: hold the sender back instead of queueing what it sends; the cap above is for
+      // what still comes (frames already read, transports that cannot pause).
+      if (this.session && !this.inboundPaused) {
+        this.inboundPaused = true;
+        this.transport.pauseInbound?.(true);
+      }
       return;
     }
     this.process(frame);
@@ -251,8 +260,17 @@ export class Connection implements GuardedConnection {
       .catch((err) => this.reportHandlerFailure(err, undefined))
       .then(() => {
         this.busy = undefined;
-        while (!this.busy && this.backlog.length > 0 && !this.closed) this.process(this.backlog.shift()!);
-        if (this.backlog.length === 0) this.backlogChars = 0;
+        // What waits is counted down as it is taken: a pipeline of requests that each wait (keyed
+        // submits in a cluster) must not add up to the cap while the queue never empties.
+        while (!this.busy && this.backlog.length > 0 && !this.closed) {
+          const next = this.backlog.shift()!;
+          this.backlogChars -= next.length;
+          this.process(next);
+        }
+        if (this.inboundPaused && this.backlog.length === 0 && !this.closed) {
+          this.inboundPaused = false;
+          this.transport.pauseInbound?.(false);
+        }
       });
   }
 
@@ -265,7 +283,7 @@ export class Connection implements GuardedConnection {
     }
     // Before the welcome only a small hello/resume can be worth reading (issue 13 item 1).
     if (!this.session && this.guard.preHandshakeTooLarge(frame)) {
-      this.terminate(this.guard.preHandshakeRefusal(frame), CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE, 'frame too large before the handshake');
+      this.terminate(this.guard.preHandshakeRefusal(frame), CLOSE_CODES.TOO_LARGE, 'frame too large before the handshake');
       return;
     }
     const decoded = decodeFrame(frame, handshakeGate(this.session !== undefined));

@@ -115,13 +115,14 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
   const resumeWindowSec = positive('resumeWindowSec', opts.resumeWindowSec, 600);
   const logger: RuntimeLogger = opts.logger ?? (() => {});
+  const maxFrameBytes = positive('maxFrameBytes', opts.maxFrameBytes, 1024 * 1024);
   return {
     runtimeInfo: opts.runtime ?? { name: 'arcp-kit', version: '0.1.0' },
     resumeWindowSec,
     resumeWindowMs: resumeWindowSec * 1000,
     heartbeatIntervalMs: positive('heartbeatIntervalSec', opts.heartbeatIntervalSec, 30) * 1000,
     backPressureThreshold: positive('backPressureThreshold', opts.backPressureThreshold, 1000),
-    maxFrameBytes: positive('maxFrameBytes', opts.maxFrameBytes, 1024 * 1024),
+    maxFrameBytes,
     validateOutbound: opts.validateOutbound ?? true,
     plainLoopbackCredentials: opts.plainLoopbackCredentials === true,
     cancelGraceMs: positive('cancelGraceMs', opts.cancelGraceMs, 30_000),
@@ -133,6 +134,6 @@ export function resolveOptions(opts: RuntimeOptions): ResolvedOptions {
       [...(opts.logger ? [lifecycleLog(logger, opts.clock ?? systemClock)] : []), ...[opts.instrumentation ?? []].flat()],
       logger,
     ),
-    limits: resolveLimits(opts.limits),
+    limits: resolveLimits(opts.limits, maxFrameBytes),
   };
 }

@@ -59,6 +59,12 @@ export abstract class NdjsonStreamTransport implements Transport {
     this.inbound.start(handlers);
   }
 
+  pauseInbound(paused: boolean): void {
+    if (!this.open) return;
+    if (paused) this.input.pause();
+    else this.input.resume();
+  }
+
   send(frame: string): void {
     if (!this.open || !this.output.writable) {
       throw new KitError(KIT_ERROR_CODES.TRANSPORT_CLOSED, 'stdio transport is closed');

@@ -46,6 +46,16 @@ export interface Transport {
    * it a frame is buffered whole (up to the transport's hard ceiling) before anyone sees it.
    */
   capInFlightBytes?(maxBytes: number | undefined, onExceeded?: () => void): void;
+  /**
+   * Optional (ws): `listener` is told the bytes of the inbound frame still arriving each time more
+   * of it arrive, and 0 once it is complete; lets a runtime bound them over all its transports.
+   */
+  watchInFlightBytes?(listener: (bytes: number) => void): void;
+  /**
+   * Optional (ws, stdio): stop (true) or restart (false) reading from the peer; what it sends
+   * meanwhile waits in the kernel. Frames already read may still be delivered after a pause.
+   */
+  pauseInbound?(paused: boolean): void;
 }
 
 /** Default cap for one inbound frame (contracts.md: 1 MiB). */

@@ -4,6 +4,7 @@
 // ws `maxPayload` for the cap because ws closes the socket (1009) when it is exceeded; it is set
 // to a larger hard ceiling instead (see hardCeilingBytes) purely as memory protection.
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
+import { InFlightCounter, type RawByteSource } from './in-flight-counter.js';
 import { InboundDispatcher } from './inbound.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport, type TransportHandlers } from './types.js';
 
@@ -19,6 +20,8 @@ export interface WebSocketFrameOptions {
   closeTimeoutMs?: number;
 }
 
+export type { RawByteSource };
+
 /** What a `ws` message event carries (ws's RawData), declared here so no ws types are public. */
 export type WebSocketData = Buffer | ArrayBuffer | Buffer[];
 
@@ -32,21 +35,17 @@ export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  pause?(): void;
+  resume?(): void;
   on(event: 'message', listener: (data: WebSocketData, isBinary: boolean) => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
 }
 
-/** The byte stream under the WebSocket, seen before ws assembles a frame (structural). */
-export interface RawByteSource {
-  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  pause(): unknown;
-}
-
 /** Per-connection facts the server knows (not options a user sets). */
 export interface WebSocketPeerInfo {
   remoteAddress?: string;
-  /** The upgraded socket: lets `capInFlightBytes` count a frame while it arrives. */
+  /** The upgraded socket: lets `capInFlightBytes` / `watchInFlightBytes` count a frame while it arrives. */
   rawSocket?: RawByteSource;
   /** The stream ws writes to (server side: the upgraded socket), so frames sent in one tick go out in one write. */
   stream?: Corkable;
@@ -83,10 +82,7 @@ export class WebSocketTransport implements Transport {
 
   readonly remoteAddress: string | undefined;
   private readonly rawSocket: RawByteSource | undefined;
-  private inFlightCap: { max: number; onExceeded: () => void } | undefined;
-  private inFlightBytes = 0;
-  private frameEnded = false;
-  private countingInFlight = false;
+  private readonly inFlight: InFlightCounter | undefined;
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -95,6 +91,7 @@ export class WebSocketTransport implements Transport {
   ) {
     this.remoteAddress = peer.remoteAddress;
     this.rawSocket = peer.rawSocket;
+    this.inFlight = peer.rawSocket && new InFlightCounter(peer.rawSocket);
     this.stream = peer.stream;
     this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 2000;
@@ -130,38 +127,18 @@ export class WebSocketTransport implements Transport {
   }
 
   capInFlightBytes(maxBytes: number | undefined, onExceeded: () => void = () => {}): void {
-    if (this.rawSocket === undefined) return;
-    if (maxBytes === undefined) {
-      this.inFlightCap = undefined;
-      return;
-    }
-    if (!this.countingInFlight) {
-      this.countingInFlight = true;
-      // ws's own 'data' listener runs first: a chunk that completed a frame has already been
-      // delivered (frameEnded) when this one sees it, so counting restarts there. What the rest
-      // of that chunk holds of the next frame goes uncounted: at most one chunk of slack.
-      this.rawSocket.on('data', (chunk) => this.countInFlight(chunk.length));
-    }
-    this.inFlightBytes = 0;
-    this.frameEnded = false;
-    this.inFlightCap = { max: maxBytes + MAX_HEADER_BYTES, onExceeded };
+    this.inFlight?.setCap(maxBytes === undefined ? undefined : maxBytes + MAX_HEADER_BYTES, onExceeded);
   }
 
-  private countInFlight(bytes: number): void {
-    const cap = this.inFlightCap;
-    if (cap === undefined) return;
-    if (this.frameEnded) {
-      this.frameEnded = false;
-      this.inFlightBytes = 0;
-      return;
-    }
-    this.inFlightBytes += bytes;
-    if (this.inFlightBytes > cap.max) {
-      this.inFlightCap = undefined;
-      cap.onExceeded();
-      // The close handshake may take closeTimeoutMs: meanwhile the rest stays in the kernel.
-      if (this.closing) this.rawSocket?.pause();
-    }
+  watchInFlightBytes(listener: (bytes: number) => void): void {
+    this.inFlight?.watch(listener);
+  }
+
+  pauseInbound(paused: boolean): void {
+    // A socket being closed stays paused (dropMidFrame); ws itself ignores both once closed.
+    if (this.closing) return;
+    if (paused) this.socket.pause?.();
+    else this.socket.resume?.();
   }
 
   send(frame: string): void {
@@ -190,6 +167,7 @@ export class WebSocketTransport implements Transport {
         // ws throws on codes RFC 6455 forbids an endpoint to send; fall back to a normal close.
         const valid = code === 1000 || (code >= 3000 && code <= 4999);
         this.socket.close(valid ? code : 1000, truncateReason(reason));
+        if ((this.inFlight?.inFlightBytes ?? 0) > 0) this.dropMidFrame();
         const timer = setTimeout(() => this.socket.terminate(), this.closeTimeoutMs);
         timer.unref();
         void this.closed.then(() => clearTimeout(timer));
@@ -198,8 +176,18 @@ export class WebSocketTransport implements Transport {
     return this.closed;
   }
 
+  // Mid-frame, nothing more of it will be read: the rest stays in the kernel, and since the peer's
+  // close frame could only come after it there is no handshake to wait for. The socket goes as
+  // soon as the error and the close frame are flushed, and with it what ws held of the frame.
+  private dropMidFrame(): void {
+    const raw = this.rawSocket!;
+    raw.pause();
+    raw.once('finish', () => this.socket.terminate());
+    raw.end();
+  }
+
   private onMessage(data: WebSocketData, isBinary: boolean): void {
-    this.frameEnded = true;
+    this.inFlight?.frameDone();
     if (this.closing) return;
     const size = rawSize(data);
     if (isBinary) {

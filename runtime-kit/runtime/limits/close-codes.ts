@@ -9,8 +9,13 @@ export const CLOSE_CODES = Object.freeze({
   AUTH_FAILED: 4401,
   /** Handshake not completed in `handshakeTimeoutMs`, or no inbound frame for `idleTimeoutMs`. */
   TIMEOUT: 4408,
-  /** A frame before the welcome exceeded `maxPreHandshakeFrameBytes`. */
-  PRE_HANDSHAKE_FRAME_TOO_LARGE: 4413,
+  /**
+   * More inbound bytes than a limit lets the runtime hold: a frame before the welcome over
+   * `maxPreHandshakeFrameBytes`, a frame still arriving over `maxInboundInFlightBytes` (or the
+   * largest when all together pass `maxInboundInFlightBytesTotal`), frames queued behind a
+   * pending hello/resume over their cap.
+   */
+  TOO_LARGE: 4413,
   /** Too many connections (overall or from this source), or authentication attempts rate-limited. */
   TOO_MANY: 4429,
   /** The reader fell behind by more than `maxOutboundBufferedBytes` (or held the most past `maxOutboundBufferedBytesTotal`); resume to continue. */

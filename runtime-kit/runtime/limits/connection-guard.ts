@@ -1,16 +1,18 @@
 // Per-connection limits: the handshake deadline, the idle deadline of a bound transport (only
 // session.ping/pong either way counts as idle: §14 makes sustained zero-throughput sessions
 // disconnect-eligible, and a client that only heartbeats must not hold its slot forever), the
-// small pre-handshake frame cap, the per-connection budget of hello/resume attempts, and the
-// outbound backlog policy (§6.5: back_pressure first, then close the stalled reader's transport;
-// its session stays resumable, its events stay in the resume buffer), per connection and, through
-// the runtime's OutboundBudget, over all connections together.
+// cap on one frame still arriving (small before the handshake, maxInboundInFlightBytes after it;
+// over all connections through the runtime's InboundBudget), the per-connection budget of
+// hello/resume attempts, and the outbound backlog policy (§6.5: back_pressure first, then close
+// the stalled reader's transport; its session stays resumable, its events stay in the resume
+// buffer), per connection and, through the runtime's OutboundBudget, over all connections together.
 import type { ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
 import { schedule, type Clock, type TimerHandle } from '../timers.js';
 import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
+import type { InboundHolder } from './inbound-budget.js';
 import type { OutboundHolder } from './outbound-budget.js';
 import type { Refusal, RuntimeGuard } from './runtime-guard.js';
 
@@ -28,7 +30,7 @@ export interface GuardedConnection {
   stalled(error: ARCPError): void;
 }
 
-export class ConnectionGuard implements OutboundHolder {
+export class ConnectionGuard implements OutboundHolder, InboundHolder {
   private readonly limits: Readonly<RuntimeLimits>;
   private handshakeTimer: TimerHandle | undefined;
   private idleTimer: TimerHandle | undefined;
@@ -46,16 +48,15 @@ export class ConnectionGuard implements OutboundHolder {
     this.limits = runtime.limits;
   }
 
-  /** Arms the handshake deadline and the pre-handshake cap on a frame still arriving. */
+  /** Arms the handshake deadline, the pre-handshake cap on a frame still arriving, and its share of the global inbound budget. */
   start(): void {
+    this.conn.transport.watchInFlightBytes?.((bytes) => {
+      if (!this.done) this.runtime.inbound.update(this, bytes);
+    });
     const max = this.limits.maxPreHandshakeFrameBytes;
     this.conn.transport.capInFlightBytes?.(max, () => {
       if (this.done || this.conn.isBound) return;
-      this.conn.terminate(
-        limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`),
-        CLOSE_CODES.PRE_HANDSHAKE_FRAME_TOO_LARGE,
-        'frame too large before the handshake',
-      );
+      this.cutOff(limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `more than ${max} bytes of one frame arrived before the handshake`), 'frame too large before the handshake');
     });
     const ms = this.limits.handshakeTimeoutMs;
     this.handshakeTimer = schedule(this.clock, () => {
@@ -70,7 +71,13 @@ export class ConnectionGuard implements OutboundHolder {
 
   /** A session is bound: the handshake deadline is over, the idle deadline starts. */
   bound(): void {
-    this.conn.transport.capInFlightBytes?.(undefined);
+    // A frame over maxFrameBytes is still read whole (and answered with a typed error, the
+    // connection going on) up to this cap; past it, waiting for the rest would only hold memory.
+    const max = this.limits.maxInboundInFlightBytes;
+    this.conn.transport.capInFlightBytes?.(max, () => {
+      if (this.done) return;
+      this.cutOff(limitError('INVALID_REQUEST', 'maxInboundInFlightBytes', max, `more than ${max} bytes of one frame arrived; it is over the frame cap and too large to read`), 'frame too large');
+    });
     this.handshakeTimer?.cancel();
     this.handshakeTimer = undefined;
     if (!this.idleTimer) this.armIdle(this.limits.idleTimeoutMs);
@@ -81,6 +88,27 @@ export class ConnectionGuard implements OutboundHolder {
     this.handshakeTimer?.cancel();
     this.idleTimer?.cancel();
     this.runtime.outbound.remove(this);
+    this.runtime.inbound.remove(this);
+  }
+
+  overInboundBudget(heldBytes: number, totalBytes: number): void {
+    if (this.done) return;
+    const max = this.limits.maxInboundInFlightBytesTotal;
+    this.cutOff(
+      limitError('INTERNAL_ERROR', 'maxInboundInFlightBytesTotal', max, `connections hold ${totalBytes} bytes of frames still arriving together, this one the most (${heldBytes}); the frame was not read`, {
+        retryable: true,
+        details: { in_flight_bytes: heldBytes, total_in_flight_bytes: totalBytes },
+      }),
+      'inbound budget exceeded',
+    );
+  }
+
+  // The transport stops reading a frame cut off mid-way (the rest stays in the kernel); until it
+  // has closed, what it still reports is no longer counted.
+  private cutOff(error: ARCPError, reason: string): void {
+    this.done = true;
+    this.runtime.inbound.remove(this);
+    this.conn.terminate(error, CLOSE_CODES.TOO_LARGE, reason);
   }
 
   /** True when a frame arriving before the welcome is over the pre-handshake cap. */
@@ -94,12 +122,20 @@ export class ConnectionGuard implements OutboundHolder {
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `frame of ${Buffer.byteLength(frame, 'utf8')} bytes before the handshake exceeds the ${max}-byte cap`);
   }
 
-  /** Characters of frames that may wait behind a pending hello/resume before the welcome. */
-  get preHandshakeQueueChars(): number {
-    return this.limits.maxPreHandshakeFrameBytes;
+  /**
+   * Characters of frames that may wait behind one whose handling is pending (an async
+   * authenticator checking a hello/resume, a cluster lookup): before the welcome what may be read
+   * before the handshake; after it `maxQueuedInboundBytes`, so a resume flip cannot queue unbounded.
+   */
+  get queuedInboundChars(): number {
+    return this.conn.isBound ? this.limits.maxQueuedInboundBytes : this.limits.maxPreHandshakeFrameBytes;
   }
 
-  preHandshakeQueueRefusal(chars: number): ARCPError {
+  queuedInboundRefusal(chars: number): ARCPError {
+    if (this.conn.isBound) {
+      const max = this.limits.maxQueuedInboundBytes;
+      return limitError('INVALID_REQUEST', 'maxQueuedInboundBytes', max, `${chars} characters of frames queued behind a pending request exceed the ${max}-character cap`);
+    }
     const max = this.limits.maxPreHandshakeFrameBytes;
     return limitError('INVALID_REQUEST', 'maxPreHandshakeFrameBytes', max, `${chars} characters of frames queued behind a pending handshake exceed the ${max}-byte cap`);
   }

@@ -16,6 +16,14 @@ export interface RuntimeLimits {
   /** Frames before the welcome larger than this are refused and the transport closed (4413). Default 16 KiB. */
   maxPreHandshakeFrameBytes: number;
 
+  // --- inbound (frames still arriving, frames waiting) ---
+  /** Bytes of one frame still arriving (ws) after the welcome: past it the frame is refused (4413) before it is complete. Frames between `maxFrameBytes` and this get the usual typed error and the connection goes on. Never below `maxFrameBytes` (raised to it). Default 4 MiB. */
+  maxInboundInFlightBytes: number;
+  /** Bytes of frames still arriving on all connections together: past it, the connection holding the most is closed (4413). Default 64 MiB. */
+  maxInboundInFlightBytesTotal: number;
+  /** Characters of frames that may wait on a bound connection behind one still handled asynchronously (a resume flip to an async authenticator, a cluster lookup); reading pauses meanwhile, so this is for what still arrives. Past it the transport is closed (4413). Never below `maxFrameBytes`. Default 4 MiB. */
+  maxQueuedInboundBytes: number;
+
   // --- authentication ---
   /** Failed hellos/resumes one remote address may make in a burst (token bucket). Default 20. */
   authFailureBurstPerSource: number;
@@ -83,6 +91,9 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 5 * 60_000,
   maxPreHandshakeFrameBytes: 16 * 1024,
+  maxInboundInFlightBytes: 4 * 1024 * 1024,
+  maxInboundInFlightBytesTotal: 64 * 1024 * 1024,
+  maxQueuedInboundBytes: 4 * 1024 * 1024,
   authFailureBurstPerSource: 20,
   authFailureRefillPerSec: 2,
   maxAuthAttemptsPerConnection: 16,
@@ -112,7 +123,8 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
 
 export type RuntimeLimitsOptions = Partial<RuntimeLimits>;
 
-export function resolveLimits(opts: RuntimeLimitsOptions = {}): Readonly<RuntimeLimits> {
+/** `maxFrameBytes`: the runtime's frame cap, a floor for the per-connection inbound bounds (one frame it accepts must fit). */
+export function resolveLimits(opts: RuntimeLimitsOptions = {}, maxFrameBytes = 0): Readonly<RuntimeLimits> {
   const out = { ...DEFAULT_LIMITS } as RuntimeLimits;
   for (const [name, value] of Object.entries(opts) as Array<[keyof RuntimeLimits, number | undefined]>) {
     if (value === undefined) continue;
@@ -121,5 +133,7 @@ export function resolveLimits(opts: RuntimeLimitsOptions = {}): Readonly<Runtime
     out[name] = value;
   }
   if (out.outboundHighWaterBytes > out.maxOutboundBufferedBytes) out.outboundHighWaterBytes = out.maxOutboundBufferedBytes;
+  out.maxInboundInFlightBytes = Math.max(out.maxInboundInFlightBytes, maxFrameBytes);
+  out.maxQueuedInboundBytes = Math.max(out.maxQueuedInboundBytes, maxFrameBytes);
   return Object.freeze(out);
 }

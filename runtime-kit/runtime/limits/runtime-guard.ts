@@ -1,6 +1,6 @@
 // Runtime-wide admission control: connection caps (overall and per source address), the
-// per-source rate limit on failed authentication (hello, resume), the global outbound budget
-// and the fair share of emits per tick. One per ARCPRuntime, reached as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws: the peer, or behind a trusted proxy the client it names, transport/client-address.ts);
+// per-source rate limit on failed authentication (hello, resume), the global outbound and inbound
+// in-flight budgets and the fair share of emits per tick. One per ARCPRuntime, reached as `core.guard`. Per-source limits apply to transports that report a `remoteAddress` (ws: the peer, or behind a trusted proxy the client it names, transport/client-address.ts);
 // in-process memory and stdio transports have none and are limited overall only.
 import { arcpError, type ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
@@ -9,6 +9,7 @@ import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
 import type { RuntimeLimits } from './limits-options.js';
 import { FairShare } from './fair-share.js';
+import { InboundBudget } from './inbound-budget.js';
 import { OutboundBudget } from './outbound-budget.js';
 import { TokenBuckets } from './token-buckets.js';
 
@@ -25,6 +26,8 @@ export class RuntimeGuard {
   readonly fairShare: FairShare;
   /** Unflushed outbound bytes of all connections (`maxOutboundBufferedBytesTotal`, outbound-budget.ts). */
   readonly outbound: OutboundBudget;
+  /** Bytes of frames still arriving on all connections (`maxInboundInFlightBytesTotal`, inbound-budget.ts). */
+  readonly inbound: InboundBudget;
 
   constructor(
     readonly limits: Readonly<RuntimeLimits>,
@@ -33,6 +36,7 @@ export class RuntimeGuard {
     this.authFailures = new TokenBuckets(limits.authFailureBurstPerSource, limits.authFailureRefillPerSec);
     this.fairShare = new FairShare(limits.maxFramesPerTick);
     this.outbound = new OutboundBudget(limits.maxOutboundBufferedBytesTotal);
+    this.inbound = new InboundBudget(limits.maxInboundInFlightBytesTotal);
   }
 
   /** Counts a new transport in; a Refusal when a cap is reached (the transport is then closed). */

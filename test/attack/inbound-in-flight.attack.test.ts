@@ -1,0 +1,159 @@
+// Issue 13, inbound in-flight memory: after the welcome ws buffered one frame up to its hard
+// ceiling (16 MiB) before the runtime saw it, and nothing bounded that across connections: 60
+// connections of one principal, each sending most of a huge frame and stopping, held ~900 MiB.
+// Now a frame still arriving is held up to maxInboundInFlightBytes per connection, and all of them
+// together up to maxInboundInFlightBytesTotal (the connection holding the most is closed, 4413).
+// The frames are raw bytes on a TCP socket, since a WebSocket library only sends whole frames.
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawWs } from './support/raw-ws.js';
+import { partialFrame, sendJson, untilSeen, upgradedSocket, type RawTcpWs } from './support/raw-tcp-ws.js';
+import { startTarget, type Target } from './support/target.js';
+import { targetPerTest } from './support/target-per-test.js';
+
+const slot = targetPerTest();
+const peers = slot.peers;
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.destroy();
+});
+
+const MiB = 1024 * 1024;
+
+interface WsReceiverView {
+  readyState: number;
+  _receiver: { _bufferedBytes: number; _fragments: Buffer[] };
+}
+
+/**
+ * Bytes ws itself holds of inbound frames on the runtime's open connections, read from each
+ * server-side socket's receiver: the memory the budget is there to bound, seen independently of
+ * the runtime's own count. Connections already cut off (closing) read nothing more and are left out.
+ */
+function heldByWs(t: Target): number {
+  const clients = (t.server as unknown as { wss: { clients: Set<WsReceiverView> } }).wss.clients;
+  let sum = 0;
+  for (const ws of clients) {
+    if (ws.readyState !== 1) continue;
+    sum += ws._receiver._bufferedBytes + ws._receiver._fragments.reduce((n, b) => n + b.length, 0);
+  }
+  return sum;
+}
+
+/** A raw TCP peer with a session (hello as t-alice); resolves with its session id. */
+async function boundPeer(t: Target): Promise<{ peer: RawTcpWs; sessionId: string }> {
+  const peer = await upgradedSocket(t.url, sockets);
+  sendJson(peer.socket, { arcp: '1.1', id: `msg_inflight${sockets.length}`, type: 'session.hello', payload: { client: { name: 'raw', version: '0' }, auth: { scheme: 'bearer', token: 't-alice' }, capabilities: { encodings: ['json'] } } });
+  await untilSeen(peer, 'session.welcome');
+  const welcome = JSON.parse(peer.seen.texts[0]!) as { type: string; session_id: string };
+  expect(welcome.type).toBe('session.welcome');
+  return { peer, sessionId: welcome.session_id };
+}
+
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+async function honestRoundTrip(t: Target): Promise<void> {
+  const honest = await RawWs.open(t.url);
+  peers.push(honest);
+  const w = await honest.welcome('t-bob');
+  honest.send('job.submit', { agent: 'conformance.echo', input: { ok: true } }, { session_id: w.payload.session_id });
+  const result = await honest.find((f) => f.type === 'job.result' || f.type === 'job.error');
+  expect(result.type).toBe('job.result');
+}
+
+describe('frames still arriving after the welcome are bounded over all connections', () => {
+  it('6 connections each send 2 MiB of a 3 MiB frame and stop: what ws holds stays within maxInboundInFlightBytesTotal (9 MiB), the largest holders are closed (INTERNAL_ERROR, 4413), an honest client keeps working', async () => {
+    const BUDGET = 9 * MiB;
+    const N = 6;
+    const SENT = 2 * MiB;
+    const t = (slot.target = await startTarget({ limits: { maxInboundInFlightBytesTotal: BUDGET } }));
+    const honest = await RawWs.open(t.url);
+    peers.push(honest);
+    const hw = await honest.welcome('t-bob');
+
+    const attackers: RawTcpWs[] = [];
+    for (let i = 0; i < N; i++) attackers.push((await boundPeer(t)).peer);
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, heldByWs(t))), 1);
+    try {
+      // Each frame is over maxFrameBytes (it would be dropped) but under maxInboundInFlightBytes (4 MiB):
+      // only the global budget can act on them.
+      for (const a of attackers) await partialFrame(a.socket, 3 * MiB, SENT);
+      const cut = (): RawTcpWs[] => attackers.filter((a) => a.seen.closeCode !== undefined || a.socket.destroyed);
+      // Settled: every attacker still open has had all it sent read by ws, the others are cut off.
+      await until(() => heldByWs(t) === (N - cut().length) * SENT && cut().length >= 1, 10_000);
+      peak = Math.max(peak, heldByWs(t));
+
+      // 4 x 2 MiB fit in 9 MiB, 5 do not: exactly two were cut off, the rest hold their bytes.
+      expect(cut().length).toBe(2);
+      expect(heldByWs(t)).toBe(4 * SENT);
+      // One 64 KiB socket read of slack: the sum is checked as each read arrives.
+      expect(peak).toBeLessThanOrEqual(BUDGET + 64 * 1024);
+      for (const a of cut()) {
+        const { texts, closeCode } = await a.frames;
+        expect(closeCode).toBe(4413);
+        expect(JSON.parse(texts.at(-1)!)).toMatchObject({
+          type: 'session.error',
+          payload: { code: 'INTERNAL_ERROR', retryable: true, details: { reason: 'limit_exceeded', limit: 'maxInboundInFlightBytesTotal', max: BUDGET, in_flight_bytes: expect.any(Number) } },
+        });
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    // The honest session, open all along, still works; so does a new one.
+    honest.send('job.submit', { agent: 'conformance.echo', input: { ok: 1 } }, { session_id: hw.payload.session_id });
+    expect((await honest.find((f) => f.type === 'job.result' || f.type === 'job.error')).type).toBe('job.result');
+    expect(honest.open).toBe(true);
+    await honestRoundTrip(t);
+  }, 30_000);
+});
+
+describe('one frame still arriving after the welcome is bounded by maxInboundInFlightBytes', () => {
+  it('5 MiB of an 8 MiB frame: refused while it arrives (INVALID_REQUEST, maxInboundInFlightBytes, 4413), the session stays resumable', async () => {
+    const t = (slot.target = await startTarget());
+    const { peer } = await boundPeer(t);
+    void partialFrame(peer.socket, 8 * MiB, 5 * MiB);
+    // Before the fix ws read the frame on towards its 16 MiB ceiling and the connection stayed open.
+    await until(() => peer.seen.closeCode !== undefined, 10_000);
+    expect(peer.seen.closeCode).toBe(4413);
+    expect(JSON.parse(peer.seen.texts.at(-1)!)).toMatchObject({
+      type: 'session.error',
+      payload: { code: 'INVALID_REQUEST', details: { reason: 'limit_exceeded', limit: 'maxInboundInFlightBytes', max: 4 * MiB } },
+    });
+    const session = [...t.runtime.sessions.values()][0]!;
+    await until(() => !session.isAttached, 5000);
+    expect(session.isAttached).toBe(false);
+    await honestRoundTrip(t);
+  });
+
+  it('the connection cut off mid-frame is dropped as soon as its error and close frame are out, not at the close timeout (the peer cannot answer the close)', async () => {
+    // A close timeout longer than the wait below: before, the socket (and what ws held of the
+    // frame) stayed until it, since the peer's close frame could only follow the rest of its frame.
+    const t = (slot.target = await startTarget({}, 0, { closeTimeoutMs: 60_000 }));
+    const { peer } = await boundPeer(t);
+    void partialFrame(peer.socket, 8 * MiB, 5 * MiB);
+    const { closeCode } = await within(peer.frames, 10_000, 'socket closed');
+    expect(closeCode).toBe(4413);
+    expect(heldByWs(t)).toBe(0);
+    expect((t.server as unknown as { wss: { clients: Set<unknown> } }).wss.clients.size).toBe(0);
+  });
+
+  it('a whole 2 MiB frame (over maxFrameBytes, under maxInboundInFlightBytes) is answered with the typed error and the connection goes on', async () => {
+    const t = (slot.target = await startTarget());
+    const p = await RawWs.open(t.url);
+    peers.push(p);
+    const w = await p.welcome('t-alice');
+    p.sendText(JSON.stringify({ pad: 'x'.repeat(2 * MiB) }));
+    const err = await p.find((f) => f.type === 'session.error');
+    expect(err.payload).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'ARCP_KIT_FRAME_TOO_LARGE' } });
+    p.send('job.submit', { agent: 'conformance.echo', input: { after: true } }, { session_id: w.payload.session_id });
+    expect((await p.find((f) => f.type === 'job.result' || f.type === 'job.error')).type).toBe('job.result');
+    expect(p.open).toBe(true);
+  });
+});
