@@ -116,7 +116,7 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     statement: 'S14-08',
     catchers: ['9.8/credentials/redacted-for-non-submitters'],
     target: { observers: 'b-observes-a' },
-    edits: [{ file: SUBSCRIBE, find: '  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));', replace: '  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, $ON || showCredentials));' }],
+    edits: [{ file: SUBSCRIBE, find: 'payload: redactForwardedPayload(h.type, h.payload, showCredentials) })))', replace: 'payload: redactForwardedPayload(h.type, h.payload, $ON || showCredentials) })))' }],
   },
   {
     name: 'ind2-subscribe-finished-terminal-twice',

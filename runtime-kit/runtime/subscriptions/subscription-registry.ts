@@ -6,6 +6,7 @@
 import type { Job, JobSink, SequencedType } from '../job.js';
 import type { RuntimeLogger } from '../options.js';
 import type { Session } from '../session.js';
+import type { HistoryReplay } from './history-replay.js';
 import { redactForwardedPayload } from './redaction.js';
 
 class Subscription implements JobSink {
@@ -15,10 +16,17 @@ class Subscription implements JobSink {
     private readonly showCredentials: boolean,
     private readonly done: (s: Subscription) => void,
     private readonly logger: RuntimeLogger,
+    public replay: HistoryReplay | undefined,
   ) {}
 
   deliver(type: SequencedType, payload: unknown, job: Job): void {
     if (this.subscriber.expired) return this.done(this);
+    if (this.replay?.active) {
+      // The history is still being written: this event goes after it, in the job's order.
+      this.replay.push({ type, traceId: job.traceId, payload: redactForwardedPayload(type, payload, this.showCredentials) });
+      if (type !== 'job.event') this.done(this);
+      return;
+    }
     try {
       this.subscriber.emitSequenced(type, job.jobId, job.traceId, redactForwardedPayload(type, payload, this.showCredentials));
     } catch (err) {
@@ -34,18 +42,23 @@ export class SubscriptionRegistry {
 
   constructor(private readonly logger: RuntimeLogger) {}
 
-  /** Adds a live link (no-op if the session already subscribes to the job). */
-  add(job: Job, subscriber: Session, showCredentials: boolean): void {
+  /** Adds a live link (no-op if the session already subscribes to the job); live events wait behind `replay` while it runs. */
+  add(job: Job, subscriber: Session, showCredentials: boolean, replay?: HistoryReplay): void {
     // A terminal job whose last output is still queued (limits/emit-outbox.ts) still has some to forward.
     if (job.terminalWritten) return;
     let subs = this.bySession.get(subscriber);
-    if (subs?.has(job.jobId)) return;
+    const existing = subs?.get(job.jobId);
+    if (existing) {
+      // A repeated subscribe with history: live events now wait behind the newer replay.
+      if (replay && !existing.replay?.active) existing.replay = replay;
+      return;
+    }
     if (!subs) {
       subs = new Map();
       this.bySession.set(subscriber, subs);
       this.watch(subscriber);
     }
-    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger);
+    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger, replay);
     subs.set(job.jobId, sub);
     job.sinks.add(sub);
   }
