@@ -101,7 +101,8 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     what: 'the visibility rule is applied to live jobs only: finished jobs of every principal are listed ("history is public")',
     statement: 'S6.6-04',
     catchers: ['6.6/isolation/finished-job-invisible'],
-    edits: [{ file: LIST, find: "action: 'list' }).allowed) continue;", replace: "action: 'list' }).allowed && !($ON && job.isTerminal)) continue;" }],
+    // The handler reads only the caller's jobs when no policy is set: widened too, or the filter's fault has nothing to let through.
+    edits: [{ file: LIST, find: "action: 'list' }).allowed) continue;", replace: "action: 'list' }).allowed && !($ON && job.isTerminal)) continue;" }, { file: 'runtime-kit/runtime/handlers/session-list-jobs.ts', find: 'answer(msg, ctx, jobs);', replace: 'answer(msg, ctx, $ON ? ctx.core.jobs.values() : jobs);' }],
   },
   {
     name: 'ind2-subscribe-finished-other-permission-denied',
