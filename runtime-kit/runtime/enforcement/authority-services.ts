@@ -45,7 +45,7 @@ export class AuthorityServices {
     this.options = resolveAuthorityOptions(opts);
     const log = core.options.logger;
     this.audit = createAuditSink(this.options.auditLog, (err) => log('error', 'audit log write failed', { error: String(err) }));
-    this.subscriptions = new SubscriptionRegistry(log);
+    this.subscriptions = new SubscriptionRegistry(log, core.guard.fairShare);
     this.history = opts.jobHistory ?? new MemoryJobHistory();
     this.replays = new HistoryReplays(core.guard.fairShare, core.options.limits.maxHistoryReplaysPerSession, log);
     core.jobs.onForget = (jobId) => this.history.forget(jobId);

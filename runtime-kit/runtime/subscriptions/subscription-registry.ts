@@ -4,6 +4,7 @@
 // at the job's terminal envelope, on job.unsubscribe, and when the subscriber session closes
 // (close/bye requested, or terminated) — catalog §6.8.
 import type { Job, JobSink, SequencedType } from '../job.js';
+import type { FairShare } from '../limits/fair-share.js';
 import type { RuntimeLogger } from '../options.js';
 import type { Session } from '../session.js';
 import type { HistoryReplay } from './history-replay.js';
@@ -16,6 +17,7 @@ class Subscription implements JobSink {
     private readonly showCredentials: boolean,
     private readonly done: (s: Subscription) => void,
     private readonly logger: RuntimeLogger,
+    private readonly fair: FairShare,
     public replay: HistoryReplay | undefined,
   ) {}
 
@@ -29,6 +31,10 @@ class Subscription implements JobSink {
     }
     try {
       this.subscriber.emitSequenced(type, job.jobId, job.traceId, redactForwardedPayload(type, payload, this.showCredentials));
+      // A copy costs what the original did (build, store, write): it counts against the turn's
+      // fair share, so a job with many watchers slows down instead of stalling the loop (issue 13:
+      // 60 subscribed sessions turned 256 frames a turn into 15,616; a ping waited 361 ms).
+      this.fair.take(1);
     } catch (err) {
       this.logger('error', 'could not forward an event to a subscriber', { job_id: job.jobId, session_id: this.subscriber.id, error: String(err) });
     }
@@ -40,7 +46,10 @@ export class SubscriptionRegistry {
   private readonly bySession = new Map<Session, Map<string, Subscription>>();
   private readonly unwatch = new Map<Session, () => void>();
 
-  constructor(private readonly logger: RuntimeLogger) {}
+  constructor(
+    private readonly logger: RuntimeLogger,
+    private readonly fair: FairShare,
+  ) {}
 
   /** Adds a live link (no-op if the session already subscribes to the job); live events wait behind `replay` while it runs. */
   add(job: Job, subscriber: Session, showCredentials: boolean, replay?: HistoryReplay): void {
@@ -58,7 +67,7 @@ export class SubscriptionRegistry {
       this.bySession.set(subscriber, subs);
       this.watch(subscriber);
     }
-    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger, replay);
+    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger, this.fair, replay);
     subs.set(job.jobId, sub);
     job.sinks.add(sub);
   }
