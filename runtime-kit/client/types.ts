@@ -46,6 +46,12 @@ export interface ARCPClientOptions {
   resumeForm?: ResumeForm;
   /** How long to wait for `session.welcome` (default 10 s). */
   handshakeTimeoutMs?: number;
+  /**
+   * How long submit, listJobs, subscribe and cancel wait for their reply before rejecting with
+   * ARCP_KIT_REQUEST_TIMEOUT (default 60 s; `Infinity` waits for ever). Counted from the call,
+   * across automatic resumes.
+   */
+  requestTimeoutMs?: number;
   /** How long close() waits for `session.closed` (default 1 s, catalog §9 #2). */
   closeTimeoutMs?: number;
   /** Injected clock (tests use protocol/'s ManualClock). */

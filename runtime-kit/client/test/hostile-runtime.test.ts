@@ -63,4 +63,18 @@ describe('hostile runtime', () => {
     expect(held).toBeLessThanOrEqual(100);
     await expect(first.done).rejects.toMatchObject({ code: 'ARCP_KIT_ADOPTED_EVICTED' });
   });
+
+  it('a runtime that keeps the session alive but never answers a request: the request fails after requestTimeoutMs (it waited for ever)', async () => {
+    // Pongs every ping (support/hostile-runtime.ts) and ignores everything else.
+    hostile = await startHostileRuntime(() => undefined);
+    client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', requestTimeoutMs: 50 });
+    await client.connect(await connectWebSocket(hostile.url));
+    const submit = client.submit({ agent: 'x' });
+    const list = client.listJobs();
+    await expect(submit).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' } });
+    await expect(list).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'list' } });
+    // Nothing is left waiting, and the session itself is still usable.
+    expect((client as unknown as { core: { pending: { size: number } } }).core.pending.size).toBe(0);
+    expect(client.state).toBe('open');
+  });
 });
