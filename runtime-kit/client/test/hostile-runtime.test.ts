@@ -77,4 +77,16 @@ describe('hostile runtime', () => {
     expect((client as unknown as { core: { pending: { size: number } } }).core.pending.size).toBe(0);
     expect(client.state).toBe('open');
   });
+
+  it('a heartbeat interval far outside any sane range is clamped (1e300 s overflowed Node timers into a 1 ms spin; 0.001 s meant 1,000 pings a second)', async () => {
+    const features = { encodings: ['json'], features: ['heartbeat'] };
+    for (const [sent, used] of [[1e300, 86_400], [0.001, 1]] as const) {
+      hostile = await startHostileRuntime(() => undefined, { heartbeat_interval_sec: sent, capabilities: features });
+      client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', closeTimeoutMs: 1 });
+      const welcome = await client.connect(await connectWebSocket(hostile.url));
+      expect(welcome.heartbeatIntervalSec).toBe(used);
+      await client.close();
+      await hostile.close();
+    }
+  });
 });

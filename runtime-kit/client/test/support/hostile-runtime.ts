@@ -27,8 +27,8 @@ export const HOSTILE_SESSION = 'sess_01HOSTILE0000000000000000000';
 let counter = 0;
 const msgId = (): string => `msg_${String(++counter).padStart(26, '0')}`;
 
-/** `afterWelcome` runs on each connection right after its welcome went out. */
-export async function startHostileRuntime(afterWelcome: (c: HostileConnection, hello: Frame) => void): Promise<HostileRuntime> {
+/** `afterWelcome` runs on each connection right after its welcome went out; `welcome` adds or overrides welcome payload fields. */
+export async function startHostileRuntime(afterWelcome: (c: HostileConnection, hello: Frame) => void, welcome: Frame = {}): Promise<HostileRuntime> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   let connections = 0;
@@ -55,6 +55,7 @@ export async function startHostileRuntime(afterWelcome: (c: HostileConnection, h
         resume_token: `rt_hostile_${c.index}`,
         resume_window_sec: 600,
         capabilities: { encodings: ['json'], features: ['ack', 'subscribe', 'list_jobs'] },
+        ...welcome,
       });
       afterWelcome(c, f);
     });
