@@ -47,6 +47,8 @@ export class JobHandle {
   private readonly chunks: ChunkAssembler;
   private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
   private settled = false;
+  /** Settled here while the job still runs at the runtime (result too large): cancel() still reaches it. */
+  private runsOn = false;
 
   constructor(jobId: string, role: HandleRole, private readonly owner: HandleOwner, limits: HandleLimits = handleLimitsFrom({})) {
     this.jobId = jobId;
@@ -92,7 +94,7 @@ export class JobHandle {
    * with the typed error when the runtime refuses (PERMISSION_DENIED, JOB_NOT_FOUND).
    */
   async cancel(reason = 'cancelled by client'): Promise<void> {
-    if (this.settled) return;
+    if (this.settled && !this.runsOn) return;
     if (this.role === 'subscriber') {
       throw new PermissionDeniedError('a subscription carries no cancel authority (§7.6)');
     }
@@ -130,11 +132,13 @@ export class JobHandle {
   }
 
   /**
-   * The job itself goes on at the runtime; this handle stops collecting it (the alternative,
-   * keeping on, is the unbounded growth the bound exists to prevent).
+   * The job itself goes on at the runtime, so cancel() must still reach it; this handle stops
+   * collecting it (keeping on is the unbounded growth the bound exists to prevent). Not cancelled
+   * for the caller: an agent with side effects should not be stopped by a local memory bound.
    */
   private failResultTooLarge(resultId: unknown): void {
     const max = this.chunks.maxBytes;
+    this.runsOn = true;
     this.fail(
       new KitError('ARCP_KIT_RESULT_TOO_LARGE', `job ${this.jobId}: streamed result data passed maxResultBytes (${max}); its chunks were dropped`, {
         details: { jobId: this.jobId, resultId, maxResultBytes: max },
@@ -145,7 +149,7 @@ export class JobHandle {
 
   /** `job.result` with final_status success (§8.4 assembly when `result_id` is present). */
   complete(payload: Record<string, unknown>): void {
-    if (this.settled) return;
+    if (this.settled) return this.ended();
     const resultId = str(payload.result_id);
     const out: JobResult = { finalStatus: 'success', result: payload.result ?? payload.output };
     if (resultId) {
@@ -169,7 +173,7 @@ export class JobHandle {
 
   /** A terminal failure (`job.error`, or a non-success `job.result` from a Py peer). */
   terminate(err: unknown, finalStatus: FinalStatus): void {
-    if (this.settled) return;
+    if (this.settled) return this.ended();
     this.finalStatus = finalStatus;
     this.settled = true;
     this.release();
@@ -188,6 +192,11 @@ export class JobHandle {
     this.release();
     this.queue.fail(err);
     this.settle.reject(err);
+  }
+
+  /** The runtime's terminal for a job this handle had already given up on. */
+  private ended(): void {
+    this.runsOn = false;
   }
 
   /** What a settled handle no longer needs; chunks of a result_id no terminal named would stay otherwise. */

@@ -26,10 +26,13 @@ const ts = () => new Date().toISOString();
 async function setUp(opts: Partial<ARCPClientOptions>, jobIds: string[] = []) {
   let conn: HostileConnection | undefined;
   let seq = 0;
+  const fromClient: Frame[] = [];
   hostile = await startHostileRuntime((c) => {
     conn = c;
     c.socket.on('message', (data) => {
       const f = JSON.parse(String(data)) as Frame;
+      fromClient.push(f);
+      if (f.type === 'job.cancel') return c.send('job.cancelled', { job_id: f.job_id, reason: f.payload.reason }, { job_id: f.job_id, event_seq: ++seq });
       if (f.type !== 'job.submit') return;
       const jobId = jobIds.shift()!;
       c.send('job.accepted', { job_id: jobId, request_id: f.id, lease: {}, accepted_at: ts(), agent: 'x@1' }, { job_id: jobId, trace_id: f.trace_id });
@@ -57,6 +60,8 @@ async function setUp(opts: Partial<ARCPClientOptions>, jobIds: string[] = []) {
     result(jobId: string, payload: Frame): void {
       conn!.send('job.result', payload, { job_id: jobId, event_seq: ++seq });
     },
+    /** Frames of `type` the client sent. */
+    sent: (type: string) => fromClient.filter((f) => f.type === type),
     /** Resolves once the client has taken in `n` job events in all. */
     received: (n: number) => (received >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
   };
@@ -108,7 +113,7 @@ describe('unread events of one handle', () => {
 });
 
 describe('streamed result of one job', () => {
-  it('chunks past maxResultBytes fail that job with ARCP_KIT_RESULT_TOO_LARGE (it assembled them all); another job still gets its result', async () => {
+  it('chunks past maxResultBytes fail that job with ARCP_KIT_RESULT_TOO_LARGE (it assembled them all); another job still gets its result, and cancel() still reaches the job', async () => {
     const rt = await setUp({ maxResultBytes: 50_000 }, ['job_BIG', 'job_SMALL']);
     const big = await rt.client.submit({ agent: 'x' });
     const small = await rt.client.submit({ agent: 'x' });
@@ -117,7 +122,6 @@ describe('streamed result of one job', () => {
     for (let i = 0; i < chunks; i++) rt.event('job_BIG', 'result_chunk', { result_id: 'res_BIG', chunk_seq: i, data, encoding: 'utf8', more: true });
     rt.event('job_SMALL', 'result_chunk', { result_id: 'res_SMALL', chunk_seq: 0, data: 'ab', encoding: 'utf8', more: true });
     rt.event('job_SMALL', 'result_chunk', { result_id: 'res_SMALL', chunk_seq: 1, data: 'c', encoding: 'utf8', more: false });
-    rt.result('job_BIG', { final_status: 'success', result_id: 'res_BIG', result_size: chunks * data.length });
     rt.result('job_SMALL', { final_status: 'success', result_id: 'res_SMALL', result_size: 3 });
     await expect(big.done).rejects.toMatchObject({
       code: 'ARCP_KIT_RESULT_TOO_LARGE',
@@ -125,6 +129,9 @@ describe('streamed result of one job', () => {
       details: { jobId: 'job_BIG', resultId: 'res_BIG', maxResultBytes: 50_000 },
     });
     await expect(small.done).resolves.toMatchObject({ finalStatus: 'success', result: 'abc', resultId: 'res_SMALL' });
+    // The job still runs at the runtime: the handle given up on can still cancel it.
+    await big.cancel('result too large');
+    expect(rt.sent('job.cancel')).toEqual([expect.objectContaining({ job_id: 'job_BIG', payload: { reason: 'result too large' } })]);
   });
 });
 
