@@ -10,14 +10,12 @@ import { ChunkAssembler } from '../chunk-assembler.js';
 import { ARCPClient } from '../client.js';
 import { EventQueue } from '../event-queue.js';
 import type { JobEvent, ARCPClientOptions } from '../types.js';
-import { startHostileRuntime, type Frame, type HostileConnection, type HostileRuntime } from './support/hostile-runtime.js';
+import { startHostileRuntime, type Frame, type HostileConnection } from './support/hostile-runtime.js';
 
-let hostile: HostileRuntime | undefined;
-let client: ARCPClient | undefined;
+/** Closers of what each test opened, run newest first. */
+const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
-  await client?.close();
-  await hostile?.close();
-  client = hostile = undefined;
+  for (const o of opened.splice(0).reverse()) await o.close();
 });
 
 const ts = () => new Date().toISOString();
@@ -27,7 +25,7 @@ async function setUp(opts: Partial<ARCPClientOptions>, jobIds: string[] = []) {
   let conn: HostileConnection | undefined;
   let seq = 0;
   const fromClient: Frame[] = [];
-  hostile = await startHostileRuntime((c) => {
+  const hostile = await startHostileRuntime((c) => {
     conn = c;
     c.socket.on('message', (data) => {
       const f = JSON.parse(String(data)) as Frame;
@@ -38,8 +36,9 @@ async function setUp(opts: Partial<ARCPClientOptions>, jobIds: string[] = []) {
       c.send('job.accepted', { job_id: jobId, request_id: f.id, lease: {}, accepted_at: ts(), agent: 'x@1' }, { job_id: jobId, trace_id: f.trace_id });
     });
   });
+  opened.push(hostile);
   const c = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', closeTimeoutMs: 1, ...opts });
-  client = c;
+  opened.push(c);
   await c.connect(await connectWebSocket(hostile.url));
   let received = 0;
   const waiters: Array<{ n: number; resolve: () => void }> = [];
