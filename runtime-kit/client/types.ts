@@ -41,7 +41,8 @@ export interface ARCPClientOptions {
    * Unread events one handle buffers (default 10,000). When a handle's queue is full the OLDEST
    * unread events are dropped and counted; the next read of `events()` then throws
    * ARCP_KIT_EVENTS_DROPPED once (details `dropped`, `first_seq`, `last_seq`) and the stream goes
-   * on with the events kept. `done` and the streamed result are unaffected.
+   * on with the events kept. `done` and the streamed result are unaffected. For this bound and
+   * the two below: at least 1, `Infinity` turns it off, NaN keeps the default.
    */
   maxBufferedEventsPerJob?: number;
   /**

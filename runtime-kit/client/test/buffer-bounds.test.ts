@@ -5,7 +5,7 @@
 // Our real client over a real WebSocket against a raw `ws` server (support/hostile-runtime.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectWebSocket } from '../../transport/websocket-client.js';
-import { DEFAULT_MAX_RESULT_BYTES } from '../buffer-limits.js';
+import { DEFAULT_MAX_BUFFERED_EVENTS_PER_JOB, DEFAULT_MAX_RESULT_BYTES, handleLimitsFrom } from '../buffer-limits.js';
 import { ChunkAssembler } from '../chunk-assembler.js';
 import { ARCPClient } from '../client.js';
 import { EventQueue } from '../event-queue.js';
@@ -144,6 +144,14 @@ describe('the bounded parts alone', () => {
     const rest: number[] = [];
     for await (const v of q) rest.push(v);
     expect(rest).toEqual([3, 4, 5]);
+  });
+
+  it('a bound given as NaN keeps its default (NaN compares false against every size: no bound at all); 0 means 1, Infinity none', () => {
+    expect(handleLimitsFrom({ maxBufferedEventsPerJob: Number.NaN, maxBufferedEventBytesPerJob: 0, maxResultBytes: Infinity })).toEqual({
+      maxBufferedEvents: DEFAULT_MAX_BUFFERED_EVENTS_PER_JOB,
+      maxBufferedEventBytes: 1,
+      maxResultBytes: Infinity,
+    });
   });
 
   it('ChunkAssembler: 256 MiB by default, and a flood of empty chunks is bounded too (64 charged per chunk)', () => {
