@@ -38,11 +38,6 @@ export class EventQueue<T> implements AsyncIterable<T> {
     return this.ended || this.failed;
   }
 
-  /** Bytes (as sized by the producer) of the items buffered and not yet consumed. */
-  get bufferedBytes(): number {
-    return this.bytes;
-  }
-
   /** Buffers `item`, sized `bytes`; past the bounds the oldest unread items are dropped. */
   push(item: T, bytes = 0): void {
     if (this.closed) return;
