@@ -10,6 +10,7 @@ import { systemClock, type Clock, type TimerHandle } from '../protocol/clock.js'
 import type { CloseInfo, Transport } from '../transport/types.js';
 import { AutoAcker } from './auto-ack.js';
 import { autoResume, resendPending } from './auto-resume.js';
+import { handleLimitsFrom, type HandleLimits } from './buffer-limits.js';
 import { ClientEvents } from './client-events.js';
 import { openingMessage, welcomeInfoFrom, ALL_FEATURES } from './handshake.js';
 import { JobHandle, type HandleOwner, type HandleRole } from './job-handle.js';
@@ -49,6 +50,7 @@ export class ClientCore {
   readonly tracker = new SeqTracker();
   readonly events = new ClientEvents();
   readonly advertised: readonly string[];
+  private readonly handleLimits: HandleLimits;
   state: ClientState = 'idle';
   welcome: WelcomeInfo | undefined;
   link: Link | undefined;
@@ -64,6 +66,7 @@ export class ClientCore {
   constructor(readonly opts: ARCPClientOptions, private readonly owner: HandleOwner) {
     this.clock = opts.clock ?? systemClock;
     this.advertised = [...(opts.features ?? ALL_FEATURES)];
+    this.handleLimits = handleLimitsFrom(opts);
     const ar = opts.autoResume;
     if (typeof ar === 'object' && ar !== null) this.reconnect = ar.reconnect;
   }
@@ -93,7 +96,7 @@ export class ClientCore {
     let h = this.handles.get(jobId) ?? this.recent.get(jobId);
     if (role !== 'adopted') this.adopted.delete(jobId);
     if (!h) {
-      h = new JobHandle(jobId, role, this.owner);
+      h = new JobHandle(jobId, role, this.owner, this.handleLimits);
       this.handles.set(jobId, h);
       if (role === 'adopted') this.adopt(h);
     }
@@ -231,12 +234,12 @@ export class ClientCore {
     if (d.ok === 'ignore') return;
     if (d.ok === false) {
       this.events.emit('protocolError', d.error);
-      if (d.salvaged) return routeInbound(this, link, d.salvaged);
+      if (d.salvaged) return routeInbound(this, link, d.salvaged, frame.length);
       // Count the seq of an event we could not read, so it does not masquerade as a gap.
       if (link.handshake === undefined) this.skipSeq(d.seq);
       return;
     }
-    routeInbound(this, link, d.message);
+    routeInbound(this, link, d.message, frame.length);
   }
 
   private skipSeq(seq: number | undefined): void {

@@ -1,15 +1,32 @@
 /**
- * An unbounded, single-consumer async queue: producers push synchronously from the frame
- * dispatcher, the consumer pulls with `for await`. Everything pushed before the consumer starts
- * is kept, so no event is lost between `submit()` resolving and the first `events()` call.
+ * A bounded, single-consumer async queue: producers push synchronously from the frame
+ * dispatcher, the consumer pulls with `for await`. Items pushed before the consumer starts are
+ * kept, so nothing is lost between `submit()` resolving and the first `events()` call, up to
+ * `maxItems` items and `maxBytes` (as the producer sizes them). Past either, the OLDEST unread
+ * items are dropped: the producer is a remote peer that must not grow our memory without bound
+ * (issue 13: 300,000 unread events held 94 MB), and pausing the transport instead would stall
+ * every other job of the session behind one handle nobody reads. The drop is not silent: the
+ * next read rejects once with `overflow(dropped, first, last)`, then delivers what was kept.
  */
+export interface EventQueueBounds<T> {
+  maxItems: number;
+  maxBytes: number;
+  /** The error the consumer's next read rejects with after `dropped` items, `first`..`last`, were dropped. */
+  overflow: (dropped: number, first: T, last: T) => unknown;
+}
+
 export class EventQueue<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
+  private items: (T | undefined)[] = [];
+  private sizes: number[] = [];
   private head = 0;
+  private bytes = 0;
   private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   private ended = false;
   private failure: unknown;
   private failed = false;
+  private dropped: { count: number; first: T; last: T } | undefined;
+
+  constructor(private readonly bounds: EventQueueBounds<T>) {}
 
   /** Number of items buffered and not yet consumed. */
   get size(): number {
@@ -21,7 +38,8 @@ export class EventQueue<T> implements AsyncIterable<T> {
     return this.ended || this.failed;
   }
 
-  push(item: T): void {
+  /** Buffers `item`, sized `bytes`; past the bounds the oldest unread items are dropped. */
+  push(item: T, bytes = 0): void {
     if (this.closed) return;
     const w = this.waiter;
     if (w) {
@@ -30,6 +48,35 @@ export class EventQueue<T> implements AsyncIterable<T> {
       return;
     }
     this.items.push(item);
+    this.sizes.push(bytes);
+    this.bytes += bytes;
+    while (this.size > 0 && (this.size > this.bounds.maxItems || this.bytes > this.bounds.maxBytes)) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const item = this.shift();
+    if (this.dropped) {
+      this.dropped.count++;
+      this.dropped.last = item;
+    } else {
+      this.dropped = { count: 1, first: item, last: item };
+    }
+  }
+
+  /** Takes the oldest buffered item (the caller checked there is one). */
+  private shift(): T {
+    const value = this.items[this.head] as T;
+    // Cleared so a dropped or consumed item is not kept alive until the next compaction.
+    this.items[this.head] = undefined;
+    this.bytes -= this.sizes[this.head] ?? 0;
+    this.head++;
+    // Compact occasionally so the arrays do not grow with everything ever pushed.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
+    return value;
   }
 
   /** Visits the items buffered and not yet consumed (to scrub them in place). */
@@ -61,15 +108,12 @@ export class EventQueue<T> implements AsyncIterable<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.head < this.items.length) {
-      const value = this.items[this.head++] as T;
-      // Compact occasionally so a long stream does not keep every consumed item alive.
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items.splice(0, this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ value, done: false });
+    const dropped = this.dropped;
+    if (dropped) {
+      this.dropped = undefined;
+      return Promise.reject(this.bounds.overflow(dropped.count, dropped.first, dropped.last));
     }
+    if (this.head < this.items.length) return Promise.resolve({ value: this.shift(), done: false });
     if (this.failed) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     if (this.waiter) return Promise.reject(new Error('EventQueue supports a single concurrent consumer'));

@@ -5,6 +5,7 @@
  */
 import { PermissionDeniedError } from '../errors/index.js';
 import { KitError } from '../errors/kit-error.js';
+import { handleLimitsFrom, type HandleLimits } from './buffer-limits.js';
 import { ChunkAssembler } from './chunk-assembler.js';
 import { forgetRotationValue, rotationOf } from './credential-values.js';
 import { EventQueue } from './event-queue.js';
@@ -42,14 +43,26 @@ export class JobHandle {
   finalStatus: FinalStatus | undefined;
   readonly done: Promise<JobResult>;
 
-  private readonly queue = new EventQueue<JobEvent>();
-  private readonly chunks = new ChunkAssembler();
+  private readonly queue: EventQueue<JobEvent>;
+  private readonly chunks: ChunkAssembler;
   private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
   private settled = false;
+  /** Settled here while the job still runs at the runtime (result too large): cancel() still reaches it. */
+  private runsOn = false;
 
-  constructor(jobId: string, role: HandleRole, private readonly owner: HandleOwner) {
+  constructor(jobId: string, role: HandleRole, private readonly owner: HandleOwner, limits: HandleLimits = handleLimitsFrom({})) {
     this.jobId = jobId;
     this.role = role;
+    this.queue = new EventQueue<JobEvent>({
+      maxItems: limits.maxBufferedEvents,
+      maxBytes: limits.maxBufferedEventBytes,
+      overflow: (dropped, first, last) =>
+        new KitError('ARCP_KIT_EVENTS_DROPPED', `${dropped} unread events of job ${jobId} were dropped: more than ${limits.maxBufferedEvents} events or ${limits.maxBufferedEventBytes} bytes were buffered unread`, {
+          details: { jobId, dropped, first_seq: first.seq, last_seq: last.seq, maxBufferedEventsPerJob: limits.maxBufferedEvents, maxBufferedEventBytesPerJob: limits.maxBufferedEventBytes },
+          retryable: false,
+        }),
+    });
+    this.chunks = new ChunkAssembler(limits.maxResultBytes);
     this.done = new Promise<JobResult>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
@@ -62,7 +75,16 @@ export class JobHandle {
     return this.settled;
   }
 
-  /** Ordered events of this job; ends after the terminal (or throws if the session broke). */
+  /** Unread events buffered on this handle (at most `maxBufferedEventsPerJob`). */
+  get bufferedEvents(): number {
+    return this.queue.size;
+  }
+
+  /**
+   * Ordered events of this job; ends after the terminal (or throws if the session broke). After
+   * unread events were dropped (see `maxBufferedEventsPerJob`) the next read throws
+   * ARCP_KIT_EVENTS_DROPPED once; iterating `events()` again goes on with the events kept.
+   */
   events(): AsyncIterable<JobEvent> {
     return this.queue;
   }
@@ -72,7 +94,7 @@ export class JobHandle {
    * with the typed error when the runtime refuses (PERMISSION_DENIED, JOB_NOT_FOUND).
    */
   async cancel(reason = 'cancelled by client'): Promise<void> {
-    if (this.settled) return;
+    if (this.settled && !this.runsOn) return;
     if (this.role === 'subscriber') {
       throw new PermissionDeniedError('a subscription carries no cancel authority (§7.6)');
     }
@@ -97,21 +119,37 @@ export class JobHandle {
     if (str(p.parent_job_id)) this.parentJobId = p.parent_job_id as string;
   }
 
-  /** One `job.event`; result chunks are also collected for assembly. */
-  pushEvent(ev: JobEvent): void {
+  /** One `job.event`, `bytes` its frame's length; result chunks are also collected for assembly. */
+  pushEvent(ev: JobEvent, bytes = 0): void {
     if (this.settled) return;
-    if (ev.kind === 'result_chunk') this.chunks.add(ev.body);
+    if (ev.kind === 'result_chunk' && this.chunks.add(ev.body) === 'too_large') return this.failResultTooLarge(ev.body.result_id);
     const rotated = rotationOf(ev.kind, ev.body);
     if (rotated && this.credentials) {
       this.credentials = this.credentials.map((c) => (c.id === rotated.id ? { ...c, value: rotated.value } : c));
       this.owner.credentialsChanged?.(this.jobId, this.credentials);
     }
-    this.queue.push(ev);
+    this.queue.push(ev, bytes);
+  }
+
+  /**
+   * The job itself goes on at the runtime, so cancel() must still reach it; this handle stops
+   * collecting it (keeping on is the unbounded growth the bound exists to prevent). Not cancelled
+   * for the caller: an agent with side effects should not be stopped by a local memory bound.
+   */
+  private failResultTooLarge(resultId: unknown): void {
+    const max = this.chunks.maxBytes;
+    this.runsOn = true;
+    this.fail(
+      new KitError('ARCP_KIT_RESULT_TOO_LARGE', `job ${this.jobId}: streamed result data passed maxResultBytes (${max}); its chunks were dropped`, {
+        details: { jobId: this.jobId, resultId, maxResultBytes: max },
+        retryable: false,
+      }),
+    );
   }
 
   /** `job.result` with final_status success (§8.4 assembly when `result_id` is present). */
   complete(payload: Record<string, unknown>): void {
-    if (this.settled) return;
+    if (this.settled) return this.ended();
     const resultId = str(payload.result_id);
     const out: JobResult = { finalStatus: 'success', result: payload.result ?? payload.output };
     if (resultId) {
@@ -128,17 +166,17 @@ export class JobHandle {
     if (typeof payload.summary === 'string') out.summary = payload.summary;
     this.finalStatus = 'success';
     this.settled = true;
-    this.forgetCredentials();
+    this.release();
     this.queue.end();
     this.settle.resolve(out);
   }
 
   /** A terminal failure (`job.error`, or a non-success `job.result` from a Py peer). */
   terminate(err: unknown, finalStatus: FinalStatus): void {
-    if (this.settled) return;
+    if (this.settled) return this.ended();
     this.finalStatus = finalStatus;
     this.settled = true;
-    this.forgetCredentials();
+    this.release();
     this.queue.end();
     this.settle.reject(err);
   }
@@ -151,9 +189,20 @@ export class JobHandle {
     if (this.settled) return;
     if (finalStatus) this.finalStatus = finalStatus;
     this.settled = true;
-    this.forgetCredentials();
+    this.release();
     this.queue.fail(err);
     this.settle.reject(err);
+  }
+
+  /** The runtime's terminal for a job this handle had already given up on. */
+  private ended(): void {
+    this.runsOn = false;
+  }
+
+  /** What a settled handle no longer needs; chunks of a result_id no terminal named would stay otherwise. */
+  private release(): void {
+    this.chunks.clear();
+    this.forgetCredentials();
   }
 
   /** Drops credential values from the handle and from rotation events not yet consumed. */

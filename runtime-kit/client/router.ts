@@ -15,7 +15,8 @@ import type { SubscribeResult } from './subscription.js';
 
 type Msg = Record<string, unknown>;
 
-export function routeInbound(core: ClientCore, link: Link, msg: Msg): void {
+/** `frameChars` is the length of the frame `msg` was read from: what a buffered event is charged. */
+export function routeInbound(core: ClientCore, link: Link, msg: Msg, frameChars = 0): void {
   const type = msg.type as string;
   const payload: Msg = isObject(msg.payload) ? msg.payload : {};
 
@@ -52,7 +53,7 @@ export function routeInbound(core: ClientCore, link: Link, msg: Msg): void {
     case 'job.cancelled':
       return onCancelled(core, str(msg.job_id) ?? str(payload.job_id));
     case 'job.event':
-      onEvent(core, msg, payload);
+      onEvent(core, msg, payload, frameChars);
       break;
     case 'job.result':
       onResult(core, msg, payload);
@@ -88,7 +89,7 @@ function isDeliverableKind(kind: string): kind is JobEvent['kind'] {
   return Object.prototype.hasOwnProperty.call(EVENT_KINDS, kind) || kind.startsWith('x-vendor.');
 }
 
-function onEvent(core: ClientCore, msg: Msg, p: Msg): void {
+function onEvent(core: ClientCore, msg: Msg, p: Msg, frameChars: number): void {
   const jobId = str(msg.job_id);
   const kind = str(p.kind);
   if (!jobId || !kind || !isDeliverableKind(kind)) return;
@@ -103,7 +104,7 @@ function onEvent(core: ClientCore, msg: Msg, p: Msg): void {
   if (typeof msg.trace_id === 'string') ev.traceId = msg.trace_id;
   // Events of a job with no handle (a resume replay, a subscription replay that precedes
   // job.subscribed) are buffered on an adopted handle, retrievable with client.job(id).
-  core.handleFor(jobId, 'adopted').pushEvent(ev);
+  core.handleFor(jobId, 'adopted').pushEvent(ev, frameChars);
   if (core.events.has('event')) core.events.emit('event', ev);
 }
 

@@ -38,6 +38,26 @@ export interface ARCPClientOptions {
    */
   maxAdoptedJobs?: number;
   /**
+   * Unread events one handle buffers (default 10,000). When a handle's queue is full the OLDEST
+   * unread events are dropped and counted; the next read of `events()` then throws
+   * ARCP_KIT_EVENTS_DROPPED once (details `dropped`, `first_seq`, `last_seq`) and the stream goes
+   * on with the events kept. `done` and the streamed result are unaffected. For this bound and
+   * the two below: at least 1, `Infinity` turns it off, NaN keeps the default.
+   */
+  maxBufferedEventsPerJob?: number;
+  /**
+   * The same bound in bytes: the frame length (characters) of the unread events one handle
+   * buffers (default 32 MiB); past it the oldest are dropped as above.
+   */
+  maxBufferedEventBytesPerJob?: number;
+  /**
+   * Result-chunk data held for one job's streamed results (§8.4), every `result_id` together:
+   * the characters of each chunk's `data` as received plus 64 per chunk (default 256 MiB). Past
+   * it `done` rejects with ARCP_KIT_RESULT_TOO_LARGE and the chunks are freed; other jobs are
+   * unaffected.
+   */
+  maxResultBytes?: number;
+  /**
    * How a resume is sent (§6.3, catalog §9 #1): `'hello'` (default) puts it in
    * `session.hello.payload.resume`, the form the TS, Go and Py runtimes accept (the TS runtime
    * drops `session.resume`); `'session.resume'` sends the spec's own message, for runtimes that

@@ -42,17 +42,21 @@ const KIT_ERROR_BRAND = Symbol.for('arcp-kit.KitError');
 export interface KitErrorOptions {
   cause?: unknown;
   details?: Record<string, unknown>;
+  /** Whether repeating the same call can succeed; left unset where the kit cannot tell. */
+  retryable?: boolean;
 }
 
 export class KitError extends Error {
   readonly code: KitErrorCode;
   readonly details?: Record<string, unknown>;
+  readonly retryable?: boolean;
 
   constructor(code: KitErrorCode, message: string, opts: KitErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'KitError';
     this.code = code;
     if (opts.details !== undefined) this.details = opts.details;
+    if (opts.retryable !== undefined) this.retryable = opts.retryable;
     Object.defineProperty(this, KIT_ERROR_BRAND, { value: true });
   }
 
