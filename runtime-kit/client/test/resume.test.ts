@@ -30,8 +30,11 @@ async function openWithJob(opts: Partial<ConstructorParameters<typeof ARCPClient
   return { peer, client, handle: await s };
 }
 
+// Polls for up to 2 s of real time: the client's reconnects wait on real backoff timers (1 ms,
+// then 2 ms ...), which a fixed count of setImmediate rounds can outrun on a busy machine.
 async function waitFor(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await settle(1);
+  const deadline = Date.now() + 2000;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
   expect(cond()).toBe(true);
 }
 
