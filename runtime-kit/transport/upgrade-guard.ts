@@ -4,6 +4,7 @@
 // open a WebSocket to a loopback runtime — browsers apply no CORS to WebSockets — but its
 // upgrade request still carries `Host: evil.example:<port>`, which the guard refuses.
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 
 export interface UpgradeGuardOptions {
   /**
@@ -27,10 +28,13 @@ export function isLoopbackHost(host: string): boolean {
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 421 | 403; text: string };
 
-/** Hostname of a Host header without the port (`[::1]:80` -> `::1`, `a.b:7777` -> `a.b`). */
+/** Hostname of a Host header, or of an allow-list entry, without the port (`[::1]:80` -> `::1`, `a.b:7777` -> `a.b`, `::1` -> `::1`). */
 export function hostnameOf(header: string): string {
   const h = header.trim().toLowerCase();
   if (h.startsWith('[')) return h.slice(1, h.indexOf(']') === -1 ? undefined : h.indexOf(']'));
+  // A bare IPv6 address (the bound host `::1`, an allow-list entry) has no port to cut: cutting at
+  // its last colon turned `::1` into `:`, and a server bound to ::1 refused its own URL (421).
+  if (isIP(h) === 6) return h;
   const colon = h.lastIndexOf(':');
   return colon === -1 ? h : h.slice(0, colon);
 }
