@@ -157,3 +157,34 @@ describe('one frame still arriving after the welcome is bounded by maxInboundInF
     expect(p.open).toBe(true);
   });
 });
+
+describe('an attacker cannot make an honest frame the one the global inbound budget cuts off', () => {
+  it('60 unauthenticated connections each hold 15 000 bytes of a frame and stop; an honest client then sends a 200 KiB job.submit: it gets its result, the stalled holders are cut off (4413)', async () => {
+    // Largest-first let the attacker choose the victim: holders each smaller than the honest frame,
+    // together just under the budget, and the honest frame became the largest as soon as it
+    // arrived, every time (a one-off cost for the attacker, no cost per victim).
+    const BUDGET = 1 * MiB;
+    const N = 60;
+    const SENT = 15_000;
+    const t = (slot.target = await startTarget({ limits: { maxInboundInFlightBytesTotal: BUDGET } }));
+    const honest = await RawWs.open(t.url);
+    peers.push(honest);
+    const hw = await honest.welcome('t-bob');
+    const attackers: RawTcpWs[] = [];
+    for (let i = 0; i < N; i++) attackers.push(await upgradedSocket(t.url, sockets));
+    // Under maxPreHandshakeFrameBytes (16 KiB): no credential needed to hold them.
+    for (const a of attackers) await partialFrame(a.socket, 16_000, SENT);
+    await until(() => heldByWs(t) === N * SENT, 10_000);
+    expect(heldByWs(t)).toBe(N * SENT);
+
+    honest.send('job.submit', { agent: 'conformance.echo', input: { pad: 'x'.repeat(200 * 1024) } }, { session_id: hw.payload.session_id });
+    const outcome = await Promise.race([honest.find((f) => f.type === 'job.result' || f.type === 'job.error' || f.type === 'session.error'), honest.closed]);
+    expect(outcome).toMatchObject({ type: 'job.result' });
+    expect(honest.open).toBe(true);
+    const cut = attackers.filter((a) => a.seen.closeCode !== undefined || a.socket.destroyed);
+    expect(cut.length).toBeGreaterThan(0);
+    const { texts, closeCode } = await cut[0]!.frames;
+    expect(closeCode).toBe(4413);
+    expect(JSON.parse(texts.at(-1)!)).toMatchObject({ type: 'session.error', payload: { code: 'INTERNAL_ERROR', details: { limit: 'maxInboundInFlightBytesTotal' } } });
+  }, 30_000);
+});

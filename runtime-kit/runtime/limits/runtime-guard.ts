@@ -32,11 +32,13 @@ export class RuntimeGuard {
   constructor(
     readonly limits: Readonly<RuntimeLimits>,
     private readonly clock: Clock,
+    /** The runtime's frame cap (`maxFrameBytes`): the inbound budget cuts a frame past it first. */
+    maxFrameBytes: number,
   ) {
     this.authFailures = new TokenBuckets(limits.authFailureBurstPerSource, limits.authFailureRefillPerSec);
     this.fairShare = new FairShare(limits.maxFramesPerTick);
     this.outbound = new OutboundBudget(limits.maxOutboundBufferedBytesTotal);
-    this.inbound = new InboundBudget(limits.maxInboundInFlightBytesTotal);
+    this.inbound = new InboundBudget(limits.maxInboundInFlightBytesTotal, maxFrameBytes);
   }
 
   /** Counts a new transport in; a Refusal when a cap is reached (the transport is then closed). */
