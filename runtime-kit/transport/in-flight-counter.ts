@@ -60,9 +60,9 @@ export class InFlightCounter {
     for (let at = 0; at < chunk.length; ) {
       at += this.inPayload ? this.readPayload(chunk, at) : this.readHeader(chunk, at);
     }
-    if (this.bytes !== this.reported) {
+    if (this.watcher !== undefined && this.bytes !== this.reported) {
       this.reported = this.bytes;
-      this.watcher?.(this.bytes);
+      this.watcher(this.bytes);
     }
     const cap = this.cap;
     if (cap !== undefined && this.bytes > cap.max) {
