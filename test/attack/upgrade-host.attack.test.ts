@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { RawWs } from './support/raw-ws.js';
 import { startTarget } from './support/target.js';
 import { targetPerTest } from './support/target-per-test.js';
 
@@ -58,5 +59,41 @@ describe('DNS rebinding: the Host of an upgrade to a loopback-bound runtime', ()
     expect(code(await withHost(`[::1]:${port}`))).toBe(101);
     expect(code(await withHost(`localhost:${port}`))).toBe(101);
     expect(code(await withHost(`evil.example:${port}`))).toBe(421);
+  });
+});
+
+describe('a cross-site page connecting to a loopback runtime directly (Host 127.0.0.1, its own Origin)', () => {
+  // Not rebinding: any page the user visits may open ws://127.0.0.1:<port>, the Host is a
+  // loopback name and passed the guard. The bearer token keeps the page out of sessions, but its
+  // failed hellos came from 127.0.0.1, the user's own address: it emptied the failed-auth bucket
+  // (and could take the connection slots) the user's own tools share, locking them out.
+  it('is refused (403) by default, so it cannot empty the failed-auth bucket of 127.0.0.1; the user\'s own client, with no Origin or a loopback one, gets in', async () => {
+    const t = (slot.target = await startTarget({ limits: { authFailureBurstPerSource: 3, authFailureRefillPerSec: 0.01 } }));
+    const page = { Origin: 'https://evil.example' };
+    for (let i = 0; i < 4; i++) {
+      const outcome = await RawWs.open(t.url, page).then(
+        async (p) => {
+          slot.peers.push(p);
+          p.hello(`guess-${i}`);
+          await p.find((f) => f.type === 'session.error');
+          return 'connected';
+        },
+        (e: Error) => e.message,
+      );
+      expect(outcome).toBe('upgrade refused: HTTP 403');
+    }
+    expect(await RawWs.open(t.url, { Origin: 'null' }).then(() => 'connected', (e: Error) => e.message)).toBe('upgrade refused: HTTP 403');
+    for (const headers of [{} as Record<string, string>, { Origin: 'http://localhost:3000' }, { Origin: 'http://127.0.0.1:5173' }, { Origin: 'http://[::1]:8080' }]) {
+      const own = await RawWs.open(t.url, headers);
+      slot.peers.push(own);
+      expect((await own.welcome('t-alice')).type).toBe('session.welcome');
+    }
+  });
+
+  it('allowedOrigins: "any" (or a list naming the page) lets a page in, as before', async () => {
+    const t = (slot.target = await startTarget({}, 0, { allowedOrigins: 'any' }));
+    const p = await RawWs.open(t.url, { Origin: 'https://app.example' });
+    slot.peers.push(p);
+    expect((await p.welcome('t-alice')).type).toBe('session.welcome');
   });
 });
