@@ -4,7 +4,7 @@
 // Now a frame still arriving is held up to maxInboundInFlightBytes per connection, and all of them
 // together up to maxInboundInFlightBytesTotal (the connection holding the most is closed, 4413).
 // The frames are raw bytes on a TCP socket, since a WebSocket library only sends whole frames.
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawWs } from './support/raw-ws.js';
 import { fragmented, partialFrame, rawFrame, sendJson, untilSeen, upgradedSocket, type RawTcpWs } from './support/raw-tcp-ws.js';
@@ -261,6 +261,27 @@ describe('fragmented messages and control frames are counted as what ws holds of
     const { texts, closeCode } = await within(peer.frames, 5000, 'socket closed');
     expect(closeCode).toBe(4413);
     expect(JSON.parse(texts.at(-1)!)).toMatchObject({ type: 'session.error', payload: { details: { limit: 'maxPreHandshakeFrameBytes' } } });
+  });
+
+  it('frames that come with the upgrade request (ws gets them as its head) are parsed from their first byte: a frame begun there is counted and ends at 0', async () => {
+    const t = (slot.target = await startTarget());
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let seen = '';
+    socket.on('data', (d: Buffer) => (seen += d.toString('latin1')));
+    const hello = rawFrame(0x1, true, Buffer.from(JSON.stringify({ arcp: '1.1', id: 'msg_head1', type: 'session.hello', payload: { client: { name: 'raw', version: '0' }, auth: { scheme: 'bearer', token: 't-alice' }, capabilities: { encodings: ['json'] } } })));
+    const next = rawFrame(0x1, true, Buffer.alloc(5000, 0x20));
+    const upgrade = `GET /arcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16, 7).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    socket.write(Buffer.concat([Buffer.from(upgrade), hello, rawFrame(0x9, true, Buffer.from('x')), next.subarray(0, 9)]));
+    await until(() => seen.includes('session.welcome'), 5000);
+    const live = (t.server as unknown as { live: Set<{ inFlight: { inFlightBytes: number } }> }).live;
+    const [transport] = [...live];
+    expect(transport!.inFlight.inFlightBytes).toBe(9);
+    socket.write(next.subarray(9));
+    await until(() => transport!.inFlight.inFlightBytes === 0, 5000);
+    expect(transport!.inFlight.inFlightBytes).toBe(0);
   });
 
   it('an honest 100 KiB job.submit in 4 KiB fragments with a ping between each is read and answered', async () => {
