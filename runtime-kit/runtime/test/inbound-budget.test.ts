@@ -14,10 +14,14 @@ class Holder implements InboundHolder {
 
 const FRAME_CAP = 800;
 
+/** A budget of 1000 bytes (frame cap 800) and `n` connections under it. */
+function budgetWith(n: number): { budget: InboundBudget; hs: Holder[] } {
+  return { budget: new InboundBudget(1000, FRAME_CAP), hs: Array.from({ length: n }, () => new Holder()) };
+}
+
 describe('InboundBudget', () => {
   it('cuts off the frame arriving the longest, not the largest nor the one whose bytes just arrived, and forgets it', () => {
-    const budget = new InboundBudget(1000, FRAME_CAP);
-    const [a, b, c] = [new Holder(), new Holder(), new Holder()];
+    const { budget, hs: [a, b, c] } = budgetWith(3);
     budget.update(a, 300);
     budget.update(b, 600);
     budget.update(a, 350); // more of the same frame: a keeps its place
@@ -28,8 +32,7 @@ describe('InboundBudget', () => {
   });
 
   it('a frame that completes hands its bytes back (0), so others may grow, and its next frame is the youngest', () => {
-    const budget = new InboundBudget(1000, FRAME_CAP);
-    const [a, b] = [new Holder(), new Holder()];
+    const { budget, hs: [a, b] } = budgetWith(2);
     budget.update(a, 700);
     budget.update(a, 0);
     budget.update(b, 500);
@@ -42,8 +45,7 @@ describe('InboundBudget', () => {
   });
 
   it('many small old holders cannot get a younger, larger honest frame cut off: they go, as many as it takes; a removed holder is never chosen', () => {
-    const budget = new InboundBudget(1000, FRAME_CAP);
-    const gone = new Holder();
+    const { budget, hs: [gone] } = budgetWith(1);
     budget.update(gone, 900);
     budget.remove(gone);
     const small = Array.from({ length: 9 }, () => new Holder());
@@ -57,8 +59,7 @@ describe('InboundBudget', () => {
   });
 
   it('a frame already past the frame cap goes first, however young (the largest of those)', () => {
-    const budget = new InboundBudget(1000, FRAME_CAP);
-    const [old, doomed] = [new Holder(), new Holder()];
+    const { budget, hs: [old, doomed] } = budgetWith(2);
     budget.update(old, 150);
     budget.update(doomed, 900);
     expect(doomed.cut).toEqual({ held: 900, total: 1050 });
