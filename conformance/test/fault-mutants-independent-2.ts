@@ -101,7 +101,8 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     what: 'the visibility rule is applied to live jobs only: finished jobs of every principal are listed ("history is public")',
     statement: 'S6.6-04',
     catchers: ['6.6/isolation/finished-job-invisible'],
-    edits: [{ file: LIST, find: "action: 'list' }).allowed) continue;", replace: "action: 'list' }).allowed && !($ON && job.isTerminal)) continue;" }],
+    // The handler reads only the caller's jobs when no policy is set: widened too, or the filter's fault has nothing to let through.
+    edits: [{ file: LIST, find: "action: 'list' }).allowed) continue;", replace: "action: 'list' }).allowed && !($ON && job.isTerminal)) continue;" }, { file: 'runtime-kit/runtime/handlers/session-list-jobs.ts', find: 'answer(msg, ctx, jobs);', replace: 'answer(msg, ctx, $ON ? ctx.core.jobs.values() : jobs);' }],
   },
   {
     name: 'ind2-subscribe-finished-other-permission-denied',
@@ -116,7 +117,7 @@ export const FAULTS_INDEPENDENT_2: readonly Fault[] = [
     statement: 'S14-08',
     catchers: ['9.8/credentials/redacted-for-non-submitters'],
     target: { observers: 'b-observes-a' },
-    edits: [{ file: SUBSCRIBE, find: '  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));', replace: '  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, $ON || showCredentials));' }],
+    edits: [{ file: SUBSCRIBE, find: 'payload: redactForwardedPayload(h.type, h.payload, showCredentials) })))', replace: 'payload: redactForwardedPayload(h.type, h.payload, $ON || showCredentials) })))' }],
   },
   {
     name: 'ind2-subscribe-finished-terminal-twice',

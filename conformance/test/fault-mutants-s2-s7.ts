@@ -138,6 +138,8 @@ export const FAULTS_S2_S7: readonly Fault[] = [
         find: 'export function decideObserve(policy: SubscribePolicy | undefined, req: ObserveRequest): ObserveDecision {\n',
         replace: "export function decideObserve(policy: SubscribePolicy | undefined, req: ObserveRequest): ObserveDecision {\n  if ($ON && policy === undefined && req.action === 'list') return { allowed: true, reason: 'listing is read-only' };\n",
       },
+      // The same belief in the handler, which otherwise reads only the caller's jobs when no policy is set.
+      { file: 'runtime-kit/runtime/handlers/session-list-jobs.ts', find: ': ctx.core.jobs.ofPrincipal(', replace: ': $ON ? ctx.core.jobs.values() : ctx.core.jobs.ofPrincipal(' },
     ],
   },
   // §6.7 close

@@ -200,7 +200,8 @@ export const FAULTS: readonly Fault[] = [
     what: 'session.list_jobs lists every principal\'s jobs',
     statement: 'S6.6-04',
     catchers: ['6.6/list/other-principal-hidden', '6.6/list/random-principals'],
-    edits: [{ file: LIST, find: '    if (!decideObserve(', replace: '    if (!$ON && !decideObserve(' }],
+    // The handler reads only the caller's jobs when no policy is set: widened too, or the filter's fault has nothing to let through.
+    edits: [{ file: LIST, find: '    if (!decideObserve(', replace: '    if (!$ON && !decideObserve(' }, { file: 'runtime-kit/runtime/handlers/session-list-jobs.ts', find: 'const jobs = policy ?', replace: 'const jobs = policy || $ON ?' }],
   },
   {
     name: 'list-omits-finished',

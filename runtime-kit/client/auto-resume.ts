@@ -15,7 +15,12 @@ export async function autoResume(core: ClientCore, cause: unknown): Promise<void
   const attempts = typeof ar === 'object' && ar?.attempts ? ar.attempts : 5;
   const backoff = typeof ar === 'object' && ar?.backoffMs !== undefined ? ar.backoffMs : 100;
   let last: unknown = cause;
-  for (let i = 0; i < attempts; i++) {
+  // A resume that "succeeded" but broke again before a single new event arrived in order counts
+  // as a failed attempt: a runtime that answers every resume with a fresh gap would otherwise
+  // be reconnected to at full speed for ever. Any progress starts the count afresh.
+  const streak = core.resumeStreak;
+  const start = streak !== undefined && streak.seq === core.tracker.latest ? streak.attempts : 0;
+  for (let i = start; i < attempts; i++) {
     if (i > 0) await sleep(core.clock, Math.min(backoff * 2 ** (i - 1), 5_000));
     if (core.state !== 'resuming') return; // closed meanwhile
     try {
@@ -30,6 +35,7 @@ export async function autoResume(core: ClientCore, cause: unknown): Promise<void
         core.state = 'resuming';
         continue;
       }
+      core.resumeStreak = { seq: core.tracker.latest, attempts: i + 1 };
       core.afterResume(info);
       return;
     } catch (err) {

@@ -22,6 +22,9 @@ import type {
 } from './types.js';
 import { newMessageId, newTraceId } from './wire.js';
 
+/** How long submit, listJobs, subscribe and cancel wait for their reply by default. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 export class ARCPClient {
   private readonly core: ClientCore;
 
@@ -226,8 +229,31 @@ export class ARCPClient {
     fields: { job_id?: string; trace_id?: string },
     meta: { traceId?: string; jobId?: string; idempotent: boolean },
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<T>((resolveRequest, rejectRequest) => {
       const requestId = newMessageId();
+      // A runtime can keep the session alive (pongs, events) and never answer: without a bound
+      // the request waited for ever. It counts from the call, across a resume.
+      const ms = this.core.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const timer = Number.isFinite(ms)
+        ? this.core.clock
+            .setTimeout(() => {
+              if (this.core.pending.takeById(req.requestId) === undefined) return;
+              rejectRequest(
+                new KitError('ARCP_KIT_REQUEST_TIMEOUT', `no reply to ${type} within ${ms} ms${kind === 'submit' ? '; the job may or may not exist' : ''}`, {
+                  details: { kind, requestId: req.requestId, timeoutMs: ms },
+                }),
+              );
+            }, ms)
+            .unref()
+        : undefined;
+      const resolve = (value: T): void => {
+        timer?.cancel();
+        resolveRequest(value);
+      };
+      const reject = (err: unknown): void => {
+        timer?.cancel();
+        rejectRequest(err);
+      };
       const req: PendingRequest<T> = { kind, requestId, resolve, reject, resend: { type, payload, fields, idempotent: meta.idempotent } };
       if (meta.traceId) req.traceId = meta.traceId;
       if (meta.jobId) req.jobId = meta.jobId;

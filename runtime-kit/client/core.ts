@@ -35,6 +35,8 @@ export interface Link {
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 /** How many settled handles stay findable by job id. */
 const RECENT_HANDLES = 256;
+/** Live handles of jobs only the runtime named (resume replays); above the runtime's 1,000 live jobs per principal. */
+export const DEFAULT_MAX_ADOPTED_JOBS = 4096;
 
 export class ClientCore {
   readonly clock: Clock;
@@ -42,6 +44,8 @@ export class ClientCore {
   readonly handles = new Map<string, JobHandle>();
   /** Recently settled handles, so a late subscribe, idempotent hit or client.job() still finds them. */
   readonly recent = new Map<string, JobHandle>();
+  /** Job ids of live adopted handles, oldest first (see adopt()). */
+  private readonly adopted = new Set<string>();
   readonly tracker = new SeqTracker();
   readonly events = new ClientEvents();
   readonly advertised: readonly string[];
@@ -52,6 +56,8 @@ export class ClientCore {
   liveness: Liveness | undefined;
   reconnect: (() => Promise<Transport>) | undefined;
   private resuming: Promise<void> | undefined;
+  /** The last automatic resume: the seq it resumed from and how many attempts had gone before it. */
+  resumeStreak: { seq: number; attempts: number } | undefined;
   /** A break (seq gap, drop) that hit the new transport while a resume was still finishing. */
   private interrupted: unknown = undefined;
 
@@ -85,15 +91,40 @@ export class ClientCore {
   /** Returns the handle for a job, creating one (buffering from now on) if none exists. */
   handleFor(jobId: string, role: HandleRole): JobHandle {
     let h = this.handles.get(jobId) ?? this.recent.get(jobId);
+    if (role !== 'adopted') this.adopted.delete(jobId);
     if (!h) {
       h = new JobHandle(jobId, role, this.owner);
       this.handles.set(jobId, h);
+      if (role === 'adopted') this.adopt(h);
     }
     return h;
   }
 
+  /**
+   * Keeps at most `maxAdoptedJobs` live adopted handles: the runtime alone decides which job ids
+   * it sends events for, so without a cap a hostile one grows a handle (and its buffer) per id,
+   * for ever (issue 13: 200,000 ids held 308 MB of heap). The oldest is failed, not dropped.
+   */
+  private adopt(handle: JobHandle): void {
+    this.adopted.add(handle.jobId);
+    const max = this.opts.maxAdoptedJobs ?? DEFAULT_MAX_ADOPTED_JOBS;
+    for (const jobId of this.adopted) {
+      if (this.adopted.size <= max) return;
+      this.adopted.delete(jobId);
+      const old = this.handles.get(jobId);
+      if (!old) continue;
+      this.handles.delete(jobId);
+      const err = new KitError('ARCP_KIT_ADOPTED_EVICTED', `job ${jobId} was never submitted or subscribed here and more than ${max} such jobs are held; its handle was dropped`, {
+        details: { jobId, maxAdoptedJobs: max },
+      });
+      old.fail(err);
+      this.events.emit('protocolError', err);
+    }
+  }
+
   /** Moves a settled handle out of the live map into the bounded recent map. */
   retire(handle: JobHandle): void {
+    this.adopted.delete(handle.jobId);
     this.handles.delete(handle.jobId);
     this.recent.delete(handle.jobId);
     this.recent.set(handle.jobId, handle);
@@ -292,6 +323,7 @@ export class ClientCore {
     // Not retired: after a manual resume, replayed events of these jobs get fresh handles.
     for (const h of this.handles.values()) h.fail(err);
     this.handles.clear();
+    this.adopted.clear();
   }
 
   /** After a resume: replay already arrived in order; re-send requests whose reply may be lost. */

@@ -7,6 +7,10 @@ import { FEATURES } from '../../generated/registry.js';
 import { agentsFrom, isObject, str } from './normalize.js';
 import type { ARCPClientOptions, ResumeOptions, WelcomeInfo } from './types.js';
 
+/** The range a welcome's `heartbeat_interval_sec` is clamped to (the schema's smallest integer, one day). */
+export const MIN_HEARTBEAT_SEC = 1;
+export const MAX_HEARTBEAT_SEC = 86_400;
+
 /** Every v1.1 feature flag (§6.2), advertised unless the caller narrows it. */
 export const ALL_FEATURES: readonly string[] = FEATURES;
 
@@ -65,7 +69,9 @@ export function welcomeInfoFrom(
   };
   if (str(runtime.fingerprint)) info.runtime.fingerprint = runtime.fingerprint as string;
   if (typeof p.heartbeat_interval_sec === 'number' && p.heartbeat_interval_sec > 0) {
-    info.heartbeatIntervalSec = p.heartbeat_interval_sec;
+    // The runtime picks it, so it is clamped: past ~24.8 days Node's timers overflow to 1 ms (a
+    // spin: 13% of a core for 1e300), and under a second the client would ping that often.
+    info.heartbeatIntervalSec = Math.min(Math.max(p.heartbeat_interval_sec, MIN_HEARTBEAT_SEC), MAX_HEARTBEAT_SEC);
   }
   return info;
 }

@@ -32,6 +32,12 @@ export interface ARCPClientOptions {
   /** Inbound frames above this size are dropped and reported (default 1 MiB). */
   maxFrameBytes?: number;
   /**
+   * Live handles kept for jobs this client never submitted or subscribed to (events a resume
+   * replays, `job(id)`); past it the oldest such handle fails with ARCP_KIT_ADOPTED_EVICTED and
+   * a `protocolError` is reported (default 4096).
+   */
+  maxAdoptedJobs?: number;
+  /**
    * How a resume is sent (§6.3, catalog §9 #1): `'hello'` (default) puts it in
    * `session.hello.payload.resume`, the form the TS, Go and Py runtimes accept (the TS runtime
    * drops `session.resume`); `'session.resume'` sends the spec's own message, for runtimes that
@@ -40,6 +46,12 @@ export interface ARCPClientOptions {
   resumeForm?: ResumeForm;
   /** How long to wait for `session.welcome` (default 10 s). */
   handshakeTimeoutMs?: number;
+  /**
+   * How long submit, listJobs, subscribe and cancel wait for their reply before rejecting with
+   * ARCP_KIT_REQUEST_TIMEOUT (default 60 s; `Infinity` waits for ever). Counted from the call,
+   * across automatic resumes.
+   */
+  requestTimeoutMs?: number;
   /** How long close() waits for `session.closed` (default 1 s, catalog §9 #2). */
   closeTimeoutMs?: number;
   /** Injected clock (tests use protocol/'s ManualClock). */

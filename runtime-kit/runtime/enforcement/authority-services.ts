@@ -12,6 +12,7 @@ import { CredentialService } from '../credentials/credential-service.js';
 import { DelegationService } from '../delegation/delegation-service.js';
 import type { JobAuthorityLike, JobInfo, RuntimeHooks } from '../hooks.js';
 import type { Job } from '../job.js';
+import { HistoryReplays } from '../subscriptions/history-replay.js';
 import { JobHistorySink, MemoryJobHistory, type JobHistory } from '../subscriptions/job-history.js';
 import { SubscriptionRegistry } from '../subscriptions/subscription-registry.js';
 import { resolveAuthorityOptions, type AuthorityRuntimeOptions, type ResolvedAuthorityOptions } from './authority-options.js';
@@ -26,6 +27,8 @@ export class AuthorityServices {
   readonly subscriptions: SubscriptionRegistry;
   /** Every job's sequenced output for `history: true` subscribers, independent of acks (issue 9). */
   readonly history: JobHistory;
+  /** `history: true` replays being written (subscriptions/history-replay.ts). */
+  readonly replays: HistoryReplays;
   readonly delegation: DelegationService;
   /**
    * Present only with a provisioner AND a durable revocation ledger (§14: no ledger, no
@@ -42,8 +45,9 @@ export class AuthorityServices {
     this.options = resolveAuthorityOptions(opts);
     const log = core.options.logger;
     this.audit = createAuditSink(this.options.auditLog, (err) => log('error', 'audit log write failed', { error: String(err) }));
-    this.subscriptions = new SubscriptionRegistry(log);
+    this.subscriptions = new SubscriptionRegistry(log, core.guard.fairShare);
     this.history = opts.jobHistory ?? new MemoryJobHistory();
+    this.replays = new HistoryReplays(core.guard.fairShare, core.options.limits.maxHistoryReplaysPerSession, log);
     core.jobs.onForget = (jobId) => this.history.forget(jobId);
     this.delegation = new DelegationService(core);
     this.expiry = new ExpiryTimers(core);

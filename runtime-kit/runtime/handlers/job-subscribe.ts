@@ -40,6 +40,7 @@ function subscribeTo(msg: ArcpMessage, ctx: HandlerContext, jobId: string, p: Pa
       ...(services.options.subscribePolicy ? { policy: services.options.subscribePolicy } : {}),
       credentialsOf: (job) => services.credentialsOf(job),
       history: services.history,
+      replays: services.replays,
     },
   );
 }

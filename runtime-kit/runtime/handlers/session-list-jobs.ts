@@ -17,7 +17,10 @@ export const sessionListJobsHandler: MessageHandler = {
     // Cluster (issue 12): jobs of every node sharing the store, read from their records.
     const cluster = ctx.core.persistence?.cluster;
     if (cluster) return cluster.remoteJobs().then((remote) => answer(msg, ctx, [...ctx.core.jobs.values(), ...remote]));
-    answer(msg, ctx, ctx.core.jobs.values());
+    // Only a subscribePolicy can show other principals' jobs: without one, read the caller's alone.
+    const policy = authorityServicesOf(ctx.core).options.subscribePolicy;
+    const jobs = policy ? ctx.core.jobs.values() : ctx.core.jobs.ofPrincipal(ctx.session!.principal);
+    answer(msg, ctx, jobs);
   },
 };
 

@@ -83,6 +83,8 @@ export interface RuntimeLimits {
   maxPendingEmitBytesPerSession: number;
   /** The same, all sessions together. Default 256 MiB. */
   maxPendingEmitBytes: number;
+  /** `job.subscribe` history replays one session may have being written at once (each at the fair share above); another gets PERMISSION_DENIED (retryable). Default 4. */
+  maxHistoryReplaysPerSession: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
@@ -119,6 +121,7 @@ export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   maxFramesPerTick: 256,
   maxPendingEmitBytesPerSession: 16 * 1024 * 1024,
   maxPendingEmitBytes: 256 * 1024 * 1024,
+  maxHistoryReplaysPerSession: 4,
 });
 
 export type RuntimeLimitsOptions = Partial<RuntimeLimits>;

@@ -6,6 +6,7 @@
 // without it replays the job's whole recorded history (catalog §9 #9), which acks never free.
 import type { JobSubscribed, JobSubscribedPayload } from '../../../generated/index.js';
 import { arcpError } from '../../errors/index.js';
+import { limitError } from '../limits/limit-errors.js';
 import type { AuditSink } from '../audit/audit-log.js';
 import type { RuntimeCore } from '../core.js';
 import { envelope } from '../envelope.js';
@@ -14,6 +15,7 @@ import type { Session } from '../session.js';
 import { isoTime } from '../timers.js';
 import { maySeeCredentials, redactForwardedPayload } from './redaction.js';
 import { decideObserve, type SubscribePolicy } from './subscribe-policy.js';
+import type { HistoryReplays } from './history-replay.js';
 import type { JobHistory } from './job-history.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
 
@@ -33,6 +35,8 @@ export interface SubscribeDeps {
   credentialsOf(job: Job): JobSubscribedPayload['credentials'];
   /** The job's recorded output (not the owner's resume buffer, which acks free). */
   history: JobHistory;
+  /** Writes `history: true` replays at the loop's fair share, a few per session at once. */
+  replays: HistoryReplays;
 }
 
 export function subscribe(session: Session, req: SubscribeRequest, deps: SubscribeDeps): void {
@@ -65,6 +69,10 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
 
   const showCredentials = maySeeCredentials(session.principal, job.principal);
   const history = req.history ? deps.history.after(job.jobId, req.fromEventSeq ?? 0) : [];
+  if (history.length > 0 && !deps.replays.hasRoom(session)) {
+    const max = deps.replays.max;
+    return session.sendError(limitError('PERMISSION_DENIED', 'maxHistoryReplaysPerSession', max, `this session already has ${max} history replays being written; subscribe again once one has finished`, { retryable: true }), corr);
+  }
   const payload: JobSubscribedPayload = {
     job_id: job.jobId,
     current_status: job.state,
@@ -83,7 +91,9 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   if (credentials && credentials.length > 0) payload.credentials = credentials;
   session.sendControl(envelope<JobSubscribed>('job.subscribed', { session_id: session.id, job_id: job.jobId, trace_id: job.traceId }, payload));
 
-  for (const h of history) session.emitSequenced(h.type, job.jobId, h.traceId, redactForwardedPayload(h.type, h.payload, showCredentials));
+  const replay = history.length > 0
+    ? deps.replays.create(session, job, history.map((h) => ({ type: h.type, traceId: h.traceId, payload: redactForwardedPayload(h.type, h.payload, showCredentials) })))
+    : undefined;
   // A job that ended before the subscribe (history false, so nothing was replayed): its terminal
   // alone, so the subscriber still learns the outcome instead of waiting for one that never comes.
   // Nothing emitted before the subscribe is replayed (S7.6-03 concerns the job's events).
@@ -93,5 +103,6 @@ export function subscribe(session: Session, req: SubscribeRequest, deps: Subscri
   // The owner already receives the job's events live: no second copy in its own session. Compared
   // by id, not object: in a cluster the job's owner object may be a stand-in (a job of another
   // node) or the session's object from before it moved away and back (persistence/cluster/).
-  if (session.id !== job.sessionId) deps.registry.add(job, session, showCredentials);
+  if (session.id !== job.sessionId) deps.registry.add(job, session, showCredentials, replay);
+  replay?.pump();
 }

@@ -4,8 +4,10 @@
 // at the job's terminal envelope, on job.unsubscribe, and when the subscriber session closes
 // (close/bye requested, or terminated) — catalog §6.8.
 import type { Job, JobSink, SequencedType } from '../job.js';
+import type { FairShare } from '../limits/fair-share.js';
 import type { RuntimeLogger } from '../options.js';
 import type { Session } from '../session.js';
+import type { HistoryReplay } from './history-replay.js';
 import { redactForwardedPayload } from './redaction.js';
 
 class Subscription implements JobSink {
@@ -15,12 +17,24 @@ class Subscription implements JobSink {
     private readonly showCredentials: boolean,
     private readonly done: (s: Subscription) => void,
     private readonly logger: RuntimeLogger,
+    private readonly fair: FairShare,
+    public replay: HistoryReplay | undefined,
   ) {}
 
   deliver(type: SequencedType, payload: unknown, job: Job): void {
     if (this.subscriber.expired) return this.done(this);
+    if (this.replay?.active) {
+      // The history is still being written: this event goes after it, in the job's order.
+      this.replay.push({ type, traceId: job.traceId, payload: redactForwardedPayload(type, payload, this.showCredentials) });
+      if (type !== 'job.event') this.done(this);
+      return;
+    }
     try {
       this.subscriber.emitSequenced(type, job.jobId, job.traceId, redactForwardedPayload(type, payload, this.showCredentials));
+      // A copy costs what the original did (build, store, write): it counts against the turn's
+      // fair share, so a job with many watchers slows down instead of stalling the loop (issue 13:
+      // 60 subscribed sessions turned 256 frames a turn into 15,616; a ping waited 361 ms).
+      this.fair.take(1);
     } catch (err) {
       this.logger('error', 'could not forward an event to a subscriber', { job_id: job.jobId, session_id: this.subscriber.id, error: String(err) });
     }
@@ -32,20 +46,28 @@ export class SubscriptionRegistry {
   private readonly bySession = new Map<Session, Map<string, Subscription>>();
   private readonly unwatch = new Map<Session, () => void>();
 
-  constructor(private readonly logger: RuntimeLogger) {}
+  constructor(
+    private readonly logger: RuntimeLogger,
+    private readonly fair: FairShare,
+  ) {}
 
-  /** Adds a live link (no-op if the session already subscribes to the job). */
-  add(job: Job, subscriber: Session, showCredentials: boolean): void {
+  /** Adds a live link (no-op if the session already subscribes to the job); live events wait behind `replay` while it runs. */
+  add(job: Job, subscriber: Session, showCredentials: boolean, replay?: HistoryReplay): void {
     // A terminal job whose last output is still queued (limits/emit-outbox.ts) still has some to forward.
     if (job.terminalWritten) return;
     let subs = this.bySession.get(subscriber);
-    if (subs?.has(job.jobId)) return;
+    const existing = subs?.get(job.jobId);
+    if (existing) {
+      // A repeated subscribe with history: live events now wait behind the newer replay.
+      if (replay && !existing.replay?.active) existing.replay = replay;
+      return;
+    }
     if (!subs) {
       subs = new Map();
       this.bySession.set(subscriber, subs);
       this.watch(subscriber);
     }
-    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger);
+    const sub = new Subscription(job, subscriber, showCredentials, (s) => this.remove(s), this.logger, this.fair, replay);
     subs.set(job.jobId, sub);
     job.sinks.add(sub);
   }
