@@ -178,7 +178,9 @@ export class Connection implements GuardedConnection {
     this.stopHeartbeat();
     if (session.has('heartbeat')) {
       this.heartbeat = new HeartbeatMonitor(this.core.timers, this.core.options.heartbeatIntervalMs, {
-        lastInboundMs: () => this.lastInbound,
+        // While we hold reading back (a pending handler), the peer's pongs wait unread in the kernel:
+        // that silence is ours, not the peer's (a dead peer still shows as a closed socket).
+        lastInboundMs: () => (this.inboundPaused ? this.core.timers.monotonic() : this.lastInbound),
         lastOutboundMs: () => this.lastOutbound,
         ping: () => this.ping(),
         lost: () => this.onHeartbeatLost(),
@@ -269,6 +271,7 @@ export class Connection implements GuardedConnection {
         }
         if (this.inboundPaused && this.backlog.length === 0 && !this.closed) {
           this.inboundPaused = false;
+          this.lastInbound = this.core.timers.monotonic(); // the pause is not counted against the peer (heartbeat)
           this.transport.pauseInbound?.(false);
         }
       });

@@ -72,7 +72,7 @@ export class ARCPRuntime implements RuntimeCore {
   constructor(opts: RuntimeOptions = {}) {
     this.options = resolveOptions(opts);
     this.timers = opts.clock ?? systemClock;
-    this.guard = new RuntimeGuard(this.options.limits, this.timers);
+    this.guard = new RuntimeGuard(this.options.limits, this.timers, this.options.maxFrameBytes);
     this.jobs = new JobRegistry(undefined, this.options.limits);
     const events = opts.eventStore ?? new MemoryEventStore({
       ...(opts.maxEventsPerSession !== undefined ? { maxEventsPerSession: opts.maxEventsPerSession } : {}),

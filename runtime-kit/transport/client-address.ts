@@ -25,6 +25,30 @@ export function normalizeAddress(address: string): string {
   return a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a;
 }
 
+/**
+ * The key the per-source limits count under: an IPv4 address as is, an IPv6 address by its /64.
+ * Every IPv6 host is handed at least a /64, so keyed by the whole address one client could take
+ * a fresh failed-auth bucket (and connection quota) per guess, 2^64 of them, behind a trusted
+ * proxy or not. The devices of one /64 (a home network) share a key as an IPv4 NAT's do.
+ */
+export function sourceKey(address: string): string {
+  const a = normalizeAddress(address);
+  return isIP(a) === 6 ? `${ipv6Prefix64(a)}::/64` : a;
+}
+
+/** The first four groups of an IPv6 address, each as lowercase hex without leading zeros. */
+function ipv6Prefix64(address: string): string {
+  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const front = head === '' ? [] : head.split(':');
+  let groups = front;
+  if (tail !== undefined) {
+    const back = tail === '' ? [] : tail.split(':');
+    const backGroups = back.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0); // a dotted IPv4 ending is two groups
+    groups = [...front, ...Array<string>(8 - front.length - backGroups).fill('0'), ...back];
+  }
+  return groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':');
+}
+
 type HopTrust = (address: string, hop: number) => boolean;
 
 function hopTrust(trust: TrustProxy): HopTrust {

@@ -59,6 +59,8 @@ export class WebSocketServerTransport {
   // Connections accepted before onConnection() was called wait here instead of being lost.
   private waiting: Array<[WebSocketTransport, ConnectionInfo]> = [];
   private readonly live = new Set<WebSocketTransport>();
+  /** Sockets of a standalone server not yet upgraded: destroyed at `upgradeTimeoutMs`. */
+  private readonly deadlines = new WeakMap<Duplex, NodeJS.Timeout>();
 
   constructor(opts: WebSocketFrameOptions = {}) {
     this.frameOpts = opts;
@@ -80,12 +82,17 @@ export class WebSocketServerTransport {
     const answer = (_req: IncomingMessage, res: import('node:http').ServerResponse): void => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('ARCP WebSocket endpoint: upgrade required\n');
     };
-    const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, answer) : createServer(answer);
+    const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
+    // TLS: the handshake has the same deadline; the upgrade's own starts on the TLS socket.
+    const server = opts.tls
+      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: upgradeTimeoutMs }, answer)
+      : createServer(answer);
     this.secure = opts.tls !== undefined;
     this.ownsHttpServer = true;
-    const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
-    // ws clears the socket timeout once the upgrade completes (WebSocket#setSocket).
-    server.on('connection', (socket) => socket.setTimeout(upgradeTimeoutMs, () => socket.destroy()));
+    // A deadline, not an idle timeout (socket.setTimeout): one header byte every few seconds kept
+    // an idle timer from firing, and under TLS it stayed armed on the TCP socket after the
+    // upgrade (ws clears the TLS socket's only), destroying every wss:// connection quiet that long.
+    server.on(opts.tls ? 'secureConnection' : 'connection', (socket: Duplex) => this.upgradeDeadline(socket, upgradeTimeoutMs));
     if (opts.maxSockets !== undefined) server.maxConnections = opts.maxSockets;
     this.attach(server, opts);
     // DNS-rebinding protection: a loopback-bound server answers only to loopback Host names.
@@ -158,6 +165,13 @@ export class WebSocketServerTransport {
     }
   }
 
+  private upgradeDeadline(socket: Duplex, ms: number): void {
+    const timer = setTimeout(() => socket.destroy(), ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    this.deadlines.set(socket, timer);
+  }
+
   private detach(): void {
     if (this.httpServer && this.onUpgrade) this.httpServer.off('upgrade', this.onUpgrade);
     this.onUpgrade = undefined;
@@ -173,6 +187,7 @@ export class WebSocketServerTransport {
     const verdict = this.guard.check(req);
     if (!verdict.ok) return rejectUpgrade(socket, verdict.status, verdict.text);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      clearTimeout(this.deadlines.get(socket));
       const remoteAddress = this.clientAddress(req); // the socket's peer, or the client a trusted proxy names
       // `socket` is what ws writes to: the transport corks it per tick (websocket-transport.ts) and counts a frame's bytes while it arrives.
       const transport = new WebSocketTransport(ws, this.frameOpts, { rawSocket: socket, stream: socket, ...(remoteAddress !== undefined ? { remoteAddress } : {}) });

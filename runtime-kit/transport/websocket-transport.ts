@@ -4,7 +4,7 @@
 // ws `maxPayload` for the cap because ws closes the socket (1009) when it is exceeded; it is set
 // to a larger hard ceiling instead (see hardCeilingBytes) purely as memory protection.
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
-import { InFlightCounter, type RawByteSource } from './in-flight-counter.js';
+import { InFlightCounter, MAX_HEADER_BYTES, type RawByteSource } from './in-flight-counter.js';
 import { InboundDispatcher } from './inbound.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport, type TransportHandlers } from './types.js';
 
@@ -56,9 +56,6 @@ export interface Corkable {
   cork(): void;
   uncork(): void;
 }
-
-// A frame's header is at most 14 bytes (2 + 8 length + 4 mask), on top of its payload.
-const MAX_HEADER_BYTES = 14;
 
 export function hardCeilingBytes(opts: WebSocketFrameOptions): number {
   const max = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -187,7 +184,6 @@ export class WebSocketTransport implements Transport {
   }
 
   private onMessage(data: WebSocketData, isBinary: boolean): void {
-    this.inFlight?.frameDone();
     if (this.closing) return;
     const size = rawSize(data);
     if (isBinary) {

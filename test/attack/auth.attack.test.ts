@@ -180,6 +180,21 @@ describe('behind a reverse proxy: trustProxy names the client the failed-auth bu
     expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
   });
 
+  it('an IPv6 client that takes a new address of its /64 per guess stays in one bucket; another /64 has its own', async () => {
+    // Keyed by the whole address, every guess from 2001:db8:1:2::<n> had a full bucket of its own.
+    target = await startTarget({ limits }, 0, { trustProxy: ['127.0.0.1'] });
+    for (let i = 0; i < limits.authFailureBurstPerSource; i++) {
+      const p = await open(viaProxy(`2001:db8:1:2::${(i + 1).toString(16)}`));
+      p.hello(`guess-${i}`);
+      expect((await p.find((f) => f.type === 'session.error')).payload.code).toBe('UNAUTHENTICATED');
+      expect((await p.closed).code).toBe(4401);
+    }
+    expect(await validHello(viaProxy('2001:db8:1:2:aaaa:bbbb:cccc:dddd'))).toBe('rate_limited');
+    expect(await validHello(viaProxy('2001:0db8:0001:0002::ffff'))).toBe('rate_limited'); // the same /64, spelled out
+    expect(await validHello(viaProxy('2001:db8:1:3::1'))).toBe('welcome');
+    expect(await validHello(viaProxy('198.51.100.2'))).toBe('welcome');
+  });
+
   it.each([
     ['no trustProxy', {}],
     ['a trustProxy list without the direct peer', { trustProxy: ['10.0.0.1'] }],

@@ -5,6 +5,7 @@
 // pauses while frames wait (they stay in the kernel), and maxQueuedInboundBytes caps what still
 // arrives (frames already read, a transport that cannot pause).
 import { expect, it } from 'vitest';
+import { ManualClock } from '../../runtime-kit/protocol/manual-clock.js';
 import { createMemoryTransportPair } from '../../runtime-kit/transport/index.js';
 import { RawWs, rid, type Frame } from './support/raw-ws.js';
 import { startTarget, TOKENS } from './support/target.js';
@@ -101,4 +102,31 @@ it('on a transport that cannot pause (in-memory), frames queued behind that resu
   peers.push(back);
   back.send('session.resume', { session_id: w.payload.session_id, resume_token: w.payload.resume_token, last_event_seq: 0 });
   expect((await back.find((f) => f.type === 'session.welcome' || f.type === 'session.error')).type).toBe('session.welcome');
+});
+
+it('while reading is paused behind that slow resume, the runtime does not take the client for dead (no HEARTBEAT_LOST): the pongs it did not read are the runtime\'s delay, not the client\'s', async () => {
+  // A manual clock: five heartbeat intervals pass while paused, with no real waiting.
+  const clock = new ManualClock();
+  const auth = gatedAuthenticator();
+  const t = (slot.target = await startTarget({ authenticator: auth.authenticator, clock }));
+  const p = await RawWs.open(t.url);
+  peers.push(p);
+  const w = await p.welcome('t-alice');
+  auth.hold();
+  p.send('session.resume', resumeAgain(w));
+  p.send('session.ping', ping(0), { session_id: w.payload.session_id }); // waits behind it: reading pauses
+  const serverSide = [...(t.server as unknown as { wss: { clients: Set<{ isPaused: boolean }> } }).wss.clients][0]!;
+  try {
+    await until(() => serverSide.isPaused, 5000);
+    expect(serverSide.isPaused).toBe(true);
+    for (let i = 0; i < 50; i++) clock.advance(3000); // 150 s: five 30 s intervals, the client answering each ping
+  } finally {
+    auth.release();
+  }
+  p.send('job.submit', { agent: 'conformance.echo', input: { after: 'pause' } }, { session_id: w.payload.session_id });
+  const outcome = await Promise.race([p.find((f) => f.type === 'job.result' || (f.type === 'session.error' && f.payload.code === 'HEARTBEAT_LOST')), p.closed]);
+  // Before, the monitor counted the unread pongs as silence: HEARTBEAT_LOST, session detached, connection closed.
+  expect(outcome).toMatchObject({ type: 'job.result' });
+  expect(p.received.filter((f) => f.type === 'session.error' && f.payload.code === 'HEARTBEAT_LOST')).toEqual([]);
+  expect(p.open).toBe(true);
 });

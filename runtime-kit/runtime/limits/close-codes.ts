@@ -12,7 +12,7 @@ export const CLOSE_CODES = Object.freeze({
   /**
    * More inbound bytes than a limit lets the runtime hold: a frame before the welcome over
    * `maxPreHandshakeFrameBytes`, a frame still arriving over `maxInboundInFlightBytes` (or the
-   * largest when all together pass `maxInboundInFlightBytesTotal`), frames queued behind a
+   * one arriving the longest when all together pass `maxInboundInFlightBytesTotal`), frames queued behind a
    * pending hello/resume over their cap.
    */
   TOO_LARGE: 4413,

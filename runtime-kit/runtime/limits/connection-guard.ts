@@ -95,7 +95,7 @@ export class ConnectionGuard implements OutboundHolder, InboundHolder {
     if (this.done) return;
     const max = this.limits.maxInboundInFlightBytesTotal;
     this.cutOff(
-      limitError('INTERNAL_ERROR', 'maxInboundInFlightBytesTotal', max, `connections hold ${totalBytes} bytes of frames still arriving together, this one the most (${heldBytes}); the frame was not read`, {
+      limitError('INTERNAL_ERROR', 'maxInboundInFlightBytesTotal', max, `connections hold ${totalBytes} bytes of frames still arriving together, this one ${heldBytes} (cut off first: see docs/limits.md); the frame was not read`, {
         retryable: true,
         details: { in_flight_bytes: heldBytes, total_in_flight_bytes: totalBytes },
       }),

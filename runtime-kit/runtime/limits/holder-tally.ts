@@ -1,8 +1,14 @@
 // What each connection holds and the sum of it: the bookkeeping under both global byte budgets
-// (outbound-budget.ts, inbound-budget.ts), which differ only in how they learn the figures and
-// what they do to the largest holder.
+// (outbound-budget.ts, inbound-budget.ts), which differ in how they learn the figures, which
+// holder they pick while over, and what they do to it.
+
+export interface Held<H> {
+  holder: H;
+  bytes: number;
+}
 
 export class HolderTally<H> {
+  // Map order is the order holders went from 0 to holding: set() keeps a holder's place, 0 forgets it.
   private readonly held = new Map<H, number>();
   private total = 0;
 
@@ -26,20 +32,26 @@ export class HolderTally<H> {
     this.set(holder, 0);
   }
 
-  /** While the sum is over `max`: forgets the largest holder and hands it to `evict`, with its bytes and the sum before. */
-  evictWhileOver(max: number, evict: (holder: H, bytes: number, total: number) => void): void {
+  /** While the sum is over `max`: forgets the holder `pick` names (default the largest) and hands it to `evict`, with its bytes and the sum before. */
+  evictWhileOver(max: number, evict: (holder: H, bytes: number, total: number) => void, pick: () => Held<H> | undefined = () => this.largest()): void {
     while (this.total > max) {
-      const largest = this.largest();
-      if (!largest) return;
+      const victim = pick();
+      if (!victim) return;
       const total = this.total;
-      this.remove(largest.holder);
-      evict(largest.holder, largest.bytes, total);
+      this.remove(victim.holder);
+      evict(victim.holder, victim.bytes, total);
     }
   }
 
-  private largest(): { holder: H; bytes: number } | undefined {
-    let out: { holder: H; bytes: number } | undefined;
+  largest(): Held<H> | undefined {
+    let out: Held<H> | undefined;
     for (const [holder, bytes] of this.held) if (!out || bytes > out.bytes) out = { holder, bytes };
     return out;
+  }
+
+  /** The holder that has held bytes the longest without going back to 0. */
+  oldest(): Held<H> | undefined {
+    for (const [holder, bytes] of this.held) return { holder, bytes };
+    return undefined;
   }
 }

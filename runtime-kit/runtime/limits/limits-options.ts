@@ -19,7 +19,7 @@ export interface RuntimeLimits {
   // --- inbound (frames still arriving, frames waiting) ---
   /** Bytes of one frame still arriving (ws) after the welcome: past it the frame is refused (4413) before it is complete. Frames between `maxFrameBytes` and this get the usual typed error and the connection goes on. Never below `maxFrameBytes` (raised to it). Default 4 MiB. */
   maxInboundInFlightBytes: number;
-  /** Bytes of frames still arriving on all connections together: past it, the connection holding the most is closed (4413). Default 64 MiB. */
+  /** Bytes of frames still arriving on all connections together: past it, the connection whose frame has been arriving the longest is closed (4413; one already over `maxFrameBytes` first). Default 64 MiB. */
   maxInboundInFlightBytesTotal: number;
   /** Characters of frames that may wait on a bound connection behind one still handled asynchronously (a resume flip to an async authenticator, a cluster lookup); reading pauses meanwhile, so this is for what still arrives. Past it the transport is closed (4413). Never below `maxFrameBytes`. Default 4 MiB. */
   maxQueuedInboundBytes: number;

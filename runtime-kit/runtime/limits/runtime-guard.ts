@@ -4,6 +4,7 @@
 // in-process memory and stdio transports have none and are limited overall only.
 import { arcpError, type ARCPError } from '../../errors/index.js';
 import type { Transport } from '../../transport/index.js';
+import { sourceKey } from '../../transport/client-address.js';
 import type { Clock } from '../timers.js';
 import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 import { limitError } from './limit-errors.js';
@@ -32,16 +33,18 @@ export class RuntimeGuard {
   constructor(
     readonly limits: Readonly<RuntimeLimits>,
     private readonly clock: Clock,
+    /** The runtime's frame cap (`maxFrameBytes`): the inbound budget cuts a frame past it first. */
+    maxFrameBytes: number,
   ) {
     this.authFailures = new TokenBuckets(limits.authFailureBurstPerSource, limits.authFailureRefillPerSec);
     this.fairShare = new FairShare(limits.maxFramesPerTick);
     this.outbound = new OutboundBudget(limits.maxOutboundBufferedBytesTotal);
-    this.inbound = new InboundBudget(limits.maxInboundInFlightBytesTotal);
+    this.inbound = new InboundBudget(limits.maxInboundInFlightBytesTotal, maxFrameBytes);
   }
 
   /** Counts a new transport in; a Refusal when a cap is reached (the transport is then closed). */
   admitConnection(transport: Transport): Refusal | undefined {
-    const source = transport.remoteAddress;
+    const source = sourceOf(transport);
     if (this.open >= this.limits.maxConnections) {
       return tooMany(limitError('PERMISSION_DENIED', 'maxConnections', this.limits.maxConnections, 'too many open connections; try again later', { retryable: true }));
     }
@@ -60,7 +63,7 @@ export class RuntimeGuard {
   /** The transport of an admitted connection closed. */
   releaseConnection(transport: Transport): void {
     this.open = Math.max(0, this.open - 1);
-    const source = transport.remoteAddress;
+    const source = sourceOf(transport);
     if (source === undefined) return;
     const n = (this.perSource.get(source) ?? 1) - 1;
     if (n <= 0) this.perSource.delete(source);
@@ -76,7 +79,7 @@ export class RuntimeGuard {
    * budget, so a brute force costs the attacker time and the runtime nothing.
    */
   admitAuthAttempt(transport: Transport): Refusal | undefined {
-    const source = transport.remoteAddress;
+    const source = sourceOf(transport);
     if (source === undefined) return undefined;
     const now = this.clock.monotonic();
     if (this.authFailures.allows(source, now)) return undefined;
@@ -91,9 +94,14 @@ export class RuntimeGuard {
 
   /** A hello or resume from this transport failed authentication. */
   authFailed(transport: Transport): void {
-    const source = transport.remoteAddress;
+    const source = sourceOf(transport);
     if (source !== undefined) this.authFailures.take(source, this.clock.monotonic());
   }
+}
+
+/** What the per-source limits count under (an IPv6 client by its /64: transport/client-address.ts). */
+function sourceOf(transport: Transport): string | undefined {
+  return transport.remoteAddress === undefined ? undefined : sourceKey(transport.remoteAddress);
 }
 
 function tooMany(error: ARCPError): Refusal {

@@ -12,41 +12,57 @@ class Holder implements InboundHolder {
   }
 }
 
+const FRAME_CAP = 800;
+
+/** A budget of 1000 bytes (frame cap 800) and `n` connections under it. */
+function budgetWith(n: number): { budget: InboundBudget; hs: Holder[] } {
+  return { budget: new InboundBudget(1000, FRAME_CAP), hs: Array.from({ length: n }, () => new Holder()) };
+}
+
 describe('InboundBudget', () => {
-  it('cuts off the largest holder, not the one whose bytes just arrived, and forgets it', () => {
-    const budget = new InboundBudget(1000);
-    const [a, b, c] = [new Holder(), new Holder(), new Holder()];
-    budget.update(a, 600);
-    budget.update(b, 300);
+  it('cuts off the frame arriving the longest, not the largest nor the one whose bytes just arrived, and forgets it', () => {
+    const { budget, hs: [a, b, c] } = budgetWith(3);
+    budget.update(a, 300);
+    budget.update(b, 600);
+    budget.update(a, 350); // more of the same frame: a keeps its place
     budget.update(c, 200);
-    expect(a.cut).toEqual({ held: 600, total: 1100 });
+    expect(a.cut).toEqual({ held: 350, total: 1150 });
     expect([b.cut, c.cut]).toEqual([undefined, undefined]);
-    expect(budget.totalBytes).toBe(500);
+    expect(budget.totalBytes).toBe(800);
   });
 
-  it('a frame that completes hands its bytes back (0), so others may grow', () => {
-    const budget = new InboundBudget(1000);
-    const [a, b] = [new Holder(), new Holder()];
-    budget.update(a, 900);
+  it('a frame that completes hands its bytes back (0), so others may grow, and its next frame is the youngest', () => {
+    const { budget, hs: [a, b] } = budgetWith(2);
+    budget.update(a, 700);
     budget.update(a, 0);
-    budget.update(b, 950);
+    budget.update(b, 500);
+    budget.update(a, 400); // a new frame on a: younger than b's
     expect([a.cut, b.cut]).toEqual([undefined, undefined]);
-    expect(budget.totalBytes).toBe(950);
+    budget.update(a, 600);
+    expect(b.cut).toEqual({ held: 500, total: 1100 });
+    expect(a.cut).toBeUndefined();
+    expect(budget.totalBytes).toBe(600);
   });
 
-  it('cuts off as many as it takes to fit, largest first; a removed holder (closed) is never chosen', () => {
-    const budget = new InboundBudget(1000);
-    const hs = [100, 500, 450, 300].map(() => new Holder());
-    const gone = new Holder();
+  it('many small old holders cannot get a younger, larger honest frame cut off: they go, as many as it takes; a removed holder is never chosen', () => {
+    const { budget, hs: [gone] } = budgetWith(1);
     budget.update(gone, 900);
     budget.remove(gone);
-    [100, 500, 450].forEach((n, i) => budget.update(hs[i]!, n));
-    budget.update(hs[3]!, 300);
-    // 1350 > 1000: the 500 goes first, then 850 fits.
-    expect(hs.map((h) => h.cut?.held)).toEqual([undefined, 500, undefined, undefined]);
+    const small = Array.from({ length: 9 }, () => new Holder());
+    for (const h of small) budget.update(h, 100);
+    const honest = new Holder();
+    budget.update(honest, 300); // 1200: the two oldest small ones go
+    expect(small.map((h) => h.cut?.held)).toEqual([100, 100, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(honest.cut).toBeUndefined();
     expect(gone.cut).toBeUndefined();
-    budget.update(hs[3]!, 700); // 100 + 450 + 700 = 1250: the 700 itself is now the largest
-    expect(hs[3]!.cut).toEqual({ held: 700, total: 1250 });
-    expect(budget.totalBytes).toBe(550);
+    expect(budget.totalBytes).toBe(1000);
+  });
+
+  it('a frame already past the frame cap goes first, however young (the largest of those)', () => {
+    const { budget, hs: [old, doomed] } = budgetWith(2);
+    budget.update(old, 150);
+    budget.update(doomed, 900);
+    expect(doomed.cut).toEqual({ held: 900, total: 1050 });
+    expect(old.cut).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // Requests are plain objects with the two fields the resolver reads (socket.remoteAddress, headers).
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddressResolver, type TrustProxy } from '../client-address.js';
+import { clientAddressResolver, sourceKey, type TrustProxy } from '../client-address.js';
 
 const upgrade = (peer: string | undefined, xff?: string | string[]) =>
   ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
@@ -52,5 +52,17 @@ describe('clientAddressResolver', () => {
     for (const bad of [-1, 1.5, Number.NaN, ['loopback'], true, 'yes'] as unknown[]) {
       expect(() => clientAddressResolver({ trustProxy: bad as TrustProxy }), String(bad)).toThrow(TypeError);
     }
+  });
+});
+
+describe('sourceKey (what per-source limits count under)', () => {
+  it('keeps an IPv4 address (a mapped one unwrapped) and keys an IPv6 address by its /64, however it is spelled', () => {
+    expect(sourceKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(sourceKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    for (const a of ['2001:db8:1:2::1', '2001:DB8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:0:0:0:9', '2001:db8:1:2::1%eth0']) expect(sourceKey(a)).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(sourceKey('::1')).toBe('0:0:0:0::/64');
+    expect(sourceKey('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(sourceKey('fe80:1:2:3:4:5:6:7')).toBe('fe80:1:2:3::/64');
   });
 });

@@ -274,3 +274,43 @@ describe('wss:// (TLS)', () => {
     });
   });
 });
+
+describe('upgradeTimeoutMs is a deadline for the upgrade, and only for it', () => {
+  const UPGRADE_MS = 200;
+
+  it('listen({ tls }): a wss:// connection quiet for longer than upgradeTimeoutMs after its upgrade stays open', async () => {
+    const { readFileSync } = await import('node:fs');
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixture('test-cert.pem');
+    const server = await WebSocketServerTransport.listen({ host: '127.0.0.1', port: 0, upgradeTimeoutMs: UPGRADE_MS, tls: { cert, key: fixture('test-key.pem') } });
+    cleanups.push(() => server.close());
+    server.onConnection((t) => t.start({ message: (f) => t.send(f), close() {}, error() {} }));
+    const client = await connect(server.url!, { tls: { ca: cert } });
+    const got = collect(client);
+    // Before, the idle timer stayed armed on the TCP socket under TLS (ws clears it on the TLS
+    // socket only): every wss:// connection quiet this long was destroyed (1006), heartbeats or not.
+    await new Promise((resolve) => setTimeout(resolve, 4 * UPGRADE_MS));
+    expect(client.isOpen).toBe(true);
+    client.send('{"still":"open"}');
+    expect(await got.frameCount(1)).toEqual(['{"still":"open"}']);
+  });
+
+  it('a raw socket trickling its upgrade request one byte at a time is destroyed at the deadline, not kept alive by each byte', async () => {
+    const server = await WebSocketServerTransport.listen({ host: '127.0.0.1', port: 0, upgradeTimeoutMs: UPGRADE_MS });
+    cleanups.push(() => server.close());
+    const { connect: tcp } = await import('node:net');
+    const socket = tcp(server.address()!.port, '127.0.0.1');
+    cleanups.push(async () => socket.destroy());
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('GET /arcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    // An idle timeout restarts on every byte: before, this socket stayed until Node's own 60 s headersTimeout.
+    const trickle = setInterval(() => socket.write('a'), UPGRADE_MS / 4);
+    try {
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 20 * UPGRADE_MS))]);
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+});

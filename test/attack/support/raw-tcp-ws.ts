@@ -7,6 +7,8 @@ import { connect, type Socket } from 'node:net';
 export interface ServerFrames {
   texts: string[];
   closeCode: number | undefined;
+  /** Pong frames received (ws answers each ping). */
+  pongs: number;
 }
 
 export interface RawTcpWs {
@@ -30,7 +32,7 @@ export async function upgradedSocket(url: string, sockets: Socket[]): Promise<Ra
   );
   let buf = Buffer.alloc(0);
   let upgraded = false;
-  const out: ServerFrames = { texts: [], closeCode: undefined };
+  const out: ServerFrames = { texts: [], closeCode: undefined, pongs: 0 };
   const frames = new Promise<ServerFrames>((resolve) => {
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
@@ -52,6 +54,7 @@ export async function upgradedSocket(url: string, sockets: Socket[]): Promise<Ra
         buf = buf.subarray(at + len);
         if (opcode === 1) out.texts.push(body.toString('utf8'));
         if (opcode === 8) out.closeCode = body.length >= 2 ? body.readUInt16BE(0) : undefined;
+        if (opcode === 10) out.pongs++;
       }
     });
     socket.once('close', () => resolve(out));
@@ -70,6 +73,27 @@ function header(declared: number): Buffer {
   h[1] = 0x80 | 127;
   h.writeBigUInt64BE(BigInt(declared), 2);
   return h;
+}
+
+/** One masked frame (zero mask key) of any opcode, FIN set or not: fragments (0x0 continuation), pings (0x9). */
+export function rawFrame(opcode: number, fin: boolean, payload: Buffer): Buffer {
+  const ext = payload.length < 126 ? 0 : payload.length < 65536 ? 2 : 8;
+  const h = Buffer.alloc(2 + ext + 4); // the mask key stays zero
+  h[0] = (fin ? 0x80 : 0) | opcode;
+  if (ext === 0) h[1] = 0x80 | payload.length;
+  else if (ext === 2) { h[1] = 0x80 | 126; h.writeUInt16BE(payload.length, 2); }
+  else { h[1] = 0x80 | 127; h.writeBigUInt64BE(BigInt(payload.length), 2); }
+  return Buffer.concat([h, payload]);
+}
+
+/** `text` as one message of fragments of `size` bytes (the first a text frame, the rest continuations). */
+export function fragmented(text: string, size: number, between: (i: number) => Buffer[] = () => []): Buffer {
+  const body = Buffer.from(text);
+  const parts: Buffer[] = [];
+  for (let at = 0, i = 0; at < body.length; at += size, i++) {
+    parts.push(rawFrame(at === 0 ? 0x1 : 0x0, at + size >= body.length, body.subarray(at, at + size)), ...between(i));
+  }
+  return Buffer.concat(parts);
 }
 
 /** Sends one whole text frame holding `obj` as JSON. */

@@ -14,8 +14,8 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** `listen` adds WebSocket server options (trustProxy, allowedHosts ...) to the loopback bind. */
-export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: Omit<ListenOptions, 'host' | 'port'> = {}): Promise<Target> {
+/** `listen` adds WebSocket server options (trustProxy, allowedHosts ...) to the loopback bind (`host`). */
+export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: Omit<ListenOptions, 'host' | 'port'> = {}, host = '127.0.0.1'): Promise<Target> {
   const logs: Target['logs'] = [];
   const runtime = new ARCPRuntime({
     tokens: TOKENS,
@@ -40,7 +40,7 @@ export async function startTarget(opts: RuntimeOptions = {}, port = 0, listen: O
     for (let i = 0; i < count; i++) await ctx.log('info', 'streaming', { i });
     return count;
   });
-  const server = await runtime.listen({ ...listen, host: '127.0.0.1', port });
+  const server = await runtime.listen({ ...listen, host, port });
   return {
     runtime,
     server,
