@@ -48,10 +48,15 @@ export function attachRuntime(runtime: ARCPRuntime, server: UpgradeServer, opts:
  * attachRuntime for the helpers that serve the framework's server themselves (listenNode,
  * listenExpress, serveHono, the Fastify plugin): as with runtime.listen(), a server bound to a
  * loopback address answers only to loopback Host names (DNS rebinding, transport/upgrade-guard.ts)
- * unless `allowedHosts` widens it ('any' turns it off).
+ * unless `allowedHosts` widens it ('any' turns it off), and a connection that sends no request
+ * within the runtime's `handshakeTimeoutMs` is destroyed (`firstRequestTimeoutMs`).
  */
 export function attachServing(runtime: ARCPRuntime, server: UpgradeServer, opts: AttachOptions = {}): ARCPAttachment {
-  return attachRuntime(runtime, server, { ...opts, allowedHosts: opts.allowedHosts ?? 'auto' });
+  return attachRuntime(runtime, server, {
+    ...opts,
+    allowedHosts: opts.allowedHosts ?? 'auto',
+    firstRequestTimeoutMs: opts.firstRequestTimeoutMs ?? runtime.options.limits.handshakeTimeoutMs,
+  });
 }
 
 /** A server's bound address as `{host, port}` (throws when it is not listening on TCP). */

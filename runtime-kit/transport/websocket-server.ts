@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { Server as TlsServer } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { KitError, KIT_ERROR_CODES } from '../errors/kit-error.js';
 import { clientAddressResolver, type ClientAddressOptions } from './client-address.js';
@@ -43,6 +44,14 @@ export interface ListenOptions extends WebSocketFrameOptions, UpgradeGuardOption
 
 export interface AttachOptions extends WebSocketFrameOptions, UpgradeGuardOptions, ClientAddressOptions {
   path?: string;
+  /**
+   * A connection to the attached server that has sent no complete request or upgrade by then is
+   * destroyed: Node's HTTP server times out a request only once its first byte arrived, so raw
+   * sockets that never speak pile up to the fd limit. Only the first request is timed (keep-alive
+   * after it is the server's own policy). Default: none for attach() (the server is yours); the
+   * adapters' serving helpers set the runtime's `handshakeTimeoutMs`.
+   */
+  firstRequestTimeoutMs?: number;
 }
 
 export class WebSocketServerTransport {
@@ -61,6 +70,7 @@ export class WebSocketServerTransport {
   private readonly live = new Set<WebSocketTransport>();
   /** Sockets of a standalone server not yet upgraded: destroyed at `upgradeTimeoutMs`. */
   private readonly deadlines = new WeakMap<Duplex, NodeJS.Timeout>();
+  private untimeFirstRequest: (() => void) | undefined;
 
   constructor(opts: WebSocketFrameOptions = {}) {
     this.frameOpts = opts;
@@ -125,7 +135,24 @@ export class WebSocketServerTransport {
     this.guard = new UpgradeGuard(opts, 'any', () => boundHostOf(server));
     this.onUpgrade = (req, socket, head) => this.handleUpgrade(server, req, socket, head);
     server.on('upgrade', this.onUpgrade);
+    if (opts.firstRequestTimeoutMs !== undefined) this.timeFirstRequest(server, opts.firstRequestTimeoutMs);
     return this;
+  }
+
+  private timeFirstRequest(server: UpgradeServer, ms: number): void {
+    // Under TLS the deadline starts on the TLS socket, the one requests name (the TLS handshake
+    // has the server's own handshakeTimeout).
+    const event = server instanceof TlsServer ? 'secureConnection' : 'connection';
+    const onConnection = (socket: Duplex): void => this.upgradeDeadline(socket, ms);
+    // Upgrades clear it in handleUpgrade, which sees every one: a second 'upgrade' listener here
+    // would tell handleUpgrade another server owns the other paths, and it would never answer 404.
+    const onRequest = (req: IncomingMessage): void => clearTimeout(this.deadlines.get(req.socket));
+    server.on(event, onConnection);
+    server.on('request', onRequest);
+    this.untimeFirstRequest = () => {
+      server.off(event, onConnection);
+      server.off('request', onRequest);
+    };
   }
 
   /** Register the per-connection callback; connections that arrived earlier are handed over now. */
@@ -173,12 +200,16 @@ export class WebSocketServerTransport {
   }
 
   private detach(): void {
+    this.untimeFirstRequest?.();
+    this.untimeFirstRequest = undefined;
     if (this.httpServer && this.onUpgrade) this.httpServer.off('upgrade', this.onUpgrade);
     this.onUpgrade = undefined;
     if (!this.ownsHttpServer) this.httpServer = undefined;
   }
 
   private handleUpgrade(server: UpgradeServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // An attached server's first-request deadline: an upgrade to any path is a request.
+    if (this.untimeFirstRequest) clearTimeout(this.deadlines.get(socket));
     if (pathOf(req) !== this.path) {
       // Another attached server may own this path; answer 404 only if nobody else is listening.
       if (server.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');

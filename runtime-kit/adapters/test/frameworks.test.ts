@@ -4,7 +4,9 @@
 // (with a client still connected) ends the ARCP connection and the HTTP server. Bound to
 // loopback, every helper refuses a DNS-rebound upgrade (a Host that is not a loopback name) with
 // 421, as runtime.listen() does.
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -12,6 +14,7 @@ import { serve as serveNode } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ARCPClient } from '../../client/index.js';
 import { ARCPRuntime } from '../../runtime/index.js';
+import type { RuntimeLimitsOptions } from '../../runtime/limits/limits-options.js';
 import { connectWebSocket } from '../../transport/index.js';
 import { attachRuntime, bindingOf, type ARCPHttpBinding } from '../attachment.js';
 import { arcpRoute as expressRoute, listenExpress } from '../express.js';
@@ -21,8 +24,8 @@ import { listenNode } from '../node.js';
 
 const PATH = '/arcp';
 
-function newRuntime(): ARCPRuntime {
-  return new ARCPRuntime({ tokens: { t: 'alice' } }).registerAgent('echo', (input) => ({ echoed: input }), { version: '1.0.0', default: true });
+function newRuntime(limits: RuntimeLimitsOptions = {}): ARCPRuntime {
+  return new ARCPRuntime({ tokens: { t: 'alice' }, limits }).registerAgent('echo', (input) => ({ echoed: input }), { version: '1.0.0', default: true });
 }
 
 interface Setup {
@@ -95,8 +98,8 @@ afterEach(async () => {
 });
 
 /** A new runtime served by `setup`; both closed after the test. */
-async function started(setup: Setup): Promise<ARCPHttpBinding> {
-  const runtime = newRuntime();
+async function started(setup: Setup, limits: RuntimeLimitsOptions = {}): Promise<ARCPHttpBinding> {
+  const runtime = newRuntime(limits);
   cleanup.push(() => runtime.close());
   const binding = await setup.start(runtime);
   cleanup.push(() => binding.close());
@@ -146,6 +149,36 @@ describe.each(setups)('DNS rebinding: $name bound to 127.0.0.1', (setup) => {
       await t.close();
     }
     expect(binding.attachment.transport.connectionCount).toBe(0);
+  });
+});
+
+/** A raw TCP connection to the binding that writes `request` (if any), read until it closes. */
+async function rawSocket(binding: ARCPHttpBinding, request?: string): Promise<{ socket: Socket; reply: () => string; closed: Promise<void> }> {
+  const { port } = new URL(binding.httpUrl);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  let reply = '';
+  socket.on('data', (d) => (reply += String(d)));
+  socket.on('error', () => {});
+  const closed = once(socket, 'close').then(() => undefined);
+  cleanup.push(async () => void socket.destroy());
+  if (request !== undefined) socket.write(request);
+  return { socket, reply: () => reply, closed };
+}
+
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
+// The helpers that serve the framework's server (attachHono on a server of your own is not one).
+describe.each(setups.filter((s) => !s.name.includes('attachHono')))('silent sockets: $name', (setup) => {
+  it('a connection that sends no request within handshakeTimeoutMs is destroyed; one that did keeps its keep-alive', async () => {
+    const binding = await started(setup, { handshakeTimeoutMs: 300 });
+    const silent = await rawSocket(binding);
+    const served = await rawSocket(binding, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    await within(silent.closed, 10_000, 'silent socket closed');
+    // Node's own keep-alive timeout (5 s) is longer than the 300 ms deadline: still open here.
+    expect(served.reply()).toMatch(/^HTTP\/1\.1 200/);
+    expect(served.socket.destroyed).toBe(false);
   });
 });
 
