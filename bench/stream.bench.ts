@@ -46,8 +46,11 @@ async function childMain(): Promise<void> {
     rt.registerAgent('bench.flood', async (input, ctx) => {
       const n = (input as { n: number }).n;
       for (let i = 1; i <= n; i++) {
-        ctx.log('info', `event ${i}`);
-        if (i % BATCH === 0) await new Promise((r) => setImmediate(r));
+        void ctx.log('info', `event ${i}`);
+        // The documented way for a chatty agent (docs/limits.md maxPendingEmitBytesPerSession): a
+        // bare setImmediate yield emits 1,000 a turn while the fair share writes 256, and the
+        // pending-emit cap ends the job.
+        if (i % BATCH === 0) await ctx.drain();
       }
       return { n };
     });
