@@ -22,10 +22,12 @@ export function compileFastDispatch({ model, mode, table, carrier }: DispatchInp
   const root = `${p}_message`;
   const bodyFn = `${p}_event_body`;
   const cases: string[] = [];
+  let dispatchesBodies = false;
   // Strict rejects legacy types whatever their shape, so they never get a fast `true`.
   for (const m of [...model.messages].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))) {
     const fn = table[m.names.typeName];
     if (fn === undefined || (mode === 'strict' && m.legacy)) continue;
+    if (m.type === carrier) dispatchesBodies = true;
     const body = m.type === carrier ? ` && ${bodyFn}(d["payload"])` : '';
     cases.push(`    case ${JSON.stringify(m.type)}: return ${fn}(d)${body};`);
   }
@@ -36,7 +38,7 @@ ${cases.join('\n')}
     default: return false;
   }
 }`];
-  if (carrier !== null) {
+  if (dispatchesBodies) {
     // A reserved kind without a fast verdict returns false (the full path runs ajv on it);
     // any other string kind is unknown, which validateEventBody reports but never fails.
     const kinds = [...model.eventKinds].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
