@@ -2310,6 +2310,97 @@ function l_messages_session_welcome__defs_SessionWelcomePayload_resume_window_se
   return true;
 }
 
+function s_message(d: any): boolean {
+  if (d === null || typeof d !== "object") return false;
+  switch (d["type"]) {
+    case "job.accepted": return s_messages_job_accepted(d);
+    case "job.cancel": return s_messages_job_cancel(d);
+    case "job.cancelled": return s_messages_job_cancelled(d);
+    case "job.error": return s_messages_job_error(d);
+    case "job.event": return s_messages_job_event(d) && s_event_body(d["payload"]);
+    case "job.result": return s_messages_job_result(d);
+    case "job.submit": return s_messages_job_submit(d);
+    case "job.subscribe": return s_messages_job_subscribe(d);
+    case "job.subscribed": return s_messages_job_subscribed(d);
+    case "job.unsubscribe": return s_messages_job_unsubscribe(d);
+    case "session.ack": return s_messages_session_ack(d);
+    case "session.close": return s_messages_session_close(d);
+    case "session.closed": return s_messages_session_closed(d);
+    case "session.error": return s_messages_session_error(d);
+    case "session.hello": return s_messages_session_hello(d);
+    case "session.jobs": return s_messages_session_jobs(d);
+    case "session.list_jobs": return s_messages_session_list_jobs(d);
+    case "session.ping": return s_messages_session_ping(d);
+    case "session.pong": return s_messages_session_pong(d);
+    case "session.resume": return s_messages_session_resume(d);
+    case "session.welcome": return s_messages_session_welcome(d);
+    default: return false;
+  }
+}
+function s_event_body(p: any): boolean {
+  if (p === null || typeof p !== "object" || typeof p["kind"] !== "string") return false;
+  switch (p["kind"]) {
+    case "artifact_ref": return s_events_artifact_ref(p["body"]);
+    case "delegate": return s_events_delegate(p["body"]);
+    case "log": return s_events_log(p["body"]);
+    case "metric": return s_events_metric(p["body"]);
+    case "progress": return s_events_progress(p["body"]);
+    case "result_chunk": return s_events_result_chunk(p["body"]);
+    case "status": return s_events_status(p["body"]);
+    case "thought": return s_events_thought(p["body"]);
+    case "tool_call": return s_events_tool_call(p["body"]);
+    case "tool_result": return s_events_tool_result(p["body"]);
+    default: return true;
+  }
+}
+function l_message(d: any): boolean {
+  if (d === null || typeof d !== "object") return false;
+  switch (d["type"]) {
+    case "job.accepted": return l_messages_job_accepted(d);
+    case "job.cancel": return l_messages_job_cancel(d);
+    case "job.cancelled": return l_messages_job_cancelled(d);
+    case "job.error": return l_messages_job_error(d);
+    case "job.event": return l_messages_job_event(d) && l_event_body(d["payload"]);
+    case "job.result": return l_messages_job_result(d);
+    case "job.submit": return l_messages_job_submit(d);
+    case "job.subscribe": return l_messages_job_subscribe(d);
+    case "job.subscribed": return l_messages_job_subscribed(d);
+    case "job.unsubscribe": return l_messages_job_unsubscribe(d);
+    case "session.ack": return l_messages_session_ack(d);
+    case "session.bye": return l_messages_session_bye(d);
+    case "session.close": return l_messages_session_close(d);
+    case "session.closed": return l_messages_session_closed(d);
+    case "session.error": return l_messages_session_error(d);
+    case "session.hello": return l_messages_session_hello(d);
+    case "session.jobs": return l_messages_session_jobs(d);
+    case "session.list_jobs": return l_messages_session_list_jobs(d);
+    case "session.ping": return l_messages_session_ping(d);
+    case "session.pong": return l_messages_session_pong(d);
+    case "session.resume": return l_messages_session_resume(d);
+    case "session.welcome": return l_messages_session_welcome(d);
+    default: return false;
+  }
+}
+function l_event_body(p: any): boolean {
+  if (p === null || typeof p !== "object" || typeof p["kind"] !== "string") return false;
+  switch (p["kind"]) {
+    case "artifact_ref": return l_events_artifact_ref(p["body"]);
+    case "delegate": return l_events_delegate(p["body"]);
+    case "log": return l_events_log(p["body"]);
+    case "metric": return l_events_metric(p["body"]);
+    case "progress": return l_events_progress(p["body"]);
+    case "result_chunk": return l_events_result_chunk(p["body"]);
+    case "status": return l_events_status(p["body"]);
+    case "thought": return l_events_thought(p["body"]);
+    case "tool_call": return l_events_tool_call(p["body"]);
+    case "tool_result": return l_events_tool_result(p["body"]);
+    default: return true;
+  }
+}
+
+/** Whole-message fast verdict per mode (generator/emit/validators-fast-dispatch.ts): validateMessage's first step. */
+export const FAST_MESSAGE: { readonly strict: FastVerdict; readonly lenient: FastVerdict } = { strict: s_message, lenient: l_message };
+
 /** Validator export name -> fast verdict, per mode (same names as the standalone ajv exports). */
 export const FAST_VERDICTS: { readonly strict: Readonly<Record<string, FastVerdict>>; readonly lenient: Readonly<Record<string, FastVerdict>> } = {
   strict: {

@@ -2,7 +2,7 @@
 // Source: schema/defs/*.json, schema/events/*.json, schema/messages/*.json
 // Regenerate: npx arcp generate
 import { createRequire } from 'node:module';
-import { FAST_VERDICTS } from './validators.fast.js';
+import { FAST_MESSAGE, FAST_VERDICTS } from './validators.fast.js';
 import type { ArcpMessage, EventKind, MessageType, JobAccepted, JobCancel, JobCancelled, JobError, JobEvent, JobResult, JobSubmit, JobSubscribe, JobSubscribed, JobUnsubscribe, SessionAck, SessionBye, SessionClose, SessionClosed, SessionError, SessionHello, SessionJobs, SessionListJobs, SessionPing, SessionPong, SessionResume, SessionWelcome } from './types.js';
 
 /** One validation failure. `path` is a JSON pointer naming the field, e.g. `/payload/agent`. */
@@ -140,6 +140,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 /** Validates a whole message: the envelope plus the payload schema of its `type`. */
 export function validateMessage(mode: Mode, value: unknown): { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  // One switch to the fast verdicts answers valid frames; the table path below decides (and reports) the rest.
+  if (FAST_MESSAGE[mode](value)) return { ok: true, message: value as unknown as ArcpMessage };
   if (!isRecord(value)) return { ok: false, issues: [{ path: '', keyword: 'type', message: 'must be object' }] };
   const type = value.type;
   if (typeof type !== 'string') {

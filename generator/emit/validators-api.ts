@@ -82,6 +82,8 @@ const API_CODE = `
 /** Validates a whole message: the envelope plus the payload schema of its \`type\`. */
 export function validateMessage(mode: Mode, value: unknown):
   { ok: true; message: ArcpMessage } | { ok: false; issues: ValidationIssue[] } {
+  // One switch to the fast verdicts answers valid frames; the table path below decides (and reports) the rest.
+  if (FAST_MESSAGE[mode](value)) return { ok: true, message: value as unknown as ArcpMessage };
   if (!isRecord(value)) return { ok: false, issues: [{ path: '', keyword: 'type', message: 'must be object' }] };
   const type = value.type;
   if (typeof type !== 'string') {
@@ -133,7 +135,7 @@ export function isKnownMessageType(type: string): type is MessageType {
 export function emitValidatorApi(model: ProtocolModel): OutputFile[] {
   const file = newSourceFile('validators.ts');
   file.addImportDeclaration({ moduleSpecifier: 'node:module', namedImports: ['createRequire'] });
-  file.addImportDeclaration({ moduleSpecifier: './validators.fast.js', namedImports: ['FAST_VERDICTS'] });
+  file.addImportDeclaration({ moduleSpecifier: './validators.fast.js', namedImports: ['FAST_MESSAGE', 'FAST_VERDICTS'] });
   file.addImportDeclaration({
     moduleSpecifier: './types.js', isTypeOnly: true,
     namedImports: ['ArcpMessage', 'EventKind', 'MessageType', ...model.messages.map((m) => m.names.typeName)],

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import type { Json, JsonObject, ProtocolModel, SchemaDoc } from '../model/ir.js';
 import { codeHeader, documentSources } from './header.js';
 import type { OutputFile } from './output-file.js';
+import { EVENT_CARRIER } from '../model/event-carrier.js';
+import { carrierDispatchesBodies } from './validators-api.js';
+import { compileFastDispatch } from './validators-fast-dispatch.js';
 import { validatorExports, type Mode } from './validators-code.js';
 
 /** Keywords that never affect a verdict (the x-arcp vocabulary is registered as annotations). */
@@ -440,6 +443,9 @@ function tableLiteral(table: Record<string, string>): string {
 export function emitValidatorFast(model: ProtocolModel): OutputFile[] {
   const strict = compileFastVerdicts(validatorExports(model), 'strict', model.strictSchemas);
   const lenient = compileFastVerdicts(validatorExports(model), 'lenient', model.lenientSchemas);
+  const carrier = carrierDispatchesBodies(model) ? null : EVENT_CARRIER;
+  const strictMessage = compileFastDispatch({ model, mode: 'strict', table: strict.table, carrier });
+  const lenientMessage = compileFastDispatch({ model, mode: 'lenient', table: lenient.table, carrier });
   const contents = `${codeHeader(documentSources(model.sources))}`
     + `// Fast verdicts (generator/emit/validators-fast.ts): true means ajv would accept too; on false,
 // validators.ts runs the ajv validator, which produces the issues. Exports missing here use ajv only.
@@ -451,6 +457,12 @@ ${CP_LENGTH}
 ${strict.code.join('\n')}
 
 ${lenient.code.join('\n')}
+
+${strictMessage.code}
+${lenientMessage.code}
+
+/** Whole-message fast verdict per mode (generator/emit/validators-fast-dispatch.ts): validateMessage's first step. */
+export const FAST_MESSAGE: { readonly strict: FastVerdict; readonly lenient: FastVerdict } = { strict: ${strictMessage.root}, lenient: ${lenientMessage.root} };
 
 /** Validator export name -> fast verdict, per mode (same names as the standalone ajv exports). */
 export const FAST_VERDICTS: { readonly strict: Readonly<Record<string, FastVerdict>>; readonly lenient: Readonly<Record<string, FastVerdict>> } = {

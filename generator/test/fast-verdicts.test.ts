@@ -6,8 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbitraryForRef, indexSchemas } from '../../conformance/arbitraries/from-schema.js';
 import { SCHEMA_BUNDLE } from '../../generated/schemas.js';
-import { FAST_FALLBACKS, FAST_VERDICTS } from '../../generated/validators.fast.js';
+import { FAST_FALLBACKS, FAST_MESSAGE, FAST_VERDICTS } from '../../generated/validators.fast.js';
 import { validateMessage } from '../../generated/validators.js';
+import { carrierDispatchesBodies, EVENT_CARRIER } from '../emit/validators-api.js';
 import { compileFastVerdicts } from '../emit/validators-fast.js';
 import { validatorExports } from '../emit/validators-code.js';
 import { loadProtocol } from '../load/index.js';
@@ -126,6 +127,60 @@ describe('fast verdicts equal ajv verdicts', () => {
     expect(verdict.ok).toBe(false);
     if (verdict.ok === false) expect(verdict.issues.map((i) => i.path)).toContain('/event_seq');
     expect(validateMessage(mode, frame).ok).toBe(true);
+  });
+});
+
+/** validateMessage's verdict computed from ajv alone: envelope+payload, then the carrier's body by kind. */
+function ajvAccepts(ajv: ReturnType<typeof loadStandalone>, mode: Mode, value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const frame = value as Record<string, unknown>;
+  const message = model.messages.find((m) => m.type === frame.type);
+  if (message === undefined || (mode === 'strict' && message.legacy) || !ajv[message.names.typeName](value)) return false;
+  if (message.type !== EVENT_CARRIER || carrierDispatchesBodies(model)) return true;
+  const payload = frame.payload as Record<string, unknown>;
+  const kind = model.eventKinds.find((e) => e.kind === String(payload.kind));
+  return kind === undefined || ajv[kind.names.typeName](payload.body);
+}
+
+describe('the whole-message fast verdict (FAST_MESSAGE) equals the ajv message verdict', () => {
+  const messageFrames = corpus.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'type' in v);
+  const carrierFrames = messageFrames.filter((v) => (v as { type?: unknown }).type === EVENT_CARRIER) as Record<string, Record<string, unknown>>[];
+  // Every carrier example re-labelled with every kind (and some unknown or non-string kinds): bodies that do not match.
+  const relabelled = carrierFrames.flatMap((f) => [...model.eventKinds.map((e) => e.kind), 'x-vendor.acme.note', 'no_such_kind', 7, null]
+    .map((kind) => ({ ...f, payload: { ...f.payload, kind } })));
+
+  it.each(MODES)('%s: accepts every valid message example in one call, and agrees with ajv on the corpus', (mode) => {
+    const ajv = loadStandalone(GENERATED_DIR, mode);
+    const mismatches: string[] = [];
+    let accepted = 0;
+    for (const value of [...corpus, ...relabelled]) {
+      const expected = ajvAccepts(ajv, mode, value);
+      if (expected) accepted++;
+      if (FAST_MESSAGE[mode](value) !== expected) mismatches.push(`ajv says ${expected}: ${JSON.stringify(value).slice(0, 200)}`);
+      expect(validateMessage(mode, value).ok).toBe(expected);
+    }
+    expect(mismatches).toEqual([]);
+    // Every message type's examples must take the fast path (legacy types only in lenient mode).
+    const types = new Set(messageFrames.filter((v) => ajvAccepts(ajv, mode, v)).map((v) => (v as { type: string }).type));
+    expect([...types].sort()).toEqual(model.messages.filter((m) => mode === 'lenient' || !m.legacy).map((m) => m.type).sort());
+    expect(accepted).toBeGreaterThan(model.messages.length);
+  });
+
+  it.each(MODES)('%s: same verdict as ajv on schema-generated and mutated messages (fast-check)', (mode) => {
+    const ajv = loadStandalone(GENERATED_DIR, mode);
+    const index = indexSchemas(SCHEMA_BUNDLE);
+    const generated = model.messages.map((m) => mutated(arbitraryForRef(index, String(SCHEMA_BUNDLE.$id), `#/definitions/${m.names.typeName}`)));
+    let accepted = 0;
+    let rejected = 0;
+    fc.assert(fc.property(fc.oneof(...generated, mutated(fc.constantFrom(...messageFrames, ...relabelled))), (value) => {
+      const expected = ajvAccepts(ajv, mode, value);
+      if (expected) accepted++;
+      else rejected++;
+      expect(FAST_MESSAGE[mode](value), JSON.stringify(value)).toBe(expected);
+      expect(validateMessage(mode, value).ok).toBe(expected);
+    }), { numRuns: 3000, seed: mode === 'strict' ? 4 : 5 });
+    expect(accepted).toBeGreaterThan(200);
+    expect(rejected).toBeGreaterThan(200);
   });
 });
 
