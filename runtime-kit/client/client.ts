@@ -241,6 +241,8 @@ export class ARCPClient {
               rejectRequest(
                 new KitError('ARCP_KIT_REQUEST_TIMEOUT', `no reply to ${type} within ${ms} ms${kind === 'submit' ? '; the job may or may not exist' : ''}`, {
                   details: { kind, requestId: req.requestId, timeoutMs: ms },
+                  // Repeating a list, subscribe or cancel is harmless; a submit only with an idempotency key.
+                  retryable: meta.idempotent,
                 }),
               );
             }, ms)

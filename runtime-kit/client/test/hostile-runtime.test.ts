@@ -70,9 +70,12 @@ describe('hostile runtime', () => {
     client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', requestTimeoutMs: 50 });
     await client.connect(await connectWebSocket(hostile.url));
     const submit = client.submit({ agent: 'x' });
+    const keyed = client.submit({ agent: 'x', idempotencyKey: 'k' });
     const list = client.listJobs();
-    await expect(submit).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' } });
-    await expect(list).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'list' } });
+    // retryable says whether repeating the call is safe: not for a submit that may have created a job.
+    await expect(submit).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' }, retryable: false });
+    await expect(keyed).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' }, retryable: true });
+    await expect(list).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'list' }, retryable: true });
     // Nothing is left waiting, and the session itself is still usable.
     expect((client as unknown as { core: { pending: { size: number } } }).core.pending.size).toBe(0);
     expect(client.state).toBe('open');
