@@ -81,6 +81,17 @@ describe('hostile runtime', () => {
     expect(client.state).toBe('open');
   });
 
+  it('a requestTimeoutMs past Node\'s timer range (2^31 ms, about 25 days) does not time requests out at once (Node fired it after 1 ms)', async () => {
+    hostile = await startHostileRuntime(() => undefined);
+    client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', requestTimeoutMs: 2 ** 31 });
+    await client.connect(await connectWebSocket(hostile.url));
+    let outcome = 'pending';
+    client.listJobs().then(() => (outcome = 'answered'), (e: { code?: string }) => (outcome = String(e.code)));
+    // A 1 ms timer armed before this 20 ms one fires (and its rejection settles) first.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outcome).toBe('pending');
+  });
+
   it('a heartbeat interval far outside any sane range is clamped (1e300 s overflowed Node timers into a 1 ms spin; 0.001 s meant 1,000 pings a second)', async () => {
     const features = { encodings: ['json'], features: ['heartbeat'] };
     for (const [sent, used] of [[1e300, 86_400], [0.001, 1]] as const) {
