@@ -24,6 +24,8 @@ import { newMessageId, newTraceId } from './wire.js';
 
 /** How long submit, listJobs, subscribe and cancel wait for their reply by default. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** Node's largest timer delay: a longer one fires after 1 ms (every request would time out at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ARCPClient {
   private readonly core: ClientCore;
@@ -241,9 +243,11 @@ export class ARCPClient {
               rejectRequest(
                 new KitError('ARCP_KIT_REQUEST_TIMEOUT', `no reply to ${type} within ${ms} ms${kind === 'submit' ? '; the job may or may not exist' : ''}`, {
                   details: { kind, requestId: req.requestId, timeoutMs: ms },
+                  // Repeating a list, subscribe or cancel is harmless; a submit only with an idempotency key.
+                  retryable: meta.idempotent,
                 }),
               );
-            }, ms)
+            }, Math.min(ms, MAX_TIMER_MS))
             .unref()
         : undefined;
       const resolve = (value: T): void => {

@@ -19,6 +19,9 @@ export { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT };
 /** Anything that emits HTTP 'upgrade' events: http.Server or https.Server (for wss://). */
 export type UpgradeServer = HttpServer | HttpsServer;
 
+/** Node's largest timer delay; a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ConnectionInfo {
   /** The HTTP upgrade request (headers, url, socket.remoteAddress). */
   request: IncomingMessage;
@@ -95,7 +98,7 @@ export class WebSocketServerTransport {
     const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
     // TLS: the handshake has the same deadline; the upgrade's own starts on the TLS socket.
     const server = opts.tls
-      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: upgradeTimeoutMs }, answer)
+      ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, ...(Number.isFinite(upgradeTimeoutMs) ? { handshakeTimeout: Math.min(upgradeTimeoutMs, MAX_TIMER_MS) } : {}) }, answer)
       : createServer(answer);
     this.secure = opts.tls !== undefined;
     this.ownsHttpServer = true;
@@ -193,7 +196,10 @@ export class WebSocketServerTransport {
   }
 
   private upgradeDeadline(socket: Duplex, ms: number): void {
-    const timer = setTimeout(() => socket.destroy(), ms);
+    // Infinity (a runtime's handshakeTimeoutMs may be) means none: Node runs a timer past 2^31-1 ms
+    // after 1 ms, which destroyed every socket before it could send its request.
+    if (!Number.isFinite(ms)) return;
+    const timer = setTimeout(() => socket.destroy(), Math.min(ms, MAX_TIMER_MS));
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
     this.deadlines.set(socket, timer);

@@ -182,6 +182,20 @@ describe.each(setups.filter((s) => !s.name.includes('attachHono')))('silent sock
   });
 });
 
+describe('no handshake deadline on the helpers', () => {
+  it('handshakeTimeoutMs: Infinity (no deadline) keeps silent sockets and serves clients (Node ran the Infinity timer after 1 ms and destroyed every socket)', async () => {
+    const binding = await started(setups[0]!, { handshakeTimeoutMs: Infinity });
+    const silent = await rawSocket(binding);
+    const client = new ARCPClient({ client: { name: 't', version: '1' }, token: 't' });
+    cleanup.push(() => client.close());
+    await client.connect(await connectWebSocket(binding.url));
+    const handle = await client.submit({ agent: 'echo', input: 1 });
+    await expect(handle.done).resolves.toMatchObject({ finalStatus: 'success' });
+    // The whole session above happened after the silent socket connected.
+    expect(silent.socket.destroyed).toBe(false);
+  });
+});
+
 describe('allowedHosts on the helpers', () => {
   it('a list widens the default to the names given (a proxy keeping its public Host); \'any\' turns the check off', async () => {
     const runtime = newRuntime();

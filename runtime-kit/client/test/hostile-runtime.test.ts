@@ -70,12 +70,26 @@ describe('hostile runtime', () => {
     client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', requestTimeoutMs: 50 });
     await client.connect(await connectWebSocket(hostile.url));
     const submit = client.submit({ agent: 'x' });
+    const keyed = client.submit({ agent: 'x', idempotencyKey: 'k' });
     const list = client.listJobs();
-    await expect(submit).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' } });
-    await expect(list).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'list' } });
+    // retryable says whether repeating the call is safe: not for a submit that may have created a job.
+    await expect(submit).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' }, retryable: false });
+    await expect(keyed).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'submit' }, retryable: true });
+    await expect(list).rejects.toMatchObject({ code: 'ARCP_KIT_REQUEST_TIMEOUT', details: { kind: 'list' }, retryable: true });
     // Nothing is left waiting, and the session itself is still usable.
     expect((client as unknown as { core: { pending: { size: number } } }).core.pending.size).toBe(0);
     expect(client.state).toBe('open');
+  });
+
+  it('a requestTimeoutMs past Node\'s timer range (2^31 ms, about 25 days) does not time requests out at once (Node fired it after 1 ms)', async () => {
+    hostile = await startHostileRuntime(() => undefined);
+    client = new ARCPClient({ client: { name: 't', version: '1' }, token: 'x', requestTimeoutMs: 2 ** 31 });
+    await client.connect(await connectWebSocket(hostile.url));
+    let outcome = 'pending';
+    client.listJobs().then(() => (outcome = 'answered'), (e: { code?: string }) => (outcome = String(e.code)));
+    // A 1 ms timer armed before this 20 ms one fires (and its rejection settles) first.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outcome).toBe('pending');
   });
 
   it('a heartbeat interval far outside any sane range is clamped (1e300 s overflowed Node timers into a 1 ms spin; 0.001 s meant 1,000 pings a second)', async () => {
