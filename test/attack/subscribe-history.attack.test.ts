@@ -73,3 +73,18 @@ it('live events of a running job wait behind its history replay: the watcher see
   const order = watcher.received.filter((f) => f.type === 'job.event' && f.payload?.kind === 'log').map((f) => f.payload.body.attributes.i as number);
   expect(order).toEqual(Array.from({ length: COUNT }, (_, i) => i));
 }, 60_000);
+
+it('job.unsubscribe stops a history replay still being written: nothing more of the job reaches the watcher', async () => {
+  const { jobId, watcher, sessionId } = await finishedJobAndWatcher(1000, { maxFramesPerTick: 16 });
+  watcher.send('job.subscribe', { job_id: jobId, history: true }, { session_id: sessionId });
+  watcher.send('job.unsubscribe', { job_id: jobId }, { session_id: sessionId });
+  // Before: the replay went on to the job's end, 1,000 events and the job.result (about 63 turns at 16 a turn).
+  const replayedEnd = await watcher.find((f) => f.type === 'job.result', 3000).then(() => 'replayed to the end', () => 'stopped');
+  expect(replayedEnd).toBe('stopped');
+  const replayed = watcher.received.filter((f) => f.type === 'job.event' && f.job_id === jobId).length;
+  expect(replayed).toBeLessThan(1000);
+  // The session goes on: another subscribe with history replays the whole history again.
+  watcher.send('job.subscribe', { job_id: jobId, history: true }, { session_id: sessionId });
+  await watcher.find((f) => f.type === 'job.result', 30_000);
+  expect(watcher.open).toBe(true);
+}, 60_000);

@@ -51,6 +51,10 @@ export const jobUnsubscribeHandler: MessageHandler = {
   whenNotNegotiated: 'ignore',
   handle(msg: ArcpMessage, ctx: HandlerContext) {
     const jobId = (msg as JobUnsubscribe).payload?.job_id ?? (msg as { job_id?: string }).job_id;
-    if (typeof jobId === 'string') authorityServicesOf(ctx.core).subscriptions.removeLink(ctx.session!, jobId);
+    if (typeof jobId !== 'string') return;
+    const services = authorityServicesOf(ctx.core);
+    services.subscriptions.removeLink(ctx.session!, jobId);
+    // A history replay still being written (a finished job has no live link to remove) ends too.
+    services.replays.stop(ctx.session!, jobId);
   },
 };

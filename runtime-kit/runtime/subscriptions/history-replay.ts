@@ -41,6 +41,16 @@ export class HistoryReplay {
     return this.running;
   }
 
+  get jobId(): string {
+    return this.job.jobId;
+  }
+
+  /** job.unsubscribe: nothing more of it is written (a pump already waiting for a turn ends it). */
+  stop(): void {
+    this.items = [];
+    this.next = 0;
+  }
+
   /** Output of the job that arrived while the history is still being written: goes after it. */
   push(item: ReplayItem): void {
     this.items.push(item);
@@ -69,7 +79,7 @@ export class HistoryReplay {
 
 /** The replays under way, per session, and their cap. */
 export class HistoryReplays {
-  private readonly active = new Map<Session, number>();
+  private readonly active = new Map<Session, Set<HistoryReplay>>();
 
   constructor(
     private readonly fair: FairShare,
@@ -79,7 +89,7 @@ export class HistoryReplays {
 
   /** True when `session` may start another replay now. */
   hasRoom(session: Session): boolean {
-    return (this.active.get(session) ?? 0) < this.maxPerSession;
+    return (this.active.get(session)?.size ?? 0) < this.maxPerSession;
   }
 
   get max(): number {
@@ -88,11 +98,18 @@ export class HistoryReplays {
 
   /** A replay of `items` into `session`, not yet started (call `pump()` once its live link is in place). */
   create(session: Session, job: Job, items: ReplayItem[]): HistoryReplay {
-    this.active.set(session, (this.active.get(session) ?? 0) + 1);
-    return new HistoryReplay(session, job, items, this.fair, this.logger, () => {
-      const n = (this.active.get(session) ?? 1) - 1;
-      if (n > 0) this.active.set(session, n);
-      else this.active.delete(session);
+    let replays = this.active.get(session);
+    if (!replays) this.active.set(session, (replays = new Set()));
+    const replay: HistoryReplay = new HistoryReplay(session, job, items, this.fair, this.logger, () => {
+      replays.delete(replay);
+      if (replays.size === 0) this.active.delete(session);
     });
+    replays.add(replay);
+    return replay;
+  }
+
+  /** job.unsubscribe: the session's replays of that job stop where they are (§7.6 "cancel a subscription"). */
+  stop(session: Session, jobId: string): void {
+    for (const replay of this.active.get(session) ?? []) if (replay.jobId === jobId) replay.stop();
   }
 }
