@@ -5,6 +5,7 @@
  * inbound routing in router.ts / error-routing.ts.
  */
 import { KitError } from '../errors/kit-error.js';
+import { schedule } from '../protocol/schedule.js';
 import type { Transport } from '../transport/types.js';
 import type { ClientEventMap } from './client-events.js';
 import { ClientCore } from './core.js';
@@ -24,8 +25,6 @@ import { newMessageId, newTraceId } from './wire.js';
 
 /** How long submit, listJobs, subscribe and cancel wait for their reply by default. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-/** Node's largest timer delay: a longer one fires after 1 ms (every request would time out at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class ARCPClient {
   private readonly core: ClientCore;
@@ -236,26 +235,28 @@ export class ARCPClient {
       // A runtime can keep the session alive (pongs, events) and never answer: without a bound
       // the request waited for ever. It counts from the call, across a resume.
       const ms = this.core.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const timer = Number.isFinite(ms)
-        ? this.core.clock
-            .setTimeout(() => {
-              if (this.core.pending.takeById(req.requestId) === undefined) return;
-              rejectRequest(
-                new KitError('ARCP_KIT_REQUEST_TIMEOUT', `no reply to ${type} within ${ms} ms${kind === 'submit' ? '; the job may or may not exist' : ''}`, {
-                  details: { kind, requestId: req.requestId, timeoutMs: ms },
-                  // Repeating a list, subscribe or cancel is harmless; a submit only with an idempotency key.
-                  retryable: meta.idempotent,
-                }),
-              );
-            }, Math.min(ms, MAX_TIMER_MS))
-            .unref()
-        : undefined;
+      // schedule(): Infinity arms nothing, and a delay past Node's 2^31-1 ms limit is chained
+      // instead of firing at once.
+      const timer = schedule(
+        this.core.clock,
+        () => {
+          if (this.core.pending.takeById(req.requestId) === undefined) return;
+          rejectRequest(
+            new KitError('ARCP_KIT_REQUEST_TIMEOUT', `no reply to ${type} within ${ms} ms${kind === 'submit' ? '; the job may or may not exist' : ''}`, {
+              details: { kind, requestId: req.requestId, timeoutMs: ms },
+              // Repeating a list, subscribe or cancel is harmless; a submit only with an idempotency key.
+              retryable: meta.idempotent,
+            }),
+          );
+        },
+        ms,
+      );
       const resolve = (value: T): void => {
-        timer?.cancel();
+        timer.cancel();
         resolveRequest(value);
       };
       const reject = (err: unknown): void => {
-        timer?.cancel();
+        timer.cancel();
         rejectRequest(err);
       };
       const req: PendingRequest<T> = { kind, requestId, resolve, reject, resend: { type, payload, fields, idempotent: meta.idempotent } };

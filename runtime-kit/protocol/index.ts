@@ -3,6 +3,7 @@ export { assertStrict, decodeFrame, strictEventBodyOk, encodeMessage, type Decod
 export { RequestCorrelator, type ReplyLike } from './correlation.js';
 export { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
 export { ManualClock } from './manual-clock.js';
+export { MAX_TIMER_STEP_MS, schedule } from './schedule.js';
 export {
   ID_PATTERNS,
   isTraceId,
