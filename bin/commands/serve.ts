@@ -3,10 +3,10 @@
 // humans goes to stderr.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevelName } from '../../runtime-kit/logging/index.js';
 import type { ARCPRuntime, RuntimeLogger } from '../../runtime-kit/runtime/index.js';
+import { clientAddressResolver } from '../../runtime-kit/transport/client-address.js';
 import { DEFAULT_WS_HOST, DEFAULT_WS_PATH, DEFAULT_WS_PORT } from '../../runtime-kit/transport/websocket-defaults.js';
 import { openStore, STORE_SPEC_HELP } from '../../runtime-kit/store/open-store.js';
 // The runtime is imported when the command runs, so `arcp --help` loads only the flag parser.
@@ -76,10 +76,13 @@ function parseRecords(value: string): number {
 
 /** A hop count, or proxy IP addresses separated by commas (docs/limits.md "Behind a reverse proxy"). */
 function parseTrustProxy(value: string): number | string[] {
-  if (/^\d+$/.test(value)) return Number(value);
-  const addresses = value.split(',').map((a) => a.trim());
-  if (!addresses.every((a) => isIP(a) !== 0)) throw new InvalidArgumentError('a hop count, or proxy IP addresses separated by commas');
-  return addresses;
+  const trustProxy = /^\d+$/.test(value) ? Number(value) : value.split(',').map((a) => a.trim());
+  try {
+    clientAddressResolver({ trustProxy }); // the one check listen() applies, reported as a flag error
+  } catch {
+    throw new InvalidArgumentError('a hop count, or proxy IP addresses separated by commas');
+  }
+  return trustProxy;
 }
 
 function collectToken(value: string, previous: string[]): string[] {
